@@ -1,0 +1,11 @@
+export { bool, hostPort, int, list, num, oneOf, port, str, url, type Parser } from './parsers.ts';
+export {
+  describeConfig,
+  loadConfigOrExit,
+  parseConfig,
+  setting,
+  type ConfigOf,
+  type ConfigSpec,
+  type Setting,
+} from './parse-config.ts';
+export { commonSettings } from './common.ts';

@@ -1,0 +1,2 @@
+export { createPool, pingDatabase, withTransaction, type Pool, type PoolClient } from './pool.ts';
+export { migrate, readMigrations, type Migration } from './migrate.ts';

@@ -1,0 +1,49 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+/** A pg pool whose idle-client errors are logged instead of crashing the process. */
+export function createPool(deps: {
+  url: string;
+  logger: Logger;
+  max?: number;
+  applicationName?: string;
+}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: deps.url,
+    max: deps.max ?? 10,
+    application_name: deps.applicationName,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (err) => deps.logger.warn({ err }, 'idle PostgreSQL client failed'));
+  return pool;
+}
+
+/** Readiness check: the database answers a trivial query. */
+export async function pingDatabase(pool: pg.Pool): Promise<boolean> {
+  try {
+    await pool.query('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn` in one transaction; rolls back on any error. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

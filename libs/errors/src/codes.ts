@@ -1,0 +1,35 @@
+/**
+ * The closed list of hark error codes. Every code is documented in
+ * `libs/errors/ERRORS.md`; a unit test fails when the two drift apart.
+ * `retriable` is the default for the code; a throw site may override it.
+ */
+export const ERROR_CODES = {
+  HARK_CONFIG_INVALID: { retriable: false, message: 'configuration is missing or malformed' },
+  HARK_SERDE_NOT_FRAMED: { retriable: false, message: 'record is not in Confluent wire format' },
+  HARK_SERDE_UNKNOWN_SCHEMA: { retriable: false, message: 'schema id is unknown to the registry' },
+  HARK_SERDE_DECODE_FAILED: { retriable: false, message: 'record does not decode with its schema' },
+  HARK_SERDE_INCOMPATIBLE_SCHEMA: {
+    retriable: false,
+    message: 'writer schema cannot be read with the reader schema',
+  },
+  HARK_SERDE_ENCODE_FAILED: { retriable: false, message: 'value does not match the schema' },
+  HARK_REGISTRY_UNAVAILABLE: { retriable: true, message: 'schema registry did not answer' },
+  HARK_REGISTRY_REJECTED: { retriable: false, message: 'schema registry rejected the request' },
+  HARK_KAFKA_UNAVAILABLE: { retriable: true, message: 'Kafka did not acknowledge in time' },
+  HARK_STAGE_PROCESSING_FAILED: { retriable: false, message: 'record could not be processed' },
+  HARK_STAGE_RETRIES_EXHAUSTED: {
+    retriable: false,
+    message: 'a retriable failure outlasted the retry budget',
+  },
+  HARK_DB_UNAVAILABLE: { retriable: true, message: 'PostgreSQL did not answer' },
+  HARK_DB_MIGRATION_CHANGED: {
+    retriable: false,
+    message: 'an applied migration file was edited after it ran',
+  },
+  HARK_DB_MIGRATION_FAILED: { retriable: false, message: 'a migration failed to apply' },
+  HARK_SHUTDOWN_TIMEOUT: { retriable: false, message: 'graceful shutdown took too long' },
+} as const satisfies Record<string, { retriable: boolean; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const errorCodes = Object.keys(ERROR_CODES) as ErrorCode[];

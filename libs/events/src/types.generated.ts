@@ -1,0 +1,255 @@
+// Generated from schemas/*.avsc by `npm run gen:types`. Do not edit.
+/* eslint-disable */
+export type PostKind = 'post' | 'reply' | 'repost' | 'quote' | 'comment' | 'review' | 'article' | 'other';
+
+/** Who wrote the post, as the platform shows them. */
+export interface Author {
+  /** Stable author id on the platform (not the handle, which can change). */
+  id: string;
+  /** Handle or username without a leading @, as shown when collected. */
+  handle: string;
+  /** Display name, when the platform gives one. */
+  name: null | string;
+  /** Follower count when collected; 0 when unknown. Summed into reach. */
+  followers: number;
+  /** True when the platform marks the account as verified. */
+  verified: boolean;
+  /** Free-text location from the profile, when public. */
+  location: null | string;
+  /** E-mail address, only when the source legitimately carries it (reviews, support forums, CRM-linked webhooks). */
+  email: null | string;
+  /** Profile URL. */
+  profileUrl: null | string;
+}
+
+/** Public engagement counters when collected. */
+export interface Engagement {
+  /** Likes, favourites or upvotes. */
+  likes: number;
+  /** Reposts, retweets, boosts or shares. */
+  shares: number;
+  /** Direct replies or comments. */
+  replies: number;
+  /** Impressions or views; 0 when the platform does not publish them. */
+  views: number;
+}
+
+export type SourceKind = 'http' | 'webhook' | 'poller' | 'replay' | 'other';
+
+/** How hark received the post. */
+export interface Source {
+  /** Ingest path: HTTP API, platform webhook, poller, file replay. */
+  kind: SourceKind;
+  /** Which webhook, poller or file, e.g. `mastodon-tag:acme` or `backfill-2026-11.jsonl`. */
+  name: string;
+}
+
+/** A public post that mentions at least one tracked brand, as collected. Key on mentions.raw: mentionId. */
+export interface Mention {
+  /** Deterministic id `platform:postId`: the same post from any source or retry is one mention. */
+  mentionId: string;
+  /** Platform in lower case: x, reddit, mastodon, bluesky, rss, review, forum, generic, … */
+  platform: string;
+  /** The post's id on its platform. */
+  postId: string;
+  /** Post, reply, repost, quote, comment, review, article or other. */
+  kind: PostKind;
+  /** Public URL of the post. */
+  url: null | string;
+  /** mentionId of the post this one replies to or comments on. */
+  parentId: null | string;
+  /** The author. */
+  author: Author;
+  /** Title, for articles, reviews and forum threads. */
+  title: null | string;
+  /** Post text as published (UTF-8, normalized to NFC). */
+  text: string;
+  /** Language as an ISO 639-1 code when the platform or collector knows it. */
+  lang: null | string;
+  /** Star rating normalized to 1–5, for reviews. */
+  rating: null | number;
+  /** When the post was published (UTC, epoch milliseconds). Rollup windows use this event time. */
+  createdAt: number;
+  /** When the collector accepted it (UTC, epoch milliseconds). */
+  collectedAt: number;
+  /** Engagement counters when collected. */
+  engagement: Engagement;
+  /** Ids of every tracked brand the post matched, from the brands config. */
+  brands: string[];
+  /** Every tracked keyword, alias, hashtag or handle that matched, normalized. */
+  keywords: string[];
+  /** How hark received it. */
+  source: Source;
+}
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive' | 'unknown';
+
+/** Sentiment of the mention text. */
+export interface Sentiment {
+  /** Polarity in [-1, 1]; 0 is neutral. */
+  score: number;
+  /** negative, neutral, positive, or unknown for unsupported languages. */
+  label: SentimentLabel;
+  /** Detected language (ISO 639-1), `und` when undetermined. */
+  lang: string;
+  /** Model name and version that produced the score, e.g. `hark-social-en@1`. */
+  model: string;
+}
+
+export type IntentLabel = 'complaint' | 'question' | 'praise' | 'suggestion' | 'purchase_intent' | 'churn_risk' | 'other';
+
+/** What the author wants: the routing signal. */
+export interface Intent {
+  /** complaint, question, praise, suggestion, purchase_intent, churn_risk or other. */
+  label: IntentLabel;
+  /** Confidence in [0, 1]. */
+  confidence: number;
+  /** Model name and version. */
+  model: string;
+}
+
+/** A Mention with sentiment and intent. Key on mentions.scored: `platform:authorId`, so each author lands on one partition. */
+export interface ScoredMention {
+  /** The mention as collected. */
+  mention: Mention;
+  /** Sentiment. */
+  sentiment: Sentiment;
+  /** Intent. */
+  intent: Intent;
+  /** When scoring finished (UTC, epoch milliseconds). */
+  scoredAt: number;
+}
+
+export type MatchStatus = 'linked' | 'review' | 'prospect';
+
+export type MatchMethod = 'none' | 'existing_link' | 'email' | 'handle' | 'fuzzy' | 'manual';
+
+/** Which CRM customer wrote the mention, if any. */
+export interface CustomerMatch {
+  /** CRM customer id (the external id); null for prospects and pairs still under review. */
+  customerId: null | string;
+  /** linked (a customer), review (candidate awaiting a human; counts as prospect), prospect. */
+  status: MatchStatus;
+  /** Match confidence in [0, 1]. */
+  confidence: number;
+  /** How the link was made. */
+  method: MatchMethod;
+  /** Customer tier from the CRM (e.g. gold), when linked. */
+  customerTier: null | string;
+  /** Customer value from the CRM (e.g. lifetime value), when linked. */
+  customerValue: null | number;
+}
+
+export type InfluenceTier = 'unknown' | 'nano' | 'micro' | 'mid' | 'macro' | 'mega';
+
+/** How far the author's voice carries. */
+export interface Influence {
+  /** Influence in [0, 1] from followers (log scale) and verification. */
+  score: number;
+  /** nano (<1k followers), micro (<10k), mid (<100k), macro (<1M), mega (≥1M). */
+  tier: InfluenceTier;
+}
+
+/** A scored Mention with its author linked to a CRM customer or marked a prospect. Key on mentions.resolved: mentionId. */
+export interface ResolvedMention {
+  /** The mention as collected. */
+  mention: Mention;
+  /** Sentiment. */
+  sentiment: Sentiment;
+  /** Intent. */
+  intent: Intent;
+  /** When scoring finished (UTC, epoch milliseconds). */
+  scoredAt: number;
+  /** Customer match. */
+  customer: CustomerMatch;
+  /** Author influence. */
+  influence: Influence;
+  /** When resolution finished (UTC, epoch milliseconds). */
+  resolvedAt: number;
+}
+
+export type LinkStatus = 'linked' | 'review' | 'rejected' | 'unlinked';
+
+/** One piece of evidence for or against the link. */
+export interface Evidence {
+  /** Evidence kind: email, handle, name, handle_name, location, company, … */
+  kind: string;
+  /** Human-readable detail, e.g. `jaro-winkler 0.94`. Never holds raw personal data. */
+  detail: string;
+  /** Log-likelihood weight this evidence added (Fellegi–Sunter). */
+  weight: number;
+}
+
+/** The current decision for one social identity. Key on the compacted identity.links topic: `platform:authorId`; the latest record per key wins. */
+export interface IdentityLink {
+  /** Platform of the social identity. */
+  platform: string;
+  /** Author id on that platform. */
+  authorId: string;
+  /** Handle when decided. */
+  handle: null | string;
+  /** Linked CRM customer (external id); null when rejected or unlinked. */
+  customerId: null | string;
+  /** linked, review (awaiting a human), rejected (a human said no), unlinked (link removed). */
+  status: LinkStatus;
+  /** Confidence in [0, 1]. */
+  confidence: number;
+  /** How the decision was made. */
+  method: MatchMethod;
+  /** Evidence behind the decision. */
+  evidence: Evidence[];
+  /** `system` for automatic decisions, otherwise the reviewer's id. */
+  decidedBy: string;
+  /** When the decision was made (UTC, epoch milliseconds). */
+  linkedAt: number;
+}
+
+export type SignalAggregation = 'last' | 'sum';
+
+/** One observation of a brand KPI outside mentions (followers, web visits, search volume, …). Key on signals.raw: `brand:metric`. */
+export interface BrandSignal {
+  /** Deterministic id `brand:platform:metric:observedAt` so a resent observation is one observation. */
+  signalId: string;
+  /** Brand id from the brands config. */
+  brand: string;
+  /** Platform or channel the metric belongs to (x, web, search, …); `all` when not platform-specific. */
+  platform: string;
+  /** Metric name: followers, web_visits, search_volume, repeat_visits, conversions, or any other. */
+  metric: string;
+  /** Observed value. */
+  value: number;
+  /** `last` for levels (followers: the latest value in a window wins), `sum` for flows (visits, searches). */
+  aggregation: SignalAggregation;
+  /** When the value was observed or the period it covers started (UTC, epoch milliseconds). */
+  observedAt: number;
+  /** When the collector accepted it (UTC, epoch milliseconds). */
+  collectedAt: number;
+  /** Where it came from, e.g. `ga4`, `x-api`, `manual`. */
+  source: string;
+}
+
+/** A record a stage could not decode or process, kept with its original bytes and the reason. Key on dlq: the original key. */
+export interface DeadLetter {
+  /** Stage that gave up on the record, e.g. `sentiment-scoring`. */
+  stage: string;
+  /** Topic the record was read from; `http` for collector input. */
+  sourceTopic: string;
+  /** Partition it was read from; -1 when not from Kafka. */
+  sourcePartition: number;
+  /** Offset it was read from; -1 when not from Kafka. */
+  sourceOffset: number;
+  /** Original key bytes. */
+  key: null | Buffer;
+  /** Original value bytes, unchanged, so the record can be replayed after a fix. */
+  value: null | Buffer;
+  /** Original headers (last value wins for repeated names). */
+  headers: Record<string, Buffer>;
+  /** HARK_* error code (see libs/errors/ERRORS.md). */
+  errorCode: string;
+  /** Human-readable reason, with the field path when there is one. */
+  errorMessage: string;
+  /** How many times processing was tried. */
+  attempts: number;
+  /** When the stage gave up (UTC, epoch milliseconds). */
+  failedAt: number;
+}

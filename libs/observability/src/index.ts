@@ -1,0 +1,4 @@
+export { createLogger, type Logger } from './logger.ts';
+export { createMetricsRegistry } from './metrics.ts';
+export { createOpsServer, type OpsServer, type ReadinessCheck } from './ops-server.ts';
+export { createLifecycle, type Lifecycle } from './lifecycle.ts';

@@ -1,0 +1,89 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Logger } from 'pino';
+
+/** A named readiness check; it resolves true when its dependency is usable. */
+export type ReadinessCheck = () => Promise<boolean> | boolean;
+
+export interface OpsServer {
+  app: FastifyInstance;
+  /** Adds a readiness check (consumer in group, database answers, …). */
+  addReadinessCheck(name: string, check: ReadinessCheck): void;
+  /** Turns /readyz to 503 for good: the first step of a graceful shutdown. */
+  markShuttingDown(): void;
+  start(): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+/**
+ * The Fastify server every service runs: `/healthz` (the process lives),
+ * `/readyz` (every readiness check passes), `/metrics` (the injected
+ * registry). Services with an HTTP API add their routes to `app` before
+ * `start()`.
+ */
+export function createOpsServer(deps: {
+  host: string;
+  port: number;
+  registry: Registry;
+  logger: Logger;
+  app?: FastifyInstance;
+}): OpsServer {
+  const app = deps.app ?? Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) });
+  // Probes and scrapes arrive every few seconds; logging each would drown the useful lines.
+  const quiet = { logLevel: 'silent' as const };
+  const checks = new Map<string, ReadinessCheck>();
+  let shuttingDown = false;
+
+  app.get('/healthz', quiet, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', quiet, async (_req, reply) => {
+    if (shuttingDown) return reply.code(503).send({ status: 'shutting_down', checks: {} });
+    const results: Record<string, boolean> = {};
+    await Promise.all(
+      [...checks].map(async ([name, check]) => {
+        results[name] = await withTimeout(check, CHECK_TIMEOUT_MS);
+      }),
+    );
+    const ready = Object.values(results).every(Boolean);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: results });
+  });
+
+  app.get('/metrics', quiet, async (_req, reply) => {
+    reply.header('content-type', deps.registry.contentType);
+    return deps.registry.metrics();
+  });
+
+  return {
+    app,
+    addReadinessCheck: (name, check) => void checks.set(name, check),
+    markShuttingDown: () => {
+      shuttingDown = true;
+    },
+    async start() {
+      await app.listen({ host: deps.host, port: deps.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : deps.port;
+      deps.logger.info({ host: deps.host, port }, 'ops server listening');
+      return { port };
+    },
+    close: () => app.close(),
+  };
+}
+
+async function withTimeout(check: ReadinessCheck, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(check),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

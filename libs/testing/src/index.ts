@@ -1,0 +1,9 @@
+export {
+  makeBrandSignal,
+  makeDeadLetter,
+  makeIdentityLink,
+  makeMention,
+  makeResolvedMention,
+  makeScoredMention,
+} from './samples.ts';
+export { createTestDatabase, testEnv, uniqueName, waitFor } from './env.ts';

@@ -1,0 +1,124 @@
+import type {
+  BrandSignal,
+  DeadLetter,
+  IdentityLink,
+  Mention,
+  ResolvedMention,
+  ScoredMention,
+} from '@hark/events';
+
+const T0 = Date.UTC(2026, 10, 20, 9, 30, 0);
+
+/** A complete, valid Mention; override any field. */
+export function makeMention(overrides: Partial<Mention> = {}): Mention {
+  const postId = overrides.postId ?? '1860000000000000001';
+  const platform = overrides.platform ?? 'x';
+  return {
+    mentionId: `${platform}:${postId}`,
+    platform,
+    postId,
+    kind: 'post',
+    url: `https://x.com/jdoe/status/${postId}`,
+    parentId: null,
+    author: {
+      id: '2244994945',
+      handle: 'jdoe',
+      name: 'Jane Doe',
+      followers: 1520,
+      verified: false,
+      location: 'Lyon, France',
+      email: null,
+      profileUrl: 'https://x.com/jdoe',
+    },
+    title: null,
+    text: 'Third time my @acme router dropped the connection today 😡 #fail',
+    lang: 'en',
+    rating: null,
+    createdAt: T0,
+    collectedAt: T0 + 4_000,
+    engagement: { likes: 12, shares: 3, replies: 2, views: 840 },
+    brands: ['acme'],
+    keywords: ['@acme'],
+    source: { kind: 'http', name: 'api' },
+    ...overrides,
+  };
+}
+
+export function makeScoredMention(overrides: Partial<ScoredMention> = {}): ScoredMention {
+  return {
+    mention: makeMention(),
+    sentiment: { score: -0.72, label: 'negative', lang: 'en', model: 'test@1' },
+    intent: { label: 'complaint', confidence: 0.91, model: 'test@1' },
+    scoredAt: T0 + 5_000,
+    ...overrides,
+  };
+}
+
+export function makeResolvedMention(overrides: Partial<ResolvedMention> = {}): ResolvedMention {
+  const scored = makeScoredMention();
+  return {
+    ...scored,
+    customer: {
+      customerId: 'CRM-000042',
+      status: 'linked',
+      confidence: 0.997,
+      method: 'fuzzy',
+      customerTier: 'gold',
+      customerValue: 12_400,
+    },
+    influence: { score: 0.42, tier: 'micro' },
+    resolvedAt: T0 + 6_000,
+    ...overrides,
+  };
+}
+
+export function makeIdentityLink(overrides: Partial<IdentityLink> = {}): IdentityLink {
+  return {
+    platform: 'x',
+    authorId: '2244994945',
+    handle: 'jdoe',
+    customerId: 'CRM-000042',
+    status: 'linked',
+    confidence: 0.997,
+    method: 'fuzzy',
+    evidence: [
+      { kind: 'name', detail: 'jaro-winkler 0.96', weight: 6.1 },
+      { kind: 'location', detail: 'city agrees', weight: 2.3 },
+    ],
+    decidedBy: 'system',
+    linkedAt: T0 + 6_000,
+    ...overrides,
+  };
+}
+
+export function makeBrandSignal(overrides: Partial<BrandSignal> = {}): BrandSignal {
+  return {
+    signalId: `acme:x:followers:${T0}`,
+    brand: 'acme',
+    platform: 'x',
+    metric: 'followers',
+    value: 182_340,
+    aggregation: 'last',
+    observedAt: T0,
+    collectedAt: T0 + 1_000,
+    source: 'x-api',
+    ...overrides,
+  };
+}
+
+export function makeDeadLetter(overrides: Partial<DeadLetter> = {}): DeadLetter {
+  return {
+    stage: 'sentiment-scoring',
+    sourceTopic: 'mentions.raw',
+    sourcePartition: 2,
+    sourceOffset: 1234,
+    key: Buffer.from('x:1'),
+    value: Buffer.from([0, 0, 0, 0, 99, 1, 2]),
+    headers: { traceparent: Buffer.from('00-abc-def-01') },
+    errorCode: 'HARK_SERDE_UNKNOWN_SCHEMA',
+    errorMessage: 'schema id 99 is unknown to the registry',
+    attempts: 1,
+    failedAt: T0 + 7_000,
+    ...overrides,
+  };
+}
