@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2016,SC2034
 # Process helpers for the local stack. Source it:  . deploy/local/lib.sh
 #
 #   start_process <name> <logfile> <cmd...>   run cmd in the background in its own session;
@@ -30,9 +30,9 @@ _pid_of() { [[ -s "$PIDS_DIR/$1.pid" ]] && head -n1 "$PIDS_DIR/$1.pid"; }
 _start_time() {
   local stat
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }            # drop "pid (comm) "; comm may contain spaces
-  set -- $stat
-  printf '%s\n' "${20}"
+  local -a fields
+  read -r -a fields <<<"${stat##*) }" # drop "pid (comm) "; comm may contain spaces
+  printf '%s\n' "${fields[19]}"
 }
 
 is_running() {
@@ -68,6 +68,7 @@ start_process() {
   # signal the whole group. The inner shell writes its own pid (setsid may fork, so $!
   # is not reliable) and then execs the command, keeping that pid.
   local pidfile="$PIDS_DIR/$name.pid"
+  printf '\n=== %s starting %s: %s\n' "$(date '+%F %T')" "$name" "$*" >>"$logfile"
   # fd 9 is stack.sh's lock; the child must not inherit it.
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" \
     </dev/null >>"$logfile" 2>&1 9>&- &
@@ -172,6 +173,8 @@ registered_names_reverse() {
 
 kafka_java() {
   [[ -d $KAFKA_LIBS ]] || die "no Kafka jars in $KAFKA_LIBS: run deploy/local/stack.sh up first"
-  java -Dlog4j.configuration="file:$HARK_ROOT/deploy/local/kafka/tools-log4j.properties" \
+  # short-lived tools: small heap, C1 only and serial GC start noticeably faster on 2 cores
+  java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -Dlog4j.configuration="file:$HARK_ROOT/deploy/local/kafka/tools-log4j.properties" \
     -cp "$KAFKA_LIBS/*" "$@"
 }

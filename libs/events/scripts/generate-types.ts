@@ -47,7 +47,7 @@ export function generateTypes(): string {
     }
   }
 
-  function define(schema: { name?: unknown }, text: string): string {
+  function define(schema: { [k: string]: unknown }, text: string): string {
     const name = String(schema.name);
     const json = JSON.stringify(schema);
     const prior = named.get(name);

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 
@@ -30,7 +30,8 @@ export function createOpsServer(deps: {
   logger: Logger;
   app?: FastifyInstance;
 }): OpsServer {
-  const app = deps.app ?? Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) });
+  const app: FastifyInstance =
+    deps.app ?? Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger });
   // Probes and scrapes arrive every few seconds; logging each would drown the useful lines.
   const quiet = { logLevel: 'silent' as const };
   const checks = new Map<string, ReadinessCheck>();

@@ -7,3 +7,4 @@ export {
   makeScoredMention,
 } from './samples.ts';
 export { createTestDatabase, testEnv, uniqueName, waitFor } from './env.ts';
+export { createTestTopics, readMessages, type ReadMessage } from './kafka.ts';

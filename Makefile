@@ -1,0 +1,56 @@
+# hark — every entry point a user or CI needs. On a fresh machine `make test`
+# and `make demo` install npm packages and Kafka's jars, start the local stack
+# and go; nothing is installed by hand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+STACK := deploy/local/stack.sh
+
+.PHONY: help install stack-up stack-down stack-status stack-reset demo demo-down \
+        test test-unit test-integration lint typecheck format check bench
+
+help: ## list targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+node_modules/.install-stamp: package-lock.json package.json
+	@command -v node >/dev/null || { echo "error: node not found: install Node.js 20 (https://nodejs.org or apt-get install -y nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: node_modules/.install-stamp ## install npm dependencies (npm ci) when the lockfile changed
+
+stack-up: install ## start Kafka (KRaft), PostgreSQL and the schema registry; create topics
+	@$(STACK) up
+
+stack-down: ## stop everything the stack started
+	@$(STACK) down
+
+stack-status: ## show what runs where
+	@$(STACK) status
+
+stack-reset: ## stop the stack and wipe Kafka's data
+	@$(STACK) reset
+
+demo: stack-up ## the main job: produce and read back Avro mentions through the real broker
+	@node --import tsx deploy/local/demo.ts
+
+demo-down: stack-down ## stop what the demo started
+
+lint: install ## eslint + prettier check
+	npx eslint .
+	npx prettier --check .
+
+typecheck: install ## tsc --noEmit over every package
+	npx tsc -p tsconfig.json --noEmit
+
+test-unit: install ## unit tests only (no stack needed)
+	npx vitest run --project unit
+
+test-integration: stack-up ## integration tests against the real stack
+	npx vitest run --project integration
+
+test: lint typecheck test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
+
+check: lint typecheck test-unit ## fast checks before a commit
+
+bench: stack-up ## benchmarks (not part of make test); figures go to the READMEs
+	npm run bench --workspaces --if-present

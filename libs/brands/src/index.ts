@@ -1,0 +1,7 @@
+export {
+  loadBrandsConfig,
+  parseBrandsConfig,
+  type Brand,
+  type BrandsConfig,
+  type CompetitiveSet,
+} from './brands-config.ts';

@@ -1,0 +1,134 @@
+import avro from 'avsc';
+import { HarkError, isHarkError } from '@hark/errors';
+import type { RegistryClient } from './registry-client.ts';
+
+/** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro binary. */
+const MAGIC = 0;
+const HEADER = 5;
+const UNKNOWN_ID_TTL_MS = 30_000;
+
+export interface Encoder<T> {
+  readonly schemaId: number;
+  readonly subject: string;
+  encode(value: T): Buffer;
+}
+
+export interface Decoder<T> {
+  /** Decodes a framed value into the reader schema, resolving from the writer's schema. */
+  decode(buf: Buffer): Promise<T>;
+}
+
+export interface AvroSerde {
+  /** Registers `schema` under `subject` and returns an encoder bound to its id. */
+  encoder<T>(subject: string, schema: avro.Schema): Promise<Encoder<T>>;
+  /** A decoder that reads any registered writer schema into `readerSchema`. */
+  decoder<T>(readerSchema: avro.Schema): Decoder<T>;
+}
+
+export function createAvroSerde(deps: { registry: RegistryClient; now?: () => number }): AvroSerde {
+  const now = deps.now ?? Date.now;
+  const writerTypes = new Map<number, Promise<avro.Type>>();
+  const unknownIds = new Map<number, number>();
+
+  function writerType(id: number): Promise<avro.Type> {
+    const seenMissing = unknownIds.get(id);
+    if (seenMissing !== undefined && now() - seenMissing < UNKNOWN_ID_TTL_MS) {
+      return Promise.reject(new HarkError('HARK_SERDE_UNKNOWN_SCHEMA', `schema id ${id} is unknown to the registry`, { context: { schemaId: id } }));
+    }
+    let pending = writerTypes.get(id);
+    if (!pending) {
+      pending = deps.registry.getSchemaById(id).then(
+        (text) => avro.Type.forSchema(JSON.parse(text) as avro.Schema),
+        (err: unknown) => {
+          writerTypes.delete(id);
+          if (isHarkError(err) && err.code === 'HARK_SERDE_UNKNOWN_SCHEMA') {
+            unknownIds.set(id, now());
+            throw new HarkError('HARK_SERDE_UNKNOWN_SCHEMA', `schema id ${id} is unknown to the registry`, {
+              cause: err,
+              context: { schemaId: id },
+            });
+          }
+          throw err;
+        },
+      );
+      writerTypes.set(id, pending);
+    }
+    return pending;
+  }
+
+  return {
+    async encoder<T>(subject: string, schema: avro.Schema): Promise<Encoder<T>> {
+      const type = avro.Type.forSchema(schema);
+      const schemaId = await deps.registry.register(subject, schema);
+      return {
+        schemaId,
+        subject,
+        encode(value: T): Buffer {
+          let body: Buffer;
+          try {
+            body = type.toBuffer(value);
+          } catch (err) {
+            const paths: string[] = [];
+            type.isValid(value, { errorHook: (p) => paths.push(p.join('.') || '(root)') });
+            throw new HarkError('HARK_SERDE_ENCODE_FAILED', `value does not match ${subject}: invalid at ${paths.join(', ') || 'unknown path'}`, {
+              cause: err,
+              context: { subject, paths },
+            });
+          }
+          const out = Buffer.allocUnsafe(HEADER + body.length);
+          out.writeUInt8(MAGIC, 0);
+          out.writeInt32BE(schemaId, 1);
+          body.copy(out, HEADER);
+          return out;
+        },
+      };
+    },
+
+    decoder<T>(readerSchema: avro.Schema): Decoder<T> {
+      const reader = avro.Type.forSchema(readerSchema);
+      const resolvers = new Map<number, avro.Type | avro.Resolver>();
+      return {
+        async decode(buf: Buffer): Promise<T> {
+          if (!Buffer.isBuffer(buf) || buf.length < HEADER || buf[0] !== MAGIC) {
+            throw new HarkError('HARK_SERDE_NOT_FRAMED', 'value is not in Confluent wire format (magic byte 0 + schema id)', {
+              context: { length: buf?.length ?? 0, firstByte: buf?.[0] },
+            });
+          }
+          const id = buf.readInt32BE(1);
+          let resolver = resolvers.get(id);
+          if (!resolver) {
+            const writer = await writerType(id);
+            try {
+              resolver = writer.equals(reader) ? reader : reader.createResolver(writer);
+            } catch (err) {
+              throw new HarkError('HARK_SERDE_INCOMPATIBLE_SCHEMA', `writer schema ${id} cannot be read as ${reader.name ?? 'reader schema'}: ${(err as Error).message}`, {
+                cause: err,
+                context: { schemaId: id },
+              });
+            }
+            resolvers.set(id, resolver);
+          }
+          let decoded: { value: unknown; offset: number };
+          try {
+            decoded =
+              resolver === reader
+                ? reader.decode(buf, HEADER)
+                : reader.decode(buf, HEADER, resolver as avro.Resolver);
+          } catch (err) {
+            throw new HarkError('HARK_SERDE_DECODE_FAILED', `value does not decode with schema ${id}: ${(err as Error).message}`, {
+              cause: err,
+              context: { schemaId: id },
+            });
+          }
+          if (decoded.offset !== buf.length) {
+            const why = decoded.offset < 0 ? 'is truncated' : `has ${buf.length - decoded.offset} trailing bytes`;
+            throw new HarkError('HARK_SERDE_DECODE_FAILED', `value ${why} for schema ${id}`, {
+              context: { schemaId: id, length: buf.length },
+            });
+          }
+          return decoded.value as T;
+        },
+      };
+    },
+  };
+}

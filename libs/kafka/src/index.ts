@@ -1,0 +1,15 @@
+export { createKafka, createProducer } from './client.ts';
+export { createRegistryClient, type RegistryClient } from './registry-client.ts';
+export { createAvroSerde, type AvroSerde, type Decoder, type Encoder } from './avro-serde.ts';
+export { ensureTopics, type TopicToEnsure } from './topics-admin.ts';
+export {
+  createStage,
+  toDeadLetter,
+  type BatchHandler,
+  type BatchResult,
+  type OutputRecord,
+  type Stage,
+  type StageDeps,
+  type StageRecord,
+} from './stage.ts';
+export { stageMetrics, type StageMetrics } from './stage-metrics.ts';

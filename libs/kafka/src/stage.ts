@@ -1,0 +1,257 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HarkError, isHarkError, isRetriable } from '@hark/errors';
+import type { DeadLetter } from '@hark/events';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Decoder, Encoder } from './avro-serde.ts';
+import { stageMetrics } from './stage-metrics.ts';
+
+/** One decoded input record. */
+export interface StageRecord<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: T;
+  headers: IHeaders;
+  /** Broker timestamp, epoch ms as a string (kafkajs convention). */
+  timestamp: string;
+}
+
+/** One record to produce; `value: null` writes a tombstone. */
+export interface OutputRecord {
+  topic: string;
+  key: string | Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, string | Buffer>;
+}
+
+export interface BatchResult<T> {
+  outputs: OutputRecord[];
+  /** Records the handler rejected for good; they go to the DLQ and the partition moves on. */
+  failures?: { record: StageRecord<T>; error: HarkError }[];
+}
+
+/**
+ * Processes decoded records and returns what to produce. Throw a retriable
+ * error to retry the whole batch; any other throw stops the consumer.
+ */
+export type BatchHandler<T> = (records: StageRecord<T>[]) => Promise<BatchResult<T>>;
+
+export interface StageDeps<T> {
+  stage: string;
+  kafka: Kafka;
+  producer: Producer;
+  logger: Logger;
+  registry: Registry;
+  groupId: string;
+  topics: string[];
+  decoder: Decoder<T>;
+  dlq: Encoder<DeadLetter> & { topic: string };
+  handle: BatchHandler<T>;
+  /** Records per handler call; large fetches are split so each chunk commits on its own. */
+  maxBatchSize?: number;
+  /** Attempts for a batch hitting retriable errors before the consumer gives up. */
+  maxAttempts?: number;
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+  /** Called once when the consumer stops for good (non-retriable error); main exits so a supervisor restarts it. */
+  onCrash?: (err: Error) => void;
+  sessionTimeout?: number;
+}
+
+export interface Stage {
+  start(): Promise<void>;
+  /** Stops fetching, lets the in-flight batch finish and commit, leaves the group. */
+  close(): Promise<void>;
+  /** True while the consumer is a member of its group. */
+  isReady(): boolean;
+  consumer: Consumer;
+}
+
+/**
+ * The consume-process-produce loop every hark stage runs. Per chunk:
+ * decode (undecodable records become dead letters), call the handler,
+ * produce outputs and dead letters with acks=all, and only then commit the
+ * chunk's offsets. A crash anywhere before the commit re-delivers the chunk:
+ * delivery is at-least-once, and downstream sinks are idempotent by key.
+ */
+export function createStage<T>(deps: StageDeps<T>): Stage {
+  const log = deps.logger.child({ component: 'stage', stage: deps.stage });
+  const metrics = stageMetrics(deps.registry);
+  const maxBatch = deps.maxBatchSize ?? 500;
+  const maxAttempts = deps.maxAttempts ?? 6;
+  const consumer = deps.kafka.consumer({
+    groupId: deps.groupId,
+    sessionTimeout: deps.sessionTimeout ?? 30_000,
+    heartbeatInterval: 3000,
+    maxWaitTimeInMs: 250,
+    retry: {
+      retries: 5,
+      // kafkajs restarts itself after its own retriable errors (a broker moved, a rebalance);
+      // anything else ends here and onCrash hands the process to its supervisor.
+      restartOnFailure: async (err) => isKafkaRetriable(err),
+    },
+  });
+  let ready = false;
+  let crashed = false;
+
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    ready = true;
+    log.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined group');
+  });
+  consumer.on(consumer.events.STOP, () => void (ready = false));
+  consumer.on(consumer.events.CRASH, (e) => {
+    ready = false;
+    const { error, restart } = e.payload;
+    log.error({ err: error, restart }, 'consumer crashed');
+    if (!restart && !crashed) {
+      crashed = true;
+      deps.onCrash?.(error);
+    }
+  });
+
+  async function withRetries(what: () => Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
+    let delay = deps.retryInitialMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await what();
+      } catch (err) {
+        if (!isRetriable(err)) throw err;
+        if (attempt >= maxAttempts) {
+          throw new HarkError('HARK_STAGE_RETRIES_EXHAUSTED', `gave up after ${attempt} attempts: ${(err as Error).message}`, {
+            cause: err,
+            context: { stage: deps.stage, attempts: attempt },
+          });
+        }
+        metrics.retries.inc({ stage: deps.stage });
+        log.warn({ err, attempt, delayMs: delay }, 'retriable failure, retrying batch');
+        await heartbeat().catch(() => {});
+        await sleep(delay * (0.5 + Math.random()));
+        delay = Math.min(delay * 2, deps.retryMaxMs ?? 5000);
+      }
+    }
+  }
+
+  async function processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const good: StageRecord<T>[] = [];
+    const dead: DeadLetter[] = [];
+    for (const m of messages) {
+      if (m.value === null) {
+        metrics.tombstones.inc({ stage: deps.stage, topic });
+        continue;
+      }
+      try {
+        const value = await deps.decoder.decode(m.value);
+        good.push({ topic, partition, offset: m.offset, key: m.key, value, headers: m.headers ?? {}, timestamp: m.timestamp });
+      } catch (err) {
+        if (!isHarkError(err) || err.retriable) throw err;
+        dead.push(toDeadLetter(deps.stage, { topic, partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {} }, err));
+      }
+    }
+    const result: BatchResult<T> = good.length > 0 ? await deps.handle(good) : { outputs: [] };
+    for (const f of result.failures ?? []) {
+      const original = messages.find((m) => m.offset === f.record.offset)!;
+      dead.push(toDeadLetter(deps.stage, { topic, partition, offset: original.offset, key: original.key, value: original.value, headers: original.headers ?? {} }, f.error));
+    }
+    const outputs = [...result.outputs];
+    for (const d of dead) {
+      outputs.push({ topic: deps.dlq.topic, key: d.key, value: deps.dlq.encode(d) });
+      log.warn({ topic, partition, offset: d.sourceOffset, code: d.errorCode, reason: d.errorMessage }, 'record sent to dlq');
+    }
+    if (outputs.length > 0) await send(outputs);
+    metrics.recordsIn.inc({ stage: deps.stage, topic }, messages.length);
+    for (const d of dead) metrics.deadLetters.inc({ stage: deps.stage, code: d.errorCode });
+    metrics.batchSeconds.observe({ stage: deps.stage }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  async function send(outputs: OutputRecord[]): Promise<void> {
+    const byTopic = new Map<string, { key: string | Buffer | null; value: Buffer | null; headers?: Record<string, string | Buffer> }[]>();
+    for (const o of outputs) {
+      let list = byTopic.get(o.topic);
+      if (!list) byTopic.set(o.topic, (list = []));
+      list.push({ key: o.key, value: o.value, headers: o.headers });
+    }
+    try {
+      await deps.producer.sendBatch({
+        acks: -1,
+        timeout: 30_000,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (err) {
+      throw new HarkError('HARK_KAFKA_UNAVAILABLE', `produce failed: ${(err as Error).message}`, { cause: err, context: { stage: deps.stage } });
+    }
+    for (const [topic, messages] of byTopic) metrics.recordsOut.inc({ stage: deps.stage, topic }, messages.length);
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
+    for (let i = 0; i < batch.messages.length; i += maxBatch) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(i, i + maxBatch);
+      await withRetries(() => processChunk(batch.topic, batch.partition, chunk), heartbeat);
+      const last = chunk[chunk.length - 1]!.offset;
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      resolveOffset(last);
+      await heartbeat();
+    }
+    metrics.lag.set({ stage: deps.stage, topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+  }
+
+  return {
+    consumer,
+    isReady: () => ready,
+    async start() {
+      await consumer.connect();
+      for (const topic of deps.topics) await consumer.subscribe({ topic, fromBeginning: deps.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 1,
+        eachBatch,
+      });
+      log.info({ topics: deps.topics, groupId: deps.groupId }, 'stage started');
+    },
+    async close() {
+      ready = false;
+      await consumer.disconnect();
+      log.info('stage stopped');
+    },
+  };
+}
+
+/** Builds the DLQ record for an input record: original bytes, where it came from, and why. */
+export function toDeadLetter(
+  stage: string,
+  source: { topic: string; partition: number; offset: string; key: Buffer | null; value: Buffer | null; headers: IHeaders },
+  error: HarkError,
+  attempts = 1,
+): DeadLetter {
+  const headers: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(source.headers)) {
+    const last = Array.isArray(v) ? v[v.length - 1] : v;
+    if (last !== undefined) headers[k] = Buffer.isBuffer(last) ? last : Buffer.from(String(last));
+  }
+  return {
+    stage,
+    sourceTopic: source.topic,
+    sourcePartition: source.partition,
+    sourceOffset: Number(source.offset),
+    key: source.key,
+    value: source.value,
+    headers,
+    errorCode: error.code,
+    errorMessage: error.message,
+    attempts,
+    failedAt: Date.now(),
+  };
+}
+
+function isKafkaRetriable(err: unknown): boolean {
+  const e = err as { name?: string; retriable?: boolean };
+  return typeof e?.name === 'string' && e.name.startsWith('KafkaJS') && e.retriable === true;
+}

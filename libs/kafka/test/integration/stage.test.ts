@@ -1,0 +1,236 @@
+import { HarkError } from '@hark/errors';
+import { eventType, loadSchema, valueSubject, type DeadLetter, type Mention, type ScoredMention } from '@hark/events';
+import { createLogger, createMetricsRegistry } from '@hark/observability';
+import {
+  createTestTopics,
+  makeMention,
+  readMessages,
+  testEnv,
+  uniqueName,
+  waitFor,
+} from '@hark/testing';
+import type { Kafka, Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createAvroSerde,
+  createKafka,
+  createProducer,
+  createRegistryClient,
+  createStage,
+  type AvroSerde,
+  type BatchHandler,
+  type Stage,
+} from '../../src/index.ts';
+
+const env = testEnv();
+const logger = createLogger({ service: 'stage-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+let kafka: Kafka;
+let producer: Producer;
+let serde: AvroSerde;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  kafka = createKafka({ clientId: 'stage-test', brokers: env.kafkaBrokers, logger });
+  producer = createProducer(kafka);
+  await producer.connect();
+  serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
+});
+
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+  await producer.disconnect();
+});
+
+async function topics(...prefixes: string[]) {
+  const t = await createTestTopics(kafka, prefixes.map((prefix) => ({ prefix, partitions: 3 })));
+  cleanups.push(t.drop);
+  return t.names;
+}
+
+/** A scoring-shaped stage under test: Mention in, ScoredMention out, keyed by author. */
+async function startStage(opts: {
+  input: string;
+  output: string;
+  dlq: string;
+  handle?: BatchHandler<Mention>;
+  groupId?: string;
+  onCrash?: (err: Error) => void;
+}): Promise<Stage> {
+  const out = await serde.encoder<ScoredMention>(valueSubject(opts.output), loadSchema('ScoredMention'));
+  const dlq = await serde.encoder<DeadLetter>(valueSubject(opts.dlq), loadSchema('DeadLetter'));
+  const handle: BatchHandler<Mention> =
+    opts.handle ??
+    (async (records) => ({
+      outputs: records.map((r) => ({
+        topic: opts.output,
+        key: `${r.value.platform}:${r.value.author.id}`,
+        value: out.encode({
+          mention: r.value,
+          sentiment: { score: 0, label: 'neutral', lang: 'en', model: 'test' },
+          intent: { label: 'other', confidence: 0, model: 'test' },
+          scoredAt: Date.now(),
+        }),
+      })),
+    }));
+  const stage = createStage<Mention>({
+    stage: 'test-stage',
+    kafka,
+    producer,
+    logger,
+    registry: createMetricsRegistry({ service: 'stage-test', defaults: false }),
+    groupId: opts.groupId ?? uniqueName('test-group'),
+    topics: [opts.input],
+    decoder: serde.decoder<Mention>(loadSchema('Mention')),
+    dlq: Object.assign(dlq, { topic: opts.dlq }),
+    handle,
+    retryInitialMs: 50,
+    onCrash: opts.onCrash,
+  });
+  await stage.start();
+  cleanups.push(() => stage.close());
+  return stage;
+}
+
+describe('Avro through Kafka with the registry', () => {
+  it('every event type round-trips through a real topic and decodes to the same value', async () => {
+    const { makeBrandSignal, makeDeadLetter, makeIdentityLink, makeResolvedMention, makeScoredMention } = await import('@hark/testing');
+    const samples = {
+      Mention: makeMention(),
+      ScoredMention: makeScoredMention(),
+      ResolvedMention: makeResolvedMention(),
+      IdentityLink: makeIdentityLink(),
+      BrandSignal: makeBrandSignal(),
+      DeadLetter: makeDeadLetter(),
+    } as const;
+    const names = Object.keys(samples) as (keyof typeof samples)[];
+    const topicNames = await topics(...names.map((n) => n.toLowerCase()));
+    for (const [i, name] of names.entries()) {
+      const enc = await serde.encoder(valueSubject(topicNames[i]!), loadSchema(name));
+      await producer.send({ topic: topicNames[i]!, acks: -1, messages: [{ key: name, value: enc.encode(samples[name]) }] });
+    }
+    for (const [i, name] of names.entries()) {
+      const [msg] = await readMessages(kafka, topicNames[i]!, 1);
+      const decoded = await serde.decoder(loadSchema(name)).decode(msg!.value!);
+      expect(decoded, name).toEqual(samples[name]);
+    }
+  });
+});
+
+describe('consume-process-produce stage', () => {
+  it('when a record cannot be decoded, it lands in dlq with its original bytes and the next good record is processed', async () => {
+    const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
+    const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
+    const garbage = Buffer.from('{"not":"avro"}');
+    const unknownId = Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 1, 2, 3]);
+    // One partition key, so the bad records sit between good ones on the same partition.
+    await producer.send({
+      topic: input!,
+      acks: -1,
+      messages: [
+        { key: 'k', value: enc.encode(makeMention({ postId: '1' })) },
+        { key: 'k', value: garbage },
+        { key: 'k', value: unknownId },
+        { key: 'k', value: enc.encode(makeMention({ postId: '2' })) },
+      ],
+    });
+    await startStage({ input: input!, output: output!, dlq: dlqTopic! });
+
+    const scored = await readMessages(kafka, output!, 2);
+    const decodedOut = await Promise.all(scored.map((m) => serde.decoder<ScoredMention>(loadSchema('ScoredMention')).decode(m.value!)));
+    expect(decodedOut.map((s) => s.mention.postId).sort()).toEqual(['1', '2']);
+    expect(scored[0]!.key!.toString()).toBe('x:2244994945');
+
+    const dead = await readMessages(kafka, dlqTopic!, 2);
+    const letters = await Promise.all(dead.map((m) => serde.decoder<DeadLetter>(loadSchema('DeadLetter')).decode(m.value!)));
+    const byCode = Object.fromEntries(letters.map((l) => [l.errorCode, l]));
+    expect(byCode.HARK_SERDE_NOT_FRAMED!.value).toEqual(garbage);
+    expect(byCode.HARK_SERDE_UNKNOWN_SCHEMA!.value).toEqual(unknownId);
+    for (const l of letters) {
+      expect(l).toMatchObject({ stage: 'test-stage', sourceTopic: input, key: Buffer.from('k') });
+      expect(l.sourceOffset).toBeGreaterThanOrEqual(1);
+    }
+    expect(dead[0]!.key!.toString()).toBe('k');
+  });
+
+  it('when the handler rejects one record, only that record goes to dlq with the reason', async () => {
+    const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
+    const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
+    const out = await serde.encoder<Mention>(valueSubject(output!), loadSchema('Mention'));
+    await producer.send({
+      topic: input!,
+      acks: -1,
+      messages: ['1', '2', '3'].map((id) => ({ key: id, value: enc.encode(makeMention({ postId: id, text: id === '2' ? '' : 'ok' })) })),
+    });
+    await startStage({
+      input: input!,
+      output: output!,
+      dlq: dlqTopic!,
+      handle: async (records) => ({
+        outputs: records.filter((r) => r.value.text).map((r) => ({ topic: output!, key: r.value.mentionId, value: out.encode(r.value) })),
+        failures: records
+          .filter((r) => !r.value.text)
+          .map((record) => ({ record, error: new HarkError('HARK_STAGE_PROCESSING_FAILED', 'text: must not be empty') })),
+      }),
+    });
+    expect(await readMessages(kafka, output!, 2)).toHaveLength(2);
+    const [dead] = await readMessages(kafka, dlqTopic!, 1);
+    const letter = await serde.decoder<DeadLetter>(loadSchema('DeadLetter')).decode(dead!.value!);
+    expect(letter.errorCode).toBe('HARK_STAGE_PROCESSING_FAILED');
+    expect(letter.errorMessage).toBe('text: must not be empty');
+    expect(eventType('Mention').fromBuffer(letter.value!.subarray(5))).toMatchObject({ postId: '2' });
+  });
+
+  it('when processing fails retriably, the batch is retried and nothing is lost or duplicated', async () => {
+    const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
+    const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
+    const out = await serde.encoder<Mention>(valueSubject(output!), loadSchema('Mention'));
+    await producer.send({ topic: input!, acks: -1, messages: [{ key: 'a', value: enc.encode(makeMention()) }] });
+    let calls = 0;
+    await startStage({
+      input: input!,
+      output: output!,
+      dlq: dlqTopic!,
+      handle: async (records) => {
+        if (++calls < 3) throw new HarkError('HARK_DB_UNAVAILABLE');
+        return { outputs: records.map((r) => ({ topic: output!, key: 'a', value: out.encode(r.value) })) };
+      },
+    });
+    expect(await readMessages(kafka, output!, 1)).toHaveLength(1);
+    expect(calls).toBe(3);
+  });
+
+  it('offsets are committed only after outputs are acknowledged: a crash mid-batch re-delivers it to the next consumer', async () => {
+    const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
+    const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
+    await producer.send({
+      topic: input!,
+      acks: -1,
+      messages: ['1', '2', '3'].map((id) => ({ key: 'same', value: enc.encode(makeMention({ postId: id })) })),
+    });
+    const groupId = uniqueName('test-group');
+    let crash: Error | undefined;
+    const first = await startStage({
+      input: input!,
+      output: output!,
+      dlq: dlqTopic!,
+      groupId,
+      handle: async () => {
+        throw new TypeError('a bug in the handler');
+      },
+      onCrash: (err) => void (crash = err),
+    });
+    await waitFor(() => crash, { what: 'the consumer to crash' });
+    expect(crash!.message).toContain('a bug in the handler');
+    await first.close();
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = await admin.fetchOffsets({ groupId, topics: [input!] });
+    await admin.disconnect();
+    expect(committed[0]!.partitions.every((p) => p.offset === '-1')).toBe(true);
+
+    await startStage({ input: input!, output: output!, dlq: dlqTopic!, groupId });
+    const delivered = await readMessages(kafka, output!, 3);
+    expect(delivered).toHaveLength(3);
+  });
+});

@@ -1,0 +1,113 @@
+import avro from 'avsc';
+import { describe, expect, it } from 'vitest';
+import { HarkError } from '@hark/errors';
+import { eventType, loadSchema } from '@hark/events';
+import { makeMention } from '@hark/testing';
+import { createAvroSerde, type RegistryClient } from '../../src/index.ts';
+
+/** An in-memory stand-in for the registry: serde's framing and resolution logic is pure. */
+function memoryRegistry(): RegistryClient & { calls: number } {
+  const byId = new Map<number, string>();
+  const ids = new Map<string, number>();
+  const reg = {
+    url: 'memory://',
+    calls: 0,
+    async register(_subject: string, schema: unknown) {
+      const text = JSON.stringify(schema);
+      let id = ids.get(text);
+      if (!id) {
+        id = ids.size + 1;
+        ids.set(text, id);
+        byId.set(id, text);
+      }
+      return id;
+    },
+    async getSchemaById(id: number) {
+      reg.calls++;
+      const s = byId.get(id);
+      if (!s) throw new HarkError('HARK_SERDE_UNKNOWN_SCHEMA', `schema ${id} not found`);
+      return s;
+    },
+  };
+  return reg;
+}
+
+describe('avro serde', () => {
+  it('frames a value as magic byte 0 + schema id + Avro body and decodes it back', async () => {
+    const registry = memoryRegistry();
+    const serde = createAvroSerde({ registry });
+    const enc = await serde.encoder('mentions.raw-value', loadSchema('Mention'));
+    const buf = enc.encode(makeMention());
+    expect(buf[0]).toBe(0);
+    expect(buf.readInt32BE(1)).toBe(enc.schemaId);
+    expect(buf.subarray(5)).toEqual(eventType('Mention').toBuffer(makeMention()));
+    expect(await serde.decoder(loadSchema('Mention')).decode(buf)).toEqual(makeMention());
+  });
+
+  it('fetches each writer schema once, however many records use it', async () => {
+    const registry = memoryRegistry();
+    const serde = createAvroSerde({ registry });
+    const enc = await serde.encoder('s', loadSchema('Mention'));
+    const dec = serde.decoder(loadSchema('Mention'));
+    await Promise.all(Array.from({ length: 50 }, () => dec.decode(enc.encode(makeMention()))));
+    expect(registry.calls).toBe(1);
+  });
+
+  it('reads an older writer schema into the current reader schema with defaults', async () => {
+    const registry = memoryRegistry();
+    const serde = createAvroSerde({ registry });
+    const v1 = { type: 'record', name: 'Thing', fields: [{ name: 'id', type: 'string' }] } as const;
+    const v2 = { ...v1, fields: [...v1.fields, { name: 'score', type: 'double', default: 0.5 }] };
+    const enc = await serde.encoder('t', v1);
+    expect(await serde.decoder(v2).decode(enc.encode({ id: 'a' }))).toEqual({ id: 'a', score: 0.5 });
+  });
+
+  it.each([
+    ['empty buffer', Buffer.alloc(0), 'HARK_SERDE_NOT_FRAMED'],
+    ['plain JSON', Buffer.from('{"text":"hello"}'), 'HARK_SERDE_NOT_FRAMED'],
+    ['unknown schema id', Buffer.from([0, 0, 0, 0x30, 0x39, 2, 0x61]), 'HARK_SERDE_UNKNOWN_SCHEMA'],
+  ])('when the value is %s, fails with %s', async (_what, buf, code) => {
+    const serde = createAvroSerde({ registry: memoryRegistry() });
+    await expect(serde.decoder(loadSchema('Mention')).decode(buf)).rejects.toMatchObject({ code, retriable: false });
+  });
+
+  it('when the body is truncated or has trailing bytes, fails with HARK_SERDE_DECODE_FAILED', async () => {
+    const serde = createAvroSerde({ registry: memoryRegistry() });
+    const enc = await serde.encoder('s', loadSchema('Mention'));
+    const dec = serde.decoder(loadSchema('Mention'));
+    const good = enc.encode(makeMention());
+    await expect(dec.decode(good.subarray(0, good.length - 3))).rejects.toMatchObject({ code: 'HARK_SERDE_DECODE_FAILED' });
+    await expect(dec.decode(Buffer.concat([good, Buffer.from([1, 2])]))).rejects.toMatchObject({
+      code: 'HARK_SERDE_DECODE_FAILED',
+    });
+  });
+
+  it('when the writer schema cannot be resolved into the reader, fails with HARK_SERDE_INCOMPATIBLE_SCHEMA', async () => {
+    const serde = createAvroSerde({ registry: memoryRegistry() });
+    const enc = await serde.encoder('s', { type: 'record', name: 'Mention', namespace: 'io.hark.events', fields: [{ name: 'x', type: 'int' }] });
+    await expect(serde.decoder(loadSchema('Mention')).decode(enc.encode({ x: 1 }))).rejects.toMatchObject({
+      code: 'HARK_SERDE_INCOMPATIBLE_SCHEMA',
+    });
+  });
+
+  it('when a value does not match the schema, names the field path', async () => {
+    const serde = createAvroSerde({ registry: memoryRegistry() });
+    const enc = await serde.encoder('s', loadSchema('Mention'));
+    const bad = { ...makeMention(), createdAt: 'yesterday' } as unknown as ReturnType<typeof makeMention>;
+    expect(() => enc.encode(bad)).toThrowError(/invalid at createdAt/);
+  });
+
+  it('a registry outage while fetching a schema stays retriable and is not cached', async () => {
+    const registry = memoryRegistry();
+    const serde = createAvroSerde({ registry });
+    const enc = await serde.encoder('s', avro.Type.forSchema('string').schema() as avro.Schema);
+    const original = registry.getSchemaById;
+    registry.getSchemaById = async () => {
+      throw new HarkError('HARK_REGISTRY_UNAVAILABLE');
+    };
+    const dec = serde.decoder<string>('string');
+    await expect(dec.decode(enc.encode('hi'))).rejects.toMatchObject({ retriable: true });
+    registry.getSchemaById = original;
+    expect(await dec.decode(enc.encode('hi'))).toBe('hi');
+  });
+});

@@ -1,0 +1,75 @@
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { uniqueName } from './env.ts';
+
+/** Creates topics with random names for one test file; `drop()` deletes them. */
+export async function createTestTopics(
+  kafka: Kafka,
+  specs: { prefix: string; partitions?: number; config?: Record<string, string> }[],
+): Promise<{ names: string[]; drop: () => Promise<void> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const names = specs.map((s) => uniqueName(`test.${s.prefix}`));
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: specs.map((s, i) => ({
+        topic: names[i]!,
+        numPartitions: s.partitions ?? 3,
+        replicationFactor: 1,
+        configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  return {
+    names,
+    async drop() {
+      const a = kafka.admin();
+      await a.connect();
+      try {
+        await a.deleteTopics({ topics: names });
+      } finally {
+        await a.disconnect();
+      }
+    },
+  };
+}
+
+export interface ReadMessage extends KafkaMessage {
+  topic: string;
+  partition: number;
+}
+
+/** Reads `count` messages from the start of `topic` with a throwaway group, or fails after the timeout. */
+export async function readMessages(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<ReadMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('test-reader'), maxWaitTimeInMs: 100 });
+  const out: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`read ${out.length} of ${count} messages from ${topic} before the timeout`)),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ topic: t, partition, message }) => {
+          out.push({ ...message, topic: t, partition });
+          if (out.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
