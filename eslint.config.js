@@ -7,13 +7,16 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'error',
     },
   },
   {
     // CLIs, scripts, benchmarks and tests talk to a human on stdout.
-    files: ['**/scripts/**', '**/bench/**', '**/test/**', 'test/**', '**/src/cli/**'],
+    files: ['**/scripts/**', '**/bench/**', '**/test/**', 'test/**', '**/src/cli/**', 'deploy/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -13,16 +13,33 @@ const config = parseConfig({
 });
 const logger = createLogger({ service: 'demo', level: 'warn' });
 const kafka = createKafka({ clientId: 'hark-demo', brokers: config.kafkaBrokers, logger });
-const serde = createAvroSerde({ registry: createRegistryClient({ url: config.schemaRegistryUrl }) });
+const serde = createAvroSerde({
+  registry: createRegistryClient({ url: config.schemaRegistryUrl }),
+});
 const topic = TOPICS.mentionsRaw.name;
 const encoder = await serde.encoder<Mention>(valueSubject(topic), loadSchema('Mention'));
 const decoder = serde.decoder<Mention>(loadSchema('Mention'));
 
 const runId = Date.now().toString(36);
 const posts = [
-  { platform: 'x', handle: 'maria_g', text: 'Loving the new @acme app update, checkout is so much faster 🚀', likes: 41 },
-  { platform: 'reddit', handle: 'throwaway_4412', text: 'Acme support kept me on hold for 2 hours. Thinking of switching to Globex.', likes: 7 },
-  { platform: 'mastodon', handle: 'jp@fosstodon.org', text: 'Does anyone know if #Acme ships to Canada?', likes: 2 },
+  {
+    platform: 'x',
+    handle: 'maria_g',
+    text: 'Loving the new @acme app update, checkout is so much faster 🚀',
+    likes: 41,
+  },
+  {
+    platform: 'reddit',
+    handle: 'throwaway_4412',
+    text: 'Acme support kept me on hold for 2 hours. Thinking of switching to Globex.',
+    likes: 7,
+  },
+  {
+    platform: 'mastodon',
+    handle: 'jp@fosstodon.org',
+    text: 'Does anyone know if #Acme ships to Canada?',
+    likes: 2,
+  },
 ];
 const now = Date.now();
 const mentions: Mention[] = posts.map((p, i) => ({
@@ -32,7 +49,16 @@ const mentions: Mention[] = posts.map((p, i) => ({
   kind: 'post',
   url: null,
   parentId: null,
-  author: { id: `author-${p.handle}`, handle: p.handle, name: null, followers: 100 * (i + 1), verified: false, location: null, email: null, profileUrl: null },
+  author: {
+    id: `author-${p.handle}`,
+    handle: p.handle,
+    name: null,
+    followers: 100 * (i + 1),
+    verified: false,
+    location: null,
+    email: null,
+    profileUrl: null,
+  },
   title: null,
   text: p.text,
   lang: 'en',
@@ -47,9 +73,15 @@ const mentions: Mention[] = posts.map((p, i) => ({
 
 const producer = createProducer(kafka);
 await producer.connect();
-await producer.send({ topic, acks: -1, messages: mentions.map((m) => ({ key: m.mentionId, value: encoder.encode(m) })) });
+await producer.send({
+  topic,
+  acks: -1,
+  messages: mentions.map((m) => ({ key: m.mentionId, value: encoder.encode(m) })),
+});
 await producer.disconnect();
-console.log(`produced ${mentions.length} Avro mentions to ${topic} (schema id ${encoder.schemaId})`);
+console.log(
+  `produced ${mentions.length} Avro mentions to ${topic} (schema id ${encoder.schemaId})`,
+);
 
 const wanted = new Set(mentions.map((m) => m.mentionId));
 const consumer = kafka.consumer({ groupId: `hark-demo-${runId}`, maxWaitTimeInMs: 100 });
@@ -57,15 +89,27 @@ await consumer.connect();
 await consumer.subscribe({ topic, fromBeginning: true });
 const seen: Mention[] = [];
 await new Promise<void>((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`read ${seen.length} of ${wanted.size} demo mentions back within 30 s; is the broker healthy? (make stack-status)`)), 30_000);
+  const timer = setTimeout(
+    () =>
+      reject(
+        new Error(
+          `read ${seen.length} of ${wanted.size} demo mentions back within 30 s; is the broker healthy? (make stack-status)`,
+        ),
+      ),
+    30_000,
+  );
   void consumer.run({
     eachMessage: async ({ partition, message }) => {
       const m = await decoder.decode(message.value!);
       if (!wanted.has(m.mentionId)) return;
       seen.push(m);
-      console.log(`\n  ← partition ${partition} offset ${message.offset} key ${message.key?.toString()}`);
+      console.log(
+        `\n  ← partition ${partition} offset ${message.offset} key ${message.key?.toString()}`,
+      );
       console.log(`    ${m.platform.padEnd(8)} @${m.author.handle}: ${m.text}`);
-      console.log(`    brands ${m.brands.join(', ')}  likes ${m.engagement.likes}  created ${new Date(m.createdAt).toISOString()}`);
+      console.log(
+        `    brands ${m.brands.join(', ')}  likes ${m.engagement.likes}  created ${new Date(m.createdAt).toISOString()}`,
+      );
       if (seen.length === wanted.size) {
         clearTimeout(timer);
         resolve();

@@ -41,7 +41,8 @@ const ID = /^[a-z0-9][a-z0-9_-]*$/;
 export function parseBrandsConfig(doc: unknown, source = 'brands config'): BrandsConfig {
   const problems: string[] = [];
   const root = (doc ?? {}) as Record<string, unknown>;
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) problems.push('root: must be a mapping with `brands`');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    problems.push('root: must be a mapping with `brands`');
 
   const strings = (v: unknown, path: string): string[] => {
     if (v === undefined || v === null) return [];
@@ -59,25 +60,38 @@ export function parseBrandsConfig(doc: unknown, source = 'brands config'): Brand
   };
 
   const rawBrands = root.brands;
-  if (!Array.isArray(rawBrands) || rawBrands.length === 0) problems.push('brands: must list at least one brand');
-  const brands: Brand[] = (Array.isArray(rawBrands) ? rawBrands : []).map((b: Record<string, unknown>, i) => {
-    const path = `brands[${i}]`;
-    if (typeof b !== 'object' || b === null) {
-      problems.push(`${path}: must be a mapping`);
-      return { id: '', name: '', aliases: [], hashtags: [], handles: [], keywords: [], exclude: [] };
-    }
-    if (typeof b.id !== 'string' || !ID.test(b.id)) problems.push(`${path}.id: must match ${ID} (got ${JSON.stringify(b.id)})`);
-    if (typeof b.name !== 'string' || b.name.trim() === '') problems.push(`${path}.name: must be a non-empty string`);
-    return {
-      id: String(b.id ?? ''),
-      name: String(b.name ?? '').trim(),
-      aliases: strings(b.aliases, `${path}.aliases`),
-      hashtags: strings(b.hashtags, `${path}.hashtags`).map((h) => h.replace(/^#/, '')),
-      handles: strings(b.handles, `${path}.handles`).map((h) => h.replace(/^@/, '')),
-      keywords: strings(b.keywords, `${path}.keywords`),
-      exclude: strings(b.exclude, `${path}.exclude`),
-    };
-  });
+  if (!Array.isArray(rawBrands) || rawBrands.length === 0)
+    problems.push('brands: must list at least one brand');
+  const brands: Brand[] = (Array.isArray(rawBrands) ? rawBrands : []).map(
+    (b: Record<string, unknown>, i) => {
+      const path = `brands[${i}]`;
+      if (typeof b !== 'object' || b === null) {
+        problems.push(`${path}: must be a mapping`);
+        return {
+          id: '',
+          name: '',
+          aliases: [],
+          hashtags: [],
+          handles: [],
+          keywords: [],
+          exclude: [],
+        };
+      }
+      if (typeof b.id !== 'string' || !ID.test(b.id))
+        problems.push(`${path}.id: must match ${ID} (got ${JSON.stringify(b.id)})`);
+      if (typeof b.name !== 'string' || b.name.trim() === '')
+        problems.push(`${path}.name: must be a non-empty string`);
+      return {
+        id: String(b.id ?? ''),
+        name: String(b.name ?? '').trim(),
+        aliases: strings(b.aliases, `${path}.aliases`),
+        hashtags: strings(b.hashtags, `${path}.hashtags`).map((h) => h.replace(/^#/, '')),
+        handles: strings(b.handles, `${path}.handles`).map((h) => h.replace(/^@/, '')),
+        keywords: strings(b.keywords, `${path}.keywords`),
+        exclude: strings(b.exclude, `${path}.exclude`),
+      };
+    },
+  );
   const ids = new Set<string>();
   for (const [i, b] of brands.entries()) {
     if (ids.has(b.id)) problems.push(`brands[${i}].id: duplicate id "${b.id}"`);
@@ -86,19 +100,31 @@ export function parseBrandsConfig(doc: unknown, source = 'brands config'): Brand
 
   const rawSets = root.competitiveSets ?? [];
   if (!Array.isArray(rawSets)) problems.push('competitiveSets: must be a list');
-  const competitiveSets: CompetitiveSet[] = (Array.isArray(rawSets) ? rawSets : []).map((s: Record<string, unknown>, i) => {
-    const path = `competitiveSets[${i}]`;
-    if (typeof s?.id !== 'string' || !ID.test(s.id)) problems.push(`${path}.id: must match ${ID}`);
-    const members = strings(s?.brands, `${path}.brands`);
-    if (members.length < 2) problems.push(`${path}.brands: a competitive set needs at least two brands`);
-    for (const [j, m] of members.entries()) {
-      if (!ids.has(m)) problems.push(`${path}.brands[${j}]: unknown brand "${m}"`);
-    }
-    return { id: String(s?.id ?? ''), name: typeof s?.name === 'string' ? s.name : String(s?.id ?? ''), brands: members };
-  });
+  const competitiveSets: CompetitiveSet[] = (Array.isArray(rawSets) ? rawSets : []).map(
+    (s: Record<string, unknown>, i) => {
+      const path = `competitiveSets[${i}]`;
+      if (typeof s?.id !== 'string' || !ID.test(s.id))
+        problems.push(`${path}.id: must match ${ID}`);
+      const members = strings(s?.brands, `${path}.brands`);
+      if (members.length < 2)
+        problems.push(`${path}.brands: a competitive set needs at least two brands`);
+      for (const [j, m] of members.entries()) {
+        if (!ids.has(m)) problems.push(`${path}.brands[${j}]: unknown brand "${m}"`);
+      }
+      return {
+        id: String(s?.id ?? ''),
+        name: typeof s?.name === 'string' ? s.name : String(s?.id ?? ''),
+        brands: members,
+      };
+    },
+  );
 
   if (problems.length > 0) {
-    throw new HarkError('HARK_CONFIG_INVALID', `${source} is invalid:\n  ${problems.join('\n  ')}`, { context: { source, problems } });
+    throw new HarkError(
+      'HARK_CONFIG_INVALID',
+      `${source} is invalid:\n  ${problems.join('\n  ')}`,
+      { context: { source, problems } },
+    );
   }
   return { brands, competitiveSets };
 }
@@ -109,10 +135,14 @@ export function loadBrandsConfig(path: string): BrandsConfig {
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new HarkError('HARK_CONFIG_INVALID', `cannot read brands config ${path}: ${(err as Error).message}`, {
-      cause: err,
-      context: { source: path },
-    });
+    throw new HarkError(
+      'HARK_CONFIG_INVALID',
+      `cannot read brands config ${path}: ${(err as Error).message}`,
+      {
+        cause: err,
+        context: { source: path },
+      },
+    );
   }
   return parseBrandsConfig(doc, path);
 }

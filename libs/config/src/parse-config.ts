@@ -45,7 +45,9 @@ export function parseConfig<S extends ConfigSpec>(
       out[key] = s.parse(raw);
     } catch (err) {
       const shown = s.secret ? '' : ` (${JSON.stringify(raw)})`;
-      problems.push(`${s.env}${shown} ${(err as Error).message.replace(/, got .*$/, '')}: ${s.doc}`);
+      problems.push(
+        `${s.env}${shown} ${(err as Error).message.replace(/, got .*$/, '')}: ${s.doc}`,
+      );
     }
   }
   if (problems.length > 0) {
@@ -57,7 +59,8 @@ export function parseConfig<S extends ConfigSpec>(
 /** Renders the settings as a markdown table for a service README. */
 export function describeConfig(spec: ConfigSpec): string {
   const rows = Object.values(spec).map((s) => {
-    const def = s.default === undefined ? '(required)' : s.secret ? '(secret)' : `\`${String(s.default)}\``;
+    const def =
+      s.default === undefined ? '(required)' : s.secret ? '(secret)' : `\`${String(s.default)}\``;
     return `| \`${s.env}\` | ${def} | ${s.doc} |`;
   });
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
@@ -75,7 +78,8 @@ export function loadConfigOrExit<S extends ConfigSpec>(
     return parseConfig(spec, env);
   } catch (err) {
     if (err instanceof HarkError && err.code === 'HARK_CONFIG_INVALID') {
-      for (const line of err.context.problems as string[]) process.stderr.write(`config error: ${line}\n`);
+      for (const line of err.context.problems as string[])
+        process.stderr.write(`config error: ${line}\n`);
       process.exit(2);
     }
     throw err;

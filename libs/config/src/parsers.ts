@@ -4,7 +4,8 @@ export type Parser<T> = (raw: string) => T;
 export const str =
   (opts: { minLength?: number } = {}): Parser<string> =>
   (raw) => {
-    if (raw.length < (opts.minLength ?? 1)) throw new Error(`must be at least ${opts.minLength ?? 1} characters`);
+    if (raw.length < (opts.minLength ?? 1))
+      throw new Error(`must be at least ${opts.minLength ?? 1} characters`);
     return raw;
   };
 

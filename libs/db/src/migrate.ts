@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 
 export interface Migration {
+  file: string;
   version: number;
   name: string;
   sql: string;
@@ -21,19 +22,27 @@ export function readMigrations(dir: string): Migration[] {
     .map((file) => {
       const m = FILE_PATTERN.exec(file);
       if (!m) {
-        throw new HarkError('HARK_DB_MIGRATION_FAILED', `migration file ${file} must be named NNNN_name.sql`, {
-          context: { dir, file },
-        });
+        throw new HarkError(
+          'HARK_DB_MIGRATION_FAILED',
+          `migration file ${file} must be named NNNN_name.sql`,
+          {
+            context: { dir, file },
+          },
+        );
       }
       const sql = readFileSync(join(dir, file), 'utf8');
-      return { version: Number(m[1]), name: m[2]!, sql, checksum: sha256(sql) };
+      return { file, version: Number(m[1]), name: m[2]!, sql, checksum: sha256(sql) };
     })
     .sort((a, b) => a.version - b.version);
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i]!.version === migrations[i - 1]!.version) {
-      throw new HarkError('HARK_DB_MIGRATION_FAILED', `two migrations share version ${migrations[i]!.version}`, {
-        context: { dir },
-      });
+      throw new HarkError(
+        'HARK_DB_MIGRATION_FAILED',
+        `two migrations share version ${migrations[i]!.version}`,
+        {
+          context: { dir },
+        },
+      );
     }
   }
   return migrations;
@@ -75,7 +84,7 @@ export async function migrate(deps: {
         if (prior.checksum !== m.checksum) {
           throw new HarkError(
             'HARK_DB_MIGRATION_CHANGED',
-            `migration ${m.version}_${m.name} of ${deps.scope} changed after it was applied; add a new migration instead`,
+            `migration ${m.file} of ${deps.scope} changed after it was applied; add a new migration instead`,
             { context: { scope: deps.scope, version: m.version } },
           );
         }
@@ -91,17 +100,23 @@ export async function migrate(deps: {
         await client.query('commit');
       } catch (err) {
         await client.query('rollback').catch(() => {});
-        throw new HarkError('HARK_DB_MIGRATION_FAILED', `migration ${m.version}_${m.name} of ${deps.scope} failed: ${(err as Error).message}`, {
-          cause: err,
-          context: { scope: deps.scope, version: m.version },
-        });
+        throw new HarkError(
+          'HARK_DB_MIGRATION_FAILED',
+          `migration ${m.file} of ${deps.scope} failed: ${(err as Error).message}`,
+          {
+            cause: err,
+            context: { scope: deps.scope, version: m.version },
+          },
+        );
       }
       done.push(m.version);
       log.info({ version: m.version, name: m.name }, 'applied migration');
     }
     return { applied: done };
   } finally {
-    await client.query('select pg_advisory_unlock(hashtext($1))', [`hark-migrate:${deps.scope}`]).catch(() => {});
+    await client
+      .query('select pg_advisory_unlock(hashtext($1))', [`hark-migrate:${deps.scope}`])
+      .catch(() => {});
     client.release();
   }
 }

@@ -33,7 +33,10 @@ export async function pingDatabase(pool: pg.Pool): Promise<boolean> {
 }
 
 /** Runs `fn` in one transaction; rolls back on any error. */
-export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('begin');

@@ -15,6 +15,19 @@ export const ERROR_CODES = {
   HARK_SERDE_ENCODE_FAILED: { retriable: false, message: 'value does not match the schema' },
   HARK_REGISTRY_UNAVAILABLE: { retriable: true, message: 'schema registry did not answer' },
   HARK_REGISTRY_REJECTED: { retriable: false, message: 'schema registry rejected the request' },
+  HARK_REGISTRY_SCHEMA_INVALID: {
+    retriable: false,
+    message: 'schema is not valid Avro or uses an unsupported feature',
+  },
+  HARK_REGISTRY_SCHEMA_INCOMPATIBLE: {
+    retriable: false,
+    message: 'schema breaks the compatibility level of its subject',
+  },
+  HARK_REGISTRY_NOT_FOUND: {
+    retriable: false,
+    message: 'subject, version, schema or config not found',
+  },
+  HARK_REGISTRY_BAD_REQUEST: { retriable: false, message: 'registry request is malformed' },
   HARK_KAFKA_UNAVAILABLE: { retriable: true, message: 'Kafka did not acknowledge in time' },
   HARK_STAGE_PROCESSING_FAILED: { retriable: false, message: 'record could not be processed' },
   HARK_STAGE_RETRIES_EXHAUSTED: {
@@ -27,6 +40,15 @@ export const ERROR_CODES = {
     message: 'an applied migration file was edited after it ran',
   },
   HARK_DB_MIGRATION_FAILED: { retriable: false, message: 'a migration failed to apply' },
+  HARK_ROLLUP_TOO_LATE: {
+    retriable: false,
+    message: 'event time is older than the allowed rollup lateness',
+  },
+  HARK_ROLLUP_IN_FUTURE: {
+    retriable: false,
+    message: 'event time is further in the future than the clock-skew tolerance',
+  },
+  HARK_ROLLUP_WRITE_FAILED: { retriable: false, message: 'rollup transaction failed' },
   HARK_SHUTDOWN_TIMEOUT: { retriable: false, message: 'graceful shutdown took too long' },
 } as const satisfies Record<string, { retriable: boolean; message: string }>;
 

@@ -30,13 +30,16 @@ export function generateTypes(): string {
       case 'map':
         return `Record<string, ${render(schema.values as AvroSchema)}>`;
       case 'enum':
-        return define(schema, `export type ${schema.name} = ${(schema.symbols as string[]).map((s) => `'${s}'`).join(' | ')};`);
+        return define(
+          schema,
+          `export type ${schema.name} = ${(schema.symbols as string[]).map((s) => `'${s}'`).join(' | ')};`,
+        );
       case 'fixed':
         return 'Buffer';
       case 'record': {
-        const fields = (schema.fields as { name: string; type: AvroSchema; doc?: string; default?: unknown }[]).map(
-          (f) => `${f.doc ? `  /** ${f.doc} */\n` : ''}  ${f.name}: ${render(f.type)};`,
-        );
+        const fields = (
+          schema.fields as { name: string; type: AvroSchema; doc?: string; default?: unknown }[]
+        ).map((f) => `${f.doc ? `  /** ${f.doc} */\n` : ''}  ${f.name}: ${render(f.type)};`);
         return define(
           schema,
           `${schema.doc ? `/** ${schema.doc} */\n` : ''}export interface ${schema.name} {\n${fields.join('\n')}\n}`,
@@ -52,14 +55,17 @@ export function generateTypes(): string {
     const json = JSON.stringify(schema);
     const prior = named.get(name);
     if (prior && prior.json !== json) {
-      throw new Error(`named type ${name} is defined differently in two schemas; keep every copy identical`);
+      throw new Error(
+        `named type ${name} is defined differently in two schemas; keep every copy identical`,
+      );
     }
     if (!prior) named.set(name, { text, json });
     return name;
   }
 
-  for (const name of Object.keys(SCHEMA_FILES) as EventName[]) render(loadSchema(name) as AvroSchema);
-  const header = '// Generated from schemas/*.avsc by `npm run gen:types`. Do not edit.\n/* eslint-disable */\n';
+  for (const name of Object.keys(SCHEMA_FILES) as EventName[])
+    render(loadSchema(name) as AvroSchema);
+  const header = '// Generated from schemas/*.avsc by `npm run gen:types`. Do not edit.\n';
   return header + [...named.values()].map((n) => n.text).join('\n\n') + '\n';
 }
 

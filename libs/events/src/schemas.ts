@@ -21,7 +21,9 @@ const cache = new Map<EventName, avro.Schema>();
 export function loadSchema(name: EventName): avro.Schema {
   let schema = cache.get(name);
   if (!schema) {
-    schema = JSON.parse(readFileSync(new URL(SCHEMA_FILES[name], SCHEMAS_DIR), 'utf8')) as avro.Schema;
+    schema = JSON.parse(
+      readFileSync(new URL(SCHEMA_FILES[name], SCHEMAS_DIR), 'utf8'),
+    ) as avro.Schema;
     cache.set(name, schema);
   }
   return schema;

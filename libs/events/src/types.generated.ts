@@ -1,5 +1,4 @@
 // Generated from schemas/*.avsc by `npm run gen:types`. Do not edit.
-/* eslint-disable */
 export type PostKind = 'post' | 'reply' | 'repost' | 'quote' | 'comment' | 'review' | 'article' | 'other';
 
 /** Who wrote the post, as the platform shows them. */

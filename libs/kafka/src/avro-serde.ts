@@ -33,7 +33,11 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
   function writerType(id: number): Promise<avro.Type> {
     const seenMissing = unknownIds.get(id);
     if (seenMissing !== undefined && now() - seenMissing < UNKNOWN_ID_TTL_MS) {
-      return Promise.reject(new HarkError('HARK_SERDE_UNKNOWN_SCHEMA', `schema id ${id} is unknown to the registry`, { context: { schemaId: id } }));
+      return Promise.reject(
+        new HarkError('HARK_SERDE_UNKNOWN_SCHEMA', `schema id ${id} is unknown to the registry`, {
+          context: { schemaId: id },
+        }),
+      );
     }
     let pending = writerTypes.get(id);
     if (!pending) {
@@ -43,10 +47,14 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
           writerTypes.delete(id);
           if (isHarkError(err) && err.code === 'HARK_SERDE_UNKNOWN_SCHEMA') {
             unknownIds.set(id, now());
-            throw new HarkError('HARK_SERDE_UNKNOWN_SCHEMA', `schema id ${id} is unknown to the registry`, {
-              cause: err,
-              context: { schemaId: id },
-            });
+            throw new HarkError(
+              'HARK_SERDE_UNKNOWN_SCHEMA',
+              `schema id ${id} is unknown to the registry`,
+              {
+                cause: err,
+                context: { schemaId: id },
+              },
+            );
           }
           throw err;
         },
@@ -70,10 +78,14 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
           } catch (err) {
             const paths: string[] = [];
             type.isValid(value, { errorHook: (p) => paths.push(p.join('.') || '(root)') });
-            throw new HarkError('HARK_SERDE_ENCODE_FAILED', `value does not match ${subject}: invalid at ${paths.join(', ') || 'unknown path'}`, {
-              cause: err,
-              context: { subject, paths },
-            });
+            throw new HarkError(
+              'HARK_SERDE_ENCODE_FAILED',
+              `value does not match ${subject}: invalid at ${paths.join(', ') || 'unknown path'}`,
+              {
+                cause: err,
+                context: { subject, paths },
+              },
+            );
           }
           const out = Buffer.allocUnsafe(HEADER + body.length);
           out.writeUInt8(MAGIC, 0);
@@ -90,9 +102,13 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
       return {
         async decode(buf: Buffer): Promise<T> {
           if (!Buffer.isBuffer(buf) || buf.length < HEADER || buf[0] !== MAGIC) {
-            throw new HarkError('HARK_SERDE_NOT_FRAMED', 'value is not in Confluent wire format (magic byte 0 + schema id)', {
-              context: { length: buf?.length ?? 0, firstByte: buf?.[0] },
-            });
+            throw new HarkError(
+              'HARK_SERDE_NOT_FRAMED',
+              'value is not in Confluent wire format (magic byte 0 + schema id)',
+              {
+                context: { length: buf?.length ?? 0, firstByte: buf?.[0] },
+              },
+            );
           }
           const id = buf.readInt32BE(1);
           let resolver = resolvers.get(id);
@@ -101,10 +117,14 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
             try {
               resolver = writer.equals(reader) ? reader : reader.createResolver(writer);
             } catch (err) {
-              throw new HarkError('HARK_SERDE_INCOMPATIBLE_SCHEMA', `writer schema ${id} cannot be read as ${reader.name ?? 'reader schema'}: ${(err as Error).message}`, {
-                cause: err,
-                context: { schemaId: id },
-              });
+              throw new HarkError(
+                'HARK_SERDE_INCOMPATIBLE_SCHEMA',
+                `writer schema ${id} cannot be read as ${reader.name ?? 'reader schema'}: ${(err as Error).message}`,
+                {
+                  cause: err,
+                  context: { schemaId: id },
+                },
+              );
             }
             resolvers.set(id, resolver);
           }
@@ -115,13 +135,20 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
                 ? reader.decode(buf, HEADER)
                 : reader.decode(buf, HEADER, resolver as avro.Resolver);
           } catch (err) {
-            throw new HarkError('HARK_SERDE_DECODE_FAILED', `value does not decode with schema ${id}: ${(err as Error).message}`, {
-              cause: err,
-              context: { schemaId: id },
-            });
+            throw new HarkError(
+              'HARK_SERDE_DECODE_FAILED',
+              `value does not decode with schema ${id}: ${(err as Error).message}`,
+              {
+                cause: err,
+                context: { schemaId: id },
+              },
+            );
           }
           if (decoded.offset !== buf.length) {
-            const why = decoded.offset < 0 ? 'is truncated' : `has ${buf.length - decoded.offset} trailing bytes`;
+            const why =
+              decoded.offset < 0
+                ? 'is truncated'
+                : `has ${buf.length - decoded.offset} trailing bytes`;
             throw new HarkError('HARK_SERDE_DECODE_FAILED', `value ${why} for schema ${id}`, {
               context: { schemaId: id, length: buf.length },
             });

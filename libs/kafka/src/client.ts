@@ -38,7 +38,10 @@ export function createKafka(deps: {
  * retries never duplicate a record, and Java's murmur2 partitioner so keys
  * land on the same partitions as with any Java client.
  */
-export function createProducer(kafka: Kafka, opts: { retries?: number; transactionalId?: string } = {}): Producer {
+export function createProducer(
+  kafka: Kafka,
+  opts: { retries?: number; transactionalId?: string } = {},
+): Producer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,

@@ -29,10 +29,14 @@ export function createRegistryClient(deps: { url: string; timeoutMs?: number }):
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new HarkError('HARK_REGISTRY_UNAVAILABLE', `schema registry at ${base} did not answer ${method} ${path}`, {
-        cause: err,
-        context: { url: base + path },
-      });
+      throw new HarkError(
+        'HARK_REGISTRY_UNAVAILABLE',
+        `schema registry at ${base} did not answer ${method} ${path}`,
+        {
+          cause: err,
+          context: { url: base + path },
+        },
+      );
     }
     const text = await res.text();
     if (res.ok) return JSON.parse(text) as T;
@@ -47,23 +51,35 @@ export function createRegistryClient(deps: { url: string; timeoutMs?: number }):
     }
     const context = { url: base + path, status: res.status, registryErrorCode: errorCode };
     if (res.status >= 500) {
-      throw new HarkError('HARK_REGISTRY_UNAVAILABLE', `schema registry answered ${res.status}: ${message}`, { context });
+      throw new HarkError(
+        'HARK_REGISTRY_UNAVAILABLE',
+        `schema registry answered ${res.status}: ${message}`,
+        { context },
+      );
     }
     if (errorCode === 40403) {
       throw new HarkError('HARK_SERDE_UNKNOWN_SCHEMA', `schema not found: ${message}`, { context });
     }
-    throw new HarkError('HARK_REGISTRY_REJECTED', `schema registry answered ${res.status} (${errorCode ?? 'no code'}): ${message}`, {
-      context,
-    });
+    throw new HarkError(
+      'HARK_REGISTRY_REJECTED',
+      `schema registry answered ${res.status} (${errorCode ?? 'no code'}): ${message}`,
+      {
+        context,
+      },
+    );
   }
 
   return {
     url: base,
     async register(subject, schema) {
-      const { id } = await call<{ id: number }>('POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
-        schemaType: 'AVRO',
-        schema: typeof schema === 'string' ? schema : JSON.stringify(schema),
-      });
+      const { id } = await call<{ id: number }>(
+        'POST',
+        `/subjects/${encodeURIComponent(subject)}/versions`,
+        {
+          schemaType: 'AVRO',
+          schema: typeof schema === 'string' ? schema : JSON.stringify(schema),
+        },
+      );
       return id;
     },
     async getSchemaById(id) {

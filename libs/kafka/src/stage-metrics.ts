@@ -18,11 +18,36 @@ export function stageMetrics(registry: Registry): StageMetrics {
   if (m) return m;
   const registers = [registry];
   m = {
-    recordsIn: new Counter({ name: 'hark_stage_records_in_total', help: 'Records consumed by a stage, by topic.', labelNames: ['stage', 'topic'], registers }),
-    recordsOut: new Counter({ name: 'hark_stage_records_out_total', help: 'Records produced by a stage and acknowledged by Kafka, by topic.', labelNames: ['stage', 'topic'], registers }),
-    deadLetters: new Counter({ name: 'hark_dlq_records_total', help: 'Records sent to the dead-letter topic, by stage and error code.', labelNames: ['stage', 'code'], registers }),
-    retries: new Counter({ name: 'hark_stage_retries_total', help: 'Batch attempts retried after a retriable failure.', labelNames: ['stage'], registers }),
-    tombstones: new Counter({ name: 'hark_stage_tombstones_skipped_total', help: 'Input records with a null value, skipped.', labelNames: ['stage', 'topic'], registers }),
+    recordsIn: new Counter({
+      name: 'hark_stage_records_in_total',
+      help: 'Records consumed by a stage, by topic.',
+      labelNames: ['stage', 'topic'],
+      registers,
+    }),
+    recordsOut: new Counter({
+      name: 'hark_stage_records_out_total',
+      help: 'Records produced by a stage and acknowledged by Kafka, by topic.',
+      labelNames: ['stage', 'topic'],
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'hark_dlq_records_total',
+      help: 'Records sent to the dead-letter topic, by stage and error code.',
+      labelNames: ['stage', 'code'],
+      registers,
+    }),
+    retries: new Counter({
+      name: 'hark_stage_retries_total',
+      help: 'Batch attempts retried after a retriable failure.',
+      labelNames: ['stage'],
+      registers,
+    }),
+    tombstones: new Counter({
+      name: 'hark_stage_tombstones_skipped_total',
+      help: 'Input records with a null value, skipped.',
+      labelNames: ['stage', 'topic'],
+      registers,
+    }),
     batchSeconds: new Histogram({
       name: 'hark_stage_batch_duration_seconds',
       help: 'Time to decode, process, produce and commit one batch.',
@@ -30,7 +55,12 @@ export function stageMetrics(registry: Registry): StageMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    lag: new Gauge({ name: 'hark_consumer_lag', help: 'Records between the last processed offset and the partition high watermark.', labelNames: ['stage', 'topic', 'partition'], registers }),
+    lag: new Gauge({
+      name: 'hark_consumer_lag',
+      help: 'Records between the last processed offset and the partition high watermark.',
+      labelNames: ['stage', 'topic', 'partition'],
+      registers,
+    }),
   };
   cache.set(registry, m);
   return m;

@@ -101,7 +101,10 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
 
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     ready = true;
-    log.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined group');
+    log.info(
+      { memberId: e.payload.memberId, assignment: e.payload.memberAssignment },
+      'joined group',
+    );
   });
   consumer.on(consumer.events.STOP, () => void (ready = false));
   consumer.on(consumer.events.CRASH, (e) => {
@@ -114,7 +117,10 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     }
   });
 
-  async function withRetries(what: () => Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
+  async function withRetries(
+    what: () => Promise<void>,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     let delay = deps.retryInitialMs ?? 200;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -122,10 +128,14 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
       } catch (err) {
         if (!isRetriable(err)) throw err;
         if (attempt >= maxAttempts) {
-          throw new HarkError('HARK_STAGE_RETRIES_EXHAUSTED', `gave up after ${attempt} attempts: ${(err as Error).message}`, {
-            cause: err,
-            context: { stage: deps.stage, attempts: attempt },
-          });
+          throw new HarkError(
+            'HARK_STAGE_RETRIES_EXHAUSTED',
+            `gave up after ${attempt} attempts: ${(err as Error).message}`,
+            {
+              cause: err,
+              context: { stage: deps.stage, attempts: attempt },
+            },
+          );
         }
         metrics.retries.inc({ stage: deps.stage });
         log.warn({ err, attempt, delayMs: delay }, 'retriable failure, retrying batch');
@@ -136,7 +146,11 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     }
   }
 
-  async function processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+  async function processChunk(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+  ): Promise<void> {
     const started = process.hrtime.bigint();
     const good: StageRecord<T>[] = [];
     const dead: DeadLetter[] = [];
@@ -147,30 +161,77 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
       }
       try {
         const value = await deps.decoder.decode(m.value);
-        good.push({ topic, partition, offset: m.offset, key: m.key, value, headers: m.headers ?? {}, timestamp: m.timestamp });
+        good.push({
+          topic,
+          partition,
+          offset: m.offset,
+          key: m.key,
+          value,
+          headers: m.headers ?? {},
+          timestamp: m.timestamp,
+        });
       } catch (err) {
         if (!isHarkError(err) || err.retriable) throw err;
-        dead.push(toDeadLetter(deps.stage, { topic, partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {} }, err));
+        dead.push(
+          toDeadLetter(
+            deps.stage,
+            {
+              topic,
+              partition,
+              offset: m.offset,
+              key: m.key,
+              value: m.value,
+              headers: m.headers ?? {},
+            },
+            err,
+          ),
+        );
       }
     }
     const result: BatchResult<T> = good.length > 0 ? await deps.handle(good) : { outputs: [] };
     for (const f of result.failures ?? []) {
       const original = messages.find((m) => m.offset === f.record.offset)!;
-      dead.push(toDeadLetter(deps.stage, { topic, partition, offset: original.offset, key: original.key, value: original.value, headers: original.headers ?? {} }, f.error));
+      dead.push(
+        toDeadLetter(
+          deps.stage,
+          {
+            topic,
+            partition,
+            offset: original.offset,
+            key: original.key,
+            value: original.value,
+            headers: original.headers ?? {},
+          },
+          f.error,
+        ),
+      );
     }
     const outputs = [...result.outputs];
     for (const d of dead) {
       outputs.push({ topic: deps.dlq.topic, key: d.key, value: deps.dlq.encode(d) });
-      log.warn({ topic, partition, offset: d.sourceOffset, code: d.errorCode, reason: d.errorMessage }, 'record sent to dlq');
+      log.warn(
+        { topic, partition, offset: d.sourceOffset, code: d.errorCode, reason: d.errorMessage },
+        'record sent to dlq',
+      );
     }
     if (outputs.length > 0) await send(outputs);
     metrics.recordsIn.inc({ stage: deps.stage, topic }, messages.length);
     for (const d of dead) metrics.deadLetters.inc({ stage: deps.stage, code: d.errorCode });
-    metrics.batchSeconds.observe({ stage: deps.stage }, Number(process.hrtime.bigint() - started) / 1e9);
+    metrics.batchSeconds.observe(
+      { stage: deps.stage },
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
   }
 
   async function send(outputs: OutputRecord[]): Promise<void> {
-    const byTopic = new Map<string, { key: string | Buffer | null; value: Buffer | null; headers?: Record<string, string | Buffer> }[]>();
+    const byTopic = new Map<
+      string,
+      {
+        key: string | Buffer | null;
+        value: Buffer | null;
+        headers?: Record<string, string | Buffer>;
+      }[]
+    >();
     for (const o of outputs) {
       let list = byTopic.get(o.topic);
       if (!list) byTopic.set(o.topic, (list = []));
@@ -183,9 +244,13 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
     } catch (err) {
-      throw new HarkError('HARK_KAFKA_UNAVAILABLE', `produce failed: ${(err as Error).message}`, { cause: err, context: { stage: deps.stage } });
+      throw new HarkError('HARK_KAFKA_UNAVAILABLE', `produce failed: ${(err as Error).message}`, {
+        cause: err,
+        context: { stage: deps.stage },
+      });
     }
-    for (const [topic, messages] of byTopic) metrics.recordsOut.inc({ stage: deps.stage, topic }, messages.length);
+    for (const [topic, messages] of byTopic)
+      metrics.recordsOut.inc({ stage: deps.stage, topic }, messages.length);
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -195,11 +260,16 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
       const chunk = batch.messages.slice(i, i + maxBatch);
       await withRetries(() => processChunk(batch.topic, batch.partition, chunk), heartbeat);
       const last = chunk[chunk.length - 1]!.offset;
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
       resolveOffset(last);
       await heartbeat();
     }
-    metrics.lag.set({ stage: deps.stage, topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    metrics.lag.set(
+      { stage: deps.stage, topic: batch.topic, partition: String(batch.partition) },
+      Number(batch.offsetLag()),
+    );
   }
 
   return {
@@ -207,7 +277,8 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     isReady: () => ready,
     async start() {
       await consumer.connect();
-      for (const topic of deps.topics) await consumer.subscribe({ topic, fromBeginning: deps.fromBeginning ?? true });
+      for (const topic of deps.topics)
+        await consumer.subscribe({ topic, fromBeginning: deps.fromBeginning ?? true });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -227,7 +298,14 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
 /** Builds the DLQ record for an input record: original bytes, where it came from, and why. */
 export function toDeadLetter(
   stage: string,
-  source: { topic: string; partition: number; offset: string; key: Buffer | null; value: Buffer | null; headers: IHeaders },
+  source: {
+    topic: string;
+    partition: number;
+    offset: string;
+    key: Buffer | null;
+    value: Buffer | null;
+    headers: IHeaders;
+  },
   error: HarkError,
   attempts = 1,
 ): DeadLetter {

@@ -12,7 +12,11 @@ export interface TopicToEnsure {
  * topics are left alone (a partition change re-maps keys and must be a
  * deliberate operation), but a mismatch is logged.
  */
-export async function ensureTopics(deps: { kafka: Kafka; logger: Logger; topics: TopicToEnsure[] }): Promise<string[]> {
+export async function ensureTopics(deps: {
+  kafka: Kafka;
+  logger: Logger;
+  topics: TopicToEnsure[];
+}): Promise<string[]> {
   const admin = deps.kafka.admin();
   await admin.connect();
   try {
@@ -35,7 +39,10 @@ export async function ensureTopics(deps: { kafka: Kafka; logger: Logger; topics:
       for (const t of topics) {
         const want = deps.topics.find((x) => x.name === t.name)!.partitions;
         if (t.partitions.length !== want) {
-          deps.logger.warn({ topic: t.name, partitions: t.partitions.length, expected: want }, 'topic partition count differs from its spec');
+          deps.logger.warn(
+            { topic: t.name, partitions: t.partitions.length, expected: want },
+            'topic partition count differs from its spec',
+          );
         }
       }
     }

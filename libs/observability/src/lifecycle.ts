@@ -27,7 +27,10 @@ export function createLifecycle(deps: {
     running ??= (async () => {
       log.info({ reason }, 'shutting down');
       const timer = setTimeout(() => {
-        log.error({ code: 'HARK_SHUTDOWN_TIMEOUT', timeoutMs: deps.timeoutMs ?? 25_000 }, 'shutdown timed out');
+        log.error(
+          { code: 'HARK_SHUTDOWN_TIMEOUT', timeoutMs: deps.timeoutMs ?? 25_000 },
+          'shutdown timed out',
+        );
         exit(1);
       }, deps.timeoutMs ?? 25_000);
       timer.unref();

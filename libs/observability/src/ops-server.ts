@@ -31,7 +31,8 @@ export function createOpsServer(deps: {
   app?: FastifyInstance;
 }): OpsServer {
   const app: FastifyInstance =
-    deps.app ?? Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger });
+    deps.app ??
+    Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger });
   // Probes and scrapes arrive every few seconds; logging each would drown the useful lines.
   const quiet = { logLevel: 'silent' as const };
   const checks = new Map<string, ReadinessCheck>();
@@ -48,7 +49,9 @@ export function createOpsServer(deps: {
       }),
     );
     const ready = Object.values(results).every(Boolean);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: results });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
 
   app.get('/metrics', quiet, async (_req, reply) => {

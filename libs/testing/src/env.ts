@@ -16,7 +16,11 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Creates an empty database for one test file; `drop()` removes it. */
-export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(): Promise<{
+  url: string;
+  name: string;
+  drop: () => Promise<void>;
+}> {
   const base = new URL(testEnv().databaseUrl);
   const name = uniqueName('hark_test').replace(/-/g, '_');
   const admin = new pg.Client({ connectionString: base.toString() });
@@ -59,5 +63,7 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
-  throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`,
+  );
 }

@@ -55,7 +55,10 @@ export async function readMessages(
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`read ${out.length} of ${count} messages from ${topic} before the timeout`)),
+        () =>
+          reject(
+            new Error(`read ${out.length} of ${count} messages from ${topic} before the timeout`),
+          ),
         timeoutMs,
       );
       void consumer.run({

@@ -13,14 +13,26 @@ function problems(doc: unknown): string[] {
 
 describe('brands config', () => {
   it('the demo brands file is valid and has a competitive set of several brands', () => {
-    const cfg = loadBrandsConfig(fileURLToPath(new URL('../../../../deploy/local/brands.yaml', import.meta.url)));
+    const cfg = loadBrandsConfig(
+      fileURLToPath(new URL('../../../../deploy/local/brands.yaml', import.meta.url)),
+    );
     expect(cfg.brands.length).toBeGreaterThanOrEqual(3);
     expect(cfg.competitiveSets[0]!.brands.length).toBeGreaterThanOrEqual(3);
   });
 
   it('normalizes # and @ prefixes and fills missing lists', () => {
-    const cfg = parseBrandsConfig({ brands: [{ id: 'acme', name: 'Acme', hashtags: ['#acme'], handles: ['@acme'] }] });
-    expect(cfg.brands[0]).toEqual({ id: 'acme', name: 'Acme', aliases: [], hashtags: ['acme'], handles: ['acme'], keywords: [], exclude: [] });
+    const cfg = parseBrandsConfig({
+      brands: [{ id: 'acme', name: 'Acme', hashtags: ['#acme'], handles: ['@acme'] }],
+    });
+    expect(cfg.brands[0]).toEqual({
+      id: 'acme',
+      name: 'Acme',
+      aliases: [],
+      hashtags: ['acme'],
+      handles: ['acme'],
+      keywords: [],
+      exclude: [],
+    });
     expect(cfg.competitiveSets).toEqual([]);
   });
 

@@ -19,7 +19,12 @@ const spec = {
   port: setting({ env: 'PORT', doc: 'http port', parse: port(), default: 8080 }),
   ratio: setting({ env: 'RATIO', doc: 'ratio', parse: num({ min: 0, max: 1 }), default: 0.5 }),
   debug: setting({ env: 'DEBUG', doc: 'debug', parse: bool(), default: false }),
-  mode: setting({ env: 'MODE', doc: 'mode', parse: oneOf(['a', 'b'] as const), default: 'a' as const }),
+  mode: setting({
+    env: 'MODE',
+    doc: 'mode',
+    parse: oneOf(['a', 'b'] as const),
+    default: 'a' as const,
+  }),
   db: setting({ env: 'DATABASE_URL', doc: 'db', parse: url({ protocols: ['postgres'] }) }),
   token: setting({ env: 'TOKEN', doc: 'secret', parse: int(), default: 1, secret: true }),
 };
@@ -36,7 +41,11 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('parseConfig', () => {
   it('when every variable is valid, returns a frozen typed object with defaults filled', () => {
-    const cfg = parseConfig(spec, { KAFKA_BROKERS: 'a:1, b:2', DATABASE_URL: 'postgres://x/y', DEBUG: 'yes' });
+    const cfg = parseConfig(spec, {
+      KAFKA_BROKERS: 'a:1, b:2',
+      DATABASE_URL: 'postgres://x/y',
+      DEBUG: 'yes',
+    });
     expect(cfg).toEqual({
       brokers: ['a:1', 'b:2'],
       port: 8080,
@@ -50,7 +59,9 @@ describe('parseConfig', () => {
   });
 
   it('when a required variable is missing, names it', () => {
-    expect(problemsOf({ DATABASE_URL: 'postgres://x' })).toEqual(['KAFKA_BROKERS is required: brokers']);
+    expect(problemsOf({ DATABASE_URL: 'postgres://x' })).toEqual([
+      'KAFKA_BROKERS is required: brokers',
+    ]);
   });
 
   it('when several variables are bad, lists every one, one line each', () => {
@@ -76,7 +87,11 @@ describe('parseConfig', () => {
   });
 
   it('when a secret is malformed, does not echo its value', () => {
-    const [problem] = problemsOf({ KAFKA_BROKERS: 'a:1', DATABASE_URL: 'postgres://x', TOKEN: 's3cr3t' });
+    const [problem] = problemsOf({
+      KAFKA_BROKERS: 'a:1',
+      DATABASE_URL: 'postgres://x',
+      TOKEN: 's3cr3t',
+    });
     expect(problem).toMatch(/^TOKEN must be an integer/);
     expect(problem).not.toContain('s3cr3t');
   });

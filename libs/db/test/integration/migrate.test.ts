@@ -59,12 +59,17 @@ describe('migrate', () => {
   });
 
   it('when a migration fails, rolls it back and names the file', async () => {
-    const dir = migrationsDir({ '0001_ok.sql': 'create table ok1 (id int);', '0002_bad.sql': 'create tabel nope;' });
+    const dir = migrationsDir({
+      '0001_ok.sql': 'create table ok1 (id int);',
+      '0002_bad.sql': 'create tabel nope;',
+    });
     await expect(migrate({ pool, scope: 'failing', dir, logger })).rejects.toMatchObject({
       code: 'HARK_DB_MIGRATION_FAILED',
       message: expect.stringContaining('0002_bad'),
     });
-    const { rows } = await pool.query("select version from hark_schema_migrations where scope = 'failing'");
+    const { rows } = await pool.query(
+      "select version from hark_schema_migrations where scope = 'failing'",
+    );
     expect(rows).toEqual([{ version: 1 }]);
   });
 });

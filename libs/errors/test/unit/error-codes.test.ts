@@ -7,7 +7,10 @@ const docs = readFileSync(new URL('../../ERRORS.md', import.meta.url), 'utf8');
 describe('error codes', () => {
   it('documents exactly the codes in the code list, with the same retriable flag', () => {
     const documented = new Map(
-      [...docs.matchAll(/^\| `(HARK_[A-Z_]+)` \| (yes|no) \|/gm)].map((m) => [m[1], m[2] === 'yes']),
+      [...docs.matchAll(/^\| `(HARK_[A-Z_]+)` \| (yes|no) \|/gm)].map((m) => [
+        m[1],
+        m[2] === 'yes',
+      ]),
     );
     expect([...documented.keys()].sort()).toEqual([...errorCodes].sort());
     for (const code of errorCodes) {

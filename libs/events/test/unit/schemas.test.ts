@@ -44,29 +44,43 @@ describe('event contracts', () => {
   it.each(names)('%s: a complete sample round-trips through avsc unchanged', (name) => {
     const type = eventType(name);
     const sample = samples[name]();
-    expect(type.isValid(sample, { errorHook: (path) => expect.fail(`invalid at ${path.join('.')}`) })).toBe(true);
+    expect(
+      type.isValid(sample, { errorHook: (path) => expect.fail(`invalid at ${path.join('.')}`) }),
+    ).toBe(true);
     expect(type.fromBuffer(type.toBuffer(sample))).toEqual(sample);
   });
 
-  it.each(names)('%s: every field is documented and every nullable field defaults to null', (name) => {
-    walkFields(loadSchema(name), (field, record) => {
-      expect(field.doc, `${record}.${field.name} has no doc`).toBeTruthy();
-      if (Array.isArray(field.type) && field.type[0] === 'null') {
-        expect(field.default, `${record}.${field.name} is nullable without a null default`).toBeNull();
-      }
-    });
-  });
+  it.each(names)(
+    '%s: every field is documented and every nullable field defaults to null',
+    (name) => {
+      walkFields(loadSchema(name), (field, record) => {
+        expect(field.doc, `${record}.${field.name} has no doc`).toBeTruthy();
+        if (Array.isArray(field.type) && field.type[0] === 'null') {
+          expect(
+            field.default,
+            `${record}.${field.name} is nullable without a null default`,
+          ).toBeNull();
+        }
+      });
+    },
+  );
 
   it.each(names)('%s: timestamps use the timestamp-millis logical type', (name) => {
     walkFields(loadSchema(name), (field, record) => {
       if (/At$/.test(field.name)) {
-        expect(field.type, `${record}.${field.name}`).toEqual({ type: 'long', logicalType: 'timestamp-millis' });
+        expect(field.type, `${record}.${field.name}`).toEqual({
+          type: 'long',
+          logicalType: 'timestamp-millis',
+        });
       }
     });
   });
 
   it('the TypeScript types are generated from the current schemas (run npm run gen:types)', () => {
-    const checkedIn = readFileSync(new URL('../../src/types.generated.ts', import.meta.url), 'utf8');
+    const checkedIn = readFileSync(
+      new URL('../../src/types.generated.ts', import.meta.url),
+      'utf8',
+    );
     expect(checkedIn).toBe(generateTypes());
   });
 
@@ -79,15 +93,35 @@ describe('event contracts', () => {
         { name: 'mentionId', type: 'string' },
         { name: 'platform', type: 'string' },
         { name: 'postId', type: 'string' },
-        { name: 'author', type: { type: 'record', name: 'Author', fields: [{ name: 'id', type: 'string' }, { name: 'handle', type: 'string' }] } },
+        {
+          name: 'author',
+          type: {
+            type: 'record',
+            name: 'Author',
+            fields: [
+              { name: 'id', type: 'string' },
+              { name: 'handle', type: 'string' },
+            ],
+          },
+        },
         { name: 'text', type: 'string' },
         { name: 'createdAt', type: 'long' },
         { name: 'collectedAt', type: 'long' },
       ],
     });
     const current = eventType('Mention');
-    const old = { mentionId: 'x:1', platform: 'x', postId: '1', author: { id: 'a', handle: 'h' }, text: 'hi', createdAt: 1, collectedAt: 2 };
-    const read = current.fromBuffer(v1.toBuffer(old), current.createResolver(v1)) as ReturnType<typeof makeMention>;
+    const old = {
+      mentionId: 'x:1',
+      platform: 'x',
+      postId: '1',
+      author: { id: 'a', handle: 'h' },
+      text: 'hi',
+      createdAt: 1,
+      collectedAt: 2,
+    };
+    const read = current.fromBuffer(v1.toBuffer(old), current.createResolver(v1)) as ReturnType<
+      typeof makeMention
+    >;
     expect(read.engagement).toEqual({ likes: 0, shares: 0, replies: 0, views: 0 });
     expect(read.brands).toEqual([]);
     expect(read.author.followers).toBe(0);
@@ -96,7 +130,10 @@ describe('event contracts', () => {
 
   it('a value with a wrong type is rejected with the field path', () => {
     const paths: string[] = [];
-    const bad = { ...makeMention(), engagement: { likes: 'many', shares: 0, replies: 0, views: 0 } };
+    const bad = {
+      ...makeMention(),
+      engagement: { likes: 'many', shares: 0, replies: 0, views: 0 },
+    };
     eventType('Mention').isValid(bad, { errorHook: (p) => paths.push(p.join('.')) });
     expect(paths).toEqual(['engagement.likes']);
   });

@@ -59,7 +59,10 @@ describe('avro serde', () => {
     const v1 = { type: 'record', name: 'Thing', fields: [{ name: 'id', type: 'string' }] } as const;
     const v2 = { ...v1, fields: [...v1.fields, { name: 'score', type: 'double', default: 0.5 }] };
     const enc = await serde.encoder('t', v1);
-    expect(await serde.decoder(v2).decode(enc.encode({ id: 'a' }))).toEqual({ id: 'a', score: 0.5 });
+    expect(await serde.decoder(v2).decode(enc.encode({ id: 'a' }))).toEqual({
+      id: 'a',
+      score: 0.5,
+    });
   });
 
   it.each([
@@ -68,7 +71,10 @@ describe('avro serde', () => {
     ['unknown schema id', Buffer.from([0, 0, 0, 0x30, 0x39, 2, 0x61]), 'HARK_SERDE_UNKNOWN_SCHEMA'],
   ])('when the value is %s, fails with %s', async (_what, buf, code) => {
     const serde = createAvroSerde({ registry: memoryRegistry() });
-    await expect(serde.decoder(loadSchema('Mention')).decode(buf)).rejects.toMatchObject({ code, retriable: false });
+    await expect(serde.decoder(loadSchema('Mention')).decode(buf)).rejects.toMatchObject({
+      code,
+      retriable: false,
+    });
   });
 
   it('when the body is truncated or has trailing bytes, fails with HARK_SERDE_DECODE_FAILED', async () => {
@@ -76,7 +82,9 @@ describe('avro serde', () => {
     const enc = await serde.encoder('s', loadSchema('Mention'));
     const dec = serde.decoder(loadSchema('Mention'));
     const good = enc.encode(makeMention());
-    await expect(dec.decode(good.subarray(0, good.length - 3))).rejects.toMatchObject({ code: 'HARK_SERDE_DECODE_FAILED' });
+    await expect(dec.decode(good.subarray(0, good.length - 3))).rejects.toMatchObject({
+      code: 'HARK_SERDE_DECODE_FAILED',
+    });
     await expect(dec.decode(Buffer.concat([good, Buffer.from([1, 2])]))).rejects.toMatchObject({
       code: 'HARK_SERDE_DECODE_FAILED',
     });
@@ -84,8 +92,15 @@ describe('avro serde', () => {
 
   it('when the writer schema cannot be resolved into the reader, fails with HARK_SERDE_INCOMPATIBLE_SCHEMA', async () => {
     const serde = createAvroSerde({ registry: memoryRegistry() });
-    const enc = await serde.encoder('s', { type: 'record', name: 'Mention', namespace: 'io.hark.events', fields: [{ name: 'x', type: 'int' }] });
-    await expect(serde.decoder(loadSchema('Mention')).decode(enc.encode({ x: 1 }))).rejects.toMatchObject({
+    const enc = await serde.encoder('s', {
+      type: 'record',
+      name: 'Mention',
+      namespace: 'io.hark.events',
+      fields: [{ name: 'x', type: 'int' }],
+    });
+    await expect(
+      serde.decoder(loadSchema('Mention')).decode(enc.encode({ x: 1 })),
+    ).rejects.toMatchObject({
       code: 'HARK_SERDE_INCOMPATIBLE_SCHEMA',
     });
   });
@@ -93,7 +108,9 @@ describe('avro serde', () => {
   it('when a value does not match the schema, names the field path', async () => {
     const serde = createAvroSerde({ registry: memoryRegistry() });
     const enc = await serde.encoder('s', loadSchema('Mention'));
-    const bad = { ...makeMention(), createdAt: 'yesterday' } as unknown as ReturnType<typeof makeMention>;
+    const bad = { ...makeMention(), createdAt: 'yesterday' } as unknown as ReturnType<
+      typeof makeMention
+    >;
     expect(() => enc.encode(bad)).toThrowError(/invalid at createdAt/);
   });
 

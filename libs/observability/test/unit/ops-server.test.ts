@@ -1,6 +1,11 @@
 import { Counter } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, createMetricsRegistry, createOpsServer, type OpsServer } from '../../src/index.ts';
+import {
+  createLogger,
+  createMetricsRegistry,
+  createOpsServer,
+  type OpsServer,
+} from '../../src/index.ts';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 let server: OpsServer | undefined;
@@ -56,7 +61,9 @@ describe('ops server', () => {
     const { server, registry } = makeServer();
     new Counter({ name: 'hark_test_total', help: 'test', registers: [registry] }).inc(3);
     await server.start();
-    const res = await fetch(`http://127.0.0.1:${server.app.server.address() && (server.app.server.address() as { port: number }).port}/metrics`);
+    const res = await fetch(
+      `http://127.0.0.1:${server.app.server.address() && (server.app.server.address() as { port: number }).port}/metrics`,
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('hark_test_total{service="svc-under-test"} 3');
   });
