@@ -6,6 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['libs/*/test/unit/**/*.test.ts', 'services/*/test/unit/**/*.test.ts'],
           env: { DOTENV_CONFIG_QUIET: 'true' },
         },
@@ -13,6 +14,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // Unit tests first; integration after, with its own worker limit.
+          sequence: { groupOrder: 1 },
           include: [
             'libs/*/test/integration/**/*.test.ts',
             'services/*/test/integration/**/*.test.ts',

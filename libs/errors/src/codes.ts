@@ -49,7 +49,46 @@ export const ERROR_CODES = {
     message: 'event time is further in the future than the clock-skew tolerance',
   },
   HARK_ROLLUP_WRITE_FAILED: { retriable: false, message: 'rollup transaction failed' },
+  HARK_INGEST_INVALID: { retriable: false, message: 'an ingested item failed validation' },
+  HARK_INGEST_MALFORMED_BODY: {
+    retriable: false,
+    message: 'request body is not valid JSON, NDJSON or XML',
+  },
+  HARK_INGEST_PAYLOAD_TOO_LARGE: {
+    retriable: false,
+    message: 'request body or item count is over the limit',
+  },
+  HARK_INGEST_UNSUPPORTED_MEDIA_TYPE: {
+    retriable: false,
+    message: 'request Content-Type is not supported',
+  },
+  HARK_INGEST_BAD_REQUEST: { retriable: false, message: 'a query parameter or header is invalid' },
+  HARK_AUTH_UNAUTHORIZED: { retriable: false, message: 'missing or unknown API key' },
+  HARK_WEBHOOK_SIGNATURE_INVALID: {
+    retriable: false,
+    message: 'webhook signature is missing or wrong',
+  },
+  HARK_WEBHOOK_UNKNOWN_SOURCE: { retriable: false, message: 'no webhook source by that name' },
+  HARK_WEBHOOK_HANDSHAKE_REJECTED: {
+    retriable: false,
+    message: 'webhook subscription handshake refused',
+  },
+  HARK_POLLER_FETCH_FAILED: { retriable: true, message: 'a poller request failed' },
+  HARK_POLLER_LEASE_LOST: {
+    retriable: false,
+    message: 'another collector instance took over a poller',
+  },
   HARK_SHUTDOWN_TIMEOUT: { retriable: false, message: 'graceful shutdown took too long' },
+  HARK_IDENTITY_INVALID_AUTHOR: {
+    retriable: false,
+    message: 'a scored mention has no usable author to resolve',
+  },
+  HARK_IDENTITY_NOT_FOUND: { retriable: false, message: 'no social identity for that platform and author' },
+  HARK_IDENTITY_API_UNAUTHORIZED: { retriable: false, message: 'missing or unknown API key' },
+  HARK_IDENTITY_API_BAD_REQUEST: { retriable: false, message: 'the request does not match the route schema' },
+  HARK_CRM_INVALID_CUSTOMER: { retriable: false, message: 'a customer record failed validation' },
+  HARK_CRM_CUSTOMER_NOT_FOUND: { retriable: false, message: 'no customer with that external id' },
+  HARK_CRM_IMPORT_FAILED: { retriable: false, message: 'the CRM file could not be imported' },
 } as const satisfies Record<string, { retriable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

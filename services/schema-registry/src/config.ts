@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { commonSettings, port, setting, str, type ConfigOf } from '@hark/config';
+
+export const registrySettings = {
+  port: setting({
+    env: 'SCHEMA_REGISTRY_PORT',
+    doc: 'port of the registry API, which also serves /healthz, /readyz and /metrics',
+    parse: port(),
+    default: 8081,
+  }),
+  host: setting({
+    env: 'SCHEMA_REGISTRY_HOST',
+    doc: 'interface the registry binds to',
+    parse: str(),
+    default: '127.0.0.1',
+  }),
+  databaseUrl: commonSettings.databaseUrl,
+  logLevel: commonSettings.logLevel,
+};
+
+export type RegistryConfig = ConfigOf<typeof registrySettings>;
+
+/** The service's migrations (scope `schema-registry`), found relative to this file so any cwd works. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
