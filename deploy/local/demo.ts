@@ -11,7 +11,8 @@ const config = parseConfig({
   kafkaBrokers: commonSettings.kafkaBrokers,
   schemaRegistryUrl: commonSettings.schemaRegistryUrl,
 });
-const logger = createLogger({ service: 'demo', level: 'warn' });
+// kafkajs logs transient start-up noise (coordinator loading) as errors; the demo reports its own failures.
+const logger = createLogger({ service: 'demo', level: 'fatal' });
 const kafka = createKafka({ clientId: 'hark-demo', brokers: config.kafkaBrokers, logger });
 const serde = createAvroSerde({
   registry: createRegistryClient({ url: config.schemaRegistryUrl }),

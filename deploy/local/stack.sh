@@ -40,6 +40,8 @@ rel() { printf '%s\n' "${1#"$HARK_ROOT"/}"; }
 
 lock() {
   mkdir -p "$STACK_DIR" "$PIDS_DIR" "$LOGS_DIR"
+  # Every command below that may leave a process behind (start_process, apt-get's postinst,
+  # pg_ctlcluster, after-up.sh) runs with 9>&-: a daemon inheriting fd 9 would hold the lock.
   exec 9>"$STACK_DIR/stack.lock"
   flock -w 300 9 || die "another stack.sh up/down has held $STACK_DIR/stack.lock for 5 minutes"
 }
@@ -232,8 +234,8 @@ apt_install() {
   log "postgres: installing $* with apt-get (one-off, about a minute; log $(rel "$LOGS_DIR")/apt.log) ..."
   export DEBIAN_FRONTEND=noninteractive
   # a fresh machine may have no package lists yet: update once and retry
-  if ! apt-get install -y -q "$@" >>"$LOGS_DIR/apt.log" 2>&1; then
-    if ! { apt-get update -q && apt-get install -y -q "$@"; } >>"$LOGS_DIR/apt.log" 2>&1; then
+  if ! apt-get install -y -q "$@" >>"$LOGS_DIR/apt.log" 2>&1 9>&-; then
+    if ! { apt-get update -q && apt-get install -y -q "$@"; } >>"$LOGS_DIR/apt.log" 2>&1 9>&-; then
       die "apt-get install $* failed, see $(rel "$LOGS_DIR")/apt.log"
     fi
   fi
@@ -283,16 +285,16 @@ start_postgres() {
     [[ -n $ver ]] || die "postgres: no server binaries under /usr/lib/postgresql after install"
     if [[ ! -f /etc/postgresql/$ver/$PG_CLUSTER/postgresql.conf ]]; then
       log "postgres: creating cluster $ver/$PG_CLUSTER on port $PG_PORT"
-      pg_createcluster "$ver" "$PG_CLUSTER" -p "$PG_PORT" >>"$LOGS_DIR/postgres.out" 2>&1 ||
+      pg_createcluster "$ver" "$PG_CLUSTER" -p "$PG_PORT" >>"$LOGS_DIR/postgres.out" 2>&1 9>&- ||
         die "pg_createcluster $ver $PG_CLUSTER failed, see $(rel "$LOGS_DIR")/postgres.out"
     fi
     pg_trust_loopback "/etc/postgresql/$ver/$PG_CLUSTER/pg_hba.conf"
     log "postgres: starting cluster $ver/$PG_CLUSTER"
     # apt's postinst may have started it already; then only reload pg_hba.conf
     if pg_ctlcluster "$ver" "$PG_CLUSTER" status >/dev/null 2>&1; then
-      pg_ctlcluster --skip-systemctl-redirect "$ver" "$PG_CLUSTER" reload >>"$LOGS_DIR/postgres.out" 2>&1
+      pg_ctlcluster --skip-systemctl-redirect "$ver" "$PG_CLUSTER" reload >>"$LOGS_DIR/postgres.out" 2>&1 9>&-
     else
-      pg_ctlcluster --skip-systemctl-redirect "$ver" "$PG_CLUSTER" start >>"$LOGS_DIR/postgres.out" 2>&1 ||
+      pg_ctlcluster --skip-systemctl-redirect "$ver" "$PG_CLUSTER" start >>"$LOGS_DIR/postgres.out" 2>&1 9>&- ||
         die "postgres: pg_ctlcluster $ver $PG_CLUSTER start failed, see $(rel "$LOGS_DIR")/postgres.out and /var/log/postgresql/"
     fi
     echo "$ver $PG_CLUSTER" >"$PG_MARKER"
@@ -338,7 +340,7 @@ run_after_up() {
   log "running $(rel "$hook") ..."
   export HARK_ROOT STACK_DIR PIDS_DIR LOGS_DIR KAFKA_LIBS KAFKA_BOOTSTRAP KAFKA_PORT \
     DATABASE_URL PG_HOST PG_PORT PG_DATABASE
-  "$hook" || die "$(rel "$hook") failed (exit $?)"
+  "$hook" 9>&- || die "$(rel "$hook") failed (exit $?)"
 }
 
 cmd_up() {

@@ -38,6 +38,10 @@ export function createKafka(deps: {
  * retries never duplicate a record, and Java's murmur2 partitioner so keys
  * land on the same partitions as with any Java client.
  */
+// Retries stay bounded although kafkajs warns that this "may invalidate EoS": an
+// unbounded retry would hang a send (and the collector's answer) while Kafka is
+// down. A batch that gives up is retried by the stage loop and deduplicated
+// downstream by key, so the guarantee that matters holds.
 export function createProducer(
   kafka: Kafka,
   opts: { retries?: number; transactionalId?: string } = {},
