@@ -78,6 +78,10 @@ export const ERROR_CODES = {
     retriable: false,
     message: 'another collector instance took over a poller',
   },
+  HARK_MODEL_INVALID: {
+    retriable: false,
+    message: 'a model file is missing, malformed or of an unsupported format',
+  },
   HARK_SHUTDOWN_TIMEOUT: { retriable: false, message: 'graceful shutdown took too long' },
   HARK_IDENTITY_INVALID_AUTHOR: {
     retriable: false,

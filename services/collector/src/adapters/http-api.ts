@@ -1,0 +1,273 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Source, SourceKind } from '@hark/events';
+import { isHarkError, type ErrorCode } from '@hark/errors';
+import type { Logger } from 'pino';
+import { expandPayload } from '../domain/expand-payload.ts';
+import { bodyFormat, parseBody } from '../domain/parse-body.ts';
+import { resolveFormat, type FormatName } from '../domain/platforms/index.ts';
+import type { WebhookSource } from '../domain/sources-config.ts';
+import { crcResponseToken, secretsEqual, verifySignature } from '../domain/webhook-signature.ts';
+import type { CollectorMetrics } from './collector-metrics.ts';
+import type { IngestService, MentionOutcome, SignalOutcome } from './ingest.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+
+export interface ApiKey {
+  /** Shown in logs and recorded as the source name; never the key itself. */
+  name: string;
+  key: string;
+}
+
+export interface ApiDeps {
+  ingest: IngestService;
+  apiKeys: readonly ApiKey[];
+  webhooks: readonly WebhookSource[];
+  bodyLimitBytes: number;
+  maxItems: number;
+  /** Feed payloads are cut to this many characters (they carry whole articles). */
+  maxTextLength: number;
+  logger: Logger;
+  metrics: CollectorMetrics;
+  version?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: boolean;
+  }
+  interface FastifyRequest {
+    apiKeyName?: string;
+  }
+}
+
+class ApiProblem extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
+const SOURCE_HEADER = /^(http|replay):([\w.@/+-][\w .@/+:-]{0,127})$/;
+
+/**
+ * The public ingest API, on its own port: the ops server (/healthz,
+ * /readyz, /metrics) stays internal while this one faces clients and
+ * platforms, with its own body limit. Bodies are read as raw bytes: webhook
+ * signatures are computed over exactly what was sent, and malformed JSON is
+ * answered in the collector's error shape rather than Fastify's.
+ */
+export function createApiServer(deps: ApiDeps): FastifyInstance {
+  const log = deps.logger.child({ component: 'api' });
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    disableRequestLogging: true,
+    // Bulk ingest and webhooks answer after a Kafka round trip; keep sockets alive for clients that batch.
+    keepAliveTimeout: 65_000,
+  });
+  const webhooks = new Map(deps.webhooks.map((w) => [w.source, w]));
+  const openapi = buildOpenApiDocument({ version: deps.version ?? '0.1.0' });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (req) => {
+    if (!req.routeOptions.config.auth) return;
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    // Compare against every key so the time taken does not tell which one nearly matched.
+    let matched: ApiKey | undefined;
+    for (const k of deps.apiKeys) if (token !== undefined && secretsEqual(token, k.key)) matched = k;
+    if (!matched) {
+      throw new ApiProblem(401, 'HARK_AUTH_UNAUTHORIZED', header ? 'unknown API key' : 'missing Authorization: Bearer <api key>', 'unauthorized');
+    }
+    req.apiKeyName = matched.name;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const entry = { method: req.method, url: req.routeOptions.url ?? req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 500) log.warn(entry, 'request failed');
+    else log.debug(entry, 'request');
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    if (err instanceof ApiProblem) {
+      deps.metrics.requestsRejected.inc({ route, reason: err.reason });
+      if (err.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="hark"');
+      return reply.code(err.statusCode).send({ code: err.code, message: err.message, statusCode: err.statusCode });
+    }
+    if (isHarkError(err) && err.code === 'HARK_KAFKA_UNAVAILABLE') {
+      const retryAfterSeconds = Math.max(1, Math.ceil(Number(err.context.retryAfterMs ?? 1000) / 1000));
+      deps.metrics.requestsRejected.inc({ route, reason: 'kafka_unavailable' });
+      return reply
+        .code(503)
+        .header('retry-after', String(retryAfterSeconds))
+        .send({ code: err.code, message: `${err.message}; nothing from this request was acknowledged, retry it`, statusCode: 503, retryAfterSeconds });
+    }
+    const fastifyCode = (err as { code?: string }).code;
+    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      deps.metrics.requestsRejected.inc({ route, reason: 'payload_too_large' });
+      return reply.code(413).send({
+        code: 'HARK_INGEST_PAYLOAD_TOO_LARGE',
+        message: `body is over the ${deps.bodyLimitBytes}-byte limit; split it into smaller batches`,
+        statusCode: 413,
+      });
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      deps.metrics.requestsRejected.inc({ route, reason: 'bad_request' });
+      return reply.code(status).send({ code: 'HARK_INGEST_BAD_REQUEST', message: (err as Error).message, statusCode: status });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ message: 'internal error; the collector logged it', statusCode: 500 });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ code: 'HARK_INGEST_BAD_REQUEST', message: `no route ${req.method} ${req.url.split('?')[0]}`, statusCode: 404 }),
+  );
+
+  app.get('/openapi.json', async () => openapi);
+
+  app.post<{ Querystring: { format?: string; platform?: string } }>(
+    '/v1/mentions',
+    { config: { auth: true } },
+    async (req, reply) => {
+      const format = readFormat(req.query.format);
+      const source = readSource(req);
+      const content = readBody(req, 'mentions');
+      const expanded = expandPayload(content.text, content.format, format, {
+        platform: req.query.platform,
+        maxTextLength: deps.maxTextLength,
+      });
+      if (!expanded.ok) throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', expanded.message, 'malformed_body');
+      checkCount(expanded.entries.length);
+      const outcome = await deps.ingest.mentions(expanded.entries, { source, deadLetterRejected: false });
+      return sendOutcome(reply, outcome, outcome.accepted + outcome.unmatched);
+    },
+  );
+
+  app.post('/v1/signals', { config: { auth: true } }, async (req, reply) => {
+    const content = readBody(req, 'signals');
+    if (content.format === 'xml') throw new ApiProblem(415, 'HARK_INGEST_UNSUPPORTED_MEDIA_TYPE', 'signals are JSON or NDJSON', 'unsupported_media_type');
+    const parsed = parseBody(content.text, content.format);
+    if (!parsed.ok) throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', parsed.message, 'malformed_body');
+    checkCount(parsed.records.length);
+    const source = readSource(req);
+    const outcome = await deps.ingest.signals(parsed.records, { kind: source.kind, defaultSource: source.name });
+    return sendOutcome(reply, outcome, outcome.accepted);
+  });
+
+  app.post<{ Params: { source: string } }>('/v1/webhooks/:source', async (req, reply) => {
+    const hook = webhooks.get(req.params.source);
+    if (!hook) throw new ApiProblem(404, 'HARK_WEBHOOK_UNKNOWN_SOURCE', `no webhook source "${req.params.source}"`, 'unknown_source');
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const hub = header(req, 'x-hub-signature-256');
+    const xSig = header(req, 'x-twitter-webhooks-signature');
+    const valid = hub !== undefined ? verifySignature(hook.secret, raw, hub, 'hex') : verifySignature(hook.secret, raw, xSig, 'base64');
+    if (!valid) {
+      throw new ApiProblem(
+        401,
+        'HARK_WEBHOOK_SIGNATURE_INVALID',
+        hub === undefined && xSig === undefined ? 'missing X-Hub-Signature-256 header' : 'signature does not match the body',
+        'bad_signature',
+      );
+    }
+    const source: Source = { kind: 'webhook', name: hook.source };
+    const content = readBody(req, 'webhook');
+    const expanded = expandPayload(content.text, content.format, hook.format, {
+      platform: hook.platform,
+      maxTextLength: deps.maxTextLength,
+    });
+    if (!expanded.ok) {
+      // Signed, so it really came from the platform: keep it for a replay after a fix.
+      await deps.ingest.deadLetterPayload(raw, source, 'HARK_INGEST_MALFORMED_BODY', expanded.message);
+      throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', `${expanded.message} (kept on the dead-letter topic)`, 'malformed_body');
+    }
+    checkCount(expanded.entries.length);
+    const outcome = await deps.ingest.mentions(expanded.entries, { source, brand: hook.brand, deadLetterRejected: true });
+    return reply.code(202).send(outcome);
+  });
+
+  app.get<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>(
+    '/v1/webhooks/:source',
+    async (req, reply) => {
+      const hook = webhooks.get(req.params.source);
+      if (!hook) throw new ApiProblem(404, 'HARK_WEBHOOK_UNKNOWN_SOURCE', `no webhook source "${req.params.source}"`, 'unknown_source');
+      const q = req.query;
+      if (q['hub.mode'] !== undefined) {
+        const token = q['hub.verify_token'];
+        if (!hook.verifyToken || token === undefined || !secretsEqual(token, hook.verifyToken) || !q['hub.challenge']) {
+          throw new ApiProblem(403, 'HARK_WEBHOOK_HANDSHAKE_REJECTED', 'hub.verify_token does not match (or no challenge given)', 'handshake_rejected');
+        }
+        log.info({ source: hook.source, mode: q['hub.mode'] }, 'webhook subscription verified');
+        return reply.type('text/plain').send(q['hub.challenge']);
+      }
+      if (q.crc_token !== undefined) {
+        return { response_token: crcResponseToken(hook.secret, q.crc_token) };
+      }
+      throw new ApiProblem(400, 'HARK_INGEST_BAD_REQUEST', 'expected hub.mode/hub.challenge/hub.verify_token or crc_token', 'bad_request');
+    },
+  );
+
+  function readFormat(raw: string | undefined): FormatName {
+    if (raw === undefined || raw === '') return 'generic';
+    const f = resolveFormat(raw);
+    if (!f) throw new ApiProblem(400, 'HARK_INGEST_BAD_REQUEST', `unknown format "${raw}"; see GET /openapi.json`, 'bad_request');
+    return f;
+  }
+
+  function readSource(req: FastifyRequest): Source {
+    const name = req.apiKeyName ?? 'api';
+    const raw = header(req, 'x-hark-source');
+    if (raw === undefined) return { kind: 'http', name };
+    const m = SOURCE_HEADER.exec(raw);
+    if (!m) throw new ApiProblem(400, 'HARK_INGEST_BAD_REQUEST', 'X-Hark-Source must be http:<name> or replay:<name>', 'bad_request');
+    return { kind: m[1] as SourceKind, name: m[2]! };
+  }
+
+  function readBody(req: FastifyRequest, what: string): { text: string; format: 'json' | 'ndjson' | 'xml' } {
+    const format = bodyFormat(req.headers['content-type']);
+    if (!format) {
+      throw new ApiProblem(
+        415,
+        'HARK_INGEST_UNSUPPORTED_MEDIA_TYPE',
+        `Content-Type ${req.headers['content-type']} is not supported for ${what}: use application/json or application/x-ndjson`,
+        'unsupported_media_type',
+      );
+    }
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (raw.length === 0) throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', 'body is empty', 'malformed_body');
+    return { text: raw.toString('utf8'), format };
+  }
+
+  function checkCount(n: number): void {
+    if (n === 0) throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', 'body holds no items', 'malformed_body');
+    if (n > deps.maxItems) {
+      throw new ApiProblem(413, 'HARK_INGEST_PAYLOAD_TOO_LARGE', `${n} items in one request; the limit is ${deps.maxItems}`, 'payload_too_large');
+    }
+  }
+
+  return app;
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** 202 when every item was valid, 207 when some were refused, 400 when none was valid. */
+function sendOutcome(reply: FastifyReply, outcome: MentionOutcome | SignalOutcome, valid: number): FastifyReply {
+  if (valid === 0) {
+    return reply.code(400).send({
+      code: 'HARK_INGEST_INVALID',
+      message: `no item was valid: ${outcome.errors.length} problem(s), see errors`,
+      statusCode: 400,
+      ...outcome,
+    });
+  }
+  return reply.code(outcome.rejected > 0 ? 207 : 202).send(outcome);
+}

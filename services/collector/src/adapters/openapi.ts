@@ -1,0 +1,251 @@
+import { REJECT_REASONS } from '../domain/item-errors.ts';
+import { FORMAT_NAMES } from '../domain/platforms/index.ts';
+
+const nullableString = { type: ['string', 'null'] };
+const count = { type: 'integer', minimum: 0 };
+const timestamp = {
+  oneOf: [
+    { type: 'string', format: 'date-time', description: 'ISO-8601 with a time zone (Z or ±hh:mm).' },
+    { type: 'integer', minimum: 100_000_000_000, description: 'Epoch milliseconds.' },
+  ],
+};
+
+const errorBody = {
+  type: 'object',
+  required: ['code', 'message', 'statusCode'],
+  properties: {
+    code: { type: 'string', description: 'HARK_* code, see libs/errors/ERRORS.md.' },
+    message: { type: 'string' },
+    statusCode: { type: 'integer' },
+    retryAfterSeconds: { type: 'integer', description: 'On 503: when to retry (also in Retry-After).' },
+  },
+};
+
+const itemError = {
+  type: 'object',
+  required: ['index', 'id', 'path', 'reason', 'message'],
+  properties: {
+    index: { type: 'integer', description: '0-based position of the item in the request (NDJSON: among non-blank lines).' },
+    id: { ...nullableString, description: 'mentionId or signalId when the item got far enough to have one.' },
+    line: { type: 'integer', description: '1-based NDJSON line.' },
+    path: { type: 'string', description: 'Dotted field path from the item root; empty for the item itself.' },
+    reason: { type: 'string', enum: [...REJECT_REASONS] },
+    message: { type: 'string' },
+  },
+};
+
+const mentionResult = {
+  type: 'object',
+  required: ['received', 'accepted', 'unmatched', 'rejected', 'items', 'errors'],
+  properties: {
+    received: count,
+    accepted: { ...count, description: 'Items written to Kafka and acknowledged.' },
+    unmatched: { ...count, description: 'Valid items that named no tracked brand: not forwarded.' },
+    rejected: { ...count, description: 'Items refused; `errors` has one entry per bad field.' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'mentionId', 'status'],
+        properties: {
+          index: { type: 'integer' },
+          mentionId: { type: 'string' },
+          status: { type: 'string', enum: ['accepted', 'unmatched'] },
+          brands: { type: 'array', items: { type: 'string' } },
+          keywords: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    errors: { type: 'array', items: { $ref: '#/components/schemas/ItemError' } },
+    code: { type: 'string', description: 'On 400 only.' },
+    message: { type: 'string', description: 'On 400 only.' },
+    statusCode: { type: 'integer', description: 'On 400 only.' },
+  },
+};
+
+const post = {
+  type: 'object',
+  required: ['platform', 'id', 'author', 'text', 'createdAt'],
+  description: 'The generic post. Unknown fields are ignored. mentionId = `platform:id`.',
+  properties: {
+    platform: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,31}$', examples: ['x', 'reddit', 'review'] },
+    id: { type: 'string', maxLength: 512, description: 'Post id on its platform (alias: postId). Integers are accepted up to 2^53.' },
+    url: { ...nullableString, format: 'uri' },
+    kind: { type: 'string', enum: ['post', 'reply', 'repost', 'quote', 'comment', 'review', 'article', 'other'], default: 'post' },
+    parentId: { ...nullableString, description: "Parent's id on the same platform, or its mentionId." },
+    author: {
+      type: 'object',
+      required: ['id'],
+      properties: {
+        id: { type: 'string' },
+        handle: { ...nullableString, description: 'Without @; defaults to id.' },
+        name: nullableString,
+        followers: count,
+        verified: { type: 'boolean' },
+        location: nullableString,
+        email: { ...nullableString, format: 'email' },
+        profileUrl: { ...nullableString, format: 'uri' },
+      },
+    },
+    title: { ...nullableString, maxLength: 1000 },
+    text: { type: 'string', description: 'Required; may be empty when title is set. Limit: COLLECTOR_MAX_TEXT_LENGTH code points.' },
+    lang: { ...nullableString, description: 'ISO 639-1, BCP 47 tags accepted (pt-BR → pt).' },
+    createdAt: timestamp,
+    engagement: {
+      type: 'object',
+      properties: { likes: count, shares: count, replies: count, views: count },
+    },
+    rating: { type: ['number', 'null'], minimum: 1, maximum: 5 },
+  },
+};
+
+const signal = {
+  type: 'object',
+  required: ['brand', 'metric', 'value', 'observedAt'],
+  properties: {
+    brand: { type: 'string', description: 'A brand id from the brands config.' },
+    platform: { type: 'string', default: 'all' },
+    metric: { type: 'string', pattern: '^[a-z][a-z0-9_.-]{0,63}$', examples: ['followers', 'web_visits', 'search_volume', 'repeat_visits', 'conversions'] },
+    value: { type: 'number', description: 'Counts (followers, web_visits, …) must not be negative.' },
+    aggregation: { type: 'string', enum: ['last', 'sum'], description: 'Default: last for levels (followers), sum otherwise.' },
+    observedAt: timestamp,
+    source: { type: 'string', description: 'e.g. ga4, x-api; defaults to the API key name.' },
+  },
+};
+
+const bodyContent = (schema: object) => ({
+  'application/json': { schema: { oneOf: [schema, { type: 'array', items: schema }] } },
+  'application/x-ndjson': { schema: { type: 'string', description: 'One JSON item per line.' } },
+});
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const unavailable = {
+  description: 'Kafka did not acknowledge within the send timeout, or is known to be down: nothing was acknowledged. Retry after Retry-After seconds.',
+  headers: { 'Retry-After': { schema: { type: 'integer' } } },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+
+/** The OpenAPI 3.1 description served at GET /openapi.json. */
+export function buildOpenApiDocument(opts: { version: string }): Record<string, unknown> {
+  const mentionResponses = {
+    '202': { description: 'Every item was valid; accepted ones are durable in Kafka.', content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } } },
+    '207': { description: 'Some items were refused (see errors); the others are durable in Kafka.', content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } } },
+    '400': { description: 'No item was valid, or the body is malformed.', content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } } },
+    '401': problem('Missing or unknown API key.'),
+    '413': problem('Body over COLLECTOR_BODY_LIMIT_BYTES or more than COLLECTOR_MAX_ITEMS items.'),
+    '415': problem('Unsupported Content-Type.'),
+    '503': unavailable,
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'hark collector',
+      version: opts.version,
+      description:
+        'Front door of hark: posts become Mention events on mentions.raw, brand KPIs become BrandSignal events on signals.raw. A 2xx answer means Kafka acknowledged (acks=all). mentionId is `platform:postId`, so retrying a batch never duplicates a mention downstream.',
+    },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A key from COLLECTOR_API_KEYS.' } },
+      schemas: {
+        Post: post,
+        Signal: signal,
+        ItemError: itemError,
+        MentionResult: mentionResult,
+        SignalResult: {
+          type: 'object',
+          properties: {
+            received: count,
+            accepted: count,
+            rejected: count,
+            items: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, signalId: { type: 'string' }, status: { const: 'accepted' } } } },
+            errors: { type: 'array', items: { $ref: '#/components/schemas/ItemError' } },
+          },
+        },
+        Error: errorBody,
+      },
+    },
+    paths: {
+      '/v1/mentions': {
+        post: {
+          summary: 'Ingest posts',
+          description:
+            'One post, a JSON array, or NDJSON. With `format` other than generic the body is the platform\'s own payload (an X API v2 response, a Reddit Listing, Mastodon statuses, Bluesky postViews, RSS/Atom XML). One bad item never rejects the others.',
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: 'format', in: 'query', schema: { type: 'string', enum: [...FORMAT_NAMES, 'rss', 'atom'], default: 'generic' } },
+            { name: 'platform', in: 'query', schema: { type: 'string' }, description: 'Platform name for feed items (default rss).' },
+            { name: 'X-Hark-Source', in: 'header', schema: { type: 'string', pattern: '^(http|replay):.+$' }, description: 'Ingest path and name recorded in Mention.source (replay uses replay:<file>).' },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              ...bodyContent({ $ref: '#/components/schemas/Post' }),
+              'application/rss+xml': { schema: { type: 'string' } },
+              'application/atom+xml': { schema: { type: 'string' } },
+            },
+          },
+          responses: mentionResponses,
+        },
+      },
+      '/v1/signals': {
+        post: {
+          summary: 'Ingest brand KPI observations',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, content: bodyContent({ $ref: '#/components/schemas/Signal' }) },
+          responses: {
+            '202': { description: 'All accepted.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } } } },
+            '207': { description: 'Some refused.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } } } },
+            '400': { description: 'None valid or malformed body.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } } } },
+            '401': problem('Missing or unknown API key.'),
+            '413': problem('Too large.'),
+            '415': problem('Unsupported Content-Type.'),
+            '503': unavailable,
+          },
+        },
+      },
+      '/v1/webhooks/{source}': {
+        parameters: [{ name: 'source', in: 'path', required: true, schema: { type: 'string' } }],
+        post: {
+          summary: 'Platform webhook',
+          description:
+            'Signed with HMAC-SHA256 of the raw body: `X-Hub-Signature-256: sha256=<hex>` or `X-Twitter-Webhooks-Signature: sha256=<base64>`. Answers 202 once every item is durable, as a mention or as a dead letter on the dlq topic (so platforms do not retry items that can never pass).',
+          parameters: [
+            { name: 'X-Hub-Signature-256', in: 'header', schema: { type: 'string' } },
+            { name: 'X-Twitter-Webhooks-Signature', in: 'header', schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: {} }, 'application/x-ndjson': { schema: { type: 'string' } }, 'application/rss+xml': { schema: { type: 'string' } } } },
+          responses: {
+            '202': { description: 'Durable.', content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } } },
+            '400': problem('Body unreadable (kept on the dlq topic).'),
+            '401': problem('Bad or missing signature; nothing produced.'),
+            '404': problem('Unknown source.'),
+            '413': problem('Too large.'),
+            '503': unavailable,
+          },
+        },
+        get: {
+          summary: 'Subscription handshakes',
+          description:
+            '`hub.mode=subscribe&hub.challenge=…&hub.verify_token=…` echoes the challenge when the token matches; `crc_token=…` answers `{ response_token: "sha256=" + base64(HMAC-SHA256(secret, crc_token)) }`.',
+          parameters: [
+            { name: 'hub.mode', in: 'query', schema: { type: 'string' } },
+            { name: 'hub.challenge', in: 'query', schema: { type: 'string' } },
+            { name: 'hub.verify_token', in: 'query', schema: { type: 'string' } },
+            { name: 'crc_token', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'Challenge echoed (text/plain) or CRC response (JSON).' },
+            '400': problem('Neither handshake.'),
+            '403': problem('Wrong verify token.'),
+            '404': problem('Unknown source.'),
+          },
+        },
+      },
+      '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { fileURLToPath } from 'node:url';
+import type { BrandsConfig } from '@hark/brands';
+import type { Pool } from '@hark/db';
+import { loadSchema, valueSubject, type BrandSignal, type DeadLetter, type Mention } from '@hark/events';
+import type { AvroSerde } from '@hark/kafka';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createCollectorMetrics, type CollectorMetrics } from './adapters/collector-metrics.ts';
+import { createCursorStore } from './adapters/cursor-store.ts';
+import { createApiServer, type ApiKey } from './adapters/http-api.ts';
+import { createIngestService, type IngestService } from './adapters/ingest.ts';
+import { createKafkaPublisher, type ProducerLike, type Publisher } from './adapters/kafka-publisher.ts';
+import { createPollerRunner, type PollerRunner } from './adapters/poller-runner.ts';
+import { compileBrandMatcher, type BrandMatcher } from './domain/brand-matcher.ts';
+import { NO_SOURCES, type SourcesConfig } from './domain/sources-config.ts';
+
+/** Where the collector's SQL migrations live (scope `collector`). */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+export interface CollectorOptions {
+  logger: Logger;
+  registry: Registry;
+  producer: ProducerLike;
+  serde: AvroSerde;
+  /** Injectable so tests write to random topics. */
+  topics: { mentions: string; signals: string; dlq: string };
+  brands: BrandsConfig;
+  sources?: SourcesConfig;
+  /** Required when sources has pollers (their checkpoints); migrated by the caller. */
+  pool?: Pool;
+  apiKeys: readonly ApiKey[];
+  limits: { bodyLimitBytes: number; maxItems: number; maxTextLength: number; maxFutureSkewMs: number };
+  kafka: { produceTimeoutMs: number; circuitOpenMs: number };
+  pollers?: {
+    owner: string;
+    userAgent: string;
+    fetch?: typeof fetch;
+    requestTimeoutMs?: number;
+    backoffBaseMs?: number;
+    backoffMaxMs?: number;
+  };
+  now?: () => number;
+}
+
+export interface Collector {
+  api: FastifyInstance;
+  ingest: IngestService;
+  publisher: Publisher;
+  pollers: PollerRunner | undefined;
+  matcher: BrandMatcher;
+  metrics: CollectorMetrics;
+  /** Connects the producer (best effort), starts the pollers, listens. */
+  start(listen: { host: string; port: number }): Promise<{ port: number }>;
+  /** Stops taking requests and lets in-flight ones finish, stops pollers, flushes and disconnects the producer. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the whole collector from plain dependencies. main.ts calls it with
+ * the configured ones; integration tests call it with test topics, a test
+ * database and a local fixture server, and get the same wiring.
+ */
+export async function createCollector(opts: CollectorOptions): Promise<Collector> {
+  const sources = opts.sources ?? NO_SOURCES;
+  const metrics = createCollectorMetrics(opts.registry, opts.now);
+  const matcher = compileBrandMatcher(opts.brands.brands);
+  const [mention, signal, deadLetter] = await Promise.all([
+    opts.serde.encoder<Mention>(valueSubject(opts.topics.mentions), loadSchema('Mention')),
+    opts.serde.encoder<BrandSignal>(valueSubject(opts.topics.signals), loadSchema('BrandSignal')),
+    opts.serde.encoder<DeadLetter>(valueSubject(opts.topics.dlq), loadSchema('DeadLetter')),
+  ]);
+  const publisher = createKafkaPublisher({
+    producer: opts.producer,
+    logger: opts.logger,
+    metrics,
+    sendTimeoutMs: opts.kafka.produceTimeoutMs,
+    circuitOpenMs: opts.kafka.circuitOpenMs,
+    now: opts.now,
+  });
+  const ingest = createIngestService({
+    matcher,
+    publisher,
+    encoders: { mention, signal, deadLetter },
+    topics: opts.topics,
+    metrics,
+    limits: { maxTextLength: opts.limits.maxTextLength, maxFutureSkewMs: opts.limits.maxFutureSkewMs },
+    brandIds: new Set(opts.brands.brands.map((b) => b.id)),
+    logger: opts.logger,
+    now: opts.now,
+  });
+  const api = createApiServer({
+    ingest,
+    apiKeys: opts.apiKeys,
+    webhooks: sources.webhooks,
+    bodyLimitBytes: opts.limits.bodyLimitBytes,
+    maxItems: opts.limits.maxItems,
+    maxTextLength: opts.limits.maxTextLength,
+    logger: opts.logger,
+    metrics,
+  });
+  let pollers: PollerRunner | undefined;
+  if (sources.pollers.length > 0) {
+    if (!opts.pool || !opts.pollers) throw new Error('pollers need a database pool and poller options');
+    pollers = createPollerRunner({
+      pollers: sources.pollers,
+      store: createCursorStore({ pool: opts.pool }),
+      ingest,
+      metrics,
+      logger: opts.logger,
+      maxTextLength: opts.limits.maxTextLength,
+      now: opts.now,
+      ...opts.pollers,
+    });
+  }
+  opts.logger.info(
+    { brands: matcher.brandIds.length, terms: matcher.termCount, webhooks: sources.webhooks.length, pollers: sources.pollers.length },
+    'collector built',
+  );
+
+  return {
+    api,
+    ingest,
+    publisher,
+    pollers,
+    matcher,
+    metrics,
+    async start(listen) {
+      await publisher.start();
+      await api.listen({ host: listen.host, port: listen.port });
+      const address = api.server.address();
+      const port = typeof address === 'object' && address ? address.port : listen.port;
+      opts.logger.info({ host: listen.host, port }, 'ingest API listening');
+      pollers?.start();
+      return { port };
+    },
+    async close() {
+      await api.close();
+      await pollers?.close();
+      await publisher.close();
+    },
+  };
+}

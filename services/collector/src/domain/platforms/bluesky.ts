@@ -1,0 +1,123 @@
+import type { PostKind } from '@hark/events';
+import {
+  cleanLang,
+  get,
+  isRecord,
+  num,
+  str,
+  unsupported,
+  type GenericPost,
+  type NativeEntry,
+  type PlatformAdapter,
+} from './types.ts';
+
+const POST_COLLECTION = 'app.bsky.feed.post';
+// Clients set record.createdAt themselves; past this much after indexing it is not trusted.
+const MAX_CLIENT_CLOCK_AHEAD_MS = 60 * 60 * 1000;
+
+/**
+ * Bluesky. Accepts an `app.bsky.feed.defs#postView`, an array of them,
+ * `{ posts: [postView] }` (searchPosts, getPosts), `{ feed: [{ post }] }`
+ * (feeds and timelines), or a Jetstream commit event for
+ * `app.bsky.feed.post`. postId is the post's AT URI, unique network-wide.
+ */
+export const mapBluesky: PlatformAdapter = (payload) => {
+  if (Array.isArray(payload)) return payload.flatMap((p) => mapBluesky(p));
+  if (!isRecord(payload)) return [unsupported(payload, '', 'expected a Bluesky postView')];
+  if (Array.isArray(payload.posts)) return payload.posts.flatMap((p) => mapBluesky(p));
+  if (Array.isArray(payload.feed)) {
+    return payload.feed.map((item): NativeEntry => {
+      const post = get(item, 'post');
+      return isRecord(post) ? mapPostView(post) : unsupported(item, 'post', 'feed item has no post');
+    });
+  }
+  if (payload.kind === 'commit' && isRecord(payload.commit)) return [mapJetstream(payload)];
+  if (typeof payload.uri === 'string' && isRecord(payload.record)) return [mapPostView(payload)];
+  return [unsupported(payload, '', 'expected a Bluesky postView (uri, cid, author, record)')];
+};
+
+function mapPostView(p: Record<string, unknown>): NativeEntry {
+  const record = p.record as Record<string, unknown>;
+  if (record.$type !== undefined && record.$type !== POST_COLLECTION) {
+    return unsupported(p, 'record.$type', `record type "${String(record.$type)}" is not a post`);
+  }
+  const author = isRecord(p.author) ? p.author : {};
+  const uri = p.uri as string;
+  const handle = str(author.handle);
+  const did = str(author.did);
+  const { kind, parentId } = postKind(record);
+  const post: GenericPost = {
+    platform: 'bluesky',
+    id: uri,
+    url: webUrl(uri, handle ?? did),
+    kind,
+    parentId,
+    author: {
+      id: did as string,
+      handle: handle ?? null,
+      name: str(author.displayName) ?? null,
+      followers: num(author.followersCount) ?? 0,
+      verified: get(author, 'verification', 'verifiedStatus') === 'valid',
+      profileUrl: handle || did ? `https://bsky.app/profile/${handle ?? did}` : null,
+    },
+    text: record.text as string,
+    lang: cleanLang(Array.isArray(record.langs) ? record.langs[0] : undefined),
+    createdAt: trustedCreatedAt(str(record.createdAt), str(p.indexedAt)) as string,
+    engagement: {
+      likes: num(p.likeCount) ?? 0,
+      shares: (num(p.repostCount) ?? 0) + (num(p.quoteCount) ?? 0),
+      replies: num(p.replyCount) ?? 0,
+    },
+  };
+  return { native: p, post };
+}
+
+function mapJetstream(e: Record<string, unknown>): NativeEntry {
+  const commit = e.commit as Record<string, unknown>;
+  if (commit.collection !== POST_COLLECTION || commit.operation !== 'create' || !isRecord(commit.record)) {
+    return unsupported(e, 'commit', 'only app.bsky.feed.post create commits are posts');
+  }
+  const did = str(e.did);
+  const rkey = str(commit.rkey);
+  const uri = did && rkey ? `at://${did}/${POST_COLLECTION}/${rkey}` : undefined;
+  const record = commit.record;
+  const { kind, parentId } = postKind(record);
+  const post: GenericPost = {
+    platform: 'bluesky',
+    id: uri as string,
+    url: uri ? webUrl(uri, did) : null,
+    kind,
+    parentId,
+    // Jetstream carries only the DID; the handle resolves later, if ever.
+    author: { id: did as string, handle: did ?? null, profileUrl: did ? `https://bsky.app/profile/${did}` : null },
+    text: record.text as string,
+    lang: cleanLang(Array.isArray(record.langs) ? record.langs[0] : undefined),
+    createdAt: record.createdAt as string,
+  };
+  return { native: e, post };
+}
+
+function postKind(record: Record<string, unknown>): { kind: PostKind; parentId: string | null } {
+  const parent = str(get(record, 'reply', 'parent', 'uri'));
+  if (parent) return { kind: 'reply', parentId: parent };
+  const embedType = str(get(record, 'embed', '$type'));
+  if (embedType === 'app.bsky.embed.record') {
+    return { kind: 'quote', parentId: str(get(record, 'embed', 'record', 'uri')) ?? null };
+  }
+  if (embedType === 'app.bsky.embed.recordWithMedia') {
+    return { kind: 'quote', parentId: str(get(record, 'embed', 'record', 'record', 'uri')) ?? null };
+  }
+  return { kind: 'post', parentId: null };
+}
+
+function webUrl(uri: string, profile: string | undefined): string | null {
+  const rkey = uri.split('/').pop();
+  return profile && rkey ? `https://bsky.app/profile/${profile}/post/${rkey}` : null;
+}
+
+function trustedCreatedAt(createdAt: string | undefined, indexedAt: string | undefined): string | undefined {
+  if (!createdAt || !indexedAt) return createdAt ?? indexedAt;
+  const c = Date.parse(createdAt);
+  const i = Date.parse(indexedAt);
+  return !Number.isNaN(c) && !Number.isNaN(i) && c > i + MAX_CLIENT_CLOCK_AHEAD_MS ? indexedAt : createdAt;
+}

@@ -1,0 +1,96 @@
+import type { PostKind } from '@hark/events';
+import { htmlToText } from './html-to-text.ts';
+import {
+  cleanLang,
+  hostOf,
+  isRecord,
+  num,
+  str,
+  unsupported,
+  type GenericPost,
+  type NativeEntry,
+  type PlatformAdapter,
+} from './types.ts';
+
+/**
+ * Mastodon. Accepts a Status, an array of Statuses (what timelines return),
+ * or a server webhook event (`{ event: 'status.created', object: Status }`).
+ *
+ * A status id is local to the server that answered: the same post seen
+ * through two servers has two ids. Its ActivityPub `uri` is the same
+ * everywhere, so postId is the uri, and the same post from any server or
+ * source is one mention. Only public and unlisted statuses are collected.
+ */
+export const mapMastodon: PlatformAdapter = (payload) => {
+  if (Array.isArray(payload)) return payload.flatMap((p) => mapMastodon(p));
+  if (!isRecord(payload)) return [unsupported(payload, '', 'expected a Mastodon Status object')];
+  if (typeof payload.event === 'string' && isRecord(payload.object)) {
+    if (!payload.event.startsWith('status.')) {
+      return [unsupported(payload, 'event', `Mastodon event "${payload.event}" carries no status`)];
+    }
+    return mapMastodon(payload.object);
+  }
+  if (!isRecord(payload.account) || payload.content === undefined) {
+    return [unsupported(payload, '', 'expected a Mastodon Status (with account and content)')];
+  }
+  return [mapStatus(payload)];
+};
+
+function mapStatus(s: Record<string, unknown>): NativeEntry {
+  const visibility = str(s.visibility) ?? 'public';
+  if (visibility !== 'public' && visibility !== 'unlisted') {
+    return {
+      native: s,
+      error: {
+        path: 'visibility',
+        reason: 'not_public',
+        message: `status visibility is "${visibility}"; only public and unlisted statuses are collected`,
+      },
+    };
+  }
+  // A boost wraps the original: the text is the original's, the post is the boost.
+  const reblog = isRecord(s.reblog) ? s.reblog : undefined;
+  const content = reblog ?? s;
+  let kind: PostKind = 'post';
+  let parentId: string | null = null;
+  if (reblog) {
+    kind = 'repost';
+    parentId = str(reblog.uri) ?? null;
+  } else if (isRecord(s.quote) && isRecord(s.quote.quoted_status)) {
+    kind = 'quote';
+    parentId = str(s.quote.quoted_status.uri) ?? null;
+  } else if (str(s.in_reply_to_id)) {
+    // The parent is known only by its server-local id, not its uri: no parentId.
+    kind = 'reply';
+  }
+  const account = s.account as Record<string, unknown>;
+  const accountUrl = str(account.url);
+  const acct = str(account.acct) ?? str(account.username);
+  const host = hostOf(accountUrl) ?? hostOf(str(s.url));
+  const spoiler = str(s.spoiler_text);
+  const post: GenericPost = {
+    platform: 'mastodon',
+    id: (str(s.uri) ?? str(s.url) ?? s.id) as string,
+    url: str(s.url) ?? str(s.uri) ?? null,
+    kind,
+    parentId,
+    author: {
+      id: (str(account.uri) ?? accountUrl ?? acct) as string,
+      // Local accounts show a bare username; the full handle names the server.
+      handle: acct && !acct.includes('@') && host ? `${acct}@${host}` : (acct ?? null),
+      name: str(account.display_name) ?? null,
+      followers: num(account.followers_count) ?? 0,
+      profileUrl: accountUrl ?? null,
+    },
+    title: spoiler ?? null,
+    text: htmlToText(typeof content.content === 'string' ? content.content : ''),
+    lang: cleanLang(content.language),
+    createdAt: s.created_at as string,
+    engagement: {
+      likes: num(s.favourites_count) ?? 0,
+      shares: (num(s.reblogs_count) ?? 0) + (num(s.quotes_count) ?? 0),
+      replies: num(s.replies_count) ?? 0,
+    },
+  };
+  return { native: s, post };
+}

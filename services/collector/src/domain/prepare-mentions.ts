@@ -1,0 +1,64 @@
+import type { Mention, Source } from '@hark/events';
+import type { BrandMatcher } from './brand-matcher.ts';
+import type { FieldError } from './item-errors.ts';
+import type { NativeEntry } from './platforms/types.ts';
+import { validatePost, type PostLimits } from './validate-post.ts';
+
+/** A native entry in request order; `line` when it came from an NDJSON line or a file. */
+export interface SourcedEntry {
+  entry: NativeEntry;
+  line?: number;
+}
+
+export interface PreparedMentions {
+  /** Valid and matched: to produce. */
+  mentions: { index: number; mention: Mention }[];
+  /** Valid but no tracked brand: counted, answered, not produced. */
+  unmatched: { index: number; mentionId: string }[];
+  rejected: { index: number; id: string | null; line?: number; errors: FieldError[]; native: unknown }[];
+}
+
+export interface PrepareContext {
+  matcher: BrandMatcher;
+  limits: PostLimits;
+  now: number;
+  source: Source;
+  /**
+   * Brand a source is dedicated to (a review page for one brand, a brand's
+   * tag timeline): its items carry it even when their text does not name it,
+   * unless one of the brand's exclusion phrases appears.
+   */
+  brand?: string;
+}
+
+/** Validates, matches and stamps a batch of entries. Pure: the caller produces the result. */
+export function prepareMentions(entries: readonly SourcedEntry[], ctx: PrepareContext): PreparedMentions {
+  const out: PreparedMentions = { mentions: [], unmatched: [], rejected: [] };
+  entries.forEach(({ entry, line }, index) => {
+    if ('error' in entry) {
+      out.rejected.push({ index, id: null, line, errors: [entry.error], native: entry.native });
+      return;
+    }
+    const result = validatePost(entry.post, { ...ctx.limits, now: ctx.now });
+    if (!result.ok) {
+      out.rejected.push({ index, id: result.mentionId, line, errors: result.errors, native: entry.native });
+      return;
+    }
+    const draft = result.draft;
+    const found = ctx.matcher.match(draft.title ? `${draft.title}\n${draft.text}` : draft.text);
+    let brands = found.brands;
+    if (ctx.brand && !brands.includes(ctx.brand) && !found.vetoed.includes(ctx.brand)) {
+      const assigned = ctx.brand;
+      brands = ctx.matcher.brandIds.filter((id) => id === assigned || found.brands.includes(id));
+    }
+    if (brands.length === 0) {
+      out.unmatched.push({ index, mentionId: draft.mentionId });
+      return;
+    }
+    out.mentions.push({
+      index,
+      mention: { ...draft, brands, keywords: found.keywords, collectedAt: ctx.now, source: ctx.source },
+    });
+  });
+  return out;
+}

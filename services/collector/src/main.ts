@@ -1,0 +1,72 @@
+import { hostname } from 'node:os';
+import { loadBrandsConfig } from '@hark/brands';
+import { loadConfigOrExit } from '@hark/config';
+import { createPool, migrate, pingDatabase, type Pool } from '@hark/db';
+import { HarkError } from '@hark/errors';
+import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
+import { createLifecycle, createLogger, createMetricsRegistry, createOpsServer } from '@hark/observability';
+import { loadSourcesFile } from './adapters/sources-file.ts';
+import { createCollector, MIGRATIONS_DIR } from './collector.ts';
+import { collectorSettings } from './config.ts';
+
+const config = loadConfigOrExit(collectorSettings);
+const logger = createLogger({ service: 'collector', level: config.logLevel });
+const registry = createMetricsRegistry({ service: 'collector' });
+const lifecycle = createLifecycle({ logger, timeoutMs: config.shutdownTimeoutMs });
+lifecycle.installSignalHandlers();
+
+try {
+  const brands = loadBrandsConfig(config.brandsFile);
+  const sources = loadSourcesFile(config.sourcesFile, {
+    env: process.env,
+    brandIds: new Set(brands.brands.map((b) => b.id)),
+  });
+
+  const ops = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
+  await ops.start();
+  lifecycle.onShutdown('ops server', () => ops.close());
+
+  let pool: Pool | undefined;
+  if (sources.pollers.length > 0) {
+    const db = createPool({ url: config.databaseUrl, logger, applicationName: 'hark-collector', max: 4 });
+    pool = db;
+    lifecycle.onShutdown('database pool', () => db.end());
+    await migrate({ pool: db, scope: 'collector', dir: MIGRATIONS_DIR, logger });
+    ops.addReadinessCheck('database', () => pingDatabase(db));
+  }
+
+  const kafka = createKafka({ clientId: 'hark-collector', brokers: config.kafkaBrokers, logger });
+  const collector = await createCollector({
+    logger,
+    registry,
+    producer: createProducer(kafka),
+    serde: createAvroSerde({ registry: createRegistryClient({ url: config.schemaRegistryUrl }) }),
+    topics: { mentions: config.mentionsTopic, signals: config.signalsTopic, dlq: config.dlqTopic },
+    brands,
+    sources,
+    pool,
+    apiKeys: config.apiKeys,
+    limits: {
+      bodyLimitBytes: config.bodyLimitBytes,
+      maxItems: config.maxItems,
+      maxTextLength: config.maxTextLength,
+      maxFutureSkewMs: config.maxFutureSkewSeconds * 1000,
+    },
+    kafka: { produceTimeoutMs: config.produceTimeoutMs, circuitOpenMs: config.circuitOpenMs },
+    pollers: { owner: config.instanceId || `${hostname()}-${process.pid}`, userAgent: config.pollerUserAgent },
+  });
+  await collector.start({ host: config.apiHost, port: config.apiPort });
+  lifecycle.onShutdown('collector', () => collector.close());
+  ops.addReadinessCheck('kafka', () => collector.publisher.isConnected());
+  lifecycle.onShutdown('readiness', () => ops.markShuttingDown());
+  logger.info('collector ready');
+} catch (err) {
+  if (err instanceof HarkError && err.code === 'HARK_CONFIG_INVALID') {
+    for (const line of (err.context.problems as string[] | undefined) ?? [err.message]) {
+      process.stderr.write(`config error: ${line}\n`);
+    }
+    process.exit(2);
+  }
+  logger.fatal({ err }, 'collector failed to start');
+  await lifecycle.shutdown('startup failed', 1);
+}

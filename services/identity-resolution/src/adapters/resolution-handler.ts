@@ -1,0 +1,128 @@
+import { HarkError } from '@hark/errors';
+import type { IdentityLink, ResolvedMention, ScoredMention } from '@hark/events';
+import type { BatchHandler, Encoder, OutputRecord, StageRecord } from '@hark/kafka';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import type { CustomerIndex } from '../domain/customer-index.ts';
+import { identityLinkOf, type IdentityWrite, type StoredIdentity } from '../domain/decide-author.ts';
+import type { Matcher } from '../domain/match-author.ts';
+import { identityKey, planBatch, resolvedMentionOf, type AuthorOutcome } from '../domain/resolve-batch.ts';
+import type { IdentityRepository } from './identity-repository.ts';
+
+export interface ResolutionHandlerDeps {
+  index: CustomerIndex;
+  matcher: Matcher;
+  identities: IdentityRepository;
+  resolved: Encoder<ResolvedMention> & { topic: string };
+  links: Encoder<IdentityLink> & { topic: string };
+  logger: Logger;
+  registry: Registry;
+  now?: () => number;
+}
+
+/**
+ * One batch of scored mentions: one read of stored decisions, matching in
+ * memory, one write transaction for new or changed decisions, then a
+ * resolved mention per record and an identity.links record per decision
+ * actually written. The stage produces them and commits offsets after.
+ */
+export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandler<ScoredMention> {
+  const log = deps.logger.child({ component: 'resolution' });
+  const now = deps.now ?? Date.now;
+  const resolutions = new Counter({
+    name: 'hark_identity_resolutions_total',
+    help: 'Mentions resolved, by outcome and method.',
+    labelNames: ['status', 'method'],
+    registers: [deps.registry],
+  });
+  const decisions = new Counter({
+    name: 'hark_identity_decisions_written_total',
+    help: 'Identity decisions stored and emitted to identity.links, by status.',
+    labelNames: ['status'],
+    registers: [deps.registry],
+  });
+  const lostRaces = new Counter({
+    name: 'hark_identity_write_conflicts_total',
+    help: 'Decisions not stored because another instance or a reviewer decided first.',
+    registers: [deps.registry],
+  });
+
+  return async (records) => {
+    const good: StageRecord<ScoredMention>[] = [];
+    const failures: { record: StageRecord<ScoredMention>; error: HarkError }[] = [];
+    for (const r of records) {
+      const m = r.value.mention;
+      if (!m.platform || !m.author.id) {
+        failures.push({
+          record: r,
+          error: new HarkError('HARK_IDENTITY_INVALID_AUTHOR', `mention ${m.mentionId} has no platform or author id`, {
+            context: { mentionId: m.mentionId },
+          }),
+        });
+      } else {
+        good.push(r);
+      }
+    }
+
+    const authors = new Map<string, { platform: string; authorId: string }>();
+    for (const r of good) {
+      const m = r.value.mention;
+      authors.set(identityKey(m.platform, m.author.id), { platform: m.platform, authorId: m.author.id });
+    }
+    const stored = await withDbErrors(() => deps.identities.loadMany([...authors.values()]));
+    const plan = planBatch(
+      good.map((r) => r.value),
+      stored,
+      deps.matcher,
+      deps.index,
+    );
+
+    const writes: IdentityWrite[] = [];
+    for (const d of plan.values()) if (d.kind === 'write') writes.push(d.write);
+    const written = writes.length > 0 ? await withDbErrors(() => deps.identities.writeMany(writes)) : new Map();
+
+    const outcomes = new Map<string, AuthorOutcome>();
+    const outputs: OutputRecord[] = [];
+    for (const [key, d] of plan) {
+      if (d.kind === 'keep') {
+        outcomes.set(key, { identity: d.identity, fresh: false, prospectConfidence: 0 });
+      } else if (d.kind === 'prospect') {
+        outcomes.set(key, { identity: null, fresh: false, prospectConfidence: d.confidence });
+      } else {
+        const w = written.get(key) as { identity: StoredIdentity; written: boolean } | undefined;
+        if (!w) throw new HarkError('HARK_DB_UNAVAILABLE', `identity ${key} missing after write`, { retriable: true });
+        outcomes.set(key, { identity: w.identity, fresh: w.written, prospectConfidence: 0 });
+        if (w.written) {
+          decisions.inc({ status: w.identity.status });
+          outputs.push({ topic: deps.links.topic, key, value: deps.links.encode(identityLinkOf(w.identity)) });
+        } else {
+          lostRaces.inc();
+          log.info({ key, stored: w.identity.status }, 'kept the decision another writer stored first');
+        }
+      }
+    }
+
+    const at = now();
+    for (const r of good) {
+      const m = r.value.mention;
+      const outcome = outcomes.get(identityKey(m.platform, m.author.id))!;
+      const resolved = resolvedMentionOf(r.value, outcome, at);
+      resolutions.inc({ status: resolved.customer.status, method: resolved.customer.method });
+      outputs.push({ topic: deps.resolved.topic, key: m.mentionId, value: deps.resolved.encode(resolved) });
+    }
+    return { outputs, failures };
+  };
+}
+
+/** Database trouble is retriable: the stage retries the batch with backoff, offsets stay put. */
+async function withDbErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof HarkError) throw err;
+    throw new HarkError('HARK_DB_UNAVAILABLE', `identity store failed: ${(err as Error).message}`, {
+      cause: err,
+      retriable: true,
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { commonSettings, int, list, num, port, setting, str, type ConfigOf } from '@hark/config';
+import { TOPICS } from '@hark/events';
+
+/** Every setting of identity-resolution; the README table is rendered from it. */
+export const configSpec = {
+  ...commonSettings,
+  opsPort: setting({
+    env: 'OPS_PORT',
+    doc: 'port of the HTTP API and /healthz, /readyz, /metrics',
+    parse: port(),
+    default: 9103,
+  }),
+  inputTopic: setting({
+    env: 'INPUT_TOPIC',
+    doc: 'scored mentions to resolve (keyed by platform:authorId)',
+    parse: str(),
+    default: TOPICS.mentionsScored.name,
+  }),
+  outputTopic: setting({
+    env: 'OUTPUT_TOPIC',
+    doc: 'resolved mentions (keyed by mentionId)',
+    parse: str(),
+    default: TOPICS.mentionsResolved.name,
+  }),
+  linksTopic: setting({
+    env: 'LINKS_TOPIC',
+    doc: 'compacted topic of identity decisions (keyed by platform:authorId)',
+    parse: str(),
+    default: TOPICS.identityLinks.name,
+  }),
+  dlqTopic: setting({
+    env: 'DLQ_TOPIC',
+    doc: 'dead-letter topic for records that cannot be resolved',
+    parse: str(),
+    default: TOPICS.dlq.name,
+  }),
+  groupId: setting({
+    env: 'GROUP_ID',
+    doc: 'Kafka consumer group',
+    parse: str(),
+    default: 'identity-resolution',
+  }),
+  batchSize: setting({
+    env: 'BATCH_SIZE',
+    doc: 'records per handler call: one identity read and one write transaction each',
+    parse: int({ min: 1, max: 10_000 }),
+    default: 500,
+  }),
+  matchUpper: setting({
+    env: 'MATCH_UPPER',
+    doc: 'posterior probability at or above which a fuzzy match links automatically',
+    parse: num({ min: 0, max: 1 }),
+    default: 0.97,
+  }),
+  matchLower: setting({
+    env: 'MATCH_LOWER',
+    doc: 'posterior probability below which an author stays a prospect; between the two: review',
+    parse: num({ min: 0, max: 1 }),
+    default: 0.5,
+  }),
+  matchAmbiguityBits: setting({
+    env: 'MATCH_AMBIGUITY_BITS',
+    doc: 'the best candidate must beat the runner-up by this many bits (log2 likelihood ratio) to auto-link',
+    parse: num({ min: 0, max: 64 }),
+    default: 3,
+  }),
+  matchPopulation: setting({
+    env: 'MATCH_POPULATION',
+    doc: 'how many people could plausibly post about the brands (prior of any one author being a given customer is 1/this)',
+    parse: int({ min: 1 }),
+    default: 10_000_000,
+  }),
+  maxBlockSize: setting({
+    env: 'MATCH_MAX_BLOCK',
+    doc: 'blocking keys shared by more customers than this are skipped as unselective',
+    parse: int({ min: 1 }),
+    default: 1000,
+  }),
+  indexRefreshMs: setting({
+    env: 'INDEX_REFRESH_MS',
+    doc: 'poll interval for changed customers (LISTEN/NOTIFY wakes it sooner)',
+    parse: int({ min: 100 }),
+    default: 2000,
+  }),
+  apiKeys: setting({
+    env: 'IDENTITY_API_KEYS',
+    doc: 'comma-separated bearer keys accepted by the /v1 API',
+    parse: list(str({ minLength: 16 })),
+    secret: true,
+  }),
+  dbPoolMax: setting({
+    env: 'DB_POOL_MAX',
+    doc: 'PostgreSQL pool size',
+    parse: int({ min: 2, max: 100 }),
+    default: 10,
+  }),
+};
+
+export type IdentityConfig = ConfigOf<typeof configSpec>;

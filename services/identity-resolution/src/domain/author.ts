@@ -1,0 +1,78 @@
+import type { CustomerIndex } from './customer-index.ts';
+import {
+  FREEMAIL_DOMAINS,
+  emailDomain,
+  emailLocal,
+  handleCompact,
+  handleLetters,
+  normalizeEmail,
+  normalizeHandle,
+  parseDisplayName,
+  type ParsedName,
+} from './normalize.ts';
+import { parseLocation, type ParsedLocation } from './places.ts';
+
+/** What a mention tells about its author (a subset of the Avro Author). */
+export interface AuthorInput {
+  platform: string;
+  id: string;
+  handle: string;
+  name: string | null;
+  email: string | null;
+  location: string | null;
+  verified: boolean;
+}
+
+/** An author folded once, then compared with every candidate. */
+export interface PreparedAuthor {
+  platform: string;
+  id: string;
+  /** Handle as typed, lower case, for exact CRM handle lookups. */
+  handle: string;
+  /** Handle letters only (`jane_doe84` → `janedoe`), for handle-to-name patterns. */
+  handleLetters: string;
+  /** Handle without separators, digits kept (`jane.doe_84` → `janedoe84`), for identifier comparison. */
+  handleCompact: string;
+  name: ParsedName | null;
+  email: string | null;
+  emailLocal: string | null;
+  /** The e-mail domain when it is not a consumer mail provider. */
+  corporateDomain: string | null;
+  location: ParsedLocation | null;
+  /** Cities known to the CRM that the profile location names. */
+  cityIds: Set<number>;
+  verified: boolean;
+}
+
+/** Folds an author for matching against `index` (whose city list is the gazetteer). */
+export function prepareAuthor(a: AuthorInput, index: CustomerIndex): PreparedAuthor {
+  const email = normalizeEmail(a.email);
+  const location = parseLocation(a.location);
+  const cityIds = new Set<number>();
+  if (location) {
+    const tokens = location.padded.trim().split(' ');
+    for (let i = 0; i < tokens.length; i++) {
+      let phrase = '';
+      for (let j = i; j < Math.min(tokens.length, i + 3); j++) {
+        phrase = phrase ? `${phrase} ${tokens[j]}` : tokens[j]!;
+        const id = index.cityNames.idOf(phrase);
+        if (id !== undefined && id !== 0 && index.cityCount(id) > 0) cityIds.add(id);
+      }
+    }
+  }
+  const domain = email ? emailDomain(email) : null;
+  return {
+    platform: a.platform.toLowerCase(),
+    id: a.id,
+    handle: normalizeHandle(a.handle),
+    handleLetters: handleLetters(a.handle),
+    handleCompact: handleCompact(a.handle),
+    name: parseDisplayName(a.name),
+    email,
+    emailLocal: email ? emailLocal(email) : null,
+    corporateDomain: domain && !FREEMAIL_DOMAINS.has(domain) ? domain : null,
+    location,
+    cityIds,
+    verified: a.verified,
+  };
+}

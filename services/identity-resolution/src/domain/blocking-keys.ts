@@ -1,0 +1,125 @@
+import { nameGroups } from './nicknames.ts';
+import { emailLocal, handleCompact, handleLetters, handleSegments, type ParsedName } from './normalize.ts';
+import { phoneticCodes } from './phonetic.ts';
+
+/**
+ * Blocking keys: the only way a customer becomes a fuzzy candidate. Customer
+ * and author sides build the same key shapes, so a shared key means "worth
+ * scoring". Prefixes keep the families apart:
+ *
+ * - `p|first|last`  Double Metaphone of a first-name group and of the family
+ *   name: typos that keep the sound, nicknames (per group), swapped order.
+ * - `i|last|f`      Double Metaphone of the family name + first initial:
+ *   "J. Doe", handles like `jdoe`, first-name typos that change the sound.
+ * - `t|first|las`   first-name sound + first three letters of the family
+ *   name: family-name typos that change the sound (Smiht).
+ * - `s|code`        a customer known by one name only.
+ * - `m|compact`     e-mail local parts and CRM handles without separators,
+ *   digits kept: a handle `jane_doe84` finds the customer with
+ *   `jane.doe84@…` or the x handle `janedoe84`.
+ *
+ * `i` and `t` keys exist for typos and initials; they are broad for common
+ * names, so the author side marks them weak (a smaller block cap applies):
+ * a typo in a common name could not be linked with confidence anyway.
+ */
+export function nameKeys(out: Set<string>, first: string, last: string, typoKeys = true): void {
+  const groups = nameGroups(first);
+  const lastCodes = phoneticCodes(last);
+  if (first.length === 1) {
+    for (const l of lastCodes) out.add(`i|${l}|${first}`);
+    return;
+  }
+  for (const g of groups) {
+    const firstCodes = phoneticCodes(g);
+    for (const f of firstCodes) for (const l of lastCodes) out.add(`p|${f}|${l}`);
+    if (!typoKeys) continue;
+    for (const l of lastCodes) out.add(`i|${l}|${g[0]}`);
+    out.add(`t|${firstCodes[0]}|${last.slice(0, 3)}`);
+  }
+}
+
+export interface CustomerKeyInput {
+  first: string;
+  last: string;
+  emails: readonly string[];
+  handles: readonly { platform: string; handle: string }[];
+}
+
+/** Every blocking key of one customer (exact e-mail and handle keys are separate: see exactEmailKey). */
+export function customerKeys(c: CustomerKeyInput): string[] {
+  const out = new Set<string>();
+  if (c.first && c.last) nameKeys(out, c.first, c.last);
+  else if (c.first || c.last) for (const code of phoneticCodes(c.first || c.last)) out.add(`s|${code}`);
+  for (const e of c.emails) {
+    const local = emailLocal(e);
+    if (local.length >= 4) out.add(`m|${local}`);
+  }
+  for (const h of c.handles) {
+    const compact = handleCompact(h.handle);
+    if (compact.length >= 4) out.add(`m|${compact}`);
+  }
+  return [...out];
+}
+
+export const exactEmailKey = (email: string): string => `E|${email}`;
+export const exactHandleKey = (platform: string, handle: string): string => `H|${platform}|${handle}`;
+
+const MAX_HANDLE_SPLIT = 24;
+
+/**
+ * The author side: keys from the display name (both orders), from the handle
+ * (its segments, or every split point of an unsegmented handle such as
+ * `janedoe`), and from the e-mail local part.
+ */
+export function authorKeys(a: { name: ParsedName | null; handle: string; email: string | null }): {
+  strong: string[];
+  weak: string[];
+} {
+  const out = new Set<string>();
+  const initialKeys = new Set<string>();
+  const n = a.name;
+  if (n?.first && n.last) {
+    if (n.first.length === 1) nameKeys(initialKeys, n.first, n.last);
+    if (n.last.length === 1) nameKeys(initialKeys, n.last, n.first);
+    nameKeys(out, n.first, n.last);
+    nameKeys(out, n.last, n.first);
+  } else if (n?.first) {
+    for (const code of phoneticCodes(n.first)) out.add(`s|${code}`);
+  }
+  const segments = handleSegments(a.handle);
+  if (segments.length >= 2) {
+    const pairs: [string, string][] = [[segments[0]!, segments[segments.length - 1]!]];
+    for (let i = 0; i + 1 < segments.length; i++) pairs.push([segments[i]!, segments[i + 1]!]);
+    for (const [x, y] of pairs) {
+      if (y.length >= 2) nameKeys(x.length === 1 ? initialKeys : out, x, y, false);
+      if (x.length >= 2) nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
+    }
+  }
+  const letters = handleLetters(a.handle);
+  if (segments.length <= 1 && letters.length >= 3 && letters.length <= MAX_HANDLE_SPLIT) {
+    for (let k = 1; k < letters.length; k++) {
+      const x = letters.slice(0, k);
+      const y = letters.slice(k);
+      // Handles carry few typos: sound keys only, the typo keys would flood the candidates.
+      if (y.length >= 2) nameKeys(x.length === 1 ? initialKeys : out, x, y, false);
+      if (x.length >= 2) nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
+    }
+  }
+  const compact = handleCompact(a.handle);
+  if (compact.length >= 4) out.add(`m|${compact}`);
+  for (const k of initialKeys) out.add(k);
+  if (a.email) {
+    const local = emailLocal(a.email);
+    if (local.length >= 4) out.add(`m|${local}`);
+  }
+  const strong: string[] = [];
+  const weak: string[] = [];
+  for (const k of out) {
+    // An `i` key from a real initial ("J. Doe", `jdoe`) is the author's best lead; from a
+    // full first name it is only a typo net.
+    const c = k.charCodeAt(0);
+    if (c === 116 /* t */ || (c === 105 /* i */ && !initialKeys.has(k))) weak.push(k);
+    else strong.push(k);
+  }
+  return { strong, weak };
+}

@@ -1,0 +1,343 @@
+import { customerKeys, exactEmailKey, exactHandleKey } from './blocking-keys.ts';
+import type { CustomerHandle, StoredCustomer } from './customer.ts';
+import { IntMultiMap, hashKey } from './int-multimap.ts';
+import { foldAscii, normalizeCompany, normalizeNamePart, normalizeWords, parseDisplayName } from './normalize.ts';
+import { canonicalCountry, canonicalRegion } from './places.ts';
+
+/** Interned strings with a use count per string, for term-frequency weights. */
+class Interner {
+  private readonly ids = new Map<string, number>([['', 0]]);
+  private readonly strings: string[] = [''];
+  private counts = new Int32Array(1024);
+
+  intern(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.ids.set(s, id);
+      this.strings.push(s);
+      if (id >= this.counts.length) {
+        const c = new Int32Array(this.counts.length * 2);
+        c.set(this.counts);
+        this.counts = c;
+      }
+    }
+    return id;
+  }
+
+  idOf(s: string): number | undefined {
+    return this.ids.get(s);
+  }
+
+  str(id: number): string {
+    return this.strings[id]!;
+  }
+
+  count(id: number): number {
+    return this.counts[id]!;
+  }
+
+  countOf(s: string): number {
+    const id = this.ids.get(s);
+    return id === undefined ? 0 : this.counts[id]!;
+  }
+
+  adjust(id: number, delta: number): void {
+    if (id !== 0) this.counts[id]! += delta;
+  }
+
+  get size(): number {
+    return this.strings.length - 1;
+  }
+}
+
+const NULL_VALUE = Number.NaN;
+
+/** The index's folded view of one customer: what matching compares. */
+export interface IndexedFields {
+  first: string;
+  last: string;
+  city: string;
+  region: string;
+  country: string;
+  company: string;
+}
+
+/** Folds a stored customer into the fields the index keeps. */
+export function indexedFields(c: StoredCustomer): IndexedFields {
+  let first = firstToken(c.firstName);
+  let last = normalizeNamePart(c.lastName);
+  if (!first && !last && c.fullName) {
+    const p = parseDisplayName(c.fullName);
+    first = p?.first ?? '';
+    last = p?.last ?? '';
+  }
+  return {
+    first,
+    last,
+    city: normalizeWords(c.city),
+    region: c.region ? canonicalRegion(c.region) : '',
+    country: c.country ? canonicalCountry(c.country) : '',
+    company: normalizeCompany(c.company),
+  };
+}
+
+function firstToken(s: string | null): string {
+  if (!s) return '';
+  return (
+    foldAscii(s)
+      .replace(/['’`]/g, '')
+      .replace(/(\p{L})-(\p{L})/gu, '$1$2')
+      .split(/[^a-z]+/)
+      .find(Boolean) ?? ''
+  );
+}
+
+/**
+ * Every customer, in memory, in columns: interned strings as Int32Array ids,
+ * numbers in typed arrays, e-mails and handles as one joined string per
+ * customer, and the blocking keys in a compact hash multimap. The hot path
+ * (resolving an author) never touches PostgreSQL; an adapter loads the index
+ * at start and feeds it changed customers.
+ */
+export class CustomerIndex {
+  private count = 0;
+  private capacity = 0;
+  private ids = new Float64Array(0);
+  private firsts = new Int32Array(0);
+  private lasts = new Int32Array(0);
+  private cities = new Int32Array(0);
+  private regions = new Int32Array(0);
+  private countries = new Int32Array(0);
+  private companies = new Int32Array(0);
+  private tiers = new Int32Array(0);
+  private values = new Float64Array(0);
+  private readonly externalIds: string[] = [];
+  private readonly emails: (string | undefined)[] = [];
+  private readonly handles: (string | undefined)[] = [];
+  /** Slots [0, sortedCount) hold strictly ascending ids (the bulk load): binary search. */
+  private sortedCount = 0;
+  private readonly laterIds = new Map<number, number>();
+  private loading = true;
+
+  readonly firstNames = new Interner();
+  readonly lastNames = new Interner();
+  readonly cityNames = new Interner();
+  readonly regionNames = new Interner();
+  readonly countryNames = new Interner();
+  private readonly companyNames = new Interner();
+  private readonly tierNames = new Interner();
+  /** Blocking key hash → slots. */
+  readonly blocks = new IntMultiMap();
+  /** Exact e-mail and handle key hash → slots (verified on lookup). */
+  private readonly exact = new IntMultiMap();
+
+  /** Adds or replaces a customer; returns its slot. */
+  upsert(c: StoredCustomer): number {
+    const f = indexedFields(c);
+    let slot = this.slotOfId(c.id);
+    const isNew = slot === undefined;
+    if (slot === undefined) {
+      slot = this.count++;
+      this.grow(this.count);
+      this.ids[slot] = c.id;
+      if (this.loading && (slot === 0 || c.id > this.ids[slot - 1]!) && this.sortedCount === slot) {
+        this.sortedCount++;
+      } else {
+        this.laterIds.set(c.id, slot);
+      }
+    } else {
+      this.adjustCounts(slot, -1);
+    }
+    this.firsts[slot] = this.firstNames.intern(f.first);
+    this.lasts[slot] = this.lastNames.intern(f.last);
+    this.cities[slot] = this.cityNames.intern(f.city);
+    this.regions[slot] = this.regionNames.intern(f.region);
+    this.countries[slot] = this.countryNames.intern(f.country);
+    this.companies[slot] = this.companyNames.intern(f.company);
+    this.tiers[slot] = this.tierNames.intern(c.tier ?? '');
+    this.values[slot] = c.value ?? NULL_VALUE;
+    this.externalIds[slot] = c.externalId;
+    this.emails[slot] = c.emails.length > 0 ? c.emails.join('\n') : undefined;
+    this.handles[slot] =
+      c.handles.length > 0 ? c.handles.map((h) => `${h.platform}:${h.handle}`).join('\n') : undefined;
+    this.adjustCounts(slot, +1);
+
+    // A changed customer keeps its old keys (harmless: candidates are re-scored against
+    // current data) and gains its new ones.
+    const add = this.loading && isNew ? 'addBulk' : 'add';
+    for (const key of customerKeys({ first: f.first, last: f.last, emails: c.emails, handles: c.handles })) {
+      this.blocks[add](hashKey(key), slot);
+    }
+    for (const e of c.emails) this.exact[add](hashKey(exactEmailKey(e)), slot);
+    for (const h of c.handles) this.exact[add](hashKey(exactHandleKey(h.platform, h.handle)), slot);
+    return slot;
+  }
+
+  /** Ends the bulk load: sorts the queued keys. Later upserts are visible at once. */
+  finishLoad(): void {
+    this.blocks.build();
+    this.exact.build();
+    this.loading = false;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  slotOfId(id: number): number | undefined {
+    const later = this.laterIds.get(id);
+    if (later !== undefined) return later;
+    let lo = 0;
+    let hi = this.sortedCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.ids[mid]!;
+      if (v < id) lo = mid + 1;
+      else if (v > id) hi = mid - 1;
+      else return mid;
+    }
+    return undefined;
+  }
+
+  /** Slots of customers holding exactly this (normalised) e-mail. */
+  lookupEmail(email: string): number[] {
+    const out: number[] = [];
+    this.exact.forEach(hashKey(exactEmailKey(email)), (slot) => {
+      if (!out.includes(slot) && (this.emails[slot] ?? '').split('\n').includes(email)) out.push(slot);
+    });
+    return out;
+  }
+
+  /** Slots of customers whose CRM record lists this handle on this platform. */
+  lookupHandle(platform: string, handle: string): number[] {
+    const out: number[] = [];
+    const want = `${platform}:${handle}`;
+    this.exact.forEach(hashKey(exactHandleKey(platform, handle)), (slot) => {
+      if (!out.includes(slot) && (this.handles[slot] ?? '').split('\n').includes(want)) out.push(slot);
+    });
+    return out;
+  }
+
+  id(slot: number): number {
+    return this.ids[slot]!;
+  }
+  externalId(slot: number): string {
+    return this.externalIds[slot]!;
+  }
+  first(slot: number): string {
+    return this.firstNames.str(this.firsts[slot]!);
+  }
+  last(slot: number): string {
+    return this.lastNames.str(this.lasts[slot]!);
+  }
+  /** Interned first-name id (0 = none): equal ids mean equal names. */
+  firstId(slot: number): number {
+    return this.firsts[slot]!;
+  }
+  lastId(slot: number): number {
+    return this.lasts[slot]!;
+  }
+  regionId(slot: number): number {
+    return this.regions[slot]!;
+  }
+  countryId(slot: number): number {
+    return this.countries[slot]!;
+  }
+  hasEmails(slot: number): boolean {
+    return this.emails[slot] !== undefined;
+  }
+  hasHandles(slot: number): boolean {
+    return this.handles[slot] !== undefined;
+  }
+  cityId(slot: number): number {
+    return this.cities[slot]!;
+  }
+  city(slot: number): string {
+    return this.cityNames.str(this.cities[slot]!);
+  }
+  region(slot: number): string {
+    return this.regionNames.str(this.regions[slot]!);
+  }
+  country(slot: number): string {
+    return this.countryNames.str(this.countries[slot]!);
+  }
+  company(slot: number): string {
+    return this.companyNames.str(this.companies[slot]!);
+  }
+  tier(slot: number): string | null {
+    return this.tierNames.str(this.tiers[slot]!) || null;
+  }
+  value(slot: number): number | null {
+    const v = this.values[slot]!;
+    return Number.isNaN(v) ? null : v;
+  }
+  emailsOf(slot: number): string[] {
+    const e = this.emails[slot];
+    return e ? e.split('\n') : [];
+  }
+  handlesOf(slot: number): CustomerHandle[] {
+    const h = this.handles[slot];
+    if (!h) return [];
+    return h.split('\n').map((p) => {
+      const i = p.indexOf(':');
+      return { platform: p.slice(0, i), handle: p.slice(i + 1) };
+    });
+  }
+
+  /** How many customers have this folded first name (term frequency). */
+  firstNameCount(name: string): number {
+    return this.firstNames.countOf(name);
+  }
+  /** How many customers have this folded family name. */
+  lastNameCount(name: string): number {
+    return this.lastNames.countOf(name);
+  }
+  cityCount(cityId: number): number {
+    return this.cityNames.count(cityId);
+  }
+
+  /** Rough heap use of the columns and keys, for the benchmark and metrics. */
+  stats(): { customers: number; blockingPairs: number; blockingBytes: number; columnBytes: number } {
+    const columnBytes = this.capacity * (8 + 4 * 7 + 8);
+    return {
+      customers: this.count,
+      blockingPairs: this.blocks.size,
+      blockingBytes: this.blocks.bytes + this.exact.bytes,
+      columnBytes,
+    };
+  }
+
+  private adjustCounts(slot: number, delta: number): void {
+    this.firstNames.adjust(this.firsts[slot]!, delta);
+    this.lastNames.adjust(this.lasts[slot]!, delta);
+    this.cityNames.adjust(this.cities[slot]!, delta);
+    this.regionNames.adjust(this.regions[slot]!, delta);
+    this.countryNames.adjust(this.countries[slot]!, delta);
+  }
+
+  private grow(min: number): void {
+    if (min <= this.capacity) return;
+    const cap = Math.max(1024, this.capacity * 2, min);
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.ids = f64(this.ids);
+    this.values = f64(this.values);
+    this.firsts = i32(this.firsts);
+    this.lasts = i32(this.lasts);
+    this.cities = i32(this.cities);
+    this.regions = i32(this.regions);
+    this.countries = i32(this.countries);
+    this.companies = i32(this.companies);
+    this.tiers = i32(this.tiers);
+    this.capacity = cap;
+  }
+}

@@ -1,0 +1,168 @@
+/** FNV-1a over UTF-16 code units: blocking keys are short ASCII strings. */
+export function hashKey(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * A compact multimap from 32-bit key hashes to int values (customer slots).
+ * Bulk pairs are radix-sorted into three typed arrays (sorted unique keys,
+ * range starts, values): about 12 bytes per pair instead of a JS Map's
+ * ~80. Later additions go to a small Map overlay that is merged back when
+ * it grows. Hash collisions only add candidates, which are scored anyway.
+ */
+export class IntMultiMap {
+  private keys = new Uint32Array(0);
+  private starts = new Uint32Array(1);
+  private values = new Int32Array(0);
+  private pendingKeys = new Uint32Array(1024);
+  private pendingValues = new Int32Array(1024);
+  private pendingCount = 0;
+  private overlay = new Map<number, number[]>();
+  private overlayPairs = 0;
+
+  /** Queues a pair for the next `build()`; cheap, for bulk loads. */
+  addBulk(key: number, value: number): void {
+    if (this.pendingCount === this.pendingKeys.length) {
+      const k = new Uint32Array(this.pendingKeys.length * 2);
+      k.set(this.pendingKeys);
+      this.pendingKeys = k;
+      const v = new Int32Array(this.pendingValues.length * 2);
+      v.set(this.pendingValues);
+      this.pendingValues = v;
+    }
+    this.pendingKeys[this.pendingCount] = key;
+    this.pendingValues[this.pendingCount] = value;
+    this.pendingCount++;
+  }
+
+  /** Adds a pair that is visible at once (incremental updates). */
+  add(key: number, value: number): void {
+    const list = this.overlay.get(key);
+    if (list) {
+      if (list.includes(value)) return;
+      list.push(value);
+    } else {
+      this.overlay.set(key, [value]);
+    }
+    this.overlayPairs++;
+    if (this.overlayPairs > Math.max(100_000, this.values.length / 4)) this.build();
+  }
+
+  /** Merges queued and overlay pairs into the sorted arrays. */
+  build(): void {
+    const total = this.values.length + this.pendingCount + this.overlayPairs;
+    let ks: Uint32Array = new Uint32Array(total);
+    let vs: Int32Array = new Int32Array(total);
+    let n = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      for (let j = this.starts[i]!; j < this.starts[i + 1]!; j++) {
+        ks[n] = this.keys[i]!;
+        vs[n++] = this.values[j]!;
+      }
+    }
+    ks.set(this.pendingKeys.subarray(0, this.pendingCount), n);
+    vs.set(this.pendingValues.subarray(0, this.pendingCount), n);
+    n += this.pendingCount;
+    for (const [k, list] of this.overlay) {
+      for (const v of list) {
+        ks[n] = k;
+        vs[n++] = v;
+      }
+    }
+    [ks, vs] = radixSortPairs(ks, vs, n);
+    // Unique keys and range starts; drop exact duplicate pairs.
+    const keys = new Uint32Array(n);
+    const starts = new Uint32Array(n + 1);
+    const values = new Int32Array(n);
+    let u = 0;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const k = ks[i]!;
+      if (u === 0 || keys[u - 1] !== k) {
+        keys[u] = k;
+        starts[u] = m;
+        u++;
+      } else if (values[m - 1] === vs[i] && ks[i - 1] === k) {
+        continue;
+      }
+      values[m++] = vs[i]!;
+    }
+    starts[u] = m;
+    this.keys = keys.slice(0, u);
+    this.starts = starts.slice(0, u + 1);
+    this.values = values.slice(0, m);
+    this.pendingKeys = new Uint32Array(1024);
+    this.pendingValues = new Int32Array(1024);
+    this.pendingCount = 0;
+    this.overlay.clear();
+    this.overlayPairs = 0;
+  }
+
+  /** How many values a key has (its block size). */
+  count(key: number): number {
+    const i = this.find(key);
+    const base = i < 0 ? 0 : this.starts[i + 1]! - this.starts[i]!;
+    return base + (this.overlay.get(key)?.length ?? 0);
+  }
+
+  /** Calls `visit` for every value under `key`. */
+  forEach(key: number, visit: (value: number) => void): void {
+    const i = this.find(key);
+    if (i >= 0) {
+      for (let j = this.starts[i]!; j < this.starts[i + 1]!; j++) visit(this.values[j]!);
+    }
+    const list = this.overlay.get(key);
+    if (list) for (const v of list) visit(v);
+  }
+
+  get size(): number {
+    return this.values.length + this.overlayPairs;
+  }
+
+  /** Bytes held by the typed arrays (the overlay is estimated). */
+  get bytes(): number {
+    return this.keys.byteLength + this.starts.byteLength + this.values.byteLength + this.overlayPairs * 40;
+  }
+
+  private find(key: number): number {
+    let lo = 0;
+    let hi = this.keys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = this.keys[mid]!;
+      if (k < key) lo = mid + 1;
+      else if (k > key) hi = mid - 1;
+      else return mid;
+    }
+    return -1;
+  }
+}
+
+/** LSD radix sort of (key, value) pairs by key, two 16-bit passes; stable. */
+function radixSortPairs(ks: Uint32Array, vs: Int32Array, n: number): [Uint32Array, Int32Array] {
+  // Plain typed arrays over ArrayBuffer throughout, so the swaps below type-check.
+  let srcK: Uint32Array = ks;
+  let srcV: Int32Array = vs;
+  let dstK: Uint32Array = new Uint32Array(n);
+  let dstV: Int32Array = new Int32Array(n);
+  const counts = new Uint32Array(65537);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[((srcK[i]! >>> shift) & 0xffff) + 1]!++;
+    for (let i = 0; i < 65536; i++) counts[i + 1]! += counts[i]!;
+    for (let i = 0; i < n; i++) {
+      const b = (srcK[i]! >>> shift) & 0xffff;
+      const at = counts[b]!++;
+      dstK[at] = srcK[i]!;
+      dstV[at] = srcV[i]!;
+    }
+    [srcK, dstK] = [dstK, srcK];
+    [srcV, dstV] = [dstV, srcV];
+  }
+  return [srcK, srcV];
+}

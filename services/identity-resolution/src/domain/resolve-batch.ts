@@ -1,0 +1,72 @@
+import type { ResolvedMention, ScoredMention } from '@hark/events';
+import type { AuthorInput } from './author.ts';
+import type { CustomerIndex } from './customer-index.ts';
+import { customerMatchOf, decideAuthor, type AuthorDecision, type StoredIdentity } from './decide-author.ts';
+import { influenceOf } from './influence.ts';
+import type { Matcher } from './match-author.ts';
+
+/** `platform:authorId`: the key of mentions.scored and identity.links, and of an identity. */
+export function identityKey(platform: string, authorId: string): string {
+  return `${platform}:${authorId}`;
+}
+
+export function authorInputOf(s: ScoredMention): AuthorInput {
+  const m = s.mention;
+  return {
+    platform: m.platform,
+    id: m.author.id,
+    handle: m.author.handle,
+    name: m.author.name,
+    email: m.author.email,
+    location: m.author.location,
+    verified: m.author.verified,
+  };
+}
+
+/**
+ * Decides once per distinct author in a batch (mentions.scored is keyed by
+ * author, so a batch often holds several mentions of one author); the latest
+ * mention's profile is the one matched.
+ */
+export function planBatch(
+  mentions: readonly ScoredMention[],
+  stored: ReadonlyMap<string, StoredIdentity>,
+  matcher: Matcher,
+  index: CustomerIndex,
+): Map<string, AuthorDecision> {
+  const latest = new Map<string, ScoredMention>();
+  for (const s of mentions) latest.set(identityKey(s.mention.platform, s.mention.author.id), s);
+  const decisions = new Map<string, AuthorDecision>();
+  for (const [key, s] of latest) {
+    const input = authorInputOf(s);
+    decisions.set(
+      key,
+      decideAuthor(stored.get(key), () => matcher.resolve(input), index, {
+        platform: s.mention.platform,
+        authorId: s.mention.author.id,
+        handle: s.mention.author.handle,
+      }),
+    );
+  }
+  return decisions;
+}
+
+/** The final state of one author after the batch's writes: what is stored, and whether this batch stored it. */
+export interface AuthorOutcome {
+  identity: StoredIdentity | null;
+  fresh: boolean;
+  prospectConfidence: number;
+}
+
+export function resolvedMentionOf(s: ScoredMention, outcome: AuthorOutcome, now: number): ResolvedMention {
+  const a = s.mention.author;
+  return {
+    mention: s.mention,
+    sentiment: s.sentiment,
+    intent: s.intent,
+    scoredAt: s.scoredAt,
+    customer: customerMatchOf(outcome.identity, outcome.fresh, outcome.prospectConfidence),
+    influence: influenceOf(a.followers, a.verified),
+    resolvedAt: now,
+  };
+}

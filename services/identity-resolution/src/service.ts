@@ -1,0 +1,165 @@
+import { createPool, migrate, pingDatabase, type Pool } from '@hark/db';
+import { loadSchema, valueSubject, type DeadLetter, type IdentityLink, type ResolvedMention, type ScoredMention } from '@hark/events';
+import { HarkError } from '@hark/errors';
+import {
+  createAvroSerde,
+  createKafka,
+  createProducer,
+  createRegistryClient,
+  createStage,
+  type Stage,
+} from '@hark/kafka';
+import { createOpsServer, type OpsServer } from '@hark/observability';
+import type { Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createCustomerRepository } from './adapters/customer-repository.ts';
+import { registerIdentityApi } from './adapters/http-api.ts';
+import { createIdentityRepository } from './adapters/identity-repository.ts';
+import { createIndexRefresher, type IndexRefresher } from './adapters/index-refresher.ts';
+import { createResolutionHandler } from './adapters/resolution-handler.ts';
+import type { IdentityConfig } from './config.ts';
+import { CustomerIndex } from './domain/customer-index.ts';
+import { DEFAULT_MODEL } from './domain/scoring.ts';
+import { Matcher } from './domain/match-author.ts';
+
+import { MIGRATIONS_DIR, SERVICE } from './schema.ts';
+
+export { MIGRATIONS_DIR, SERVICE };
+
+export interface IdentityService {
+  /** Ops server first (probes answer while the index loads), then schema, index, Kafka, consumer. */
+  start(): Promise<{ port: number }>;
+  /** Reverse order: readiness 503, consumer finishes its batch, refresher, producer, HTTP, pool. */
+  close(): Promise<void>;
+  readonly index: CustomerIndex;
+  readonly refresher: IndexRefresher;
+}
+
+/** Builds the whole service from config; main.ts and the integration tests both use it. */
+export function createIdentityService(deps: {
+  config: IdentityConfig;
+  logger: Logger;
+  registry: Registry;
+  onCrash?: (err: Error) => void;
+}): IdentityService {
+  const { config, logger, registry } = deps;
+  const pool: Pool = createPool({
+    url: config.databaseUrl,
+    logger,
+    max: config.dbPoolMax,
+    applicationName: SERVICE,
+  });
+  const customers = createCustomerRepository({ pool });
+  const identities = createIdentityRepository({ pool });
+  const index = new CustomerIndex();
+  const matcher = new Matcher(index, {
+    upper: config.matchUpper,
+    lower: config.matchLower,
+    ambiguityBits: config.matchAmbiguityBits,
+    population: config.matchPopulation,
+    maxBlock: config.maxBlockSize,
+    model: DEFAULT_MODEL,
+  });
+  const refresher = createIndexRefresher({
+    pool,
+    customers,
+    index,
+    logger,
+    registry,
+    intervalMs: config.indexRefreshMs,
+  });
+  const kafka = createKafka({ clientId: SERVICE, brokers: config.kafkaBrokers, logger });
+  const producer: Producer = createProducer(kafka);
+  const serde = createAvroSerde({ registry: createRegistryClient({ url: config.schemaRegistryUrl }) });
+  const ops: OpsServer = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
+  let stage: Stage | undefined;
+  let linkEncoder: Awaited<ReturnType<typeof serde.encoder<IdentityLink>>> | undefined;
+  let started = false;
+  const closers: { name: string; close: () => Promise<void> }[] = [];
+
+  async function emitLink(link: IdentityLink): Promise<void> {
+    if (!linkEncoder) throw new HarkError('HARK_KAFKA_UNAVAILABLE', 'producer not ready');
+    try {
+      await producer.send({
+        topic: config.linksTopic,
+        acks: -1,
+        messages: [{ key: `${link.platform}:${link.authorId}`, value: linkEncoder.encode(link) }],
+      });
+    } catch (err) {
+      throw new HarkError('HARK_KAFKA_UNAVAILABLE', `identity.links write failed: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  return {
+    index,
+    refresher,
+    async start() {
+      await registerIdentityApi(ops.app, {
+        customers,
+        identities,
+        apiKeys: config.apiKeys,
+        emitLink,
+        isStarted: () => started,
+        logger,
+      });
+      ops.addReadinessCheck('database', () => pingDatabase(pool));
+      ops.addReadinessCheck('customer-index', () => refresher.isFresh());
+      ops.addReadinessCheck('consumer', () => stage?.isReady() ?? false);
+      closers.push({ name: 'pool', close: () => pool.end() });
+      const { port } = await ops.start();
+      closers.push({ name: 'ops-server', close: () => ops.close() });
+
+      await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
+      await refresher.start();
+      closers.push({ name: 'index-refresher', close: () => refresher.close() });
+
+      await producer.connect();
+      closers.push({ name: 'producer', close: () => producer.disconnect() });
+      const resolved = await serde.encoder<ResolvedMention>(valueSubject(config.outputTopic), loadSchema('ResolvedMention'));
+      linkEncoder = await serde.encoder<IdentityLink>(valueSubject(config.linksTopic), loadSchema('IdentityLink'));
+      const dlq = await serde.encoder<DeadLetter>(valueSubject(config.dlqTopic), loadSchema('DeadLetter'));
+      stage = createStage<ScoredMention>({
+        stage: SERVICE,
+        kafka,
+        producer,
+        logger,
+        registry,
+        groupId: config.groupId,
+        topics: [config.inputTopic],
+        decoder: serde.decoder<ScoredMention>(loadSchema('ScoredMention')),
+        dlq: Object.assign(dlq, { topic: config.dlqTopic }),
+        maxBatchSize: config.batchSize,
+        handle: createResolutionHandler({
+          index,
+          matcher,
+          identities,
+          resolved: Object.assign(resolved, { topic: config.outputTopic }),
+          links: Object.assign(linkEncoder, { topic: config.linksTopic }),
+          logger,
+          registry,
+        }),
+        onCrash: deps.onCrash,
+      });
+      await stage.start();
+      closers.push({ name: 'stage', close: () => stage!.close() });
+      started = true;
+      logger.info({ port, customers: index.size }, 'identity-resolution started');
+      return { port };
+    },
+    async close() {
+      ops.markShuttingDown();
+      started = false;
+      for (const c of closers.reverse()) {
+        try {
+          await c.close();
+        } catch (err) {
+          logger.warn({ err, step: c.name }, 'close step failed');
+        }
+      }
+      closers.length = 0;
+    },
+  };
+}

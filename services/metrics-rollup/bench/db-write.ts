@@ -1,0 +1,125 @@
+/**
+ * The database write path alone: facts, author activity and the three
+ * rollup grains, one transaction per batch, exactly as the consumer runs it.
+ *
+ *   npm run bench:db -w @hark/metrics-rollup
+ *   BENCH_MENTIONS=200000 BENCH_BATCH=500 BENCH_CONCURRENCY=1,2 npm run bench:db -w @hark/metrics-rollup
+ *
+ * Besides wall-clock throughput it reports the CPU the Node process and the
+ * PostgreSQL backends spent per mention (read from /proc, PostgreSQL being
+ * local): on a shared machine, other processes slow the wall clock but not
+ * the CPU cost, so `capacity` (mentions per CPU-second of both) shows what
+ * an idle machine would do.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createPool, migrate, type Pool } from '@hark/db';
+import { createLogger } from '@hark/observability';
+import { createTestDatabase } from '@hark/testing';
+import { createPartitionManager } from '../src/adapters/partition-manager.ts';
+import { createRollupStore } from '../src/adapters/rollup-store.ts';
+import { toMentionFact, type MentionFact } from '../src/domain/mention-fact.ts';
+import { windowStart } from '../src/domain/windows.ts';
+import { MIGRATIONS_DIR } from '../src/service.ts';
+import { makeWorkload } from './workload.ts';
+
+const COUNT = Number(process.env.BENCH_MENTIONS ?? 100_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,2').split(',').map(Number);
+const AUTHORS = 100_000;
+const logger = createLogger({ service: 'metrics-rollup-bench', level: 'warn' });
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) of the given processes, from /proc. */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // a backend that exited is counted up to its last reading
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+async function backendPids(pool: Pool, n: number): Promise<number[]> {
+  const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
+  const pids = await Promise.all(clients.map(async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid));
+  for (const c of clients) c.release();
+  return pids;
+}
+
+async function runOnce(concurrency: number, label: string, batches: MentionFact[][], pool: Pool, pids: number[], apply: (b: MentionFact[]) => Promise<{ applied: number; duplicates: number }>) {
+  const cpu0 = process.cpuUsage();
+  const db0 = cpuSeconds(pids);
+  const started = process.hrtime.bigint();
+  const latencies: number[] = [];
+  let applied = 0;
+  let duplicates = 0;
+  let next = 0;
+  // Each worker is one consumer partition in flight: one transaction at a time.
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < batches.length; i = next++) {
+        const t0 = process.hrtime.bigint();
+        const r = await apply(batches[i]!);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        applied += r.applied;
+        duplicates += r.duplicates;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const nodeCpu = (cpu.user + cpu.system) / 1e6;
+  const dbCpu = cpuSeconds(pids) - db0;
+  const count = applied + duplicates;
+  latencies.sort((a, b) => a - b);
+  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
+  console.log(
+    `| ${label} | ${concurrency} | ${count} | ${seconds.toFixed(2)} | **${Math.round(count / seconds)}** | ${p(0.5)} / ${p(0.99)} | ` +
+      `${((nodeCpu * 1e6) / count).toFixed(1)} + ${((dbCpu * 1e6) / count).toFixed(1)} | ${Math.round(count / (nodeCpu + dbCpu))} |`,
+  );
+  void pool;
+}
+
+console.log(
+  `metrics-rollup DB write path: ${COUNT} mentions per run (10 brands × 5 platforms, ${AUTHORS / 1000}k authors, 20% naming two brands), ` +
+    `batches of ${BATCH}, ${cpus().length} cores, load average ${cpus().length ? (await import('node:os')).loadavg()[0]!.toFixed(2) : '?'} at start\n`,
+);
+console.log('| run | transactions in flight | mentions | seconds | mentions/s | batch p50 / p99 ms | CPU µs per mention (node + PostgreSQL) | capacity (mentions per CPU-second) |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const concurrency of CONCURRENCY) {
+  const db = await createTestDatabase();
+  const pool = createPool({ url: db.url, logger, max: concurrency + 1 });
+  try {
+    await migrate({ pool, scope: 'metrics-rollup', dir: MIGRATIONS_DIR, logger });
+    const now = Date.now();
+    const partitions = createPartitionManager({
+      pool,
+      logger,
+      now: () => now,
+      policy: { latenessMs: 7 * 86_400_000, futureToleranceMs: 900_000, retentionMs: 30 * 86_400_000, aheadDays: 2 },
+    });
+    await partitions.maintain();
+    const store = createRollupStore({ pool });
+    const apply = async (batch: MentionFact[]) => {
+      await partitions.ensureDays(batch.map((f) => windowStart(f.createdAt, 'day')));
+      return store.applyMentions(batch);
+    };
+    const facts = makeWorkload({ count: COUNT, authors: AUTHORS, now }).map(toMentionFact);
+    const batches: MentionFact[][] = [];
+    for (let i = 0; i < facts.length; i += BATCH) batches.push(facts.slice(i, i + BATCH));
+    // Warm up connections, prepared statements and the JIT outside the measurement.
+    const warm = makeWorkload({ count: BATCH * 4, authors: 1000, now, prefix: 'warm', seed: 7 }).map(toMentionFact);
+    for (let i = 0; i < warm.length; i += BATCH) await apply(warm.slice(i, i + BATCH));
+    const pids = await backendPids(pool, concurrency + 1);
+    await runOnce(concurrency, 'first delivery', batches, pool, pids, apply);
+    await runOnce(concurrency, 're-delivery (all duplicates)', batches, pool, pids, apply);
+  } finally {
+    await pool.end();
+    await db.drop();
+  }
+}

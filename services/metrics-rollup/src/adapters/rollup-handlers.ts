@@ -1,0 +1,91 @@
+import { HarkError, isHarkError } from '@hark/errors';
+import type { BrandSignal, ResolvedMention } from '@hark/events';
+import type { BatchHandler, BatchResult } from '@hark/kafka';
+import { checkEventTime, type LatenessPolicy } from '../domain/lateness.ts';
+import { toMentionFact, type MentionFact } from '../domain/mention-fact.ts';
+import { toSignalFact, type SignalFact } from '../domain/signal-fact.ts';
+import { windowStart } from '../domain/windows.ts';
+import type { PartitionManager } from './partition-manager.ts';
+import type { RollupMetrics } from './rollup-metrics.ts';
+import type { ApplyResult, RollupStore } from './rollup-store.ts';
+
+export interface HandlerDeps {
+  store: RollupStore;
+  partitions: PartitionManager;
+  metrics: RollupMetrics;
+  policy: LatenessPolicy;
+  now: () => number;
+}
+
+type Kind = 'mention' | 'signal';
+
+/**
+ * Turns a chunk of records into one committed rollup transaction. Records
+ * outside the lateness bounds or with values that would corrupt a rollup
+ * come back as failures (the stage sends them to the DLQ); the rest are
+ * durable in PostgreSQL before this returns, so the stage commits offsets
+ * only after the rollup is. The database is the output: nothing is produced.
+ */
+function createHandler<T, F>(
+  kind: Kind,
+  deps: HandlerDeps,
+  toFact: (value: T) => F,
+  eventTime: (fact: F) => number,
+  apply: (facts: F[]) => Promise<ApplyResult>,
+): BatchHandler<T> {
+  return async (records) => {
+    const now = deps.now();
+    const facts: F[] = [];
+    const failures: NonNullable<BatchResult<T>['failures']> = [];
+    for (const record of records) {
+      const rejected = (error: HarkError) => {
+        failures.push({ record, error });
+        deps.metrics.rejected.inc({ kind, code: error.code });
+      };
+      let fact: F;
+      try {
+        fact = toFact(record.value);
+      } catch (err) {
+        if (!isHarkError(err) || err.retriable) throw err;
+        rejected(err);
+        continue;
+      }
+      const late = checkEventTime(eventTime(fact), now, deps.policy, kind === 'mention' ? 'createdAt' : 'observedAt');
+      if (late) {
+        rejected(late);
+        continue;
+      }
+      deps.metrics.eventAgeSeconds.observe({ kind }, Math.max(0, (now - eventTime(fact)) / 1000));
+      facts.push(fact);
+    }
+    if (facts.length > 0) {
+      await deps.partitions.ensureDays(facts.map((f) => windowStart(eventTime(f), 'day')));
+      const stop = deps.metrics.writeSeconds.startTimer({ kind });
+      const result = await apply(facts);
+      stop();
+      deps.metrics.applied.inc({ kind }, result.applied);
+      deps.metrics.duplicates.inc({ kind }, result.duplicates);
+    }
+    return { outputs: [], failures };
+  };
+}
+
+export function createMentionsHandler(deps: HandlerDeps): BatchHandler<ResolvedMention> {
+  return createHandler<ResolvedMention, MentionFact>(
+    'mention',
+    deps,
+    toMentionFact,
+    (f) => f.createdAt,
+    (facts) => deps.store.applyMentions(facts),
+  );
+}
+
+export function createSignalsHandler(deps: HandlerDeps): BatchHandler<BrandSignal> {
+  return createHandler<BrandSignal, SignalFact>(
+    'signal',
+    deps,
+    toSignalFact,
+    (f) => f.observedAt,
+    (facts) => deps.store.applySignals(facts),
+  );
+}

@@ -1,0 +1,53 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface RollupMetrics {
+  applied: Counter<'kind'>;
+  duplicates: Counter<'kind'>;
+  rejected: Counter<'kind' | 'code'>;
+  writeSeconds: Histogram<'kind'>;
+  eventAgeSeconds: Histogram<'kind'>;
+  maintenanceFailures: Counter;
+}
+
+export function createRollupMetrics(registry: Registry): RollupMetrics {
+  const registers = [registry];
+  return {
+    applied: new Counter({
+      name: 'hark_rollup_applied_total',
+      help: 'Facts that were new and were added to the rollups, by kind (mention, signal).',
+      labelNames: ['kind'],
+      registers,
+    }),
+    duplicates: new Counter({
+      name: 'hark_rollup_duplicates_total',
+      help: 'Re-delivered facts recognized as already counted; they changed nothing.',
+      labelNames: ['kind'],
+      registers,
+    }),
+    rejected: new Counter({
+      name: 'hark_rollup_rejected_total',
+      help: 'Records sent to the DLQ instead of the rollups: too late, in the future or invalid, by kind and code.',
+      labelNames: ['kind', 'code'],
+      registers,
+    }),
+    writeSeconds: new Histogram({
+      name: 'hark_rollup_write_duration_seconds',
+      help: 'Time of one rollup transaction (facts, authors and rollups of a batch).',
+      labelNames: ['kind'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    eventAgeSeconds: new Histogram({
+      name: 'hark_rollup_event_age_seconds',
+      help: 'Processing clock minus event time of accepted records: how late the data arrives.',
+      labelNames: ['kind'],
+      buckets: [1, 10, 60, 300, 900, 3600, 6 * 3600, 86_400, 3 * 86_400, 7 * 86_400],
+      registers,
+    }),
+    maintenanceFailures: new Counter({
+      name: 'hark_rollup_maintenance_failures_total',
+      help: 'Partition maintenance or view refresh runs that failed (retried next interval).',
+      registers,
+    }),
+  };
+}

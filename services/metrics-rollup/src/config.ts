@@ -1,0 +1,115 @@
+import { commonSettings, int, parseConfig, port, setting, str, type ConfigOf } from '@hark/config';
+import { HarkError } from '@hark/errors';
+import { TOPICS } from '@hark/events';
+import { durationSetting, parseDuration } from './domain/duration.ts';
+
+export const configSpec = {
+  ...commonSettings,
+  opsPort: setting({
+    env: 'OPS_PORT',
+    doc: 'port of the /healthz, /readyz and /metrics server',
+    parse: port(),
+    default: 9104,
+  }),
+  mentionsTopic: setting({
+    env: 'MENTIONS_TOPIC',
+    doc: 'topic of resolved mentions (ResolvedMention)',
+    parse: str(),
+    default: TOPICS.mentionsResolved.name,
+  }),
+  signalsTopic: setting({
+    env: 'SIGNALS_TOPIC',
+    doc: 'topic of brand signals (BrandSignal)',
+    parse: str(),
+    default: TOPICS.signalsRaw.name,
+  }),
+  dlqTopic: setting({
+    env: 'DLQ_TOPIC',
+    doc: 'dead-letter topic for late, future-dated and invalid records',
+    parse: str(),
+    default: TOPICS.dlq.name,
+  }),
+  groupId: setting({
+    env: 'GROUP_ID',
+    doc: 'consumer group prefix: mentions consume as `<prefix>.mentions`, signals as `<prefix>.signals`',
+    parse: str(),
+    default: 'metrics-rollup',
+  }),
+  brandsFile: setting({
+    env: 'BRANDS_FILE',
+    doc: 'brands YAML whose competitive sets feed share of voice (synced to the database at start)',
+    parse: str(),
+    default: 'deploy/local/brands.yaml',
+  }),
+  lateness: setting({
+    env: 'ROLLUP_LATENESS',
+    doc: 'how far behind the processing clock an event may be and still update its windows; older ones go to the DLQ',
+    parse: durationSetting({ min: parseDuration('1m') }),
+    default: parseDuration('7d'),
+  }),
+  futureTolerance: setting({
+    env: 'ROLLUP_FUTURE_TOLERANCE',
+    doc: 'how far ahead of the processing clock an event may be (source clock skew); later ones go to the DLQ',
+    parse: durationSetting(),
+    default: parseDuration('15m'),
+  }),
+  retention: setting({
+    env: 'RETENTION',
+    doc: 'how long mention and signal facts (and unique-author sets) are kept, in daily partitions; at least ROLLUP_LATENESS + 1d. Rollups are kept',
+    parse: durationSetting({ min: parseDuration('2d') }),
+    default: parseDuration('90d'),
+  }),
+  maintenanceInterval: setting({
+    env: 'PARTITION_MAINTENANCE_INTERVAL',
+    doc: 'how often partitions are created ahead, expired ones dropped and the customer views refreshed',
+    parse: durationSetting({ min: parseDuration('1s') }),
+    default: parseDuration('1h'),
+  }),
+  batchSize: setting({
+    env: 'BATCH_SIZE',
+    doc: 'records per rollup transaction (one chunk of a partition)',
+    parse: int({ min: 1, max: 10_000 }),
+    default: 500,
+  }),
+  partitionsConcurrently: setting({
+    env: 'PARTITIONS_CONCURRENTLY',
+    doc: 'partitions each consumer processes in parallel, each in its own transaction',
+    parse: int({ min: 1, max: 32 }),
+    default: 1,
+  }),
+  dbPoolMax: setting({
+    env: 'DB_POOL_MAX',
+    doc: 'PostgreSQL connections per instance',
+    parse: int({ min: 2, max: 100 }),
+    default: 6,
+  }),
+};
+
+export type RollupConfig = ConfigOf<typeof configSpec>;
+
+/**
+ * Parses the environment and checks the rules that span settings. Retention
+ * must outlast lateness by a day: the fact partitions are what makes a
+ * re-delivered event a no-op, so they must exist as long as events are accepted.
+ */
+export function parseRollupConfig(env: Record<string, string | undefined> = process.env): RollupConfig {
+  const config = parseConfig(configSpec, env);
+  const problems: string[] = [];
+  if (config.retention.ms < config.lateness.ms + 86_400_000) {
+    problems.push(
+      `RETENTION (${config.retention.text}) must be at least ROLLUP_LATENESS (${config.lateness.text}) + 1d: facts must outlive the lateness so a re-delivered event is recognized`,
+    );
+  }
+  if (config.futureTolerance.ms > 2 * 86_400_000) {
+    problems.push(`ROLLUP_FUTURE_TOLERANCE (${config.futureTolerance.text}) must be at most 2d`);
+  }
+  if (config.dbPoolMax < config.partitionsConcurrently * 2 + 1) {
+    problems.push(
+      `DB_POOL_MAX (${config.dbPoolMax}) must be at least 2 × PARTITIONS_CONCURRENTLY + 1: each consumer holds one connection per partition in flight, maintenance needs one`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new HarkError('HARK_CONFIG_INVALID', problems.join('\n'), { context: { problems } });
+  }
+  return config;
+}

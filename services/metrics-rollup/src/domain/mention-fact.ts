@@ -1,0 +1,141 @@
+import { HarkError } from '@hark/errors';
+import type {
+  InfluenceTier,
+  IntentLabel,
+  MatchMethod,
+  MatchStatus,
+  PostKind,
+  ResolvedMention,
+  SentimentLabel,
+  SourceKind,
+} from '@hark/events';
+
+/** One row of the `mentions` fact table: a resolved mention, flattened. Times are epoch ms. */
+export interface MentionFact {
+  mentionId: string;
+  createdAt: number;
+  platform: string;
+  postId: string;
+  kind: PostKind;
+  url: string | null;
+  parentId: string | null;
+  authorId: string;
+  authorHandle: string;
+  authorName: string | null;
+  authorFollowers: number;
+  authorVerified: boolean;
+  title: string | null;
+  text: string;
+  lang: string | null;
+  rating: number | null;
+  likes: number;
+  shares: number;
+  replies: number;
+  views: number;
+  /** Distinct brand ids, in first-seen order. */
+  brands: string[];
+  keywords: string[];
+  sourceKind: SourceKind;
+  sourceName: string;
+  collectedAt: number;
+  sentimentScore: number;
+  /** Score in integer millionths: sums of these are exact whatever the batching. */
+  sentimentMicros: number;
+  sentimentLabel: SentimentLabel;
+  sentimentLang: string;
+  sentimentModel: string;
+  intentLabel: IntentLabel;
+  intentConfidence: number;
+  scoredAt: number;
+  customerId: string | null;
+  customerStatus: MatchStatus;
+  customerConfidence: number;
+  customerMethod: MatchMethod;
+  customerTier: string | null;
+  customerValue: number | null;
+  /** A linked CRM customer; `review` and `prospect` count as prospects. */
+  isCustomer: boolean;
+  influenceScore: number;
+  influenceTier: InfluenceTier;
+  resolvedAt: number;
+}
+
+/**
+ * Flattens a ResolvedMention into its fact row, or throws
+ * HARK_STAGE_PROCESSING_FAILED naming the field when a value would corrupt a
+ * rollup (a NaN score poisons a sum for good; a negative counter subtracts).
+ */
+export function toMentionFact(rm: ResolvedMention): MentionFact {
+  const m = rm.mention;
+  const problems: string[] = [];
+  if (m.mentionId.trim() === '') problems.push('mention.mentionId: must not be empty');
+  if (m.platform.trim() === '') problems.push('mention.platform: must not be empty');
+  if (m.author.id.trim() === '') problems.push('mention.author.id: must not be empty');
+  if (!Number.isSafeInteger(m.createdAt)) problems.push('mention.createdAt: must be epoch milliseconds');
+  const brands = [...new Set(m.brands.filter((b) => b.trim() !== ''))];
+  if (brands.length === 0) problems.push('mention.brands: must name at least one tracked brand');
+  for (const [name, v] of [
+    ['mention.engagement.likes', m.engagement.likes],
+    ['mention.engagement.shares', m.engagement.shares],
+    ['mention.engagement.replies', m.engagement.replies],
+    ['mention.engagement.views', m.engagement.views],
+    ['mention.author.followers', m.author.followers],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) problems.push(`${name}: must be a non-negative integer, got ${v}`);
+  }
+  const score = rm.sentiment.score;
+  if (!Number.isFinite(score) || score < -1 || score > 1) {
+    problems.push(`sentiment.score: must be within [-1, 1], got ${score}`);
+  }
+  if (problems.length > 0) {
+    throw new HarkError('HARK_STAGE_PROCESSING_FAILED', `invalid resolved mention: ${problems.join('; ')}`, {
+      context: { mentionId: m.mentionId, problems },
+    });
+  }
+  const isCustomer = rm.customer.status === 'linked' && rm.customer.customerId !== null;
+  return {
+    mentionId: m.mentionId,
+    createdAt: m.createdAt,
+    platform: m.platform,
+    postId: m.postId,
+    kind: m.kind,
+    url: m.url,
+    parentId: m.parentId,
+    authorId: m.author.id,
+    authorHandle: m.author.handle,
+    authorName: m.author.name,
+    authorFollowers: m.author.followers,
+    authorVerified: m.author.verified,
+    title: m.title,
+    text: m.text,
+    lang: m.lang,
+    rating: m.rating,
+    likes: m.engagement.likes,
+    shares: m.engagement.shares,
+    replies: m.engagement.replies,
+    views: m.engagement.views,
+    brands,
+    keywords: m.keywords,
+    sourceKind: m.source.kind,
+    sourceName: m.source.name,
+    collectedAt: m.collectedAt,
+    sentimentScore: score,
+    sentimentMicros: Math.round(score * 1_000_000),
+    sentimentLabel: rm.sentiment.label,
+    sentimentLang: rm.sentiment.lang,
+    sentimentModel: rm.sentiment.model,
+    intentLabel: rm.intent.label,
+    intentConfidence: rm.intent.confidence,
+    scoredAt: rm.scoredAt,
+    customerId: rm.customer.customerId,
+    customerStatus: rm.customer.status,
+    customerConfidence: rm.customer.confidence,
+    customerMethod: rm.customer.method,
+    customerTier: rm.customer.customerTier,
+    customerValue: rm.customer.customerValue,
+    isCustomer,
+    influenceScore: rm.influence.score,
+    influenceTier: rm.influence.tier,
+    resolvedAt: rm.resolvedAt,
+  };
+}

@@ -1,0 +1,44 @@
+import { isHarkError } from '@hark/errors';
+import { createLifecycle, createLogger, createMetricsRegistry, createOpsServer } from '@hark/observability';
+import { parseRollupConfig, type RollupConfig } from './config.ts';
+import { SERVICE, createRollupService } from './service.ts';
+
+const config = loadConfigOrExit();
+const logger = createLogger({ service: SERVICE, level: config.logLevel });
+const registry = createMetricsRegistry({ service: SERVICE });
+const lifecycle = createLifecycle({ logger });
+lifecycle.installSignalHandlers();
+
+const ops = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
+const service = createRollupService({
+  config,
+  logger,
+  registry,
+  onCrash: (err) => void lifecycle.shutdown(`consumer crashed: ${err.message}`, 1),
+});
+ops.addReadinessCheck('consumers', () => service.isConsuming());
+ops.addReadinessCheck('database', () => service.pingDatabase());
+
+// /healthz answers while migrations and the group join run; /readyz only once both are done.
+await ops.start();
+lifecycle.onShutdown('ops server', () => ops.close());
+lifecycle.onShutdown('rollup service', () => service.close());
+lifecycle.onShutdown('readiness', () => ops.markShuttingDown());
+try {
+  await service.start();
+} catch (err) {
+  logger.fatal({ err }, 'metrics-rollup failed to start');
+  await lifecycle.shutdown('start failed', 1);
+}
+
+function loadConfigOrExit(): RollupConfig {
+  try {
+    return parseRollupConfig(process.env);
+  } catch (err) {
+    if (isHarkError(err) && err.code === 'HARK_CONFIG_INVALID') {
+      for (const line of err.context.problems as string[]) process.stderr.write(`config error: ${line}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

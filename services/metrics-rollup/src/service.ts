@@ -1,0 +1,176 @@
+import { loadBrandsConfig, type BrandsConfig } from '@hark/brands';
+import { createPool, migrate, pingDatabase, type Pool } from '@hark/db';
+import { loadSchema, valueSubject, type BrandSignal, type DeadLetter, type ResolvedMention } from '@hark/events';
+import {
+  createAvroSerde,
+  createKafka,
+  createProducer,
+  createRegistryClient,
+  createStage,
+  type BatchHandler,
+  type Stage,
+} from '@hark/kafka';
+import type { Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createCatalog } from './adapters/catalog.ts';
+import { createPartitionManager } from './adapters/partition-manager.ts';
+import { createMentionsHandler, createSignalsHandler, type HandlerDeps } from './adapters/rollup-handlers.ts';
+import { createRollupMetrics } from './adapters/rollup-metrics.ts';
+import { createRollupStore } from './adapters/rollup-store.ts';
+import type { RollupConfig } from './config.ts';
+
+export const SERVICE = 'metrics-rollup';
+export const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url).pathname;
+
+/** Which input a handler serves; tests wrap handlers by name to inject faults. */
+export type InputName = 'mentions' | 'signals';
+
+export interface RollupServiceDeps {
+  config: RollupConfig;
+  logger: Logger;
+  registry: Registry;
+  /** Processing clock for lateness and partitions; tests pin it. */
+  now?: () => number;
+  /** Brands config; read from `config.brandsFile` when absent. */
+  brands?: BrandsConfig;
+  /** Called once when a consumer stops for good; main exits so the supervisor restarts it. */
+  onCrash?: (err: Error) => void;
+  /** Decorates a stage's handler (fault injection in tests). */
+  wrapHandler?: <T>(input: InputName, handler: BatchHandler<T>) => BatchHandler<T>;
+  /** Consumer session timeout; tests shorten it so a crashed member leaves the group sooner. */
+  sessionTimeoutMs?: number;
+}
+
+export interface RollupService {
+  /** Migrates, syncs the catalog, prepares partitions, then joins both consumer groups. */
+  start(): Promise<void>;
+  /** Stops consuming (the in-flight batch commits), then closes the producer and the pool. */
+  close(): Promise<void>;
+  /** Both consumers are in their groups. */
+  isConsuming(): boolean;
+  /** The database answers. */
+  pingDatabase(): Promise<boolean>;
+  /** Runs partition maintenance and refreshes the customer views now (also runs on a timer). */
+  maintain(): Promise<void>;
+  readonly pool: Pool;
+}
+
+/** Builds the whole service from its config; `main.ts` and the integration tests both use it. */
+export function createRollupService(deps: RollupServiceDeps): RollupService {
+  const { config, registry } = deps;
+  const logger = deps.logger;
+  const log = logger.child({ component: 'service' });
+  const now = deps.now ?? Date.now;
+  const pool = createPool({ url: config.databaseUrl, logger, max: config.dbPoolMax, applicationName: SERVICE });
+  const metrics = createRollupMetrics(registry);
+  const catalog = createCatalog({ pool, logger });
+  const partitions = createPartitionManager({
+    pool,
+    logger,
+    now,
+    policy: {
+      latenessMs: config.lateness.ms,
+      futureToleranceMs: config.futureTolerance.ms,
+      retentionMs: config.retention.ms,
+      aheadDays: 2,
+    },
+  });
+  const handlerDeps: HandlerDeps = {
+    store: createRollupStore({ pool }),
+    partitions,
+    metrics,
+    policy: { latenessMs: config.lateness.ms, futureToleranceMs: config.futureTolerance.ms },
+    now,
+  };
+  const wrap = deps.wrapHandler ?? (<T>(_: InputName, h: BatchHandler<T>) => h);
+  const kafka = createKafka({ clientId: SERVICE, brokers: config.kafkaBrokers, logger });
+  const serde = createAvroSerde({ registry: createRegistryClient({ url: config.schemaRegistryUrl }) });
+
+  let producer: Producer | undefined;
+  const stages: Stage[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let maintaining: Promise<void> | undefined;
+
+  async function maintain(): Promise<void> {
+    maintaining ??= (async () => {
+      try {
+        await partitions.maintain();
+        await catalog.refreshCustomerViews();
+      } finally {
+        maintaining = undefined;
+      }
+    })();
+    return maintaining;
+  }
+
+  return {
+    pool,
+    isConsuming: () => stages.length === 2 && stages.every((s) => s.isReady()),
+    pingDatabase: () => pingDatabase(pool),
+    maintain,
+
+    async start() {
+      const brands = deps.brands ?? loadBrandsConfig(config.brandsFile);
+      await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
+      await catalog.syncBrands(brands);
+      await maintain();
+      timer = setInterval(() => {
+        maintain().catch((err: unknown) => {
+          metrics.maintenanceFailures.inc();
+          log.warn({ err }, 'partition maintenance failed; retrying next interval');
+        });
+      }, config.maintenanceInterval.ms);
+      timer.unref();
+
+      const dlq = Object.assign(
+        await serde.encoder<DeadLetter>(valueSubject(config.dlqTopic), loadSchema('DeadLetter')),
+        { topic: config.dlqTopic },
+      );
+      producer = createProducer(kafka);
+      await producer.connect();
+      const common = {
+        kafka,
+        producer,
+        logger,
+        registry,
+        dlq,
+        maxBatchSize: config.batchSize,
+        partitionsConsumedConcurrently: config.partitionsConcurrently,
+        sessionTimeout: deps.sessionTimeoutMs,
+        onCrash: deps.onCrash,
+      };
+      stages.push(
+        createStage<ResolvedMention>({
+          ...common,
+          stage: `${SERVICE}.mentions`,
+          groupId: `${config.groupId}.mentions`,
+          topics: [config.mentionsTopic],
+          decoder: serde.decoder<ResolvedMention>(loadSchema('ResolvedMention')),
+          handle: wrap('mentions', createMentionsHandler(handlerDeps)),
+        }),
+        createStage<BrandSignal>({
+          ...common,
+          stage: `${SERVICE}.signals`,
+          groupId: `${config.groupId}.signals`,
+          topics: [config.signalsTopic],
+          decoder: serde.decoder<BrandSignal>(loadSchema('BrandSignal')),
+          handle: wrap('signals', createSignalsHandler(handlerDeps)),
+        }),
+      );
+      for (const stage of stages) await stage.start();
+      log.info(
+        { mentionsTopic: config.mentionsTopic, signalsTopic: config.signalsTopic, groupId: config.groupId },
+        'metrics-rollup started',
+      );
+    },
+
+    async close() {
+      if (timer) clearInterval(timer);
+      await Promise.allSettled(stages.map((s) => s.close()));
+      await maintaining?.catch(() => {});
+      await producer?.disconnect().catch((err: unknown) => log.warn({ err }, 'producer disconnect failed'));
+      await pool.end();
+    },
+  };
+}

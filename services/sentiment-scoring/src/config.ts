@@ -1,0 +1,62 @@
+import { commonSettings, int, list, oneOf, port, setting, str, type ConfigOf } from '@hark/config';
+import { TOPICS } from '@hark/events';
+import { SUPPORTED_LANGUAGES } from './adapters/load-model.ts';
+
+export const SERVICE = 'sentiment-scoring';
+
+export const configSpec = {
+  kafkaBrokers: commonSettings.kafkaBrokers,
+  schemaRegistryUrl: commonSettings.schemaRegistryUrl,
+  logLevel: commonSettings.logLevel,
+  opsHost: commonSettings.opsHost,
+  opsPort: setting({
+    env: 'OPS_PORT',
+    doc: 'port of the /healthz, /readyz and /metrics server',
+    parse: port(),
+    default: 9102,
+  }),
+  inputTopic: setting({
+    env: 'INPUT_TOPIC',
+    doc: 'topic of raw Mentions to score',
+    parse: str(),
+    default: TOPICS.mentionsRaw.name,
+  }),
+  outputTopic: setting({
+    env: 'OUTPUT_TOPIC',
+    doc: 'topic the ScoredMentions go to, keyed platform:authorId',
+    parse: str(),
+    default: TOPICS.mentionsScored.name,
+  }),
+  dlqTopic: setting({
+    env: 'DLQ_TOPIC',
+    doc: 'dead-letter topic for records that cannot be decoded or scored',
+    parse: str(),
+    default: TOPICS.dlq.name,
+  }),
+  groupId: setting({
+    env: 'GROUP_ID',
+    doc: 'consumer group; every replica joins the same group',
+    parse: str(),
+    default: SERVICE,
+  }),
+  batchSize: setting({
+    env: 'BATCH_SIZE',
+    doc: 'records scored and produced per commit',
+    parse: int({ min: 1, max: 10_000 }),
+    default: 500,
+  }),
+  intentModelPath: setting({
+    env: 'INTENT_MODEL_PATH',
+    doc: 'trained intent model (JSON); relative paths resolve against the service folder',
+    parse: str(),
+    default: 'models/intent-v1.json',
+  }),
+  languages: setting({
+    env: 'SENTIMENT_LANGUAGES',
+    doc: 'languages to score (others are labelled unknown); English is always loaded',
+    parse: list(oneOf(SUPPORTED_LANGUAGES)),
+    default: [...SUPPORTED_LANGUAGES],
+  }),
+};
+
+export type Config = ConfigOf<typeof configSpec>;

@@ -1,0 +1,204 @@
+export type TokenKind = 'word' | 'emoji' | 'emoticon' | 'boundary';
+
+export interface Token {
+  /** Lower-case word with elongations collapsed, an emoji without modifiers, an emoticon, or the boundary's punctuation. */
+  text: string;
+  kind: TokenKind;
+  /** Written in capitals in a post that is not mostly capitals. */
+  shouted: boolean;
+  /** Had a letter repeated three or more times ("sooo", "hateeee"). */
+  elongated: boolean;
+  /** Came from splitting a hashtag. */
+  hashtag: boolean;
+}
+
+export interface NormalizedText {
+  tokens: Token[];
+  /** `!` characters in the post (emphasis). */
+  exclamations: number;
+  /** `?` characters in the post. */
+  questions: number;
+  /** Tokens joined by single spaces: what the intent rules match against. */
+  clean: string;
+}
+
+export interface NormalizeDeps {
+  /** True for words the lexicons or the common-word list know; guides elongation and hashtag splitting. */
+  isWord: (word: string) => boolean;
+  /** Splits a hashtag body into words (see `createHashtagSplitter`). */
+  splitHashtag: (tag: string) => readonly string[];
+}
+
+// Longest texts we read: long articles are scored on their first few paragraphs.
+const MAX_CHARS = 5000;
+
+const URL_RE = String.raw`(?:https?:\/\/|www\.)[^\s<>"]+`;
+// A handle starts after a non-word character, so e-mail addresses are not handles.
+const HANDLE_RE = String.raw`(?<![\p{L}\p{N}_@])@[A-Za-z0-9_]+(?:@[A-Za-z0-9_.-]+[A-Za-z0-9])?`;
+const HASHTAG_RE = String.raw`(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)`;
+// Emoticons only between spaces or punctuation, so "10:30" or "(D)" never match.
+const EMOTICON_RE = String.raw`(?<=^|[\s(])(?:>:-?\(|[:;=][-o'^]?[)\](\[DPp\/\\|*]|:'-?\(|[Dd]:|<\/?3+|\^_*\^|-_+-|T_+T|[xX]D+)(?=$|[\s.,!?)])`;
+const EMOJI_RE = String.raw`\p{Extended_Pictographic}(?:[\u{1F3FB}-\u{1F3FF}]|\u{FE0F}|\u{20E3}|\u{200D}\p{Extended_Pictographic}\u{FE0F}?)*`;
+const RATING_RE = String.raw`\d+(?:\.\d)?\/(?:10|5)\b`;
+const WORD_RE = String.raw`[\p{L}\p{M}\p{N}]+(?:['’·][\p{L}\p{M}]+)*`;
+const BOUNDARY_RE = String.raw`[.!?;:,…()\[\]"“”]+|\n+|\s[-–—]+\s`;
+
+const SCANNER = new RegExp(
+  [URL_RE, HANDLE_RE, HASHTAG_RE, EMOTICON_RE, EMOJI_RE, RATING_RE, WORD_RE, BOUNDARY_RE]
+    .map((re) => `(${re})`)
+    .join('|'),
+  'gu',
+);
+
+const ELONGATED = /(\p{L})\1{2,}/u;
+const RUN3_TO_2 = /(\p{L})\1{2,}/gu;
+const LAUGH = /^(?:(?:h+a+){2,}h*|(?:a+h+){2,}a*|(?:h+e+){2,}h*|l+o+l+(?:o+l+)*|lmf?a+o+|ro+fl+)$/u;
+const CAPS_WORD = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
+const MODIFIERS = /[\u{1F3FB}-\u{1F3FF}]|\u{FE0F}|\u{20E3}/gu;
+
+/**
+ * Splits a social post into tokens: URLs and @handles dropped, hashtags split
+ * into words, elongations collapsed with a flag, emoji and emoticons kept as
+ * tokens, punctuation kept as clause boundaries. Pure and allocation-light;
+ * it runs once per mention.
+ */
+export function normalizeText(
+  input: string,
+  deps: NormalizeDeps,
+  opts: { ignore?: readonly string[] } = {},
+): NormalizedText {
+  const text = input.length > MAX_CHARS ? input.slice(0, MAX_CHARS) : input;
+  const tokens: Token[] = [];
+  let exclamations = 0;
+  let questions = 0;
+  let capsWords = 0;
+  let words = 0;
+  const caps: boolean[] = [];
+
+  const push = (t: string, kind: TokenKind, upper: boolean, elongated: boolean, hashtag: boolean) => {
+    tokens.push({ text: t, kind, shouted: false, elongated, hashtag });
+    caps.push(upper);
+  };
+
+  SCANNER.lastIndex = 0;
+  for (let m = SCANNER.exec(text); m !== null; m = SCANNER.exec(text)) {
+    if (m[1] !== undefined || m[2] !== undefined) continue;
+    if (m[3] !== undefined) {
+      const parts = deps.splitHashtag(m[4]!);
+      // A hashtag is its own clause: negation before it does not reach into it.
+      if (tokens.length > 0 && tokens[tokens.length - 1]!.kind !== 'boundary') {
+        push('#', 'boundary', false, false, true);
+      }
+      for (const p of parts) {
+        const w = normalizeWord(p.toLowerCase(), deps);
+        push(w.text, 'word', false, w.elongated, true);
+      }
+      continue;
+    }
+    if (m[5] !== undefined) {
+      push(normalizeEmoticon(m[5]), 'emoticon', false, false, false);
+      continue;
+    }
+    if (m[6] !== undefined) {
+      const emoji = m[6].replace(MODIFIERS, '');
+      // A ZWJ sequence (🤦‍♂️) reads as its first pictograph.
+      const cut = emoji.indexOf('\u200D');
+      push(cut === -1 ? emoji : emoji.slice(0, cut), 'emoji', false, false, false);
+      continue;
+    }
+    if (m[7] !== undefined) {
+      push(m[7], 'word', false, false, false);
+      continue;
+    }
+    if (m[8] !== undefined) {
+      const raw = m[8].replace(/’/g, "'");
+      const w = normalizeWord(raw.toLowerCase(), deps);
+      push(w.text, 'word', CAPS_WORD.test(raw), w.elongated, false);
+      continue;
+    }
+    const b = m[9]!;
+    for (const ch of b) {
+      if (ch === '!') exclamations++;
+      else if (ch === '?') questions++;
+    }
+    push(boundaryText(b), 'boundary', false, false, false);
+  }
+
+  if (opts.ignore && opts.ignore.length > 0) maskTerms(tokens, caps, opts.ignore);
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.kind !== 'word') continue;
+    words++;
+    if (caps[i]) capsWords++;
+  }
+
+  // All-caps posts shout everything, which emphasises nothing (VADER's cap differential).
+  if (capsWords > 0 && capsWords < words * 0.6) {
+    for (let i = 0; i < tokens.length; i++) if (caps[i]) tokens[i]!.shouted = true;
+  }
+
+  let clean = '';
+  for (const t of tokens) clean += clean.length === 0 ? t.text : ` ${t.text}`;
+  return { tokens, exclamations, questions, clean };
+}
+
+const TERM_WORDS = /[\p{L}\p{M}\p{N}]+(?:['’·][\p{L}\p{M}]+)*/gu;
+
+/**
+ * Drops tracked brand names, aliases and handles from the tokens: a brand
+ * called "Best Buy" or "Grand Hotel" must not make every mention positive.
+ */
+function maskTerms(tokens: Token[], caps: boolean[], terms: readonly string[]): void {
+  const seqs = terms
+    .map((t) => t.toLowerCase().replace(/’/g, "'").match(TERM_WORDS) ?? [])
+    .filter((s) => s.length > 0);
+  for (let i = 0; i < tokens.length; i++) {
+    for (const seq of seqs) {
+      if (i + seq.length > tokens.length) continue;
+      let k = 0;
+      while (k < seq.length && tokens[i + k]!.kind === 'word' && tokens[i + k]!.text === seq[k]) k++;
+      if (k === seq.length) {
+        tokens.splice(i, k);
+        caps.splice(i, k);
+        i--;
+        break;
+      }
+    }
+  }
+}
+
+function normalizeEmoticon(e: string): string {
+  if (/^[xX]D+$/.test(e)) return 'xD';
+  // ":-)" reads as ":)"; "-_-" keeps its dashes.
+  return e.length >= 3 && e[0] !== '-' ? e.replace('-', '') : e;
+}
+
+function boundaryText(b: string): string {
+  if (b.includes('?')) return '?';
+  if (b.includes('!')) return '!';
+  if (b.trim() === '') return '.';
+  const t = b.trim();
+  if (/^[-–—]+$/.test(t)) return '-';
+  return t[0] === '…' ? '.' : t[0]!;
+}
+
+/** Collapses elongations ("sooo" → "so", "goooood" → "good") and laughter ("hahahaha" → "haha"). */
+export function normalizeWord(lower: string, deps: NormalizeDeps): { text: string; elongated: boolean } {
+  if (LAUGH.test(lower)) return { text: laughOf(lower), elongated: false };
+  if (!ELONGATED.test(lower)) return { text: lower, elongated: false };
+  const two = lower.replace(RUN3_TO_2, '$1$1');
+  if (deps.isWord(two)) return { text: two, elongated: true };
+  const one = lower.replace(RUN3_TO_2, '$1');
+  if (deps.isWord(one)) return { text: one, elongated: true };
+  // "soooo goooood": both runs were long; try collapsing doubles too.
+  const single = one.replace(/(\p{L})\1+/gu, '$1');
+  if (deps.isWord(single)) return { text: single, elongated: true };
+  return { text: two, elongated: true };
+}
+
+function laughOf(w: string): string {
+  if (w.startsWith('l') && w.includes('o') && !w.startsWith('lm')) return 'lol';
+  if (w.startsWith('lm')) return 'lmao';
+  if (w.startsWith('ro')) return 'rofl';
+  if (w.includes('e')) return 'hehe';
+  return 'haha';
+}

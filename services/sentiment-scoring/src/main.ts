@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigOrExit } from '@hark/config';
+import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
+import { createLifecycle, createLogger, createMetricsRegistry, createOpsServer } from '@hark/observability';
+import { loadScoringModel } from './adapters/load-model.ts';
+import { createScoringService } from './adapters/scoring-service.ts';
+import { configSpec, SERVICE } from './config.ts';
+
+const config = loadConfigOrExit(configSpec);
+const logger = createLogger({ service: SERVICE, level: config.logLevel });
+const registry = createMetricsRegistry({ service: SERVICE });
+const lifecycle = createLifecycle({ logger });
+lifecycle.installSignalHandlers();
+
+try {
+  const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+  const model = await loadScoringModel({
+    intentModelPath: resolve(serviceDir, config.intentModelPath),
+    languages: config.languages,
+    logger,
+  });
+
+  const ops = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
+  lifecycle.onShutdown('ops server', () => ops.close());
+  await ops.start();
+
+  const kafka = createKafka({ clientId: SERVICE, brokers: config.kafkaBrokers, logger });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  lifecycle.onShutdown('producer', () => producer.disconnect());
+
+  const service = await createScoringService({
+    kafka,
+    producer,
+    serde: createAvroSerde({ registry: createRegistryClient({ url: config.schemaRegistryUrl }) }),
+    logger,
+    registry,
+    model,
+    topics: { input: config.inputTopic, output: config.outputTopic, dlq: config.dlqTopic },
+    groupId: config.groupId,
+    maxBatchSize: config.batchSize,
+    onCrash: () => void lifecycle.shutdown('consumer crashed', 1),
+  });
+  ops.addReadinessCheck('consumer', () => service.isReady());
+  lifecycle.onShutdown('consumer', () => service.close());
+  // Registered last, so it runs first: readiness turns 503 before anything closes.
+  lifecycle.onShutdown('readiness', () => ops.markShuttingDown());
+  await service.start();
+} catch (err) {
+  logger.fatal({ err }, 'startup failed');
+  await lifecycle.shutdown('startup failed', 1);
+}
