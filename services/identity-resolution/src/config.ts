@@ -76,6 +76,12 @@ export const configSpec = {
     parse: int({ min: 1 }),
     default: 1000,
   }),
+  maxWeakBlockSize: setting({
+    env: 'MATCH_MAX_WEAK_BLOCK',
+    doc: 'the same for typo keys (initial of a full first name, first letters of a family name)',
+    parse: int({ min: 1 }),
+    default: 100,
+  }),
   indexRefreshMs: setting({
     env: 'INDEX_REFRESH_MS',
     doc: 'poll interval for changed customers (LISTEN/NOTIFY wakes it sooner)',

@@ -59,6 +59,7 @@ export function createIdentityService(deps: {
     ambiguityBits: config.matchAmbiguityBits,
     population: config.matchPopulation,
     maxBlock: config.maxBlockSize,
+    maxWeakBlock: config.maxWeakBlockSize,
     model: DEFAULT_MODEL,
   });
   const refresher = createIndexRefresher({

@@ -40,7 +40,7 @@ const times: Record<string, number> = {};
   return c;
 };
 s = process.hrtime.bigint();
-for (let i = 0; i < facts.length - 500; i += 500) await st.applyMentions(facts.slice(i, i + 500));
+for (let i = 0; i < facts.length - 5000; i += 500) await st.applyMentions(facts.slice(i, i + 500));
 console.log('total ms', Number(process.hrtime.bigint() - s) / 1e6);
 {
   const c = await origConnect();
@@ -48,7 +48,7 @@ console.log('total ms', Number(process.hrtime.bigint() - s) / 1e6);
   await c.query("set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_level = notice; set auto_explain.log_buffers = on");
   c.on('notice', (n: any) => console.log(n.message));
   c.release();
-  await st.applyMentions(facts.slice(facts.length - 500));
+  for (let k = 10; k >= 1; k--) await st.applyMentions(facts.slice(facts.length - 500 * k, facts.length - 500 * (k - 1)));
 }
 console.log('total ms', Number(process.hrtime.bigint() - s) / 1e6);
 console.log(times);

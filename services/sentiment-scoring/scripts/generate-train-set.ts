@@ -169,6 +169,10 @@ const TEMPLATES: Record<Intent, Template[]> = {
     ['had such high hopes but the {thing} is awful', 'negative'],
     ['the {thing} looked great online but arrived damaged', 'negative'],
     ['another day another problem with {brand}', 'negative'],
+    ['going to get my money back from {brand} one way or another', 'negative'],
+    ['i need to get this {thing} sorted, third call today', 'negative'],
+    ['want to get a refund for the {thing}, it is useless', 'negative'],
+    ['how do i get a refund when nobody answers the phone', 'negative'],
   ],
   churn_risk: [
     ['{problem}. switching to {rival}', 'negative'], ['that is it, i am cancelling my {brand} account', 'negative'],
@@ -280,6 +284,11 @@ const TEMPLATES: Record<Intent, Template[]> = {
     ['any idea why the {thing} shows an error code?', 'neutral'],
     ['is it normal for the {thing} to do this?', 'neutral'],
     ['where do i find my account number in the {brand} app?', 'neutral'],
+    ['where can i get help with my {thing}?', 'neutral'],
+    ['where do i find the {thing} settings?', 'neutral'],
+    ['how do i get a copy of my invoice?', 'neutral'],
+    ['where can i get my {thing} checked?', 'neutral'],
+    ['is there a way to change my {thing} online?', 'neutral'],
   ],
   other: [
     ['{brand} announced new {thing} pricing today', 'neutral'], ['heading to the {brand} event tomorrow', 'neutral'],

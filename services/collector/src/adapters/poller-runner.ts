@@ -29,6 +29,8 @@ export interface PollerRunnerDeps {
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
+  /** Waits between rounds; injected by tests to see the delays. Rejects when aborted. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface PollResult {
@@ -67,6 +69,7 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const doFetch = deps.fetch ?? fetch;
+  const wait = deps.sleep ?? ((ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }));
   const requestTimeoutMs = deps.requestTimeoutMs ?? 15_000;
   const byId = new Map(deps.pollers.map((p) => [p.id, p]));
   const abort = new AbortController();
@@ -241,7 +244,7 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
         log.warn({ err, poller: spec.id, failures, retryInMs: delay }, 'poll failed; backing off');
       }
       try {
-        await sleep(delay, undefined, { signal: abort.signal });
+        await wait(delay, abort.signal);
       } catch {
         break;
       }

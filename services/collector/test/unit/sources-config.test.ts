@@ -43,11 +43,11 @@ describe('sources config', () => {
     );
     expect(r.ok).toBe(false);
     expect(!r.ok && r.problems).toEqual([
+      'webhooks[1]: must be a mapping',
       'webhooks[0].source: must match ^[a-z0-9][a-z0-9_-]{0,63}$',
       'webhooks[0].format: must be one of generic, x, reddit, mastodon, bluesky, feed, rss, atom (got "myspace")',
       'webhooks[0].secretEnv: environment variable MISSING_SECRET is not set',
       'webhooks[0].brand: unknown brand "initrode"',
-      'webhooks[1]: must be a mapping',
       'webhooks[1].source: is required',
       'webhooks[1].secretEnv: is required',
       'pollers[0].intervalSeconds: must be a whole number from 1 to 86400',

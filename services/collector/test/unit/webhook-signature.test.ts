@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { crcResponseToken, hubSignature, secretsEqual, verifySignature } from '../../src/domain/webhook-signature.ts';
 
-const secret = 'It’s a Secret to Everybody';
+const secret = "It's a Secret to Everybody";
 const body = Buffer.from('Hello, World!');
 
 describe('webhook signatures', () => {

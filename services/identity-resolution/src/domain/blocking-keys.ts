@@ -87,7 +87,13 @@ export function authorKeys(a: { name: ParsedName | null; handle: string; email: 
     for (const code of phoneticCodes(n.first)) out.add(`s|${code}`);
   }
   const segments = handleSegments(a.handle);
-  if (segments.length >= 2) {
+  const letters = handleLetters(a.handle);
+  // A handle spelled from the display name ("Jane Doe", `jane_doe84`) adds no new candidates.
+  const covered =
+    n?.first && n.last && n.first.length > 1 && letters.includes(n.last) && (letters.includes(n.first) || letters.length === n.last.length + 1);
+  if (covered) {
+    // fall through to the identifier keys
+  } else if (segments.length >= 2) {
     const pairs: [string, string][] = [[segments[0]!, segments[segments.length - 1]!]];
     for (let i = 0; i + 1 < segments.length; i++) pairs.push([segments[i]!, segments[i + 1]!]);
     for (const [x, y] of pairs) {
@@ -95,8 +101,7 @@ export function authorKeys(a: { name: ParsedName | null; handle: string; email: 
       if (x.length >= 2) nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
     }
   }
-  const letters = handleLetters(a.handle);
-  if (segments.length <= 1 && letters.length >= 3 && letters.length <= MAX_HANDLE_SPLIT) {
+  if (!covered && segments.length <= 1 && letters.length >= 3 && letters.length <= MAX_HANDLE_SPLIT) {
     for (let k = 1; k < letters.length; k++) {
       const x = letters.slice(0, k);
       const y = letters.slice(k);

@@ -293,6 +293,12 @@ export class CustomerIndex {
   lastNameCount(name: string): number {
     return this.lastNames.countOf(name);
   }
+  firstCountById(id: number): number {
+    return this.firstNames.count(id);
+  }
+  lastCountById(id: number): number {
+    return this.lastNames.count(id);
+  }
   cityCount(cityId: number): number {
     return this.cityNames.count(cityId);
   }

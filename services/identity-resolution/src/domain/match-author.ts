@@ -3,7 +3,8 @@ import { prepareAuthor, type AuthorInput, type PreparedAuthor } from './author.t
 import { authorKeys } from './blocking-keys.ts';
 import type { CustomerIndex } from './customer-index.ts';
 import { hashKey } from './int-multimap.ts';
-import { DEFAULT_MODEL, scoreCandidate, type MatchModel } from './scoring.ts';
+import { CandidateScorer, DEFAULT_MODEL, scoreCandidate, type MatchModel } from './scoring.ts';
+import { handleCompact } from './normalize.ts';
 
 export interface MatchOptions {
   /** Posterior probability at or above which a fuzzy match links automatically. */
@@ -158,13 +159,20 @@ export class Matcher {
   private fuzzy(a: PreparedAuthor): Resolution {
     const { slots, skippedBlocks } = this.collect(a);
     const model = this.options.model;
+    // Only customers sharing the author's handle or e-mail local part as an m| key can
+    // agree on an identifier; everyone else skips that (string-heavy) comparison.
+    const identifierSlots = new Set<number>();
+    for (const id of [handleCompact(a.handle), a.emailLocal ?? '']) {
+      if (id.length >= 4) this.index.blocks.forEach(hashKey(`m|${id}`), (s) => void identifierSlots.add(s));
+    }
+    const scorer = new CandidateScorer(a, this.index, model, identifierSlots);
     const top: { slot: number; weight: number }[] = [];
     // Posterior over "this customer" vs "nobody in the CRM": each customer has prior
     // 1/population of being the author; non-candidates' likelihood ratios are negligible.
     const logPop = Math.log2(this.options.population);
     let oddsSum = 0;
     for (const slot of slots) {
-      const weight = scoreCandidate(a, slot, this.index, model);
+      const weight = scorer.weight(slot);
       oddsSum += 2 ** (weight - logPop);
       if (top.length < TOP || weight > top[top.length - 1]!.weight) {
         top.push({ slot, weight });
@@ -187,8 +195,7 @@ export class Matcher {
         skippedBlocks,
       };
     }
-    const evidence: Evidence[] = [];
-    scoreCandidate(a, best.slot, this.index, model, evidence);
+    const evidence = scorer.explain(best.slot).evidence;
     const runnerUp = candidates[1];
     const ambiguous = runnerUp !== undefined && best.weight - runnerUp.weight < this.options.ambiguityBits;
     if (ambiguous) {

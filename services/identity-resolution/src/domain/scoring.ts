@@ -140,21 +140,11 @@ export function compareLast(a: string, c: string): LastLevel | null {
   return 'disagree';
 }
 
-/** Scoring context: the index, the model, and an optional evidence sink. */
-interface Ctx {
-  index: CustomerIndex;
-  model: MatchModel;
-  n: number;
-  evidence: Evidence[] | null;
-}
-
-function firstWeight(level: FirstLevel, customerFirst: string, verified: boolean, ctx: Ctx): number {
-  const f = ctx.model.firstName;
+function firstWeight(level: FirstLevel, count: number, n: number, verified: boolean, model: MatchModel): number {
+  const f = model.firstName;
   switch (level) {
-    case 'exact': {
-      const u = tfU(ctx.index.firstNameCount(customerFirst), ctx.n, f.tfPrior, ctx.model.tfSmoothing);
-      return log2(f.exactM / u);
-    }
+    case 'exact':
+      return log2(f.exactM / tfU(count, n, f.tfPrior, model.tfSmoothing));
     case 'nickname':
       return w(f.nickname);
     case 'jw_high':
@@ -170,13 +160,11 @@ function firstWeight(level: FirstLevel, customerFirst: string, verified: boolean
   }
 }
 
-function lastWeight(level: LastLevel, customerLast: string, ctx: Ctx): number {
-  const l = ctx.model.lastName;
+function lastWeight(level: LastLevel, count: number, n: number, model: MatchModel): number {
+  const l = model.lastName;
   switch (level) {
-    case 'exact': {
-      const u = tfU(ctx.index.lastNameCount(customerLast), ctx.n, l.tfPrior, ctx.model.tfSmoothing);
-      return log2(l.exactM / u);
-    }
+    case 'exact':
+      return log2(l.exactM / tfU(count, n, l.tfPrior, model.tfSmoothing));
     case 'jw_high':
       return w(l.jwHigh);
     case 'jw_mid':
@@ -203,6 +191,22 @@ function variantsOf(first: string): string[] {
   return v;
 }
 
+/** s is exactly x followed by y, without building x + y. */
+function isConcat(s: string, x: string, y: string): boolean {
+  return s.length === x.length + y.length && s.startsWith(x) && s.endsWith(y);
+}
+
+/** s contains x followed by y somewhere. */
+function containsConcat(s: string, x: string, y: string): boolean {
+  if (s.length < x.length + y.length) return false;
+  let i = s.indexOf(x);
+  while (i >= 0) {
+    if (s.startsWith(y, i + x.length)) return true;
+    i = s.indexOf(x, i + 1);
+  }
+  return false;
+}
+
 /**
  * What a handle says about a candidate's name: `janedoe`, `doe_jane`,
  * `bobsmith` (nickname), `jdoe`, `doej`, `janed`, `janemdoe`, `thejanedoe`,
@@ -214,32 +218,32 @@ export function handleNameLevels(
   cl: string,
 ): { first: FirstLevel | null; last: LastLevel | null } | null {
   if (letters.length < 3 || (!cf && !cl)) return null;
-  if (cf && cl) {
+  if (cf && cl && letters.length > cl.length) {
     for (const v of variantsOf(cf)) {
-      const full = v + cl;
-      const rev = cl + v;
       if (
-        letters === full ||
-        letters === rev ||
-        (v.length >= 3 && (letters.includes(full) || letters.includes(rev)))
+        isConcat(letters, v, cl) ||
+        isConcat(letters, cl, v) ||
+        (v.length >= 3 && (containsConcat(letters, v, cl) || containsConcat(letters, cl, v)))
       ) {
         return { first: v === cf ? 'exact' : 'nickname', last: 'exact' };
       }
     }
     const i = cf[0]!;
-    if (letters === i + cl || letters === cl + i) return { first: 'initial', last: 'exact' };
-    if (
-      letters.length === cf.length + cl.length + 1 &&
-      letters.startsWith(cf) &&
-      letters.endsWith(cl)
-    ) {
+    if (letters.length === cl.length + 1 && ((letters[0] === i && letters.endsWith(cl)) || (letters.startsWith(cl) && letters[cl.length] === i))) {
+      return { first: 'initial', last: 'exact' };
+    }
+    if (letters.length === cf.length + cl.length + 1 && letters.startsWith(cf) && letters.endsWith(cl)) {
       return { first: 'exact', last: 'exact' };
     }
-    if (cf.length >= 3 && (letters === cf + cl[0] || letters === cl[0] + cf)) {
+    if (
+      cf.length >= 3 &&
+      letters.length === cf.length + 1 &&
+      ((letters.startsWith(cf) && letters[cf.length] === cl[0]) || (letters[0] === cl[0] && letters.endsWith(cf)))
+    ) {
       return { first: 'exact', last: 'initial' };
     }
   }
-  if (cl.length >= 4 && (letters === cl || letters.startsWith(cl) || letters.endsWith(cl))) {
+  if (cl.length >= 4 && (letters.startsWith(cl) || letters.endsWith(cl))) {
     return { first: null, last: 'exact' };
   }
   if (cf.length >= 4 && letters === cf) return { first: 'exact', last: null };
@@ -250,23 +254,226 @@ export function handleNameLevels(
 export function identifierWeight(compact: string, cf: string, cl: string, model: MatchModel): number {
   const letters = compact.replace(/[0-9]/g, '');
   const digitCount = Math.min(3, compact.length - letters.length);
-  const nameLike = letters.length === 0 || handleNameLevels(letters, cf, cl) !== null || letters === cf || letters === cl;
+  const nameLike =
+    letters.length === 0 || handleNameLevels(letters, cf, cl) !== null || letters === cf || letters === cl;
   const base = nameLike ? model.identifierAgree.uNameLike : model.identifierAgree.uPseudonym;
   return log2(model.identifierAgree.m / (base * 10 ** -digitCount));
 }
 
 const GENERIC_LOCALS = new Set(['info', 'contact', 'hello', 'admin', 'mail', 'support', 'sales', 'office', 'me', 'hi']);
 
-function push(ctx: Ctx, kind: string, detail: string, weight: number): number {
-  ctx.evidence?.push({ kind, detail, weight: Math.round(weight * 100) / 100 });
-  return weight;
+/**
+ * Fellegi–Sunter match weights (log2 likelihood ratios) of one author
+ * against candidate customers: the sum of per-comparison weights, missing
+ * data adding 0. Name and location weights depend only on interned ids, so
+ * they are memoised per author: a block of 300 "Mary Brown"s costs a few
+ * map lookups each, not 300 string comparisons.
+ */
+export class CandidateScorer {
+  private readonly nameMemo = new Map<number, number>();
+  private readonly placeMemo = new Map<number, number>();
+  private readonly n: number;
+  private evidence: Evidence[] | null = null;
+
+  /**
+   * @param identifierSlots customers whose e-mail local part or CRM handle may equal the
+   *   author's handle or e-mail local part (from the `m|` blocking keys); null checks all.
+   */
+  constructor(
+    private readonly a: PreparedAuthor,
+    private readonly index: CustomerIndex,
+    private readonly model: MatchModel,
+    private readonly identifierSlots: ReadonlySet<number> | null = null,
+  ) {
+    this.n = Math.max(1, index.size);
+  }
+
+  weight(slot: number): number {
+    const idx = this.index;
+    const nameKey = idx.firstId(slot) * 67_108_864 + idx.lastId(slot);
+    let nameW = this.nameMemo.get(nameKey);
+    if (nameW === undefined) {
+      nameW = this.nameWeight(slot);
+      this.nameMemo.set(nameKey, nameW);
+    }
+    let total = nameW;
+    if (this.a.location) {
+      const placeKey = idx.cityId(slot) * 1_048_576 + idx.regionId(slot) * 1024 + idx.countryId(slot);
+      let placeW = this.placeMemo.get(placeKey);
+      if (placeW === undefined) {
+        placeW = this.locationWeight(slot);
+        this.placeMemo.set(placeKey, placeW);
+      }
+      total += placeW;
+    }
+    return total + this.identifierAndEmailWeight(slot) + this.companyWeight(slot);
+  }
+
+  /** The weight with one evidence entry per comparison that counted (no personal data). */
+  explain(slot: number): { weight: number; evidence: Evidence[] } {
+    this.evidence = [];
+    try {
+      const weight =
+        this.nameWeight(slot) +
+        (this.a.location ? this.locationWeight(slot) : 0) +
+        this.identifierAndEmailWeight(slot) +
+        this.companyWeight(slot);
+      return { weight, evidence: this.evidence };
+    } finally {
+      this.evidence = null;
+    }
+  }
+
+  private push(kind: string, detail: string, weight: number): number {
+    this.evidence?.push({ kind, detail, weight: Math.round(weight * 100) / 100 });
+    return weight;
+  }
+
+  /** Levels of a customer first name against the author's first [0] and last [1] display-name tokens. */
+  private readonly firstLevels = new Map<number, [FirstLevel | null, FirstLevel | null]>();
+  /** Levels of a customer family name against the author's last [0] and first [1] tokens. */
+  private readonly lastLevels = new Map<number, [LastLevel | null, LastLevel | null]>();
+
+  private fw(level: FirstLevel | null, count: number): number | null {
+    return level ? firstWeight(level, count, this.n, this.a.verified, this.model) : null;
+  }
+
+  private lw(level: LastLevel | null, count: number): number | null {
+    return level ? lastWeight(level, count, this.n, this.model) : null;
+  }
+
+  /**
+   * The display name (in the better of both orders) and the handle are two
+   * views of one name: each name part counts once, from the source that
+   * says most about it.
+   */
+  private nameWeight(slot: number): number {
+    const { a, index } = this;
+    const firstId = index.firstId(slot);
+    const lastId = index.lastId(slot);
+    const cf = index.first(slot);
+    const cl = index.last(slot);
+    const fc = index.firstCountById(firstId);
+    const lc = index.lastCountById(lastId);
+    let dFirst: FirstLevel | null = null;
+    let dLast: LastLevel | null = null;
+    const name = a.name;
+    if (name) {
+      let fl = this.firstLevels.get(firstId);
+      if (!fl) {
+        fl = [compareFirst(name.first ?? '', cf), name.single ? null : compareFirst(name.last ?? '', cf)];
+        this.firstLevels.set(firstId, fl);
+      }
+      let ll = this.lastLevels.get(lastId);
+      if (!ll) {
+        ll = [name.single ? null : compareLast(name.last ?? '', cl), compareLast(name.first ?? '', cl)];
+        this.lastLevels.set(lastId, ll);
+      }
+      if (name.single) {
+        // One token: it is either the first or the family name, whichever fits better.
+        if ((this.fw(fl[0], fc) ?? 0) >= (this.lw(ll[1], lc) ?? 0)) dFirst = fl[0];
+        else dLast = ll[1];
+      } else if ((this.fw(fl[0], fc) ?? 0) + (this.lw(ll[0], lc) ?? 0) >= (this.fw(fl[1], fc) ?? 0) + (this.lw(ll[1], lc) ?? 0)) {
+        dFirst = fl[0];
+        dLast = ll[0];
+      } else {
+        dFirst = fl[1];
+        dLast = ll[1];
+      }
+    }
+    const h = handleNameLevels(a.handleLetters, cf, cl);
+    let total = 0;
+    const first = bestOf(this.fw(dFirst, fc), this.fw(h?.first ?? null, fc));
+    if (first) {
+      const level = first.from === 0 ? dFirst : h?.first;
+      total += this.push('first_name', `${first.from === 0 ? 'display name' : 'handle'}: ${level}`, first.weight);
+    }
+    const last = bestOf(this.lw(dLast, lc), this.lw(h?.last ?? null, lc));
+    if (last) {
+      const level = last.from === 0 ? dLast : h?.last;
+      total += this.push('last_name', `${last.from === 0 ? 'display name' : 'handle'}: ${level}`, last.weight);
+    }
+    return total;
+  }
+
+  /** An identifier reused elsewhere; or, both having e-mails that share nothing, a mild disagreement. */
+  private identifierAndEmailWeight(slot: number): number {
+    const { a, index, model } = this;
+    const mayAgree = this.identifierSlots === null || this.identifierSlots.has(slot);
+    if (!mayAgree) {
+      return a.emailLocal && index.hasEmails(slot) ? this.push('email', 'e-mails differ', w(model.emailDisagree)) : 0;
+    }
+    const emails = index.emailsOf(slot);
+    const cf = index.first(slot);
+    const cl = index.last(slot);
+    if (a.handleCompact.length >= 5) {
+      for (const e of emails) {
+        if (emailLocal(e) === a.handleCompact) {
+          return this.push('handle_email', 'handle equals an e-mail local part', identifierWeight(a.handleCompact, cf, cl, model));
+        }
+      }
+      for (const ch of index.handlesOf(slot)) {
+        if (handleCompact(ch.handle) === a.handleCompact) {
+          return this.push('handle', `same handle as on ${ch.platform}`, identifierWeight(a.handleCompact, cf, cl, model));
+        }
+      }
+    }
+    if (a.emailLocal && emails.length > 0) {
+      for (const e of emails) {
+        const local = emailLocal(e);
+        if (local === a.emailLocal && local.length >= 4 && !GENERIC_LOCALS.has(local)) {
+          return this.push('email_local', 'same e-mail local part, other domain', identifierWeight(local, cf, cl, model));
+        }
+      }
+      return this.push('email', 'e-mails differ', w(model.emailDisagree));
+    }
+    return 0;
+  }
+
+  /** Company, through the author's work e-mail domain. */
+  private companyWeight(slot: number): number {
+    const { a, index, model } = this;
+    if (!a.corporateDomain) return 0;
+    const company = index.company(slot);
+    const domains = index.emailsOf(slot).map(emailDomain).filter((d) => !FREEMAIL_DOMAINS.has(d));
+    const label = a.corporateDomain.split('.')[0]!;
+    if (domains.includes(a.corporateDomain) || (company.length >= 3 && label === company)) {
+      return this.push('company', 'work e-mail domain agrees', w(model.companyAgree));
+    }
+    if (domains.length > 0) return this.push('company', 'work e-mail domains differ', w(model.companyDisagree));
+    return 0;
+  }
+
+  /** At the finest level both sides give: city, else region, else country. */
+  private locationWeight(slot: number): number {
+    const { a, index, model } = this;
+    const loc = a.location!;
+    const l = model.location;
+    const cityId = index.cityId(slot);
+    if (cityId !== 0) {
+      if (a.cityIds.has(cityId) || mentionsPlace(loc, index.city(slot))) {
+        const u = tfU(index.cityCount(cityId), this.n, l.cityTfPrior, model.tfSmoothing);
+        return this.push('location', 'city agrees', log2(l.cityAgreeM / u));
+      }
+      if (a.cityIds.size > 0) return this.push('location', 'another city', w(l.cityDisagree));
+    }
+    const region = index.region(slot);
+    if (region && loc.regions.size > 0) {
+      return loc.regions.has(region)
+        ? this.push('location', 'region agrees', w(l.regionAgree))
+        : this.push('location', 'another region', w(l.regionDisagree));
+    }
+    const country = index.country(slot);
+    if (country && loc.countries.size > 0) {
+      return loc.countries.has(country)
+        ? this.push('location', 'country agrees', w(l.countryAgree))
+        : this.push('location', 'another country', w(l.countryDisagree));
+    }
+    return 0;
+  }
 }
 
-/**
- * The Fellegi–Sunter match weight (log2 likelihood ratio) of one author
- * against one customer: the sum of per-comparison weights; missing data
- * adds 0. With `evidence`, each term is recorded without personal data.
- */
+/** One author against one customer, with evidence when asked (tests, the exact steps). */
 export function scoreCandidate(
   a: PreparedAuthor,
   slot: number,
@@ -274,131 +481,11 @@ export function scoreCandidate(
   model: MatchModel,
   evidence: Evidence[] | null = null,
 ): number {
-  const ctx: Ctx = { index, model, n: Math.max(1, index.size), evidence };
-  const cf = index.first(slot);
-  const cl = index.last(slot);
-  let total = 0;
-
-  // Names: the display name (in the better of both orders) and the handle are two
-  // views of the same name. Each name part counts once, from the source that says most.
-  let dFirst: FirstLevel | null = null;
-  let dLast: LastLevel | null = null;
-  const n = a.name;
-  if (n) {
-    if (n.single) {
-      const asFirst = compareFirst(n.first ?? '', cf);
-      const asLast = compareLast(n.first ?? '', cl);
-      const wf = asFirst ? firstWeight(asFirst, cf, a.verified, ctx) : 0;
-      const wl = asLast ? lastWeight(asLast, cl, ctx) : 0;
-      if (wf >= wl) dFirst = asFirst;
-      else dLast = asLast;
-    } else {
-      const f1 = compareFirst(n.first ?? '', cf);
-      const l1 = compareLast(n.last ?? '', cl);
-      const f2 = compareFirst(n.last ?? '', cf);
-      const l2 = compareLast(n.first ?? '', cl);
-      const s1 = (f1 ? firstWeight(f1, cf, a.verified, ctx) : 0) + (l1 ? lastWeight(l1, cl, ctx) : 0);
-      const s2 = (f2 ? firstWeight(f2, cf, a.verified, ctx) : 0) + (l2 ? lastWeight(l2, cl, ctx) : 0);
-      if (s1 >= s2) {
-        dFirst = f1;
-        dLast = l1;
-      } else {
-        dFirst = f2;
-        dLast = l2;
-      }
-    }
-  }
-  const h = handleNameLevels(a.handleLetters, cf, cl);
-  const fw = bestOf(dFirst ? firstWeight(dFirst, cf, a.verified, ctx) : null, h?.first ? firstWeight(h.first, cf, a.verified, ctx) : null);
-  const lw = bestOf(dLast ? lastWeight(dLast, cl, ctx) : null, h?.last ? lastWeight(h.last, cl, ctx) : null);
-  if (fw !== null) {
-    const level = fw.from === 0 ? dFirst : h?.first;
-    total += push(ctx, 'first_name', `${fw.from === 0 ? 'display name' : 'handle'}: ${level}`, fw.weight);
-  }
-  if (lw !== null) {
-    const level = lw.from === 0 ? dLast : h?.last;
-    total += push(ctx, 'last_name', `${lw.from === 0 ? 'display name' : 'handle'}: ${level}`, lw.weight);
-  }
-
-  // Identifiers: an e-mail local part or a CRM handle reused elsewhere. A name-like string
-  // ("janedoe") says little beyond the name, which is already counted: a namesake picks it too.
-  const emails = index.emailsOf(slot);
-  let identifier = false;
-  if (a.handleCompact.length >= 5) {
-    for (const e of emails) {
-      if (emailLocal(e) === a.handleCompact) {
-        total += push(ctx, 'handle_email', 'handle equals an e-mail local part', identifierWeight(a.handleCompact, cf, cl, model));
-        identifier = true;
-        break;
-      }
-    }
-    if (!identifier) {
-      for (const ch of index.handlesOf(slot)) {
-        if (handleCompact(ch.handle) === a.handleCompact) {
-          total += push(ctx, 'handle', `same handle as on ${ch.platform}`, identifierWeight(a.handleCompact, cf, cl, model));
-          identifier = true;
-          break;
-        }
-      }
-    }
-  }
-  if (a.emailLocal && emails.length > 0) {
-    let agree = false;
-    for (const e of emails) {
-      const local = emailLocal(e);
-      if (local === a.emailLocal && local.length >= 4 && !GENERIC_LOCALS.has(local)) {
-        agree = true;
-        break;
-      }
-    }
-    if (agree && !identifier) {
-      total += push(ctx, 'email_local', 'same e-mail local part, other domain', identifierWeight(a.emailLocal, cf, cl, model));
-    } else if (!agree) {
-      total += push(ctx, 'email', 'e-mails differ', w(model.emailDisagree));
-    }
-  }
-
-  // Company, through the author's work e-mail domain.
-  if (a.corporateDomain) {
-    const company = index.company(slot);
-    const domains = emails.map(emailDomain).filter((d) => !FREEMAIL_DOMAINS.has(d));
-    const label = a.corporateDomain.split('.')[0]!;
-    if (domains.includes(a.corporateDomain) || (company.length >= 3 && label === company)) {
-      total += push(ctx, 'company', 'work e-mail domain agrees', w(model.companyAgree));
-    } else if (domains.length > 0) {
-      total += push(ctx, 'company', 'work e-mail domains differ', w(model.companyDisagree));
-    }
-  }
-
-  // Location: at the finest level both sides give.
-  if (a.location) total += scoreLocation(a, slot, ctx);
-  return total;
-}
-
-function scoreLocation(a: PreparedAuthor, slot: number, ctx: Ctx): number {
-  const loc = a.location!;
-  const l = ctx.model.location;
-  const cityId = ctx.index.cityId(slot);
-  if (cityId !== 0) {
-    if (a.cityIds.has(cityId) || mentionsPlace(loc, ctx.index.city(slot))) {
-      const u = tfU(ctx.index.cityCount(cityId), ctx.n, l.cityTfPrior, ctx.model.tfSmoothing);
-      return push(ctx, 'location', 'city agrees', log2(l.cityAgreeM / u));
-    }
-    if (a.cityIds.size > 0) return push(ctx, 'location', 'another city', w(l.cityDisagree));
-  }
-  const region = ctx.index.region(slot);
-  if (region && loc.regions.size > 0) {
-    return loc.regions.has(region)
-      ? push(ctx, 'location', 'region agrees', w(l.regionAgree))
-      : push(ctx, 'location', 'another region', w(l.regionDisagree));
-  }
-  const country = ctx.index.country(slot);
-  if (country && loc.countries.size > 0) {
-    return loc.countries.has(country)
-      ? push(ctx, 'location', 'country agrees', w(l.countryAgree))
-      : push(ctx, 'location', 'another country', w(l.countryDisagree));
-  }
-  return 0;
+  const scorer = new CandidateScorer(a, index, model);
+  if (!evidence) return scorer.weight(slot);
+  const r = scorer.explain(slot);
+  evidence.push(...r.evidence);
+  return r.weight;
 }
 
 function bestOf(x: number | null, y: number | null): { weight: number; from: 0 | 1 } | null {

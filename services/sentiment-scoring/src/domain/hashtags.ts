@@ -64,7 +64,7 @@ export function segmentWords(s: string, isWord: (w: string) => boolean): string[
         let nu = u;
         let c: number;
         if (known) c = base + 1;
-        else if (u === 0 && len >= 3) {
+        else if (u === 0 && len >= 3 && len < n) {
           nu = 1;
           c = base + 3;
         } else continue;

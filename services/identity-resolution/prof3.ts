@@ -1,0 +1,15 @@
+import { CustomerIndex } from './src/domain/customer-index.ts';
+import { Matcher } from './src/domain/match-author.ts';
+import { generateWorld } from './bench/generate.ts';
+const world = generateWorld({ seed: 1, customers: 100000, derived: 2000, lookalikes: 1000, unrelated: 1000 });
+const index = new CustomerIndex();
+for (const c of world.customers) index.upsert(c);
+index.finishLoad();
+const m = new Matcher(index);
+const { Session } = await import('node:inspector/promises');
+const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.start');
+const t = performance.now();
+for (let k = 0; k < 5; k++) for (const a of world.authors) m.resolve(a.input);
+console.log('resolve us', (performance.now() - t) / world.authors.length / 5 * 1000);
+const { profile } = await s.post('Profiler.stop');
+(await import('node:fs')).writeFileSync('/tmp/prof/p.cpuprofile', JSON.stringify(profile));

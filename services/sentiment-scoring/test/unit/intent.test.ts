@@ -1,0 +1,101 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INTENT_RULES, matchIntentRules } from '../../src/domain/intent-rules.ts';
+import type { ScoringModel } from '../../src/domain/model.ts';
+import { scoreText } from '../../src/domain/score-mention.ts';
+import { testModel } from './model.ts';
+
+let model: ScoringModel;
+beforeAll(async () => {
+  model = await testModel();
+});
+
+const intentOf = (text: string) => scoreText(text, 'en', model).intent;
+
+describe('intent rules', () => {
+  it.each([
+    ['churn_risk', 'Thinking of switching to Vodafone after this week'],
+    ['churn_risk', 'cancelling my subscription today'],
+    ['churn_risk', 'how do I close my account?'],
+    ['churn_risk', "I'm done with you guys"],
+    ['churn_risk', 'never flying with them again'],
+    ['churn_risk', 'porting my number to another provider tomorrow'],
+    ['churn_risk', 'one more outage and i am gone'],
+    ['churn_risk', 'you just lost a customer'],
+    ['purchase_intent', 'where can I buy the new headphones?'],
+    ['purchase_intent', 'thinking of getting the family plan'],
+    ['purchase_intent', 'how much is the unlimited plan?'],
+    ['purchase_intent', 'is the blue one back in stock?'],
+    ['purchase_intent', 'should I get the pro or the standard?'],
+    ['suggestion', 'you should add dark mode'],
+    ['suggestion', 'would be great if the app had a widget'],
+    ['suggestion', 'please bring back the old layout'],
+    ['suggestion', 'can you guys add Apple Pay?'],
+    ['suggestion', 'I wish the app had offline maps'],
+    ['complaint', 'my order never arrived'],
+    ['complaint', 'been on hold for 2 hours'],
+    ['complaint', 'the app keeps crashing'],
+    ['complaint', 'charged me twice for one ticket'],
+    ['complaint', "where's my refund"],
+    ['question', 'how do I reset my password?'],
+    ['question', 'does anyone know if they ship to Canada'],
+    ['question', 'does anyone know how to change the email on my account'],
+    ['praise', 'shout out to the crew on flight 212'],
+    ['praise', 'highly recommend their support team'],
+    ['praise', 'best customer service ever'],
+  ])('%s: "%s"', (label, text) => {
+    const r = intentOf(text);
+    expect(r.label).toBe(label);
+  });
+
+  it.each([
+    ['where can I get help with my bill', 'purchase_intent'],
+    ['going to get my money back one way or another', 'purchase_intent'],
+    ['switching to dark mode', 'churn_risk'],
+    ['how do I switch to the annual plan?', 'churn_risk'],
+    ['thanks for nothing', 'praise'],
+  ])('"%s" is not %s', (text, notLabel) => {
+    expect(intentOf(text).label).not.toBe(notLabel);
+  });
+
+  it('when several strong rules fire, the higher-priority one wins (churn over complaint)', () => {
+    const hits = matchIntentRules('the app keeps crashing . cancelling my subscription', { sentiment: -0.6 });
+    expect(hits.filter((h) => h.strength === 'strong').map((h) => h.label)).toEqual(['churn_risk', 'complaint']);
+    expect(intentOf('The app keeps crashing. Cancelling my subscription').label).toBe('churn_risk');
+  });
+
+  it('when a question is angry, the question rule stands down', () => {
+    const hits = matchIntentRules('why is my internet down again ? worst provider ever', { sentiment: -0.8 });
+    expect(hits.map((h) => h.id)).not.toContain('question.wh-question');
+    expect(intentOf('Why is my internet down AGAIN? Worst provider ever').label).toBe('complaint');
+  });
+
+  it('every rule has a unique id and a confidence in (0, 1)', () => {
+    expect(new Set(INTENT_RULES.map((r) => r.id)).size).toBe(INTENT_RULES.length);
+    for (const r of INTENT_RULES) expect(r.confidence).toBeGreaterThan(0), expect(r.confidence).toBeLessThan(1);
+  });
+});
+
+describe('rules combined with the classifier', () => {
+  it('when a strong rule fires, it decides and its confidence is at least the rule precision', () => {
+    const r = intentOf('cancelling my subscription today');
+    expect(r.source).toBe('rule:churn.cancel-account');
+    expect(r.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(r.confidence).toBeLessThanOrEqual(0.99);
+  });
+
+  it.each([
+    ['the staff were lovely and the room was spotless', 'praise'],
+    ['the driver left my food at the wrong house and it was cold', 'complaint'],
+    ['Acme opens a new store in Leeds next month', 'other'],
+  ])('when no strong rule fires, the classifier decides: "%s" → %s', (text, label) => {
+    const r = intentOf(text);
+    expect(r.source).toBe('classifier');
+    expect(r.label).toBe(label);
+    expect(r.confidence).toBeGreaterThan(0);
+    expect(r.confidence).toBeLessThanOrEqual(0.99);
+  });
+
+  it('when the text is empty, the intent is other', () => {
+    expect(intentOf('')).toMatchObject({ label: 'other', source: 'empty' });
+  });
+});
