@@ -1,7 +1,7 @@
 import { CustomerIndex } from './src/domain/customer-index.ts';
 import { Matcher } from './src/domain/match-author.ts';
 import { generateWorld } from './bench/generate.ts';
-const world = generateWorld({ seed: 1, customers: 100000, derived: 2000, lookalikes: 1000, unrelated: 1000 });
+const world = generateWorld({ seed: 1, customers: Number(process.argv[2] ?? 100000), derived: 2000, lookalikes: 1000, unrelated: 1000 });
 const index = new CustomerIndex();
 for (const c of world.customers) index.upsert(c);
 index.finishLoad();

@@ -46,12 +46,23 @@ function cpuSeconds(pids: number[]): number {
 
 async function backendPids(pool: Pool, n: number): Promise<number[]> {
   const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
-  const pids = await Promise.all(clients.map(async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid));
+  const pids = await Promise.all(
+    clients.map(
+      async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid,
+    ),
+  );
   for (const c of clients) c.release();
   return pids;
 }
 
-async function runOnce(concurrency: number, label: string, batches: MentionFact[][], pool: Pool, pids: number[], apply: (b: MentionFact[]) => Promise<{ applied: number; duplicates: number }>) {
+async function runOnce(
+  concurrency: number,
+  label: string,
+  batches: MentionFact[][],
+  pool: Pool,
+  pids: number[],
+  apply: (b: MentionFact[]) => Promise<{ applied: number; duplicates: number }>,
+) {
   const cpu0 = process.cpuUsage();
   const db0 = cpuSeconds(pids);
   const started = process.hrtime.bigint();
@@ -77,7 +88,8 @@ async function runOnce(concurrency: number, label: string, batches: MentionFact[
   const dbCpu = cpuSeconds(pids) - db0;
   const count = applied + duplicates;
   latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
+  const p = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
   console.log(
     `| ${label} | ${concurrency} | ${count} | ${seconds.toFixed(2)} | **${Math.round(count / seconds)}** | ${p(0.5)} / ${p(0.99)} | ` +
       `${((nodeCpu * 1e6) / count).toFixed(1)} + ${((dbCpu * 1e6) / count).toFixed(1)} | ${Math.round(count / (nodeCpu + dbCpu))} |`,
@@ -89,7 +101,9 @@ console.log(
   `metrics-rollup DB write path: ${COUNT} mentions per run (10 brands × 5 platforms, ${AUTHORS / 1000}k authors, 20% naming two brands), ` +
     `batches of ${BATCH}, ${cpus().length} cores, load average ${cpus().length ? (await import('node:os')).loadavg()[0]!.toFixed(2) : '?'} at start\n`,
 );
-console.log('| run | transactions in flight | mentions | seconds | mentions/s | batch p50 / p99 ms | CPU µs per mention (node + PostgreSQL) | capacity (mentions per CPU-second) |');
+console.log(
+  '| run | transactions in flight | mentions | seconds | mentions/s | batch p50 / p99 ms | CPU µs per mention (node + PostgreSQL) | capacity (mentions per CPU-second) |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const concurrency of CONCURRENCY) {
   const db = await createTestDatabase();
@@ -101,7 +115,12 @@ for (const concurrency of CONCURRENCY) {
       pool,
       logger,
       now: () => now,
-      policy: { latenessMs: 7 * 86_400_000, futureToleranceMs: 900_000, retentionMs: 30 * 86_400_000, aheadDays: 2 },
+      policy: {
+        latenessMs: 7 * 86_400_000,
+        futureToleranceMs: 900_000,
+        retentionMs: 30 * 86_400_000,
+        aheadDays: 2,
+      },
     });
     await partitions.maintain();
     const store = createRollupStore({ pool });
@@ -113,7 +132,13 @@ for (const concurrency of CONCURRENCY) {
     const batches: MentionFact[][] = [];
     for (let i = 0; i < facts.length; i += BATCH) batches.push(facts.slice(i, i + BATCH));
     // Warm up connections, prepared statements and the JIT outside the measurement.
-    const warm = makeWorkload({ count: BATCH * 4, authors: 1000, now, prefix: 'warm', seed: 7 }).map(toMentionFact);
+    const warm = makeWorkload({
+      count: BATCH * 4,
+      authors: 1000,
+      now,
+      prefix: 'warm',
+      seed: 7,
+    }).map(toMentionFact);
     for (let i = 0; i < warm.length; i += BATCH) await apply(warm.slice(i, i + BATCH));
     const pids = await backendPids(pool, concurrency + 1);
     await runOnce(concurrency, 'first delivery', batches, pool, pids, apply);

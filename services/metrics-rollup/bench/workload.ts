@@ -1,10 +1,29 @@
 import type { ResolvedMention } from '@hark/events';
 import { makeResolvedMention } from '@hark/testing';
 
-export const BRANDS = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'vandelay', 'stark', 'wayne', 'tyrell', 'soylent'];
+export const BRANDS = [
+  'acme',
+  'globex',
+  'initech',
+  'umbrella',
+  'hooli',
+  'vandelay',
+  'stark',
+  'wayne',
+  'tyrell',
+  'soylent',
+];
 export const PLATFORMS = ['x', 'reddit', 'mastodon', 'bluesky', 'review'];
 const SENTIMENTS = ['positive', 'neutral', 'negative', 'unknown'] as const;
-const INTENTS = ['complaint', 'question', 'praise', 'suggestion', 'purchase_intent', 'churn_risk', 'other'] as const;
+const INTENTS = [
+  'complaint',
+  'question',
+  'praise',
+  'suggestion',
+  'purchase_intent',
+  'churn_risk',
+  'other',
+] as const;
 
 /** A small deterministic PRNG, so runs are comparable. */
 export function rng(seed: number): () => number {
@@ -24,14 +43,21 @@ export function rng(seed: number): () => number {
  * a long tail); event times: 80% within the last 5 minutes (collection
  * delay), 15% within the hour, 5% up to three days late.
  */
-export function makeWorkload(opts: { count: number; authors: number; now: number; seed?: number; prefix?: string }): ResolvedMention[] {
+export function makeWorkload(opts: {
+  count: number;
+  authors: number;
+  now: number;
+  seed?: number;
+  prefix?: string;
+}): ResolvedMention[] {
   const random = rng(opts.seed ?? 42);
   const base = makeResolvedMention();
   const out: ResolvedMention[] = [];
   for (let i = 0; i < opts.count; i++) {
     const platform = PLATFORMS[Math.floor(random() * PLATFORMS.length)]!;
     const brand = BRANDS[Math.floor(random() * BRANDS.length)]!;
-    const brands = random() < 0.2 ? [brand, BRANDS[(BRANDS.indexOf(brand) + 1) % BRANDS.length]!] : [brand];
+    const brands =
+      random() < 0.2 ? [brand, BRANDS[(BRANDS.indexOf(brand) + 1) % BRANDS.length]!] : [brand];
     const author = Math.floor(opts.authors * random() ** 2);
     const lateness = random();
     const spreadMs = lateness < 0.8 ? 300_000 : lateness < 0.95 ? 3_600_000 : 3 * 86_400_000;
@@ -46,7 +72,12 @@ export function makeWorkload(opts: { count: number; authors: number; now: number
         postId,
         platform,
         url: `https://example.com/${platform}/${postId}`,
-        author: { ...base.mention.author, id: `u${author}`, handle: `user${author}`, followers: Math.floor(random() * 50_000) },
+        author: {
+          ...base.mention.author,
+          id: `u${author}`,
+          handle: `user${author}`,
+          followers: Math.floor(random() * 50_000),
+        },
         text: `post ${i} about ${brands.join(' and ')}: the service was ${sentiment}`,
         createdAt,
         collectedAt: createdAt + 2000,
@@ -67,7 +98,14 @@ export function makeWorkload(opts: { count: number; authors: number; now: number
       customer:
         random() < 0.15
           ? { ...base.customer, customerId: `CRM-${author}`, status: 'linked' }
-          : { ...base.customer, customerId: null, status: 'prospect', method: 'none', customerTier: null, customerValue: null },
+          : {
+              ...base.customer,
+              customerId: null,
+              status: 'prospect',
+              method: 'none',
+              customerTier: null,
+              customerValue: null,
+            },
     });
   }
   return out;

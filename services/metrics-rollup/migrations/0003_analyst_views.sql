@@ -190,7 +190,8 @@ begin
       status_filter := $$ where i.status::text = 'linked'$$;
     end if;
     identities_sql := format(
-      'select i.customer_id::text as customer_id, i.platform::text as platform, i.author_id::text as author_id, '
+      'select i.customer_id::text as customer_id, i.platform::text collate "C" as platform, '
+      || 'i.author_id::text collate "C" as author_id, '
       || '%s as handle, %s as link_status, %s as link_confidence, %s as link_method from %s i%s',
       case when metrics_rollup_has_column(identities, 'handle') then 'i.handle::text' else 'null::text' end,
       case when metrics_rollup_has_column(identities, 'status') then 'i.status::text' else $$'linked'::text$$ end,

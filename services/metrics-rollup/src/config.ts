@@ -37,7 +37,7 @@ export const configSpec = {
   }),
   brandsFile: setting({
     env: 'BRANDS_FILE',
-    doc: 'brands YAML whose competitive sets feed share of voice (synced to the database at start)',
+    doc: 'brands YAML whose competitive sets feed share of voice, synced to the database at start; a relative path is read from the working directory, else the repository root',
     parse: str(),
     default: 'deploy/local/brands.yaml',
   }),
@@ -92,7 +92,9 @@ export type RollupConfig = ConfigOf<typeof configSpec>;
  * must outlast lateness by a day: the fact partitions are what makes a
  * re-delivered event a no-op, so they must exist as long as events are accepted.
  */
-export function parseRollupConfig(env: Record<string, string | undefined> = process.env): RollupConfig {
+export function parseRollupConfig(
+  env: Record<string, string | undefined> = process.env,
+): RollupConfig {
   const config = parseConfig(configSpec, env);
   const problems: string[] = [];
   if (config.retention.ms < config.lateness.ms + 86_400_000) {

@@ -1,5 +1,10 @@
 import { isHarkError } from '@hark/errors';
-import { createLifecycle, createLogger, createMetricsRegistry, createOpsServer } from '@hark/observability';
+import {
+  createLifecycle,
+  createLogger,
+  createMetricsRegistry,
+  createOpsServer,
+} from '@hark/observability';
 import { parseRollupConfig, type RollupConfig } from './config.ts';
 import { SERVICE, createRollupService } from './service.ts';
 
@@ -36,7 +41,8 @@ function loadConfigOrExit(): RollupConfig {
     return parseRollupConfig(process.env);
   } catch (err) {
     if (isHarkError(err) && err.code === 'HARK_CONFIG_INVALID') {
-      for (const line of err.context.problems as string[]) process.stderr.write(`config error: ${line}\n`);
+      for (const line of err.context.problems as string[])
+        process.stderr.write(`config error: ${line}\n`);
       process.exit(2);
     }
     throw err;

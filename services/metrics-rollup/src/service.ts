@@ -1,6 +1,15 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadBrandsConfig, type BrandsConfig } from '@hark/brands';
 import { createPool, migrate, pingDatabase, type Pool } from '@hark/db';
-import { loadSchema, valueSubject, type BrandSignal, type DeadLetter, type ResolvedMention } from '@hark/events';
+import {
+  loadSchema,
+  valueSubject,
+  type BrandSignal,
+  type DeadLetter,
+  type ResolvedMention,
+} from '@hark/events';
 import {
   createAvroSerde,
   createKafka,
@@ -15,13 +24,25 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createCatalog } from './adapters/catalog.ts';
 import { createPartitionManager } from './adapters/partition-manager.ts';
-import { createMentionsHandler, createSignalsHandler, type HandlerDeps } from './adapters/rollup-handlers.ts';
+import {
+  createMentionsHandler,
+  createSignalsHandler,
+  type HandlerDeps,
+} from './adapters/rollup-handlers.ts';
 import { createRollupMetrics } from './adapters/rollup-metrics.ts';
 import { createRollupStore } from './adapters/rollup-store.ts';
 import type { RollupConfig } from './config.ts';
 
 export const SERVICE = 'metrics-rollup';
-export const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url).pathname;
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A relative BRANDS_FILE is read from the working directory, else from the repository root. */
+export function resolveBrandsFile(path: string): string {
+  if (isAbsolute(path) || existsSync(path)) return path;
+  const fromRoot = join(REPO_ROOT, path);
+  return existsSync(fromRoot) ? fromRoot : path;
+}
 
 /** Which input a handler serves; tests wrap handlers by name to inject faults. */
 export type InputName = 'mentions' | 'signals';
@@ -62,7 +83,12 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
   const logger = deps.logger;
   const log = logger.child({ component: 'service' });
   const now = deps.now ?? Date.now;
-  const pool = createPool({ url: config.databaseUrl, logger, max: config.dbPoolMax, applicationName: SERVICE });
+  const pool = createPool({
+    url: config.databaseUrl,
+    logger,
+    max: config.dbPoolMax,
+    applicationName: SERVICE,
+  });
   const metrics = createRollupMetrics(registry);
   const catalog = createCatalog({ pool, logger });
   const partitions = createPartitionManager({
@@ -85,7 +111,9 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
   };
   const wrap = deps.wrapHandler ?? (<T>(_: InputName, h: BatchHandler<T>) => h);
   const kafka = createKafka({ clientId: SERVICE, brokers: config.kafkaBrokers, logger });
-  const serde = createAvroSerde({ registry: createRegistryClient({ url: config.schemaRegistryUrl }) });
+  const serde = createAvroSerde({
+    registry: createRegistryClient({ url: config.schemaRegistryUrl }),
+  });
 
   let producer: Producer | undefined;
   const stages: Stage[] = [];
@@ -111,7 +139,7 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
     maintain,
 
     async start() {
-      const brands = deps.brands ?? loadBrandsConfig(config.brandsFile);
+      const brands = deps.brands ?? loadBrandsConfig(resolveBrandsFile(config.brandsFile));
       await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
       await catalog.syncBrands(brands);
       await maintain();
@@ -160,7 +188,11 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
       );
       for (const stage of stages) await stage.start();
       log.info(
-        { mentionsTopic: config.mentionsTopic, signalsTopic: config.signalsTopic, groupId: config.groupId },
+        {
+          mentionsTopic: config.mentionsTopic,
+          signalsTopic: config.signalsTopic,
+          groupId: config.groupId,
+        },
         'metrics-rollup started',
       );
     },
@@ -169,7 +201,9 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
       if (timer) clearInterval(timer);
       await Promise.allSettled(stages.map((s) => s.close()));
       await maintaining?.catch(() => {});
-      await producer?.disconnect().catch((err: unknown) => log.warn({ err }, 'producer disconnect failed'));
+      await producer
+        ?.disconnect()
+        .catch((err: unknown) => log.warn({ err }, 'producer disconnect failed'));
       await pool.end();
     },
   };

@@ -123,7 +123,7 @@ function printCalibration(ps: LabeledPost[], out: TextScore[]): void {
   console.log('| confidence | posts | accuracy |');
   console.log('|---|---|---|');
   for (let b = 0; b < bins.length - 1; b++) {
-    const idx = out.map((o, i) => i).filter((i) => out[i]!.intent.confidence >= bins[b]! && out[i]!.intent.confidence < bins[b + 1]!);
+    const idx = out.map((_, i) => i).filter((i) => out[i]!.intent.confidence >= bins[b]! && out[i]!.intent.confidence < bins[b + 1]!);
     if (idx.length === 0) continue;
     const ok = idx.filter((i) => out[i]!.intent.label === ps[i]!.intent).length;
     console.log(`| ${bins[b]!.toFixed(2)}–${Math.min(1, bins[b + 1]!).toFixed(2)} | ${idx.length} | ${pct(ok / idx.length)} |`);

@@ -1,4 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Source, SourceKind } from '@hark/events';
 import { isHarkError, type ErrorCode } from '@hark/errors';
 import type { Logger } from 'pino';
@@ -64,7 +70,8 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
-    disableRequestLogging: true,
+    // Per-request lines at bulk-ingest rates drown the useful ones; onResponse logs at debug instead.
+    logController: new LogController({ disableRequestLogging: true }),
     // Bulk ingest and webhooks answer after a Kafka round trip; keep sockets alive for clients that batch.
     keepAliveTimeout: 65_000,
   });

@@ -56,9 +56,11 @@ interface Ticket {
   timer: NodeJS.Timeout;
 }
 
+/** Records of one publish waiting for a request (a publish larger than a request is split). */
 interface Queued {
-  record: PublishRecord;
-  bytes: number;
+  records: PublishRecord[];
+  bytes: number[];
+  size: number;
   ticket: Ticket;
 }
 
@@ -115,10 +117,45 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
   function dropQueued(predicate: (q: Queued) => boolean): void {
     for (let i = queue.length - 1; i >= 0; i--) {
       if (predicate(queue[i]!)) {
-        queuedBytes -= queue[i]!.bytes;
+        queuedBytes -= queue[i]!.size;
         queue.splice(i, 1);
       }
     }
+  }
+
+  /** Takes queued records for one request: whole publishes while they fit, splitting one that does not. */
+  function takeBatch(): Queued[] {
+    const batch: Queued[] = [];
+    let room = maxRequestBytes;
+    while (queue.length > 0) {
+      const head = queue[0]!;
+      if (head.ticket.settled) {
+        queue.shift();
+        queuedBytes -= head.size;
+        continue;
+      }
+      if (head.size <= room) {
+        queue.shift();
+        queuedBytes -= head.size;
+        batch.push(head);
+        room -= head.size;
+        continue;
+      }
+      // Split the head: as many of its records as fit (at least one when the request is empty).
+      let n = 0;
+      let size = 0;
+      while (n < head.records.length && (size + head.bytes[n]! <= room || (n === 0 && batch.length === 0))) {
+        size += head.bytes[n]!;
+        n++;
+      }
+      if (n > 0) {
+        batch.push({ records: head.records.splice(0, n), bytes: head.bytes.splice(0, n), size, ticket: head.ticket });
+        head.size -= size;
+        queuedBytes -= size;
+      }
+      break;
+    }
+    return batch;
   }
 
   function ensureConnected(): Promise<void> {
@@ -156,15 +193,7 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
         queuedBytes = 0;
         break;
       }
-      const batch: Queued[] = [];
-      let bytes = 0;
-      while (queue.length > 0 && (batch.length === 0 || bytes + queue[0]!.bytes <= maxRequestBytes)) {
-        const q = queue.shift()!;
-        queuedBytes -= q.bytes;
-        if (q.ticket.settled) continue;
-        batch.push(q);
-        bytes += q.bytes;
-      }
+      const batch = takeBatch();
       if (batch.length === 0) continue;
       inFlight = true;
       try {
@@ -176,7 +205,8 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
         circuit.recordSuccess();
         deps.metrics.kafkaCircuitOpen.set(0);
         for (const q of batch) {
-          if (--q.ticket.remaining === 0) settle(q.ticket);
+          q.ticket.remaining -= q.records.length;
+          if (q.ticket.remaining === 0) settle(q.ticket);
         }
       } catch (cause) {
         circuit.recordFailure(now());
@@ -216,11 +246,8 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
       if (!circuit.canAttempt(t)) {
         return Promise.reject(unavailable('Kafka is unavailable (failing fast)', circuit.retryAfterMs(t)));
       }
-      const entries = records.map((record) => ({
-        record,
-        bytes: record.value.length + (record.key?.length ?? 0) + 64,
-      }));
-      const size = entries.reduce((n, e) => n + e.bytes, 0);
+      const bytes = records.map((r) => r.value.length + (r.key?.length ?? 0) + 64);
+      const size = bytes.reduce((n, b) => n + b, 0);
       if (queuedBytes + size > maxQueuedBytes && queuedBytes > 0) {
         return Promise.reject(unavailable('too many records are waiting for Kafka', 1000));
       }
@@ -236,7 +263,7 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
             settle(ticket, unavailable(`Kafka did not acknowledge within ${deps.sendTimeoutMs} ms`, deps.circuitOpenMs));
           }, deps.sendTimeoutMs + 250),
         };
-        for (const e of entries) queue.push({ ...e, ticket });
+        queue.push({ records: [...records], bytes, size, ticket });
         queuedBytes += size;
         void flush();
       });
@@ -263,10 +290,12 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
 
 function toBatch(batch: Queued[], timeoutMs: number): ProducerBatch {
   const byTopic = new Map<string, { key: string | null; value: Buffer }[]>();
-  for (const { record } of batch) {
-    let list = byTopic.get(record.topic);
-    if (!list) byTopic.set(record.topic, (list = []));
-    list.push({ key: record.key, value: record.value });
+  for (const { records } of batch) {
+    for (const record of records) {
+      let list = byTopic.get(record.topic);
+      if (!list) byTopic.set(record.topic, (list = []));
+      list.push({ key: record.key, value: record.value });
+    }
   }
   return {
     acks: -1,

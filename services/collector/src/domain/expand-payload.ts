@@ -1,5 +1,5 @@
 import { parseBody, type BodyFormat } from './parse-body.ts';
-import { FORMATS, type AdapterOptions, type FormatName, type NativeEntry } from './platforms/index.ts';
+import { FORMATS, type AdapterOptions, type FormatName, type GenericPost, type NativeEntry } from './platforms/index.ts';
 import type { SourcedEntry } from './prepare-mentions.ts';
 
 export type ExpandedPayload = { ok: true; entries: SourcedEntry[] } | { ok: false; message: string };
@@ -8,7 +8,8 @@ export type ExpandedPayload = { ok: true; entries: SourcedEntry[] } | { ok: fals
  * Turns a request body into native entries through the payload format's
  * adapter. A JSON body goes to the adapter whole (an X response or a Reddit
  * Listing is one document holding many posts; a generic array is many
- * posts); each NDJSON line goes on its own; a feed is XML text.
+ * posts); each NDJSON line goes on its own (a generic line is one post);
+ * a feed is XML text.
  */
 export function expandPayload(
   text: string,
@@ -42,6 +43,11 @@ export function expandPayload(
     if ('error' in record) {
       const entry: NativeEntry = { native: record.raw, error: record.error };
       entries.push({ entry, line: record.line });
+      continue;
+    }
+    if (format === 'generic') {
+      // One record, one item: an array on an NDJSON line is a bad item, not a nested batch.
+      entries.push({ entry: { native: record.value, post: record.value as GenericPost }, line: record.line });
       continue;
     }
     for (const entry of adapter(record.value, opts)) entries.push({ entry, line: record.line });

@@ -34,12 +34,13 @@ export interface PrepareContext {
 /** Validates, matches and stamps a batch of entries. Pure: the caller produces the result. */
 export function prepareMentions(entries: readonly SourcedEntry[], ctx: PrepareContext): PreparedMentions {
   const out: PreparedMentions = { mentions: [], unmatched: [], rejected: [] };
+  const validation = { ...ctx.limits, now: ctx.now };
   entries.forEach(({ entry, line }, index) => {
     if ('error' in entry) {
       out.rejected.push({ index, id: null, line, errors: [entry.error], native: entry.native });
       return;
     }
-    const result = validatePost(entry.post, { ...ctx.limits, now: ctx.now });
+    const result = validatePost(entry.post, validation);
     if (!result.ok) {
       out.rejected.push({ index, id: result.mentionId, line, errors: result.errors, native: entry.native });
       return;

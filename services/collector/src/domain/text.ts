@@ -111,6 +111,11 @@ export function tokenize(folded: string): string[] {
   return out;
 }
 
+/** NFC, skipping the call for pure ASCII (most posts), which is already normalized. */
+export function toNfc(s: string): string {
+  return ASCII_ONLY.test(s) ? s : s.normalize('NFC');
+}
+
 /** Counts Unicode code points without allocating; `.length` counts UTF-16 units. */
 export function codePointLength(s: string): number {
   let n = 0;

@@ -1,7 +1,7 @@
 import type { Mention, PostKind } from '@hark/events';
 import { FieldReader, typeOf } from './fields.ts';
 import type { FieldError } from './item-errors.ts';
-import { codePointLength } from './text.ts';
+import { codePointLength, toNfc } from './text.ts';
 
 /** A validated post: a Mention before brand matching and stamping. */
 export type PostDraft = Omit<Mention, 'brands' | 'keywords' | 'collectedAt' | 'source'>;
@@ -102,7 +102,7 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
   } else if (typeof o.text !== 'string') {
     r.fail('text', 'wrong_type', `text must be a string, got ${typeOf(o.text)}`);
   } else {
-    text = o.text.normalize('NFC');
+    text = toNfc(o.text);
     if (text.length > opts.maxTextLength && codePointLength(text) > opts.maxTextLength) {
       r.fail(
         'text',
@@ -157,7 +157,7 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
       url,
       parentId,
       author,
-      title: title === null ? null : title.normalize('NFC'),
+      title: title === null ? null : toNfc(title),
       text,
       lang,
       rating,
@@ -186,11 +186,11 @@ function readAuthor(r: FieldReader, value: unknown): PostDraft['author'] | undef
   const handle = handleRaw?.replace(/^@/, '') || id;
   return {
     id,
-    handle: handle.normalize('NFC'),
-    name: name?.normalize('NFC') ?? null,
+    handle: toNfc(handle),
+    name: name === null ? null : toNfc(name),
     followers,
     verified,
-    location: location?.normalize('NFC') ?? null,
+    location: location === null ? null : toNfc(location),
     email: email?.toLowerCase() ?? null,
     profileUrl,
   };

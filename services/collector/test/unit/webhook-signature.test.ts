@@ -25,7 +25,7 @@ describe('webhook signatures', () => {
     ['sha256=757107ea', 'a short digest'],
     ['sha256=zz7107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17', 'non-hex characters'],
     ['sha256=857107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17', 'one wrong nibble'],
-  ])('refuses %j (%s)', (header) => {
+  ] as [string | undefined, string][])('refuses %j (%s)', (header) => {
     expect(verifySignature(secret, body, header, 'hex')).toBe(false);
   });
 

@@ -18,6 +18,10 @@ import { phoneticCodes } from './phonetic.ts';
  *   digits kept: a handle `jane_doe84` finds the customer with
  *   `jane.doe84@…` or the x handle `janedoe84`.
  *
+ * - `c|first|last|city` the first `p` key plus the city: common names
+ *   ("James Smith") have `p` blocks too large to score, and are skipped; with
+ *   a city they become small again.
+ *
  * `i` and `t` keys exist for typos and initials; they are broad for common
  * names, so the author side marks them weak (a smaller block cap applies):
  * a typo in a common name could not be linked with confidence anyway.
@@ -41,6 +45,7 @@ export function nameKeys(out: Set<string>, first: string, last: string, typoKeys
 export interface CustomerKeyInput {
   first: string;
   last: string;
+  city: string;
   emails: readonly string[];
   handles: readonly { platform: string; handle: string }[];
 }
@@ -48,7 +53,10 @@ export interface CustomerKeyInput {
 /** Every blocking key of one customer (exact e-mail and handle keys are separate: see exactEmailKey). */
 export function customerKeys(c: CustomerKeyInput): string[] {
   const out = new Set<string>();
-  if (c.first && c.last) nameKeys(out, c.first, c.last);
+  if (c.first && c.last) {
+    nameKeys(out, c.first, c.last);
+    if (c.city && c.first.length > 1) for (const g of nameGroups(c.first)) out.add(cityKey(g, c.last, c.city));
+  }
   else if (c.first || c.last) for (const code of phoneticCodes(c.first || c.last)) out.add(`s|${code}`);
   for (const e of c.emails) {
     const local = emailLocal(e);
@@ -61,6 +69,10 @@ export function customerKeys(c: CustomerKeyInput): string[] {
   return [...out];
 }
 
+function cityKey(first: string, last: string, city: string): string {
+  return `c|${phoneticCodes(first)[0]}|${phoneticCodes(last)[0]}|${city}`;
+}
+
 export const exactEmailKey = (email: string): string => `E|${email}`;
 export const exactHandleKey = (platform: string, handle: string): string => `H|${platform}|${handle}`;
 
@@ -71,7 +83,13 @@ const MAX_HANDLE_SPLIT = 24;
  * (its segments, or every split point of an unsegmented handle such as
  * `janedoe`), and from the e-mail local part.
  */
-export function authorKeys(a: { name: ParsedName | null; handle: string; email: string | null }): {
+export function authorKeys(a: {
+  name: ParsedName | null;
+  handle: string;
+  email: string | null;
+  /** Folded names of the CRM cities the profile location mentions. */
+  cities?: readonly string[];
+}): {
   strong: string[];
   weak: string[];
 } {
@@ -81,6 +99,10 @@ export function authorKeys(a: { name: ParsedName | null; handle: string; email: 
   if (n?.first && n.last) {
     if (n.first.length === 1) nameKeys(initialKeys, n.first, n.last);
     if (n.last.length === 1) nameKeys(initialKeys, n.last, n.first);
+    for (const city of a.cities ?? []) {
+      for (const g of nameGroups(n.first)) if (g.length > 1) out.add(cityKey(g, n.last, city));
+      if (n.last.length > 1) for (const g of nameGroups(n.last)) out.add(cityKey(g, n.first, city));
+    }
     nameKeys(out, n.first, n.last);
     nameKeys(out, n.last, n.first);
   } else if (n?.first) {

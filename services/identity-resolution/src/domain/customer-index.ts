@@ -166,7 +166,7 @@ export class CustomerIndex {
     // A changed customer keeps its old keys (harmless: candidates are re-scored against
     // current data) and gains its new ones.
     const add = this.loading && isNew ? 'addBulk' : 'add';
-    for (const key of customerKeys({ first: f.first, last: f.last, emails: c.emails, handles: c.handles })) {
+    for (const key of customerKeys({ first: f.first, last: f.last, city: f.city, emails: c.emails, handles: c.handles })) {
       this.blocks[add](hashKey(key), slot);
     }
     for (const e of c.emails) this.exact[add](hashKey(exactEmailKey(e)), slot);

@@ -19,6 +19,13 @@ export class IntMultiMap {
   private keys = new Uint32Array(0);
   private starts = new Uint32Array(1);
   private values = new Int32Array(0);
+  /**
+   * Open-addressing table over `keys` (index + 1, 0 = empty): one or two
+   * cache misses per lookup where a binary search over millions of keys
+   * costs twenty.
+   */
+  private table = new Int32Array(1);
+  private tableMask = 0;
   private pendingKeys = new Uint32Array(1024);
   private pendingValues = new Int32Array(1024);
   private pendingCount = 0;
@@ -96,6 +103,15 @@ export class IntMultiMap {
     this.keys = keys.slice(0, u);
     this.starts = starts.slice(0, u + 1);
     this.values = values.slice(0, m);
+    let cap = 1;
+    while (cap < u * 1.5) cap *= 2;
+    this.table = new Int32Array(cap);
+    this.tableMask = cap - 1;
+    for (let i = 0; i < u; i++) {
+      let p = mix(this.keys[i]!) & this.tableMask;
+      while (this.table[p] !== 0) p = (p + 1) & this.tableMask;
+      this.table[p] = i + 1;
+    }
     this.pendingKeys = new Uint32Array(1024);
     this.pendingValues = new Int32Array(1024);
     this.pendingCount = 0;
@@ -107,17 +123,29 @@ export class IntMultiMap {
   count(key: number): number {
     const i = this.find(key);
     const base = i < 0 ? 0 : this.starts[i + 1]! - this.starts[i]!;
-    return base + (this.overlay.get(key)?.length ?? 0);
+    return this.overlayPairs === 0 ? base : base + (this.overlay.get(key)?.length ?? 0);
   }
 
   /** Calls `visit` for every value under `key`. */
   forEach(key: number, visit: (value: number) => void): void {
+    this.forEachUpTo(key, Infinity, visit);
+  }
+
+  /**
+   * Calls `visit` for every value under `key` unless there are more than
+   * `cap`; returns the block size either way (one lookup for both).
+   */
+  forEachUpTo(key: number, cap: number, visit: (value: number) => void): number {
     const i = this.find(key);
+    const list = this.overlayPairs === 0 ? undefined : this.overlay.get(key);
+    const size = (i < 0 ? 0 : this.starts[i + 1]! - this.starts[i]!) + (list?.length ?? 0);
+    if (size === 0 || size > cap) return size;
     if (i >= 0) {
-      for (let j = this.starts[i]!; j < this.starts[i + 1]!; j++) visit(this.values[j]!);
+      const end = this.starts[i + 1]!;
+      for (let j = this.starts[i]!; j < end; j++) visit(this.values[j]!);
     }
-    const list = this.overlay.get(key);
     if (list) for (const v of list) visit(v);
+    return size;
   }
 
   get size(): number {
@@ -126,21 +154,26 @@ export class IntMultiMap {
 
   /** Bytes held by the typed arrays (the overlay is estimated). */
   get bytes(): number {
-    return this.keys.byteLength + this.starts.byteLength + this.values.byteLength + this.overlayPairs * 40;
+    return (
+      this.keys.byteLength + this.starts.byteLength + this.values.byteLength + this.table.byteLength + this.overlayPairs * 40
+    );
   }
 
   private find(key: number): number {
-    let lo = 0;
-    let hi = this.keys.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = this.keys[mid]!;
-      if (k < key) lo = mid + 1;
-      else if (k > key) hi = mid - 1;
-      else return mid;
+    let p = mix(key) & this.tableMask;
+    for (;;) {
+      const i = this.table[p]!;
+      if (i === 0) return -1;
+      if (this.keys[i - 1] === key) return i - 1;
+      p = (p + 1) & this.tableMask;
     }
-    return -1;
   }
+}
+
+/** Spreads FNV output over the table's low bits. */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** LSD radix sort of (key, value) pairs by key, two 16-bit passes; stable. */

@@ -3,6 +3,7 @@ import { prepareAuthor, type AuthorInput, type PreparedAuthor } from './author.t
 import { authorKeys } from './blocking-keys.ts';
 import type { CustomerIndex } from './customer-index.ts';
 import { hashKey } from './int-multimap.ts';
+import { PairMemo } from './pair-memo.ts';
 import { CandidateScorer, DEFAULT_MODEL, scoreCandidate, type MatchModel } from './scoring.ts';
 import { handleCompact } from './normalize.ts';
 
@@ -27,7 +28,7 @@ export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
   lower: 0.5,
   ambiguityBits: 3,
   population: 10_000_000,
-  maxBlock: 1000,
+  maxBlock: 300,
   maxWeakBlock: 100,
   model: DEFAULT_MODEL,
 };
@@ -67,6 +68,14 @@ const TOP = 3;
 export class Matcher {
   private stamps = new Int32Array(0);
   private generation = 0;
+  private readonly memos = { name: new PairMemo(), place: new PairMemo() };
+  private collected: number[] = [];
+  private readonly visit = (slot: number): void => {
+    if (this.stamps[slot] !== this.generation) {
+      this.stamps[slot] = this.generation;
+      this.collected.push(slot);
+    }
+  };
 
   constructor(
     private readonly index: CustomerIndex,
@@ -128,29 +137,18 @@ export class Matcher {
       this.stamps = new Int32Array(Math.max(1024, this.index.size * 2));
       this.generation = 0;
     }
-    const gen = ++this.generation;
+    this.generation++;
     const slots: number[] = [];
+    this.collected = slots;
     let skippedBlocks = 0;
-    const visit = (slot: number) => {
-      if (this.stamps[slot] !== gen) {
-        this.stamps[slot] = gen;
-        slots.push(slot);
-      }
-    };
-    const { strong, weak } = authorKeys({ name: a.name, handle: a.handle, email: a.email });
+    const cities = [...a.cityIds].map((id) => this.index.cityNames.str(id));
+    const { strong, weak } = authorKeys({ name: a.name, handle: a.handle, email: a.email, cities });
     for (const [keys, cap] of [
       [strong, this.options.maxBlock],
       [weak, this.options.maxWeakBlock],
     ] as const) {
       for (const key of keys) {
-        const h = hashKey(key);
-        const size = this.index.blocks.count(h);
-        if (size === 0) continue;
-        if (size > cap) {
-          skippedBlocks++;
-          continue;
-        }
-        this.index.blocks.forEach(h, visit);
+        if (this.index.blocks.forEachUpTo(hashKey(key), cap, this.visit) > cap) skippedBlocks++;
       }
     }
     return { slots, skippedBlocks };
@@ -165,7 +163,7 @@ export class Matcher {
     for (const id of [handleCompact(a.handle), a.emailLocal ?? '']) {
       if (id.length >= 4) this.index.blocks.forEach(hashKey(`m|${id}`), (s) => void identifierSlots.add(s));
     }
-    const scorer = new CandidateScorer(a, this.index, model, identifierSlots);
+    const scorer = new CandidateScorer(a, this.index, model, identifierSlots, this.memos);
     const top: { slot: number; weight: number }[] = [];
     // Posterior over "this customer" vs "nobody in the CRM": each customer has prior
     // 1/population of being the author; non-candidates' likelihood ratios are negligible.

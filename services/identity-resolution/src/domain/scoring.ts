@@ -4,6 +4,7 @@ import type { CustomerIndex } from './customer-index.ts';
 import { jaroWinkler } from './jaro-winkler.ts';
 import { areNicknames, nameVariants } from './nicknames.ts';
 import { FREEMAIL_DOMAINS, emailDomain, emailLocal, handleCompact } from './normalize.ts';
+import { PairMemo } from './pair-memo.ts';
 import { mentionsPlace } from './places.ts';
 import { soundAlike } from './phonetic.ts';
 
@@ -270,8 +271,8 @@ const GENERIC_LOCALS = new Set(['info', 'contact', 'hello', 'admin', 'mail', 'su
  * map lookups each, not 300 string comparisons.
  */
 export class CandidateScorer {
-  private readonly nameMemo = new Map<number, number>();
-  private readonly placeMemo = new Map<number, number>();
+  private readonly nameMemo: PairMemo;
+  private readonly placeMemo: PairMemo;
   private readonly n: number;
   private evidence: Evidence[] | null = null;
 
@@ -284,29 +285,39 @@ export class CandidateScorer {
     private readonly index: CustomerIndex,
     private readonly model: MatchModel,
     private readonly identifierSlots: ReadonlySet<number> | null = null,
+    memos: { name: PairMemo; place: PairMemo } = { name: new PairMemo(), place: new PairMemo() },
   ) {
     this.n = Math.max(1, index.size);
+    this.nameMemo = memos.name;
+    this.placeMemo = memos.place;
+    this.nameMemo.clear();
+    this.placeMemo.clear();
   }
 
   weight(slot: number): number {
     const idx = this.index;
-    const nameKey = idx.firstId(slot) * 67_108_864 + idx.lastId(slot);
-    let nameW = this.nameMemo.get(nameKey);
-    if (nameW === undefined) {
-      nameW = this.nameWeight(slot);
-      this.nameMemo.set(nameKey, nameW);
+    const firstId = idx.firstId(slot);
+    const lastId = idx.lastId(slot);
+    let total = this.nameMemo.get(firstId, lastId);
+    if (Number.isNaN(total)) {
+      total = this.nameWeight(slot);
+      this.nameMemo.set(firstId, lastId, total);
     }
-    let total = nameW;
     if (this.a.location) {
-      const placeKey = idx.cityId(slot) * 1_048_576 + idx.regionId(slot) * 1024 + idx.countryId(slot);
-      let placeW = this.placeMemo.get(placeKey);
-      if (placeW === undefined) {
+      const cityId = idx.cityId(slot);
+      const area = idx.regionId(slot) * 65_536 + idx.countryId(slot);
+      let placeW = this.placeMemo.get(cityId, area);
+      if (Number.isNaN(placeW)) {
         placeW = this.locationWeight(slot);
-        this.placeMemo.set(placeKey, placeW);
+        this.placeMemo.set(cityId, area, placeW);
       }
       total += placeW;
     }
-    return total + this.identifierAndEmailWeight(slot) + this.companyWeight(slot);
+    if (this.a.emailLocal || this.identifierSlots === null || this.identifierSlots.has(slot)) {
+      total += this.identifierAndEmailWeight(slot);
+    }
+    if (this.a.corporateDomain) total += this.companyWeight(slot);
+    return total;
   }
 
   /** The weight with one evidence entry per comparison that counted (no personal data). */
@@ -385,13 +396,19 @@ export class CandidateScorer {
     let total = 0;
     const first = bestOf(this.fw(dFirst, fc), this.fw(h?.first ?? null, fc));
     if (first) {
-      const level = first.from === 0 ? dFirst : h?.first;
-      total += this.push('first_name', `${first.from === 0 ? 'display name' : 'handle'}: ${level}`, first.weight);
+      total += first.weight;
+      if (this.evidence) {
+        const level = first.from === 0 ? dFirst : h?.first;
+        this.push('first_name', `${first.from === 0 ? 'display name' : 'handle'}: ${level}`, first.weight);
+      }
     }
     const last = bestOf(this.lw(dLast, lc), this.lw(h?.last ?? null, lc));
     if (last) {
-      const level = last.from === 0 ? dLast : h?.last;
-      total += this.push('last_name', `${last.from === 0 ? 'display name' : 'handle'}: ${level}`, last.weight);
+      total += last.weight;
+      if (this.evidence) {
+        const level = last.from === 0 ? dLast : h?.last;
+        this.push('last_name', `${last.from === 0 ? 'display name' : 'handle'}: ${level}`, last.weight);
+      }
     }
     return total;
   }
@@ -414,7 +431,7 @@ export class CandidateScorer {
       }
       for (const ch of index.handlesOf(slot)) {
         if (handleCompact(ch.handle) === a.handleCompact) {
-          return this.push('handle', `same handle as on ${ch.platform}`, identifierWeight(a.handleCompact, cf, cl, model));
+          return this.push('handle', 'same handle as on another platform', identifierWeight(a.handleCompact, cf, cl, model));
         }
       }
     }

@@ -15,7 +15,9 @@ export function createCatalog(deps: { pool: Pool; logger: Logger }): Catalog {
     async syncBrands(config) {
       await withTransaction(deps.pool, async (client) => {
         // Two instances starting with different files: the last one wins, never a mix.
-        await client.query('select pg_advisory_xact_lock(hashtext($1))', ['metrics-rollup:catalog']);
+        await client.query('select pg_advisory_xact_lock(hashtext($1))', [
+          'metrics-rollup:catalog',
+        ]);
         await client.query('delete from tracked_brands');
         await client.query('delete from competitive_sets');
         await client.query(
@@ -26,7 +28,9 @@ export function createCatalog(deps: { pool: Pool; logger: Logger }): Catalog {
           'insert into competitive_sets (set_id, name) select * from unnest($1::text[], $2::text[])',
           [config.competitiveSets.map((s) => s.id), config.competitiveSets.map((s) => s.name)],
         );
-        const members = config.competitiveSets.flatMap((s) => [...new Set(s.brands)].map((b) => [s.id, b] as const));
+        const members = config.competitiveSets.flatMap((s) =>
+          [...new Set(s.brands)].map((b) => [s.id, b] as const),
+        );
         await client.query(
           'insert into competitive_set_brands (set_id, brand) select * from unnest($1::text[], $2::text[])',
           [members.map((m) => m[0]), members.map((m) => m[1])],
@@ -39,7 +43,9 @@ export function createCatalog(deps: { pool: Pool; logger: Logger }): Catalog {
     },
 
     async refreshCustomerViews() {
-      const { rows } = await deps.pool.query<{ mode: string }>('select metrics_rollup_refresh_customer_views() as mode');
+      const { rows } = await deps.pool.query<{ mode: string }>(
+        'select metrics_rollup_refresh_customer_views() as mode',
+      );
       const mode = rows[0]?.mode ?? '';
       log.debug({ mode }, 'refreshed customer views');
       return mode;

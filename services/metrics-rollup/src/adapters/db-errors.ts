@@ -13,7 +13,8 @@ export function toWriteError(err: unknown, what: string): HarkError {
   const retriable =
     isRetriable(err) ||
     (!isDatabaseError(err) && CONNECTION_FAILURE.test(e?.message ?? '')) ||
-    (code !== undefined && (code.startsWith('08') || code.startsWith('53') || code.startsWith('57P')));
+    (code !== undefined &&
+      (code.startsWith('08') || code.startsWith('53') || code.startsWith('57P')));
   return new HarkError('HARK_ROLLUP_WRITE_FAILED', `${what} failed: ${e?.message ?? String(err)}`, {
     cause: err,
     retriable,

@@ -44,7 +44,9 @@ export function createPartitionManager(deps: {
        where p.oid = any ($1::regclass[])`,
       [[...PARTITIONED_TABLES]],
     );
-    const out = new Map<PartitionedTable, Set<number>>(PARTITIONED_TABLES.map((t) => [t, new Set<number>()]));
+    const out = new Map<PartitionedTable, Set<number>>(
+      PARTITIONED_TABLES.map((t) => [t, new Set<number>()]),
+    );
     for (const r of rows) {
       const table = r.parent as PartitionedTable;
       const day = partitionDay(table, r.child);
@@ -65,9 +67,10 @@ export function createPartitionManager(deps: {
       for (const day of days) {
         for (const table of PARTITIONED_TABLES) {
           const name = partitionName(table, day);
-          const { rows } = await client.query<{ exists: boolean }>('select to_regclass($1) is not null as exists', [
-            name,
-          ]);
+          const { rows } = await client.query<{ exists: boolean }>(
+            'select to_regclass($1) is not null as exists',
+            [name],
+          );
           if (rows[0]?.exists) continue;
           // author_days rows are rewritten as authors post again that day: room on the page keeps those updates HOT.
           const storage = table === 'author_days' ? ' with (fillfactor = 80)' : '';
@@ -117,7 +120,9 @@ export function createPartitionManager(deps: {
       const existing = await existingDays();
       // A day counts as present only when every table has it; create() skips the tables that do.
       const complete = new Set(
-        [...existing.get(PARTITIONED_TABLES[0])!].filter((d) => PARTITIONED_TABLES.every((t) => existing.get(t)!.has(d))),
+        [...existing.get(PARTITIONED_TABLES[0])!].filter((d) =>
+          PARTITIONED_TABLES.every((t) => existing.get(t)!.has(d)),
+        ),
       );
       for (const d of complete) known.add(d);
       const plan = planPartitions(deps.now(), complete, deps.policy);

@@ -10,7 +10,7 @@ export function textArray<T>(rows: readonly T[], get: (row: T) => string | null)
   const parts = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const v = get(rows[i]!);
-    parts[i] = v === null ? 'NULL' : `"${NEEDS_ESCAPE.test(v) ? escape(v) : v}"`;
+    parts[i] = v === null ? 'NULL' : `"${needsEscape(v) ? escape(v) : v}"`;
   }
   return `{${parts.join(',')}}`;
 }
@@ -31,8 +31,12 @@ export function boolArray<T>(rows: readonly T[], get: (row: T) => boolean): stri
   return `{${parts.join(',')}}`;
 }
 
-const NEEDS_ESCAPE = /["\\\u0000]/;
+const NUL = String.fromCharCode(0);
+
+function needsEscape(v: string): boolean {
+  return v.includes('"') || v.includes('\\') || v.includes(NUL);
+}
 
 function escape(v: string): string {
-  return v.replace(/\u0000/g, '').replace(/["\\]/g, '\\$&');
+  return v.split(NUL).join('').replace(/["\\]/g, '\\$&');
 }

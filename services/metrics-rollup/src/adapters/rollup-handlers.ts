@@ -50,7 +50,12 @@ function createHandler<T, F>(
         rejected(err);
         continue;
       }
-      const late = checkEventTime(eventTime(fact), now, deps.policy, kind === 'mention' ? 'createdAt' : 'observedAt');
+      const late = checkEventTime(
+        eventTime(fact),
+        now,
+        deps.policy,
+        kind === 'mention' ? 'createdAt' : 'observedAt',
+      );
       if (late) {
         rejected(late);
         continue;

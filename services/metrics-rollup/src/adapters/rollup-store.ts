@@ -79,7 +79,8 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
         for (const chunk of chunks(rollups)) {
           const withAuthors = chunk.map((d) => ({
             delta: d,
-            uniqueAuthors: newAuthors.get(windowKey(d.grain, d.brand, d.platform, d.windowStart)) ?? 0,
+            uniqueAuthors:
+              newAuthors.get(windowKey(d.grain, d.brand, d.platform, d.windowStart)) ?? 0,
           }));
           await client.query({
             name: 'metrics-rollup.upsert-rollups',
@@ -130,7 +131,9 @@ async function inTransaction<T>(
     throw toWriteError(err, `${what} rollup transaction`);
   } finally {
     // A connection that failed outside PostgreSQL's own error handling may be broken: replace it.
-    client.release(failed !== undefined && !isDatabaseError(failed) ? (failed as Error) : undefined);
+    client.release(
+      failed !== undefined && !isDatabaseError(failed) ? (failed as Error) : undefined,
+    );
   }
 }
 

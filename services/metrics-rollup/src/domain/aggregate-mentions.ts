@@ -1,6 +1,6 @@
 import type { IntentLabel } from '@hark/events';
 import type { MentionFact } from './mention-fact.ts';
-import { GRAINS, GRAIN_MS, windowStart, type Grain } from './windows.ts';
+import { GRAIN_MS, windowStart, type Grain } from './windows.ts';
 
 export const INTENTS = [
   'complaint',
@@ -60,50 +60,61 @@ export interface MentionAggregate {
 /**
  * Pre-aggregates facts into one delta per (grain, brand, platform, window)
  * and the distinct (brand, platform, author, minute) activity the store
- * turns into unique-author counts. A mention matching several brands
- * counts once for each. The caller passes only facts that are new to the
- * store, so re-delivered mentions never reach this function. Output is
- * sorted by key, the order the store locks rows in, so concurrent batches
- * cannot deadlock.
+ * turns into unique-author counts. A mention matching several brands counts
+ * once for each. The caller passes only facts that are new to the store, so
+ * re-delivered mentions never reach this function. Order is unspecified: the
+ * store writes rows in key order itself.
  */
 export function aggregateMentions(facts: readonly MentionFact[]): MentionAggregate {
   const rollups = new Map<string, MentionRollupDelta>();
   const authors = new Map<string, AuthorMinute>();
   for (const f of facts) {
-    const day = windowStart(f.createdAt, 'day');
     const minute = windowStart(f.createdAt, 'minute');
+    const hour = windowStart(f.createdAt, 'hour');
+    const day = windowStart(f.createdAt, 'day');
     const minuteOfDay = (minute - day) / GRAIN_MS.minute;
     for (const brand of f.brands) {
-      for (const grain of GRAINS) {
-        const start = windowStart(f.createdAt, grain);
-        const key = `${grain}\u0000${brand}\u0000${f.platform}\u0000${start}`;
-        let d = rollups.get(key);
-        if (!d) {
-          d = emptyDelta(grain, brand, f.platform, start);
-          rollups.set(key, d);
-        }
-        addFact(d, f);
-      }
-      const authorKey = `${brand}\u0000${f.platform}\u0000${f.authorId}\u0000${minute}`;
+      const prefix = `${brand}\u0000${f.platform}\u0000`;
+      addTo(rollups, `m${prefix}${minute}`, 'minute', brand, f, minute);
+      addTo(rollups, `h${prefix}${hour}`, 'hour', brand, f, hour);
+      addTo(rollups, `d${prefix}${day}`, 'day', brand, f, day);
+      const authorKey = `${prefix}${f.authorId}\u0000${minute}`;
       if (!authors.has(authorKey)) {
-        authors.set(authorKey, { day, brand, platform: f.platform, authorId: f.authorId, minuteOfDay });
+        authors.set(authorKey, {
+          day,
+          brand,
+          platform: f.platform,
+          authorId: f.authorId,
+          minuteOfDay,
+        });
       }
     }
   }
-  return {
-    rollups: [...rollups.values()].sort(compareWindowKey),
-    authors: [...authors.values()].sort(
-      (a, b) =>
-        a.day - b.day ||
-        compareText(a.brand, b.brand) ||
-        compareText(a.platform, b.platform) ||
-        compareText(a.authorId, b.authorId) ||
-        a.minuteOfDay - b.minuteOfDay,
-    ),
-  };
+  return { rollups: [...rollups.values()], authors: [...authors.values()] };
 }
 
-function emptyDelta(grain: Grain, brand: string, platform: string, start: number): MentionRollupDelta {
+function addTo(
+  rollups: Map<string, MentionRollupDelta>,
+  key: string,
+  grain: Grain,
+  brand: string,
+  f: MentionFact,
+  start: number,
+): void {
+  let d = rollups.get(key);
+  if (!d) {
+    d = emptyDelta(grain, brand, f.platform, start);
+    rollups.set(key, d);
+  }
+  addFact(d, f);
+}
+
+function emptyDelta(
+  grain: Grain,
+  brand: string,
+  platform: string,
+  start: number,
+): MentionRollupDelta {
   return {
     grain,
     brand,
@@ -122,7 +133,15 @@ function emptyDelta(grain: Grain, brand: string, platform: string, start: number
     reach: 0,
     customerMentions: 0,
     prospectMentions: 0,
-    intents: { complaint: 0, question: 0, praise: 0, suggestion: 0, purchase_intent: 0, churn_risk: 0, other: 0 },
+    intents: {
+      complaint: 0,
+      question: 0,
+      praise: 0,
+      suggestion: 0,
+      purchase_intent: 0,
+      churn_risk: 0,
+      other: 0,
+    },
   };
 }
 
@@ -151,23 +170,6 @@ function addFact(d: MentionRollupDelta, f: MentionFact): void {
   if (f.isCustomer) d.customerMentions++;
   else d.prospectMentions++;
   d.intents[f.intentLabel] = (d.intents[f.intentLabel] ?? 0) + 1;
-}
-
-interface WindowKey {
-  grain: Grain;
-  brand: string;
-  platform: string;
-  windowStart: number;
-}
-
-/** Orders by grain, brand, platform, window: the order rows are written and locked in. */
-export function compareWindowKey(a: WindowKey, b: WindowKey): number {
-  return (
-    GRAINS.indexOf(a.grain) - GRAINS.indexOf(b.grain) ||
-    compareText(a.brand, b.brand) ||
-    compareText(a.platform, b.platform) ||
-    a.windowStart - b.windowStart
-  );
 }
 
 /** Code-unit order, which matches PostgreSQL's `COLLATE "C"` for the ASCII ids hark uses. */

@@ -30,7 +30,13 @@ export function checkEventTime(
     return new HarkError(
       'HARK_ROLLUP_IN_FUTURE',
       `${what} time ${iso(eventTimeMs)} is ${formatSpan(-behindMs)} ahead of the clock, beyond the tolerance of ${formatSpan(policy.futureToleranceMs)}`,
-      { context: { eventTime: eventTimeMs, now: nowMs, futureToleranceMs: policy.futureToleranceMs } },
+      {
+        context: {
+          eventTime: eventTimeMs,
+          now: nowMs,
+          futureToleranceMs: policy.futureToleranceMs,
+        },
+      },
     );
   }
   return undefined;

@@ -71,7 +71,8 @@ export function toMentionFact(rm: ResolvedMention): MentionFact {
   if (m.mentionId.trim() === '') problems.push('mention.mentionId: must not be empty');
   if (m.platform.trim() === '') problems.push('mention.platform: must not be empty');
   if (m.author.id.trim() === '') problems.push('mention.author.id: must not be empty');
-  if (!Number.isSafeInteger(m.createdAt)) problems.push('mention.createdAt: must be epoch milliseconds');
+  if (!Number.isSafeInteger(m.createdAt))
+    problems.push('mention.createdAt: must be epoch milliseconds');
   const brands = [...new Set(m.brands.filter((b) => b.trim() !== ''))];
   if (brands.length === 0) problems.push('mention.brands: must name at least one tracked brand');
   for (const [name, v] of [
@@ -81,16 +82,21 @@ export function toMentionFact(rm: ResolvedMention): MentionFact {
     ['mention.engagement.views', m.engagement.views],
     ['mention.author.followers', m.author.followers],
   ] as const) {
-    if (!Number.isSafeInteger(v) || v < 0) problems.push(`${name}: must be a non-negative integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < 0)
+      problems.push(`${name}: must be a non-negative integer, got ${v}`);
   }
   const score = rm.sentiment.score;
   if (!Number.isFinite(score) || score < -1 || score > 1) {
     problems.push(`sentiment.score: must be within [-1, 1], got ${score}`);
   }
   if (problems.length > 0) {
-    throw new HarkError('HARK_STAGE_PROCESSING_FAILED', `invalid resolved mention: ${problems.join('; ')}`, {
-      context: { mentionId: m.mentionId, problems },
-    });
+    throw new HarkError(
+      'HARK_STAGE_PROCESSING_FAILED',
+      `invalid resolved mention: ${problems.join('; ')}`,
+      {
+        context: { mentionId: m.mentionId, problems },
+      },
+    );
   }
   const isCustomer = rm.customer.status === 'linked' && rm.customer.customerId !== null;
   return {

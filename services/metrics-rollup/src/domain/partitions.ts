@@ -27,12 +27,18 @@ export interface PartitionPlan {
  * a re-delivered event could still land in it: the fact that makes the
  * re-delivery a no-op is always still there.
  */
-export function planPartitions(nowMs: number, existing: ReadonlySet<number>, policy: PartitionPolicy): PartitionPlan {
+export function planPartitions(
+  nowMs: number,
+  existing: ReadonlySet<number>,
+  policy: PartitionPolicy,
+): PartitionPlan {
   const first = windowStart(nowMs - policy.latenessMs, 'day');
   const last = windowStart(nowMs + policy.futureToleranceMs, 'day') + policy.aheadDays * DAY_MS;
   const create: number[] = [];
   for (let day = first; day <= last; day += DAY_MS) if (!existing.has(day)) create.push(day);
-  const drop = [...existing].filter((day) => day + DAY_MS <= nowMs - policy.retentionMs).sort((a, b) => a - b);
+  const drop = [...existing]
+    .filter((day) => day + DAY_MS <= nowMs - policy.retentionMs)
+    .sort((a, b) => a - b);
   return { create, drop };
 }
 

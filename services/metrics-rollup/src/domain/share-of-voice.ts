@@ -21,7 +21,10 @@ export interface BrandShare extends BrandVolume {
  * post about an untracked rival never dilutes the set. The SQL view
  * `v_share_of_voice` computes the same numbers; tests hold them together.
  */
-export function shareOfVoice(members: readonly string[], volumes: readonly BrandVolume[]): BrandShare[] {
+export function shareOfVoice(
+  members: readonly string[],
+  volumes: readonly BrandVolume[],
+): BrandShare[] {
   const byBrand = new Map<string, BrandVolume>();
   for (const v of volumes) {
     if (!members.includes(v.brand)) continue;
@@ -32,7 +35,9 @@ export function shareOfVoice(members: readonly string[], volumes: readonly Brand
       engagement: (prior?.engagement ?? 0) + v.engagement,
     });
   }
-  const rows = [...new Set(members)].map((brand) => byBrand.get(brand) ?? { brand, mentions: 0, engagement: 0 });
+  const rows = [...new Set(members)].map(
+    (brand) => byBrand.get(brand) ?? { brand, mentions: 0, engagement: 0 },
+  );
   const setMentions = rows.reduce((n, r) => n + r.mentions, 0);
   const setEngagement = rows.reduce((n, r) => n + r.engagement, 0);
   return rows.map((r) => ({

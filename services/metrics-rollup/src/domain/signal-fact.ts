@@ -26,9 +26,13 @@ export function toSignalFact(s: BrandSignal): SignalFact {
   if (!Number.isFinite(s.value)) problems.push(`value: must be a finite number, got ${s.value}`);
   if (!Number.isSafeInteger(s.observedAt)) problems.push('observedAt: must be epoch milliseconds');
   if (problems.length > 0) {
-    throw new HarkError('HARK_STAGE_PROCESSING_FAILED', `invalid brand signal: ${problems.join('; ')}`, {
-      context: { signalId: s.signalId, problems },
-    });
+    throw new HarkError(
+      'HARK_STAGE_PROCESSING_FAILED',
+      `invalid brand signal: ${problems.join('; ')}`,
+      {
+        context: { signalId: s.signalId, problems },
+      },
+    );
   }
   return {
     signalId: s.signalId,

@@ -135,17 +135,33 @@ export function expectedSignals(signals: readonly BrandSignal[]) {
       else {
         r.observations++;
         r.sum += s.value;
-        if (s.observedAt > r.last.observedAt || (s.observedAt === r.last.observedAt && s.signalId > r.last.signalId)) {
+        if (
+          s.observedAt > r.last.observedAt ||
+          (s.observedAt === r.last.observedAt && s.signalId > r.last.signalId)
+        ) {
           r.last = s;
         }
       }
     }
   }
-  return new Map([...rows].map(([k, r]) => [k, { observations: r.observations, sum: r.sum, last: r.last.value, aggregation: r.last.aggregation }]));
+  return new Map(
+    [...rows].map(([k, r]) => [
+      k,
+      {
+        observations: r.observations,
+        sum: r.sum,
+        last: r.last.value,
+        aggregation: r.last.aggregation,
+      },
+    ]),
+  );
 }
 
 export async function actualSignals(db: pg.Pool | pg.Client) {
-  const out = new Map<string, { observations: number; sum: number; last: number; aggregation: string }>();
+  const out = new Map<
+    string,
+    { observations: number; sum: number; last: number; aggregation: string }
+  >();
   for (const grain of GRAINS) {
     const { rows } = await db.query<{
       brand: string;
@@ -172,7 +188,7 @@ export async function actualSignals(db: pg.Pool | pg.Client) {
 /** Shuffles in place with a seeded generator, so a failure reproduces. */
 export function shuffle<T>(items: T[], seed = 1): T[] {
   let s = seed;
-  const random = () => ((s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = () => (s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];

@@ -25,7 +25,9 @@ describe('durations in config', () => {
   });
 
   it('a lower bound rejects shorter values', () => {
-    expect(() => durationSetting({ min: parseDuration('1d') })('12h')).toThrow('must be at least 1d');
+    expect(() => durationSetting({ min: parseDuration('1d') })('12h')).toThrow(
+      'must be at least 1d',
+    );
     expect(durationSetting({ min: parseDuration('1d') })('1d').ms).toBe(86_400_000);
   });
 });

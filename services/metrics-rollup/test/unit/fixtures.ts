@@ -25,7 +25,8 @@ let seq = 0;
 export function resolved(spec: MentionSpec = {}): ResolvedMention {
   const postId = spec.id ?? `p${++seq}`;
   const platform = spec.platform ?? 'x';
-  const createdAt = typeof spec.at === 'number' ? spec.at : Date.parse(spec.at ?? '2026-11-20T09:30:15Z');
+  const createdAt =
+    typeof spec.at === 'number' ? spec.at : Date.parse(spec.at ?? '2026-11-20T09:30:15Z');
   const base = makeMention();
   const customerId = spec.customerId === undefined ? null : spec.customerId;
   return makeResolvedMention({

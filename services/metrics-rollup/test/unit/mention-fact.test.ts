@@ -38,20 +38,31 @@ describe('resolved mention → fact row', () => {
   });
 
   it.each<[string, (m: ReturnType<typeof resolved>) => void, RegExp]>([
-    ['a NaN score', (m) => (m.sentiment.score = Number.NaN), /sentiment.score: must be within \[-1, 1\], got NaN/],
+    [
+      'a NaN score',
+      (m) => (m.sentiment.score = Number.NaN),
+      /sentiment.score: must be within \[-1, 1\], got NaN/,
+    ],
     ['a score above 1', (m) => (m.sentiment.score = 1.5), /sentiment.score/],
-    ['negative likes', (m) => (m.mention.engagement.likes = -3), /engagement.likes: must be a non-negative integer/],
+    [
+      'negative likes',
+      (m) => (m.mention.engagement.likes = -3),
+      /engagement.likes: must be a non-negative integer/,
+    ],
     ['fractional views', (m) => (m.mention.engagement.views = 1.5), /engagement.views/],
     ['negative followers', (m) => (m.mention.author.followers = -1), /author.followers/],
     ['no brands', (m) => (m.mention.brands = []), /brands: must name at least one tracked brand/],
     ['a blank brand only', (m) => (m.mention.brands = [' ']), /brands/],
     ['an empty mention id', (m) => (m.mention.mentionId = ''), /mentionId: must not be empty/],
     ['an empty author id', (m) => (m.mention.author.id = ''), /author.id/],
-  ])('when the mention has %s, it is rejected for the DLQ with the field path', (_what, mutate, reason) => {
-    const m = resolved();
-    mutate(m);
-    expect(problemOf(() => toMentionFact(m))).toMatch(reason);
-  });
+  ])(
+    'when the mention has %s, it is rejected for the DLQ with the field path',
+    (_what, mutate, reason) => {
+      const m = resolved();
+      mutate(m);
+      expect(problemOf(() => toMentionFact(m))).toMatch(reason);
+    },
+  );
 
   it('lists every problem of a record at once', () => {
     const m = resolved();

@@ -8,7 +8,11 @@ describe('PostgreSQL array literals', () => {
     ['plain strings are quoted', ['acme', 'x'], '{"acme","x"}'],
     ['null is the bare NULL, the string "NULL" stays a string', [null, 'NULL'], '{NULL,"NULL"}'],
     ['quotes and backslashes are escaped', ['say "hi"', 'a\\b'], '{"say \\"hi\\"","a\\\\b"}'],
-    ['commas, braces, spaces and newlines need no escape inside quotes', ['a, {b}\nc '], '{"a, {b}\nc "}'],
+    [
+      'commas, braces, spaces and newlines need no escape inside quotes',
+      ['a, {b}\nc '],
+      '{"a, {b}\nc "}',
+    ],
     ['NUL cannot be stored and is dropped', ['a\u0000b'], '{"ab"}'],
     ['emoji and accents pass through', ['😡 très'], '{"😡 très"}'],
     ['an empty list', [], '{}'],
@@ -18,7 +22,9 @@ describe('PostgreSQL array literals', () => {
   });
 
   it('numbers round-trip, including negatives, fractions and nulls', () => {
-    expect(numberArray([1, -0.72, 1e21, 0.1 + 0.2, null], id)).toBe('{1,-0.72,1e+21,0.30000000000000004,NULL}');
+    expect(numberArray([1, -0.72, 1e21, 0.1 + 0.2, null], id)).toBe(
+      '{1,-0.72,1e+21,0.30000000000000004,NULL}',
+    );
   });
 
   it('booleans', () => {

@@ -47,7 +47,11 @@ describe('share of voice within a competitive set', () => {
       { brand: 'acme', mentions: 1, engagement: 5 },
       { brand: 'globex', mentions: 1, engagement: 10 },
     ]);
-    expect(rows.find((r) => r.brand === 'acme')).toMatchObject({ mentions: 3, share: 0.75, engagementShare: 0.5 });
+    expect(rows.find((r) => r.brand === 'acme')).toMatchObject({
+      mentions: 3,
+      share: 0.75,
+      engagementShare: 0.5,
+    });
   });
 
   it('shares of a set add up to 1', () => {

@@ -57,14 +57,20 @@ export interface FeatureDeps {
   isNegator: (word: string) => boolean;
 }
 
+const NUMBER = /^\d+$/;
+
 /**
- * Sparse features for one post: stemmed words (marked when negated), word
- * bigrams within a clause, the first word, "?" and "!", emoji polarity and
- * the sentiment band, so the classifier can tell a complaint from praise
- * with the same nouns.
+ * Visits the sparse features of one post: stemmed words (marked when
+ * negated), word bigrams within a clause, the first word, "?" and "!", emoji
+ * and the sentiment band, so the classifier can tell a complaint from praise
+ * with the same nouns. A feature may be visited more than once.
  */
-export function intentFeatures(norm: NormalizedText, sentiment: number, deps: FeatureDeps): string[] {
-  const out = new Set<string>();
+export function visitIntentFeatures(
+  norm: NormalizedText,
+  sentiment: number,
+  deps: FeatureDeps,
+  visit: (feature: string) => void,
+): void {
   let prev = '';
   let negated = 0;
   let first = true;
@@ -75,43 +81,139 @@ export function intentFeatures(norm: NormalizedText, sentiment: number, deps: Fe
       continue;
     }
     if (t.kind !== 'word') {
-      out.add(t.kind === 'emoji' ? `e:${t.text}` : 'e:emoticon');
+      visit(t.kind === 'emoji' ? `e:${t.text}` : 'e:emoticon');
       prev = '';
       continue;
     }
     const w = t.text;
     if (first) {
-      out.add(`f:${w}`);
+      visit(`f:${w}`);
       first = false;
     }
-    if (/^\d+$/.test(w)) {
-      out.add('w:<num>');
+    if (NUMBER.test(w)) {
+      visit('w:<num>');
       prev = '<num>';
       continue;
     }
-    const s = deps.stem(w);
-    out.add(negated > 0 ? `n:${s}` : `w:${s}`);
-    if (prev) out.add(`b:${prev} ${w}`);
+    visit(`${negated > 0 ? 'n:' : 'w:'}${deps.stem(w)}`);
+    if (prev) visit(`b:${prev} ${w}`);
     if (deps.isNegator(w)) negated = 3;
     else if (negated > 0) negated--;
     prev = w;
   }
-  if (norm.questions > 0) out.add('p:?');
-  if (norm.exclamations > 0) out.add('p:!');
-  const last = norm.tokens[norm.tokens.length - 1];
-  if (last?.text === '?') out.add('p:?end');
-  out.add(
-    sentiment <= -0.5
-      ? 's:neg2'
-      : sentiment <= -0.05
-        ? 's:neg1'
-        : sentiment < 0.05
-          ? 's:neu'
-          : sentiment < 0.5
-            ? 's:pos1'
-            : 's:pos2',
-  );
+  if (norm.questions > 0) visit('p:?');
+  if (norm.exclamations > 0) visit('p:!');
+  if (norm.tokens[norm.tokens.length - 1]?.text === '?') visit('p:?end');
+  visit(sentimentBand(sentiment));
+}
+
+/** The distinct features of one post, for training. */
+export function intentFeatures(norm: NormalizedText, sentiment: number, deps: FeatureDeps): string[] {
+  const out = new Set<string>();
+  visitIntentFeatures(norm, sentiment, deps, (f) => out.add(f));
   return [...out];
+}
+
+interface IndexedWeights {
+  unigram: Map<string, Float64Array | null>;
+  negated: Map<string, Float64Array | null>;
+  bigram: Map<string, Map<string, Float64Array>>;
+}
+
+const INDEX_CACHE_LIMIT = 50_000;
+const indexes = new WeakMap<IntentModel, IndexedWeights>();
+
+function indexOf(model: IntentModel): IndexedWeights {
+  let ix = indexes.get(model);
+  if (!ix) {
+    const bigram = new Map<string, Map<string, Float64Array>>();
+    for (const [f, w] of model.weights) {
+      if (!f.startsWith('b:')) continue;
+      const space = f.indexOf(' ');
+      const first = f.slice(2, space);
+      let m = bigram.get(first);
+      if (!m) bigram.set(first, (m = new Map()));
+      m.set(f.slice(space + 1), w);
+    }
+    ix = { unigram: new Map(), negated: new Map(), bigram };
+    indexes.set(model, ix);
+  }
+  return ix;
+}
+
+function wordWeights(cache: Map<string, Float64Array | null>, prefix: string, word: string, model: IntentModel, deps: FeatureDeps): Float64Array | null {
+  let w = cache.get(word);
+  if (w === undefined) {
+    w = model.weights.get(prefix + deps.stem(word)) ?? null;
+    if (cache.size >= INDEX_CACHE_LIMIT) cache.clear();
+    cache.set(word, w);
+  }
+  return w;
+}
+
+/**
+ * Class probabilities for a post straight from its tokens: the scoring hot
+ * path. Same features as `visitIntentFeatures` (a unit test holds them
+ * equal), looked up per word through memoised maps instead of building
+ * feature strings.
+ */
+export function predictIntentForText(model: IntentModel, norm: NormalizedText, sentiment: number, deps: FeatureDeps): number[] {
+  const ix = indexOf(model);
+  const k = model.labels.length;
+  const logits = model.bias.slice();
+  const used: Float64Array[] = [];
+  const add = (w: Float64Array | null | undefined) => {
+    if (!w || used.includes(w)) return;
+    used.push(w);
+    for (let c = 0; c < k; c++) logits[c]! += w[c]!;
+  };
+  let prev = '';
+  let negated = 0;
+  let first = true;
+  for (const t of norm.tokens) {
+    if (t.kind === 'boundary') {
+      prev = '';
+      negated = 0;
+      continue;
+    }
+    if (t.kind !== 'word') {
+      add(model.weights.get(t.kind === 'emoji' ? `e:${t.text}` : 'e:emoticon'));
+      prev = '';
+      continue;
+    }
+    const w = t.text;
+    if (first) {
+      add(model.weights.get(`f:${w}`));
+      first = false;
+    }
+    if (NUMBER.test(w)) {
+      add(model.weights.get('w:<num>'));
+      prev = '<num>';
+      continue;
+    }
+    add(negated > 0 ? wordWeights(ix.negated, 'n:', w, model, deps) : wordWeights(ix.unigram, 'w:', w, model, deps));
+    if (prev) add(ix.bigram.get(prev)?.get(w));
+    if (deps.isNegator(w)) negated = 3;
+    else if (negated > 0) negated--;
+    prev = w;
+  }
+  if (norm.questions > 0) add(model.weights.get('p:?'));
+  if (norm.exclamations > 0) add(model.weights.get('p:!'));
+  if (norm.tokens[norm.tokens.length - 1]?.text === '?') add(model.weights.get('p:?end'));
+  add(model.weights.get(sentimentBand(sentiment)));
+  return softmax(logits, model.temperature);
+}
+
+function sentimentBand(sentiment: number): string {
+  return sentiment <= -0.5
+    ? 's:neg2'
+    : sentiment <= -0.05
+      ? 's:neg1'
+      : sentiment < 0.05
+        ? 's:neu'
+        : sentiment < 0.5
+          ? 's:pos1'
+          : 's:pos2';
 }
 
 /** Class probabilities, in `model.labels` order. */

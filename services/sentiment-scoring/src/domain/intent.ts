@@ -1,4 +1,4 @@
-import { intentFeatures, predictIntent, type FeatureDeps, type IntentModel } from './intent-model.ts';
+import { predictIntentForText, type FeatureDeps, type IntentModel } from './intent-model.ts';
 import { matchIntentRules, type IntentLabel, type IntentRule } from './intent-rules.ts';
 import type { NormalizedText } from './normalize.ts';
 
@@ -27,7 +27,7 @@ const MAX_CONFIDENCE = 0.99;
 export function classifyIntent(norm: NormalizedText, sentiment: number, deps: IntentDeps): IntentResult {
   if (norm.tokens.length === 0) return { label: 'other', confidence: MAX_CONFIDENCE, source: 'empty' };
   const hits = matchIntentRules(norm.clean, { sentiment }, { rules: deps.rules, stopAtStrong: true });
-  const probs = predictIntent(deps.model, intentFeatures(norm, sentiment, deps));
+  const probs = predictIntentForText(deps.model, norm, sentiment, deps);
   const labels = deps.model.labels;
   const strong = hits.find((h) => h.strength === 'strong');
   if (strong) {

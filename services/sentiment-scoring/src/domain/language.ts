@@ -23,7 +23,7 @@ const FUNCTION_WORDS: Record<string, string> = {
   nl: 'de het een en is van in op te niet dat die met voor zijn er maar ook bij nog al mijn je jij wij ze hij heel erg naar dan wel geen heb heeft was waren bedankt altijd weer kan moet echt',
   ca: "el la els les de del que i en un una per amb és no al em molt però més ja està són ha jo meu meva seu això aquest aquesta perquè quan també gràcies res fins sense sobre hi ho m'ha",
   gl: 'o a os as de do da dos das que e en un unha por con para é non no na nos nas máis moi pero xa está son foi eu meu miña ti seu isto iso tamén porque cando grazas nada ata sen sobre coa polo pola',
-  eu: 'eta da ez bat du dut dira zen ere baina oso hau hori nire zure gure bere ditu dute izan egin gabe eskerrik asko zer nola non baino gehiago beti berriz',
+  eu: 'eta da ez bat du dut dira zen ere baina oso hau hori nire zure gure bere ditu dute izan egin gabe eskerrik asko zer nola non baino gehiago beti berriz dago daude zerbitzua ona txarra langileak nahi behar',
   sv: 'och är att det som en ett på för med inte jag du vi har var men till av om så mycket tack alltid också bara',
   da: 'og er at det som en et på for med ikke jeg du vi har var men til af om så meget tak altid også bare',
   no: 'og er at det som en et på for med ikke jeg du vi har var men til av om så veldig takk alltid også bare',
@@ -54,20 +54,24 @@ const CHAR_HINTS: readonly [RegExp, Readonly<Record<string, number>>][] = [
   [/[èò]/u, { it: 0.3, ca: 0.5, fr: 0.3 }],
   [/[êôâûœ]/u, { fr: 0.6, pt: 0.3 }],
   [/[ìù]/u, { it: 0.6 }],
-  [/\b\w+(?:tzen|tzea|tuta|ek|ak)\b/u, { eu: 0.5 }],
 ];
 
-const WEIGHTS: ReadonlyMap<string, readonly [string, number][]> = (() => {
-  const owners = new Map<string, string[]>();
-  for (const [lang, list] of Object.entries(FUNCTION_WORDS)) {
-    for (const w of new Set(list.split(' '))) owners.set(w, [...(owners.get(w) ?? []), lang]);
-  }
-  const out = new Map<string, [string, number][]>();
+const LANGS: readonly string[] = Object.keys(FUNCTION_WORDS);
+const EN = LANGS.indexOf('en');
+
+/** Word → [language index, weight] pairs; a word shared by n languages weighs 1/n for each. */
+const WEIGHTS: ReadonlyMap<string, readonly (readonly [number, number])[]> = (() => {
+  const owners = new Map<string, number[]>();
+  LANGS.forEach((lang, i) => {
+    for (const w of new Set(FUNCTION_WORDS[lang]!.split(' '))) owners.set(w, [...(owners.get(w) ?? []), i]);
+  });
+  const out = new Map<string, [number, number][]>();
   for (const [w, langs] of owners) out.set(w, langs.map((l) => [l, 1 / langs.length]));
   return out;
 })();
 
 const ASCII_ENGLISH_PRIOR = 0.5;
+const NON_ASCII = /[^\x00-\x7f]/;
 const NON_LATIN_LETTER = /[^\P{L}\p{Script=Latin}]/u;
 const WORDS = /[\p{L}']+/gu;
 const URLS_AND_HANDLES = /(?:https?:\/\/|www\.)\S+|[@#][\p{L}\p{N}_]+/gu;
@@ -97,7 +101,18 @@ const SCRIPTS: readonly [RegExp, (text: string) => string][] = [
  */
 export function detectLanguage(text: string): LanguageGuess {
   const body = text.replace(URLS_AND_HANDLES, ' ');
-  if (NON_LATIN_LETTER.test(body)) {
+  return guessLanguage(body.toLowerCase().replace(/’/g, "'").match(WORDS) ?? [], body);
+}
+
+/**
+ * The same guess from words already tokenised (lower case, without URLs and
+ * handles) plus the raw text for script and letter checks: the scoring path
+ * tokenises once and reuses the tokens here.
+ */
+export function guessLanguage(words: Iterable<string>, text: string): LanguageGuess {
+  const ascii = !NON_ASCII.test(text);
+  if (!ascii && NON_LATIN_LETTER.test(text)) {
+    const body = text.replace(URLS_AND_HANDLES, ' ');
     const latin = body.match(/\p{Script=Latin}/gu)?.length ?? 0;
     let best = '';
     let bestCount = 0;
@@ -115,32 +130,39 @@ export function detectLanguage(text: string): LanguageGuess {
     if (bestCount > latin) return { lang: best, confidence: Math.min(1, bestCount / Math.max(1, total)) };
   }
 
-  const scores = new Map<string, number>();
-  const add = (lang: string, w: number) => scores.set(lang, (scores.get(lang) ?? 0) + w);
-  const lower = body.toLowerCase().replace(/’/g, "'");
-  for (const m of lower.matchAll(WORDS)) {
-    const owners = WEIGHTS.get(m[0]);
-    if (owners) for (const [lang, w] of owners) add(lang, w);
+  const scores = new Float64Array(LANGS.length);
+  let any = false;
+  for (const w of words) {
+    const owners = WEIGHTS.get(w);
+    if (!owners) continue;
+    any = true;
+    for (const [lang, weight] of owners) scores[lang]! += weight;
   }
-  for (const [re, hints] of CHAR_HINTS) {
-    if (re.test(lower)) for (const [lang, w] of Object.entries(hints)) add(lang, w);
-  }
-  // Mentions are mostly English: a plain-ASCII post needs clear evidence to be called something else.
-  if (scores.size > 0 && !/[^\x00-\x7f]/.test(lower)) add('en', ASCII_ENGLISH_PRIOR);
-  let best = 'und';
-  let bestScore = 0;
-  let second = 0;
-  for (const [lang, s] of scores) {
-    if (s > bestScore) {
-      second = bestScore;
-      bestScore = s;
-      best = lang;
-    } else if (s > second) {
-      second = s;
+  if (!ascii) {
+    const lower = text.toLowerCase();
+    for (const [re, hints] of CHAR_HINTS) {
+      if (!re.test(lower)) continue;
+      any = true;
+      for (const [lang, w] of Object.entries(hints)) scores[LANGS.indexOf(lang)]! += w;
     }
   }
-  if (bestScore < 0.5) return { lang: 'und', confidence: 0 };
-  return { lang: best, confidence: ((bestScore - second) / bestScore) * Math.min(1, bestScore / 2) };
+  // Mentions are mostly English: a plain-ASCII post needs clear evidence to be called something else.
+  if (any && ascii) scores[EN]! += ASCII_ENGLISH_PRIOR;
+  let best = -1;
+  let bestScore = 0;
+  let second = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const sc = scores[i]!;
+    if (sc > bestScore) {
+      second = bestScore;
+      bestScore = sc;
+      best = i;
+    } else if (sc > second) {
+      second = sc;
+    }
+  }
+  if (best < 0 || bestScore < 0.5) return { lang: 'und', confidence: 0 };
+  return { lang: LANGS[best]!, confidence: ((bestScore - second) / bestScore) * Math.min(1, bestScore / 2) };
 }
 
 /**
@@ -161,4 +183,4 @@ export function functionWords(lang: string): readonly string[] {
 }
 
 /** Every language the detector can name from function words. */
-export const DETECTABLE_LATIN_LANGUAGES: readonly string[] = Object.keys(FUNCTION_WORDS);
+export const DETECTABLE_LATIN_LANGUAGES: readonly string[] = LANGS;

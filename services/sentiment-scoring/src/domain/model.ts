@@ -30,6 +30,8 @@ export interface LanguageResources {
 /** Everything scoring needs, built once at start and shared read-only. */
 export interface ScoringModel {
   languages: ReadonlyMap<string, LanguageResources>;
+  /** Tokenisation runs before language detection, with every loaded language's words. */
+  normalize: NormalizeDeps;
   symbols: SymbolValences;
   sentimentParams: SentimentParams;
   intent: {
@@ -86,8 +88,11 @@ export function buildScoringModel(inputs: ModelInputs): ScoringModel {
     });
   }
   const english = languages.get('en')!;
+  const all = [...languages.values()];
+  const isWord = (w: string) => all.some((l) => l.normalize.isWord(w));
   return {
     languages,
+    normalize: { isWord, splitHashtag: english.normalize.splitHashtag },
     symbols: { emoji: EMOJI_VALENCE, emoticons: EMOTICON_VALENCE },
     sentimentParams: inputs.sentimentParams ?? DEFAULT_SENTIMENT_PARAMS,
     intent: {

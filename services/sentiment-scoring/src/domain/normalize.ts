@@ -50,10 +50,8 @@ const SCANNER = new RegExp(
   'gu',
 );
 
-const ELONGATED = /(\p{L})\1{2,}/u;
 const RUN3_TO_2 = /(\p{L})\1{2,}/gu;
 const LAUGH = /^(?:(?:h+a+){2,}h*|(?:a+h+){2,}a*|(?:h+e+){2,}h*|l+o+l+(?:o+l+)*|lmf?a+o+|ro+fl+)$/u;
-const CAPS_WORD = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
 const MODIFIERS = /[\u{1F3FB}-\u{1F3FF}]|\u{FE0F}|\u{20E3}/gu;
 
 /**
@@ -71,74 +69,84 @@ export function normalizeText(
   const tokens: Token[] = [];
   let exclamations = 0;
   let questions = 0;
-  let capsWords = 0;
-  let words = 0;
-  const caps: boolean[] = [];
 
-  const push = (t: string, kind: TokenKind, upper: boolean, elongated: boolean, hashtag: boolean) => {
-    tokens.push({ text: t, kind, shouted: false, elongated, hashtag });
-    caps.push(upper);
-  };
-
+  // `shouted` holds "written in capitals" until the post-level check below decides.
   SCANNER.lastIndex = 0;
   for (let m = SCANNER.exec(text); m !== null; m = SCANNER.exec(text)) {
+    if (m[8] !== undefined) {
+      const raw = m[8];
+      let lower = raw.toLowerCase();
+      if (lower.includes('’')) lower = lower.replace(/’/g, "'");
+      const caps = lower !== raw && isCapitalised(raw);
+      const w = normalizeWord(lower, deps);
+      tokens.push({ text: w.text, kind: 'word', shouted: caps, elongated: w.elongated, hashtag: false });
+      continue;
+    }
+    if (m[9] !== undefined) {
+      const b = m[9];
+      for (let k = 0; k < b.length; k++) {
+        const c = b.charCodeAt(k);
+        if (c === 33) exclamations++;
+        else if (c === 63) questions++;
+      }
+      tokens.push({ text: boundaryText(b), kind: 'boundary', shouted: false, elongated: false, hashtag: false });
+      continue;
+    }
     if (m[1] !== undefined || m[2] !== undefined) continue;
     if (m[3] !== undefined) {
-      const parts = deps.splitHashtag(m[4]!);
       // A hashtag is its own clause: negation before it does not reach into it.
       if (tokens.length > 0 && tokens[tokens.length - 1]!.kind !== 'boundary') {
-        push('#', 'boundary', false, false, true);
+        tokens.push({ text: '#', kind: 'boundary', shouted: false, elongated: false, hashtag: true });
       }
-      for (const p of parts) {
-        const w = normalizeWord(p.toLowerCase(), deps);
-        push(w.text, 'word', false, w.elongated, true);
+      for (const part of deps.splitHashtag(m[4]!)) {
+        const w = normalizeWord(part.toLowerCase(), deps);
+        tokens.push({ text: w.text, kind: 'word', shouted: false, elongated: w.elongated, hashtag: true });
       }
       continue;
     }
     if (m[5] !== undefined) {
-      push(normalizeEmoticon(m[5]), 'emoticon', false, false, false);
+      tokens.push({ text: normalizeEmoticon(m[5]), kind: 'emoticon', shouted: false, elongated: false, hashtag: false });
       continue;
     }
     if (m[6] !== undefined) {
-      const emoji = m[6].replace(MODIFIERS, '');
+      const emoji = m[6].length > 2 ? m[6].replace(MODIFIERS, '') : m[6].replace('\uFE0F', '');
       // A ZWJ sequence (🤦‍♂️) reads as its first pictograph.
       const cut = emoji.indexOf('\u200D');
-      push(cut === -1 ? emoji : emoji.slice(0, cut), 'emoji', false, false, false);
+      tokens.push({
+        text: cut === -1 ? emoji : emoji.slice(0, cut),
+        kind: 'emoji',
+        shouted: false,
+        elongated: false,
+        hashtag: false,
+      });
       continue;
     }
-    if (m[7] !== undefined) {
-      push(m[7], 'word', false, false, false);
-      continue;
-    }
-    if (m[8] !== undefined) {
-      const raw = m[8].replace(/’/g, "'");
-      const w = normalizeWord(raw.toLowerCase(), deps);
-      push(w.text, 'word', CAPS_WORD.test(raw), w.elongated, false);
-      continue;
-    }
-    const b = m[9]!;
-    for (const ch of b) {
-      if (ch === '!') exclamations++;
-      else if (ch === '?') questions++;
-    }
-    push(boundaryText(b), 'boundary', false, false, false);
+    // m[7]: a rating such as 9/10
+    tokens.push({ text: m[7]!, kind: 'word', shouted: false, elongated: false, hashtag: false });
   }
 
-  if (opts.ignore && opts.ignore.length > 0) maskTerms(tokens, caps, opts.ignore);
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i]!.kind !== 'word') continue;
-    words++;
-    if (caps[i]) capsWords++;
-  }
+  if (opts.ignore && opts.ignore.length > 0) maskTerms(tokens, opts.ignore);
 
   // All-caps posts shout everything, which emphasises nothing (VADER's cap differential).
-  if (capsWords > 0 && capsWords < words * 0.6) {
-    for (let i = 0; i < tokens.length; i++) if (caps[i]) tokens[i]!.shouted = true;
+  let words = 0;
+  let capsWords = 0;
+  for (const t of tokens) {
+    if (t.kind !== 'word') continue;
+    words++;
+    if (t.shouted) capsWords++;
   }
+  if (capsWords > 0 && capsWords >= words * 0.6) for (const t of tokens) t.shouted = false;
 
   let clean = '';
   for (const t of tokens) clean += clean.length === 0 ? t.text : ` ${t.text}`;
   return { tokens, exclamations, questions, clean };
+}
+
+const TWO_LETTERS = /\p{L}[^]*\p{L}/u;
+
+/** Two or more letters and no lower-case letter: "NOT", "WTF"; "5G" is not. */
+function isCapitalised(raw: string): boolean {
+  return raw.toUpperCase() === raw && TWO_LETTERS.test(raw);
 }
 
 const TERM_WORDS = /[\p{L}\p{M}\p{N}]+(?:['’·][\p{L}\p{M}]+)*/gu;
@@ -147,7 +155,7 @@ const TERM_WORDS = /[\p{L}\p{M}\p{N}]+(?:['’·][\p{L}\p{M}]+)*/gu;
  * Drops tracked brand names, aliases and handles from the tokens: a brand
  * called "Best Buy" or "Grand Hotel" must not make every mention positive.
  */
-function maskTerms(tokens: Token[], caps: boolean[], terms: readonly string[]): void {
+function maskTerms(tokens: Token[], terms: readonly string[]): void {
   const seqs = terms
     .map((t) => t.toLowerCase().replace(/’/g, "'").match(TERM_WORDS) ?? [])
     .filter((s) => s.length > 0);
@@ -158,7 +166,6 @@ function maskTerms(tokens: Token[], caps: boolean[], terms: readonly string[]): 
       while (k < seq.length && tokens[i + k]!.kind === 'word' && tokens[i + k]!.text === seq[k]) k++;
       if (k === seq.length) {
         tokens.splice(i, k);
-        caps.splice(i, k);
         i--;
         break;
       }
@@ -183,8 +190,10 @@ function boundaryText(b: string): string {
 
 /** Collapses elongations ("sooo" → "so", "goooood" → "good") and laughter ("hahahaha" → "haha"). */
 export function normalizeWord(lower: string, deps: NormalizeDeps): { text: string; elongated: boolean } {
-  if (LAUGH.test(lower)) return { text: laughOf(lower), elongated: false };
-  if (!ELONGATED.test(lower)) return { text: lower, elongated: false };
+  if (lower.length >= 3 && LAUGH_START.has(lower[0]!) && LAUGH.test(lower)) {
+    return { text: laughOf(lower), elongated: false };
+  }
+  if (!hasTripleLetter(lower)) return { text: lower, elongated: false };
   const two = lower.replace(RUN3_TO_2, '$1$1');
   if (deps.isWord(two)) return { text: two, elongated: true };
   const one = lower.replace(RUN3_TO_2, '$1');
@@ -193,6 +202,16 @@ export function normalizeWord(lower: string, deps: NormalizeDeps): { text: strin
   const single = one.replace(/(\p{L})\1+/gu, '$1');
   if (deps.isWord(single)) return { text: single, elongated: true };
   return { text: two, elongated: true };
+}
+
+const LAUGH_START = new Set(['h', 'a', 'l', 'r']);
+
+function hasTripleLetter(w: string): boolean {
+  for (let k = 2; k < w.length; k++) {
+    const c = w.charCodeAt(k);
+    if (c === w.charCodeAt(k - 1) && c === w.charCodeAt(k - 2) && (c < 48 || c > 57)) return true;
+  }
+  return false;
 }
 
 function laughOf(w: string): string {

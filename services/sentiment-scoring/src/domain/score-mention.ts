@@ -1,6 +1,6 @@
 import type { IntentLabel, Mention, ScoredMention, SentimentLabel } from '@hark/events';
 import { classifyIntent, fallbackIntent } from './intent.ts';
-import { detectLanguage, resolveLanguage } from './language.ts';
+import { guessLanguage, resolveLanguage } from './language.ts';
 import type { ScoringModel } from './model.ts';
 import { normalizeText, type NormalizedText } from './normalize.ts';
 import { scoreSentiment } from './sentiment.ts';
@@ -25,10 +25,10 @@ export function scoreText(
   model: ScoringModel,
   opts: { ignore?: readonly string[] } = {},
 ): TextScore {
-  const lang = resolveLanguage(detectLanguage(text), langHint);
+  const norm = normalizeText(text, model.normalize, opts);
+  const lang = resolveLanguage(guessLanguage(wordsOf(norm), text), langHint);
   const res = model.languages.get(lang) ?? (lang === 'und' ? model.languages.get('en') : undefined);
   if (!res) {
-    const norm: NormalizedText = { tokens: [], exclamations: 0, questions: text.includes('?') ? 1 : 0, clean: '' };
     const intent = fallbackIntent(norm, 0);
     return {
       lang,
@@ -36,7 +36,6 @@ export function scoreText(
       intent: { ...intent, model: model.fallbackIntentModel },
     };
   }
-  const norm = normalizeText(text, res.normalize, opts);
   const s = scoreSentiment(norm, res.lexicon, model.symbols, model.sentimentParams);
   const score = Math.round(s.score * 1e4) / 1e4;
   const sentiment = { score: Object.is(score, -0) ? 0 : score, label: s.label, model: res.model };
@@ -74,6 +73,10 @@ function withIntentPrior(
 
 function round4(v: number): number {
   return Math.max(-1, Math.min(1, Math.round(v * 1e4) / 1e4));
+}
+
+function* wordsOf(norm: NormalizedText): Generator<string> {
+  for (const t of norm.tokens) if (t.kind === 'word') yield t.text;
 }
 
 /** The stage's domain function: a Mention in, a ScoredMention out (key it by `scoredMentionKey`). */

@@ -99,3 +99,20 @@ describe('rules combined with the classifier', () => {
     expect(intentOf('')).toMatchObject({ label: 'other', source: 'empty' });
   });
 });
+
+describe('the fast intent path', () => {
+  it.each([
+    'The app keeps crashing since the update, not happy 😡 #fail',
+    "Don't get me wrong, the crew were lovely. But 3 hours late?!",
+    'where can I buy the new one? need it before friday 🙏',
+    '',
+    'ok',
+  ])('gives the same probabilities as the training features for "%s"', async (text) => {
+    const { normalizeText } = await import('../../src/domain/normalize.ts');
+    const { intentFeatures, predictIntent, predictIntentForText } = await import('../../src/domain/intent-model.ts');
+    const norm = normalizeText(text, model.normalize);
+    const fast = predictIntentForText(model.intent.model, norm, -0.4, model.intent);
+    const slow = predictIntent(model.intent.model, intentFeatures(norm, -0.4, model.intent));
+    fast.forEach((p, i) => expect(p).toBeCloseTo(slow[i]!, 12));
+  });
+});

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { detectLanguage, resolveLanguage } from '../../src/domain/language.ts';
+import { detectLanguage, resolveLanguage, type LanguageGuess } from '../../src/domain/language.ts';
 import type { ScoringModel } from '../../src/domain/model.ts';
 import { scoreText } from '../../src/domain/score-mention.ts';
 import { testModel } from './model.ts';
@@ -40,7 +40,7 @@ describe('language detection', () => {
     expect(detectLanguage('@elservicio https://la.de/el/la').lang).toBe('und');
   });
 
-  it.each([
+  it.each<[LanguageGuess, string | null, string, string]>([
     [{ lang: 'es', confidence: 0.9 }, 'en', 'es', 'a confident guess beats the platform tag'],
     [{ lang: 'da', confidence: 0.1 }, 'en-GB', 'en', 'a weak guess yields to the platform tag'],
     [{ lang: 'da', confidence: 0.1 }, null, 'und', 'a weak guess without a tag is undetermined'],

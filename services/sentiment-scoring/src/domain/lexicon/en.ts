@@ -54,7 +54,7 @@ export const ENGLISH: Omit<LexiconSpec, 'base'> = {
     expensive: -1, worst: -3.5, wtf: -3, idiots: -3, hold: 0, queue: -0.5, queues: -1,
     downgrade: -1, downgraded: -1.5, bricked: -3, sucks: -3, sucked: -3, sucky: -2.5,
     // things going right
-    fast: 1.5, faster: 1.5, fastest: 2, quick: 1, quickly: 1, speedy: 2, smooth: 2, smoothly: 2,
+    fast: 1.5, faster: 1.5, fastest: 2, quickly: 1, speedy: 2, smooth: 2, smoothly: 2,
     seamless: 2.5, seamlessly: 2.5, snappy: 2, responsive: 1.5, reliable: 2, stable: 1,
     intuitive: 2, painless: 2, effortless: 2, polite: 2, courteous: 2, attentive: 2,
     professional: 1.5, knowledgeable: 2, patient: 1, accommodating: 2, helpful: 2.5, helped: 1.5,
@@ -73,7 +73,9 @@ export const ENGLISH: Omit<LexiconSpec, 'base'> = {
     // service words AFINN lacks
     issue: -1, issues: -1.5, declined: -1.5, pending: -0.5, extortionate: -3, interest: 0,
     early: 0.5, credited: 0.5, promptly: 2, prompt: 1.5, efficient: 2, simple: 1,
-    honestly: 0, chance: 0.5, wonder: 0, wondering: 0, console: 0, huge: 0, quick: 0.5, nothing: -1, nope: -1, nah: -0.5, nada: -1, promised: 0, promise: 0, promises: -0.5, cheers: 0.5, straight: 0, grand: 1, suites: 0, suite: 0,
+    honestly: 0, chance: 0.5, wonder: 0, wondering: 0, console: 0, huge: 0, quick: 0.5,
+    nothing: -1, nope: -1, nah: -0.5, nada: -1, promised: 0, promise: 0, promises: -0.5,
+    cheers: 0.5, straight: 0, grand: 1, suites: 0, suite: 0,
   },
   // prettier-ignore
   phrases: {

@@ -1,0 +1,117 @@
+import { loadBrandsConfig } from '@hark/brands';
+import type { Pool } from '@hark/db';
+import { loadSchema, type BrandSignal, type DeadLetter, type Mention } from '@hark/events';
+import { createAvroSerde, createKafka, createProducer, createRegistryClient, type AvroSerde } from '@hark/kafka';
+import { createLogger } from '@hark/observability';
+import { createTestTopics, readMessages, testEnv } from '@hark/testing';
+import type { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { createCollector, type Collector, type CollectorOptions } from '../../src/collector.ts';
+import type { SourcesConfig } from '../../src/domain/sources-config.ts';
+
+export const API_KEY = 'integration-key-0123456789';
+export const env = testEnv();
+export const logger = createLogger({ service: 'collector-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+export const brands = loadBrandsConfig(new URL('../../../../deploy/local/brands.yaml', import.meta.url).pathname);
+
+export interface Harness {
+  collector: Collector;
+  /** Base URL of the collector's API on a random loopback port. */
+  url: string;
+  kafka: Kafka;
+  serde: AvroSerde;
+  topics: { mentions: string; signals: string; dlq: string };
+  metrics: Registry;
+  /** Decoded Mentions from the test topic (waits for `n`). */
+  mentions(n: number): Promise<{ key: string; value: Mention }[]>;
+  signals(n: number): Promise<{ key: string; value: BrandSignal }[]>;
+  deadLetters(n: number): Promise<{ key: string | null; value: DeadLetter }[]>;
+  /** Records on a topic (sum of high watermarks): proves what was not produced. */
+  count(topic: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The collector built through the same factory main.ts uses, on random test
+ * topics of the shared broker (or `brokers`), listening on port 0.
+ */
+export async function startCollector(
+  opts: {
+    brokers?: string[];
+    sources?: SourcesConfig;
+    pool?: Pool;
+    kafkaTimeouts?: CollectorOptions['kafka'];
+    pollers?: CollectorOptions['pollers'];
+    topics?: Harness['topics'];
+  } = {},
+): Promise<Harness> {
+  const brokers = opts.brokers ?? env.kafkaBrokers;
+  const kafka = createKafka({ clientId: 'collector-test', brokers, logger, config: { retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } } });
+  let topics = opts.topics;
+  let drop = async () => {};
+  if (!topics) {
+    const created = await createTestTopics(kafka, [{ prefix: 'mentions' }, { prefix: 'signals' }, { prefix: 'dlq' }]);
+    topics = { mentions: created.names[0]!, signals: created.names[1]!, dlq: created.names[2]! };
+    drop = created.drop;
+  }
+  const serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
+  const metrics = new Registry();
+  const collector = await createCollector({
+    logger,
+    registry: metrics,
+    producer: createProducer(kafka),
+    serde,
+    topics,
+    brands,
+    sources: opts.sources,
+    pool: opts.pool,
+    apiKeys: [{ name: 'it', key: API_KEY }],
+    limits: { bodyLimitBytes: 1024 * 1024, maxItems: 1000, maxTextLength: 10_000, maxFutureSkewMs: 3_600_000 },
+    kafka: opts.kafkaTimeouts ?? { produceTimeoutMs: 5000, circuitOpenMs: 2000 },
+    pollers: opts.pollers,
+  });
+  const { port } = await collector.start({ host: '127.0.0.1', port: 0 });
+  const read = async <T>(topic: string, schema: 'Mention' | 'BrandSignal' | 'DeadLetter', n: number) => {
+    const decoder = serde.decoder<T>(loadSchema(schema));
+    const messages = await readMessages(kafka, topic, n);
+    return Promise.all(
+      messages.map(async (m) => {
+        const { key, value } = m as unknown as { key: Buffer | null; value: Buffer | null };
+        return { key: key?.toString() ?? null, value: await decoder.decode(value!) };
+      }),
+    );
+  };
+  return {
+    collector,
+    url: `http://127.0.0.1:${port}`,
+    kafka,
+    serde,
+    topics,
+    metrics,
+    mentions: (n) => read<Mention>(topics.mentions, 'Mention', n) as Promise<{ key: string; value: Mention }[]>,
+    signals: (n) => read<BrandSignal>(topics.signals, 'BrandSignal', n) as Promise<{ key: string; value: BrandSignal }[]>,
+    deadLetters: (n) => read<DeadLetter>(topics.dlq, 'DeadLetter', n),
+    async count(topic) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.reduce((sum, o) => sum + Number(o.high), 0);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    async close() {
+      await collector.close();
+      await drop().catch(() => {});
+    },
+  };
+}
+
+export function post(base: string, path: string, body: string | object, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}

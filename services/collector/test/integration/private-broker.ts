@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '@hark/testing';
+import { Kafka, logLevel } from 'kafkajs';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const JARS = join(ROOT, '.stack/kafka-libs/*');
+const LOG4J = join(ROOT, 'deploy/local/kafka/log4j.properties');
+
+export interface PrivateBroker {
+  brokers: string[];
+  /** SIGKILL: the broker vanishes mid-conversation, as a crash or a partition would. */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports and data (after kill). */
+  restart(): Promise<void>;
+  /** Kills it and removes its data directory. */
+  dispose(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A single-node KRaft broker of our own, from the local stack's jars, on
+ * free ports with a temporary data directory, so a test can kill it without
+ * touching the broker everyone else uses. Configured like the stack's
+ * (deploy/local/kafka/server.properties), with a smaller heap.
+ */
+export async function startPrivateBroker(): Promise<PrivateBroker> {
+  const dir = await mkdtemp(join(tmpdir(), 'hark-private-kafka-'));
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const props = join(dir, 'server.properties');
+  await writeFile(
+    props,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      'controller.listener.names=CONTROLLER',
+      'inter.broker.listener.name=PLAINTEXT',
+      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      `log.dirs=${join(dir, 'data')}`,
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=3',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'transaction.state.log.num.partitions=3',
+      'min.insync.replicas=1',
+      'default.replication.factor=1',
+      'group.initial.rebalance.delay.ms=0',
+      'auto.create.topics.enable=false',
+      'num.network.threads=1',
+      'num.io.threads=2',
+      'background.threads=2',
+      'log.cleaner.threads=1',
+      'log.cleaner.dedupe.buffer.size=4194304',
+      '',
+    ].join('\n'),
+  );
+  const java = (mainClass: string, args: string[], heap: string[], stdio: 'ignore' | 'pipe' = 'ignore') =>
+    spawn('java', [...heap, `-Dlog4j.configuration=file:${LOG4J}`, `-Dkafka.logs.dir=${join(dir, 'logs')}`, '-cp', JARS, mainClass, ...args], {
+      stdio: ['ignore', stdio, stdio],
+    });
+  const clusterId = randomBytes(16).toString('base64url');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // `--cluster-id=`: a base64url id may start with '-', which would read as an option.
+      const format = java('kafka.tools.StorageTool', ['format', `--cluster-id=${clusterId}`, '-c', props], ['-Xmx128m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'], 'pipe');
+      let output = '';
+      format.stdout?.on('data', (d) => (output += d));
+      format.stderr?.on('data', (d) => (output += d));
+      format.on('error', reject);
+      format.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kafka storage format exited ${code}: ${output.trim()}`))));
+    });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const brokers = [`127.0.0.1:${port}`];
+  let child: ChildProcess | undefined;
+  const probe = new Kafka({ clientId: 'private-broker-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
+
+  async function start(): Promise<void> {
+    child = java('kafka.Kafka', [props], ['-Xmx320m', '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1']);
+    const proc = child;
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`private broker exited with ${proc.exitCode} (logs: ${dir}/logs)`);
+        const admin = probe.admin();
+        try {
+          await admin.connect();
+          await admin.listTopics();
+          return true;
+        } catch {
+          return false;
+        } finally {
+          await admin.disconnect().catch(() => {});
+        }
+      },
+      { timeoutMs: 120_000, intervalMs: 500, what: 'the private Kafka broker' },
+    );
+  }
+
+  async function kill(): Promise<void> {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+  }
+
+  try {
+    await start();
+  } catch (err) {
+    await kill();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    brokers,
+    kill,
+    restart: start,
+    async dispose() {
+      await kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { describeConfig, parseConfig } from '@hark/config';
+import { describe, expect, it } from 'vitest';
+import { collectorSettings } from '../../src/config.ts';
+
+const env = { COLLECTOR_API_KEYS: 'crm=crm-key-0123456789abcdef,0123456789abcdef-bare' };
+
+describe('collector config', () => {
+  it('parses named and bare API keys, with defaults for everything else', () => {
+    const config = parseConfig(collectorSettings, env);
+    expect(config.apiKeys).toEqual([
+      { name: 'crm', key: 'crm-key-0123456789abcdef' },
+      { name: 'key2', key: '0123456789abcdef-bare' },
+    ]);
+    expect(config).toMatchObject({ apiPort: 8080, opsPort: 9101, mentionsTopic: 'mentions.raw', bodyLimitBytes: 5 * 1024 * 1024, produceTimeoutMs: 5000 });
+  });
+
+  it('requires API keys and refuses short ones without echoing them', () => {
+    expect(() => parseConfig(collectorSettings, {})).toThrow(/COLLECTOR_API_KEYS is required/);
+    try {
+      parseConfig(collectorSettings, { COLLECTOR_API_KEYS: 'a=short' });
+      throw new Error('expected a failure');
+    } catch (err) {
+      expect((err as Error).message).toMatch(/at least 16 characters/);
+      expect((err as Error).message).not.toContain('short');
+    }
+  });
+
+  it('documents every setting for the README, secrets hidden', () => {
+    const table = describeConfig(collectorSettings);
+    expect(table).toContain('| `COLLECTOR_API_KEYS` | (required) |');
+    expect(table).toContain('| `API_PORT` | `8080` |');
+  });
+});

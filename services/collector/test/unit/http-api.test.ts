@@ -1,0 +1,383 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseBrandsConfig } from '@hark/brands';
+import type { Encoder } from '@hark/kafka';
+import { describe, expect, it } from 'vitest';
+import { createApiServer } from '../../src/adapters/http-api.ts';
+import { createIngestService } from '../../src/adapters/ingest.ts';
+import { createKafkaPublisher } from '../../src/adapters/kafka-publisher.ts';
+import { compileBrandMatcher } from '../../src/domain/brand-matcher.ts';
+import { hubSignature } from '../../src/domain/webhook-signature.ts';
+import type { WebhookSource } from '../../src/domain/sources-config.ts';
+import { counter, fakeProducer, silentLogger, testMetrics } from './helpers.ts';
+
+const brands = parseBrandsConfig({
+  brands: [
+    { id: 'acme', name: 'Acme', hashtags: ['acmefiber'], handles: ['acmesupport'], exclude: ['road runner'] },
+    { id: 'globex', name: 'Globex', keywords: ['Globex One'] },
+    { id: 'initech', name: 'Initech' },
+  ],
+});
+const KEY = 'test-key-0123456789abcdef';
+const auth = { authorization: `Bearer ${KEY}` };
+const fixture = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
+const jsonEncoder = <T>(subject: string): Encoder<T> => ({ schemaId: 1, subject, encode: (v: T) => Buffer.from(JSON.stringify(v)) });
+const webhooks: WebhookSource[] = [
+  { source: 'partner', format: 'generic', secret: 'partner-secret', verifyToken: 'verify-me' },
+  { source: 'mastodon', format: 'mastodon', secret: 'mastodon-secret' },
+  { source: 'x', format: 'x', secret: 'x-consumer-secret' },
+  { source: 'reviews', format: 'feed', secret: 'feed-secret', platform: 'review', brand: 'acme' },
+];
+
+function build(opts: { bodyLimitBytes?: number; maxItems?: number } = {}) {
+  const fake = fakeProducer();
+  const { registry, metrics } = testMetrics();
+  const publisher = createKafkaPublisher({ producer: fake.producer, logger: silentLogger, metrics, sendTimeoutMs: 300, circuitOpenMs: 30_000 });
+  const ingest = createIngestService({
+    matcher: compileBrandMatcher(brands.brands),
+    publisher,
+    encoders: { mention: jsonEncoder('m'), signal: jsonEncoder('s'), deadLetter: jsonEncoder('d') },
+    topics: { mentions: 'mentions', signals: 'signals', dlq: 'dlq' },
+    metrics,
+    limits: { maxTextLength: 500, maxFutureSkewMs: 3_600_000 },
+    brandIds: new Set(brands.brands.map((b) => b.id)),
+    logger: silentLogger,
+  });
+  const app = createApiServer({
+    ingest,
+    apiKeys: [{ name: 'tests', key: KEY }],
+    webhooks,
+    bodyLimitBytes: opts.bodyLimitBytes ?? 1_000_000,
+    maxItems: opts.maxItems ?? 100,
+    maxTextLength: 500,
+    logger: silentLogger,
+    metrics,
+  });
+  const produced = (topic: string) => fake.records(topic).map((m) => ({ key: m.key, value: JSON.parse(String(m.value)) }));
+  return { app, fake, registry, produced };
+}
+
+const post = (over: Record<string, unknown> = {}) => ({
+  platform: 'x',
+  id: '100',
+  author: { id: 'u1', handle: 'jdoe' },
+  text: 'my Acme router died',
+  createdAt: '2026-11-20T09:30:00Z',
+  ...over,
+});
+
+describe('POST /v1/mentions', () => {
+  it('without an API key answers 401 with WWW-Authenticate and counts it', async () => {
+    const { app, registry } = build();
+    const res = await app.inject({ method: 'POST', url: '/v1/mentions', payload: post() });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="hark"');
+    expect(res.json()).toEqual({ code: 'HARK_AUTH_UNAUTHORIZED', message: expect.any(String), statusCode: 401 });
+    const wrong = await app.inject({ method: 'POST', url: '/v1/mentions', headers: { authorization: 'Bearer nope' }, payload: post() });
+    expect(wrong.statusCode).toBe(401);
+    expect(await counter(registry, 'hark_collector_requests_rejected_total', { reason: 'unauthorized' })).toBe(2);
+  });
+
+  it('accepts one object with 202 after the broker acknowledged, keyed by mentionId', async () => {
+    const { app, produced } = build();
+    const res = await app.inject({ method: 'POST', url: '/v1/mentions', headers: auth, payload: post() });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({
+      received: 1,
+      accepted: 1,
+      unmatched: 0,
+      rejected: 0,
+      items: [{ index: 0, mentionId: 'x:100', status: 'accepted', brands: ['acme'], keywords: ['acme'] }],
+      errors: [],
+    });
+    const [m] = produced('mentions');
+    expect(m!.key).toBe('x:100');
+    expect(m!.value).toMatchObject({ mentionId: 'x:100', brands: ['acme'], source: { kind: 'http', name: 'tests' } });
+  });
+
+  it('answers a mixed batch with 207: accepted, unmatched and every rejected field; only matched items are produced', async () => {
+    const { app, produced, registry } = build();
+    const body = [
+      post({ id: '1' }),
+      post({ id: '2', text: 'nothing about brands' }),
+      post({ id: '3', createdAt: 'yesterday', author: { id: 'u', followers: -1 } }),
+      post({ id: '4', text: 'Globex One is great' }),
+    ];
+    const res = await app.inject({ method: 'POST', url: '/v1/mentions', headers: auth, payload: body });
+    expect(res.statusCode).toBe(207);
+    const out = res.json();
+    expect(out).toMatchObject({ received: 4, accepted: 2, unmatched: 1, rejected: 1 });
+    expect(out.items.map((i: { mentionId: string; status: string }) => [i.mentionId, i.status])).toEqual([
+      ['x:1', 'accepted'],
+      ['x:2', 'unmatched'],
+      ['x:4', 'accepted'],
+    ]);
+    expect(out.errors).toEqual([
+      { index: 2, id: 'x:3', path: 'author.followers', reason: 'negative_count', message: expect.any(String) },
+      { index: 2, id: 'x:3', path: 'createdAt', reason: 'invalid_timestamp', message: expect.any(String) },
+    ]);
+    expect(produced('mentions').map((m) => m.key)).toEqual(['x:1', 'x:4']);
+    expect(produced('dlq')).toEqual([]);
+    expect(await counter(registry, 'hark_collector_unmatched_total')).toBe(1);
+    expect(await counter(registry, 'hark_collector_rejected_total', { reason: 'negative_count' })).toBe(1);
+    expect(await counter(registry, 'hark_collector_accepted_total', { type: 'mention' })).toBe(2);
+    expect(await counter(registry, 'hark_collector_received_total', { source: 'http' })).toBe(4);
+  });
+
+  it('answers 400 with every error when no item is valid (the known-bad NDJSON fixture)', async () => {
+    const { app, produced } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/mentions',
+      headers: { ...auth, 'content-type': 'application/x-ndjson' },
+      payload: fixture('generic/known-bad.ndjson'),
+    });
+    expect(res.statusCode).toBe(400);
+    const out = res.json();
+    expect(out).toMatchObject({ code: 'HARK_INGEST_INVALID', statusCode: 400, received: 7, accepted: 0, rejected: 7 });
+    expect(out.errors.map((e: { index: number; line: number; path: string; reason: string }) => [e.index, e.line, e.path, e.reason])).toEqual([
+      [0, 1, 'createdAt', 'invalid_timestamp'],
+      [1, 2, 'id', 'wrong_type'],
+      [2, 3, 'author.followers', 'negative_count'],
+      [2, 3, 'engagement.likes', 'wrong_type'],
+      [3, 4, 'createdAt', 'invalid_timestamp'],
+      [4, 5, 'author', 'missing_field'],
+      [4, 5, 'createdAt', 'invalid_timestamp'],
+      [5, 6, '', 'malformed_json'],
+      [6, 7, '', 'not_an_object'],
+    ]);
+    expect(produced('mentions')).toEqual([]);
+  });
+
+  it('takes NDJSON where one malformed line does not reject its neighbours', async () => {
+    const { app } = build();
+    const payload = `${JSON.stringify(post({ id: 'a' }))}\n{"platform":\n${JSON.stringify(post({ id: 'b' }))}\n`;
+    const res = await app.inject({ method: 'POST', url: '/v1/mentions', headers: { ...auth, 'content-type': 'application/x-ndjson' }, payload });
+    expect(res.statusCode).toBe(207);
+    expect(res.json().errors).toEqual([{ index: 1, id: null, line: 2, path: '', reason: 'malformed_json', message: expect.stringContaining('line 2') }]);
+    expect(res.json().accepted).toBe(2);
+  });
+
+  it.each([
+    ['malformed JSON', 'application/json', '{"platform": "x",', 400, 'HARK_INGEST_MALFORMED_BODY'],
+    ['a JSON string', 'application/json', '"hello"', 400, 'HARK_INGEST_MALFORMED_BODY'],
+    ['an empty array', 'application/json', '[]', 400, 'HARK_INGEST_MALFORMED_BODY'],
+    ['an empty body', 'application/json', '', 400, 'HARK_INGEST_MALFORMED_BODY'],
+    ['text/plain', 'text/plain', 'hello', 415, 'HARK_INGEST_UNSUPPORTED_MEDIA_TYPE'],
+    ['XML with the generic format', 'application/xml', '<a/>', 400, 'HARK_INGEST_MALFORMED_BODY'],
+  ])('refuses %s as a whole', async (_label, contentType, payload, status, code) => {
+    const { app, fake } = build();
+    const res = await app.inject({ method: 'POST', url: '/v1/mentions', headers: { ...auth, 'content-type': contentType }, payload });
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toMatchObject({ code, statusCode: status });
+    expect(fake.sendCalls).toBe(0);
+  });
+
+  it('answers 413 over the body limit and over the item limit', async () => {
+    const { app, registry } = build({ bodyLimitBytes: 2048, maxItems: 3 });
+    const big = await app.inject({ method: 'POST', url: '/v1/mentions', headers: auth, payload: [post({ text: 'Acme '.repeat(1000) })] });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().code).toBe('HARK_INGEST_PAYLOAD_TOO_LARGE');
+    const many = await app.inject({ method: 'POST', url: '/v1/mentions', headers: auth, payload: [1, 2, 3, 4].map((i) => post({ id: String(i) })) });
+    expect(many.statusCode).toBe(413);
+    expect(many.json().message).toContain('4 items');
+    expect(await counter(registry, 'hark_collector_requests_rejected_total', { reason: 'payload_too_large' })).toBe(2);
+  });
+
+  it('rejects an oversize text as that item only', async () => {
+    const { app } = build();
+    const res = await app.inject({ method: 'POST', url: '/v1/mentions', headers: auth, payload: [post({ id: '1' }), post({ id: '2', text: `Acme ${'x'.repeat(600)}` })] });
+    expect(res.statusCode).toBe(207);
+    expect(res.json().errors[0]).toMatchObject({ index: 1, path: 'text', reason: 'text_too_long' });
+  });
+
+  it('takes native payloads with ?format= (an X API v2 response)', async () => {
+    const { app, produced } = build();
+    const res = await app.inject({ method: 'POST', url: '/v1/mentions?format=x', headers: auth, payload: fixture('x/search-recent.json') });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().items.map((i: { status: string }) => i.status)).toEqual(['accepted', 'unmatched', 'accepted', 'accepted']);
+    expect(produced('mentions').map((m) => m.value.brands)).toEqual([['acme'], ['globex', 'initech'], ['acme']]);
+  });
+
+  it('takes RSS as XML with ?format=rss', async () => {
+    const { app } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/mentions?format=rss&platform=blog',
+      headers: { ...auth, 'content-type': 'application/rss+xml' },
+      payload: fixture('feeds/blog-rss.xml'),
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().items[0]).toMatchObject({ mentionId: 'blog:https://homenet.example.com/?p=4812', status: 'accepted' });
+  });
+
+  it('refuses an unknown format and a malformed X-Hark-Source', async () => {
+    const { app } = build();
+    expect((await app.inject({ method: 'POST', url: '/v1/mentions?format=myspace', headers: auth, payload: post() })).statusCode).toBe(400);
+    const res = await app.inject({ method: 'POST', url: '/v1/mentions', headers: { ...auth, 'x-hark-source': 'webhook:x' }, payload: post() });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('HARK_INGEST_BAD_REQUEST');
+  });
+
+  it('records replayed items with source kind replay and the file name', async () => {
+    const { app, produced } = build();
+    await app.inject({ method: 'POST', url: '/v1/mentions', headers: { ...auth, 'x-hark-source': 'replay:backfill-2026-11.jsonl' }, payload: post() });
+    expect(produced('mentions')[0]!.value.source).toEqual({ kind: 'replay', name: 'backfill-2026-11.jsonl' });
+  });
+
+  it('while Kafka does not acknowledge, answers 503 with Retry-After and accepts nothing; then fails fast', async () => {
+    const { app, fake, registry } = build();
+    fake.set('hang');
+    const res = await app.inject({ method: 'POST', url: '/v1/mentions', headers: auth, payload: post() });
+    expect(res.statusCode).toBe(503);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(res.json()).toMatchObject({ code: 'HARK_KAFKA_UNAVAILABLE', statusCode: 503 });
+    expect(res.json().items).toBeUndefined();
+    const calls = fake.sendCalls;
+    const again = await app.inject({ method: 'POST', url: '/v1/mentions', headers: auth, payload: post() });
+    expect(again.statusCode).toBe(503);
+    expect(Number(again.headers['retry-after'])).toBeGreaterThan(1);
+    expect(fake.sendCalls).toBe(calls);
+    expect(await counter(registry, 'hark_collector_accepted_total')).toBe(0);
+    expect(await counter(registry, 'hark_collector_requests_rejected_total', { reason: 'kafka_unavailable' })).toBe(2);
+  });
+});
+
+describe('POST /v1/signals', () => {
+  it('accepts signals keyed brand:metric and refuses unknown brands per item', async () => {
+    const { app, produced } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/signals',
+      headers: auth,
+      payload: [
+        { brand: 'acme', metric: 'followers', platform: 'x', value: 182340, observedAt: '2026-11-24T00:00:00Z' },
+        { brand: 'initrode', metric: 'web_visits', value: 5, observedAt: '2026-11-24T00:00:00Z' },
+      ],
+    });
+    expect(res.statusCode).toBe(207);
+    expect(res.json()).toMatchObject({ accepted: 1, rejected: 1, items: [{ index: 0, status: 'accepted' }], errors: [{ index: 1, path: 'brand', reason: 'unknown_brand' }] });
+    expect(produced('signals')).toEqual([{ key: 'acme:followers', value: expect.objectContaining({ aggregation: 'last', source: 'tests' }) }]);
+  });
+
+  it('needs an API key too', async () => {
+    const { app } = build();
+    expect((await app.inject({ method: 'POST', url: '/v1/signals', payload: {} })).statusCode).toBe(401);
+  });
+});
+
+describe('webhooks', () => {
+  const signed = (secret: string, body: string) => ({ 'content-type': 'application/json', 'x-hub-signature-256': hubSignature(secret, body) });
+
+  it('accepts a body signed with the source secret (X-Hub-Signature-256)', async () => {
+    const { app, produced } = build();
+    const body = JSON.stringify([post({ id: 'w1' })]);
+    const res = await app.inject({ method: 'POST', url: '/v1/webhooks/partner', headers: signed('partner-secret', body), payload: body });
+    expect(res.statusCode).toBe(202);
+    expect(produced('mentions')[0]!.value.source).toEqual({ kind: 'webhook', name: 'partner' });
+  });
+
+  it('accepts X Account Activity events signed with X-Twitter-Webhooks-Signature (base64)', async () => {
+    const { app, produced } = build();
+    const body = fixture('x/account-activity.json');
+    const sig = `sha256=${createHmac('sha256', 'x-consumer-secret').update(body).digest('base64')}`;
+    const res = await app.inject({ method: 'POST', url: '/v1/webhooks/x', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sig }, payload: body });
+    expect(res.statusCode).toBe(202);
+    expect(produced('mentions').map((m) => m.key)).toEqual(['x:1859912345678901234']);
+  });
+
+  it.each([
+    ['no signature', {}],
+    ['a signature made with another secret', { 'x-hub-signature-256': hubSignature('wrong', '[]') }],
+    ['a signature of another body', { 'x-hub-signature-256': hubSignature('partner-secret', '[]') }],
+    ['a truncated signature', { 'x-hub-signature-256': 'sha256=abc' }],
+  ])('answers 401 to %s and produces nothing', async (_label, headers) => {
+    const { app, fake, registry } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/partner',
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: JSON.stringify([post()]),
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('HARK_WEBHOOK_SIGNATURE_INVALID');
+    expect(fake.sendCalls).toBe(0);
+    expect(await counter(registry, 'hark_collector_requests_rejected_total', { reason: 'bad_signature' })).toBe(1);
+  });
+
+  it('answers 404 for an unknown source', async () => {
+    const { app } = build();
+    const res = await app.inject({ method: 'POST', url: '/v1/webhooks/nope', payload: '{}' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('HARK_WEBHOOK_UNKNOWN_SOURCE');
+  });
+
+  it('sends refused items to the dead-letter topic with their reason and answers 202', async () => {
+    const { app, produced } = build();
+    const body = fixture('mastodon/tag-timeline.json');
+    const res = await app.inject({ method: 'POST', url: '/v1/webhooks/mastodon', headers: signed('mastodon-secret', body), payload: body });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: 3, rejected: 1, errors: [{ index: 3, reason: 'not_public' }] });
+    const [dead] = produced('dlq');
+    expect(dead!.value).toMatchObject({ stage: 'collector', sourceTopic: 'http', errorCode: 'HARK_INGEST_INVALID', errorMessage: expect.stringContaining('not_public') });
+    expect(JSON.parse(Buffer.from(dead!.value.value.data).toString()).visibility).toBe('private');
+  });
+
+  it('keeps a signed but unreadable body on the dead-letter topic and answers 400', async () => {
+    const { app, produced } = build();
+    const body = '{"not": json';
+    const res = await app.inject({ method: 'POST', url: '/v1/webhooks/partner', headers: signed('partner-secret', body), payload: body });
+    expect(res.statusCode).toBe(400);
+    expect(produced('dlq')[0]!.value).toMatchObject({ errorCode: 'HARK_INGEST_MALFORMED_BODY' });
+  });
+
+  it('tags items of a brand-dedicated source with that brand (review feed)', async () => {
+    const { app, produced } = build();
+    const body = fixture('feeds/reviews-rss.xml');
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/reviews',
+      headers: { 'content-type': 'application/rss+xml', 'x-hub-signature-256': hubSignature('feed-secret', body) },
+      payload: body,
+    });
+    expect(res.statusCode).toBe(202);
+    expect(produced('mentions').map((m) => [m.value.platform, m.value.brands])).toEqual([
+      ['review', ['acme']],
+      ['review', ['acme']],
+    ]);
+    expect(produced('dlq')).toHaveLength(1);
+  });
+
+  it('echoes hub.challenge when hub.verify_token matches, and refuses a wrong token', async () => {
+    const { app } = build();
+    const ok = await app.inject({ method: 'GET', url: '/v1/webhooks/partner?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=verify-me' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toBe('1158201444');
+    expect(ok.headers['content-type']).toMatch(/^text\/plain/);
+    const bad = await app.inject({ method: 'GET', url: '/v1/webhooks/partner?hub.mode=subscribe&hub.challenge=1&hub.verify_token=guess' });
+    expect(bad.statusCode).toBe(403);
+    const none = await app.inject({ method: 'GET', url: '/v1/webhooks/mastodon?hub.mode=subscribe&hub.challenge=1&hub.verify_token=' });
+    expect(none.statusCode).toBe(403);
+  });
+
+  it('answers the X CRC check with sha256=base64(HMAC(secret, crc_token))', async () => {
+    const { app } = build();
+    const res = await app.inject({ method: 'GET', url: '/v1/webhooks/x?crc_token=challenge-abc' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ response_token: `sha256=${createHmac('sha256', 'x-consumer-secret').update('challenge-abc').digest('base64')}` });
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('serves the OpenAPI document without a key, describing every route', async () => {
+    const { app } = build();
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/openapi.json', '/v1/mentions', '/v1/signals', '/v1/webhooks/{source}']);
+    expect(Object.keys(doc.paths['/v1/mentions'].post.responses)).toEqual(['202', '207', '400', '401', '413', '415', '503']);
+    const routes = app.printRoutes({ commonPrefix: false });
+    for (const path of ['/v1/mentions', '/v1/signals', '/v1/webhooks/', '/openapi.json']) expect(routes).toContain(path.replace('/v1/webhooks/', 'webhooks/'));
+  });
+});

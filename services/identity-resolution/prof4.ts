@@ -1,0 +1,24 @@
+import { CustomerIndex } from './src/domain/customer-index.ts';
+import { Matcher } from './src/domain/match-author.ts';
+import { prepareAuthor } from './src/domain/author.ts';
+import { authorKeys } from './src/domain/blocking-keys.ts';
+import { generateWorld } from './bench/generate.ts';
+const N = Number(process.argv[2] ?? 100000);
+const world = generateWorld({ seed: 1, customers: N, derived: 2000, lookalikes: 1000, unrelated: 1000 });
+const index = new CustomerIndex();
+for (const c of world.customers) index.upsert(c);
+index.finishLoad();
+const m = new Matcher(index);
+const A = world.authors.length;
+let t = performance.now();
+const preps = world.authors.map((a) => prepareAuthor(a.input, index));
+console.log('prepare us', ((performance.now() - t) / A) * 1000);
+t = performance.now();
+for (const p of preps) authorKeys(p);
+console.log('keys us', ((performance.now() - t) / A) * 1000);
+t = performance.now();
+let c = 0;
+for (const a of world.authors) c += m.candidates(a.input).slots.length;
+console.log('collect(incl prepare+keys) us', ((performance.now() - t) / A) * 1000, 'avg cands', c / A);
+for (let k = 0; k < 2; k++) { t = performance.now(); for (const a of world.authors) m.resolve(a.input); console.log('resolve us', ((performance.now() - t) / A) * 1000); }
+console.log('rss MB', process.memoryUsage().rss / 1e6);

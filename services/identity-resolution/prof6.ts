@@ -1,0 +1,16 @@
+import { CustomerIndex } from './src/domain/customer-index.ts';
+import { Matcher } from './src/domain/match-author.ts';
+import { generateWorld } from './bench/generate.ts';
+import { CandidateScorer } from './src/domain/scoring.ts';
+const world = generateWorld({ seed: 1, customers: 100000, derived: 2000, lookalikes: 1000, unrelated: 1000 });
+const index = new CustomerIndex();
+for (const c of world.customers) index.upsert(c);
+index.finishLoad();
+let misses = 0, calls = 0;
+const orig = (CandidateScorer.prototype as any).nameWeight;
+(CandidateScorer.prototype as any).nameWeight = function (s: number) { misses++; return orig.call(this, s); };
+const ow = CandidateScorer.prototype.weight;
+CandidateScorer.prototype.weight = function (s: number) { calls++; return ow.call(this, s); };
+const m = new Matcher(index);
+for (const a of world.authors) m.resolve(a.input);
+console.log('weight calls/author', calls / world.authors.length, 'name misses/author', misses / world.authors.length);

@@ -1,0 +1,573 @@
+import { fileURLToPath } from 'node:url';
+import { loadBrandsConfig } from '@hark/brands';
+import { createPool, migrate, type Pool } from '@hark/db';
+import type { BrandSignal, ResolvedMention } from '@hark/events';
+import { createLogger } from '@hark/observability';
+import { createTestDatabase, makeBrandSignal } from '@hark/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeWorkload } from '../../bench/workload.ts';
+import { createCatalog, type Catalog } from '../../src/adapters/catalog.ts';
+import {
+  createPartitionManager,
+  type PartitionManager,
+} from '../../src/adapters/partition-manager.ts';
+import { createRollupStore, type RollupStore } from '../../src/adapters/rollup-store.ts';
+import { toMentionFact } from '../../src/domain/mention-fact.ts';
+import { shareOfVoice } from '../../src/domain/share-of-voice.ts';
+import { toSignalFact } from '../../src/domain/signal-fact.ts';
+import { windowStart } from '../../src/domain/windows.ts';
+import { MIGRATIONS_DIR } from '../../src/service.ts';
+import { resolved } from '../unit/fixtures.ts';
+import {
+  actualRollups,
+  actualSignals,
+  expectedRollups,
+  expectedSignals,
+  shuffle,
+  sorted,
+} from './helpers.ts';
+
+const DAY = 86_400_000;
+const logger = createLogger({
+  service: 'metrics-rollup-test',
+  level: process.env.TEST_LOG_LEVEL ?? 'silent',
+});
+const NOW = Date.now();
+const BRANDS_FILE = fileURLToPath(new URL('../../../../deploy/local/brands.yaml', import.meta.url));
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: Pool;
+let store: RollupStore;
+let partitions: PartitionManager;
+let catalog: Catalog;
+let clock = NOW;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = createPool({ url: db.url, logger, max: 8 });
+  await migrate({ pool, scope: 'metrics-rollup', dir: MIGRATIONS_DIR, logger });
+  store = createRollupStore({ pool });
+  partitions = createPartitionManager({
+    pool,
+    logger,
+    now: () => clock,
+    policy: {
+      latenessMs: 7 * DAY,
+      futureToleranceMs: 900_000,
+      retentionMs: 30 * DAY,
+      aheadDays: 2,
+    },
+  });
+  await partitions.maintain();
+  catalog = createCatalog({ pool, logger });
+  await catalog.syncBrands(loadBrandsConfig(BRANDS_FILE));
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+async function reset(): Promise<void> {
+  await pool.query(`truncate mentions, author_days, signals, rollup_minute, rollup_hour, rollup_day,
+    signal_rollup_minute, signal_rollup_hour, signal_rollup_day`);
+}
+
+async function apply(batch: readonly ResolvedMention[]) {
+  const facts = batch.map(toMentionFact);
+  await partitions.ensureDays(facts.map((f) => windowStart(f.createdAt, 'day')));
+  return store.applyMentions(facts);
+}
+
+async function applySignals(batch: readonly BrandSignal[]) {
+  const facts = batch.map(toSignalFact);
+  await partitions.ensureDays(facts.map((f) => windowStart(f.observedAt, 'day')));
+  return store.applySignals(facts);
+}
+
+function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+describe('mention rollups are exact under re-delivery', () => {
+  it('when the same batch is applied twice, every total equals one application', async () => {
+    await reset();
+    const batch = makeWorkload({ count: 500, authors: 200, now: NOW, seed: 1 });
+    expect(await apply(batch)).toEqual({ applied: 500, duplicates: 0 });
+    const once = await actualRollups(pool);
+    expect(await apply(batch)).toEqual({ applied: 0, duplicates: 500 });
+    expect(sorted(await actualRollups(pool))).toEqual(sorted(once));
+    expect(sorted(once)).toEqual(sorted(expectedRollups(batch)));
+  });
+
+  it('overlapping, re-ordered and repeated batches add up to the reference model, unique authors included', async () => {
+    await reset();
+    const mentions = makeWorkload({ count: 3000, authors: 300, now: NOW, seed: 2 });
+    // Every mention twice, shuffled, cut into uneven batches: at-least-once delivery at its worst.
+    const deliveries = shuffle([...mentions, ...mentions, ...mentions.slice(0, 700)], 7);
+    let applied = 0;
+    for (const [i, batch] of batchesOf(deliveries, 333).entries()) {
+      applied += (await apply(batch.slice(0, i % 2 === 0 ? batch.length : 250))).applied;
+      if (i % 2 === 1) applied += (await apply(batch.slice(250))).applied;
+    }
+    expect(applied).toBe(3000);
+    expect(sorted(await actualRollups(pool))).toEqual(sorted(expectedRollups(mentions)));
+  });
+
+  it('concurrent transactions over the same authors and windows never count an author or a mention twice', async () => {
+    await reset();
+    // Few authors and a narrow time range: every transaction fights over the same rows.
+    const mentions = makeWorkload({ count: 2400, authors: 40, now: NOW, seed: 3 }).map((m, i) => ({
+      ...m,
+      mention: { ...m.mention, createdAt: NOW - (i % 7) * 61_000 },
+    }));
+    const batches = batchesOf(shuffle([...mentions, ...mentions], 11), 200);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = next++; i < batches.length; i = next++) await apply(batches[i]!);
+      }),
+    );
+    expect(sorted(await actualRollups(pool))).toEqual(sorted(expectedRollups(mentions)));
+  });
+
+  it('a mention matching two brands counts once for each; an author of both counts once per brand', async () => {
+    await reset();
+    const at = '2026-11-20T09:30:15Z';
+    clock = Date.parse('2026-11-21T00:00:00Z');
+    try {
+      await apply([
+        resolved({ brands: ['acme', 'globex'], author: 'a1', at, likes: 5 }),
+        resolved({ brands: ['acme'], author: 'a1', at }),
+        resolved({ brands: ['globex', 'globex'], author: 'a2', at }),
+      ]);
+      const { rows } = await pool.query(
+        `select brand, mentions::int, unique_authors::int, likes::int from rollup_day order by brand`,
+      );
+      expect(rows).toEqual([
+        { brand: 'acme', mentions: 2, unique_authors: 1, likes: 5 },
+        { brand: 'globex', mentions: 2, unique_authors: 2, likes: 5 },
+      ]);
+    } finally {
+      clock = NOW;
+    }
+  });
+
+  it('first write wins: a re-delivered mention with edited text and more likes changes neither the fact nor the rollups', async () => {
+    await reset();
+    const original = resolved({ id: 'edit-1', at: NOW - 60_000, likes: 1 });
+    await apply([original]);
+    const edited = structuredClone(original);
+    edited.mention.text = 'edited text';
+    edited.mention.engagement.likes = 999;
+    expect(await apply([edited])).toEqual({ applied: 0, duplicates: 1 });
+    const { rows } = await pool.query(
+      `select text, likes::int from mentions where mention_id = $1`,
+      [original.mention.mentionId],
+    );
+    expect(rows).toEqual([{ text: original.mention.text, likes: 1 }]);
+    expect(
+      (await pool.query(`select sum(likes)::int as likes from rollup_day`)).rows[0].likes,
+    ).toBe(1);
+  });
+
+  it('text with quotes, backslashes, braces, newlines, emoji and NUL is stored (NUL dropped) without failing the batch', async () => {
+    await reset();
+    const m = resolved({ id: 'weird', at: NOW - 1000 });
+    m.mention.text = 'say "hi" \\ {a,b}\nnext line 😡\u0000end';
+    m.mention.keywords = ['@acme', 'a,b'];
+    await apply([m]);
+    const { rows } = await pool.query(`select text, keywords from mentions`);
+    expect(rows).toEqual([
+      { text: 'say "hi" \\ {a,b}\nnext line 😡end', keywords: ['@acme', 'a,b'] },
+    ]);
+  });
+});
+
+describe('brand signals', () => {
+  it('sums flows exactly and keeps the latest level; re-delivery and arrival order change nothing', async () => {
+    await reset();
+    const base = windowStart(NOW - 3 * 3_600_000, 'hour');
+    const signals: BrandSignal[] = [
+      ...[0.1, 0.2, 0.3, 1234.5].map((value, i) =>
+        makeBrandSignal({
+          signalId: `acme:web:web_visits:${base + i * 60_000}`,
+          platform: 'web',
+          metric: 'web_visits',
+          aggregation: 'sum',
+          value,
+          observedAt: base + i * 60_000,
+        }),
+      ),
+      ...[100, 300, 200].map((value, i) =>
+        makeBrandSignal({
+          signalId: `acme:x:followers:${base + 600_000}:${['a', 'c', 'b'][i]}`,
+          metric: 'followers',
+          aggregation: 'last',
+          value,
+          observedAt: base + 600_000,
+        }),
+      ),
+      makeBrandSignal({ signalId: 'acme:x:followers:early', value: 50, observedAt: base + 1000 }),
+    ];
+    for (const batch of batchesOf(shuffle([...signals, ...signals.slice(2)], 5), 3))
+      await applySignals(batch);
+    await applySignals(signals);
+    const actual = await actualSignals(pool);
+    const expected = expectedSignals(signals);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [k, e] of expected) {
+      expect(actual.get(k)!.observations, k).toBe(e.observations);
+      expect(actual.get(k)!.sum, k).toBeCloseTo(e.sum, 9);
+      expect(actual.get(k)!.last, k).toBe(e.last);
+    }
+    const { rows } = await pool.query(
+      `select metric, value::float8 as value from v_brand_signals where grain = 'hour' order by metric`,
+    );
+    // 0.1 + 0.2 + 0.3 + 1234.5 in numeric is exactly 1235.1, whatever the batching.
+    expect(rows).toEqual([
+      { metric: 'followers', value: 300 },
+      { metric: 'web_visits', value: 1235.1 },
+    ]);
+  });
+});
+
+describe('partitions and retention', () => {
+  it('dropping expired fact partitions leaves every rollup unchanged', async () => {
+    await reset();
+    clock = NOW;
+    const old = makeWorkload({ count: 300, authors: 50, now: NOW - 5 * DAY, seed: 4 });
+    await apply(old);
+    const before = await actualRollups(pool);
+    const { rows: partitionsBefore } = await pool.query(
+      `select count(*)::int as n from pg_inherits where inhparent = 'mentions'::regclass`,
+    );
+    clock = NOW + 40 * DAY;
+    try {
+      const { dropped } = await partitions.maintain();
+      expect(dropped.some((n) => n.startsWith('mentions_p'))).toBe(true);
+      expect(dropped.some((n) => n.startsWith('author_days_p'))).toBe(true);
+      expect((await pool.query('select count(*)::int as n from mentions')).rows[0].n).toBe(0);
+      expect(sorted(await actualRollups(pool))).toEqual(sorted(before));
+      const { rows: partitionsAfter } = await pool.query(
+        `select count(*)::int as n from pg_inherits where inhparent = 'mentions'::regclass`,
+      );
+      expect(partitionsAfter[0].n).toBeGreaterThan(0);
+      expect(partitionsBefore[0].n).toBeGreaterThan(0);
+    } finally {
+      clock = NOW;
+      await partitions.maintain();
+    }
+  });
+
+  it('creates the partitions of the lateness horizon ahead of time, and is idempotent', async () => {
+    const first = await partitions.maintain();
+    expect(first.created).toEqual([]);
+    const { rows } = await pool.query<{ relname: string }>(
+      `select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
+       where i.inhparent = 'mentions'::regclass order by 1`,
+    );
+    const today = new Date(NOW).toISOString().slice(0, 10).replace(/-/g, '');
+    expect(rows.map((r) => r.relname)).toContain(`mentions_p${today}`);
+  });
+});
+
+describe('analyst views', () => {
+  it('v_share_of_voice matches the domain computation, per platform and across platforms', async () => {
+    await reset();
+    clock = Date.parse('2026-11-21T00:00:00Z');
+    const at = '2026-11-20T10:15:00Z';
+    try {
+      await apply([
+        ...Array.from({ length: 6 }, (_, i) =>
+          resolved({ brands: ['acme'], platform: 'x', at, likes: 10, author: `a${i}` }),
+        ),
+        ...Array.from({ length: 3 }, () =>
+          resolved({ brands: ['globex'], platform: 'x', at, shares: 20 }),
+        ),
+        resolved({ brands: ['globex'], platform: 'reddit', at, replies: 30 }),
+        resolved({ brands: ['initech', 'notinset'], platform: 'reddit', at }),
+      ]);
+      const { rows } = await pool.query(
+        `select platform, brand, mentions::int, set_mentions::int, share::float8, engagement::int, engagement_share::float8
+         from v_share_of_voice
+         where grain = 'day' and set_id = 'home-internet' and window_start = '2026-11-20T00:00:00Z'
+         order by platform, brand`,
+      );
+      const members = ['acme', 'globex', 'initech', 'umbrella'];
+      const expectRows = (
+        platform: string,
+        volumes: { brand: string; mentions: number; engagement: number }[],
+      ) =>
+        shareOfVoice(members, volumes).map((r) => ({
+          platform,
+          brand: r.brand,
+          mentions: r.mentions,
+          set_mentions: r.setMentions,
+          share: r.share,
+          engagement: r.engagement,
+          engagement_share: r.engagementShare,
+        }));
+      const x = [
+        { brand: 'acme', mentions: 6, engagement: 60 },
+        { brand: 'globex', mentions: 3, engagement: 60 },
+      ];
+      const reddit = [
+        { brand: 'globex', mentions: 1, engagement: 30 },
+        { brand: 'initech', mentions: 1, engagement: 0 },
+      ];
+      const expected = [
+        ...expectRows('all', [...x, ...reddit]),
+        ...expectRows('reddit', reddit),
+        ...expectRows('x', x),
+      ];
+      expect(
+        rows.map((r) => ({
+          ...r,
+          share: round(r.share),
+          engagement_share: round(r.engagement_share),
+        })),
+      ).toEqual(
+        expected.map((r) => ({
+          ...r,
+          share: round(r.share),
+          engagement_share: round(r.engagement_share),
+        })),
+      );
+    } finally {
+      clock = NOW;
+    }
+  });
+
+  it('when the competitive set changes in the config, share of voice follows for past windows too', async () => {
+    const config = loadBrandsConfig(BRANDS_FILE);
+    await catalog.syncBrands({
+      ...config,
+      competitiveSets: [{ id: 'home-internet', name: 'Home internet', brands: ['acme', 'globex'] }],
+    });
+    try {
+      const { rows } = await pool.query(
+        `select brand, share::float8 from v_share_of_voice
+         where grain = 'day' and set_id = 'home-internet' and platform = 'all' and window_start = '2026-11-20T00:00:00Z'
+         order by brand`,
+      );
+      expect(rows).toEqual([
+        { brand: 'acme', share: 0.6 },
+        { brand: 'globex', share: 0.4 },
+      ]);
+    } finally {
+      await catalog.syncBrands(config);
+    }
+  });
+
+  it('v_daily_kpis derives averages, net sentiment and the customer share; "all" adds up the platforms', async () => {
+    await reset();
+    clock = Date.parse('2026-11-21T00:00:00Z');
+    const at = '2026-11-20T12:00:00Z';
+    try {
+      await apply([
+        resolved({
+          at,
+          platform: 'x',
+          sentiment: 'positive',
+          score: 0.8,
+          customerId: 'CRM-1',
+          author: 'a1',
+        }),
+        resolved({
+          at,
+          platform: 'x',
+          sentiment: 'negative',
+          score: -0.4,
+          author: 'a2',
+          intent: 'complaint',
+        }),
+        resolved({ at, platform: 'reddit', sentiment: 'neutral', score: 0, author: 'a1' }),
+        resolved({ at, platform: 'reddit', sentiment: 'unknown', score: 0, author: 'a3' }),
+      ]);
+      const { rows } = await pool.query(
+        `select platform, mentions::int, unique_authors::int, avg_sentiment::float8, net_sentiment::float8,
+                customer_share::float8, complaints::int
+         from v_daily_kpis where day = '2026-11-20' and brand = 'acme' order by platform`,
+      );
+      expect(rows.map((r) => ({ ...r, avg_sentiment: round(r.avg_sentiment) }))).toEqual([
+        {
+          platform: 'all',
+          mentions: 4,
+          unique_authors: 4,
+          avg_sentiment: round(0.4 / 3),
+          net_sentiment: 0,
+          customer_share: 0.25,
+          complaints: 1,
+        },
+        {
+          platform: 'reddit',
+          mentions: 2,
+          unique_authors: 2,
+          avg_sentiment: 0,
+          net_sentiment: 0,
+          customer_share: 0,
+          complaints: 0,
+        },
+        {
+          platform: 'x',
+          mentions: 2,
+          unique_authors: 2,
+          avg_sentiment: 0.2,
+          net_sentiment: 0,
+          customer_share: 0.5,
+          complaints: 1,
+        },
+      ]);
+    } finally {
+      clock = NOW;
+    }
+  });
+
+  it('the customer views work before identity-resolution exists and pick up its tables once they appear', async () => {
+    await reset();
+    await apply([
+      resolved({
+        id: 'n1',
+        at: NOW - 60_000,
+        sentiment: 'negative',
+        score: -0.9,
+        customerId: 'CRM-7',
+        author: 'jd',
+        likes: 40,
+      }),
+      resolved({
+        id: 'n2',
+        at: NOW - 50_000,
+        sentiment: 'negative',
+        score: -0.2,
+        customerId: 'CRM-7',
+        author: 'jd',
+      }),
+      resolved({
+        id: 'n3',
+        at: NOW - 40_000,
+        sentiment: 'negative',
+        score: -0.9,
+        author: 'stranger',
+      }),
+      resolved({
+        id: 'p1',
+        at: NOW - 30_000,
+        sentiment: 'positive',
+        score: 0.5,
+        customerId: 'CRM-7',
+        author: 'jd',
+      }),
+    ]);
+    const top = async () =>
+      (
+        await pool.query(
+          `select mention_id, customer_id, customer_name from v_top_negative_customer_mentions order by severity desc`,
+        )
+      ).rows;
+    expect(await top()).toEqual([
+      { mention_id: 'x:n1', customer_id: 'CRM-7', customer_name: null },
+      { mention_id: 'x:n2', customer_id: 'CRM-7', customer_name: null },
+    ]);
+    const c360 = async () =>
+      (
+        await pool.query(
+          `select customer_id, customer_name, platform, author_id, link_status, mentions::int, negative::int, positive::int
+           from v_customer_360 order by customer_id, author_id`,
+        )
+      ).rows;
+    expect(await c360()).toEqual([
+      {
+        customer_id: 'CRM-7',
+        customer_name: null,
+        platform: 'x',
+        author_id: 'jd',
+        link_status: 'linked',
+        mentions: 3,
+        negative: 2,
+        positive: 1,
+      },
+    ]);
+
+    // identity-resolution arrives: customers and a link made after the stranger's mention was resolved.
+    await pool.query(
+      `create table customers (id bigserial primary key, external_id text unique not null, first_name text, last_name text)`,
+    );
+    await pool.query(
+      `create table social_identities (platform text, author_id text, customer_id text, status text, confidence real, method text, handle text)`,
+    );
+    try {
+      await pool.query(
+        `insert into customers (external_id, first_name, last_name) values ('CRM-7', 'Jane', 'Doe'), ('CRM-8', 'Sam', 'Roe')`,
+      );
+      await pool.query(`insert into social_identities values ('x', 'jd', 'CRM-7', 'linked', 0.99, 'email', 'jdoe'),
+        ('x', 'stranger', 'CRM-8', 'linked', 0.95, 'manual', 'str'), ('x', 'nobody', 'CRM-9', 'rejected', 0.1, 'fuzzy', 'nb')`);
+      expect(await catalog.refreshCustomerViews()).toBe(
+        'customer names from customers; identities from social_identities',
+      );
+      expect((await top()).map((r) => r.customer_name)).toEqual(['Jane Doe', 'Jane Doe']);
+      expect(await c360()).toEqual([
+        {
+          customer_id: 'CRM-7',
+          customer_name: 'Jane Doe',
+          platform: 'x',
+          author_id: 'jd',
+          link_status: 'linked',
+          mentions: 3,
+          negative: 2,
+          positive: 1,
+        },
+        // Linked after the fact: the 360 still finds the mention through the identity.
+        {
+          customer_id: 'CRM-8',
+          customer_name: 'Sam Roe',
+          platform: 'x',
+          author_id: 'stranger',
+          link_status: 'linked',
+          mentions: 1,
+          negative: 1,
+          positive: 0,
+        },
+      ]);
+    } finally {
+      await pool.query('drop table customers, social_identities cascade');
+      await catalog.refreshCustomerViews();
+    }
+  });
+
+  it('hark_analyst reads the views and rollups, and can neither write nor read other tables', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('set local role hark_analyst');
+      for (const view of [
+        'v_daily_kpis',
+        'v_share_of_voice',
+        'v_sentiment_trend',
+        'v_top_negative_customer_mentions',
+        'v_customer_360',
+        'v_brand_signals',
+        'rollup_day',
+        'mentions',
+      ]) {
+        await client.query(`select * from ${view} limit 1`);
+      }
+      await client.query('savepoint s');
+      await expect(client.query(`insert into tracked_brands values ('x', 'x')`)).rejects.toThrow(
+        /permission denied/,
+      );
+      await client.query('rollback to savepoint s');
+      await expect(client.query('select * from hark_schema_migrations')).rejects.toThrow(
+        /permission denied/,
+      );
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+  });
+});
+
+const round = (x: number | null) => (x === null ? null : Math.round(x * 1e9) / 1e9);

@@ -1,0 +1,80 @@
+/**
+ * Speed benchmark: mentions per second on one core for the pure scoring
+ * function (sentiment + intent), on tweet-length posts, with the two peers'
+ * sentiment-only speed for reference. Single-threaded, so the figure is per
+ * core; run it on an idle machine.
+ *
+ *   npm run bench:speed -w @hark/sentiment-scoring [-- --seconds 3]
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { makeMention } from '@hark/testing';
+import { loadScoringModel } from '../src/adapters/load-model.ts';
+import { normalizeText } from '../src/domain/normalize.ts';
+import { scoreMention, scoreText } from '../src/domain/score-mention.ts';
+import { scoreSentiment } from '../src/domain/sentiment.ts';
+import { loadEvalSet, loadTrainSet } from './lib/datasets.ts';
+import { createAfinnPeer, createVaderPeer } from './lib/peers.ts';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
+const seconds = Number(values.seconds);
+
+const model = await loadScoringModel({});
+const en = model.languages.get('en')!;
+// Tweet-length posts: the evaluation and training texts up to 280 characters, in a fixed shuffle.
+const texts = [...loadEvalSet(), ...loadTrainSet()].map((p) => p.text).filter((t) => t.length <= 280);
+for (let i = texts.length - 1; i > 0; i--) {
+  const j = (i * 7919) % (i + 1);
+  [texts[i], texts[j]] = [texts[j]!, texts[i]!];
+}
+const avgLen = Math.round(texts.reduce((a, t) => a + t.length, 0) / texts.length);
+const mentions = texts.map((text, i) => makeMention({ postId: String(i), text, keywords: ['@acme'] }));
+
+let sink = 0;
+function measure(name: string, fn: (i: number) => void): number {
+  for (let i = 0; i < 20_000; i++) fn(i); // warm-up: JIT and caches
+  const rounds: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    let n = 0;
+    const start = process.hrtime.bigint();
+    const deadline = start + BigInt(Math.round((seconds / 3) * 1e9));
+    let now = start;
+    while (now < deadline) {
+      for (let k = 0; k < 1000; k++) fn(n++);
+      now = process.hrtime.bigint();
+    }
+    rounds.push(n / (Number(now - start) / 1e9));
+  }
+  rounds.sort((a, b) => a - b);
+  const median = rounds[1]!;
+  console.log(`| ${name} | ${Math.round(median).toLocaleString('en-US')} | ${(1e6 / median).toFixed(1)} µs |`);
+  return median;
+}
+
+console.log('# sentiment-scoring speed (one core, single thread)\n');
+console.log(
+  `node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} (${availableParallelism()} cores available), ` +
+    `${texts.length} distinct posts, mean ${avgLen} characters\n`,
+);
+console.log('| what | per second | per item |');
+console.log('|---|---|---|');
+const full = measure('hark: scoreMention (sentiment + intent, Mention in, ScoredMention out)', (i) => {
+  sink += scoreMention(mentions[i % mentions.length]!, model, 0).sentiment.score;
+});
+measure('hark: scoreText (sentiment + intent)', (i) => {
+  sink += scoreText(texts[i % texts.length]!, null, model).intent.confidence;
+});
+measure('hark: sentiment only', (i) => {
+  const norm = normalizeText(texts[i % texts.length]!, en.normalize);
+  sink += scoreSentiment(norm, en.lexicon, model.symbols, model.sentimentParams).score;
+});
+const afinn = createAfinnPeer();
+measure('peer: AFINN via natural (sentiment only)', (i) => {
+  sink += afinn.label(texts[i % texts.length]!).length;
+});
+const vader = createVaderPeer();
+measure('peer: vader-sentiment (sentiment only)', (i) => {
+  sink += vader.label(texts[i % texts.length]!).length;
+});
+console.log(`\ntarget: >= 20,000 mentions/s per core for sentiment + intent: ${full >= 20_000 ? 'met' : 'NOT met'}`);
+if (sink === Number.MIN_VALUE) console.log(sink);

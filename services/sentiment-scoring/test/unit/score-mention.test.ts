@@ -1,0 +1,123 @@
+import { HarkError } from '@hark/errors';
+import type { ScoredMention } from '@hark/events';
+import { makeMention } from '@hark/testing';
+import { Registry } from 'prom-client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createScoringHandler } from '../../src/adapters/scoring-service.ts';
+import { createScoringMetrics } from '../../src/adapters/scoring-metrics.ts';
+import type { ScoringModel } from '../../src/domain/model.ts';
+import { scoredMentionKey, scoreMention } from '../../src/domain/score-mention.ts';
+import { testModel } from './model.ts';
+
+let model: ScoringModel;
+beforeAll(async () => {
+  model = await testModel();
+});
+
+const NOW = Date.UTC(2026, 10, 20, 9, 31, 0);
+
+describe('scoreMention', () => {
+  it('adds sentiment, intent and scoredAt and keeps the mention as collected', () => {
+    const mention = makeMention();
+    const scored = scoreMention(mention, model, NOW);
+    expect(scored.mention).toBe(mention);
+    expect(scored.scoredAt).toBe(NOW);
+    expect(scored.sentiment).toMatchObject({ label: 'negative', lang: 'en', model: 'hark-social-en@1' });
+    expect(scored.sentiment.score).toBeLessThan(-0.25);
+    expect(scored.intent).toMatchObject({ label: 'complaint', model: 'hark-intent@1' });
+    expect(scored.intent.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('keys by platform and author id', () => {
+    expect(scoredMentionKey(makeMention({ platform: 'reddit' }))).toBe('reddit:2244994945');
+  });
+
+  it('when the mention has a title, the title is scored with the text', () => {
+    const m = makeMention({ kind: 'review', title: 'Worst hotel ever', text: 'We stayed two nights in June.', keywords: [] });
+    expect(scoreMention(m, model, NOW).sentiment.label).toBe('negative');
+  });
+
+  it('when a tracked brand name carries sentiment, it does not count', () => {
+    const m = makeMention({ text: 'Ordered from Best Buy today', brands: ['bestbuy'], keywords: ['best buy'] });
+    expect(scoreMention(m, model, NOW).sentiment.label).toBe('neutral');
+  });
+
+  it('when the platform tags the language and the text is too short to tell, the tag decides', () => {
+    const m = makeMention({ text: 'top!', lang: 'nl', keywords: [] });
+    expect(scoreMention(m, model, NOW).sentiment.lang).toBe('nl');
+  });
+
+  it('when the text is empty, it scores neutral with intent other', () => {
+    const scored = scoreMention(makeMention({ text: '', keywords: [] }), model, NOW);
+    expect(scored.sentiment).toMatchObject({ score: 0, label: 'neutral' });
+    expect(scored.intent.label).toBe('other');
+  });
+
+  it('is a pure function: the same mention scores the same', () => {
+    const m = makeMention();
+    expect(scoreMention(m, model, NOW)).toEqual(scoreMention(m, model, NOW));
+  });
+});
+
+describe('scoring batch handler', () => {
+  const record = (text: string, offset: string) => ({
+    topic: 'mentions.raw',
+    partition: 0,
+    offset,
+    key: Buffer.from(`x:${offset}`),
+    value: makeMention({ postId: offset, text }),
+    headers: {},
+    timestamp: String(NOW),
+  });
+
+  it('turns each record into one output keyed platform:authorId and counts labels', async () => {
+    const registry = new Registry();
+    const metrics = createScoringMetrics(registry, { sentiment: 's@1', intent: 'i@1' });
+    const encoded: ScoredMention[] = [];
+    const handle = createScoringHandler({
+      model,
+      topic: 'mentions.scored',
+      encode: (v) => (encoded.push(v), Buffer.from(v.mention.postId)),
+      metrics,
+      now: () => NOW,
+    });
+    const result = await handle([record('love it 😍', '1'), record('broken again 😡', '2')]);
+    expect(result.outputs.map((o) => [o.topic, o.key, o.value!.toString()])).toEqual([
+      ['mentions.scored', 'x:2244994945', '1'],
+      ['mentions.scored', 'x:2244994945', '2'],
+    ]);
+    expect(result.failures).toEqual([]);
+    expect(encoded.map((e) => e.sentiment.label)).toEqual(['positive', 'negative']);
+    const text = await registry.metrics();
+    expect(text).toContain('hark_scoring_mentions_total{sentiment="positive"');
+    expect(text).toContain('hark_scoring_model_info{sentiment_model="s@1",intent_model="i@1"} 1');
+  });
+
+  it('when encoding a record fails, only that record is a failure, with its HarkError code', async () => {
+    const handle = createScoringHandler({
+      model,
+      topic: 'out',
+      encode: (v) => {
+        if (v.mention.postId === '2') throw new HarkError('HARK_SERDE_ENCODE_FAILED', 'bad value');
+        return Buffer.from('ok');
+      },
+      now: () => NOW,
+    });
+    const result = await handle([record('fine', '1'), record('fine', '2'), record('fine', '3')]);
+    expect(result.outputs).toHaveLength(2);
+    expect(result.failures!.map((f) => [f.record.offset, f.error.code])).toEqual([['2', 'HARK_SERDE_ENCODE_FAILED']]);
+  });
+
+  it('when scoring throws a plain error, the record fails with HARK_STAGE_PROCESSING_FAILED', async () => {
+    const handle = createScoringHandler({
+      model,
+      topic: 'out',
+      encode: () => Buffer.from('ok'),
+      now: () => NOW,
+    });
+    const broken = { ...record('fine', '9'), value: { ...makeMention(), text: null as unknown as string } };
+    const result = await handle([broken]);
+    expect(result.failures![0]!.error.code).toBe('HARK_STAGE_PROCESSING_FAILED');
+    expect(result.failures![0]!.error.message).toMatch(/^scoring failed/);
+  });
+});
