@@ -121,6 +121,8 @@ render_config() {
 }
 
 # A Kafka Uuid: 16 random bytes, base64url without padding.
+# A base64url UUID as StorageTool wants. It is passed as --cluster-id=<id>: an id that
+# starts with '-' (1 run in 64) would otherwise be read as an option.
 new_cluster_id() {
   head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='
 }
@@ -131,7 +133,7 @@ format_storage() {
   local id
   id=$(cat "$CLUSTER_ID_FILE")
   log "kafka: formatting $(rel "$DATA_DIR") (cluster id $id)"
-  kafka_java kafka.tools.StorageTool format -t "$id" -c "$PROPS" >>"$KAFKA_OUT" 2>&1 ||
+  kafka_java kafka.tools.StorageTool format --cluster-id="$id" --config="$PROPS" >>"$KAFKA_OUT" 2>&1 ||
     die "kafka: formatting storage failed, see $(rel "$KAFKA_OUT")"
 }
 

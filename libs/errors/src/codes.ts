@@ -87,9 +87,15 @@ export const ERROR_CODES = {
     retriable: false,
     message: 'a scored mention has no usable author to resolve',
   },
-  HARK_IDENTITY_NOT_FOUND: { retriable: false, message: 'no social identity for that platform and author' },
+  HARK_IDENTITY_NOT_FOUND: {
+    retriable: false,
+    message: 'no social identity for that platform and author',
+  },
   HARK_IDENTITY_API_UNAUTHORIZED: { retriable: false, message: 'missing or unknown API key' },
-  HARK_IDENTITY_API_BAD_REQUEST: { retriable: false, message: 'the request does not match the route schema' },
+  HARK_IDENTITY_API_BAD_REQUEST: {
+    retriable: false,
+    message: 'the request does not match the route schema',
+  },
   HARK_CRM_INVALID_CUSTOMER: { retriable: false, message: 'a customer record failed validation' },
   HARK_CRM_CUSTOMER_NOT_FOUND: { retriable: false, message: 'no customer with that external id' },
   HARK_CRM_IMPORT_FAILED: { retriable: false, message: 'the CRM file could not be imported' },

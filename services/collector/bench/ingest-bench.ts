@@ -4,6 +4,9 @@
  * 202 acknowledged by Kafka (acks=all). The load runs in a worker thread.
  *
  *   make stack-up && npm run bench:ingest -w @hark/collector
+ *
+ * BENCH_KAFKA=off swaps the producer for one that acknowledges at once, to
+ * see the collector's own cost (parse, validate, match, encode, respond).
  */
 import { Worker } from 'node:worker_threads';
 import { loadBrandsConfig } from '@hark/brands';
@@ -13,6 +16,7 @@ import { createTestTopics, testEnv } from '@hark/testing';
 import { Registry } from 'prom-client';
 import { createCollector } from '../src/collector.ts';
 
+const KAFKA_OFF = process.env.BENCH_KAFKA === 'off';
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
@@ -21,19 +25,32 @@ const API_KEY = 'bench-key-0123456789abcdef';
 
 const env = testEnv();
 const logger = createLogger({ service: 'collector-bench', level: 'warn' });
-const brands = loadBrandsConfig(new URL('../../../deploy/local/brands.yaml', import.meta.url).pathname);
+const brands = loadBrandsConfig(
+  new URL('../../../deploy/local/brands.yaml', import.meta.url).pathname,
+);
 const kafka = createKafka({ clientId: 'collector-bench', brokers: env.kafkaBrokers, logger });
-const topics = await createTestTopics(kafka, [{ prefix: 'bench.mentions', partitions: 6 }, { prefix: 'bench.signals' }, { prefix: 'bench.dlq' }]);
+const topics = await createTestTopics(kafka, [
+  { prefix: 'bench.mentions', partitions: 6 },
+  { prefix: 'bench.signals' },
+  { prefix: 'bench.dlq' },
+]);
 const registry = new Registry();
 const collector = await createCollector({
   logger,
   registry,
-  producer: createProducer(kafka),
+  producer: KAFKA_OFF
+    ? { connect: async () => {}, disconnect: async () => {}, sendBatch: async () => [] }
+    : createProducer(kafka),
   serde: createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) }),
   topics: { mentions: topics.names[0]!, signals: topics.names[1]!, dlq: topics.names[2]! },
   brands,
   apiKeys: [{ name: 'bench', key: API_KEY }],
-  limits: { bodyLimitBytes: 5 * 1024 * 1024, maxItems: 1000, maxTextLength: 10_000, maxFutureSkewMs: 3_600_000 },
+  limits: {
+    bodyLimitBytes: 5 * 1024 * 1024,
+    maxItems: 1000,
+    maxTextLength: 10_000,
+    maxFutureSkewMs: 3_600_000,
+  },
   kafka: { produceTimeoutMs: 5000, circuitOpenMs: 5000 },
 });
 const { port } = await collector.start({ host: '127.0.0.1', port: 0 });
@@ -54,7 +71,13 @@ const bodies = Array.from({ length: 200 }, () =>
       platform: 'x',
       id: String(1_870_000_000_000_000_000n + BigInt(id++)),
       url: `https://x.com/user${i}/status/${id}`,
-      author: { id: String(100_000 + (id % 5000)), handle: `user${id % 5000}`, name: `User ${id % 5000}`, followers: id % 10_000, location: 'Lyon, France' },
+      author: {
+        id: String(100_000 + (id % 5000)),
+        handle: `user${id % 5000}`,
+        name: `User ${id % 5000}`,
+        followers: id % 10_000,
+        location: 'Lyon, France',
+      },
       text: texts[id % texts.length],
       lang: 'en',
       createdAt: new Date(Date.UTC(2026, 10, 20) + id * 1000).toISOString(),
@@ -65,27 +88,51 @@ const bodies = Array.from({ length: 200 }, () =>
 
 const cpuBefore = process.cpuUsage();
 const wallBefore = Date.now();
-const result = await new Promise<{ requests: number; failures: number; latencies: number[] }>((resolve, reject) => {
-  const worker = new Worker(new URL('./ingest-load.mjs', import.meta.url), {
-    workerData: { url: `http://127.0.0.1:${port}/v1/mentions`, apiKey: API_KEY, bodies, concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS },
-  });
-  worker.once('message', resolve);
-  worker.once('error', reject);
-});
+const result = await new Promise<{ requests: number; failures: number; latencies: number[] }>(
+  (resolve, reject) => {
+    const worker = new Worker(new URL('./ingest-load.mjs', import.meta.url), {
+      workerData: {
+        url: `http://127.0.0.1:${port}/v1/mentions`,
+        apiKey: API_KEY,
+        bodies,
+        concurrency: CONCURRENCY,
+        warmupMs: WARMUP_MS,
+        durationMs: DURATION_MS,
+      },
+    });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  },
+);
 
 const cpu = process.cpuUsage(cpuBefore);
 const wall = Date.now() - wallBefore;
 const sorted = result.latencies.sort((a, b) => a - b);
-const pct = (p: number) => +(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0).toFixed(1);
+const pct = (p: number) =>
+  +(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0).toFixed(1);
 const metrics = await registry.getMetricsAsJSON();
-const accepted = metrics.find((m) => m.name === 'hark_collector_accepted_total')?.values.reduce((s, v) => s + v.value, 0) ?? 0;
-const produce = metrics.find((m) => m.name === 'hark_collector_produce_duration_seconds')?.values ?? [];
-const produceSum = produce.filter((v) => v.metricName?.endsWith('_sum')).reduce((s, v) => s + v.value, 0);
-const produceCount = produce.filter((v) => v.metricName?.endsWith('_count')).reduce((s, v) => s + v.value, 0);
-const unmatched = metrics.find((m) => m.name === 'hark_collector_unmatched_total')?.values.reduce((s, v) => s + v.value, 0) ?? 0;
+const accepted =
+  metrics
+    .find((m) => m.name === 'hark_collector_accepted_total')
+    ?.values.reduce((s, v) => s + v.value, 0) ?? 0;
+const produce = (metrics.find((m) => m.name === 'hark_collector_produce_duration_seconds')
+  ?.values ?? []) as {
+  metricName?: string;
+  value: number;
+}[];
+const produceSum = produce
+  .filter((v) => v.metricName?.endsWith('_sum'))
+  .reduce((s, v) => s + v.value, 0);
+const produceCount = produce
+  .filter((v) => v.metricName?.endsWith('_count'))
+  .reduce((s, v) => s + v.value, 0);
+const unmatched =
+  metrics
+    .find((m) => m.name === 'hark_collector_unmatched_total')
+    ?.values.reduce((s, v) => s + v.value, 0) ?? 0;
 console.log(
   JSON.stringify({
-    bench: 'http-ingest',
+    bench: KAFKA_OFF ? 'http-ingest-without-kafka' : 'http-ingest',
     batch: BATCH,
     concurrency: CONCURRENCY,
     seconds: DURATION_MS / 1000,

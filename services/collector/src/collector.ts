@@ -1,7 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import type { BrandsConfig } from '@hark/brands';
 import type { Pool } from '@hark/db';
-import { loadSchema, valueSubject, type BrandSignal, type DeadLetter, type Mention } from '@hark/events';
+import {
+  loadSchema,
+  valueSubject,
+  type BrandSignal,
+  type DeadLetter,
+  type Mention,
+} from '@hark/events';
 import type { AvroSerde } from '@hark/kafka';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,7 +16,11 @@ import { createCollectorMetrics, type CollectorMetrics } from './adapters/collec
 import { createCursorStore } from './adapters/cursor-store.ts';
 import { createApiServer, type ApiKey } from './adapters/http-api.ts';
 import { createIngestService, type IngestService } from './adapters/ingest.ts';
-import { createKafkaPublisher, type ProducerLike, type Publisher } from './adapters/kafka-publisher.ts';
+import {
+  createKafkaPublisher,
+  type ProducerLike,
+  type Publisher,
+} from './adapters/kafka-publisher.ts';
 import { createPollerRunner, type PollerRunner } from './adapters/poller-runner.ts';
 import { compileBrandMatcher, type BrandMatcher } from './domain/brand-matcher.ts';
 import { NO_SOURCES, type SourcesConfig } from './domain/sources-config.ts';
@@ -30,7 +40,12 @@ export interface CollectorOptions {
   /** Required when sources has pollers (their checkpoints); migrated by the caller. */
   pool?: Pool;
   apiKeys: readonly ApiKey[];
-  limits: { bodyLimitBytes: number; maxItems: number; maxTextLength: number; maxFutureSkewMs: number };
+  limits: {
+    bodyLimitBytes: number;
+    maxItems: number;
+    maxTextLength: number;
+    maxFutureSkewMs: number;
+  };
   kafka: { produceTimeoutMs: number; circuitOpenMs: number };
   pollers?: {
     owner: string;
@@ -84,7 +99,10 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
     encoders: { mention, signal, deadLetter },
     topics: opts.topics,
     metrics,
-    limits: { maxTextLength: opts.limits.maxTextLength, maxFutureSkewMs: opts.limits.maxFutureSkewMs },
+    limits: {
+      maxTextLength: opts.limits.maxTextLength,
+      maxFutureSkewMs: opts.limits.maxFutureSkewMs,
+    },
     brandIds: new Set(opts.brands.brands.map((b) => b.id)),
     logger: opts.logger,
     now: opts.now,
@@ -101,7 +119,8 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
   });
   let pollers: PollerRunner | undefined;
   if (sources.pollers.length > 0) {
-    if (!opts.pool || !opts.pollers) throw new Error('pollers need a database pool and poller options');
+    if (!opts.pool || !opts.pollers)
+      throw new Error('pollers need a database pool and poller options');
     pollers = createPollerRunner({
       pollers: sources.pollers,
       store: createCursorStore({ pool: opts.pool }),
@@ -114,7 +133,12 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
     });
   }
   opts.logger.info(
-    { brands: matcher.brandIds.length, terms: matcher.termCount, webhooks: sources.webhooks.length, pollers: sources.pollers.length },
+    {
+      brands: matcher.brandIds.length,
+      terms: matcher.termCount,
+      webhooks: sources.webhooks.length,
+      pollers: sources.pollers.length,
+    },
     'collector built',
   );
 

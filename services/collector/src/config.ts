@@ -1,4 +1,13 @@
-import { commonSettings, int, list, port, setting, str, type ConfigOf, type Parser } from '@hark/config';
+import {
+  commonSettings,
+  int,
+  list,
+  port,
+  setting,
+  str,
+  type ConfigOf,
+  type Parser,
+} from '@hark/config';
 import { TOPICS } from '@hark/events';
 import type { ApiKey } from './adapters/http-api.ts';
 
@@ -6,29 +15,48 @@ import type { ApiKey } from './adapters/http-api.ts';
 const apiKeys: Parser<ApiKey[]> = (raw) => {
   const keys = list()(raw).map((item, i) => {
     const eq = item.indexOf('=');
-    const named = eq > 0 ? { name: item.slice(0, eq).trim(), key: item.slice(eq + 1).trim() } : { name: `key${i + 1}`, key: item };
-    if (!/^[\w.-]{1,64}$/.test(named.name)) throw new Error(`item ${i + 1}: key name must be letters, digits, _ . -`);
-    if (named.key.length < 16) throw new Error(`item ${i + 1}: keys must be at least 16 characters`);
+    const named =
+      eq > 0
+        ? { name: item.slice(0, eq).trim(), key: item.slice(eq + 1).trim() }
+        : { name: `key${i + 1}`, key: item };
+    if (!/^[\w.-]{1,64}$/.test(named.name))
+      throw new Error(`item ${i + 1}: key name must be letters, digits, _ . -`);
+    if (named.key.length < 16)
+      throw new Error(`item ${i + 1}: keys must be at least 16 characters`);
     return named;
   });
-  if (new Set(keys.map((k) => k.name)).size !== keys.length) throw new Error('key names must be unique');
+  if (new Set(keys.map((k) => k.name)).size !== keys.length)
+    throw new Error('key names must be unique');
   return keys;
 };
 
 export const collectorSettings = {
   kafkaBrokers: commonSettings.kafkaBrokers,
   schemaRegistryUrl: commonSettings.schemaRegistryUrl,
-  databaseUrl: commonSettings.databaseUrl,
+  databaseUrl: {
+    ...commonSettings.databaseUrl,
+    doc: 'PostgreSQL URL for poller checkpoints (migration scope `collector`); unused without pollers',
+  },
   logLevel: commonSettings.logLevel,
   opsHost: commonSettings.opsHost,
-  opsPort: setting({ env: 'OPS_PORT', doc: 'port of /healthz, /readyz and /metrics', parse: port(), default: 9101 }),
+  opsPort: setting({
+    env: 'OPS_PORT',
+    doc: 'port of /healthz, /readyz and /metrics',
+    parse: port(),
+    default: 9101,
+  }),
   apiHost: setting({
     env: 'API_HOST',
     doc: 'interface the ingest API binds to (0.0.0.0 in containers)',
     parse: str(),
     default: '127.0.0.1',
   }),
-  apiPort: setting({ env: 'API_PORT', doc: 'port of the ingest API (POST /v1/…, GET /openapi.json)', parse: port(), default: 8080 }),
+  apiPort: setting({
+    env: 'API_PORT',
+    doc: 'port of the ingest API (POST /v1/…, GET /openapi.json)',
+    parse: port(),
+    default: 8080,
+  }),
   apiKeys: setting({
     env: 'COLLECTOR_API_KEYS',
     doc: 'comma-separated `name=key` API keys for Authorization: Bearer (keys ≥ 16 characters); the name is logged and recorded as the source',
@@ -47,9 +75,24 @@ export const collectorSettings = {
     parse: str(),
     default: '',
   }),
-  mentionsTopic: setting({ env: 'MENTIONS_TOPIC', doc: 'topic for Mention events', parse: str(), default: TOPICS.mentionsRaw.name }),
-  signalsTopic: setting({ env: 'SIGNALS_TOPIC', doc: 'topic for BrandSignal events', parse: str(), default: TOPICS.signalsRaw.name }),
-  dlqTopic: setting({ env: 'DLQ_TOPIC', doc: 'dead-letter topic for refused webhook and poller items', parse: str(), default: TOPICS.dlq.name }),
+  mentionsTopic: setting({
+    env: 'MENTIONS_TOPIC',
+    doc: 'topic for Mention events',
+    parse: str(),
+    default: TOPICS.mentionsRaw.name,
+  }),
+  signalsTopic: setting({
+    env: 'SIGNALS_TOPIC',
+    doc: 'topic for BrandSignal events',
+    parse: str(),
+    default: TOPICS.signalsRaw.name,
+  }),
+  dlqTopic: setting({
+    env: 'DLQ_TOPIC',
+    doc: 'dead-letter topic for refused webhook and poller items',
+    parse: str(),
+    default: TOPICS.dlq.name,
+  }),
   bodyLimitBytes: setting({
     env: 'COLLECTOR_BODY_LIMIT_BYTES',
     doc: 'largest request body; larger ones get 413',
@@ -88,7 +131,7 @@ export const collectorSettings = {
   }),
   instanceId: setting({
     env: 'COLLECTOR_INSTANCE_ID',
-    doc: 'this instance’s name in poller leases; empty: <hostname>-<pid>',
+    doc: 'this instance’s name in poller leases; empty: hostname-pid',
     parse: str(),
     default: '',
   }),

@@ -4,7 +4,12 @@ import { loadConfigOrExit } from '@hark/config';
 import { createPool, migrate, pingDatabase, type Pool } from '@hark/db';
 import { HarkError } from '@hark/errors';
 import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
-import { createLifecycle, createLogger, createMetricsRegistry, createOpsServer } from '@hark/observability';
+import {
+  createLifecycle,
+  createLogger,
+  createMetricsRegistry,
+  createOpsServer,
+} from '@hark/observability';
 import { loadSourcesFile } from './adapters/sources-file.ts';
 import { createCollector, MIGRATIONS_DIR } from './collector.ts';
 import { collectorSettings } from './config.ts';
@@ -28,7 +33,12 @@ try {
 
   let pool: Pool | undefined;
   if (sources.pollers.length > 0) {
-    const db = createPool({ url: config.databaseUrl, logger, applicationName: 'hark-collector', max: 4 });
+    const db = createPool({
+      url: config.databaseUrl,
+      logger,
+      applicationName: 'hark-collector',
+      max: 4,
+    });
     pool = db;
     lifecycle.onShutdown('database pool', () => db.end());
     await migrate({ pool: db, scope: 'collector', dir: MIGRATIONS_DIR, logger });
@@ -53,7 +63,10 @@ try {
       maxFutureSkewMs: config.maxFutureSkewSeconds * 1000,
     },
     kafka: { produceTimeoutMs: config.produceTimeoutMs, circuitOpenMs: config.circuitOpenMs },
-    pollers: { owner: config.instanceId || `${hostname()}-${process.pid}`, userAgent: config.pollerUserAgent },
+    pollers: {
+      owner: config.instanceId || `${hostname()}-${process.pid}`,
+      userAgent: config.pollerUserAgent,
+    },
   });
   await collector.start({ host: config.apiHost, port: config.apiPort });
   lifecycle.onShutdown('collector', () => collector.close());

@@ -84,7 +84,13 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const digits = (r: Rng) => String(Math.floor(r() * (r() < 0.5 ? 100 : 10000)));
 
 const firstNames = [...new Set(FIRST_NAMES.split(/\s+/).filter(Boolean))];
-const lastNames = [...new Set(LAST_NAMES.split(/\s+/).filter(Boolean).map((s) => s.toLowerCase()))];
+const lastNames = [
+  ...new Set(
+    LAST_NAMES.split(/\s+/)
+      .filter(Boolean)
+      .map((s) => s.toLowerCase()),
+  ),
+];
 const sampleFirst = zipf(firstNames, 0.9);
 const sampleHeadLast = zipf(lastNames, 0.9);
 const placeCum: number[] = [];
@@ -153,7 +159,9 @@ function typo(r: Rng, s: string): string {
     case 2:
       return s.slice(0, i) + pick(r, KEYBOARD.split('')) + s.slice(i + 1);
     default:
-      return i < s.length - 1 ? s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2) : s.slice(0, i - 1) + s[i] + s[i - 1];
+      return i < s.length - 1
+        ? s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2)
+        : s.slice(0, i - 1) + s[i] + s[i - 1];
   }
 }
 
@@ -190,14 +198,16 @@ class Registry {
   private readonly handles = new Set<string>();
   claimHandle(r: Rng, platform: string, handle: string): string {
     let h = handle;
-    while (this.handles.has(`${platform}:${h.toLowerCase()}`)) h = `${handle}${Math.floor(r() * 1000)}`;
+    while (this.handles.has(`${platform}:${h.toLowerCase()}`))
+      h = `${handle}${Math.floor(r() * 1000)}`;
     this.handles.add(`${platform}:${h.toLowerCase()}`);
     return h;
   }
   claimEmail(r: Rng, email: string): string {
     let e = email;
     const at = email.indexOf('@');
-    while (this.emails.has(e)) e = `${email.slice(0, at)}${Math.floor(r() * 1000)}${email.slice(at)}`;
+    while (this.emails.has(e))
+      e = `${email.slice(0, at)}${Math.floor(r() * 1000)}${email.slice(at)}`;
     this.emails.add(e);
     return e;
   }
@@ -207,8 +217,22 @@ function sampleLast(r: Rng): string {
   return r() < 0.6 ? sampleHeadLast(r) : syntheticLastName(r);
 }
 
-function emailFor(r: Rng, first: string, last: string, company: string | null, reg: Registry): string {
-  const local = weighted({ dot: 30, plain: 15, initial: 15, underscore: 5, digits: 20, reversed: 5, word: 10 })(r);
+function emailFor(
+  r: Rng,
+  first: string,
+  last: string,
+  company: string | null,
+  reg: Registry,
+): string {
+  const local = weighted({
+    dot: 30,
+    plain: 15,
+    initial: 15,
+    underscore: 5,
+    digits: 20,
+    reversed: 5,
+    word: 10,
+  })(r);
   const l =
     local === 'dot'
       ? `${first}.${last}`
@@ -228,7 +252,17 @@ function emailFor(r: Rng, first: string, last: string, company: string | null, r
 }
 
 function handleFrom(r: Rng, first: string, last: string): { handle: string; variant: string } {
-  const v = weighted({ firstlast: 18, first_last: 10, first_dot_last: 5, flast: 14, firstlast_digits: 20, lastfirst: 5, firstl: 5, camel: 5, pseudonym: 18 })(r);
+  const v = weighted({
+    firstlast: 18,
+    first_last: 10,
+    first_dot_last: 5,
+    flast: 14,
+    firstlast_digits: 20,
+    lastfirst: 5,
+    firstl: 5,
+    camel: 5,
+    pseudonym: 18,
+  })(r);
   const h =
     v === 'firstlast'
       ? first + last
@@ -251,14 +285,26 @@ function handleFrom(r: Rng, first: string, last: string): { handle: string; vari
 }
 
 function locationText(r: Rng, p: Place): { text: string | null; variant: string } {
-  const v = weighted({ city: 30, city_region: 10, city_country: 10, region: 5, country: 8, moved: 7, junk: 5, missing: 25 })(r);
+  const v = weighted({
+    city: 30,
+    city_region: 10,
+    city_country: 10,
+    region: 5,
+    country: 8,
+    moved: 7,
+    junk: 5,
+    missing: 25,
+  })(r);
   switch (v) {
     case 'city':
       return { text: p.city, variant: 'loc:city' };
     case 'city_region':
       return { text: `${p.city}, ${p.region}`, variant: 'loc:city_region' };
     case 'city_country':
-      return { text: `${p.city}, ${COUNTRY_NAMES[p.country] ?? p.country}`, variant: 'loc:city_country' };
+      return {
+        text: `${p.city}, ${COUNTRY_NAMES[p.country] ?? p.country}`,
+        variant: 'loc:city_country',
+      };
     case 'region':
       return { text: p.region, variant: 'loc:region' };
     case 'country':
@@ -273,7 +319,12 @@ function locationText(r: Rng, p: Place): { text: string | null; variant: string 
 }
 
 /** Generates customers only (for the speed benchmark at 1M). */
-export function generateCustomers(seed: number, n: number, startId = 1, reg = new Registry()): BenchCustomer[] {
+export function generateCustomers(
+  seed: number,
+  n: number,
+  startId = 1,
+  reg = new Registry(),
+): BenchCustomer[] {
   const r = createRng(seed);
   const out: BenchCustomer[] = [];
   const tiers = weighted({ bronze: 50, silver: 30, gold: 15, platinum: 5 });
@@ -283,9 +334,15 @@ export function generateCustomers(seed: number, n: number, startId = 1, reg = ne
     const place = samplePlace(r);
     const company = r() < 0.4 ? pick(r, COMPANIES) : null;
     const handles: { platform: string; handle: string }[] = [];
-    for (const [platform, share] of [['x', 0.12], ['instagram', 0.05]] as const) {
+    for (const [platform, share] of [
+      ['x', 0.12],
+      ['instagram', 0.05],
+    ] as const) {
       if (r() < share) {
-        handles.push({ platform, handle: reg.claimHandle(r, platform, handleFrom(r, first, last).handle.toLowerCase()) });
+        handles.push({
+          platform,
+          handle: reg.claimHandle(r, platform, handleFrom(r, first, last).handle.toLowerCase()),
+        });
       }
     }
     out.push({
@@ -299,7 +356,12 @@ export function generateCustomers(seed: number, n: number, startId = 1, reg = ne
       company,
       city: r() < 0.9 ? place.city : null,
       region: r() < 0.8 ? place.region : null,
-      country: r() < 0.95 ? (r() < 0.5 ? place.country : (COUNTRY_NAMES[place.country] ?? place.country)) : null,
+      country:
+        r() < 0.95
+          ? r() < 0.5
+            ? place.country
+            : (COUNTRY_NAMES[place.country] ?? place.country)
+          : null,
       tier: tiers(r),
       value: Math.round(Math.exp(5 + r() * 4)),
       handles,
@@ -323,7 +385,17 @@ function derivedAuthor(r: Rng, c: BenchCustomer, id: string, reg: Registry): Ben
   const { first, last, place } = c.gen;
   const variants: string[] = [];
   const a = baseAuthor(r, id);
-  const nameVariant = weighted({ exact: 40, decorated: 8, nickname: 8, typo: 10, initial: 6, swapped: 5, first_only: 6, missing: 7, pseudonym: 10 })(r);
+  const nameVariant = weighted({
+    exact: 40,
+    decorated: 8,
+    nickname: 8,
+    typo: 10,
+    initial: 6,
+    swapped: 5,
+    first_only: 6,
+    missing: 7,
+    pseudonym: 10,
+  })(r);
   let name: string | null;
   switch (nameVariant) {
     case 'decorated':
@@ -335,7 +407,8 @@ function derivedAuthor(r: Rng, c: BenchCustomer, id: string, reg: Registry): Ben
       break;
     }
     case 'typo':
-      name = r() < 0.5 ? `${cap(typo(r, first))} ${cap(last)}` : `${cap(first)} ${cap(typo(r, last))}`;
+      name =
+        r() < 0.5 ? `${cap(typo(r, first))} ${cap(last)}` : `${cap(first)} ${cap(typo(r, last))}`;
       break;
     case 'initial':
       name = `${first[0]!.toUpperCase()}. ${cap(last)}`;
@@ -376,10 +449,17 @@ function derivedAuthor(r: Rng, c: BenchCustomer, id: string, reg: Registry): Ben
   const e = weighted({ none: 88, same: 4, same_local: 4, other: 4 })(r);
   let email: string | null = null;
   if (e === 'same' && c.emails[0]) email = c.emails[0];
-  else if (e === 'same_local' && c.emails[0]) email = reg.claimEmail(r, `${c.emails[0].split('@')[0]}@${pick(r, FREEMAIL)}`);
-  else if (e === 'other') email = reg.claimEmail(r, `${pick(r, PSEUDONYMS)}${digits(r)}@${pick(r, FREEMAIL)}`);
+  else if (e === 'same_local' && c.emails[0])
+    email = reg.claimEmail(r, `${c.emails[0].split('@')[0]}@${pick(r, FREEMAIL)}`);
+  else if (e === 'other')
+    email = reg.claimEmail(r, `${pick(r, PSEUDONYMS)}${digits(r)}@${pick(r, FREEMAIL)}`);
   if (email) variants.push(`email:${e}`);
-  return { input: { ...a, name, handle, location: loc.text, email }, truth: c.externalId, kind: 'derived', variants };
+  return {
+    input: { ...a, name, handle, location: loc.text, email },
+    truth: c.externalId,
+    kind: 'derived',
+    variants,
+  };
 }
 
 function lookalikeAuthor(
@@ -405,9 +485,15 @@ function lookalikeAuthor(
     last = pick(r, commonLast);
   }
   const h = handleFrom(r, first, last);
-  const loc = r() < 0.4 ? { text: null, variant: 'loc:missing' } : { text: place.city, variant: 'loc:city' };
+  const loc =
+    r() < 0.4 ? { text: null, variant: 'loc:missing' } : { text: place.city, variant: 'loc:city' };
   return {
-    input: { ...a, name: `${cap(first)} ${cap(last)}`, handle: reg.claimHandle(r, a.platform, h.handle), location: loc.text },
+    input: {
+      ...a,
+      name: `${cap(first)} ${cap(last)}`,
+      handle: reg.claimHandle(r, a.platform, h.handle),
+      location: loc.text,
+    },
     truth: null,
     kind: 'lookalike',
     variants: [`lookalike:${kind}`, h.variant, loc.variant],
@@ -435,7 +521,10 @@ function unrelatedAuthor(r: Rng, id: string, reg: Registry): BenchAuthor {
 }
 
 /** Customers plus labeled authors; the same seed gives the same world. */
-export function generateWorld(o: WorldOptions): { customers: BenchCustomer[]; authors: BenchAuthor[] } {
+export function generateWorld(o: WorldOptions): {
+  customers: BenchCustomer[];
+  authors: BenchAuthor[];
+} {
   const reg = new Registry();
   const customers = generateCustomers(o.seed, o.customers, 1, reg);
   const r = createRng(o.seed ^ 0x5bd1e995);
@@ -451,7 +540,14 @@ export function generateWorld(o: WorldOptions): { customers: BenchCustomer[]; au
   const commonLast = lastNames.slice(0, 20);
   for (let i = 0; i < o.lookalikes; i++) {
     authors.push(
-      lookalikeAuthor(r, customers[Math.floor(r() * customers.length)]!, `l${i}`, commonFirst, commonLast, reg),
+      lookalikeAuthor(
+        r,
+        customers[Math.floor(r() * customers.length)]!,
+        `l${i}`,
+        commonFirst,
+        commonLast,
+        reg,
+      ),
     );
   }
   for (let i = 0; i < o.unrelated; i++) authors.push(unrelatedAuthor(r, `u${i}`, reg));

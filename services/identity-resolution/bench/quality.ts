@@ -64,12 +64,14 @@ for (const a of world.authors) {
   };
   if (r.status === 'linked') count(auto);
   if (r.status === 'linked' || r.status === 'review') count(autoReview);
-  if (r.status === 'linked' && got !== a.truth) falseLinks.push({ a, got: got!, confidence: r.confidence });
+  if (r.status === 'linked' && got !== a.truth)
+    falseLinks.push({ a, got: got!, confidence: r.confidence });
 
   // Baseline: exact e-mail, or a handle the CRM lists for that platform, linked only when unique.
   const email = normalizeEmail(a.input.email);
   let exact = email ? index.lookupEmail(email) : [];
-  if (exact.length === 0) exact = index.lookupHandle(a.input.platform, normalizeHandle(a.input.handle));
+  if (exact.length === 0)
+    exact = index.lookupHandle(a.input.platform, normalizeHandle(a.input.handle));
   if (exact.length === 1) {
     baseline.predicted++;
     if (index.externalId(exact[0]!) === a.truth) baseline.tp++;
@@ -99,14 +101,18 @@ console.log(
     `(${positives} are customers), seed ${values.seed}; upper ${options.upper}, lower ${options.lower}, ` +
     `population ${options.population}`,
 );
-console.log(`outcomes: ${status.linked} linked, ${status.review} review, ${status.prospect} prospect; ${(ms / world.authors.length * 1000).toFixed(0)} µs/author\n`);
+console.log(
+  `outcomes: ${status.linked} linked, ${status.review} review, ${status.prospect} prospect; ${((ms / world.authors.length) * 1000).toFixed(0)} µs/author\n`,
+);
 console.log('| method | predicted | true | false | precision | recall | F1 |');
 console.log('|---|---|---|---|---|---|---|');
 console.log(row('exact e-mail/handle only (baseline)', baseline));
 console.log(row('auto-link', auto));
 console.log(row('auto-link + review', autoReview));
 if (values.verbose) {
-  console.log('\nper variant (derived: share linked right / sent to review right; others: wrongly linked):');
+  console.log(
+    '\nper variant (derived: share linked right / sent to review right; others: wrongly linked):',
+  );
   for (const [k, s] of [...byVariant].sort()) {
     console.log(
       `  ${k.padEnd(40)} n=${String(s.n).padStart(5)}  linked ${((s.linked / s.n) * 100).toFixed(1).padStart(5)}%  review ${((s.reviewed / s.n) * 100).toFixed(1).padStart(5)}%  wrong ${s.wrong}`,
@@ -114,6 +120,8 @@ if (values.verbose) {
   }
   console.log('\nfalse links:');
   for (const f of falseLinks.slice(0, 30)) {
-    console.log(`  ${JSON.stringify(f.a.input)} truth=${f.a.truth} got=${f.got} p=${f.confidence.toFixed(3)} ${f.a.variants.join(',')}`);
+    console.log(
+      `  ${JSON.stringify(f.a.input)} truth=${f.a.truth} got=${f.got} p=${f.confidence.toFixed(3)} ${f.a.variants.join(',')}`,
+    );
   }
 }

@@ -50,9 +50,15 @@ wang li zhang liu chen yang huang zhao wu zhou sato suzuki takahashi tanaka wata
 singh kumar sharma gupta shah mehta okafor mensah adeyemi diallo haddad khalil nasser obrien oconnor murphy
 mccarthy walsh byrne ryan kelly doyle fitzgerald`;
 
-const SYLLABLES_START = 'ka ma lo ber vin tor sel gar mor dal fen har jor kel lin nor pel ros sar tel val wes zan bra cro dre fla gri kro plu stra tre'.split(' ');
+const SYLLABLES_START =
+  'ka ma lo ber vin tor sel gar mor dal fen har jor kel lin nor pel ros sar tel val wes zan bra cro dre fla gri kro plu stra tre'.split(
+    ' ',
+  );
 const SYLLABLES_MID = 'a e i o u an en in on ar er ir or el il al ov ev ick ing ett ard'.split(' ');
-const SYLLABLES_END = 'son sen ski ova ez es berg stein wood field ton ley man ner ger lo ini etti ard ier eau mann well worth ham by'.split(' ');
+const SYLLABLES_END =
+  'son sen ski ova ez es berg stein wood field ton ley man ner ger lo ini etti ard ier eau mann well worth ham by'.split(
+    ' ',
+  );
 
 /** A synthetic family name from syllables: tens of thousands of rare names. */
 export function syntheticLastName(r: () => number): string {
@@ -192,17 +198,50 @@ export const COUNTRY_NAMES: Record<string, string> = {
   AE: 'UAE',
 };
 
-export const COMPANIES = `Acme Globex Initech Umbrella Hooli Vandelay Stark Wayne Wonka Tyrell Cyberdyne Soylent Aperture
+export const COMPANIES =
+  `Acme Globex Initech Umbrella Hooli Vandelay Stark Wayne Wonka Tyrell Cyberdyne Soylent Aperture
 Gringotts Monarch Oscorp Dunder Pied Piper Prestige Sirius Vehement Zorg Nakatomi Massive Dynamic Bluth Gekko Krusty
 Sterling Cooper Virtucon Blue Sun Weyland Yoyodyne Rekall Omni Ollivander Spacely Cogswell Duff Lacroix Northwind
-Contoso Fabrikam Tailspin Woodgrove Adatum Litware Proseware Fourth Coffee Alpine Ski Margie Travel`.split(/\s+/);
+Contoso Fabrikam Tailspin Woodgrove Adatum Litware Proseware Fourth Coffee Alpine Ski Margie Travel`.split(
+    /\s+/,
+  );
 
-export const FREEMAIL = ['gmail.com', 'gmail.com', 'gmail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com', 'gmx.de', 'orange.fr', 'proton.me'];
+export const FREEMAIL = [
+  'gmail.com',
+  'gmail.com',
+  'gmail.com',
+  'yahoo.com',
+  'outlook.com',
+  'hotmail.com',
+  'icloud.com',
+  'gmx.de',
+  'orange.fr',
+  'proton.me',
+];
 
-export const PSEUDONYMS = `sunflower coffeeaddict nightowl pixelpusher wanderlust bookworm skywalker moonchild techie gamer
+export const PSEUDONYMS =
+  `sunflower coffeeaddict nightowl pixelpusher wanderlust bookworm skywalker moonchild techie gamer
 foodie traveler dreamer runner rocknroll bluebird starlight thunder maverick phoenix ninja wizard sparkle breezy
 shadow cosmic velvet maple cedar river ocean`.split(/\s+/);
 
-export const DECORATIONS = ['🌸', '✨', '🇺🇸', '🏳️‍🌈', '(she/her)', '(he/him)', '| coffee lover', '💙', '🚀'];
+export const DECORATIONS = [
+  '🌸',
+  '✨',
+  '🇺🇸',
+  '🏳️‍🌈',
+  '(she/her)',
+  '(he/him)',
+  '| coffee lover',
+  '💙',
+  '🚀',
+];
 
-export const JUNK_LOCATIONS = ['🌍', 'Earth', 'somewhere', 'the internet', 'she/her', 'wherever the wifi is', 'Home'];
+export const JUNK_LOCATIONS = [
+  '🌍',
+  'Earth',
+  'somewhere',
+  'the internet',
+  'she/her',
+  'wherever the wifi is',
+  'Home',
+];

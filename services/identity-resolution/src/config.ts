@@ -74,7 +74,7 @@ export const configSpec = {
     env: 'MATCH_MAX_BLOCK',
     doc: 'blocking keys shared by more customers than this are skipped as unselective',
     parse: int({ min: 1 }),
-    default: 1000,
+    default: 500,
   }),
   maxWeakBlockSize: setting({
     env: 'MATCH_MAX_WEAK_BLOCK',

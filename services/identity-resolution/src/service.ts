@@ -1,5 +1,12 @@
 import { createPool, migrate, pingDatabase, type Pool } from '@hark/db';
-import { loadSchema, valueSubject, type DeadLetter, type IdentityLink, type ResolvedMention, type ScoredMention } from '@hark/events';
+import {
+  loadSchema,
+  valueSubject,
+  type DeadLetter,
+  type IdentityLink,
+  type ResolvedMention,
+  type ScoredMention,
+} from '@hark/events';
 import { HarkError } from '@hark/errors';
 import {
   createAvroSerde,
@@ -72,8 +79,15 @@ export function createIdentityService(deps: {
   });
   const kafka = createKafka({ clientId: SERVICE, brokers: config.kafkaBrokers, logger });
   const producer: Producer = createProducer(kafka);
-  const serde = createAvroSerde({ registry: createRegistryClient({ url: config.schemaRegistryUrl }) });
-  const ops: OpsServer = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
+  const serde = createAvroSerde({
+    registry: createRegistryClient({ url: config.schemaRegistryUrl }),
+  });
+  const ops: OpsServer = createOpsServer({
+    host: config.opsHost,
+    port: config.opsPort,
+    registry,
+    logger,
+  });
   let stage: Stage | undefined;
   let linkEncoder: Awaited<ReturnType<typeof serde.encoder<IdentityLink>>> | undefined;
   let started = false;
@@ -88,9 +102,13 @@ export function createIdentityService(deps: {
         messages: [{ key: `${link.platform}:${link.authorId}`, value: linkEncoder.encode(link) }],
       });
     } catch (err) {
-      throw new HarkError('HARK_KAFKA_UNAVAILABLE', `identity.links write failed: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new HarkError(
+        'HARK_KAFKA_UNAVAILABLE',
+        `identity.links write failed: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 
@@ -119,9 +137,18 @@ export function createIdentityService(deps: {
 
       await producer.connect();
       closers.push({ name: 'producer', close: () => producer.disconnect() });
-      const resolved = await serde.encoder<ResolvedMention>(valueSubject(config.outputTopic), loadSchema('ResolvedMention'));
-      linkEncoder = await serde.encoder<IdentityLink>(valueSubject(config.linksTopic), loadSchema('IdentityLink'));
-      const dlq = await serde.encoder<DeadLetter>(valueSubject(config.dlqTopic), loadSchema('DeadLetter'));
+      const resolved = await serde.encoder<ResolvedMention>(
+        valueSubject(config.outputTopic),
+        loadSchema('ResolvedMention'),
+      );
+      linkEncoder = await serde.encoder<IdentityLink>(
+        valueSubject(config.linksTopic),
+        loadSchema('IdentityLink'),
+      );
+      const dlq = await serde.encoder<DeadLetter>(
+        valueSubject(config.dlqTopic),
+        loadSchema('DeadLetter'),
+      );
       stage = createStage<ScoredMention>({
         stage: SERVICE,
         kafka,

@@ -73,6 +73,15 @@ const cpu = process.cpuUsage(cpu0);
 console.log(
   `total ${total.toFixed(0)} ms, node cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, per mention wall ${((total * 1000) / facts.length).toFixed(1)} µs`,
 );
+if (process.env.EXPLAIN) {
+  const c = await origConnect();
+  await c.query("load 'auto_explain'");
+  await c.query("set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_level = notice; set auto_explain.log_nested_statements = on");
+  c.on('notice', (n: any) => console.log(n.message));
+  c.release();
+  const more = makeWorkload({ count: 500, authors: 100_000, now, seed: 99, prefix: 'x' }).map(toMentionFact);
+  await st.applyMentions(more);
+}
 for (const [k, v] of Object.entries(times))
   console.log(
     k.padEnd(40),

@@ -89,25 +89,28 @@ create table rollup_minute (
   updated_at timestamptz not null default now(),
   -- brand, then time: a brand's trend and the share-of-voice lookups read ranges of this key.
   primary key (brand, window_start, platform)
-);
+) with (fillfactor = 70);
 comment on table rollup_minute is 'Mention KPIs per brand, platform and UTC minute (see the service README for columns).';
 comment on column rollup_minute.sentiment_sum is 'Sum of sentiment scores of scored (not unknown) mentions, each rounded to 6 decimals.';
 comment on column rollup_minute.reach is 'Sum of author followers over the mentions.';
 comment on column rollup_minute.unique_authors is 'Distinct authors in the window (exact); additive across platforms, not across brands or windows.';
 
-create table rollup_hour (like rollup_minute including all);
-create table rollup_day (like rollup_minute including all);
+-- Rollup rows are updated by nearly every batch; free space on each page keeps
+-- those updates HOT (no index writes) and lets page pruning reclaim old versions.
+create table rollup_hour (like rollup_minute including all) with (fillfactor = 70);
+create table rollup_day (like rollup_minute including all) with (fillfactor = 70);
 comment on table rollup_hour is 'Mention KPIs per brand, platform and UTC hour.';
 comment on table rollup_day is 'Mention KPIs per brand, platform and UTC day.';
 
 -- Which authors were active when, so unique_authors stays exact under
 -- re-delivery and concurrency: one row per author, brand, platform and UTC
--- day, with a bit per minute (bit 0 = 00:00) and per hour of the day. A write
--- ORs the batch's bits in and keeps the bits it found in prev_*, so
--- `bits & ~prev_bits` are the windows the author is new in; ON CONFLICT DO
--- UPDATE reads the latest committed row, so concurrent batches never both
--- count the same author. One row per author-day instead of one per window
--- and grain triples the write speed. Internal: kept for RETENTION like the
+-- day, with the minutes of the day (0 = 00:00 … 1439) and a bit per hour it
+-- was active in. A write merges the batch's minutes and hours in and keeps
+-- what it found in prev_*, so the minutes not in prev_minutes and the hours
+-- not in prev_hours are the windows the author is new in; ON CONFLICT DO
+-- UPDATE reads the latest committed row under a row lock, so concurrent
+-- batches never both count the same author. One small row per author-day
+-- instead of one per window and grain. Internal: kept for RETENTION like the
 -- facts, then dropped by partition.
 create table author_days (
   day timestamptz not null,
@@ -115,9 +118,9 @@ create table author_days (
   platform text collate "C" not null,
   author_id text collate "C" not null,
   hours integer not null,
-  minutes bit(1440) not null,
+  minutes smallint[] not null,
   prev_hours integer not null,
-  prev_minutes bit(1440) not null,
+  prev_minutes smallint[] not null,
   primary key (day, brand, platform, author_id)
 ) partition by range (day);
 
@@ -151,9 +154,9 @@ create table signal_rollup_minute (
   aggregation text not null,
   updated_at timestamptz not null default now(),
   primary key (brand, window_start, platform, metric)
-);
-create table signal_rollup_hour (like signal_rollup_minute including all);
-create table signal_rollup_day (like signal_rollup_minute including all);
+) with (fillfactor = 70);
+create table signal_rollup_hour (like signal_rollup_minute including all) with (fillfactor = 70);
+create table signal_rollup_day (like signal_rollup_minute including all) with (fillfactor = 70);
 
 -- Synced from the brands config at every start; views join them, so a config change needs no backfill.
 create table tracked_brands (

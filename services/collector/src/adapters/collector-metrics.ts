@@ -23,7 +23,10 @@ export interface CollectorMetrics {
 }
 
 /** The collector's metrics on the injected registry (never prom-client's global). */
-export function createCollectorMetrics(registry: Registry, now: () => number = Date.now): CollectorMetrics {
+export function createCollectorMetrics(
+  registry: Registry,
+  now: () => number = Date.now,
+): CollectorMetrics {
   const registers = [registry];
   const pollerLastSuccess = new Map<string, number>();
   return {
@@ -89,7 +92,8 @@ export function createCollectorMetrics(registry: Registry, now: () => number = D
       registers,
       collect() {
         const t = now();
-        for (const [poller, at] of pollerLastSuccess) this.set({ poller }, Math.max(0, (t - at) / 1000));
+        for (const [poller, at] of pollerLastSuccess)
+          this.set({ poller }, Math.max(0, (t - at) / 1000));
       },
     }),
     pollerItemDelay: new Histogram({

@@ -6,7 +6,12 @@ export interface CursorStore {
    * checkpoint (null before the first one). Returns `held` when another
    * instance owns an unexpired lease.
    */
-  acquire(pollerId: string, kind: string, owner: string, leaseMs: number): Promise<{ held: true } | { held: false; cursor: unknown }>;
+  acquire(
+    pollerId: string,
+    kind: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<{ held: true } | { held: false; cursor: unknown }>;
   /** Stores a checkpoint; false when the lease was lost meanwhile (nothing is written then). */
   save(pollerId: string, owner: string, cursor: unknown, leaseMs: number): Promise<boolean>;
   /** Gives the lease up so another instance (or this one restarted) can take over at once. */

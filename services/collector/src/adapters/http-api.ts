@@ -87,15 +87,26 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     // Compare against every key so the time taken does not tell which one nearly matched.
     let matched: ApiKey | undefined;
-    for (const k of deps.apiKeys) if (token !== undefined && secretsEqual(token, k.key)) matched = k;
+    for (const k of deps.apiKeys)
+      if (token !== undefined && secretsEqual(token, k.key)) matched = k;
     if (!matched) {
-      throw new ApiProblem(401, 'HARK_AUTH_UNAUTHORIZED', header ? 'unknown API key' : 'missing Authorization: Bearer <api key>', 'unauthorized');
+      throw new ApiProblem(
+        401,
+        'HARK_AUTH_UNAUTHORIZED',
+        header ? 'unknown API key' : 'missing Authorization: Bearer <api key>',
+        'unauthorized',
+      );
     }
     req.apiKeyName = matched.name;
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    const entry = { method: req.method, url: req.routeOptions.url ?? req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    const entry = {
+      method: req.method,
+      url: req.routeOptions.url ?? req.url,
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
     if (reply.statusCode >= 500) log.warn(entry, 'request failed');
     else log.debug(entry, 'request');
   });
@@ -105,15 +116,25 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     if (err instanceof ApiProblem) {
       deps.metrics.requestsRejected.inc({ route, reason: err.reason });
       if (err.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="hark"');
-      return reply.code(err.statusCode).send({ code: err.code, message: err.message, statusCode: err.statusCode });
+      return reply
+        .code(err.statusCode)
+        .send({ code: err.code, message: err.message, statusCode: err.statusCode });
     }
     if (isHarkError(err) && err.code === 'HARK_KAFKA_UNAVAILABLE') {
-      const retryAfterSeconds = Math.max(1, Math.ceil(Number(err.context.retryAfterMs ?? 1000) / 1000));
+      const retryAfterSeconds = Math.max(
+        1,
+        Math.ceil(Number(err.context.retryAfterMs ?? 1000) / 1000),
+      );
       deps.metrics.requestsRejected.inc({ route, reason: 'kafka_unavailable' });
       return reply
         .code(503)
         .header('retry-after', String(retryAfterSeconds))
-        .send({ code: err.code, message: `${err.message}; nothing from this request was acknowledged, retry it`, statusCode: 503, retryAfterSeconds });
+        .send({
+          code: err.code,
+          message: `${err.message}; nothing from this request was acknowledged, retry it`,
+          statusCode: 503,
+          retryAfterSeconds,
+        });
     }
     const fastifyCode = (err as { code?: string }).code;
     if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -127,14 +148,24 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     const status = (err as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       deps.metrics.requestsRejected.inc({ route, reason: 'bad_request' });
-      return reply.code(status).send({ code: 'HARK_INGEST_BAD_REQUEST', message: (err as Error).message, statusCode: status });
+      return reply.code(status).send({
+        code: 'HARK_INGEST_BAD_REQUEST',
+        message: (err as Error).message,
+        statusCode: status,
+      });
     }
     req.log.error({ err }, 'unhandled error');
-    return reply.code(500).send({ message: 'internal error; the collector logged it', statusCode: 500 });
+    return reply
+      .code(500)
+      .send({ message: 'internal error; the collector logged it', statusCode: 500 });
   });
 
   app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ code: 'HARK_INGEST_BAD_REQUEST', message: `no route ${req.method} ${req.url.split('?')[0]}`, statusCode: 404 }),
+    reply.code(404).send({
+      code: 'HARK_INGEST_BAD_REQUEST',
+      message: `no route ${req.method} ${req.url.split('?')[0]}`,
+      statusCode: 404,
+    }),
   );
 
   app.get('/openapi.json', async () => openapi);
@@ -150,36 +181,61 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
         platform: req.query.platform,
         maxTextLength: deps.maxTextLength,
       });
-      if (!expanded.ok) throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', expanded.message, 'malformed_body');
+      if (!expanded.ok)
+        throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', expanded.message, 'malformed_body');
       checkCount(expanded.entries.length);
-      const outcome = await deps.ingest.mentions(expanded.entries, { source, deadLetterRejected: false });
+      const outcome = await deps.ingest.mentions(expanded.entries, {
+        source,
+        deadLetterRejected: false,
+      });
       return sendOutcome(reply, outcome, outcome.accepted + outcome.unmatched);
     },
   );
 
   app.post('/v1/signals', { config: { auth: true } }, async (req, reply) => {
     const content = readBody(req, 'signals');
-    if (content.format === 'xml') throw new ApiProblem(415, 'HARK_INGEST_UNSUPPORTED_MEDIA_TYPE', 'signals are JSON or NDJSON', 'unsupported_media_type');
+    if (content.format === 'xml')
+      throw new ApiProblem(
+        415,
+        'HARK_INGEST_UNSUPPORTED_MEDIA_TYPE',
+        'signals are JSON or NDJSON',
+        'unsupported_media_type',
+      );
     const parsed = parseBody(content.text, content.format);
-    if (!parsed.ok) throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', parsed.message, 'malformed_body');
+    if (!parsed.ok)
+      throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', parsed.message, 'malformed_body');
     checkCount(parsed.records.length);
     const source = readSource(req);
-    const outcome = await deps.ingest.signals(parsed.records, { kind: source.kind, defaultSource: source.name });
+    const outcome = await deps.ingest.signals(parsed.records, {
+      kind: source.kind,
+      defaultSource: source.name,
+    });
     return sendOutcome(reply, outcome, outcome.accepted);
   });
 
   app.post<{ Params: { source: string } }>('/v1/webhooks/:source', async (req, reply) => {
     const hook = webhooks.get(req.params.source);
-    if (!hook) throw new ApiProblem(404, 'HARK_WEBHOOK_UNKNOWN_SOURCE', `no webhook source "${req.params.source}"`, 'unknown_source');
+    if (!hook)
+      throw new ApiProblem(
+        404,
+        'HARK_WEBHOOK_UNKNOWN_SOURCE',
+        `no webhook source "${req.params.source}"`,
+        'unknown_source',
+      );
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const hub = header(req, 'x-hub-signature-256');
     const xSig = header(req, 'x-twitter-webhooks-signature');
-    const valid = hub !== undefined ? verifySignature(hook.secret, raw, hub, 'hex') : verifySignature(hook.secret, raw, xSig, 'base64');
+    const valid =
+      hub !== undefined
+        ? verifySignature(hook.secret, raw, hub, 'hex')
+        : verifySignature(hook.secret, raw, xSig, 'base64');
     if (!valid) {
       throw new ApiProblem(
         401,
         'HARK_WEBHOOK_SIGNATURE_INVALID',
-        hub === undefined && xSig === undefined ? 'missing X-Hub-Signature-256 header' : 'signature does not match the body',
+        hub === undefined && xSig === undefined
+          ? 'missing X-Hub-Signature-256 header'
+          : 'signature does not match the body',
         'bad_signature',
       );
     }
@@ -191,11 +247,25 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     });
     if (!expanded.ok) {
       // Signed, so it really came from the platform: keep it for a replay after a fix.
-      await deps.ingest.deadLetterPayload(raw, source, 'HARK_INGEST_MALFORMED_BODY', expanded.message);
-      throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', `${expanded.message} (kept on the dead-letter topic)`, 'malformed_body');
+      await deps.ingest.deadLetterPayload(
+        raw,
+        source,
+        'HARK_INGEST_MALFORMED_BODY',
+        expanded.message,
+      );
+      throw new ApiProblem(
+        400,
+        'HARK_INGEST_MALFORMED_BODY',
+        `${expanded.message} (kept on the dead-letter topic)`,
+        'malformed_body',
+      );
     }
     checkCount(expanded.entries.length);
-    const outcome = await deps.ingest.mentions(expanded.entries, { source, brand: hook.brand, deadLetterRejected: true });
+    const outcome = await deps.ingest.mentions(expanded.entries, {
+      source,
+      brand: hook.brand,
+      deadLetterRejected: true,
+    });
     return reply.code(202).send(outcome);
   });
 
@@ -203,12 +273,28 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     '/v1/webhooks/:source',
     async (req, reply) => {
       const hook = webhooks.get(req.params.source);
-      if (!hook) throw new ApiProblem(404, 'HARK_WEBHOOK_UNKNOWN_SOURCE', `no webhook source "${req.params.source}"`, 'unknown_source');
+      if (!hook)
+        throw new ApiProblem(
+          404,
+          'HARK_WEBHOOK_UNKNOWN_SOURCE',
+          `no webhook source "${req.params.source}"`,
+          'unknown_source',
+        );
       const q = req.query;
       if (q['hub.mode'] !== undefined) {
         const token = q['hub.verify_token'];
-        if (!hook.verifyToken || token === undefined || !secretsEqual(token, hook.verifyToken) || !q['hub.challenge']) {
-          throw new ApiProblem(403, 'HARK_WEBHOOK_HANDSHAKE_REJECTED', 'hub.verify_token does not match (or no challenge given)', 'handshake_rejected');
+        if (
+          !hook.verifyToken ||
+          token === undefined ||
+          !secretsEqual(token, hook.verifyToken) ||
+          !q['hub.challenge']
+        ) {
+          throw new ApiProblem(
+            403,
+            'HARK_WEBHOOK_HANDSHAKE_REJECTED',
+            'hub.verify_token does not match (or no challenge given)',
+            'handshake_rejected',
+          );
         }
         log.info({ source: hook.source, mode: q['hub.mode'] }, 'webhook subscription verified');
         return reply.type('text/plain').send(q['hub.challenge']);
@@ -216,14 +302,25 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
       if (q.crc_token !== undefined) {
         return { response_token: crcResponseToken(hook.secret, q.crc_token) };
       }
-      throw new ApiProblem(400, 'HARK_INGEST_BAD_REQUEST', 'expected hub.mode/hub.challenge/hub.verify_token or crc_token', 'bad_request');
+      throw new ApiProblem(
+        400,
+        'HARK_INGEST_BAD_REQUEST',
+        'expected hub.mode/hub.challenge/hub.verify_token or crc_token',
+        'bad_request',
+      );
     },
   );
 
   function readFormat(raw: string | undefined): FormatName {
     if (raw === undefined || raw === '') return 'generic';
     const f = resolveFormat(raw);
-    if (!f) throw new ApiProblem(400, 'HARK_INGEST_BAD_REQUEST', `unknown format "${raw}"; see GET /openapi.json`, 'bad_request');
+    if (!f)
+      throw new ApiProblem(
+        400,
+        'HARK_INGEST_BAD_REQUEST',
+        `unknown format "${raw}"; see GET /openapi.json`,
+        'bad_request',
+      );
     return f;
   }
 
@@ -232,11 +329,20 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     const raw = header(req, 'x-hark-source');
     if (raw === undefined) return { kind: 'http', name };
     const m = SOURCE_HEADER.exec(raw);
-    if (!m) throw new ApiProblem(400, 'HARK_INGEST_BAD_REQUEST', 'X-Hark-Source must be http:<name> or replay:<name>', 'bad_request');
+    if (!m)
+      throw new ApiProblem(
+        400,
+        'HARK_INGEST_BAD_REQUEST',
+        'X-Hark-Source must be http:<name> or replay:<name>',
+        'bad_request',
+      );
     return { kind: m[1] as SourceKind, name: m[2]! };
   }
 
-  function readBody(req: FastifyRequest, what: string): { text: string; format: 'json' | 'ndjson' | 'xml' } {
+  function readBody(
+    req: FastifyRequest,
+    what: string,
+  ): { text: string; format: 'json' | 'ndjson' | 'xml' } {
     const format = bodyFormat(req.headers['content-type']);
     if (!format) {
       throw new ApiProblem(
@@ -247,14 +353,26 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
       );
     }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (raw.length === 0) throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', 'body is empty', 'malformed_body');
+    if (raw.length === 0)
+      throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', 'body is empty', 'malformed_body');
     return { text: raw.toString('utf8'), format };
   }
 
   function checkCount(n: number): void {
-    if (n === 0) throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', 'body holds no items', 'malformed_body');
+    if (n === 0)
+      throw new ApiProblem(
+        400,
+        'HARK_INGEST_MALFORMED_BODY',
+        'body holds no items',
+        'malformed_body',
+      );
     if (n > deps.maxItems) {
-      throw new ApiProblem(413, 'HARK_INGEST_PAYLOAD_TOO_LARGE', `${n} items in one request; the limit is ${deps.maxItems}`, 'payload_too_large');
+      throw new ApiProblem(
+        413,
+        'HARK_INGEST_PAYLOAD_TOO_LARGE',
+        `${n} items in one request; the limit is ${deps.maxItems}`,
+        'payload_too_large',
+      );
     }
   }
 
@@ -267,7 +385,11 @@ function header(req: FastifyRequest, name: string): string | undefined {
 }
 
 /** 202 when every item was valid, 207 when some were refused, 400 when none was valid. */
-function sendOutcome(reply: FastifyReply, outcome: MentionOutcome | SignalOutcome, valid: number): FastifyReply {
+function sendOutcome(
+  reply: FastifyReply,
+  outcome: MentionOutcome | SignalOutcome,
+  valid: number,
+): FastifyReply {
   if (valid === 0) {
     return reply.code(400).send({
       code: 'HARK_INGEST_INVALID',

@@ -48,7 +48,10 @@ export interface IngestService {
     entries: readonly SourcedEntry[],
     opts: { source: Source; brand?: string; deadLetterRejected: boolean },
   ): Promise<MentionOutcome>;
-  signals(records: readonly BodyRecord[], opts: { kind: SourceKind; defaultSource: string }): Promise<SignalOutcome>;
+  signals(
+    records: readonly BodyRecord[],
+    opts: { kind: SourceKind; defaultSource: string },
+  ): Promise<SignalOutcome>;
   /** Keeps a whole payload that could not be read (a signed webhook body that is not JSON). */
   deadLetterPayload(raw: Buffer, source: Source, code: ErrorCode, message: string): Promise<void>;
 }
@@ -122,7 +125,9 @@ export function createIngestService(deps: IngestDeps): IngestService {
       for (const r of prepared.rejected) {
         for (const e of r.errors) errors.push(placed(e, r.index, r.id, r.line));
         if (opts.deadLetterRejected) {
-          records.push(deadLetter(r.id, r.native, opts.source, 'HARK_INGEST_INVALID', describe(r.errors), at));
+          records.push(
+            deadLetter(r.id, r.native, opts.source, 'HARK_INGEST_INVALID', describe(r.errors), at),
+          );
         }
       }
 
@@ -135,7 +140,8 @@ export function createIngestService(deps: IngestDeps): IngestService {
       for (const { mention } of prepared.mentions) {
         for (const b of mention.brands) deps.metrics.brandMatches.inc({ brand: b });
       }
-      if (prepared.unmatched.length > 0) deps.metrics.unmatched.inc({ source: kind }, prepared.unmatched.length);
+      if (prepared.unmatched.length > 0)
+        deps.metrics.unmatched.inc({ source: kind }, prepared.unmatched.length);
       countRejections(deps.metrics, kind, 'mention', prepared.rejected);
       if (prepared.rejected.length > 0) {
         log.debug(
@@ -152,7 +158,11 @@ export function createIngestService(deps: IngestDeps): IngestService {
           brands: mention.brands,
           keywords: mention.keywords,
         })),
-        ...prepared.unmatched.map(({ index, mentionId }) => ({ index, mentionId, status: 'unmatched' as const })),
+        ...prepared.unmatched.map(({ index, mentionId }) => ({
+          index,
+          mentionId,
+          status: 'unmatched' as const,
+        })),
       ].sort((a, b) => a.index - b.index);
       return {
         received: entries.length,
@@ -167,7 +177,8 @@ export function createIngestService(deps: IngestDeps): IngestService {
     async signals(records, opts) {
       const at = now();
       const accepted: { index: number; signal: BrandSignal }[] = [];
-      const rejected: { index: number; id: string | null; line?: number; errors: FieldError[] }[] = [];
+      const rejected: { index: number; id: string | null; line?: number; errors: FieldError[] }[] =
+        [];
       records.forEach((record, index) => {
         if ('error' in record) {
           rejected.push({ index, id: null, line: record.line, errors: [record.error] });
@@ -180,7 +191,8 @@ export function createIngestService(deps: IngestDeps): IngestService {
           defaultSource: opts.defaultSource,
         });
         if (result.ok) accepted.push({ index, signal: { ...result.draft, collectedAt: at } });
-        else rejected.push({ index, id: result.signalId, line: record.line, errors: result.errors });
+        else
+          rejected.push({ index, id: result.signalId, line: record.line, errors: result.errors });
       });
       deps.metrics.received.inc({ source: opts.kind, type: 'signal' }, records.length);
       await deps.publisher.publish(
@@ -190,13 +202,18 @@ export function createIngestService(deps: IngestDeps): IngestService {
           value: deps.encoders.signal.encode(signal),
         })),
       );
-      if (accepted.length > 0) deps.metrics.accepted.inc({ source: opts.kind, type: 'signal' }, accepted.length);
+      if (accepted.length > 0)
+        deps.metrics.accepted.inc({ source: opts.kind, type: 'signal' }, accepted.length);
       countRejections(deps.metrics, opts.kind, 'signal', rejected);
       return {
         received: records.length,
         accepted: accepted.length,
         rejected: rejected.length,
-        items: accepted.map(({ index, signal }) => ({ index, signalId: signal.signalId, status: 'accepted' as const })),
+        items: accepted.map(({ index, signal }) => ({
+          index,
+          signalId: signal.signalId,
+          status: 'accepted' as const,
+        })),
         errors: rejected.flatMap((r) => r.errors.map((e) => placed(e, r.index, r.id, r.line))),
       };
     },
@@ -207,7 +224,12 @@ export function createIngestService(deps: IngestDeps): IngestService {
   };
 }
 
-function placed(e: FieldError, index: number, id: string | null, line: number | undefined): ItemError {
+function placed(
+  e: FieldError,
+  index: number,
+  id: string | null,
+  line: number | undefined,
+): ItemError {
   return line === undefined ? { index, id, ...e } : { index, id, line, ...e };
 }
 
@@ -222,7 +244,8 @@ function countRejections(
   rejected: readonly { errors: readonly FieldError[] }[],
 ): void {
   // One count per item, under the reason of its first problem: the totals then add up to items.
-  for (const r of rejected) metrics.rejected.inc({ source, type, reason: r.errors[0]?.reason ?? 'invalid_value' });
+  for (const r of rejected)
+    metrics.rejected.inc({ source, type, reason: r.errors[0]?.reason ?? 'invalid_value' });
 }
 
 function toBytes(native: unknown): Buffer | null {

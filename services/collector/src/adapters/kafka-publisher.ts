@@ -144,12 +144,20 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
       // Split the head: as many of its records as fit (at least one when the request is empty).
       let n = 0;
       let size = 0;
-      while (n < head.records.length && (size + head.bytes[n]! <= room || (n === 0 && batch.length === 0))) {
+      while (
+        n < head.records.length &&
+        (size + head.bytes[n]! <= room || (n === 0 && batch.length === 0))
+      ) {
         size += head.bytes[n]!;
         n++;
       }
       if (n > 0) {
-        batch.push({ records: head.records.splice(0, n), bytes: head.bytes.splice(0, n), size, ticket: head.ticket });
+        batch.push({
+          records: head.records.splice(0, n),
+          bytes: head.bytes.splice(0, n),
+          size,
+          ticket: head.ticket,
+        });
         head.size -= size;
         queuedBytes -= size;
       }
@@ -244,7 +252,9 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
       const t = now();
       if (closing) return Promise.reject(unavailable('collector is shutting down', 1000));
       if (!circuit.canAttempt(t)) {
-        return Promise.reject(unavailable('Kafka is unavailable (failing fast)', circuit.retryAfterMs(t)));
+        return Promise.reject(
+          unavailable('Kafka is unavailable (failing fast)', circuit.retryAfterMs(t)),
+        );
       }
       const bytes = records.map((r) => r.value.length + (r.key?.length ?? 0) + 64);
       const size = bytes.reduce((n, b) => n + b, 0);
@@ -260,7 +270,13 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
           reject,
           timer: setTimeout(() => {
             dropQueued((q) => q.ticket === ticket);
-            settle(ticket, unavailable(`Kafka did not acknowledge within ${deps.sendTimeoutMs} ms`, deps.circuitOpenMs));
+            settle(
+              ticket,
+              unavailable(
+                `Kafka did not acknowledge within ${deps.sendTimeoutMs} ms`,
+                deps.circuitOpenMs,
+              ),
+            );
           }, deps.sendTimeoutMs + 250),
         };
         queue.push({ records: [...records], bytes, size, ticket });

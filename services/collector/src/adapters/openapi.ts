@@ -5,7 +5,11 @@ const nullableString = { type: ['string', 'null'] };
 const count = { type: 'integer', minimum: 0 };
 const timestamp = {
   oneOf: [
-    { type: 'string', format: 'date-time', description: 'ISO-8601 with a time zone (Z or ±hh:mm).' },
+    {
+      type: 'string',
+      format: 'date-time',
+      description: 'ISO-8601 with a time zone (Z or ±hh:mm).',
+    },
     { type: 'integer', minimum: 100_000_000_000, description: 'Epoch milliseconds.' },
   ],
 };
@@ -17,7 +21,10 @@ const errorBody = {
     code: { type: 'string', description: 'HARK_* code, see libs/errors/ERRORS.md.' },
     message: { type: 'string' },
     statusCode: { type: 'integer' },
-    retryAfterSeconds: { type: 'integer', description: 'On 503: when to retry (also in Retry-After).' },
+    retryAfterSeconds: {
+      type: 'integer',
+      description: 'On 503: when to retry (also in Retry-After).',
+    },
   },
 };
 
@@ -25,10 +32,19 @@ const itemError = {
   type: 'object',
   required: ['index', 'id', 'path', 'reason', 'message'],
   properties: {
-    index: { type: 'integer', description: '0-based position of the item in the request (NDJSON: among non-blank lines).' },
-    id: { ...nullableString, description: 'mentionId or signalId when the item got far enough to have one.' },
+    index: {
+      type: 'integer',
+      description: '0-based position of the item in the request (NDJSON: among non-blank lines).',
+    },
+    id: {
+      ...nullableString,
+      description: 'mentionId or signalId when the item got far enough to have one.',
+    },
     line: { type: 'integer', description: '1-based NDJSON line.' },
-    path: { type: 'string', description: 'Dotted field path from the item root; empty for the item itself.' },
+    path: {
+      type: 'string',
+      description: 'Dotted field path from the item root; empty for the item itself.',
+    },
     reason: { type: 'string', enum: [...REJECT_REASONS] },
     message: { type: 'string' },
   },
@@ -68,11 +84,26 @@ const post = {
   required: ['platform', 'id', 'author', 'text', 'createdAt'],
   description: 'The generic post. Unknown fields are ignored. mentionId = `platform:id`.',
   properties: {
-    platform: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,31}$', examples: ['x', 'reddit', 'review'] },
-    id: { type: 'string', maxLength: 512, description: 'Post id on its platform (alias: postId). Integers are accepted up to 2^53.' },
+    platform: {
+      type: 'string',
+      pattern: '^[a-z0-9][a-z0-9._-]{0,31}$',
+      examples: ['x', 'reddit', 'review'],
+    },
+    id: {
+      type: 'string',
+      maxLength: 512,
+      description: 'Post id on its platform (alias: postId). Integers are accepted up to 2^53.',
+    },
     url: { ...nullableString, format: 'uri' },
-    kind: { type: 'string', enum: ['post', 'reply', 'repost', 'quote', 'comment', 'review', 'article', 'other'], default: 'post' },
-    parentId: { ...nullableString, description: "Parent's id on the same platform, or its mentionId." },
+    kind: {
+      type: 'string',
+      enum: ['post', 'reply', 'repost', 'quote', 'comment', 'review', 'article', 'other'],
+      default: 'post',
+    },
+    parentId: {
+      ...nullableString,
+      description: "Parent's id on the same platform, or its mentionId.",
+    },
     author: {
       type: 'object',
       required: ['id'],
@@ -88,7 +119,11 @@ const post = {
       },
     },
     title: { ...nullableString, maxLength: 1000 },
-    text: { type: 'string', description: 'Required; may be empty when title is set. Limit: COLLECTOR_MAX_TEXT_LENGTH code points.' },
+    text: {
+      type: 'string',
+      description:
+        'Required; may be empty when title is set. Limit: COLLECTOR_MAX_TEXT_LENGTH code points.',
+    },
     lang: { ...nullableString, description: 'ISO 639-1, BCP 47 tags accepted (pt-BR → pt).' },
     createdAt: timestamp,
     engagement: {
@@ -105,9 +140,20 @@ const signal = {
   properties: {
     brand: { type: 'string', description: 'A brand id from the brands config.' },
     platform: { type: 'string', default: 'all' },
-    metric: { type: 'string', pattern: '^[a-z][a-z0-9_.-]{0,63}$', examples: ['followers', 'web_visits', 'search_volume', 'repeat_visits', 'conversions'] },
-    value: { type: 'number', description: 'Counts (followers, web_visits, …) must not be negative.' },
-    aggregation: { type: 'string', enum: ['last', 'sum'], description: 'Default: last for levels (followers), sum otherwise.' },
+    metric: {
+      type: 'string',
+      pattern: '^[a-z][a-z0-9_.-]{0,63}$',
+      examples: ['followers', 'web_visits', 'search_volume', 'repeat_visits', 'conversions'],
+    },
+    value: {
+      type: 'number',
+      description: 'Counts (followers, web_visits, …) must not be negative.',
+    },
+    aggregation: {
+      type: 'string',
+      enum: ['last', 'sum'],
+      description: 'Default: last for levels (followers), sum otherwise.',
+    },
     observedAt: timestamp,
     source: { type: 'string', description: 'e.g. ga4, x-api; defaults to the API key name.' },
   },
@@ -124,7 +170,8 @@ const problem = (description: string) => ({
 });
 
 const unavailable = {
-  description: 'Kafka did not acknowledge within the send timeout, or is known to be down: nothing was acknowledged. Retry after Retry-After seconds.',
+  description:
+    'Kafka did not acknowledge within the send timeout, or is known to be down: nothing was acknowledged. Retry after Retry-After seconds.',
   headers: { 'Retry-After': { schema: { type: 'integer' } } },
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 };
@@ -132,9 +179,18 @@ const unavailable = {
 /** The OpenAPI 3.1 description served at GET /openapi.json. */
 export function buildOpenApiDocument(opts: { version: string }): Record<string, unknown> {
   const mentionResponses = {
-    '202': { description: 'Every item was valid; accepted ones are durable in Kafka.', content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } } },
-    '207': { description: 'Some items were refused (see errors); the others are durable in Kafka.', content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } } },
-    '400': { description: 'No item was valid, or the body is malformed.', content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } } },
+    '202': {
+      description: 'Every item was valid; accepted ones are durable in Kafka.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } },
+    },
+    '207': {
+      description: 'Some items were refused (see errors); the others are durable in Kafka.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } },
+    },
+    '400': {
+      description: 'No item was valid, or the body is malformed.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } },
+    },
     '401': problem('Missing or unknown API key.'),
     '413': problem('Body over COLLECTOR_BODY_LIMIT_BYTES or more than COLLECTOR_MAX_ITEMS items.'),
     '415': problem('Unsupported Content-Type.'),
@@ -149,7 +205,9 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
         'Front door of hark: posts become Mention events on mentions.raw, brand KPIs become BrandSignal events on signals.raw. A 2xx answer means Kafka acknowledged (acks=all). mentionId is `platform:postId`, so retrying a batch never duplicates a mention downstream.',
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A key from COLLECTOR_API_KEYS.' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A key from COLLECTOR_API_KEYS.' },
+      },
       schemas: {
         Post: post,
         Signal: signal,
@@ -161,7 +219,17 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
             received: count,
             accepted: count,
             rejected: count,
-            items: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, signalId: { type: 'string' }, status: { const: 'accepted' } } } },
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  index: { type: 'integer' },
+                  signalId: { type: 'string' },
+                  status: { const: 'accepted' },
+                },
+              },
+            },
             errors: { type: 'array', items: { $ref: '#/components/schemas/ItemError' } },
           },
         },
@@ -173,12 +241,31 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
         post: {
           summary: 'Ingest posts',
           description:
-            'One post, a JSON array, or NDJSON. With `format` other than generic the body is the platform\'s own payload (an X API v2 response, a Reddit Listing, Mastodon statuses, Bluesky postViews, RSS/Atom XML). One bad item never rejects the others.',
+            "One post, a JSON array, or NDJSON. With `format` other than generic the body is the platform's own payload (an X API v2 response, a Reddit Listing, Mastodon statuses, Bluesky postViews, RSS/Atom XML). One bad item never rejects the others.",
           security: [{ apiKey: [] }],
           parameters: [
-            { name: 'format', in: 'query', schema: { type: 'string', enum: [...FORMAT_NAMES, 'rss', 'atom'], default: 'generic' } },
-            { name: 'platform', in: 'query', schema: { type: 'string' }, description: 'Platform name for feed items (default rss).' },
-            { name: 'X-Hark-Source', in: 'header', schema: { type: 'string', pattern: '^(http|replay):.+$' }, description: 'Ingest path and name recorded in Mention.source (replay uses replay:<file>).' },
+            {
+              name: 'format',
+              in: 'query',
+              schema: {
+                type: 'string',
+                enum: [...FORMAT_NAMES, 'rss', 'atom'],
+                default: 'generic',
+              },
+            },
+            {
+              name: 'platform',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'Platform name for feed items (default rss).',
+            },
+            {
+              name: 'X-Hark-Source',
+              in: 'header',
+              schema: { type: 'string', pattern: '^(http|replay):.+$' },
+              description:
+                'Ingest path and name recorded in Mention.source (replay uses replay:<file>).',
+            },
           ],
           requestBody: {
             required: true,
@@ -195,11 +282,29 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
         post: {
           summary: 'Ingest brand KPI observations',
           security: [{ apiKey: [] }],
-          requestBody: { required: true, content: bodyContent({ $ref: '#/components/schemas/Signal' }) },
+          requestBody: {
+            required: true,
+            content: bodyContent({ $ref: '#/components/schemas/Signal' }),
+          },
           responses: {
-            '202': { description: 'All accepted.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } } } },
-            '207': { description: 'Some refused.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } } } },
-            '400': { description: 'None valid or malformed body.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } } } },
+            '202': {
+              description: 'All accepted.',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } },
+              },
+            },
+            '207': {
+              description: 'Some refused.',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } },
+              },
+            },
+            '400': {
+              description: 'None valid or malformed body.',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } },
+              },
+            },
             '401': problem('Missing or unknown API key.'),
             '413': problem('Too large.'),
             '415': problem('Unsupported Content-Type.'),
@@ -217,9 +322,21 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
             { name: 'X-Hub-Signature-256', in: 'header', schema: { type: 'string' } },
             { name: 'X-Twitter-Webhooks-Signature', in: 'header', schema: { type: 'string' } },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: {} }, 'application/x-ndjson': { schema: { type: 'string' } }, 'application/rss+xml': { schema: { type: 'string' } } } },
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: {} },
+              'application/x-ndjson': { schema: { type: 'string' } },
+              'application/rss+xml': { schema: { type: 'string' } },
+            },
+          },
           responses: {
-            '202': { description: 'Durable.', content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } } },
+            '202': {
+              description: 'Durable.',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } },
+              },
+            },
             '400': problem('Body unreadable (kept on the dlq topic).'),
             '401': problem('Bad or missing signature; nothing produced.'),
             '404': problem('Unknown source.'),
@@ -245,7 +362,9 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
           },
         },
       },
-      '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      '/openapi.json': {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
     },
   };
 }

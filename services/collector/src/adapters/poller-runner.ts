@@ -5,9 +5,17 @@ import { parseTimestamp } from '../domain/fields.ts';
 import { mapFeed, mapMastodon, mapReddit, type NativeEntry } from '../domain/platforms/index.ts';
 import { entryKey, mergeSeen, unseenEntries } from '../domain/pollers/cursors.ts';
 import { feedRequestHeaders, type FeedCursor } from '../domain/pollers/feed.ts';
-import { advanceMastodon, mastodonTagUrl, type MastodonCursor } from '../domain/pollers/mastodon-tag.ts';
+import {
+  advanceMastodon,
+  mastodonTagUrl,
+  type MastodonCursor,
+} from '../domain/pollers/mastodon-tag.ts';
 import type { PollerSpec } from '../domain/pollers/poller-spec.ts';
-import { listingAfter, redditSearchUrl, type RedditCursor } from '../domain/pollers/reddit-search.ts';
+import {
+  listingAfter,
+  redditSearchUrl,
+  type RedditCursor,
+} from '../domain/pollers/reddit-search.ts';
 import { backoffDelay, parseRetryAfter } from '../domain/retry-after.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
 import type { CursorStore } from './cursor-store.ts';
@@ -69,7 +77,8 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const doFetch = deps.fetch ?? fetch;
-  const wait = deps.sleep ?? ((ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }));
+  const wait =
+    deps.sleep ?? ((ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }));
   const requestTimeoutMs = deps.requestTimeoutMs ?? 15_000;
   const byId = new Map(deps.pollers.map((p) => [p.id, p]));
   const abort = new AbortController();
@@ -87,10 +96,14 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
         redirect: 'follow',
       });
     } catch (err) {
-      throw new HarkError('HARK_POLLER_FETCH_FAILED', `GET ${url} failed: ${(err as Error).message}`, {
-        cause: err,
-        context: { url },
-      });
+      throw new HarkError(
+        'HARK_POLLER_FETCH_FAILED',
+        `GET ${url} failed: ${(err as Error).message}`,
+        {
+          cause: err,
+          context: { url },
+        },
+      );
     }
     if (res.status === 304) return null;
     if (!res.ok) {
@@ -111,27 +124,43 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
     try {
       return await res.json();
     } catch (err) {
-      throw new HarkError('HARK_POLLER_FETCH_FAILED', `GET ${url} returned invalid JSON`, { cause: err, context: { url } });
+      throw new HarkError('HARK_POLLER_FETCH_FAILED', `GET ${url} returned invalid JSON`, {
+        cause: err,
+        context: { url },
+      });
     }
   }
 
-  async function* mastodonChunks(spec: Extract<PollerSpec, { kind: 'mastodon-tag' }>, start: MastodonCursor | null): AsyncGenerator<Chunk> {
+  async function* mastodonChunks(
+    spec: Extract<PollerSpec, { kind: 'mastodon-tag' }>,
+    start: MastodonCursor | null,
+  ): AsyncGenerator<Chunk> {
     let cursor = start;
     for (let page = 0; page < spec.maxPages; page++) {
       const url = mastodonTagUrl(spec, cursor);
       const body = await getJson(url);
       if (!Array.isArray(body)) {
-        throw new HarkError('HARK_POLLER_FETCH_FAILED', `GET ${url} did not return a list of statuses`, { context: { url } });
+        throw new HarkError(
+          'HARK_POLLER_FETCH_FAILED',
+          `GET ${url} did not return a list of statuses`,
+          { context: { url } },
+        );
       }
       const step = advanceMastodon(spec, cursor, body);
       yield { entries: mapMastodon(step.statuses), cursor: step.cursor };
       cursor = step.cursor;
       if (!step.more) return;
     }
-    log.warn({ poller: spec.id, maxPages: spec.maxPages }, 'more statuses remain after maxPages; the next round continues');
+    log.warn(
+      { poller: spec.id, maxPages: spec.maxPages },
+      'more statuses remain after maxPages; the next round continues',
+    );
   }
 
-  async function* redditChunks(spec: Extract<PollerSpec, { kind: 'reddit-search' }>, start: RedditCursor | null): AsyncGenerator<Chunk> {
+  async function* redditChunks(
+    spec: Extract<PollerSpec, { kind: 'reddit-search' }>,
+    start: RedditCursor | null,
+  ): AsyncGenerator<Chunk> {
     const seen = start?.seen ?? [];
     const fresh: NativeEntry[] = [];
     let after: string | undefined;
@@ -144,20 +173,31 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
       // First round: the newest page only. Later: page back until a known post shows up.
       if (start === null || unseen.length < entries.length || !after) break;
       if (page === spec.maxPages - 1) {
-        log.warn({ poller: spec.id, maxPages: spec.maxPages }, 'no known post within maxPages: older new posts may be missed; poll more often');
+        log.warn(
+          { poller: spec.id, maxPages: spec.maxPages },
+          'no known post within maxPages: older new posts may be missed; poll more often',
+        );
       }
     }
     const keys = fresh.map(entryKey);
-    yield { entries: fresh.reverse(), cursor: { seen: mergeSeen(keys, seen) } satisfies RedditCursor };
+    yield {
+      entries: fresh.reverse(),
+      cursor: { seen: mergeSeen(keys, seen) } satisfies RedditCursor,
+    };
   }
 
-  async function* feedChunks(spec: Extract<PollerSpec, { kind: 'feed' }>, start: FeedCursor | null): AsyncGenerator<Chunk> {
+  async function* feedChunks(
+    spec: Extract<PollerSpec, { kind: 'feed' }>,
+    start: FeedCursor | null,
+  ): AsyncGenerator<Chunk> {
     const res = await get(spec.url, feedRequestHeaders(start));
     if (!res) return;
     const xml = await res.text();
     const entries = mapFeed(xml, { platform: spec.platform, maxTextLength: deps.maxTextLength });
     if (entries.length === 1 && 'error' in entries[0]! && entries[0].native === null) {
-      throw new HarkError('HARK_POLLER_FETCH_FAILED', `${spec.url}: ${entries[0].error.message}`, { context: { url: spec.url } });
+      throw new HarkError('HARK_POLLER_FETCH_FAILED', `${spec.url}: ${entries[0].error.message}`, {
+        context: { url: spec.url },
+      });
     }
     const fresh = unseenEntries(entries, start?.seen ?? []);
     const cursor: FeedCursor = { seen: mergeSeen(entries.map(entryKey), start?.seen ?? []) };
@@ -197,19 +237,30 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
         const collectedAt = now();
         const outcome = await deps.ingest.mentions(
           chunk.entries.map((entry) => ({ entry })),
-          { source: { kind: 'poller', name: spec.id }, brand: spec.brand, deadLetterRejected: true },
+          {
+            source: { kind: 'poller', name: spec.id },
+            brand: spec.brand,
+            deadLetterRejected: true,
+          },
         );
         items += chunk.entries.length;
         accepted += outcome.accepted;
         for (const e of chunk.entries) {
           const created = 'post' in e ? parseTimestamp(e.post.createdAt) : NaN;
           if (typeof created === 'number' && created <= collectedAt) {
-            deps.metrics.pollerItemDelay.observe({ poller: spec.id }, (collectedAt - created) / 1000);
+            deps.metrics.pollerItemDelay.observe(
+              { poller: spec.id },
+              (collectedAt - created) / 1000,
+            );
           }
         }
       }
       if (!(await deps.store.save(spec.id, deps.owner, chunk.cursor, leaseMs(spec)))) {
-        throw new HarkError('HARK_POLLER_LEASE_LOST', `another instance took over poller ${spec.id}`, { context: { poller: spec.id } });
+        throw new HarkError(
+          'HARK_POLLER_LEASE_LOST',
+          `another instance took over poller ${spec.id}`,
+          { context: { poller: spec.id } },
+        );
       }
     }
     deps.metrics.pollerLastSuccess.set(spec.id, now());
@@ -258,7 +309,8 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
         deps.metrics.pollerLastSuccess.set(spec.id, now());
         loops.push(loop(spec));
       }
-      if (deps.pollers.length > 0) log.info({ pollers: deps.pollers.map((p) => p.id), owner: deps.owner }, 'pollers started');
+      if (deps.pollers.length > 0)
+        log.info({ pollers: deps.pollers.map((p) => p.id), owner: deps.owner }, 'pollers started');
     },
     async close() {
       stopped = true;

@@ -13,16 +13,24 @@ export function loadSourcesFile(
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new HarkError('HARK_CONFIG_INVALID', `cannot read sources file ${path}: ${(err as Error).message}`, {
-      cause: err,
-      context: { source: path, problems: [`${path}: ${(err as Error).message}`] },
-    });
+    throw new HarkError(
+      'HARK_CONFIG_INVALID',
+      `cannot read sources file ${path}: ${(err as Error).message}`,
+      {
+        cause: err,
+        context: { source: path, problems: [`${path}: ${(err as Error).message}`] },
+      },
+    );
   }
   const result = parseSourcesConfig(doc, { ...opts, source: path });
   if (!result.ok) {
-    throw new HarkError('HARK_CONFIG_INVALID', `${path} is invalid:\n  ${result.problems.join('\n  ')}`, {
-      context: { source: path, problems: result.problems.map((p) => `${path}: ${p}`) },
-    });
+    throw new HarkError(
+      'HARK_CONFIG_INVALID',
+      `${path} is invalid:\n  ${result.problems.join('\n  ')}`,
+      {
+        context: { source: path, problems: result.problems.map((p) => `${path}: ${p}`) },
+      },
+    );
   }
   return result.config;
 }

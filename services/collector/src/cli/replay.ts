@@ -99,7 +99,10 @@ export async function runReplay(opts: ReplayOptions, io: ReplayIo): Promise<Repl
   const progress = createProgress(io, totalBytes, summary, started);
   const endpoint = new URL('/v1/mentions', opts.url);
   if (opts.format !== 'generic') endpoint.searchParams.set('format', opts.format);
-  const sourceName = basename(opts.file).replace(/[^\w.@/+-]/g, '_').slice(0, 120) || 'file';
+  const sourceName =
+    basename(opts.file)
+      .replace(/[^\w.@/+-]/g, '_')
+      .slice(0, 120) || 'file';
   const maxAttempts = opts.maxAttempts ?? 8;
   let sentItems = 0;
   const inFlight = new Set<Promise<void>>();
@@ -130,13 +133,21 @@ export async function runReplay(opts: ReplayOptions, io: ReplayIo): Promise<Repl
       if (res.status === 503 || res.status === 429) {
         await res.body?.cancel().catch(() => {});
         if (attempt >= maxAttempts) return fail(batch, `http_${res.status}`);
-        await sleep(Math.min(60_000, parseRetryAfter(res.headers.get('retry-after'), Date.now()) ?? 1000 * attempt));
+        await sleep(
+          Math.min(
+            60_000,
+            parseRetryAfter(res.headers.get('retry-after'), Date.now()) ?? 1000 * attempt,
+          ),
+        );
         continue;
       }
       if (res.status === 413 && batch.lines.length > 1) {
         await res.body?.cancel().catch(() => {});
         const half = Math.ceil(batch.lines.length / 2);
-        await post({ lines: batch.lines.slice(0, half), fileLines: batch.fileLines.slice(0, half) });
+        await post({
+          lines: batch.lines.slice(0, half),
+          fileLines: batch.fileLines.slice(0, half),
+        });
         await post({ lines: batch.lines.slice(half), fileLines: batch.fileLines.slice(half) });
         return;
       }
@@ -146,11 +157,13 @@ export async function runReplay(opts: ReplayOptions, io: ReplayIo): Promise<Repl
       } catch {
         body = {};
       }
-      if (res.status === 401) throw new Error(`the collector refused the API key: ${body.message ?? res.status}`);
+      if (res.status === 401)
+        throw new Error(`the collector refused the API key: ${body.message ?? res.status}`);
       if (res.status !== 202 && res.status !== 207 && res.status !== 400) {
         return fail(batch, `http_${res.status}`, new Error(body.message ?? res.statusText));
       }
-      if (body.errors === undefined) return fail(batch, `http_${res.status}`, new Error(body.message ?? 'unexpected answer'));
+      if (body.errors === undefined)
+        return fail(batch, `http_${res.status}`, new Error(body.message ?? 'unexpected answer'));
       summary.accepted += body.accepted ?? 0;
       summary.unmatched += body.unmatched ?? 0;
       summary.rejected += body.rejected ?? 0;
@@ -162,7 +175,12 @@ export async function runReplay(opts: ReplayOptions, io: ReplayIo): Promise<Repl
           add(summary.rejectedByReason, e.reason);
         }
         if (summary.samples.length < MAX_SAMPLES) {
-          summary.samples.push({ line: batch.fileLines[e.index] ?? -1, path: e.path, reason: e.reason, message: e.message });
+          summary.samples.push({
+            line: batch.fileLines[e.index] ?? -1,
+            path: e.path,
+            reason: e.reason,
+            message: e.message,
+          });
         }
       }
       return;
@@ -172,7 +190,10 @@ export async function runReplay(opts: ReplayOptions, io: ReplayIo): Promise<Repl
   function fail(batch: Batch, reason: string, err?: Error): void {
     summary.failed += batch.lines.length;
     add(summary.failedByReason, reason, batch.lines.length);
-    if (err) io.stderr.write(`replay: lines ${batch.fileLines[0]}–${batch.fileLines.at(-1)} not delivered (${reason}): ${err.message}\n`);
+    if (err)
+      io.stderr.write(
+        `replay: lines ${batch.fileLines[0]}–${batch.fileLines.at(-1)} not delivered (${reason}): ${err.message}\n`,
+      );
   }
 
   let fatal: Error | undefined;
@@ -216,21 +237,38 @@ export async function runReplay(opts: ReplayOptions, io: ReplayIo): Promise<Repl
 }
 
 /** Each record as one NDJSON line, with its 1-based line in the file. */
-async function* readRecords(file: string, io: ReplayIo): AsyncGenerator<{ json: string; line: number; bytes: number }> {
+async function* readRecords(
+  file: string,
+  io: ReplayIo,
+): AsyncGenerator<{ json: string; line: number; bytes: number }> {
   const ext = extname(file).toLowerCase();
   if (ext === '.csv') {
     const parser = createReadStream(file).pipe(
-      parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false }),
+      parseCsv({
+        bom: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        info: true,
+        trim: false,
+      }),
     );
     let paths: (string | null)[] | undefined;
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number; bytes: number };
+    }>) {
       if (!paths) {
         const mapped = mapCsvHeaders(record);
         paths = mapped.paths;
-        if (mapped.unknown.length > 0) io.stderr.write(`replay: ignoring unknown CSV columns: ${mapped.unknown.join(', ')}\n`);
+        if (mapped.unknown.length > 0)
+          io.stderr.write(`replay: ignoring unknown CSV columns: ${mapped.unknown.join(', ')}\n`);
         continue;
       }
-      yield { json: JSON.stringify(csvRowToPost(record, paths)), line: info.lines, bytes: info.bytes };
+      yield {
+        json: JSON.stringify(csvRowToPost(record, paths)),
+        line: info.lines,
+        bytes: info.bytes,
+      };
     }
     return;
   }
@@ -252,7 +290,8 @@ function createProgress(io: ReplayIo, totalBytes: number, summary: ReplaySummary
     const bar = new cliProgress.SingleBar(
       {
         stream: io.stderr as NodeJS.WriteStream,
-        format: 'replay [{bar}] {percentage}% | {read} read | {accepted} accepted | {rejected} rejected | {rate}/s',
+        format:
+          'replay [{bar}] {percentage}% | {read} read | {accepted} accepted | {rejected} rejected | {rate}/s',
         hideCursor: true,
       },
       cliProgress.Presets.shades_classic,
@@ -310,10 +349,12 @@ export function formatSummary(s: ReplaySummary): string {
     `  rejected   ${s.rejected}`,
   ];
   if (s.rejected > 0) lines.push(reasons(s.rejectedByReason));
-  if (s.failed > 0) lines.push(`  failed     ${s.failed}   (not delivered)`, reasons(s.failedByReason));
+  if (s.failed > 0)
+    lines.push(`  failed     ${s.failed}   (not delivered)`, reasons(s.failedByReason));
   if (s.samples.length > 0) {
     lines.push('  first rejections:');
-    for (const x of s.samples) lines.push(`    line ${x.line}: ${x.path || '(item)'}: ${x.reason}: ${x.message}`);
+    for (const x of s.samples)
+      lines.push(`    line ${x.line}: ${x.path || '(item)'}: ${x.reason}: ${x.message}`);
   }
   return lines.join('\n');
 }
@@ -352,21 +393,35 @@ export async function main(argv: string[]): Promise<number> {
   const concurrency = Number(values.concurrency);
   const problems: string[] = [];
   if (positionals.length !== 1) problems.push('give exactly one file');
-  else if (!['.jsonl', '.ndjson', '.csv'].includes(extname(positionals[0]!).toLowerCase())) problems.push('the file must be .jsonl, .ndjson or .csv');
+  else if (!['.jsonl', '.ndjson', '.csv'].includes(extname(positionals[0]!).toLowerCase()))
+    problems.push('the file must be .jsonl, .ndjson or .csv');
   if (!apiKey) problems.push('an API key is needed: --api-key or COLLECTOR_API_KEY');
-  if (!Number.isFinite(rate) || rate < 0) problems.push('--rate must be a number ≥ 0 (items per second; 0 = unlimited)');
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) problems.push('--batch must be 1–10000');
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) problems.push('--concurrency must be 1–64');
+  if (!Number.isFinite(rate) || rate < 0)
+    problems.push('--rate must be a number ≥ 0 (items per second; 0 = unlimited)');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+    problems.push('--batch must be 1–10000');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    problems.push('--concurrency must be 1–64');
   if (problems.length > 0) {
     process.stderr.write(`${problems.map((p) => `replay: ${p}`).join('\n')}\n${USAGE}\n`);
     return 2;
   }
   try {
     const summary = await runReplay(
-      { file: positionals[0]!, url: values.url!, apiKey: apiKey!, rate, batchSize, concurrency, format: values.format! },
+      {
+        file: positionals[0]!,
+        url: values.url!,
+        apiKey: apiKey!,
+        rate,
+        batchSize,
+        concurrency,
+        format: values.format!,
+      },
       { stderr: process.stderr, isTty: process.stderr.isTTY === true },
     );
-    process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+    process.stdout.write(
+      values.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`,
+    );
     return summary.failed > 0 ? 1 : 0;
   } catch (err) {
     process.stderr.write(`replay: ${(err as Error).message}\n`);

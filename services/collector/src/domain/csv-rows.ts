@@ -44,7 +44,10 @@ const NUMERIC = new Set([
 ]);
 
 /** Maps CSV headers to generic field paths; unknown headers are reported so a typo is not silent. */
-export function mapCsvHeaders(headers: readonly string[]): { paths: (string | null)[]; unknown: string[] } {
+export function mapCsvHeaders(headers: readonly string[]): {
+  paths: (string | null)[];
+  unknown: string[];
+} {
   const paths = headers.map((h) => COLUMNS[h.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? null);
   return { paths, unknown: headers.filter((_, i) => paths[i] === null) };
 }
@@ -54,14 +57,18 @@ export function mapCsvHeaders(headers: readonly string[]): { paths: (string | nu
  * read here; a cell that does not read as its type is passed on as text, and
  * validation reports it with its field path. Empty cells are absent fields.
  */
-export function csvRowToPost(cells: readonly string[], paths: readonly (string | null)[]): Record<string, unknown> {
+export function csvRowToPost(
+  cells: readonly string[],
+  paths: readonly (string | null)[],
+): Record<string, unknown> {
   const post: Record<string, unknown> = {};
   paths.forEach((path, i) => {
     const raw = cells[i]?.trim();
     if (!path || raw === undefined || raw === '') return;
     let value: unknown = raw;
     if (NUMERIC.has(path) && /^-?\d+(\.\d+)?$/.test(raw)) value = Number(raw);
-    else if (path === 'author.verified' && /^(true|false|1|0|yes|no)$/i.test(raw)) value = /^(true|1|yes)$/i.test(raw);
+    else if (path === 'author.verified' && /^(true|false|1|0|yes|no)$/i.test(raw))
+      value = /^(true|1|yes)$/i.test(raw);
     else if (path === 'createdAt' && /^\d{11,}$/.test(raw)) value = Number(raw);
     setPath(post, path, value);
   });

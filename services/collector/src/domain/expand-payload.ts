@@ -1,8 +1,15 @@
 import { parseBody, type BodyFormat } from './parse-body.ts';
-import { FORMATS, type AdapterOptions, type FormatName, type GenericPost, type NativeEntry } from './platforms/index.ts';
+import {
+  FORMATS,
+  type AdapterOptions,
+  type FormatName,
+  type GenericPost,
+  type NativeEntry,
+} from './platforms/index.ts';
 import type { SourcedEntry } from './prepare-mentions.ts';
 
-export type ExpandedPayload = { ok: true; entries: SourcedEntry[] } | { ok: false; message: string };
+export type ExpandedPayload =
+  { ok: true; entries: SourcedEntry[] } | { ok: false; message: string };
 
 /**
  * Turns a request body into native entries through the payload format's
@@ -19,14 +26,20 @@ export function expandPayload(
 ): ExpandedPayload {
   const adapter = FORMATS[format];
   if (format === 'feed') {
-    if (body !== 'xml') return { ok: false, message: 'feed payloads are RSS or Atom XML; send Content-Type application/rss+xml, application/atom+xml or application/xml' };
+    if (body !== 'xml')
+      return {
+        ok: false,
+        message:
+          'feed payloads are RSS or Atom XML; send Content-Type application/rss+xml, application/atom+xml or application/xml',
+      };
     const entries = adapter(text, opts);
     if (entries.length === 1 && 'error' in entries[0]! && entries[0].native === null) {
       return { ok: false, message: entries[0].error.message };
     }
     return { ok: true, entries: entries.map((entry) => ({ entry })) };
   }
-  if (body === 'xml') return { ok: false, message: `the ${format} format takes JSON or NDJSON, not XML` };
+  if (body === 'xml')
+    return { ok: false, message: `the ${format} format takes JSON or NDJSON, not XML` };
   if (body === 'json' && format !== 'generic') {
     let value: unknown;
     try {
@@ -47,7 +60,10 @@ export function expandPayload(
     }
     if (format === 'generic') {
       // One record, one item: an array on an NDJSON line is a bad item, not a nested batch.
-      entries.push({ entry: { native: record.value, post: record.value as GenericPost }, line: record.line });
+      entries.push({
+        entry: { native: record.value, post: record.value as GenericPost },
+        line: record.line,
+      });
       continue;
     }
     for (const entry of adapter(record.value, opts)) entries.push({ entry, line: record.line });

@@ -15,7 +15,11 @@ export class FieldReader {
       return required ? this.fail(path, 'missing_field', `${label(path)} is required`) : undefined;
     }
     if (typeof value !== 'object' || Array.isArray(value)) {
-      return this.fail(path, 'wrong_type', `${label(path)} must be an object, got ${typeOf(value)}`);
+      return this.fail(
+        path,
+        'wrong_type',
+        `${label(path)} must be an object, got ${typeOf(value)}`,
+      );
     }
     return value as Record<string, unknown>;
   }
@@ -104,19 +108,28 @@ export class FieldReader {
       return null;
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      this.fail(path, 'invalid_value', `${label(path)} must use http or https, got ${parsed.protocol}`);
+      this.fail(
+        path,
+        'invalid_value',
+        `${label(path)} must use http or https, got ${parsed.protocol}`,
+      );
       return null;
     }
     return s;
   }
 
   /** A timestamp, as ISO-8601 with a zone or epoch milliseconds, inside a plausible range. */
-  timestamp(value: unknown, path: string, opts: { now: number; maxFutureSkewMs: number }): number | undefined {
+  timestamp(
+    value: unknown,
+    path: string,
+    opts: { now: number; maxFutureSkewMs: number },
+  ): number | undefined {
     if (value === undefined || value === null || value === '') {
       return this.fail(path, 'missing_field', `${label(path)} is required`);
     }
     const parsed = parseTimestamp(value);
-    if (typeof parsed === 'string') return this.fail(path, 'invalid_timestamp', `${label(path)} ${parsed}`);
+    if (typeof parsed === 'string')
+      return this.fail(path, 'invalid_timestamp', `${label(path)} ${parsed}`);
     if (parsed < MIN_TIMESTAMP) {
       return this.fail(
         path,
@@ -161,7 +174,15 @@ export function parseTimestamp(value: unknown): number | string {
       : `must be ISO-8601 with a time zone (2026-11-20T09:30:00Z) or epoch milliseconds, got "${clip(value)}"`;
   }
   const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-  if (mo! < 1 || mo! > 12 || d! < 1 || d! > daysInMonth(y!, mo!) || h! > 23 || mi! > 59 || (s ?? 0) > 59) {
+  if (
+    mo! < 1 ||
+    mo! > 12 ||
+    d! < 1 ||
+    d! > daysInMonth(y!, mo!) ||
+    h! > 23 ||
+    mi! > 59 ||
+    (s ?? 0) > 59
+  ) {
     return `is not a real date and time: "${clip(value)}"`;
   }
   const ms = Date.parse(value.trim().replace(' ', 'T'));

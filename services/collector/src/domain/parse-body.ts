@@ -3,14 +3,11 @@ import type { FieldError } from './item-errors.ts';
 
 /** One record of a request body: a parsed value, or why its line did not parse. */
 export type BodyRecord =
-  | { value: unknown; line?: number }
-  | { error: FieldError; line?: number; raw: string };
+  { value: unknown; line?: number } | { error: FieldError; line?: number; raw: string };
 
 export type BodyFormat = 'json' | 'ndjson' | 'xml';
 
-export type ParsedBody =
-  | { ok: true; records: BodyRecord[] }
-  | { ok: false; message: string };
+export type ParsedBody = { ok: true; records: BodyRecord[] } | { ok: false; message: string };
 
 const NDJSON_TYPES = new Set([
   'application/x-ndjson',

@@ -15,7 +15,13 @@ export interface PreparedMentions {
   mentions: { index: number; mention: Mention }[];
   /** Valid but no tracked brand: counted, answered, not produced. */
   unmatched: { index: number; mentionId: string }[];
-  rejected: { index: number; id: string | null; line?: number; errors: FieldError[]; native: unknown }[];
+  rejected: {
+    index: number;
+    id: string | null;
+    line?: number;
+    errors: FieldError[];
+    native: unknown;
+  }[];
 }
 
 export interface PrepareContext {
@@ -32,7 +38,10 @@ export interface PrepareContext {
 }
 
 /** Validates, matches and stamps a batch of entries. Pure: the caller produces the result. */
-export function prepareMentions(entries: readonly SourcedEntry[], ctx: PrepareContext): PreparedMentions {
+export function prepareMentions(
+  entries: readonly SourcedEntry[],
+  ctx: PrepareContext,
+): PreparedMentions {
   const out: PreparedMentions = { mentions: [], unmatched: [], rejected: [] };
   const validation = { ...ctx.limits, now: ctx.now };
   entries.forEach(({ entry, line }, index) => {
@@ -42,7 +51,13 @@ export function prepareMentions(entries: readonly SourcedEntry[], ctx: PrepareCo
     }
     const result = validatePost(entry.post, validation);
     if (!result.ok) {
-      out.rejected.push({ index, id: result.mentionId, line, errors: result.errors, native: entry.native });
+      out.rejected.push({
+        index,
+        id: result.mentionId,
+        line,
+        errors: result.errors,
+        native: entry.native,
+      });
       return;
     }
     const draft = result.draft;
@@ -58,7 +73,13 @@ export function prepareMentions(entries: readonly SourcedEntry[], ctx: PrepareCo
     }
     out.mentions.push({
       index,
-      mention: { ...draft, brands, keywords: found.keywords, collectedAt: ctx.now, source: ctx.source },
+      mention: {
+        ...draft,
+        brands,
+        keywords: found.keywords,
+        collectedAt: ctx.now,
+        source: ctx.source,
+      },
     });
   });
   return out;

@@ -19,7 +19,10 @@ export interface SourcesConfig {
   pollers: PollerSpec[];
 }
 
-export const NO_SOURCES: SourcesConfig = Object.freeze({ webhooks: [], pollers: [] }) as SourcesConfig;
+export const NO_SOURCES: SourcesConfig = Object.freeze({
+  webhooks: [],
+  pollers: [],
+}) as SourcesConfig;
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -53,7 +56,12 @@ export function parseSourcesConfig(
       return item as Record<string, unknown>;
     });
   };
-  const text = (o: Record<string, unknown>, key: string, path: string, required: boolean): string | undefined => {
+  const text = (
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    required: boolean,
+  ): string | undefined => {
     const v = o[key];
     if (v === undefined || v === null || v === '') {
       if (required) problems.push(`${path}.${key}: is required`);
@@ -65,7 +73,12 @@ export function parseSourcesConfig(
     }
     return v.trim();
   };
-  const secretFrom = (o: Record<string, unknown>, key: string, path: string, required: boolean): string | undefined => {
+  const secretFrom = (
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    required: boolean,
+  ): string | undefined => {
     const name = text(o, key, path, required);
     if (name === undefined) return undefined;
     const value = opts.env[name];
@@ -77,10 +90,17 @@ export function parseSourcesConfig(
   };
   const brand = (o: Record<string, unknown>, path: string): string | undefined => {
     const b = text(o, 'brand', path, false);
-    if (b !== undefined && !opts.brandIds.has(b)) problems.push(`${path}.brand: unknown brand "${b}"`);
+    if (b !== undefined && !opts.brandIds.has(b))
+      problems.push(`${path}.brand: unknown brand "${b}"`);
     return b;
   };
-  const positive = (o: Record<string, unknown>, key: string, path: string, fallback: number, max: number): number => {
+  const positive = (
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    fallback: number,
+    max: number,
+  ): number => {
     const v = o[key];
     if (v === undefined || v === null) return fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
@@ -89,7 +109,12 @@ export function parseSourcesConfig(
     }
     return v;
   };
-  const httpUrl = (o: Record<string, unknown>, key: string, path: string, fallback?: string): string | undefined => {
+  const httpUrl = (
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    fallback?: string,
+  ): string | undefined => {
     const v = text(o, key, path, fallback === undefined) ?? fallback;
     if (v === undefined) return undefined;
     try {
@@ -107,12 +132,17 @@ export function parseSourcesConfig(
   list('webhooks').forEach((w, i) => {
     const path = `webhooks[${i}]`;
     const source = text(w, 'source', path, true);
-    if (source !== undefined && !ID.test(source)) problems.push(`${path}.source: must match ${ID.source}`);
-    if (source !== undefined && seenSources.has(source)) problems.push(`${path}.source: duplicate "${source}"`);
+    if (source !== undefined && !ID.test(source))
+      problems.push(`${path}.source: must match ${ID.source}`);
+    if (source !== undefined && seenSources.has(source))
+      problems.push(`${path}.source: duplicate "${source}"`);
     if (source !== undefined) seenSources.add(source);
     const formatName = text(w, 'format', path, false) ?? source ?? 'generic';
     const format = resolveFormat(formatName);
-    if (!format) problems.push(`${path}.format: must be one of ${FORMAT_NAMES.join(', ')}, rss, atom (got "${formatName}")`);
+    if (!format)
+      problems.push(
+        `${path}.format: must be one of ${FORMAT_NAMES.join(', ')}, rss, atom (got "${formatName}")`,
+      );
     const secret = secretFrom(w, 'secretEnv', path, true);
     const verifyToken = secretFrom(w, 'verifyTokenEnv', path, false);
     const b = brand(w, path);
@@ -159,5 +189,7 @@ export function parseSourcesConfig(
     }
   });
 
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: { webhooks, pollers } };
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, config: { webhooks, pollers } };
 }

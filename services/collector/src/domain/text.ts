@@ -95,7 +95,12 @@ export function tokenize(folded: string): string[] {
   while (i < n) {
     const c = folded.charCodeAt(i);
     let start = -1;
-    if ((c === 35 || c === 64) && i + 1 < n && isWordAt(folded, i + 1) && (i === 0 || !isWordAt(folded, i - 1))) {
+    if (
+      (c === 35 || c === 64) &&
+      i + 1 < n &&
+      isWordAt(folded, i + 1) &&
+      (i === 0 || !isWordAt(folded, i - 1))
+    ) {
       start = i;
       i += 1;
     } else if (isWordAt(folded, i)) {

@@ -14,8 +14,7 @@ export interface PostLimits {
 }
 
 export type PostValidation =
-  | { ok: true; draft: PostDraft }
-  | { ok: false; mentionId: string | null; errors: FieldError[] };
+  { ok: true; draft: PostDraft } | { ok: false; mentionId: string | null; errors: FieldError[] };
 
 const KINDS: readonly PostKind[] = [
   'post',
@@ -54,7 +53,11 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
   if (platformRaw !== undefined) {
     const lower = platformRaw.toLowerCase();
     if (!PLATFORM.test(lower)) {
-      r.fail('platform', 'invalid_value', `platform must match ${PLATFORM.source}, got "${platformRaw}"`);
+      r.fail(
+        'platform',
+        'invalid_value',
+        `platform must match ${PLATFORM.source}, got "${platformRaw}"`,
+      );
     } else {
       platform = PLATFORM_ALIASES[lower] ?? lower;
     }
@@ -65,7 +68,11 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
     const a = r.string(o.id, 'id', { allowInteger: true, maxLength: MAX_ID });
     const b = r.string(o.postId, 'postId', { allowInteger: true, maxLength: MAX_ID });
     if (a !== undefined && b !== undefined && a !== b) {
-      r.fail('postId', 'invalid_value', `id ("${a}") and postId ("${b}") disagree; send one of them`);
+      r.fail(
+        'postId',
+        'invalid_value',
+        `id ("${a}") and postId ("${b}") disagree; send one of them`,
+      );
     } else {
       postId = a ?? b;
     }
@@ -78,7 +85,11 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
   let kind: PostKind = 'post';
   if (o.kind !== undefined && o.kind !== null) {
     if (typeof o.kind !== 'string' || !KINDS.includes(o.kind as PostKind)) {
-      r.fail('kind', 'invalid_value', `kind must be one of ${KINDS.join(', ')}, got ${typeOf(o.kind)}`);
+      r.fail(
+        'kind',
+        'invalid_value',
+        `kind must be one of ${KINDS.join(', ')}, got ${typeOf(o.kind)}`,
+      );
     } else {
       kind = o.kind as PostKind;
     }
@@ -98,7 +109,8 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
   const title = r.string(o.title, 'title', { maxLength: MAX_TITLE }) ?? null;
   let text = '';
   if (o.text === undefined || o.text === null) {
-    if (title === null) r.fail('text', 'missing_field', 'text is required (it may be empty only when title is set)');
+    if (title === null)
+      r.fail('text', 'missing_field', 'text is required (it may be empty only when title is set)');
   } else if (typeof o.text !== 'string') {
     r.fail('text', 'wrong_type', `text must be a string, got ${typeOf(o.text)}`);
   } else {
@@ -110,7 +122,11 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
         `text is ${codePointLength(text)} characters; the limit is ${opts.maxTextLength}`,
       );
     } else if (text.trim() === '' && title === null) {
-      r.fail('text', 'missing_field', 'text must not be empty (it may be empty only when title is set)');
+      r.fail(
+        'text',
+        'missing_field',
+        'text must not be empty (it may be empty only when title is set)',
+      );
     }
   }
 
@@ -118,7 +134,12 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
   const langRaw = r.string(o.lang, 'lang', { maxLength: 35 });
   if (langRaw !== undefined) {
     const m = LANG.exec(langRaw);
-    if (!m) r.fail('lang', 'invalid_value', `lang must be an ISO 639-1 code such as "en" or "pt-BR", got "${langRaw}"`);
+    if (!m)
+      r.fail(
+        'lang',
+        'invalid_value',
+        `lang must be an ISO 639-1 code such as "en" or "pt-BR", got "${langRaw}"`,
+      );
     else if (m[1]!.toLowerCase() !== 'und') lang = m[1]!.toLowerCase();
   }
 
@@ -136,7 +157,11 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
   let rating: number | null = null;
   if (o.rating !== undefined && o.rating !== null) {
     if (typeof o.rating !== 'number' || !Number.isFinite(o.rating)) {
-      r.fail('rating', 'wrong_type', `rating must be a number from 1 to 5, got ${typeOf(o.rating)}`);
+      r.fail(
+        'rating',
+        'wrong_type',
+        `rating must be a number from 1 to 5, got ${typeOf(o.rating)}`,
+      );
     } else if (o.rating < 1 || o.rating > 5) {
       r.fail('rating', 'invalid_value', `rating must be from 1 to 5, got ${o.rating}`);
     } else {

@@ -5,8 +5,7 @@ import type { FieldError } from './item-errors.ts';
 export type SignalDraft = Omit<BrandSignal, 'collectedAt'>;
 
 export type SignalValidation =
-  | { ok: true; draft: SignalDraft }
-  | { ok: false; signalId: string | null; errors: FieldError[] };
+  { ok: true; draft: SignalDraft } | { ok: false; signalId: string | null; errors: FieldError[] };
 
 const METRIC = /^[a-z][a-z0-9_.-]{0,63}$/;
 const PLATFORM = /^[a-z0-9][a-z0-9._-]{0,31}$/;
@@ -30,7 +29,12 @@ const COUNT_METRICS = new Set([
  */
 export function validateSignal(
   input: unknown,
-  opts: { now: number; maxFutureSkewMs: number; brandIds: ReadonlySet<string>; defaultSource: string },
+  opts: {
+    now: number;
+    maxFutureSkewMs: number;
+    brandIds: ReadonlySet<string>;
+    defaultSource: string;
+  },
 ): SignalValidation {
   const r = new FieldReader();
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -46,12 +50,20 @@ export function validateSignal(
   }
   let platform = r.string(o.platform, 'platform', { maxLength: 32 })?.toLowerCase() ?? 'all';
   if (!PLATFORM.test(platform)) {
-    r.fail('platform', 'invalid_value', `platform must match ${PLATFORM.source}, got "${platform}"`);
+    r.fail(
+      'platform',
+      'invalid_value',
+      `platform must match ${PLATFORM.source}, got "${platform}"`,
+    );
     platform = 'all';
   }
   let metric = r.string(o.metric, 'metric', { required: true, maxLength: 64 });
   if (metric !== undefined && !METRIC.test(metric)) {
-    r.fail('metric', 'invalid_value', `metric must match ${METRIC.source} (snake_case), got "${metric}"`);
+    r.fail(
+      'metric',
+      'invalid_value',
+      `metric must match ${METRIC.source} (snake_case), got "${metric}"`,
+    );
     metric = undefined;
   }
 
@@ -66,10 +78,15 @@ export function validateSignal(
     value = o.value;
   }
 
-  let aggregation: SignalAggregation = metric !== undefined && LEVEL_METRICS.has(metric) ? 'last' : 'sum';
+  let aggregation: SignalAggregation =
+    metric !== undefined && LEVEL_METRICS.has(metric) ? 'last' : 'sum';
   if (o.aggregation !== undefined && o.aggregation !== null) {
     if (o.aggregation !== 'last' && o.aggregation !== 'sum') {
-      r.fail('aggregation', 'invalid_value', `aggregation must be "last" or "sum", got ${typeOf(o.aggregation)}`);
+      r.fail(
+        'aggregation',
+        'invalid_value',
+        `aggregation must be "last" or "sum", got ${typeOf(o.aggregation)}`,
+      );
     } else {
       aggregation = o.aggregation;
     }
@@ -87,6 +104,15 @@ export function validateSignal(
   }
   return {
     ok: true,
-    draft: { signalId, brand: brand!, platform, metric: metric!, value, aggregation, observedAt, source },
+    draft: {
+      signalId,
+      brand: brand!,
+      platform,
+      metric: metric!,
+      value,
+      aggregation,
+      observedAt,
+      source,
+    },
   };
 }

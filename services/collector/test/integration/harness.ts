@@ -1,7 +1,13 @@
 import { loadBrandsConfig } from '@hark/brands';
 import type { Pool } from '@hark/db';
 import { loadSchema, type BrandSignal, type DeadLetter, type Mention } from '@hark/events';
-import { createAvroSerde, createKafka, createProducer, createRegistryClient, type AvroSerde } from '@hark/kafka';
+import {
+  createAvroSerde,
+  createKafka,
+  createProducer,
+  createRegistryClient,
+  type AvroSerde,
+} from '@hark/kafka';
 import { createLogger } from '@hark/observability';
 import { createTestTopics, readMessages, testEnv } from '@hark/testing';
 import type { Kafka } from 'kafkajs';
@@ -11,8 +17,13 @@ import type { SourcesConfig } from '../../src/domain/sources-config.ts';
 
 export const API_KEY = 'integration-key-0123456789';
 export const env = testEnv();
-export const logger = createLogger({ service: 'collector-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-export const brands = loadBrandsConfig(new URL('../../../../deploy/local/brands.yaml', import.meta.url).pathname);
+export const logger = createLogger({
+  service: 'collector-test',
+  level: process.env.TEST_LOG_LEVEL ?? 'silent',
+});
+export const brands = loadBrandsConfig(
+  new URL('../../../../deploy/local/brands.yaml', import.meta.url).pathname,
+);
 
 export interface Harness {
   collector: Collector;
@@ -46,11 +57,20 @@ export async function startCollector(
   } = {},
 ): Promise<Harness> {
   const brokers = opts.brokers ?? env.kafkaBrokers;
-  const kafka = createKafka({ clientId: 'collector-test', brokers, logger, config: { retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } } });
+  const kafka = createKafka({
+    clientId: 'collector-test',
+    brokers,
+    logger,
+    config: { retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } },
+  });
   let topics = opts.topics;
   let drop = async () => {};
   if (!topics) {
-    const created = await createTestTopics(kafka, [{ prefix: 'mentions' }, { prefix: 'signals' }, { prefix: 'dlq' }]);
+    const created = await createTestTopics(kafka, [
+      { prefix: 'mentions' },
+      { prefix: 'signals' },
+      { prefix: 'dlq' },
+    ]);
     topics = { mentions: created.names[0]!, signals: created.names[1]!, dlq: created.names[2]! };
     drop = created.drop;
   }
@@ -66,12 +86,21 @@ export async function startCollector(
     sources: opts.sources,
     pool: opts.pool,
     apiKeys: [{ name: 'it', key: API_KEY }],
-    limits: { bodyLimitBytes: 1024 * 1024, maxItems: 1000, maxTextLength: 10_000, maxFutureSkewMs: 3_600_000 },
+    limits: {
+      bodyLimitBytes: 1024 * 1024,
+      maxItems: 1000,
+      maxTextLength: 10_000,
+      maxFutureSkewMs: 3_600_000,
+    },
     kafka: opts.kafkaTimeouts ?? { produceTimeoutMs: 5000, circuitOpenMs: 2000 },
     pollers: opts.pollers,
   });
   const { port } = await collector.start({ host: '127.0.0.1', port: 0 });
-  const read = async <T>(topic: string, schema: 'Mention' | 'BrandSignal' | 'DeadLetter', n: number) => {
+  const read = async <T>(
+    topic: string,
+    schema: 'Mention' | 'BrandSignal' | 'DeadLetter',
+    n: number,
+  ) => {
     const decoder = serde.decoder<T>(loadSchema(schema));
     const messages = await readMessages(kafka, topic, n);
     return Promise.all(
@@ -88,8 +117,12 @@ export async function startCollector(
     serde,
     topics,
     metrics,
-    mentions: (n) => read<Mention>(topics.mentions, 'Mention', n) as Promise<{ key: string; value: Mention }[]>,
-    signals: (n) => read<BrandSignal>(topics.signals, 'BrandSignal', n) as Promise<{ key: string; value: BrandSignal }[]>,
+    mentions: (n) =>
+      read<Mention>(topics.mentions, 'Mention', n) as Promise<{ key: string; value: Mention }[]>,
+    signals: (n) =>
+      read<BrandSignal>(topics.signals, 'BrandSignal', n) as Promise<
+        { key: string; value: BrandSignal }[]
+      >,
     deadLetters: (n) => read<DeadLetter>(topics.dlq, 'DeadLetter', n),
     async count(topic) {
       const admin = kafka.admin();
@@ -108,7 +141,12 @@ export async function startCollector(
   };
 }
 
-export function post(base: string, path: string, body: string | object, headers: Record<string, string> = {}): Promise<Response> {
+export function post(
+  base: string,
+  path: string,
+  body: string | object,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${base}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers },

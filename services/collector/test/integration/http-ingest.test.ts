@@ -13,7 +13,14 @@ const item = (id: string, text: string, over: Record<string, unknown> = {}) => (
   platform: 'x',
   id,
   url: `https://x.com/jdoe/status/${id}`,
-  author: { id: '2244994945', handle: 'jdoe', name: 'Jane Doe', followers: 1520, location: 'Lyon', email: 'Jane@Example.com' },
+  author: {
+    id: '2244994945',
+    handle: 'jdoe',
+    name: 'Jane Doe',
+    followers: 1520,
+    location: 'Lyon',
+    email: 'Jane@Example.com',
+  },
   text,
   lang: 'en',
   createdAt: '2026-11-20T09:30:00Z',
@@ -30,7 +37,13 @@ describe('HTTP ingest against the real broker and registry', () => {
       item('9004', 'bad one', { createdAt: '2026-11-20' }),
     ]);
     expect(res.status).toBe(207);
-    const body = (await res.json()) as { accepted: number; unmatched: number; rejected: number; items: unknown[]; errors: unknown[] };
+    const body = (await res.json()) as {
+      accepted: number;
+      unmatched: number;
+      rejected: number;
+      items: unknown[];
+      errors: unknown[];
+    };
     expect(body).toMatchObject({ accepted: 2, unmatched: 1, rejected: 1 });
 
     const records = await h.mentions(2);
@@ -47,27 +60,53 @@ describe('HTTP ingest against the real broker and registry', () => {
       engagement: { likes: 12, shares: 3, replies: 2, views: 840 },
       source: { kind: 'http', name: 'it' },
     });
-    expect(byKey.get('x:9003')).toMatchObject({ kind: 'reply', parentId: 'x:9001', brands: ['globex', 'initech'] });
+    expect(byKey.get('x:9003')).toMatchObject({
+      kind: 'reply',
+      parentId: 'x:9001',
+      brands: ['globex', 'initech'],
+    });
     expect(byKey.get('x:9001')!.collectedAt).toBeGreaterThan(Date.UTC(2026, 0, 1));
   });
 
   it('NDJSON with a malformed line: the good lines are produced, the bad one is reported by line', async () => {
-    const lines = [JSON.stringify(item('9101', 'Acme outage')), '{ not json', JSON.stringify(item('9102', 'Umbrella Mobile roaming'))];
-    const res = await post(h.url, '/v1/mentions', lines.join('\n'), { 'content-type': 'application/x-ndjson' });
+    const lines = [
+      JSON.stringify(item('9101', 'Acme outage')),
+      '{ not json',
+      JSON.stringify(item('9102', 'Umbrella Mobile roaming')),
+    ];
+    const res = await post(h.url, '/v1/mentions', lines.join('\n'), {
+      'content-type': 'application/x-ndjson',
+    });
     expect(res.status).toBe(207);
-    const body = (await res.json()) as { errors: { index: number; line: number; reason: string }[] };
-    expect(body.errors).toEqual([expect.objectContaining({ index: 1, line: 2, reason: 'malformed_json' })]);
+    const body = (await res.json()) as {
+      errors: { index: number; line: number; reason: string }[];
+    };
+    expect(body.errors).toEqual([
+      expect.objectContaining({ index: 1, line: 2, reason: 'malformed_json' }),
+    ]);
     const keys = (await h.mentions(4)).map((r) => r.key);
     expect(keys).toEqual(expect.arrayContaining(['x:9101', 'x:9102']));
   });
 
   it('signals are produced as BrandSignal keyed brand:metric', async () => {
-    const res = await post(h.url, '/v1/signals', { brand: 'acme', metric: 'web_visits', platform: 'web', value: 5120, observedAt: '2026-11-23T00:00:00Z', source: 'ga4' });
+    const res = await post(h.url, '/v1/signals', {
+      brand: 'acme',
+      metric: 'web_visits',
+      platform: 'web',
+      value: 5120,
+      observedAt: '2026-11-23T00:00:00Z',
+      source: 'ga4',
+    });
     expect(res.status).toBe(202);
     const [signal] = await h.signals(1);
     expect(signal).toEqual({
       key: 'acme:web_visits',
-      value: expect.objectContaining({ signalId: `acme:web:web_visits:${Date.UTC(2026, 10, 23)}`, value: 5120, aggregation: 'sum', source: 'ga4' }),
+      value: expect.objectContaining({
+        signalId: `acme:web:web_visits:${Date.UTC(2026, 10, 23)}`,
+        value: 5120,
+        aggregation: 'sum',
+        source: 'ga4',
+      }),
     });
   });
 
@@ -77,7 +116,9 @@ describe('HTTP ingest against the real broker and registry', () => {
     const metrics = await h.metrics.metrics();
     expect(metrics).toMatch(/hark_collector_accepted_total\{source="http",type="mention"\} 4/);
     expect(metrics).toMatch(/hark_collector_unmatched_total\{source="http"\} 1/);
-    expect(metrics).toMatch(/hark_collector_rejected_total\{source="http",type="mention",reason="invalid_timestamp"\} 1/);
+    expect(metrics).toMatch(
+      /hark_collector_rejected_total\{source="http",type="mention",reason="invalid_timestamp"\} 1/,
+    );
     expect(metrics).toMatch(/hark_collector_produce_duration_seconds_count\{outcome="ok"\} \d+/);
   });
 });

@@ -15,7 +15,11 @@ let h: Harness;
 beforeAll(async () => {
   broker = await startPrivateBroker();
   const kafka = createKafka({ clientId: 'private-admin', brokers: broker.brokers, logger });
-  const created = await createTestTopics(kafka, [{ prefix: 'mentions' }, { prefix: 'signals' }, { prefix: 'dlq' }]);
+  const created = await createTestTopics(kafka, [
+    { prefix: 'mentions' },
+    { prefix: 'signals' },
+    { prefix: 'dlq' },
+  ]);
   h = await startCollector({
     brokers: broker.brokers,
     topics: { mentions: created.names[0]!, signals: created.names[1]!, dlq: created.names[2]! },
@@ -28,7 +32,13 @@ afterAll(async () => {
   await broker?.dispose();
 }, 60_000);
 
-const mention = (id: string) => ({ platform: 'x', id, author: { id: 'u' }, text: `Acme outage ${id}`, createdAt: '2026-11-20T09:30:00Z' });
+const mention = (id: string) => ({
+  platform: 'x',
+  id,
+  author: { id: 'u' },
+  text: `Acme outage ${id}`,
+  createdAt: '2026-11-20T09:30:00Z',
+});
 
 async function ingest(id: string): Promise<Response> {
   return fetch(`${h.url}/v1/mentions`, {
@@ -61,7 +71,9 @@ describe('while Kafka is unreachable', () => {
     expect(Number(fast.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const metrics = await h.metrics.metrics();
     expect(metrics).toMatch(/hark_collector_kafka_circuit_open \d/);
-    expect(metrics).toMatch(/hark_collector_requests_rejected_total\{route="\/v1\/mentions",reason="kafka_unavailable"\} 2/);
+    expect(metrics).toMatch(
+      /hark_collector_requests_rejected_total\{route="\/v1\/mentions",reason="kafka_unavailable"\} 2/,
+    );
     expect(h.collector.publisher.circuitState()).not.toBe('closed');
 
     await broker.restart();
@@ -99,4 +111,3 @@ describe('when Kafka was never reachable', () => {
     }
   }, 60_000);
 });
-

@@ -12,31 +12,43 @@ function mastodonFixture() {
   const statuses: { id: string; text: string }[] = [];
   const requests: (string | null)[] = [];
   const app: FastifyInstance = Fastify();
-  app.get<{ Params: { tag: string }; Querystring: { min_id?: string; limit?: string } }>('/api/v1/timelines/tag/:tag', async (req) => {
-    requests.push(req.query.min_id ?? null);
-    const limit = Number(req.query.limit ?? 20);
-    const after = req.query.min_id ? BigInt(req.query.min_id) : null;
-    const newer = statuses.filter((s) => after === null || BigInt(s.id) > after);
-    const page = after === null ? newer.slice(-limit) : newer.slice(0, limit);
-    return page.reverse().map((s) => ({
-      id: s.id,
-      created_at: new Date(Date.UTC(2026, 10, 22, 10) + Number(BigInt(s.id) % 1000n) * 1000).toISOString(),
-      visibility: 'public',
-      language: 'en',
-      uri: `https://m.test/users/fan/statuses/${s.id}`,
-      url: `https://m.test/@fan/${s.id}`,
-      content: `<p>${s.text}</p>`,
-      replies_count: 0,
-      reblogs_count: 0,
-      favourites_count: 1,
-      account: { id: '1', username: 'fan', acct: 'fan', url: 'https://m.test/@fan', followers_count: 10 },
-    }));
-  });
+  app.get<{ Params: { tag: string }; Querystring: { min_id?: string; limit?: string } }>(
+    '/api/v1/timelines/tag/:tag',
+    async (req) => {
+      requests.push(req.query.min_id ?? null);
+      const limit = Number(req.query.limit ?? 20);
+      const after = req.query.min_id ? BigInt(req.query.min_id) : null;
+      const newer = statuses.filter((s) => after === null || BigInt(s.id) > after);
+      const page = after === null ? newer.slice(-limit) : newer.slice(0, limit);
+      return page.reverse().map((s) => ({
+        id: s.id,
+        created_at: new Date(
+          Date.UTC(2026, 10, 22, 10) + Number(BigInt(s.id) % 1000n) * 1000,
+        ).toISOString(),
+        visibility: 'public',
+        language: 'en',
+        uri: `https://m.test/users/fan/statuses/${s.id}`,
+        url: `https://m.test/@fan/${s.id}`,
+        content: `<p>${s.text}</p>`,
+        replies_count: 0,
+        reblogs_count: 0,
+        favourites_count: 1,
+        account: {
+          id: '1',
+          username: 'fan',
+          acct: 'fan',
+          url: 'https://m.test/@fan',
+          followers_count: 10,
+        },
+      }));
+    },
+  );
   return {
     app,
     requests,
     add(...texts: string[]) {
-      for (const text of texts) statuses.push({ id: String(113_600_000_000_000_000n + BigInt(statuses.length + 1)), text });
+      for (const text of texts)
+        statuses.push({ id: String(113_600_000_000_000_000n + BigInt(statuses.length + 1)), text });
     },
   };
 }
@@ -54,7 +66,11 @@ beforeAll(async () => {
   pool = createPool({ url: db.url, logger });
   await migrate({ pool, scope: 'collector', dir: MIGRATIONS_DIR, logger });
   const kafka = createKafka({ clientId: 'poller-test-admin', brokers: env.kafkaBrokers, logger });
-  const created = await createTestTopics(kafka, [{ prefix: 'mentions' }, { prefix: 'signals' }, { prefix: 'dlq' }]);
+  const created = await createTestTopics(kafka, [
+    { prefix: 'mentions' },
+    { prefix: 'signals' },
+    { prefix: 'dlq' },
+  ]);
   topics = { mentions: created.names[0]!, signals: created.names[1]!, dlq: created.names[2]! };
   dropTopics = created.drop;
 });
@@ -79,11 +95,18 @@ function instance(owner: string): Promise<Harness> {
     maxPages: 10,
     brand: 'acme',
   };
-  return startCollector({ topics, pool, sources: { webhooks: [], pollers: [poller] }, pollers: { owner, userAgent: 'hark-test' } });
+  return startCollector({
+    topics,
+    pool,
+    sources: { webhooks: [], pollers: [poller] },
+    pollers: { owner, userAgent: 'hark-test' },
+  });
 }
 
 async function checkpoint(): Promise<{ minId: string } | null> {
-  const { rows } = await pool.query<{ cursor: { minId: string } | null }>("select cursor from collector_poller_cursors where poller_id = 'acme-tag'");
+  const { rows } = await pool.query<{ cursor: { minId: string } | null }>(
+    "select cursor from collector_poller_cursors where poller_id = 'acme-tag'",
+  );
   return rows[0]?.cursor ?? null;
 }
 
@@ -92,7 +115,10 @@ describe('a Mastodon tag poller across a restart', () => {
     fixture.add('Acme is down', 'Acme is back', 'thanks #acme');
     running = await instance('instance-1');
     const first = running;
-    await waitFor(async () => (await checkpoint())?.minId === '113600000000000003', { timeoutMs: 20_000, what: 'the first checkpoint' });
+    await waitFor(async () => (await checkpoint())?.minId === '113600000000000003', {
+      timeoutMs: 20_000,
+      what: 'the first checkpoint',
+    });
     expect((await first.mentions(2)).map((m) => m.key)).toHaveLength(2);
     await first.close();
     running = undefined;
@@ -103,17 +129,30 @@ describe('a Mastodon tag poller across a restart', () => {
     const seenBeforeRestart = fixture.requests.length;
 
     running = await instance('instance-2');
-    await waitFor(async () => (await checkpoint())?.minId === '113600000000000006', { timeoutMs: 20_000, what: 'the second checkpoint' });
+    await waitFor(async () => (await checkpoint())?.minId === '113600000000000006', {
+      timeoutMs: 20_000,
+      what: 'the second checkpoint',
+    });
 
     expect(fixture.requests[seenBeforeRestart]).toBe('113600000000000003');
     const all = await running.mentions(5);
     const keys = all.map((m) => m.key.split('/').pop());
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys.sort()).toEqual(['113600000000000002', '113600000000000003', '113600000000000004', '113600000000000005', '113600000000000006']);
-    expect(all.every((m) => m.value.source.kind === 'poller' && m.value.source.name === 'acme-tag')).toBe(true);
+    expect(keys.sort()).toEqual([
+      '113600000000000002',
+      '113600000000000003',
+      '113600000000000004',
+      '113600000000000005',
+      '113600000000000006',
+    ]);
+    expect(
+      all.every((m) => m.value.source.kind === 'poller' && m.value.source.name === 'acme-tag'),
+    ).toBe(true);
     expect(await running.count(topics.mentions)).toBe(5);
     const metrics = await running.metrics.metrics();
     expect(metrics).toMatch(/hark_collector_poller_lag_seconds\{poller="acme-tag"\} \d/);
-    expect(metrics).toMatch(/hark_collector_poller_item_delay_seconds_count\{poller="acme-tag"\} [1-9]/);
+    expect(metrics).toMatch(
+      /hark_collector_poller_item_delay_seconds_count\{poller="acme-tag"\} [1-9]/,
+    );
   });
 });

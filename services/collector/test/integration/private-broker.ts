@@ -72,20 +72,46 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
       '',
     ].join('\n'),
   );
-  const java = (mainClass: string, args: string[], heap: string[], stdio: 'ignore' | 'pipe' = 'ignore') =>
-    spawn('java', [...heap, `-Dlog4j.configuration=file:${LOG4J}`, `-Dkafka.logs.dir=${join(dir, 'logs')}`, '-cp', JARS, mainClass, ...args], {
-      stdio: ['ignore', stdio, stdio],
-    });
+  const java = (
+    mainClass: string,
+    args: string[],
+    heap: string[],
+    stdio: 'ignore' | 'pipe' = 'ignore',
+  ) =>
+    spawn(
+      'java',
+      [
+        ...heap,
+        `-Dlog4j.configuration=file:${LOG4J}`,
+        `-Dkafka.logs.dir=${join(dir, 'logs')}`,
+        '-cp',
+        JARS,
+        mainClass,
+        ...args,
+      ],
+      {
+        stdio: ['ignore', stdio, stdio],
+      },
+    );
   const clusterId = randomBytes(16).toString('base64url');
   try {
     await new Promise<void>((resolve, reject) => {
       // `--cluster-id=`: a base64url id may start with '-', which would read as an option.
-      const format = java('kafka.tools.StorageTool', ['format', `--cluster-id=${clusterId}`, '-c', props], ['-Xmx128m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'], 'pipe');
+      const format = java(
+        'kafka.tools.StorageTool',
+        ['format', `--cluster-id=${clusterId}`, '-c', props],
+        ['-Xmx128m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'],
+        'pipe',
+      );
       let output = '';
       format.stdout?.on('data', (d) => (output += d));
       format.stderr?.on('data', (d) => (output += d));
       format.on('error', reject);
-      format.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kafka storage format exited ${code}: ${output.trim()}`))));
+      format.on('exit', (code) =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`kafka storage format exited ${code}: ${output.trim()}`)),
+      );
     });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
@@ -94,14 +120,25 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
 
   const brokers = [`127.0.0.1:${port}`];
   let child: ChildProcess | undefined;
-  const probe = new Kafka({ clientId: 'private-broker-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
+  const probe = new Kafka({
+    clientId: 'private-broker-probe',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    retry: { retries: 0 },
+  });
 
   async function start(): Promise<void> {
-    child = java('kafka.Kafka', [props], ['-Xmx320m', '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1']);
+    child = java(
+      'kafka.Kafka',
+      [props],
+      ['-Xmx320m', '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'],
+    );
     const proc = child;
     await waitFor(
       async () => {
-        if (proc.exitCode !== null) throw new Error(`private broker exited with ${proc.exitCode} (logs: ${dir}/logs)`);
+        if (proc.exitCode !== null)
+          throw new Error(`private broker exited with ${proc.exitCode} (logs: ${dir}/logs)`);
         const admin = probe.admin();
         try {
           await admin.connect();

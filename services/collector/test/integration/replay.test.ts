@@ -18,11 +18,15 @@ afterAll(async () => {
 /** Runs the CLI as a user would, from the repository root. */
 function replay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/collector/src/cli/replay.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, COLLECTOR_API_KEY: API_KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'services/collector/src/cli/replay.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, COLLECTOR_API_KEY: API_KEY },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -34,7 +38,16 @@ function replay(args: string[]): Promise<{ code: number | null; stdout: string; 
 
 describe('hark replay', () => {
   it('replays a JSONL file through the API and sums up read, accepted and rejected by reason', async () => {
-    const run = await replay([fixture('backfill.jsonl'), '--url', h.url, '--batch', '3', '--rate', '50', '--json']);
+    const run = await replay([
+      fixture('backfill.jsonl'),
+      '--url',
+      h.url,
+      '--batch',
+      '3',
+      '--rate',
+      '50',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as ReplaySummary;
     expect(summary).toMatchObject({
@@ -77,7 +90,13 @@ describe('hark replay', () => {
     const usage = await replay(['nope.txt', '--url', h.url]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: replay');
-    const refused = await replay([fixture('backfill.jsonl'), '--url', h.url, '--api-key', 'wrong-key-0123456789']);
+    const refused = await replay([
+      fixture('backfill.jsonl'),
+      '--url',
+      h.url,
+      '--api-key',
+      'wrong-key-0123456789',
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refused the API key');
   });

@@ -9,7 +9,14 @@ let h: Harness;
 beforeAll(async () => {
   h = await startCollector({
     sources: {
-      webhooks: [{ source: 'mastodon', format: 'mastodon', secret: 'whsec-integration', verifyToken: 'verify-integration' }],
+      webhooks: [
+        {
+          source: 'mastodon',
+          format: 'mastodon',
+          secret: 'whsec-integration',
+          verifyToken: 'verify-integration',
+        },
+      ],
       pollers: [],
     },
   });
@@ -21,7 +28,10 @@ afterAll(async () => {
 const send = (body: string, signature?: string) =>
   fetch(`${h.url}/v1/webhooks/mastodon`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature ? { 'x-hub-signature-256': signature } : {}),
+    },
     body,
   });
 
@@ -42,7 +52,9 @@ describe('webhooks against the real broker', () => {
     expect(await res.json()).toMatchObject({ received: 4, accepted: 3, rejected: 1 });
 
     const mentions = await h.mentions(3);
-    expect(mentions.map((m) => m.value.source)).toEqual(Array(3).fill({ kind: 'webhook', name: 'mastodon' }));
+    expect(mentions.map((m) => m.value.source)).toEqual(
+      Array(3).fill({ kind: 'webhook', name: 'mastodon' }),
+    );
     expect(mentions.every((m) => m.value.brands.includes('acme'))).toBe(true);
 
     const [dead] = await h.deadLetters(1);
@@ -51,20 +63,29 @@ describe('webhooks against the real broker', () => {
       sourceTopic: 'http',
       sourcePartition: -1,
       errorCode: 'HARK_INGEST_INVALID',
-      headers: { 'hark-source-kind': Buffer.from('webhook'), 'hark-source-name': Buffer.from('mastodon') },
+      headers: {
+        'hark-source-kind': Buffer.from('webhook'),
+        'hark-source-name': Buffer.from('mastodon'),
+      },
     });
     expect(JSON.parse(dead!.value.value!.toString()).visibility).toBe('private');
   });
 
   it('the same delivery twice is the same mentionIds (a platform retry is one mention downstream)', async () => {
     const body = fixture('mastodon/webhook-status-created.json');
-    const first = (await (await send(body, hubSignature('whsec-integration', body))).json()) as { items: { mentionId: string }[] };
-    const again = (await (await send(body, hubSignature('whsec-integration', body))).json()) as { items: { mentionId: string }[] };
+    const first = (await (await send(body, hubSignature('whsec-integration', body))).json()) as {
+      items: { mentionId: string }[];
+    };
+    const again = (await (await send(body, hubSignature('whsec-integration', body))).json()) as {
+      items: { mentionId: string }[];
+    };
     expect(again.items.map((i) => i.mentionId)).toEqual(first.items.map((i) => i.mentionId));
   });
 
   it('answers the subscribe handshake', async () => {
-    const res = await fetch(`${h.url}/v1/webhooks/mastodon?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=verify-integration`);
+    const res = await fetch(
+      `${h.url}/v1/webhooks/mastodon?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=verify-integration`,
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('abc123');
   });

@@ -14,7 +14,14 @@ const { brands } = parseBrandsConfig({
       keywords: ['Acme Box', 'AcmeTV'],
       exclude: ['road runner', 'wile e. coyote'],
     },
-    { id: 'globex', name: 'Globex', aliases: ['Globex Corporation'], hashtags: ['globex'], handles: ['globexhelp'], keywords: ['Globex One'] },
+    {
+      id: 'globex',
+      name: 'Globex',
+      aliases: ['Globex Corporation'],
+      hashtags: ['globex'],
+      handles: ['globexhelp'],
+      keywords: ['Globex One'],
+    },
     { id: 'cafe', name: 'Café Nuñez', aliases: ['Øresund Kaffe'] },
     { id: 'strasse', name: 'Straße Mobil' },
   ],
@@ -78,14 +85,38 @@ describe('brand matcher', () => {
   });
 
   it('counts each (term, brand) once even when configured twice', () => {
-    const twice: Brand = { id: 'x', name: 'X Co', aliases: ['x co', 'X CO'], hashtags: ['xco', '#xco'], handles: [], keywords: [], exclude: [] };
+    const twice: Brand = {
+      id: 'x',
+      name: 'X Co',
+      aliases: ['x co', 'X CO'],
+      hashtags: ['xco', '#xco'],
+      handles: [],
+      keywords: [],
+      exclude: [],
+    };
     expect(compileBrandMatcher([twice]).termCount).toBe(2);
   });
 
   it('tracks a shared term for every brand that lists it', () => {
     const shared: Brand[] = [
-      { id: 'a', name: 'Alpha', aliases: [], hashtags: [], handles: [], keywords: ['router'], exclude: [] },
-      { id: 'b', name: 'Beta', aliases: [], hashtags: [], handles: [], keywords: ['router'], exclude: [] },
+      {
+        id: 'a',
+        name: 'Alpha',
+        aliases: [],
+        hashtags: [],
+        handles: [],
+        keywords: ['router'],
+        exclude: [],
+      },
+      {
+        id: 'b',
+        name: 'Beta',
+        aliases: [],
+        hashtags: [],
+        handles: [],
+        keywords: ['router'],
+        exclude: [],
+      },
     ];
     expect(compileBrandMatcher(shared).match('my router died').brands).toEqual(['a', 'b']);
   });

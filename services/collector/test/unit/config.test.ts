@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describeConfig, parseConfig } from '@hark/config';
 import { describe, expect, it } from 'vitest';
 import { collectorSettings } from '../../src/config.ts';
@@ -11,7 +12,13 @@ describe('collector config', () => {
       { name: 'crm', key: 'crm-key-0123456789abcdef' },
       { name: 'key2', key: '0123456789abcdef-bare' },
     ]);
-    expect(config).toMatchObject({ apiPort: 8080, opsPort: 9101, mentionsTopic: 'mentions.raw', bodyLimitBytes: 5 * 1024 * 1024, produceTimeoutMs: 5000 });
+    expect(config).toMatchObject({
+      apiPort: 8080,
+      opsPort: 9101,
+      mentionsTopic: 'mentions.raw',
+      bodyLimitBytes: 5 * 1024 * 1024,
+      produceTimeoutMs: 5000,
+    });
   });
 
   it('requires API keys and refuses short ones without echoing them', () => {
@@ -29,5 +36,13 @@ describe('collector config', () => {
     const table = describeConfig(collectorSettings);
     expect(table).toContain('| `COLLECTOR_API_KEYS` | (required) |');
     expect(table).toContain('| `API_PORT` | `8080` |');
+  });
+
+  it('the README config table is the one describeConfig renders', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = /<!-- config-table:start -->\n([\s\S]*?)\n<!-- config-table:end -->/.exec(
+      readme,
+    )?.[1];
+    expect(section).toBe(describeConfig(collectorSettings));
   });
 });

@@ -12,10 +12,18 @@ export function testMetrics() {
 }
 
 /** Reads one counter's value for some labels from the registry. */
-export async function counter(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function counter(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const metric = await registry.getSingleMetric(name)?.get();
   return (metric?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want))
+    .filter((v) =>
+      Object.entries(labels).every(
+        ([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want,
+      ),
+    )
     .reduce((sum, v) => sum + v.value, 0);
 }
 
@@ -36,7 +44,10 @@ export function fakeProducer() {
     async disconnect() {},
     async sendBatch(batch): Promise<RecordMetadata[]> {
       sendCalls++;
-      if (behaviour === 'fail') throw Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError' });
+      if (behaviour === 'fail')
+        throw Object.assign(new Error('Connection error: connect ECONNREFUSED'), {
+          name: 'KafkaJSConnectionError',
+        });
       if (behaviour === 'hang') await new Promise(() => {});
       if (gate) await new Promise<void>((resolve) => (gate = resolve));
       sent.push(batch);
@@ -65,7 +76,9 @@ export function fakeProducer() {
       g?.();
     },
     records(topic?: string) {
-      return sent.flatMap((b) => b.topicMessages!.filter((t) => !topic || t.topic === topic).flatMap((t) => t.messages));
+      return sent.flatMap((b) =>
+        b.topicMessages!.filter((t) => !topic || t.topic === topic).flatMap((t) => t.messages),
+      );
     },
   };
 }

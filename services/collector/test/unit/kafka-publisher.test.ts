@@ -5,7 +5,14 @@ import { counter, fakeProducer, silentLogger, testMetrics } from './helpers.ts';
 
 const record = (key: string, bytes = 10) => ({ topic: 't', key, value: Buffer.alloc(bytes) });
 
-function setup(opts: { sendTimeoutMs?: number; circuitOpenMs?: number; maxRequestBytes?: number; now?: () => number } = {}) {
+function setup(
+  opts: {
+    sendTimeoutMs?: number;
+    circuitOpenMs?: number;
+    maxRequestBytes?: number;
+    now?: () => number;
+  } = {},
+) {
   const fake = fakeProducer();
   const { registry, metrics } = testMetrics();
   const publisher = createKafkaPublisher({
@@ -43,10 +50,17 @@ describe('Kafka publisher', () => {
     fake.hold();
     const first = publisher.publish([record('a')]);
     await new Promise((r) => setImmediate(r));
-    const rest = [publisher.publish([record('b')]), publisher.publish([record('c')]), publisher.publish([record('d')])];
+    const rest = [
+      publisher.publish([record('b')]),
+      publisher.publish([record('c')]),
+      publisher.publish([record('d')]),
+    ];
     fake.release();
     await Promise.all([first, ...rest]);
-    expect(fake.sent.map((b) => b.topicMessages![0]!.messages.map((m) => m.key))).toEqual([['a'], ['b', 'c', 'd']]);
+    expect(fake.sent.map((b) => b.topicMessages![0]!.messages.map((m) => m.key))).toEqual([
+      ['a'],
+      ['b', 'c', 'd'],
+    ]);
   });
 
   it('splits a large publish into requests under the byte limit and resolves after the last one', async () => {

@@ -21,12 +21,18 @@ describe('bodyFormat', () => {
 describe('parseBody', () => {
   it('reads one JSON object as one record and an array as one record per element', () => {
     expect(parseBody('{"a":1}', 'json')).toEqual({ ok: true, records: [{ value: { a: 1 } }] });
-    expect(parseBody('[{"a":1},2]', 'json')).toEqual({ ok: true, records: [{ value: { a: 1 } }, { value: 2 }] });
+    expect(parseBody('[{"a":1},2]', 'json')).toEqual({
+      ok: true,
+      records: [{ value: { a: 1 } }, { value: 2 }],
+    });
   });
 
-  it.each([['{"a":'], ['"just a string"'], ['42'], ['null']])('fails the whole JSON body %j', (text) => {
-    expect(parseBody(text, 'json').ok).toBe(false);
-  });
+  it.each([['{"a":'], ['"just a string"'], ['42'], ['null']])(
+    'fails the whole JSON body %j',
+    (text) => {
+      expect(parseBody(text, 'json').ok).toBe(false);
+    },
+  );
 
   it('reads NDJSON line by line: blank lines skipped, a bad line is one error record with its line number', () => {
     const r = parseBody('{"a":1}\r\n\n{oops\n  {"b":2}  \n', 'ndjson');
@@ -34,14 +40,26 @@ describe('parseBody', () => {
     if (!r.ok) return;
     expect(r.records).toHaveLength(3);
     expect(r.records[0]).toEqual({ value: { a: 1 }, line: 1 });
-    expect(r.records[1]).toMatchObject({ line: 3, raw: '{oops', error: { path: '', reason: 'malformed_json' } });
+    expect(r.records[1]).toMatchObject({
+      line: 3,
+      raw: '{oops',
+      error: { path: '', reason: 'malformed_json' },
+    });
     expect(r.records[2]).toEqual({ value: { b: 2 }, line: 4 });
   });
 });
 
 describe('expandPayload', () => {
   it('hands a native JSON body to its adapter whole', () => {
-    const body = JSON.stringify({ kind: 'Listing', data: { children: [{ kind: 't3', data: { name: 't3_a' } }, { kind: 't3', data: { name: 't3_b' } }] } });
+    const body = JSON.stringify({
+      kind: 'Listing',
+      data: {
+        children: [
+          { kind: 't3', data: { name: 't3_a' } },
+          { kind: 't3', data: { name: 't3_b' } },
+        ],
+      },
+    });
     const r = expandPayload(body, 'json', 'reddit');
     expect(r.ok && r.entries.length).toBe(2);
   });
@@ -58,6 +76,9 @@ describe('expandPayload', () => {
   it('wants XML for feeds and JSON for everything else', () => {
     expect(expandPayload('{}', 'json', 'feed').ok).toBe(false);
     expect(expandPayload('<rss/>', 'xml', 'x').ok).toBe(false);
-    expect(expandPayload('<html/>', 'xml', 'feed')).toMatchObject({ ok: false, message: expect.stringContaining('RSS') });
+    expect(expandPayload('<html/>', 'xml', 'feed')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('RSS'),
+    });
   });
 });

@@ -1,35 +1,73 @@
 import { describe, expect, it } from 'vitest';
-import { compareIds, entryKey, mergeSeen, unseenEntries } from '../../src/domain/pollers/cursors.ts';
+import {
+  compareIds,
+  entryKey,
+  mergeSeen,
+  unseenEntries,
+} from '../../src/domain/pollers/cursors.ts';
 import { feedRequestHeaders } from '../../src/domain/pollers/feed.ts';
 import { advanceMastodon, mastodonTagUrl } from '../../src/domain/pollers/mastodon-tag.ts';
-import type { MastodonTagPoller, RedditSearchPoller } from '../../src/domain/pollers/poller-spec.ts';
+import type {
+  MastodonTagPoller,
+  RedditSearchPoller,
+} from '../../src/domain/pollers/poller-spec.ts';
 import { listingAfter, redditSearchUrl } from '../../src/domain/pollers/reddit-search.ts';
 
-const mastodon: MastodonTagPoller = { id: 'm', kind: 'mastodon-tag', instance: 'https://mastodon.example', tag: 'acme fiber', limit: 3, intervalMs: 60_000, maxPages: 5 };
-const reddit: RedditSearchPoller = { id: 'r', kind: 'reddit-search', baseUrl: 'https://www.reddit.com', query: '"acme fiber" OR acme', limit: 100, intervalMs: 60_000, maxPages: 5 };
+const mastodon: MastodonTagPoller = {
+  id: 'm',
+  kind: 'mastodon-tag',
+  instance: 'https://mastodon.example',
+  tag: 'acme fiber',
+  limit: 3,
+  intervalMs: 60_000,
+  maxPages: 5,
+};
+const reddit: RedditSearchPoller = {
+  id: 'r',
+  kind: 'reddit-search',
+  baseUrl: 'https://www.reddit.com',
+  query: '"acme fiber" OR acme',
+  limit: 100,
+  intervalMs: 60_000,
+  maxPages: 5,
+};
 
 describe('Mastodon tag cursor', () => {
   it('asks for the newest page first, then for what follows the cursor (min_id)', () => {
-    expect(mastodonTagUrl(mastodon, null)).toBe('https://mastodon.example/api/v1/timelines/tag/acme%20fiber?limit=3');
-    expect(mastodonTagUrl(mastodon, { minId: '1099' })).toBe('https://mastodon.example/api/v1/timelines/tag/acme%20fiber?limit=3&min_id=1099');
+    expect(mastodonTagUrl(mastodon, null)).toBe(
+      'https://mastodon.example/api/v1/timelines/tag/acme%20fiber?limit=3',
+    );
+    expect(mastodonTagUrl(mastodon, { minId: '1099' })).toBe(
+      'https://mastodon.example/api/v1/timelines/tag/acme%20fiber?limit=3&min_id=1099',
+    );
   });
 
   it('orders a page oldest first and moves the cursor to its newest id, numerically', () => {
-    const step = advanceMastodon(mastodon, { minId: '998' }, [{ id: '1001' }, { id: '999' }, { id: '1000' }]);
+    const step = advanceMastodon(mastodon, { minId: '998' }, [
+      { id: '1001' },
+      { id: '999' },
+      { id: '1000' },
+    ]);
     expect(step.statuses.map((s) => (s as { id: string }).id)).toEqual(['999', '1000', '1001']);
     expect(step.cursor).toEqual({ minId: '1001' });
     expect(step.more).toBe(true);
   });
 
   it('keeps the cursor on an empty page and never moves it backwards', () => {
-    expect(advanceMastodon(mastodon, { minId: '5' }, [])).toEqual({ statuses: [], cursor: { minId: '5' }, more: false });
+    expect(advanceMastodon(mastodon, { minId: '5' }, [])).toEqual({
+      statuses: [],
+      cursor: { minId: '5' },
+      more: false,
+    });
     const step = advanceMastodon(mastodon, { minId: '50' }, [{ id: '7' }]);
     expect(step.statuses).toEqual([]);
     expect(step.cursor).toEqual({ minId: '50' });
   });
 
   it('does not page backwards on the first poll', () => {
-    expect(advanceMastodon(mastodon, null, [{ id: '3' }, { id: '2' }, { id: '1' }]).more).toBe(false);
+    expect(advanceMastodon(mastodon, null, [{ id: '3' }, { id: '2' }, { id: '1' }]).more).toBe(
+      false,
+    );
   });
 
   it.each([
@@ -44,7 +82,9 @@ describe('Mastodon tag cursor', () => {
 
 describe('Reddit search cursor', () => {
   it('searches newest first with raw JSON, optionally in one subreddit, and pages with after', () => {
-    expect(redditSearchUrl(reddit)).toBe('https://www.reddit.com/search.json?q=%22acme+fiber%22+OR+acme&sort=new&limit=100&raw_json=1');
+    expect(redditSearchUrl(reddit)).toBe(
+      'https://www.reddit.com/search.json?q=%22acme+fiber%22+OR+acme&sort=new&limit=100&raw_json=1',
+    );
     expect(redditSearchUrl({ ...reddit, subreddit: 'HomeNetworking' }, 't3_x')).toBe(
       'https://www.reddit.com/r/HomeNetworking/search.json?q=%22acme+fiber%22+OR+acme&sort=new&limit=100&raw_json=1&restrict_sr=1&after=t3_x',
     );
@@ -57,7 +97,10 @@ describe('seen-set cursors', () => {
   const post = (id: string) => ({ native: {}, post: { platform: 'reddit', id } as never });
   it('keys entries by mentionId, and unmappable ones by a hash of their content', () => {
     expect(entryKey(post('t3_a'))).toBe('reddit:t3_a');
-    const bad = { native: { odd: 1 }, error: { path: '', reason: 'unsupported_payload' as const, message: '' } };
+    const bad = {
+      native: { odd: 1 },
+      error: { path: '', reason: 'unsupported_payload' as const, message: '' },
+    };
     expect(entryKey(bad)).toMatch(/^native:[0-9a-f]{32}$/);
     expect(entryKey(bad)).toBe(entryKey({ ...bad }));
   });
@@ -75,7 +118,9 @@ describe('seen-set cursors', () => {
 
 describe('feed conditional GET', () => {
   it('sends the validators the feed gave last time', () => {
-    expect(feedRequestHeaders({ seen: [], etag: '"v1"', lastModified: 'Sat, 21 Nov 2026 19:02:00 GMT' })).toMatchObject({
+    expect(
+      feedRequestHeaders({ seen: [], etag: '"v1"', lastModified: 'Sat, 21 Nov 2026 19:02:00 GMT' }),
+    ).toMatchObject({
       'if-none-match': '"v1"',
       'if-modified-since': 'Sat, 21 Nov 2026 19:02:00 GMT',
     });

@@ -47,7 +47,8 @@ describe('Retry-After and backoff', () => {
   });
 
   it('doubles per failure with jitter when the server says nothing', () => {
-    const at = (attempt: number, random: number) => backoffDelay({ attempt, baseMs: 1000, maxMs: 60_000, random });
+    const at = (attempt: number, random: number) =>
+      backoffDelay({ attempt, baseMs: 1000, maxMs: 60_000, random });
     expect([1, 2, 3, 4].map((a) => at(a, 0.5))).toEqual([1000, 2000, 4000, 8000]);
     expect(at(3, 0)).toBe(2000);
     expect(at(3, 0.999)).toBeCloseTo(5996, -1);

@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import { parseSourcesConfig } from '../../src/domain/sources-config.ts';
 
 const brandIds = new Set(['acme', 'globex']);
-const env = { X_WEBHOOK_SECRET: 'x-secret', MASTODON_WEBHOOK_SECRET: 'm-secret', MASTODON_VERIFY_TOKEN: 'tok', PARTNER_WEBHOOK_SECRET: 'p' };
+const env = {
+  X_WEBHOOK_SECRET: 'x-secret',
+  MASTODON_WEBHOOK_SECRET: 'm-secret',
+  MASTODON_VERIFY_TOKEN: 'tok',
+  PARTNER_WEBHOOK_SECRET: 'p',
+};
 
 describe('sources config', () => {
   it('reads the example file with secrets from the environment', () => {
@@ -12,7 +17,9 @@ describe('sources config', () => {
     const r = parseSourcesConfig(doc, { env, brandIds });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.config.webhooks.map((w) => [w.source, w.format, w.secret, w.verifyToken ?? null])).toEqual([
+    expect(
+      r.config.webhooks.map((w) => [w.source, w.format, w.secret, w.verifyToken ?? null]),
+    ).toEqual([
       ['x', 'x', 'x-secret', null],
       ['mastodon', 'mastodon', 'm-secret', 'tok'],
       ['partner-reviews', 'generic', 'p', null],
@@ -22,17 +29,27 @@ describe('sources config', () => {
       ['acme-reddit', 'reddit-search', 120_000],
       ['acme-reviews', 'feed', 900_000],
     ]);
-    expect(r.config.pollers[1]).toMatchObject({ baseUrl: 'https://www.reddit.com', limit: 100, maxPages: 5 });
+    expect(r.config.pollers[1]).toMatchObject({
+      baseUrl: 'https://www.reddit.com',
+      limit: 100,
+      maxPages: 5,
+    });
   });
 
   it('treats an empty document as no sources', () => {
-    expect(parseSourcesConfig(null, { env, brandIds })).toEqual({ ok: true, config: { webhooks: [], pollers: [] } });
+    expect(parseSourcesConfig(null, { env, brandIds })).toEqual({
+      ok: true,
+      config: { webhooks: [], pollers: [] },
+    });
   });
 
   it('lists every problem with its path', () => {
     const r = parseSourcesConfig(
       {
-        webhooks: [{ source: 'Bad Name', format: 'myspace', secretEnv: 'MISSING_SECRET', brand: 'initrode' }, 'oops'],
+        webhooks: [
+          { source: 'Bad Name', format: 'myspace', secretEnv: 'MISSING_SECRET', brand: 'initrode' },
+          'oops',
+        ],
         pollers: [
           { id: 'p1', kind: 'mastodon-tag', instance: 'ftp://x', intervalSeconds: 0 },
           { id: 'p1', kind: 'carrier-pigeon' },

@@ -9,7 +9,14 @@ const good = {
   platform: 'x',
   id: '1860000000000000101',
   url: 'https://x.com/jdoe/status/1860000000000000101',
-  author: { id: '2244994945', handle: '@jdoe', name: 'Jane Doe', followers: 1520, verified: false, location: 'Lyon' },
+  author: {
+    id: '2244994945',
+    handle: '@jdoe',
+    name: 'Jane Doe',
+    followers: 1520,
+    verified: false,
+    location: 'Lyon',
+  },
   text: 'Third time my @acme router dropped',
   lang: 'en-GB',
   createdAt: '2026-11-20T09:30:00Z',
@@ -33,7 +40,16 @@ describe('validatePost', () => {
         kind: 'post',
         url: good.url,
         parentId: null,
-        author: { id: '2244994945', handle: 'jdoe', name: 'Jane Doe', followers: 1520, verified: false, location: 'Lyon', email: null, profileUrl: null },
+        author: {
+          id: '2244994945',
+          handle: 'jdoe',
+          name: 'Jane Doe',
+          followers: 1520,
+          verified: false,
+          location: 'Lyon',
+          email: null,
+          profileUrl: null,
+        },
         title: null,
         text: good.text,
         lang: 'en',
@@ -45,7 +61,10 @@ describe('validatePost', () => {
   });
 
   it('takes the minimal shape: platform, id, author.id, text, createdAt', () => {
-    const r = validatePost({ platform: 'Twitter', postId: 42, author: { id: 7 }, text: 'hi', createdAt: 1763800000000 }, opts);
+    const r = validatePost(
+      { platform: 'Twitter', postId: 42, author: { id: 7 }, text: 'hi', createdAt: 1763800000000 },
+      opts,
+    );
     expect(r.ok && r.draft).toMatchObject({
       mentionId: 'x:42',
       platform: 'x',
@@ -77,11 +96,31 @@ describe('validatePost', () => {
     ['a missing author', { ...good, author: undefined }, ['author|missing_field']],
     ['an author that is a string', { ...good, author: 'jdoe' }, ['author|wrong_type']],
     ['a missing author.id', { ...good, author: { handle: 'jdoe' } }, ['author.id|missing_field']],
-    ['negative followers', { ...good, author: { ...good.author, followers: -1 } }, ['author.followers|negative_count']],
-    ['fractional followers', { ...good, author: { ...good.author, followers: 1.5 } }, ['author.followers|invalid_value']],
-    ['followers as a string', { ...good, author: { ...good.author, followers: '1520' } }, ['author.followers|wrong_type']],
-    ['verified as a string', { ...good, author: { ...good.author, verified: 'yes' } }, ['author.verified|wrong_type']],
-    ['a malformed email', { ...good, author: { ...good.author, email: 'not-an-email' } }, ['author.email|invalid_value']],
+    [
+      'negative followers',
+      { ...good, author: { ...good.author, followers: -1 } },
+      ['author.followers|negative_count'],
+    ],
+    [
+      'fractional followers',
+      { ...good, author: { ...good.author, followers: 1.5 } },
+      ['author.followers|invalid_value'],
+    ],
+    [
+      'followers as a string',
+      { ...good, author: { ...good.author, followers: '1520' } },
+      ['author.followers|wrong_type'],
+    ],
+    [
+      'verified as a string',
+      { ...good, author: { ...good.author, verified: 'yes' } },
+      ['author.verified|wrong_type'],
+    ],
+    [
+      'a malformed email',
+      { ...good, author: { ...good.author, email: 'not-an-email' } },
+      ['author.email|invalid_value'],
+    ],
     ['a relative url', { ...good, url: '/status/1' }, ['url|invalid_value']],
     ['a javascript: url', { ...good, url: 'javascript:alert(1)' }, ['url|invalid_value']],
     ['a missing text', { ...good, text: undefined }, ['text|missing_field']],
@@ -90,16 +129,44 @@ describe('validatePost', () => {
     ['an unknown kind', { ...good, kind: 'tweet' }, ['kind|invalid_value']],
     ['a malformed lang', { ...good, lang: 'english!' }, ['lang|invalid_value']],
     ['a missing createdAt', { ...good, createdAt: undefined }, ['createdAt|missing_field']],
-    ['createdAt without a time zone', { ...good, createdAt: '2026-11-20T09:30:00' }, ['createdAt|invalid_timestamp']],
-    ['createdAt as a date only', { ...good, createdAt: '2026-11-20' }, ['createdAt|invalid_timestamp']],
-    ['createdAt on February 30th', { ...good, createdAt: '2026-02-30T10:00:00Z' }, ['createdAt|invalid_timestamp']],
-    ['createdAt in epoch seconds', { ...good, createdAt: 1763800000 }, ['createdAt|invalid_timestamp']],
-    ['createdAt in 1970', { ...good, createdAt: '1970-01-01T00:00:01Z' }, ['createdAt|invalid_timestamp']],
-    ['createdAt two hours ahead', { ...good, createdAt: NOW + 2 * 3_600_000 }, ['createdAt|invalid_timestamp']],
+    [
+      'createdAt without a time zone',
+      { ...good, createdAt: '2026-11-20T09:30:00' },
+      ['createdAt|invalid_timestamp'],
+    ],
+    [
+      'createdAt as a date only',
+      { ...good, createdAt: '2026-11-20' },
+      ['createdAt|invalid_timestamp'],
+    ],
+    [
+      'createdAt on February 30th',
+      { ...good, createdAt: '2026-02-30T10:00:00Z' },
+      ['createdAt|invalid_timestamp'],
+    ],
+    [
+      'createdAt in epoch seconds',
+      { ...good, createdAt: 1763800000 },
+      ['createdAt|invalid_timestamp'],
+    ],
+    [
+      'createdAt in 1970',
+      { ...good, createdAt: '1970-01-01T00:00:01Z' },
+      ['createdAt|invalid_timestamp'],
+    ],
+    [
+      'createdAt two hours ahead',
+      { ...good, createdAt: NOW + 2 * 3_600_000 },
+      ['createdAt|invalid_timestamp'],
+    ],
     ['createdAt as a boolean', { ...good, createdAt: true }, ['createdAt|invalid_timestamp']],
     ['engagement as an array', { ...good, engagement: [1, 2] }, ['engagement|wrong_type']],
     ['negative likes', { ...good, engagement: { likes: -3 } }, ['engagement.likes|negative_count']],
-    ['likes as a string', { ...good, engagement: { likes: '12' } }, ['engagement.likes|wrong_type']],
+    [
+      'likes as a string',
+      { ...good, engagement: { likes: '12' } },
+      ['engagement.likes|wrong_type'],
+    ],
     ['a rating of 6', { ...good, rating: 6 }, ['rating|invalid_value']],
     ['a rating as text', { ...good, rating: 'good' }, ['rating|wrong_type']],
   ])('rejects %s with the field path and reason', (_label, input, expected) => {
@@ -107,7 +174,16 @@ describe('validatePost', () => {
   });
 
   it('reports every problem of an item at once, with the mentionId when it can', () => {
-    const r = validatePost({ platform: 'x', id: '9', author: { id: 'a', followers: -5 }, text: 1, createdAt: 'yesterday' }, opts);
+    const r = validatePost(
+      {
+        platform: 'x',
+        id: '9',
+        author: { id: 'a', followers: -5 },
+        text: 1,
+        createdAt: 'yesterday',
+      },
+      opts,
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.mentionId).toBe('x:9');
@@ -139,10 +215,14 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp(input)).toBe(ms);
   });
 
-  it.each([['2026-13-01T00:00:00Z'], ['2026-11-20T24:00:00Z'], ['Nov 20 2026'], [-1], [Number.NaN], [{}]])(
-    '%j is refused with a reason',
-    (input) => {
-      expect(typeof parseTimestamp(input)).toBe('string');
-    },
-  );
+  it.each([
+    ['2026-13-01T00:00:00Z'],
+    ['2026-11-20T24:00:00Z'],
+    ['Nov 20 2026'],
+    [-1],
+    [Number.NaN],
+    [{}],
+  ])('%j is refused with a reason', (input) => {
+    expect(typeof parseTimestamp(input)).toBe('string');
+  });
 });

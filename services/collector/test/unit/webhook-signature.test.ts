@@ -1,20 +1,38 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crcResponseToken, hubSignature, secretsEqual, verifySignature } from '../../src/domain/webhook-signature.ts';
+import {
+  crcResponseToken,
+  hubSignature,
+  secretsEqual,
+  verifySignature,
+} from '../../src/domain/webhook-signature.ts';
 
 const secret = "It's a Secret to Everybody";
 const body = Buffer.from('Hello, World!');
 
 describe('webhook signatures', () => {
   it('matches the documented X-Hub-Signature-256 example (GitHub docs)', () => {
-    expect(hubSignature(secret, body)).toBe('sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17');
-    expect(verifySignature(secret, body, 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17', 'hex')).toBe(true);
+    expect(hubSignature(secret, body)).toBe(
+      'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+    );
+    expect(
+      verifySignature(
+        secret,
+        body,
+        'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+        'hex',
+      ),
+    ).toBe(true);
   });
 
   it('accepts upper-case hex and base64 (X) encodings of the same digest', () => {
     const digest = createHmac('sha256', secret).update(body).digest();
-    expect(verifySignature(secret, body, `sha256=${digest.toString('hex').toUpperCase()}`, 'hex')).toBe(true);
-    expect(verifySignature(secret, body, `sha256=${digest.toString('base64')}`, 'base64')).toBe(true);
+    expect(
+      verifySignature(secret, body, `sha256=${digest.toString('hex').toUpperCase()}`, 'hex'),
+    ).toBe(true);
+    expect(verifySignature(secret, body, `sha256=${digest.toString('base64')}`, 'base64')).toBe(
+      true,
+    );
   });
 
   it.each([
@@ -23,14 +41,19 @@ describe('webhook signatures', () => {
     ['757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17', 'no sha256= prefix'],
     ['sha1=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17', 'another algorithm'],
     ['sha256=757107ea', 'a short digest'],
-    ['sha256=zz7107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17', 'non-hex characters'],
+    [
+      'sha256=zz7107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+      'non-hex characters',
+    ],
     ['sha256=857107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17', 'one wrong nibble'],
   ] as [string | undefined, string][])('refuses %j (%s)', (header) => {
     expect(verifySignature(secret, body, header, 'hex')).toBe(false);
   });
 
   it('refuses a valid signature of a different body', () => {
-    expect(verifySignature(secret, Buffer.from('Hello, World?'), hubSignature(secret, body), 'hex')).toBe(false);
+    expect(
+      verifySignature(secret, Buffer.from('Hello, World?'), hubSignature(secret, body), 'hex'),
+    ).toBe(false);
   });
 
   it('answers the X CRC challenge with base64 HMAC of the token', () => {

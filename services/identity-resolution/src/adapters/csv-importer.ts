@@ -56,10 +56,14 @@ export async function importCustomersCsv(deps: {
   try {
     size = statSync(deps.file).size;
   } catch (err) {
-    throw new HarkError('HARK_CRM_IMPORT_FAILED', `cannot read ${deps.file}: ${(err as Error).message}`, {
-      cause: err,
-      context: { file: deps.file },
-    });
+    throw new HarkError(
+      'HARK_CRM_IMPORT_FAILED',
+      `cannot read ${deps.file}: ${(err as Error).message}`,
+      {
+        cause: err,
+        context: { file: deps.file },
+      },
+    );
   }
   const summary: ImportSummary = {
     read: 0,
@@ -120,14 +124,21 @@ export async function importCustomersCsv(deps: {
 
   const input = createReadStream(deps.file).pipe(counter).pipe(parser);
   try {
-    for await (const item of input as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const item of input as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
       const { record, info } = item;
       if (!targets) {
         const mapped = mapColumns(record);
         if (mapped.problems.length > 0) {
-          throw new HarkError('HARK_CRM_IMPORT_FAILED', `${deps.file}: ${mapped.problems.join('; ')}`, {
-            context: { file: deps.file, header: record },
-          });
+          throw new HarkError(
+            'HARK_CRM_IMPORT_FAILED',
+            `${deps.file}: ${mapped.problems.join('; ')}`,
+            {
+              context: { file: deps.file, header: record },
+            },
+          );
         }
         targets = mapped.targets;
         summary.unknownColumns = mapped.unknown;
@@ -146,7 +157,8 @@ export async function importCustomersCsv(deps: {
       }
       const v = validateCustomer(draftFromRecord(record, targets));
       if (!v.ok) {
-        const externalId = record[targets.findIndex((t) => t && 'field' in t && t.field === 'externalId')] ?? null;
+        const externalId =
+          record[targets.findIndex((t) => t && 'field' in t && t.field === 'externalId')] ?? null;
         const first = v.problems[0]!;
         reject({
           line: info.lines,
@@ -167,10 +179,14 @@ export async function importCustomersCsv(deps: {
     await flush();
   } catch (err) {
     if (err instanceof HarkError) throw err;
-    throw new HarkError('HARK_CRM_IMPORT_FAILED', `import of ${deps.file} stopped: ${(err as Error).message}`, {
-      cause: err,
-      context: { file: deps.file, read: summary.read },
-    });
+    throw new HarkError(
+      'HARK_CRM_IMPORT_FAILED',
+      `import of ${deps.file} stopped: ${(err as Error).message}`,
+      {
+        cause: err,
+        context: { file: deps.file, read: summary.read },
+      },
+    );
   } finally {
     deps.progress?.update(bytes, summary.read);
     deps.progress?.stop();

@@ -79,7 +79,12 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
   const { pool } = deps;
   return {
     async upsertMany(customers, client) {
-      const outcome: UpsertOutcome = { inserted: 0, updated: 0, unchanged: 0, byExternalId: new Map() };
+      const outcome: UpsertOutcome = {
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        byExternalId: new Map(),
+      };
       if (customers.length === 0) return outcome;
       const col = <T>(f: (c: Customer) => T) => customers.map(f);
       const { rows } = await (client ?? pool).query<{ external_id: string; inserted: boolean }>({
@@ -147,9 +152,10 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
     },
 
     async idOf(externalId) {
-      const { rows } = await pool.query<{ id: number }>('select id::float8 as id from customers where external_id = $1', [
-        externalId,
-      ]);
+      const { rows } = await pool.query<{ id: number }>(
+        'select id::float8 as id from customers where external_id = $1',
+        [externalId],
+      );
       return rows[0] ? Number(rows[0].id) : null;
     },
 
@@ -169,7 +175,9 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
             text: opts.sinceWatermark
               ? `select ${COLUMNS} from customers where change_xid >= $3::xid8 and id > $1 order by id limit $2`
               : `select ${COLUMNS} from customers where id > $1 order by id limit $2`,
-            values: opts.sinceWatermark ? [after, pageSize, opts.sinceWatermark] : [after, pageSize],
+            values: opts.sinceWatermark
+              ? [after, pageSize, opts.sinceWatermark]
+              : [after, pageSize],
           });
           for (const r of rows) visit(fromRow(r));
           total += rows.length;

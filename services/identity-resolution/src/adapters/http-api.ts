@@ -50,7 +50,11 @@ const customerProperties = {
 } as const;
 
 const externalIdSchema = { type: 'string', minLength: 1, maxLength: 128 } as const;
-const customerBody = { type: 'object', additionalProperties: false, properties: customerProperties } as const;
+const customerBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: customerProperties,
+} as const;
 const batchBody = {
   type: 'object',
   additionalProperties: false,
@@ -78,7 +82,12 @@ const identityParams = {
   },
 } as const;
 // "system" marks automatic decisions; a reviewer must be someone.
-const reviewer = { type: 'string', minLength: 1, maxLength: 128, not: { const: 'system' } } as const;
+const reviewer = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 128,
+  not: { const: 'system' },
+} as const;
 
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   HARK_IDENTITY_API_UNAUTHORIZED: 401,
@@ -96,7 +105,10 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
  * decisions. Every route needs `Authorization: Bearer <key>`; errors answer
  * `{ code, message, statusCode }`.
  */
-export async function registerIdentityApi(app: FastifyInstance, deps: IdentityApiDeps): Promise<void> {
+export async function registerIdentityApi(
+  app: FastifyInstance,
+  deps: IdentityApiDeps,
+): Promise<void> {
   const keyDigests = deps.apiKeys.map(digest);
   const log = deps.logger.child({ component: 'api' });
 
@@ -106,14 +118,22 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
         if (isHarkError(err)) {
           const statusCode = STATUS_OF[err.code] ?? 500;
           if (statusCode >= 500) log.error({ err }, 'request failed');
-          return reply.code(statusCode).send({ code: err.code, message: err.message, statusCode, ...detailsOf(err) });
+          return reply
+            .code(statusCode)
+            .send({ code: err.code, message: err.message, statusCode, ...detailsOf(err) });
         }
         if ((err as FastifyError).validation) {
-          return reply.code(400).send({ code: 'HARK_IDENTITY_API_BAD_REQUEST', message: err.message, statusCode: 400 });
+          return reply
+            .code(400)
+            .send({ code: 'HARK_IDENTITY_API_BAD_REQUEST', message: err.message, statusCode: 400 });
         }
         const status = (err as FastifyError).statusCode;
         if (status && status >= 400 && status < 500) {
-          return reply.code(status).send({ code: 'HARK_IDENTITY_API_BAD_REQUEST', message: err.message, statusCode: status });
+          return reply.code(status).send({
+            code: 'HARK_IDENTITY_API_BAD_REQUEST',
+            message: err.message,
+            statusCode: status,
+          });
         }
         log.error({ err }, 'request failed');
         const retriable = isTransient(err);
@@ -130,11 +150,17 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
         const given = m ? digest(m[1]!) : null;
         if (!given || !keyDigests.some((k) => timingSafeEqual(k, given))) {
           reply.header('www-authenticate', 'Bearer');
-          throw new HarkError('HARK_IDENTITY_API_UNAUTHORIZED', 'send Authorization: Bearer <an IDENTITY_API_KEYS key>');
+          throw new HarkError(
+            'HARK_IDENTITY_API_UNAUTHORIZED',
+            'send Authorization: Bearer <an IDENTITY_API_KEYS key>',
+          );
         }
         if (!deps.isStarted()) {
           reply.header('retry-after', '5');
-          throw new HarkError('HARK_DB_UNAVAILABLE', 'the service is still starting (migrations, customer index); retry');
+          throw new HarkError(
+            'HARK_DB_UNAVAILABLE',
+            'the service is still starting (migrations, customer index); retry',
+          );
         }
       });
 
@@ -142,7 +168,11 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
         '/customers/:externalId',
         {
           schema: {
-            params: { type: 'object', required: ['externalId'], properties: { externalId: externalIdSchema } },
+            params: {
+              type: 'object',
+              required: ['externalId'],
+              properties: { externalId: externalIdSchema },
+            },
             body: customerBody,
           },
         },
@@ -151,7 +181,9 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
           const outcome = await deps.customers.upsertMany([customer]);
           const what = outcome.byExternalId.get(customer.externalId)!;
           const stored = await deps.customers.get(customer.externalId);
-          return reply.code(what === 'inserted' ? 201 : 200).send({ result: what, customer: publicCustomer(stored!) });
+          return reply
+            .code(what === 'inserted' ? 201 : 200)
+            .send({ result: what, customer: publicCustomer(stored!) });
         },
       );
 
@@ -174,7 +206,11 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
             );
           }
           const outcome = await deps.customers.upsertMany([...valid.values()]);
-          return { inserted: outcome.inserted, updated: outcome.updated, unchanged: outcome.unchanged };
+          return {
+            inserted: outcome.inserted,
+            updated: outcome.updated,
+            unchanged: outcome.unchanged,
+          };
         },
       );
 
@@ -184,7 +220,10 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
         async (req) => {
           const c = await deps.customers.get(req.params.externalId);
           if (!c) {
-            throw new HarkError('HARK_CRM_CUSTOMER_NOT_FOUND', `no customer with external id ${req.params.externalId}`);
+            throw new HarkError(
+              'HARK_CRM_CUSTOMER_NOT_FOUND',
+              `no customer with external id ${req.params.externalId}`,
+            );
           }
           return publicCustomer(c);
         },
@@ -204,10 +243,14 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
             },
           },
         },
-        async (req) => deps.identities.listReviews({ limit: req.query.limit, cursor: req.query.cursor }),
+        async (req) =>
+          deps.identities.listReviews({ limit: req.query.limit, cursor: req.query.cursor }),
       );
 
-      api.post<{ Params: { platform: string; authorId: string }; Body: { reviewer: string; customerId?: string } }>(
+      api.post<{
+        Params: { platform: string; authorId: string };
+        Body: { reviewer: string; customerId?: string };
+      }>(
         '/reviews/:platform/:authorId/confirm',
         {
           schema: {
@@ -230,12 +273,18 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
             },
             (identity) => deps.emitLink(identityLinkOf(identity)),
           );
-          log.info({ platform: stored.platform, authorId: stored.authorId, reviewer: stored.decidedBy }, 'link confirmed');
+          log.info(
+            { platform: stored.platform, authorId: stored.authorId, reviewer: stored.decidedBy },
+            'link confirmed',
+          );
           return { identity: identityLinkOf(stored) };
         },
       );
 
-      api.post<{ Params: { platform: string; authorId: string }; Body: { reviewer: string; reason?: string } }>(
+      api.post<{
+        Params: { platform: string; authorId: string };
+        Body: { reviewer: string; reason?: string };
+      }>(
         '/reviews/:platform/:authorId/reject',
         {
           schema: {
@@ -258,7 +307,10 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
             },
             (identity) => deps.emitLink(identityLinkOf(identity)),
           );
-          log.info({ platform: stored.platform, authorId: stored.authorId, reviewer: stored.decidedBy }, 'link rejected');
+          log.info(
+            { platform: stored.platform, authorId: stored.authorId, reviewer: stored.decidedBy },
+            'link rejected',
+          );
           return { identity: identityLinkOf(stored) };
         },
       );
@@ -270,9 +322,13 @@ export async function registerIdentityApi(app: FastifyInstance, deps: IdentityAp
 function validOrThrow(draft: Record<string, unknown>): Customer {
   const v = validateCustomer(draft);
   if (v.ok) return v.customer;
-  throw new HarkError('HARK_CRM_INVALID_CUSTOMER', v.problems.map((p) => `body/${p.field}: ${p.message}`).join('; '), {
-    context: { problems: v.problems },
-  });
+  throw new HarkError(
+    'HARK_CRM_INVALID_CUSTOMER',
+    v.problems.map((p) => `body/${p.field}: ${p.message}`).join('; '),
+    {
+      context: { problems: v.problems },
+    },
+  );
 }
 
 function publicCustomer(c: CustomerRow) {

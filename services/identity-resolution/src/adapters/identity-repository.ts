@@ -12,7 +12,12 @@ export interface ReviewItem {
   method: string;
   evidence: Evidence[];
   candidates: ReviewCandidate[];
-  customer: { externalId: string; fullName: string | null; city: string | null; tier: string | null };
+  customer: {
+    externalId: string;
+    fullName: string | null;
+    city: string | null;
+    tier: string | null;
+  };
   createdAt: string;
   updatedAt: string;
 }
@@ -25,7 +30,9 @@ export interface ReviewPage {
 
 export interface IdentityRepository {
   /** The stored decisions for a batch of authors, in one query. */
-  loadMany(keys: readonly { platform: string; authorId: string }[]): Promise<Map<string, StoredIdentity>>;
+  loadMany(
+    keys: readonly { platform: string; authorId: string }[],
+  ): Promise<Map<string, StoredIdentity>>;
   /**
    * Stores automatic decisions in one transaction, each only where it may:
    * new authors, or system decisions still open (a review, or a link to the
@@ -34,7 +41,9 @@ export interface IdentityRepository {
    * rebalance converge on one customer. Returns what is stored afterwards
    * for every key, and whether this call wrote it.
    */
-  writeMany(writes: readonly IdentityWrite[]): Promise<Map<string, { identity: StoredIdentity; written: boolean }>>;
+  writeMany(
+    writes: readonly IdentityWrite[],
+  ): Promise<Map<string, { identity: StoredIdentity; written: boolean }>>;
   listReviews(opts: { limit: number; cursor?: string }): Promise<ReviewPage>;
   /** A reviewer links the author to a customer (the candidate, or `customerId` by external id). */
   confirm(
@@ -108,7 +117,11 @@ async function selectMany(
 export function createIdentityRepository(deps: { pool: Pool }): IdentityRepository {
   const { pool } = deps;
 
-  async function lockOne(client: PoolClient, platform: string, authorId: string): Promise<StoredIdentity | null> {
+  async function lockOne(
+    client: PoolClient,
+    platform: string,
+    authorId: string,
+  ): Promise<StoredIdentity | null> {
     const { rows } = await client.query<IdentityRow>(
       `${SELECT_IDENTITY} where si.platform = $1 and si.author_id = $2 for update of si`,
       [platform, authorId],
@@ -123,7 +136,13 @@ export function createIdentityRepository(deps: { pool: Pool }): IdentityReposito
       if (writes.length === 0) return new Map();
       // A stable order keeps two instances writing overlapping batches from deadlocking.
       const sorted = [...writes].sort((a, b) =>
-        a.platform === b.platform ? (a.authorId < b.authorId ? -1 : 1) : a.platform < b.platform ? -1 : 1,
+        a.platform === b.platform
+          ? a.authorId < b.authorId
+            ? -1
+            : 1
+          : a.platform < b.platform
+            ? -1
+            : 1,
       );
       return withTransaction(pool, async (client) => {
         const { rows } = await client.query<{ platform: string; author_id: string }>({
@@ -182,11 +201,12 @@ export function createIdentityRepository(deps: { pool: Pool }): IdentityReposito
         updated_at: string;
         cursor_at: string;
       }>(
-        `select *, to_json(created_at)#>>'{}' as created_at, to_json(updated_at)#>>'{}' as updated_at,
-           updated_at::text as cursor_at
-         from identity_review_queue
-         where $1::timestamptz is null or (updated_at, platform, author_id) > ($1::timestamptz, $2, $3)
-         order by updated_at, platform, author_id
+        `select platform, author_id, handle, confidence, method, evidence, candidates, customer_external_id,
+           customer_full_name, customer_city, customer_tier, to_json(created_at)#>>'{}' as created_at,
+           to_json(updated_at)#>>'{}' as updated_at, updated_at::text as cursor_at
+         from identity_review_queue q
+         where $1::timestamptz is null or (q.updated_at, q.platform, q.author_id) > ($1::timestamptz, $2::text, $3::text)
+         order by q.updated_at, q.platform, q.author_id
          limit $4`,
         [after?.at ?? null, after?.platform ?? '', after?.authorId ?? '', limit + 1],
       );
@@ -211,7 +231,13 @@ export function createIdentityRepository(deps: { pool: Pool }): IdentityReposito
           updatedAt: r.updated_at,
         })),
         nextCursor:
-          rows.length > limit && last ? encodeCursor({ at: last.cursor_at, platform: last.platform, authorId: last.author_id }) : null,
+          rows.length > limit && last
+            ? encodeCursor({
+                at: last.cursor_at,
+                platform: last.platform,
+                authorId: last.author_id,
+              })
+            : null,
       };
     },
 
@@ -225,9 +251,13 @@ export function createIdentityRepository(deps: { pool: Pool }): IdentityReposito
             [input.customerExternalId],
           );
           if (!rows[0]) {
-            throw new HarkError('HARK_CRM_CUSTOMER_NOT_FOUND', `no customer with external id ${input.customerExternalId}`, {
-              context: { externalId: input.customerExternalId },
-            });
+            throw new HarkError(
+              'HARK_CRM_CUSTOMER_NOT_FOUND',
+              `no customer with external id ${input.customerExternalId}`,
+              {
+                context: { externalId: input.customerExternalId },
+              },
+            );
           }
           customerId = Number(rows[0].id);
         } else if (!current) {
@@ -250,7 +280,14 @@ export function createIdentityRepository(deps: { pool: Pool }): IdentityReposito
            on conflict (platform, author_id) do update set customer_id = excluded.customer_id, confidence = 1,
              method = 'manual', status = 'linked', evidence = excluded.evidence, decided_by = excluded.decided_by,
              updated_at = now()`,
-          [input.platform, input.authorId, current?.handle ?? null, customerId, JSON.stringify(evidence), input.reviewer],
+          [
+            input.platform,
+            input.authorId,
+            current?.handle ?? null,
+            customerId,
+            JSON.stringify(evidence),
+            input.reviewer,
+          ],
         );
         const stored = (await lockOne(client, input.platform, input.authorId))!;
         await beforeCommit(stored);
@@ -264,7 +301,13 @@ export function createIdentityRepository(deps: { pool: Pool }): IdentityReposito
         if (!current) throw notFound(input.platform, input.authorId);
         const evidence: Evidence[] = [
           ...current.evidence.filter((e) => e.kind !== 'review'),
-          { kind: 'review', detail: input.reason ? `rejected by a reviewer: ${input.reason}` : 'rejected by a reviewer', weight: 0 },
+          {
+            kind: 'review',
+            detail: input.reason
+              ? `rejected by a reviewer: ${input.reason}`
+              : 'rejected by a reviewer',
+            weight: 0,
+          },
         ];
         await client.query(
           `update social_identities set status = 'rejected', method = 'manual', confidence = 0,
@@ -292,12 +335,19 @@ function encodeCursor(c: { at: string; platform: string; authorId: string }): st
 
 function decodeCursor(s: string): { at: string; platform: string; authorId: string } {
   try {
-    const [at, platform, authorId] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as string[];
-    if (typeof at !== 'string' || typeof platform !== 'string' || typeof authorId !== 'string') throw new Error('shape');
+    const [at, platform, authorId] = JSON.parse(
+      Buffer.from(s, 'base64url').toString('utf8'),
+    ) as string[];
+    if (typeof at !== 'string' || typeof platform !== 'string' || typeof authorId !== 'string')
+      throw new Error('shape');
     return { at, platform, authorId };
   } catch {
-    throw new HarkError('HARK_IDENTITY_API_BAD_REQUEST', 'querystring/cursor is not a cursor this API returned', {
-      context: { field: 'querystring/cursor' },
-    });
+    throw new HarkError(
+      'HARK_IDENTITY_API_BAD_REQUEST',
+      'querystring/cursor is not a cursor this API returned',
+      {
+        context: { field: 'querystring/cursor' },
+      },
+    );
   }
 }

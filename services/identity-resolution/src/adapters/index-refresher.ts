@@ -137,7 +137,8 @@ export function createIndexRefresher(deps: {
       timer.unref();
     },
     refresh,
-    isFresh: () => lastSuccess > 0 && Date.now() - lastSuccess < Math.max(30_000, deps.intervalMs * 5),
+    isFresh: () =>
+      lastSuccess > 0 && Date.now() - lastSuccess < Math.max(30_000, deps.intervalMs * 5),
     async close() {
       closed = true;
       clearInterval(timer);

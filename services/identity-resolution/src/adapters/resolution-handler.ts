@@ -4,9 +4,18 @@ import type { BatchHandler, Encoder, OutputRecord, StageRecord } from '@hark/kaf
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { CustomerIndex } from '../domain/customer-index.ts';
-import { identityLinkOf, type IdentityWrite, type StoredIdentity } from '../domain/decide-author.ts';
+import {
+  identityLinkOf,
+  type IdentityWrite,
+  type StoredIdentity,
+} from '../domain/decide-author.ts';
 import type { Matcher } from '../domain/match-author.ts';
-import { identityKey, planBatch, resolvedMentionOf, type AuthorOutcome } from '../domain/resolve-batch.ts';
+import {
+  identityKey,
+  planBatch,
+  resolvedMentionOf,
+  type AuthorOutcome,
+} from '../domain/resolve-batch.ts';
 import type { IdentityRepository } from './identity-repository.ts';
 
 export interface ResolutionHandlerDeps {
@@ -55,9 +64,13 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
       if (!m.platform || !m.author.id) {
         failures.push({
           record: r,
-          error: new HarkError('HARK_IDENTITY_INVALID_AUTHOR', `mention ${m.mentionId} has no platform or author id`, {
-            context: { mentionId: m.mentionId },
-          }),
+          error: new HarkError(
+            'HARK_IDENTITY_INVALID_AUTHOR',
+            `mention ${m.mentionId} has no platform or author id`,
+            {
+              context: { mentionId: m.mentionId },
+            },
+          ),
         });
       } else {
         good.push(r);
@@ -67,7 +80,10 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
     const authors = new Map<string, { platform: string; authorId: string }>();
     for (const r of good) {
       const m = r.value.mention;
-      authors.set(identityKey(m.platform, m.author.id), { platform: m.platform, authorId: m.author.id });
+      authors.set(identityKey(m.platform, m.author.id), {
+        platform: m.platform,
+        authorId: m.author.id,
+      });
     }
     const stored = await withDbErrors(() => deps.identities.loadMany([...authors.values()]));
     const plan = planBatch(
@@ -79,7 +95,8 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
 
     const writes: IdentityWrite[] = [];
     for (const d of plan.values()) if (d.kind === 'write') writes.push(d.write);
-    const written = writes.length > 0 ? await withDbErrors(() => deps.identities.writeMany(writes)) : new Map();
+    const written =
+      writes.length > 0 ? await withDbErrors(() => deps.identities.writeMany(writes)) : new Map();
 
     const outcomes = new Map<string, AuthorOutcome>();
     const outputs: OutputRecord[] = [];
@@ -90,14 +107,24 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
         outcomes.set(key, { identity: null, fresh: false, prospectConfidence: d.confidence });
       } else {
         const w = written.get(key) as { identity: StoredIdentity; written: boolean } | undefined;
-        if (!w) throw new HarkError('HARK_DB_UNAVAILABLE', `identity ${key} missing after write`, { retriable: true });
+        if (!w)
+          throw new HarkError('HARK_DB_UNAVAILABLE', `identity ${key} missing after write`, {
+            retriable: true,
+          });
         outcomes.set(key, { identity: w.identity, fresh: w.written, prospectConfidence: 0 });
         if (w.written) {
           decisions.inc({ status: w.identity.status });
-          outputs.push({ topic: deps.links.topic, key, value: deps.links.encode(identityLinkOf(w.identity)) });
+          outputs.push({
+            topic: deps.links.topic,
+            key,
+            value: deps.links.encode(identityLinkOf(w.identity)),
+          });
         } else {
           lostRaces.inc();
-          log.info({ key, stored: w.identity.status }, 'kept the decision another writer stored first');
+          log.info(
+            { key, stored: w.identity.status },
+            'kept the decision another writer stored first',
+          );
         }
       }
     }
@@ -108,7 +135,11 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
       const outcome = outcomes.get(identityKey(m.platform, m.author.id))!;
       const resolved = resolvedMentionOf(r.value, outcome, at);
       resolutions.inc({ status: resolved.customer.status, method: resolved.customer.method });
-      outputs.push({ topic: deps.resolved.topic, key: m.mentionId, value: deps.resolved.encode(resolved) });
+      outputs.push({
+        topic: deps.resolved.topic,
+        key: m.mentionId,
+        value: deps.resolved.encode(resolved),
+      });
     }
     return { outputs, failures };
   };

@@ -10,7 +10,11 @@ import { commonSettings, loadConfigOrExit } from '@hark/config';
 import { createPool, migrate } from '@hark/db';
 import { isHarkError } from '@hark/errors';
 import { createLogger } from '@hark/observability';
-import { importCustomersCsv, type ImportProgress, type RowError } from '../adapters/csv-importer.ts';
+import {
+  importCustomersCsv,
+  type ImportProgress,
+  type RowError,
+} from '../adapters/csv-importer.ts';
 import { MIGRATIONS_DIR, SERVICE } from '../schema.ts';
 
 const USAGE = `usage: hark crm import <customers.csv> [--batch-size N] [--delimiter ,] [--errors-file rejected.csv]
@@ -30,23 +34,41 @@ const { values, positionals } = parseArgs({
 });
 const file = positionals[0];
 const batchSize = Number(values['batch-size']);
-if (values.help || !file || positionals.length > 1 || !Number.isInteger(batchSize) || batchSize < 1) {
+if (
+  values.help ||
+  !file ||
+  positionals.length > 1 ||
+  !Number.isInteger(batchSize) ||
+  batchSize < 1
+) {
   console.error(USAGE);
   process.exit(values.help ? 0 : 2);
 }
 
-const config = loadConfigOrExit({ databaseUrl: commonSettings.databaseUrl, logLevel: commonSettings.logLevel });
+const config = loadConfigOrExit({
+  databaseUrl: commonSettings.databaseUrl,
+  logLevel: commonSettings.logLevel,
+});
 const logger = createLogger({ service: 'crm-import', level: 'warn', destination: process.stderr });
-const pool = createPool({ url: config.databaseUrl, logger, max: 2, applicationName: 'hark-crm-import' });
+const pool = createPool({
+  url: config.databaseUrl,
+  logger,
+  max: 2,
+  applicationName: 'hark-crm-import',
+});
 
 const MAX_PRINTED_ERRORS = 50;
 let printed = 0;
 const errorsFile = values['errors-file'] ? createWriteStream(values['errors-file']) : null;
 errorsFile?.write('line,external_id,field,reason,message\n');
 const onRowError = (e: RowError) => {
-  errorsFile?.write([e.line, e.externalId ?? '', e.field, e.reason, e.message].map(csvField).join(',') + '\n');
+  errorsFile?.write(
+    [e.line, e.externalId ?? '', e.field, e.reason, e.message].map(csvField).join(',') + '\n',
+  );
   if (printed++ < MAX_PRINTED_ERRORS) {
-    process.stderr.write(`line ${e.line}${e.externalId ? ` (${e.externalId})` : ''}: ${e.reason}: ${e.message}\n`);
+    process.stderr.write(
+      `line ${e.line}${e.externalId ? ` (${e.externalId})` : ''}: ${e.reason}: ${e.message}\n`,
+    );
   }
 };
 
@@ -62,7 +84,9 @@ try {
     progress: process.stderr.isTTY ? barProgress() : lineProgress(),
   });
   if (printed > MAX_PRINTED_ERRORS) {
-    process.stderr.write(`… and ${printed - MAX_PRINTED_ERRORS} more rejected rows${errorsFile ? '' : ' (--errors-file lists all)'}\n`);
+    process.stderr.write(
+      `… and ${printed - MAX_PRINTED_ERRORS} more rejected rows${errorsFile ? '' : ' (--errors-file lists all)'}\n`,
+    );
   }
   const rate = summary.ms > 0 ? Math.round((summary.read / summary.ms) * 1000) : summary.read;
   console.log(`imported ${file} in ${(summary.ms / 1000).toFixed(1)} s (${rate} rows/s)`);
@@ -70,13 +94,18 @@ try {
   console.log(`  inserted   ${summary.inserted}`);
   console.log(`  updated    ${summary.updated}`);
   console.log(`  unchanged  ${summary.unchanged}`);
-  if (summary.superseded > 0) console.log(`  superseded ${summary.superseded} (a later row had the same external id)`);
+  if (summary.superseded > 0)
+    console.log(`  superseded ${summary.superseded} (a later row had the same external id)`);
   console.log(`  rejected   ${summary.rejected}`);
-  for (const [reason, n] of Object.entries(summary.rejectedByReason)) console.log(`    ${reason.padEnd(20)} ${n}`);
-  if (summary.unknownColumns.length > 0) console.log(`  ignored columns: ${summary.unknownColumns.join(', ')}`);
+  for (const [reason, n] of Object.entries(summary.rejectedByReason))
+    console.log(`    ${reason.padEnd(20)} ${n}`);
+  if (summary.unknownColumns.length > 0)
+    console.log(`  ignored columns: ${summary.unknownColumns.join(', ')}`);
   exitCode = summary.rejected > 0 ? 3 : 0;
 } catch (err) {
-  console.error(`import failed: ${isHarkError(err) ? `${err.code}: ${err.message}` : (err as Error).message}`);
+  console.error(
+    `import failed: ${isHarkError(err) ? `${err.code}: ${err.message}` : (err as Error).message}`,
+  );
   exitCode = 1;
 } finally {
   errorsFile?.end();

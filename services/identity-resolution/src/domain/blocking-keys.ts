@@ -1,5 +1,11 @@
 import { nameGroups } from './nicknames.ts';
-import { emailLocal, handleCompact, handleLetters, handleSegments, type ParsedName } from './normalize.ts';
+import {
+  emailLocal,
+  handleCompact,
+  handleLetters,
+  handleSegments,
+  type ParsedName,
+} from './normalize.ts';
 import { phoneticCodes } from './phonetic.ts';
 
 /**
@@ -55,9 +61,10 @@ export function customerKeys(c: CustomerKeyInput): string[] {
   const out = new Set<string>();
   if (c.first && c.last) {
     nameKeys(out, c.first, c.last);
-    if (c.city && c.first.length > 1) for (const g of nameGroups(c.first)) out.add(cityKey(g, c.last, c.city));
-  }
-  else if (c.first || c.last) for (const code of phoneticCodes(c.first || c.last)) out.add(`s|${code}`);
+    if (c.city && c.first.length > 1)
+      for (const g of nameGroups(c.first)) out.add(cityKey(g, c.last, c.city));
+  } else if (c.first || c.last)
+    for (const code of phoneticCodes(c.first || c.last)) out.add(`s|${code}`);
   for (const e of c.emails) {
     const local = emailLocal(e);
     if (local.length >= 4) out.add(`m|${local}`);
@@ -74,7 +81,8 @@ function cityKey(first: string, last: string, city: string): string {
 }
 
 export const exactEmailKey = (email: string): string => `E|${email}`;
-export const exactHandleKey = (platform: string, handle: string): string => `H|${platform}|${handle}`;
+export const exactHandleKey = (platform: string, handle: string): string =>
+  `H|${platform}|${handle}`;
 
 const MAX_HANDLE_SPLIT = 24;
 
@@ -112,7 +120,11 @@ export function authorKeys(a: {
   const letters = handleLetters(a.handle);
   // A handle spelled from the display name ("Jane Doe", `jane_doe84`) adds no new candidates.
   const covered =
-    n?.first && n.last && n.first.length > 1 && letters.includes(n.last) && (letters.includes(n.first) || letters.length === n.last.length + 1);
+    n?.first &&
+    n.last &&
+    n.first.length > 1 &&
+    letters.includes(n.last) &&
+    (letters.includes(n.first) || letters.length === n.last.length + 1);
   if (covered) {
     // fall through to the identifier keys
   } else if (segments.length >= 2) {
@@ -123,7 +135,12 @@ export function authorKeys(a: {
       if (x.length >= 2) nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
     }
   }
-  if (!covered && segments.length <= 1 && letters.length >= 3 && letters.length <= MAX_HANDLE_SPLIT) {
+  if (
+    !covered &&
+    segments.length <= 1 &&
+    letters.length >= 3 &&
+    letters.length <= MAX_HANDLE_SPLIT
+  ) {
     for (let k = 1; k < letters.length; k++) {
       const x = letters.slice(0, k);
       const y = letters.slice(k);

@@ -97,12 +97,17 @@ export function mapColumns(header: readonly string[]): {
       unknown.push(raw);
     }
   }
-  const problems = seen.has('externalId') ? [] : ['the header has no external id column (external_id, customer_id or id)'];
+  const problems = seen.has('externalId')
+    ? []
+    : ['the header has no external id column (external_id, customer_id or id)'];
   return { targets, unknown, problems };
 }
 
 /** One CSV record as a customer draft for validateCustomer. */
-export function draftFromRecord(values: readonly string[], targets: readonly (ColumnTarget | null)[]): CustomerDraft {
+export function draftFromRecord(
+  values: readonly string[],
+  targets: readonly (ColumnTarget | null)[],
+): CustomerDraft {
   const draft: Record<string, unknown> = {};
   const lists: Record<string, string[]> = { emails: [], phones: [] };
   const handles: string[] = [];

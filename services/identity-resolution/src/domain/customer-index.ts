@@ -1,7 +1,13 @@
 import { customerKeys, exactEmailKey, exactHandleKey } from './blocking-keys.ts';
 import type { CustomerHandle, StoredCustomer } from './customer.ts';
 import { IntMultiMap, hashKey } from './int-multimap.ts';
-import { foldAscii, normalizeCompany, normalizeNamePart, normalizeWords, parseDisplayName } from './normalize.ts';
+import {
+  foldAscii,
+  normalizeCompany,
+  normalizeNamePart,
+  normalizeWords,
+  parseDisplayName,
+} from './normalize.ts';
 import { canonicalCountry, canonicalRegion } from './places.ts';
 
 /** Interned strings with a use count per string, for term-frequency weights. */
@@ -160,13 +166,21 @@ export class CustomerIndex {
     this.externalIds[slot] = c.externalId;
     this.emails[slot] = c.emails.length > 0 ? c.emails.join('\n') : undefined;
     this.handles[slot] =
-      c.handles.length > 0 ? c.handles.map((h) => `${h.platform}:${h.handle}`).join('\n') : undefined;
+      c.handles.length > 0
+        ? c.handles.map((h) => `${h.platform}:${h.handle}`).join('\n')
+        : undefined;
     this.adjustCounts(slot, +1);
 
     // A changed customer keeps its old keys (harmless: candidates are re-scored against
     // current data) and gains its new ones.
     const add = this.loading && isNew ? 'addBulk' : 'add';
-    for (const key of customerKeys({ first: f.first, last: f.last, city: f.city, emails: c.emails, handles: c.handles })) {
+    for (const key of customerKeys({
+      first: f.first,
+      last: f.last,
+      city: f.city,
+      emails: c.emails,
+      handles: c.handles,
+    })) {
       this.blocks[add](hashKey(key), slot);
     }
     for (const e of c.emails) this.exact[add](hashKey(exactEmailKey(e)), slot);
@@ -204,7 +218,8 @@ export class CustomerIndex {
   lookupEmail(email: string): number[] {
     const out: number[] = [];
     this.exact.forEach(hashKey(exactEmailKey(email)), (slot) => {
-      if (!out.includes(slot) && (this.emails[slot] ?? '').split('\n').includes(email)) out.push(slot);
+      if (!out.includes(slot) && (this.emails[slot] ?? '').split('\n').includes(email))
+        out.push(slot);
     });
     return out;
   }
@@ -214,7 +229,8 @@ export class CustomerIndex {
     const out: number[] = [];
     const want = `${platform}:${handle}`;
     this.exact.forEach(hashKey(exactHandleKey(platform, handle)), (slot) => {
-      if (!out.includes(slot) && (this.handles[slot] ?? '').split('\n').includes(want)) out.push(slot);
+      if (!out.includes(slot) && (this.handles[slot] ?? '').split('\n').includes(want))
+        out.push(slot);
     });
     return out;
   }
@@ -304,7 +320,12 @@ export class CustomerIndex {
   }
 
   /** Rough heap use of the columns and keys, for the benchmark and metrics. */
-  stats(): { customers: number; blockingPairs: number; blockingBytes: number; columnBytes: number } {
+  stats(): {
+    customers: number;
+    blockingPairs: number;
+    blockingBytes: number;
+    columnBytes: number;
+  } {
     const columnBytes = this.capacity * (8 + 4 * 7 + 8);
     return {
       customers: this.count,

@@ -82,7 +82,11 @@ export function validateCustomer(
     if (v === undefined || v === null) return null;
     const s = String(v).trim();
     if (s.length > MAX_TEXT) {
-      problems.push({ field, reason: 'too_long', message: `${field} is longer than ${MAX_TEXT} characters` });
+      problems.push({
+        field,
+        reason: 'too_long',
+        message: `${field} is longer than ${MAX_TEXT} characters`,
+      });
       return null;
     }
     return s === '' ? null : s;
@@ -90,7 +94,11 @@ export function validateCustomer(
 
   const externalId = text('externalId');
   if (!externalId) {
-    problems.push({ field: 'externalId', reason: 'missing_external_id', message: 'externalId is required' });
+    problems.push({
+      field: 'externalId',
+      reason: 'missing_external_id',
+      message: 'externalId is required',
+    });
   } else if (!EXTERNAL_ID.test(externalId)) {
     problems.push({
       field: 'externalId',
@@ -118,12 +126,18 @@ export function validateCustomer(
       lastName = fullName;
     }
   }
-  if (!fullName && (firstName || lastName)) fullName = [firstName, lastName].filter(Boolean).join(' ');
+  if (!fullName && (firstName || lastName))
+    fullName = [firstName, lastName].filter(Boolean).join(' ');
 
   const emails: string[] = [];
   for (const raw of listOf(draft.emails, /[;|,\s]+/)) {
     const e = normalizeEmail(raw);
-    if (!e) problems.push({ field: 'emails', reason: 'invalid_email', message: `"${raw}" is not an e-mail address` });
+    if (!e)
+      problems.push({
+        field: 'emails',
+        reason: 'invalid_email',
+        message: `"${raw}" is not an e-mail address`,
+      });
     else if (!emails.includes(e)) emails.push(e);
   }
   if (!firstName && !lastName && emails.length === 0) {
@@ -142,7 +156,11 @@ export function validateCustomer(
   if (draft.value !== undefined && draft.value !== null && String(draft.value).trim() !== '') {
     const n = typeof draft.value === 'number' ? draft.value : Number(String(draft.value).trim());
     if (!Number.isFinite(n)) {
-      problems.push({ field: 'value', reason: 'invalid_value', message: `value must be a number, got "${String(draft.value)}"` });
+      problems.push({
+        field: 'value',
+        reason: 'invalid_value',
+        message: `value must be a number, got "${String(draft.value)}"`,
+      });
     } else {
       value = n;
     }

@@ -63,12 +63,17 @@ export function decideAuthor(
   index: CustomerIndex,
   author: { platform: string; authorId: string; handle: string },
 ): AuthorDecision {
-  if (stored && (stored.status === 'linked' || stored.status === 'rejected' || stored.decidedBy !== 'system')) {
+  if (
+    stored &&
+    (stored.status === 'linked' || stored.status === 'rejected' || stored.decidedBy !== 'system')
+  ) {
     return { kind: 'keep', identity: stored };
   }
   const r = resolve();
   if (r.status === 'prospect' || r.slot === null) {
-    return stored ? { kind: 'keep', identity: stored } : { kind: 'prospect', confidence: r.confidence };
+    return stored
+      ? { kind: 'keep', identity: stored }
+      : { kind: 'prospect', confidence: r.confidence };
   }
   const customerId = index.id(r.slot);
   if (
@@ -106,7 +111,11 @@ export function decideAuthor(
  * method); otherwise a link reads as existing_link. Pairs under review have
  * no customer id: they count as prospects until someone confirms.
  */
-export function customerMatchOf(identity: StoredIdentity | null, fresh: boolean, prospectConfidence = 0): CustomerMatch {
+export function customerMatchOf(
+  identity: StoredIdentity | null,
+  fresh: boolean,
+  prospectConfidence = 0,
+): CustomerMatch {
   if (identity?.status === 'linked') {
     return {
       customerId: identity.externalId,

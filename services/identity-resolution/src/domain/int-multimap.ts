@@ -155,7 +155,11 @@ export class IntMultiMap {
   /** Bytes held by the typed arrays (the overlay is estimated). */
   get bytes(): number {
     return (
-      this.keys.byteLength + this.starts.byteLength + this.values.byteLength + this.table.byteLength + this.overlayPairs * 40
+      this.keys.byteLength +
+      this.starts.byteLength +
+      this.values.byteLength +
+      this.table.byteLength +
+      this.overlayPairs * 40
     );
   }
 

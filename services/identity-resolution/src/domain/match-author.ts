@@ -28,7 +28,7 @@ export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
   lower: 0.5,
   ambiguityBits: 3,
   population: 10_000_000,
-  maxBlock: 300,
+  maxBlock: 500,
   maxWeakBlock: 100,
   model: DEFAULT_MODEL,
 };
@@ -90,7 +90,8 @@ export class Matcher {
     }
     if (a.handle) {
       const slots = this.index.lookupHandle(a.platform, a.handle);
-      if (slots.length > 0) return this.exact(a, slots, 'handle', `handle known to the CRM on ${a.platform}`);
+      if (slots.length > 0)
+        return this.exact(a, slots, 'handle', `handle known to the CRM on ${a.platform}`);
     }
     return this.fuzzy(a);
   }
@@ -100,7 +101,12 @@ export class Matcher {
     return this.collect(prepareAuthor(input, this.index));
   }
 
-  private exact(a: PreparedAuthor, slots: number[], method: MatchMethod, detail: string): Resolution {
+  private exact(
+    a: PreparedAuthor,
+    slots: number[],
+    method: MatchMethod,
+    detail: string,
+  ): Resolution {
     if (slots.length === 1) {
       const slot = slots[0]!;
       return {
@@ -119,7 +125,9 @@ export class Matcher {
       .sort((x, y) => y.weight - x.weight);
     const best = scored[0]!;
     const clear = best.weight - scored[1]!.weight >= this.options.ambiguityBits;
-    const evidence: Evidence[] = [{ kind: method, detail: `${detail} (shared by ${slots.length} customers)`, weight: 20 }];
+    const evidence: Evidence[] = [
+      { kind: method, detail: `${detail} (shared by ${slots.length} customers)`, weight: 20 },
+    ];
     scoreCandidate(a, best.slot, this.index, this.options.model, evidence);
     return {
       status: clear ? 'linked' : 'review',
@@ -127,7 +135,9 @@ export class Matcher {
       slot: best.slot,
       confidence: clear ? 0.98 : 1 / slots.length,
       evidence,
-      candidates: scored.slice(0, TOP).map((s) => ({ ...s, probability: clear && s === best ? 0.98 : 1 / slots.length })),
+      candidates: scored
+        .slice(0, TOP)
+        .map((s) => ({ ...s, probability: clear && s === best ? 0.98 : 1 / slots.length })),
       skippedBlocks: 0,
     };
   }
@@ -161,7 +171,8 @@ export class Matcher {
     // agree on an identifier; everyone else skips that (string-heavy) comparison.
     const identifierSlots = new Set<number>();
     for (const id of [handleCompact(a.handle), a.emailLocal ?? '']) {
-      if (id.length >= 4) this.index.blocks.forEach(hashKey(`m|${id}`), (s) => void identifierSlots.add(s));
+      if (id.length >= 4)
+        this.index.blocks.forEach(hashKey(`m|${id}`), (s) => void identifierSlots.add(s));
     }
     const scorer = new CandidateScorer(a, this.index, model, identifierSlots, this.memos);
     const top: { slot: number; weight: number }[] = [];
@@ -180,7 +191,10 @@ export class Matcher {
     }
     const customersShare = Math.min(0.99, this.index.size / this.options.population);
     const denominator = 1 - customersShare + oddsSum;
-    const candidates = top.map((t) => ({ ...t, probability: 2 ** (t.weight - logPop) / denominator }));
+    const candidates = top.map((t) => ({
+      ...t,
+      probability: 2 ** (t.weight - logPop) / denominator,
+    }));
     const best = candidates[0];
     if (!best || best.probability < this.options.lower) {
       return {
@@ -195,7 +209,8 @@ export class Matcher {
     }
     const evidence = scorer.explain(best.slot).evidence;
     const runnerUp = candidates[1];
-    const ambiguous = runnerUp !== undefined && best.weight - runnerUp.weight < this.options.ambiguityBits;
+    const ambiguous =
+      runnerUp !== undefined && best.weight - runnerUp.weight < this.options.ambiguityBits;
     if (ambiguous) {
       evidence.push({
         kind: 'ambiguity',

@@ -234,7 +234,9 @@ for (const line of TABLE.split('\n')) {
   if (!head || rest === undefined) continue;
   const canonical = head.trim();
   const names = [canonical, ...rest.trim().split(/\s+/).filter(Boolean)];
-  variantsByCanonical.set(canonical, [...new Set([...(variantsByCanonical.get(canonical) ?? []), ...names])]);
+  variantsByCanonical.set(canonical, [
+    ...new Set([...(variantsByCanonical.get(canonical) ?? []), ...names]),
+  ]);
   for (const n of names) {
     const g = groupsByName.get(n) ?? [];
     if (!g.includes(canonical)) g.push(canonical);

@@ -1,7 +1,12 @@
 import type { ResolvedMention, ScoredMention } from '@hark/events';
 import type { AuthorInput } from './author.ts';
 import type { CustomerIndex } from './customer-index.ts';
-import { customerMatchOf, decideAuthor, type AuthorDecision, type StoredIdentity } from './decide-author.ts';
+import {
+  customerMatchOf,
+  decideAuthor,
+  type AuthorDecision,
+  type StoredIdentity,
+} from './decide-author.ts';
 import { influenceOf } from './influence.ts';
 import type { Matcher } from './match-author.ts';
 
@@ -58,7 +63,11 @@ export interface AuthorOutcome {
   prospectConfidence: number;
 }
 
-export function resolvedMentionOf(s: ScoredMention, outcome: AuthorOutcome, now: number): ResolvedMention {
+export function resolvedMentionOf(
+  s: ScoredMention,
+  outcome: AuthorOutcome,
+  now: number,
+): ResolvedMention {
   const a = s.mention.author;
   return {
     mention: s.mention,

@@ -116,8 +116,10 @@ function tfU(count: number, n: number, prior: number, alpha: number): number {
   return (count + alpha * prior) / (n + alpha);
 }
 
-type FirstLevel = 'exact' | 'nickname' | 'jw_high' | 'jw_mid' | 'disagree' | 'initial' | 'initial_disagree';
-type LastLevel = 'exact' | 'jw_high' | 'jw_mid' | 'phonetic' | 'disagree' | 'initial' | 'initial_disagree';
+type FirstLevel =
+  'exact' | 'nickname' | 'jw_high' | 'jw_mid' | 'disagree' | 'initial' | 'initial_disagree';
+type LastLevel =
+  'exact' | 'jw_high' | 'jw_mid' | 'phonetic' | 'disagree' | 'initial' | 'initial_disagree';
 
 export function compareFirst(a: string, c: string): FirstLevel | null {
   if (!a || !c) return null;
@@ -141,7 +143,13 @@ export function compareLast(a: string, c: string): LastLevel | null {
   return 'disagree';
 }
 
-function firstWeight(level: FirstLevel, count: number, n: number, verified: boolean, model: MatchModel): number {
+function firstWeight(
+  level: FirstLevel,
+  count: number,
+  n: number,
+  verified: boolean,
+  model: MatchModel,
+): number {
   const f = model.firstName;
   switch (level) {
     case 'exact':
@@ -230,16 +238,25 @@ export function handleNameLevels(
       }
     }
     const i = cf[0]!;
-    if (letters.length === cl.length + 1 && ((letters[0] === i && letters.endsWith(cl)) || (letters.startsWith(cl) && letters[cl.length] === i))) {
+    if (
+      letters.length === cl.length + 1 &&
+      ((letters[0] === i && letters.endsWith(cl)) ||
+        (letters.startsWith(cl) && letters[cl.length] === i))
+    ) {
       return { first: 'initial', last: 'exact' };
     }
-    if (letters.length === cf.length + cl.length + 1 && letters.startsWith(cf) && letters.endsWith(cl)) {
+    if (
+      letters.length === cf.length + cl.length + 1 &&
+      letters.startsWith(cf) &&
+      letters.endsWith(cl)
+    ) {
       return { first: 'exact', last: 'exact' };
     }
     if (
       cf.length >= 3 &&
       letters.length === cf.length + 1 &&
-      ((letters.startsWith(cf) && letters[cf.length] === cl[0]) || (letters[0] === cl[0] && letters.endsWith(cf)))
+      ((letters.startsWith(cf) && letters[cf.length] === cl[0]) ||
+        (letters[0] === cl[0] && letters.endsWith(cf)))
     ) {
       return { first: 'exact', last: 'initial' };
     }
@@ -252,16 +269,35 @@ export function handleNameLevels(
 }
 
 /** Weight of an agreeing identifier string, by how distinctive it is for this candidate. */
-export function identifierWeight(compact: string, cf: string, cl: string, model: MatchModel): number {
+export function identifierWeight(
+  compact: string,
+  cf: string,
+  cl: string,
+  model: MatchModel,
+): number {
   const letters = compact.replace(/[0-9]/g, '');
   const digitCount = Math.min(3, compact.length - letters.length);
   const nameLike =
-    letters.length === 0 || handleNameLevels(letters, cf, cl) !== null || letters === cf || letters === cl;
+    letters.length === 0 ||
+    handleNameLevels(letters, cf, cl) !== null ||
+    letters === cf ||
+    letters === cl;
   const base = nameLike ? model.identifierAgree.uNameLike : model.identifierAgree.uPseudonym;
   return log2(model.identifierAgree.m / (base * 10 ** -digitCount));
 }
 
-const GENERIC_LOCALS = new Set(['info', 'contact', 'hello', 'admin', 'mail', 'support', 'sales', 'office', 'me', 'hi']);
+const GENERIC_LOCALS = new Set([
+  'info',
+  'contact',
+  'hello',
+  'admin',
+  'mail',
+  'support',
+  'sales',
+  'office',
+  'me',
+  'hi',
+]);
 
 /**
  * Fellegi–Sunter match weights (log2 likelihood ratios) of one author
@@ -372,19 +408,28 @@ export class CandidateScorer {
     if (name) {
       let fl = this.firstLevels.get(firstId);
       if (!fl) {
-        fl = [compareFirst(name.first ?? '', cf), name.single ? null : compareFirst(name.last ?? '', cf)];
+        fl = [
+          compareFirst(name.first ?? '', cf),
+          name.single ? null : compareFirst(name.last ?? '', cf),
+        ];
         this.firstLevels.set(firstId, fl);
       }
       let ll = this.lastLevels.get(lastId);
       if (!ll) {
-        ll = [name.single ? null : compareLast(name.last ?? '', cl), compareLast(name.first ?? '', cl)];
+        ll = [
+          name.single ? null : compareLast(name.last ?? '', cl),
+          compareLast(name.first ?? '', cl),
+        ];
         this.lastLevels.set(lastId, ll);
       }
       if (name.single) {
         // One token: it is either the first or the family name, whichever fits better.
         if ((this.fw(fl[0], fc) ?? 0) >= (this.lw(ll[1], lc) ?? 0)) dFirst = fl[0];
         else dLast = ll[1];
-      } else if ((this.fw(fl[0], fc) ?? 0) + (this.lw(ll[0], lc) ?? 0) >= (this.fw(fl[1], fc) ?? 0) + (this.lw(ll[1], lc) ?? 0)) {
+      } else if (
+        (this.fw(fl[0], fc) ?? 0) + (this.lw(ll[0], lc) ?? 0) >=
+        (this.fw(fl[1], fc) ?? 0) + (this.lw(ll[1], lc) ?? 0)
+      ) {
         dFirst = fl[0];
         dLast = ll[0];
       } else {
@@ -399,7 +444,11 @@ export class CandidateScorer {
       total += first.weight;
       if (this.evidence) {
         const level = first.from === 0 ? dFirst : h?.first;
-        this.push('first_name', `${first.from === 0 ? 'display name' : 'handle'}: ${level}`, first.weight);
+        this.push(
+          'first_name',
+          `${first.from === 0 ? 'display name' : 'handle'}: ${level}`,
+          first.weight,
+        );
       }
     }
     const last = bestOf(this.lw(dLast, lc), this.lw(h?.last ?? null, lc));
@@ -407,7 +456,11 @@ export class CandidateScorer {
       total += last.weight;
       if (this.evidence) {
         const level = last.from === 0 ? dLast : h?.last;
-        this.push('last_name', `${last.from === 0 ? 'display name' : 'handle'}: ${level}`, last.weight);
+        this.push(
+          'last_name',
+          `${last.from === 0 ? 'display name' : 'handle'}: ${level}`,
+          last.weight,
+        );
       }
     }
     return total;
@@ -418,7 +471,9 @@ export class CandidateScorer {
     const { a, index, model } = this;
     const mayAgree = this.identifierSlots === null || this.identifierSlots.has(slot);
     if (!mayAgree) {
-      return a.emailLocal && index.hasEmails(slot) ? this.push('email', 'e-mails differ', w(model.emailDisagree)) : 0;
+      return a.emailLocal && index.hasEmails(slot)
+        ? this.push('email', 'e-mails differ', w(model.emailDisagree))
+        : 0;
     }
     const emails = index.emailsOf(slot);
     const cf = index.first(slot);
@@ -426,12 +481,20 @@ export class CandidateScorer {
     if (a.handleCompact.length >= 5) {
       for (const e of emails) {
         if (emailLocal(e) === a.handleCompact) {
-          return this.push('handle_email', 'handle equals an e-mail local part', identifierWeight(a.handleCompact, cf, cl, model));
+          return this.push(
+            'handle_email',
+            'handle equals an e-mail local part',
+            identifierWeight(a.handleCompact, cf, cl, model),
+          );
         }
       }
       for (const ch of index.handlesOf(slot)) {
         if (handleCompact(ch.handle) === a.handleCompact) {
-          return this.push('handle', 'same handle as on another platform', identifierWeight(a.handleCompact, cf, cl, model));
+          return this.push(
+            'handle',
+            'same handle as on another platform',
+            identifierWeight(a.handleCompact, cf, cl, model),
+          );
         }
       }
     }
@@ -439,7 +502,11 @@ export class CandidateScorer {
       for (const e of emails) {
         const local = emailLocal(e);
         if (local === a.emailLocal && local.length >= 4 && !GENERIC_LOCALS.has(local)) {
-          return this.push('email_local', 'same e-mail local part, other domain', identifierWeight(local, cf, cl, model));
+          return this.push(
+            'email_local',
+            'same e-mail local part, other domain',
+            identifierWeight(local, cf, cl, model),
+          );
         }
       }
       return this.push('email', 'e-mails differ', w(model.emailDisagree));
@@ -452,12 +519,16 @@ export class CandidateScorer {
     const { a, index, model } = this;
     if (!a.corporateDomain) return 0;
     const company = index.company(slot);
-    const domains = index.emailsOf(slot).map(emailDomain).filter((d) => !FREEMAIL_DOMAINS.has(d));
+    const domains = index
+      .emailsOf(slot)
+      .map(emailDomain)
+      .filter((d) => !FREEMAIL_DOMAINS.has(d));
     const label = a.corporateDomain.split('.')[0]!;
     if (domains.includes(a.corporateDomain) || (company.length >= 3 && label === company)) {
       return this.push('company', 'work e-mail domain agrees', w(model.companyAgree));
     }
-    if (domains.length > 0) return this.push('company', 'work e-mail domains differ', w(model.companyDisagree));
+    if (domains.length > 0)
+      return this.push('company', 'work e-mail domains differ', w(model.companyDisagree));
     return 0;
   }
 

@@ -20,10 +20,18 @@ export function numberArray<T>(rows: readonly T[], get: (row: T) => number | nul
   const parts = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const v = get(rows[i]!);
-    parts[i] = v === null ? 'NULL' : String(v);
+    // Most rollup counters are small integers; their text is precomputed.
+    parts[i] =
+      v === null
+        ? 'NULL'
+        : v >= 0 && v < SMALL.length && Number.isInteger(v)
+          ? SMALL[v]!
+          : String(v);
   }
   return `{${parts.join(',')}}`;
 }
+
+const SMALL = Array.from({ length: 4096 }, (_, i) => String(i));
 
 export function boolArray<T>(rows: readonly T[], get: (row: T) => boolean): string {
   const parts = new Array<string>(rows.length);

@@ -25,9 +25,6 @@ export interface RollupStore {
   applySignals(facts: readonly SignalFact[]): Promise<ApplyResult>;
 }
 
-/** Batches larger than this go to PostgreSQL in several statements of the same transaction. */
-const MAX_ROWS_PER_STATEMENT = 5000;
-
 /**
  * The exactly-once write path. Per batch, in one transaction:
  * 1. insert the facts with ON CONFLICT DO NOTHING RETURNING: only the
@@ -44,48 +41,21 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
   return {
     applyMentions: (facts) =>
       inTransaction(deps.pool, 'mentions', async (client) => {
-        const unique = dedupe(facts, (f) => `${f.mentionId}\u0000${f.createdAt}`);
-        const inserted = new Set<string>();
-        for (const chunk of chunks(unique)) {
-          const { rows } = await client.query<{ mention_id: string; created_ms: string }>({
-            name: 'metrics-rollup.insert-mentions',
-            text: INSERT_MENTIONS_SQL,
-            values: toParams(MENTION_COLUMNS, chunk),
-          });
-          for (const r of rows) inserted.add(`${r.mention_id}\u0000${r.created_ms}`);
-        }
-        const fresh = unique.filter((f) => inserted.has(`${f.mentionId}\u0000${f.createdAt}`));
-        if (fresh.length === 0) return { applied: 0, duplicates: facts.length };
-
-        const { rollups, authors } = aggregateMentions(fresh);
-        const newAuthors = new Map<string, number>();
-        for (const chunk of chunks(authors)) {
-          const { rows } = await client.query<{
-            grain: Grain;
-            brand: string;
-            platform: string;
-            window_ms: string;
-            n: string;
-          }>({
-            name: 'metrics-rollup.write-author-activity',
-            text: WRITE_AUTHORS_SQL,
-            values: toParams(AUTHOR_COLUMNS, chunk),
-          });
-          for (const r of rows) {
-            const key = windowKey(r.grain, r.brand, r.platform, Number(r.window_ms));
-            newAuthors.set(key, (newAuthors.get(key) ?? 0) + Number(r.n));
-          }
-        }
-        for (const chunk of chunks(rollups)) {
-          const withAuthors = chunk.map((d) => ({
-            delta: d,
-            uniqueAuthors:
-              newAuthors.get(windowKey(d.grain, d.brand, d.platform, d.windowStart)) ?? 0,
-          }));
+        const unique = dedupe(facts, factKey);
+        // The statement returns only the facts that were stored already: usually none.
+        const { rows: stored } = await client.query<{ mention_id: string; created_ms: string }>({
+          name: 'metrics-rollup.insert-mentions',
+          text: INSERT_MENTIONS_SQL,
+          values: toParams(MENTION_COLUMNS, unique),
+        });
+        const seen = new Set(stored.map((r) => `${r.mention_id}\u0000${r.created_ms}`));
+        const fresh = seen.size === 0 ? unique : unique.filter((f) => !seen.has(factKey(f)));
+        if (fresh.length > 0) {
+          const { rollups, authors } = aggregateMentions(fresh);
           await client.query({
-            name: 'metrics-rollup.upsert-rollups',
-            text: UPSERT_ROLLUPS_SQL,
-            values: toParams(ROLLUP_COLUMNS, withAuthors),
+            name: 'metrics-rollup.apply-rollups',
+            text: APPLY_ROLLUPS_SQL,
+            values: [...toParams(AUTHOR_COLUMNS, authors), ...toParams(ROLLUP_COLUMNS, rollups)],
           });
         }
         return { applied: fresh.length, duplicates: facts.length - fresh.length };
@@ -94,15 +64,12 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
     applySignals: (facts) =>
       inTransaction(deps.pool, 'signals', async (client) => {
         const unique = dedupe(facts, (f) => `${f.signalId}\u0000${f.observedAt}`);
-        let applied = 0;
-        for (const chunk of chunks(unique)) {
-          const { rows } = await client.query<{ applied: string }>({
-            name: 'metrics-rollup.apply-signals',
-            text: APPLY_SIGNALS_SQL,
-            values: toParams(SIGNAL_COLUMNS, chunk),
-          });
-          applied += Number(rows[0]?.applied ?? 0);
-        }
+        const { rows } = await client.query<{ applied: string }>({
+          name: 'metrics-rollup.apply-signals',
+          text: APPLY_SIGNALS_SQL,
+          values: toParams(SIGNAL_COLUMNS, unique),
+        });
+        const applied = Number(rows[0]?.applied ?? 0);
         return { applied, duplicates: facts.length - applied };
       }),
   };
@@ -147,14 +114,7 @@ function dedupe<T>(items: readonly T[], key: (t: T) => string): T[] {
   });
 }
 
-function* chunks<T>(items: readonly T[]): Generator<T[]> {
-  for (let i = 0; i < items.length; i += MAX_ROWS_PER_STATEMENT) {
-    yield items.slice(i, i + MAX_ROWS_PER_STATEMENT);
-  }
-}
-
-const windowKey = (grain: Grain, brand: string, platform: string, windowStartMs: number): string =>
-  `${grain}\u0000${brand}\u0000${platform}\u0000${windowStartMs}`;
+const factKey = (f: MentionFact): string => `${f.mentionId}\u0000${f.createdAt}`;
 
 // ---------------------------------------------------------------- parameters
 
@@ -199,9 +159,9 @@ function toParams<T>(columns: readonly Column<T>[], rows: readonly T[]): string[
   });
 }
 
-/** `unnest($1::text[], …) as alias (col, …)`, parameters numbered from 1. */
-function unnestFrom<T>(columns: readonly Column<T>[], alias: string): string {
-  const params = columns.map((c, i) => `$${i + 1}::${SQL_ARRAY_TYPE[c.kind]}`).join(', ');
+/** `unnest($1::text[], …) as alias (col, …)`, parameters numbered from `first`. */
+function unnestFrom<T>(columns: readonly Column<T>[], alias: string, first = 1): string {
+  const params = columns.map((c, i) => `$${i + first}::${SQL_ARRAY_TYPE[c.kind]}`).join(', ');
   return `unnest(${params}) as ${alias} (${columns.map((c) => c.name).join(', ')})`;
 }
 
@@ -259,14 +219,26 @@ const MENTION_COLUMNS: Column<MentionFact>[] = [
   { name: 'resolved_at', kind: 'ms', get: (f) => f.resolvedAt },
 ];
 
-/** Rows are inserted in key order, so two transactions racing on the same mention cannot deadlock. */
+/**
+ * Inserts the new facts and returns the ones that were stored already (a
+ * re-delivery), so the common case returns nothing. Rows are inserted in key
+ * order, so two transactions racing on the same mention cannot deadlock.
+ */
 const INSERT_MENTIONS_SQL = `
-insert into mentions (${MENTION_COLUMNS.map((c) => c.name).join(', ')})
-select ${MENTION_COLUMNS.map((c) => read(c, 'u')).join(', ')}
-from ${unnestFrom(MENTION_COLUMNS, 'u')}
-order by u.mention_id collate "C", u.created_at
-on conflict (mention_id, created_at) do nothing
-returning mention_id, (extract(epoch from created_at) * 1000)::bigint as created_ms`;
+with input as (
+  select u.created_at as created_ms, ${MENTION_COLUMNS.map((c) => `${read(c, 'u')} as ${c.name}`).join(', ')}
+  from ${unnestFrom(MENTION_COLUMNS, 'u')}
+), inserted as (
+  insert into mentions (${MENTION_COLUMNS.map((c) => c.name).join(', ')})
+  select ${MENTION_COLUMNS.map((c) => c.name).join(', ')}
+  from input
+  order by mention_id collate "C", created_at
+  on conflict (mention_id, created_at) do nothing
+  returning mention_id, created_at
+)
+select i.mention_id, i.created_ms
+from input i
+where not exists (select from inserted n where n.mention_id = i.mention_id and n.created_at = i.created_at)`;
 
 // ---------------------------------------------------------------- authors
 
@@ -278,104 +250,51 @@ const AUTHOR_COLUMNS: Column<AuthorMinute>[] = [
   { name: 'minute', kind: 'int', get: (a) => a.minuteOfDay },
 ];
 
-const ZERO_MINUTES = `repeat('0', 1440)::bit(1440)`;
-
-/**
- * ORs the batch's author activity into `author_days` and returns, per
- * window, how many authors are new in it: a minute is new when its bit was
- * not set before this write, an hour when its hour bit was not, a day when
- * the author had no row yet (prev_hours = 0). Rows whose bits are all set
- * already are left untouched and return nothing.
- */
-const WRITE_AUTHORS_SQL = `
-with pairs as (
-  select timestamptz 'epoch' + p.day_ms * interval '1 millisecond' as day, p.day_ms,
-         p.brand collate "C" as brand, p.platform collate "C" as platform,
-         p.author_id collate "C" as author_id, p.minute::integer as minute
-  from ${unnestFrom(AUTHOR_COLUMNS, 'p')}
-), activity as (
-  select day, brand, platform, author_id,
-         bit_or(1 << (minute / 60)) as hours,
-         bit_or(set_bit(${ZERO_MINUTES}, minute, 1)) as minutes
-  from pairs
-  group by day, brand, platform, author_id
-), written as (
-  insert into author_days as w (day, brand, platform, author_id, hours, minutes, prev_hours, prev_minutes)
-  select day, brand, platform, author_id, hours, minutes, 0, ${ZERO_MINUTES}
-  from activity
-  order by day, brand, platform, author_id
-  on conflict (day, brand, platform, author_id) do update set
-    prev_hours = w.hours,
-    prev_minutes = w.minutes,
-    hours = w.hours | excluded.hours,
-    minutes = w.minutes | excluded.minutes
-  where (w.minutes | excluded.minutes) <> w.minutes
-  returning day, brand, platform, author_id, minutes & ~prev_minutes as new_minutes,
-            hours & ~prev_hours as new_hours, prev_hours = 0 as new_day
-), fresh as (
-  select p.day_ms, p.brand, p.platform, p.author_id, p.minute, w.new_hours, w.new_day
-  from written w
-  join pairs p on p.day = w.day and p.brand = w.brand and p.platform = w.platform and p.author_id = w.author_id
-  where get_bit(w.new_minutes, p.minute) = 1
-)
-select 'minute' as grain, brand, platform, day_ms + minute * 60000 as window_ms, count(*) as n
-from fresh
-group by brand, platform, day_ms, minute
-union all
-select 'hour', brand, platform, day_ms + (minute / 60) * 3600000, count(distinct author_id)
-from fresh
-where (new_hours >> (minute / 60)) & 1 = 1
-group by brand, platform, day_ms, minute / 60
-union all
-select 'day', brand, platform, day_ms, count(distinct author_id)
-from fresh
-where new_day
-group by brand, platform, day_ms`;
-
-// ---------------------------------------------------------------- rollups
-
-interface RollupRow {
-  delta: MentionRollupDelta;
-  uniqueAuthors: number;
-}
-
-const COUNTERS: Column<RollupRow>[] = [
-  { name: 'mentions', kind: 'int', get: (r) => r.delta.mentions },
-  { name: 'positive', kind: 'int', get: (r) => r.delta.positive },
-  { name: 'neutral', kind: 'int', get: (r) => r.delta.neutral },
-  { name: 'negative', kind: 'int', get: (r) => r.delta.negative },
-  { name: 'unknown_sentiment', kind: 'int', get: (r) => r.delta.unknownSentiment },
-  { name: 'sentiment_sum', kind: 'numeric', get: (r) => microsToDecimal(r.delta.sentimentMicros) },
-  { name: 'likes', kind: 'int', get: (r) => r.delta.likes },
-  { name: 'shares', kind: 'int', get: (r) => r.delta.shares },
-  { name: 'replies', kind: 'int', get: (r) => r.delta.replies },
-  { name: 'views', kind: 'int', get: (r) => r.delta.views },
-  { name: 'reach', kind: 'int', get: (r) => r.delta.reach },
-  { name: 'customer_mentions', kind: 'int', get: (r) => r.delta.customerMentions },
-  { name: 'prospect_mentions', kind: 'int', get: (r) => r.delta.prospectMentions },
-  ...INTENTS.map((intent): Column<RollupRow> => ({
+const COUNTERS: Column<MentionRollupDelta>[] = [
+  { name: 'mentions', kind: 'int', get: (d) => d.mentions },
+  { name: 'positive', kind: 'int', get: (d) => d.positive },
+  { name: 'neutral', kind: 'int', get: (d) => d.neutral },
+  { name: 'negative', kind: 'int', get: (d) => d.negative },
+  { name: 'unknown_sentiment', kind: 'int', get: (d) => d.unknownSentiment },
+  { name: 'sentiment_sum', kind: 'numeric', get: (d) => microsToDecimal(d.sentimentMicros) },
+  { name: 'likes', kind: 'int', get: (d) => d.likes },
+  { name: 'shares', kind: 'int', get: (d) => d.shares },
+  { name: 'replies', kind: 'int', get: (d) => d.replies },
+  { name: 'views', kind: 'int', get: (d) => d.views },
+  { name: 'reach', kind: 'int', get: (d) => d.reach },
+  { name: 'customer_mentions', kind: 'int', get: (d) => d.customerMentions },
+  { name: 'prospect_mentions', kind: 'int', get: (d) => d.prospectMentions },
+  ...INTENTS.map((intent): Column<MentionRollupDelta> => ({
     name: `intent_${intent}`,
     kind: 'int',
-    get: (r) => r.delta.intents[intent],
+    get: (d) => d.intents[intent],
   })),
-  { name: 'unique_authors', kind: 'int', get: (r) => r.uniqueAuthors },
 ];
 
-const ROLLUP_COLUMNS: Column<RollupRow>[] = [
-  { name: 'grain', kind: 'text', get: (r) => r.delta.grain },
-  { name: 'brand', kind: 'text', get: (r) => r.delta.brand },
-  { name: 'window_ms', kind: 'ms', get: (r) => r.delta.windowStart },
-  { name: 'platform', kind: 'text', get: (r) => r.delta.platform },
+const ROLLUP_COLUMNS: Column<MentionRollupDelta>[] = [
+  { name: 'grain', kind: 'text', get: (d) => d.grain },
+  { name: 'brand', kind: 'text', get: (d) => d.brand },
+  { name: 'window_ms', kind: 'int', get: (d) => d.windowStart },
+  { name: 'platform', kind: 'text', get: (d) => d.platform },
   ...COUNTERS,
 ];
 
 /**
- * All three grains in one statement, one data-modifying CTE per table, each
- * writing its rows in key order so concurrent transactions lock in the same
- * order. Every counter adds the batch's delta to the stored value.
+ * One statement for everything after the facts, so nothing travels back to
+ * the service in between:
+ * - `written` merges the batch's author activity (minutes of the day, hour
+ *   bits) into `author_days`, keeping what it found in `prev_*`;
+ * - `new_authors` counts, per window, the authors not active in it before:
+ *   a minute not in prev_minutes, an hour bit not in prev_hours, or no row at
+ *   all for the day (prev_hours = 0);
+ * - one data-modifying CTE per grain adds the batch's deltas, with those
+ *   counts as `unique_authors`, to the stored rollups.
+ * Every write goes in key order, author rows before rollup rows, so
+ * concurrent transactions lock in one order. Author rows that already hold
+ * all of the batch's minutes are left untouched.
  */
-const UPSERT_ROLLUPS_SQL = (() => {
-  const counters = COUNTERS.map((c) => c.name);
+const APPLY_ROLLUPS_SQL = (() => {
+  const counters = [...COUNTERS.map((c) => c.name), 'unique_authors'];
   const upsert = (grain: Grain) => `
 ${grain}_rows as (
   insert into rollup_${grain} as r (brand, window_start, platform, ${counters.join(', ')})
@@ -389,9 +308,56 @@ ${grain}_rows as (
   returning 1
 )`;
   return `
-with deltas as (
-  select u.grain, u.brand, ${read(ROLLUP_COLUMNS[2]!, 'u')} as window_start, u.platform, ${counters.map((c) => `u.${c}`).join(', ')}
-  from ${unnestFrom(ROLLUP_COLUMNS, 'u')}
+with pairs as (
+  select timestamptz 'epoch' + p.day_ms * interval '1 millisecond' as day, p.day_ms,
+         p.brand collate "C" as brand, p.platform collate "C" as platform,
+         p.author_id collate "C" as author_id, p.minute::smallint as minute
+  from ${unnestFrom(AUTHOR_COLUMNS, 'p')}
+), activity as (
+  select day, brand, platform, author_id,
+         bit_or(1 << (minute / 60)) as hours,
+         array_agg(minute order by minute) as minutes
+  from pairs
+  group by day, brand, platform, author_id
+), written as (
+  insert into author_days as w (day, brand, platform, author_id, hours, minutes, prev_hours, prev_minutes)
+  select day, brand, platform, author_id, hours, minutes, 0, '{}'
+  from activity
+  order by day, brand, platform, author_id
+  on conflict (day, brand, platform, author_id) do update set
+    prev_hours = w.hours,
+    prev_minutes = w.minutes,
+    hours = w.hours | excluded.hours,
+    minutes = array(select distinct m from unnest(w.minutes || excluded.minutes) as m order by m)
+  where not (excluded.minutes <@ w.minutes)
+  returning day, brand, platform, author_id, prev_minutes, hours & ~prev_hours as new_hours,
+            prev_hours = 0 as new_day
+), fresh as (
+  select p.day_ms, p.brand, p.platform, p.author_id, p.minute, w.new_hours, w.new_day
+  from written w
+  join pairs p on p.day = w.day and p.brand = w.brand and p.platform = w.platform and p.author_id = w.author_id
+  where not (p.minute = any (w.prev_minutes))
+), new_authors as (
+  select 'minute' as grain, brand, platform, day_ms + minute * 60000 as window_ms, count(*) as n
+  from fresh
+  group by brand, platform, day_ms, minute
+  union all
+  select 'hour', brand, platform, day_ms + (minute / 60) * 3600000, count(distinct author_id)
+  from fresh
+  where (new_hours >> (minute / 60)) & 1 = 1
+  group by brand, platform, day_ms, minute / 60
+  union all
+  select 'day', brand, platform, day_ms, count(distinct author_id)
+  from fresh
+  where new_day
+  group by brand, platform, day_ms
+), deltas as (
+  select u.grain, u.brand, timestamptz 'epoch' + u.window_ms * interval '1 millisecond' as window_start,
+         u.platform, ${COUNTERS.map((c) => `u.${c.name}`).join(', ')}, coalesce(a.n, 0) as unique_authors
+  from ${unnestFrom(ROLLUP_COLUMNS, 'u', AUTHOR_COLUMNS.length + 1)}
+  left join new_authors a
+    on a.grain = u.grain and a.brand = u.brand collate "C" and a.platform = u.platform collate "C"
+   and a.window_ms = u.window_ms
 ),${GRAINS.map(upsert).join(',')}
 select (select count(*) from minute_rows) + (select count(*) from hour_rows)
      + (select count(*) from day_rows) as written`;

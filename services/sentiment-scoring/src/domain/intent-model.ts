@@ -57,8 +57,6 @@ export interface FeatureDeps {
   isNegator: (word: string) => boolean;
 }
 
-const NUMBER = /^\d+$/;
-
 /**
  * Visits the sparse features of one post: stemmed words (marked when
  * negated), word bigrams within a clause, the first word, "?" and "!", emoji
@@ -90,7 +88,7 @@ export function visitIntentFeatures(
       visit(`f:${w}`);
       first = false;
     }
-    if (NUMBER.test(w)) {
+    if (isNumber(w)) {
       visit('w:<num>');
       prev = '<num>';
       continue;
@@ -114,10 +112,19 @@ export function intentFeatures(norm: NormalizedText, sentiment: number, deps: Fe
   return [...out];
 }
 
+interface Entry {
+  w: Float64Array;
+  id: number;
+}
+
 interface IndexedWeights {
-  unigram: Map<string, Float64Array | null>;
-  negated: Map<string, Float64Array | null>;
-  bigram: Map<string, Map<string, Float64Array>>;
+  all: Map<string, Entry>;
+  unigram: Map<string, Entry | null>;
+  negated: Map<string, Entry | null>;
+  bigram: Map<string, Map<string, Entry>>;
+  /** Per-call "already added" marks: stamp[id] === generation. */
+  stamp: Uint32Array;
+  generation: number;
 }
 
 const INDEX_CACHE_LIMIT = 50_000;
@@ -126,47 +133,50 @@ const indexes = new WeakMap<IntentModel, IndexedWeights>();
 function indexOf(model: IntentModel): IndexedWeights {
   let ix = indexes.get(model);
   if (!ix) {
-    const bigram = new Map<string, Map<string, Float64Array>>();
+    const all = new Map<string, Entry>();
+    const bigram = new Map<string, Map<string, Entry>>();
     for (const [f, w] of model.weights) {
+      const e = { w, id: all.size };
+      all.set(f, e);
       if (!f.startsWith('b:')) continue;
       const space = f.indexOf(' ');
       const first = f.slice(2, space);
       let m = bigram.get(first);
       if (!m) bigram.set(first, (m = new Map()));
-      m.set(f.slice(space + 1), w);
+      m.set(f.slice(space + 1), e);
     }
-    ix = { unigram: new Map(), negated: new Map(), bigram };
+    ix = { all, unigram: new Map(), negated: new Map(), bigram, stamp: new Uint32Array(all.size), generation: 0 };
     indexes.set(model, ix);
   }
   return ix;
 }
 
-function wordWeights(cache: Map<string, Float64Array | null>, prefix: string, word: string, model: IntentModel, deps: FeatureDeps): Float64Array | null {
-  let w = cache.get(word);
-  if (w === undefined) {
-    w = model.weights.get(prefix + deps.stem(word)) ?? null;
+function wordEntry(ix: IndexedWeights, negated: boolean, word: string, deps: FeatureDeps): Entry | null {
+  const cache = negated ? ix.negated : ix.unigram;
+  let e = cache.get(word);
+  if (e === undefined) {
+    e = ix.all.get((negated ? 'n:' : 'w:') + deps.stem(word)) ?? null;
     if (cache.size >= INDEX_CACHE_LIMIT) cache.clear();
-    cache.set(word, w);
+    cache.set(word, e);
   }
-  return w;
+  return e;
 }
 
 /**
  * Class probabilities for a post straight from its tokens: the scoring hot
  * path. Same features as `visitIntentFeatures` (a unit test holds them
  * equal), looked up per word through memoised maps instead of building
- * feature strings.
+ * feature strings, and de-duplicated with generation stamps instead of a set.
  */
 export function predictIntentForText(model: IntentModel, norm: NormalizedText, sentiment: number, deps: FeatureDeps): number[] {
   const ix = indexOf(model);
   const k = model.labels.length;
   const logits = model.bias.slice();
-  const used: Float64Array[] = [];
-  const add = (w: Float64Array | null | undefined) => {
-    if (!w || used.includes(w)) return;
-    used.push(w);
-    for (let c = 0; c < k; c++) logits[c]! += w[c]!;
-  };
+  // A new generation per call; wrap-around just clears the stamps.
+  if (++ix.generation === 0xffffffff) {
+    ix.stamp.fill(0);
+    ix.generation = 1;
+  }
   let prev = '';
   let negated = 0;
   let first = true;
@@ -177,31 +187,46 @@ export function predictIntentForText(model: IntentModel, norm: NormalizedText, s
       continue;
     }
     if (t.kind !== 'word') {
-      add(model.weights.get(t.kind === 'emoji' ? `e:${t.text}` : 'e:emoticon'));
+      addWeights(logits, ix, k, ix.all.get(t.kind === 'emoji' ? `e:${t.text}` : 'e:emoticon'));
       prev = '';
       continue;
     }
     const w = t.text;
     if (first) {
-      add(model.weights.get(`f:${w}`));
+      addWeights(logits, ix, k, ix.all.get(`f:${w}`));
       first = false;
     }
-    if (NUMBER.test(w)) {
-      add(model.weights.get('w:<num>'));
+    if (isNumber(w)) {
+      addWeights(logits, ix, k, ix.all.get('w:<num>'));
       prev = '<num>';
       continue;
     }
-    add(negated > 0 ? wordWeights(ix.negated, 'n:', w, model, deps) : wordWeights(ix.unigram, 'w:', w, model, deps));
-    if (prev) add(ix.bigram.get(prev)?.get(w));
+    addWeights(logits, ix, k, wordEntry(ix, negated > 0, w, deps));
+    if (prev) addWeights(logits, ix, k, ix.bigram.get(prev)?.get(w));
     if (deps.isNegator(w)) negated = 3;
     else if (negated > 0) negated--;
     prev = w;
   }
-  if (norm.questions > 0) add(model.weights.get('p:?'));
-  if (norm.exclamations > 0) add(model.weights.get('p:!'));
-  if (norm.tokens[norm.tokens.length - 1]?.text === '?') add(model.weights.get('p:?end'));
-  add(model.weights.get(sentimentBand(sentiment)));
+  if (norm.questions > 0) addWeights(logits, ix, k, ix.all.get('p:?'));
+  if (norm.exclamations > 0) addWeights(logits, ix, k, ix.all.get('p:!'));
+  if (norm.tokens[norm.tokens.length - 1]?.text === '?') addWeights(logits, ix, k, ix.all.get('p:?end'));
+  addWeights(logits, ix, k, ix.all.get(sentimentBand(sentiment)));
   return softmax(logits, model.temperature);
+}
+
+function addWeights(logits: number[], ix: IndexedWeights, k: number, e: Entry | null | undefined): void {
+  if (!e || ix.stamp[e.id] === ix.generation) return;
+  ix.stamp[e.id] = ix.generation;
+  const w = e.w;
+  for (let c = 0; c < k; c++) logits[c]! += w[c]!;
+}
+
+function isNumber(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return w.length > 0;
 }
 
 function sentimentBand(sentiment: number): string {

@@ -29,7 +29,8 @@ export function classifyIntent(norm: NormalizedText, sentiment: number, deps: In
   const hits = matchIntentRules(norm.clean, { sentiment }, { rules: deps.rules, stopAtStrong: true });
   const probs = predictIntentForText(deps.model, norm, sentiment, deps);
   const labels = deps.model.labels;
-  const strong = hits.find((h) => h.strength === 'strong');
+  let strong: (typeof hits)[number] | undefined;
+  for (const h of hits) if (h.strength === 'strong' && !strong) strong = h;
   if (strong) {
     const p = probs[labels.indexOf(strong.label)] ?? 0;
     const confidence = 1 - (1 - strong.confidence) * (1 - 0.5 * p);

@@ -71,7 +71,7 @@ const WEIGHTS: ReadonlyMap<string, readonly (readonly [number, number])[]> = (()
 })();
 
 const ASCII_ENGLISH_PRIOR = 0.5;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\t\n\r\x20-\x7e]/;
 const NON_LATIN_LETTER = /[^\P{L}\p{Script=Latin}]/u;
 const WORDS = /[\p{L}']+/gu;
 const URLS_AND_HANDLES = /(?:https?:\/\/|www\.)\S+|[@#][\p{L}\p{N}_]+/gu;
@@ -109,7 +109,7 @@ export function detectLanguage(text: string): LanguageGuess {
  * handles) plus the raw text for script and letter checks: the scoring path
  * tokenises once and reuses the tokens here.
  */
-export function guessLanguage(words: Iterable<string>, text: string): LanguageGuess {
+export function guessLanguage(words: Iterable<string> | readonly { kind: string; text: string }[], text: string): LanguageGuess {
   const ascii = !NON_ASCII.test(text);
   if (!ascii && NON_LATIN_LETTER.test(text)) {
     const body = text.replace(URLS_AND_HANDLES, ' ');
@@ -132,11 +132,15 @@ export function guessLanguage(words: Iterable<string>, text: string): LanguageGu
 
   const scores = new Float64Array(LANGS.length);
   let any = false;
-  for (const w of words) {
+  for (const item of words) {
+    let w: string;
+    if (typeof item === 'string') w = item;
+    else if (item.kind === 'word') w = item.text;
+    else continue;
     const owners = WEIGHTS.get(w);
     if (!owners) continue;
     any = true;
-    for (const [lang, weight] of owners) scores[lang]! += weight;
+    for (let k = 0; k < owners.length; k++) scores[owners[k]![0]]! += owners[k]![1];
   }
   if (!ascii) {
     const lower = text.toLowerCase();

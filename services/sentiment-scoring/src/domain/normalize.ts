@@ -78,8 +78,12 @@ export function normalizeText(
       let lower = raw.toLowerCase();
       if (lower.includes('’')) lower = lower.replace(/’/g, "'");
       const caps = lower !== raw && isCapitalised(raw);
-      const w = normalizeWord(lower, deps);
-      tokens.push({ text: w.text, kind: 'word', shouted: caps, elongated: w.elongated, hashtag: false });
+      if (hasTripleLetter(lower) || isLaughCandidate(lower)) {
+        const w = normalizeWord(lower, deps);
+        tokens.push({ text: w.text, kind: 'word', shouted: caps, elongated: w.elongated, hashtag: false });
+      } else {
+        tokens.push({ text: lower, kind: 'word', shouted: caps, elongated: false, hashtag: false });
+      }
       continue;
     }
     if (m[9] !== undefined) {
@@ -205,6 +209,10 @@ export function normalizeWord(lower: string, deps: NormalizeDeps): { text: strin
 }
 
 const LAUGH_START = new Set(['h', 'a', 'l', 'r']);
+
+function isLaughCandidate(w: string): boolean {
+  return w.length >= 3 && LAUGH_START.has(w[0]!);
+}
 
 function hasTripleLetter(w: string): boolean {
   for (let k = 2; k < w.length; k++) {

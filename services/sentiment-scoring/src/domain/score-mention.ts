@@ -2,7 +2,7 @@ import type { IntentLabel, Mention, ScoredMention, SentimentLabel } from '@hark/
 import { classifyIntent, fallbackIntent } from './intent.ts';
 import { guessLanguage, resolveLanguage } from './language.ts';
 import type { ScoringModel } from './model.ts';
-import { normalizeText, type NormalizedText } from './normalize.ts';
+import { normalizeText } from './normalize.ts';
 import { scoreSentiment } from './sentiment.ts';
 
 export interface TextScore {
@@ -26,7 +26,7 @@ export function scoreText(
   opts: { ignore?: readonly string[] } = {},
 ): TextScore {
   const norm = normalizeText(text, model.normalize, opts);
-  const lang = resolveLanguage(guessLanguage(wordsOf(norm), text), langHint);
+  const lang = resolveLanguage(guessLanguage(norm.tokens, text), langHint);
   const res = model.languages.get(lang) ?? (lang === 'und' ? model.languages.get('en') : undefined);
   if (!res) {
     const intent = fallbackIntent(norm, 0);
@@ -73,10 +73,6 @@ function withIntentPrior(
 
 function round4(v: number): number {
   return Math.max(-1, Math.min(1, Math.round(v * 1e4) / 1e4));
-}
-
-function* wordsOf(norm: NormalizedText): Generator<string> {
-  for (const t of norm.tokens) if (t.kind === 'word') yield t.text;
 }
 
 /** The stage's domain function: a Mention in, a ScoredMention out (key it by `scoredMentionKey`). */

@@ -71,7 +71,10 @@ describe('intent rules', () => {
 
   it('every rule has a unique id and a confidence in (0, 1)', () => {
     expect(new Set(INTENT_RULES.map((r) => r.id)).size).toBe(INTENT_RULES.length);
-    for (const r of INTENT_RULES) expect(r.confidence).toBeGreaterThan(0), expect(r.confidence).toBeLessThan(1);
+    for (const r of INTENT_RULES) {
+      expect(r.confidence).toBeGreaterThan(0);
+      expect(r.confidence).toBeLessThan(1);
+    }
   });
 });
 

@@ -28,7 +28,9 @@ export const mapBluesky: PlatformAdapter = (payload) => {
   if (Array.isArray(payload.feed)) {
     return payload.feed.map((item): NativeEntry => {
       const post = get(item, 'post');
-      return isRecord(post) ? mapPostView(post) : unsupported(item, 'post', 'feed item has no post');
+      return isRecord(post)
+        ? mapPostView(post)
+        : unsupported(item, 'post', 'feed item has no post');
     });
   }
   if (payload.kind === 'commit' && isRecord(payload.commit)) return [mapJetstream(payload)];
@@ -74,7 +76,11 @@ function mapPostView(p: Record<string, unknown>): NativeEntry {
 
 function mapJetstream(e: Record<string, unknown>): NativeEntry {
   const commit = e.commit as Record<string, unknown>;
-  if (commit.collection !== POST_COLLECTION || commit.operation !== 'create' || !isRecord(commit.record)) {
+  if (
+    commit.collection !== POST_COLLECTION ||
+    commit.operation !== 'create' ||
+    !isRecord(commit.record)
+  ) {
     return unsupported(e, 'commit', 'only app.bsky.feed.post create commits are posts');
   }
   const did = str(e.did);
@@ -89,7 +95,11 @@ function mapJetstream(e: Record<string, unknown>): NativeEntry {
     kind,
     parentId,
     // Jetstream carries only the DID; the handle resolves later, if ever.
-    author: { id: did as string, handle: did ?? null, profileUrl: did ? `https://bsky.app/profile/${did}` : null },
+    author: {
+      id: did as string,
+      handle: did ?? null,
+      profileUrl: did ? `https://bsky.app/profile/${did}` : null,
+    },
     text: record.text as string,
     lang: cleanLang(Array.isArray(record.langs) ? record.langs[0] : undefined),
     createdAt: record.createdAt as string,
@@ -105,7 +115,10 @@ function postKind(record: Record<string, unknown>): { kind: PostKind; parentId: 
     return { kind: 'quote', parentId: str(get(record, 'embed', 'record', 'uri')) ?? null };
   }
   if (embedType === 'app.bsky.embed.recordWithMedia') {
-    return { kind: 'quote', parentId: str(get(record, 'embed', 'record', 'record', 'uri')) ?? null };
+    return {
+      kind: 'quote',
+      parentId: str(get(record, 'embed', 'record', 'record', 'uri')) ?? null,
+    };
   }
   return { kind: 'post', parentId: null };
 }
@@ -115,9 +128,14 @@ function webUrl(uri: string, profile: string | undefined): string | null {
   return profile && rkey ? `https://bsky.app/profile/${profile}/post/${rkey}` : null;
 }
 
-function trustedCreatedAt(createdAt: string | undefined, indexedAt: string | undefined): string | undefined {
+function trustedCreatedAt(
+  createdAt: string | undefined,
+  indexedAt: string | undefined,
+): string | undefined {
   if (!createdAt || !indexedAt) return createdAt ?? indexedAt;
   const c = Date.parse(createdAt);
   const i = Date.parse(indexedAt);
-  return !Number.isNaN(c) && !Number.isNaN(i) && c > i + MAX_CLIENT_CLOCK_AHEAD_MS ? indexedAt : createdAt;
+  return !Number.isNaN(c) && !Number.isNaN(i) && c > i + MAX_CLIENT_CLOCK_AHEAD_MS
+    ? indexedAt
+    : createdAt;
 }

@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import type { PostKind } from '@hark/events';
 import { decodeEntities, htmlToText } from './html-to-text.ts';
-import { cleanLang, hostOf, isRecord, unsupported, type AdapterOptions, type GenericPost, type NativeEntry, type PlatformAdapter } from './types.ts';
+import {
+  cleanLang,
+  hostOf,
+  isRecord,
+  unsupported,
+  type AdapterOptions,
+  type GenericPost,
+  type NativeEntry,
+  type PlatformAdapter,
+} from './types.ts';
 
 const ARRAYS = new Set(['item', 'entry', 'link', 'category', 'author', 'contributor']);
 
@@ -38,14 +47,22 @@ export const mapFeed: PlatformAdapter = (payload, opts = {}) => {
   try {
     doc = parser.parse(xml) as Record<string, unknown>;
   } catch (err) {
-    return [unsupported(null, '', `feed is not well-formed XML: ${(err as Error).message.split('\n')[0]}`)];
+    return [
+      unsupported(
+        null,
+        '',
+        `feed is not well-formed XML: ${(err as Error).message.split('\n')[0]}`,
+      ),
+    ];
   }
   const rss = doc.rss ?? doc['rdf:RDF'];
   if (isRecord(rss)) {
     const channel = isRecord(rss.channel) ? rss.channel : {};
     // RSS 1.0 (RDF) keeps items beside the channel, RSS 2.0 inside it.
     const items = asArray(channel.item ?? rss.item);
-    return items.map((item) => (isRecord(item) ? mapRssItem(item, channel, opts) : unsupported(item, '', 'item is empty')));
+    return items.map((item) =>
+      isRecord(item) ? mapRssItem(item, channel, opts) : unsupported(item, '', 'item is empty'),
+    );
   }
   if (isRecord(doc.feed)) {
     const feed = doc.feed;
@@ -56,7 +73,11 @@ export const mapFeed: PlatformAdapter = (payload, opts = {}) => {
   return [unsupported(null, '', 'expected an RSS 2.0 <rss> or Atom <feed> document')];
 };
 
-function mapRssItem(item: Record<string, unknown>, channel: Record<string, unknown>, opts: AdapterOptions): NativeEntry {
+function mapRssItem(
+  item: Record<string, unknown>,
+  channel: Record<string, unknown>,
+  opts: AdapterOptions,
+): NativeEntry {
   const link = text(item.link);
   const guidNode = item.guid;
   const guid = text(guidNode);
@@ -90,7 +111,11 @@ function mapRssItem(item: Record<string, unknown>, channel: Record<string, unkno
   return { native: item, post };
 }
 
-function mapAtomEntry(entry: Record<string, unknown>, feed: Record<string, unknown>, opts: AdapterOptions): NativeEntry {
+function mapAtomEntry(
+  entry: Record<string, unknown>,
+  feed: Record<string, unknown>,
+  opts: AdapterOptions,
+): NativeEntry {
   const links = asArray(entry.link).filter(isRecord);
   const alternate =
     links.find((l) => l['@_rel'] === 'alternate' || l['@_rel'] === undefined) ?? links[0];
@@ -99,7 +124,9 @@ function mapAtomEntry(entry: Record<string, unknown>, feed: Record<string, unkno
   const name = isRecord(authorNode) ? text(authorNode.name) : undefined;
   const email = isRecord(authorNode) ? text(authorNode.email) : undefined;
   const authorUri = isRecord(authorNode) ? text(authorNode.uri) : undefined;
-  const feedLink = asArray(feed.link).filter(isRecord).find((l) => l['@_rel'] !== 'self');
+  const feedLink = asArray(feed.link)
+    .filter(isRecord)
+    .find((l) => l['@_rel'] !== 'self');
   const feedUrl = feedLink ? (feedLink['@_href'] as string | undefined) : undefined;
   const title = text(entry.title);
   const date = text(entry.published) ?? text(entry.updated);
@@ -149,7 +176,10 @@ function atomText(node: unknown): string | undefined {
 }
 
 /** RSS `<author>` is "email (Name)" by the spec; `dc:creator` is a name. */
-function rssAuthor(raw: string | undefined, channel: Record<string, unknown>): { author?: string; email?: string } {
+function rssAuthor(
+  raw: string | undefined,
+  channel: Record<string, unknown>,
+): { author?: string; email?: string } {
   const value = raw ?? text(channel.managingEditor);
   if (!value) return {};
   const m = /^\s*([^\s()]+@[^\s()]+)\s*(?:\(([^)]*)\))?\s*$/.exec(value);
@@ -200,7 +230,10 @@ function toIso(date: string | undefined): string | undefined {
 }
 
 function digest(...parts: (string | undefined)[]): string {
-  return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(parts.map((p) => p ?? '').join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 function cut(s: string, max: number): string {

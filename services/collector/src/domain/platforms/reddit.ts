@@ -1,4 +1,13 @@
-import { get, isRecord, num, str, unsupported, type GenericPost, type NativeEntry, type PlatformAdapter } from './types.ts';
+import {
+  get,
+  isRecord,
+  num,
+  str,
+  unsupported,
+  type GenericPost,
+  type NativeEntry,
+  type PlatformAdapter,
+} from './types.ts';
 
 const REDDIT = 'https://www.reddit.com';
 
@@ -47,7 +56,9 @@ function walk(node: unknown, out: NativeEntry[], depth: number): void {
     case 'more':
       return;
     default:
-      out.push(unsupported(node, 'kind', `Reddit kind "${node.kind}" is not a post (t3) or comment (t1)`));
+      out.push(
+        unsupported(node, 'kind', `Reddit kind "${node.kind}" is not a post (t3) or comment (t1)`),
+      );
   }
 }
 
@@ -93,7 +104,9 @@ function mapComment(d: Record<string, unknown>): GenericPost {
     engagement: {
       // Downvoted comments have negative scores; engagement counts are non-negative.
       likes: Math.max(0, num(d.ups) ?? num(d.score) ?? 0),
-      replies: Array.isArray(replies) ? replies.filter((r) => isRecord(r) && r.kind === 't1').length : 0,
+      replies: Array.isArray(replies)
+        ? replies.filter((r) => isRecord(r) && r.kind === 't1').length
+        : 0,
     },
   };
 }

@@ -38,7 +38,8 @@ export interface GenericPost {
  * could not map it. `native` is the platform's own item, kept for the
  * dead-letter record.
  */
-export type NativeEntry = { native: unknown; post: GenericPost } | { native: unknown; error: FieldError };
+export type NativeEntry =
+  { native: unknown; post: GenericPost } | { native: unknown; error: FieldError };
 
 export interface AdapterOptions {
   /** Platform name to stamp (feeds: `rss` by default; `review`, `news`, … per source). */
@@ -81,7 +82,8 @@ export function cleanLang(lang: unknown): string | null {
   const s = str(lang);
   if (!s) return null;
   const primary = s.toLowerCase().split(/[-_]/)[0]!;
-  if (primary === 'und' || primary === 'zxx' || (primary.length === 3 && primary.startsWith('q'))) return null;
+  if (primary === 'und' || primary === 'zxx' || (primary.length === 3 && primary.startsWith('q')))
+    return null;
   return s;
 }
 

@@ -22,13 +22,21 @@ export const mapX: PlatformAdapter = (payload) => {
   if (!isRecord(payload)) return [unsupported(payload, '', 'expected an X API v2 response object')];
   if (Array.isArray(payload.tweet_create_events)) {
     return payload.tweet_create_events.map((t) =>
-      isRecord(t) ? { native: t, post: mapV1Tweet(t) } : unsupported(t, '', 'tweet_create_events item is not an object'),
+      isRecord(t)
+        ? { native: t, post: mapV1Tweet(t) }
+        : unsupported(t, '', 'tweet_create_events item is not an object'),
     );
   }
   if (payload.data === undefined) {
     // A v2 response with no results has no `data` at all: that is zero items, not an error.
     if (isRecord(payload.meta) && payload.meta.result_count === 0) return [];
-    return [unsupported(payload, 'data', 'expected `data` (a Tweet or an array of Tweets) as X API v2 returns')];
+    return [
+      unsupported(
+        payload,
+        'data',
+        'expected `data` (a Tweet or an array of Tweets) as X API v2 returns',
+      ),
+    ];
   }
   const tweets = Array.isArray(payload.data) ? payload.data : [payload.data];
   const users = new Map<string, Record<string, unknown>>();
@@ -42,7 +50,10 @@ export const mapX: PlatformAdapter = (payload) => {
   });
 };
 
-function mapV2Tweet(t: Record<string, unknown>, user: Record<string, unknown> | undefined): GenericPost {
+function mapV2Tweet(
+  t: Record<string, unknown>,
+  user: Record<string, unknown> | undefined,
+): GenericPost {
   const id = t.id as string;
   const username = str(user?.username);
   const metrics = isRecord(t.public_metrics) ? t.public_metrics : {};
@@ -78,7 +89,8 @@ function mapV2Tweet(t: Record<string, unknown>, user: Record<string, unknown> | 
 
 function v2Kind(refs: unknown): { kind: PostKind; parent?: string } {
   if (!Array.isArray(refs)) return { kind: 'post' };
-  const ref = (type: string) => refs.find((r) => isRecord(r) && r.type === type) as Record<string, unknown> | undefined;
+  const ref = (type: string) =>
+    refs.find((r) => isRecord(r) && r.type === type) as Record<string, unknown> | undefined;
   const retweeted = ref('retweeted');
   if (retweeted) return { kind: 'repost', parent: str(retweeted.id) };
   const replied = ref('replied_to');
@@ -109,7 +121,9 @@ function mapV1Tweet(t: Record<string, unknown>): GenericPost {
   return {
     platform: 'x',
     id,
-    url: screenName ? `https://x.com/${screenName}/status/${id}` : `https://x.com/i/web/status/${id}`,
+    url: screenName
+      ? `https://x.com/${screenName}/status/${id}`
+      : `https://x.com/i/web/status/${id}`,
     kind,
     parentId,
     author: {

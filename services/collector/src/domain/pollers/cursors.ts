@@ -13,14 +13,20 @@ export function entryKey(entry: NativeEntry): string {
       return `${p.platform}:${String(id)}`;
     }
   }
-  return `native:${createHash('sha256').update(JSON.stringify(entry.native) ?? '').digest('hex').slice(0, 32)}`;
+  return `native:${createHash('sha256')
+    .update(JSON.stringify(entry.native) ?? '')
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
 /**
  * Entries whose key is not in `seen`, in the order given, with no repeats
  * inside the batch either.
  */
-export function unseenEntries(entries: readonly NativeEntry[], seen: readonly string[]): NativeEntry[] {
+export function unseenEntries(
+  entries: readonly NativeEntry[],
+  seen: readonly string[],
+): NativeEntry[] {
   const known = new Set(seen);
   const out: NativeEntry[] = [];
   for (const e of entries) {
@@ -33,7 +39,11 @@ export function unseenEntries(entries: readonly NativeEntry[], seen: readonly st
 }
 
 /** The seen-set after a poll: the newest keys first, capped. */
-export function mergeSeen(fresh: readonly string[], seen: readonly string[], limit = SEEN_LIMIT): string[] {
+export function mergeSeen(
+  fresh: readonly string[],
+  seen: readonly string[],
+  limit = SEEN_LIMIT,
+): string[] {
   const out: string[] = [];
   const added = new Set<string>();
   for (const k of [...fresh, ...seen]) {

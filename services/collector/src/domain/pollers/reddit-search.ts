@@ -12,7 +12,9 @@ export interface RedditCursor {
  * catches posts the search index picked up late.
  */
 export function redditSearchUrl(spec: RedditSearchPoller, after?: string): string {
-  const path = spec.subreddit ? `/r/${encodeURIComponent(spec.subreddit)}/search.json` : '/search.json';
+  const path = spec.subreddit
+    ? `/r/${encodeURIComponent(spec.subreddit)}/search.json`
+    : '/search.json';
   const url = new URL(path, spec.baseUrl);
   url.searchParams.set('q', spec.query);
   url.searchParams.set('sort', 'new');

@@ -12,7 +12,16 @@ describe('Bluesky adapter', () => {
       kind: 'post',
       url: 'https://bsky.app/profile/mira.bsky.social/post/3lbz2xkq6ns2a',
       parentId: null,
-      author: { id: 'did:plc:z72i7hdynmk6r22z27h6tvur', handle: 'mira.bsky.social', name: 'Mira K', followers: 0, verified: false, location: null, email: null, profileUrl: 'https://bsky.app/profile/mira.bsky.social' },
+      author: {
+        id: 'did:plc:z72i7hdynmk6r22z27h6tvur',
+        handle: 'mira.bsky.social',
+        name: 'Mira K',
+        followers: 0,
+        verified: false,
+        location: null,
+        email: null,
+        profileUrl: 'https://bsky.app/profile/mira.bsky.social',
+      },
       title: null,
       text: 'Umbrella Telecom just doubled my bill without notice. Switching to Globex.',
       lang: 'en',
@@ -33,7 +42,10 @@ describe('Bluesky adapter', () => {
 
   it('marks quotes, and falls back to indexedAt when the client clock is far ahead', () => {
     const [, , quote] = drafts(mapBluesky(json('bluesky/search-posts.json')));
-    expect(quote).toMatchObject({ kind: 'quote', createdAt: Date.parse('2026-11-21T21:00:00.000Z') });
+    expect(quote).toMatchObject({
+      kind: 'quote',
+      createdAt: Date.parse('2026-11-21T21:00:00.000Z'),
+    });
   });
 
   it('maps feed items ({ feed: [{ post }] }) and bare arrays of postViews', () => {
@@ -53,7 +65,17 @@ describe('Bluesky adapter', () => {
   });
 
   it('reports commits that are not post creations and records that are not posts', () => {
-    expect(mapBluesky({ kind: 'commit', commit: { operation: 'delete', collection: 'app.bsky.feed.post' } })[0]).toMatchObject({ error: { path: 'commit' } });
-    expect(mapBluesky({ uri: 'at://x/app.bsky.feed.like/1', record: { $type: 'app.bsky.feed.like' } })[0]).toMatchObject({ error: { path: 'record.$type' } });
+    expect(
+      mapBluesky({
+        kind: 'commit',
+        commit: { operation: 'delete', collection: 'app.bsky.feed.post' },
+      })[0],
+    ).toMatchObject({ error: { path: 'commit' } });
+    expect(
+      mapBluesky({
+        uri: 'at://x/app.bsky.feed.like/1',
+        record: { $type: 'app.bsky.feed.like' },
+      })[0],
+    ).toMatchObject({ error: { path: 'record.$type' } });
   });
 });

@@ -13,7 +13,16 @@ describe('feed adapter (RSS 2.0 and Atom)', () => {
       kind: 'article',
       url: 'https://homenet.example.com/2026/11/acme-fiber-six-months/',
       parentId: null,
-      author: { id: 'Priya Natarajan', handle: 'Priya Natarajan', name: 'Priya Natarajan', followers: 0, verified: false, location: null, email: null, profileUrl: 'https://homenet.example.com' },
+      author: {
+        id: 'Priya Natarajan',
+        handle: 'Priya Natarajan',
+        name: 'Priya Natarajan',
+        followers: 0,
+        verified: false,
+        location: null,
+        email: null,
+        profileUrl: 'https://homenet.example.com',
+      },
       title: 'Six months with Acme Fiber: the good, the bad & the router',
       text: 'Speeds held up, the Acme Box did not.\n\nAfter six months on Acme Fiber I have numbers: 940 Mbps down most evenings.',
       lang: 'en',
@@ -45,7 +54,12 @@ describe('feed adapter (RSS 2.0 and Atom)', () => {
   it('maps review feeds: ratings scaled to 1–5, RSS author "email (Name)"', () => {
     const entries = mapFeed(fixture('feeds/reviews-rss.xml'), { platform: 'review' });
     const [three, two] = drafts(entries.slice(0, 2));
-    expect(three).toMatchObject({ kind: 'review', rating: 3, author: { email: 'carla.m@example.net', name: 'Carla M.' }, platform: 'review' });
+    expect(three).toMatchObject({
+      kind: 'review',
+      rating: 3,
+      author: { email: 'carla.m@example.net', name: 'Carla M.' },
+      platform: 'review',
+    });
     expect(two).toMatchObject({ kind: 'review', rating: 1, author: { name: 'Anonymous' } });
   });
 
@@ -55,7 +69,9 @@ describe('feed adapter (RSS 2.0 and Atom)', () => {
     if (!('post' in bad)) throw new Error('expected a post');
     const r = validatePost(bad.post, { now: NOW, maxTextLength: 10_000, maxFutureSkewMs: 0 });
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.errors.map((e) => `${e.path}|${e.reason}`)).toEqual(['createdAt|invalid_timestamp']);
+    expect(!r.ok && r.errors.map((e) => `${e.path}|${e.reason}`)).toEqual([
+      'createdAt|invalid_timestamp',
+    ]);
   });
 
   it('cuts long articles at a word boundary instead of rejecting them', () => {

@@ -14,7 +14,16 @@ describe('Mastodon adapter', () => {
       kind: 'post',
       url: 'https://piaille.fr/@camille/113520000000000003',
       parentId: null,
-      author: { id: 'https://piaille.fr/users/camille', handle: 'camille@piaille.fr', name: 'Camille', followers: 412, verified: false, location: null, email: null, profileUrl: 'https://piaille.fr/@camille' },
+      author: {
+        id: 'https://piaille.fr/users/camille',
+        handle: 'camille@piaille.fr',
+        name: 'Camille',
+        followers: 412,
+        verified: false,
+        location: null,
+        email: null,
+        profileUrl: 'https://piaille.fr/@camille',
+      },
       title: null,
       text: "Encore une panne chez #ÀCME ce matin ! L'assistance ne répond pas.\n\nQui d'autre ?",
       lang: 'fr',
@@ -28,12 +37,19 @@ describe('Mastodon adapter', () => {
     const [, reply] = drafts(entries.slice(0, 2));
     expect(reply!.author.handle).toBe('netops@mastodon.social');
     expect(reply!.kind).toBe('reply');
-    expect(reply!.text).toBe('@ops the #acme status page says all green & yet… https://status.acme.example/incidents/42');
+    expect(reply!.text).toBe(
+      '@ops the #acme status page says all green & yet… https://status.acme.example/incidents/42',
+    );
   });
 
   it('maps a boost as a repost of the original, with the original text', () => {
     const [boost] = drafts(entries.slice(2, 3));
-    expect(boost).toMatchObject({ kind: 'repost', parentId: 'mastodon:https://fosstodon.org/users/lee/statuses/113519000000000000', text: 'Dear #Acme, please fix IPv6.', lang: 'en' });
+    expect(boost).toMatchObject({
+      kind: 'repost',
+      parentId: 'mastodon:https://fosstodon.org/users/lee/statuses/113519000000000000',
+      text: 'Dear #Acme, please fix IPv6.',
+      lang: 'en',
+    });
   });
 
   it('refuses followers-only statuses', () => {
@@ -42,11 +58,16 @@ describe('Mastodon adapter', () => {
 
   it('unwraps a server webhook status.created event', () => {
     const [post] = drafts(mapMastodon(json('mastodon/webhook-status-created.json')));
-    expect(post).toMatchObject({ mentionId: 'mastodon:https://mastodon.example/users/ana/statuses/113520100000000000', text: 'Loving my new Globex One plan #globex' });
+    expect(post).toMatchObject({
+      mentionId: 'mastodon:https://mastodon.example/users/ana/statuses/113520100000000000',
+      text: 'Loving my new Globex One plan #globex',
+    });
   });
 
   it('reports events without a status and objects that are not statuses', () => {
-    expect(mapMastodon({ event: 'account.created', object: {} })[0]).toMatchObject({ error: { path: 'event' } });
+    expect(mapMastodon({ event: 'account.created', object: {} })[0]).toMatchObject({
+      error: { path: 'event' },
+    });
     expect(mapMastodon({ id: '1' })[0]).toMatchObject({ error: { reason: 'unsupported_payload' } });
   });
 });

@@ -13,7 +13,16 @@ describe('Reddit adapter', () => {
       kind: 'post',
       url: 'https://www.reddit.com/r/HomeNetworking/comments/1h2c3d5/acme_box_rebooting_every_night/',
       parentId: null,
-      author: { id: 't2_8xk2m1', handle: 'throwaway_net', name: null, followers: 0, verified: false, location: null, email: null, profileUrl: 'https://www.reddit.com/user/throwaway_net' },
+      author: {
+        id: 't2_8xk2m1',
+        handle: 'throwaway_net',
+        name: null,
+        followers: 0,
+        verified: false,
+        location: null,
+        email: null,
+        profileUrl: 'https://www.reddit.com/user/throwaway_net',
+      },
       title: 'Acme Box rebooting every night',
       text: 'Switched to Acme Fiber last month. Speeds are great but the Acme Box reboots every night at 3am. Anyone else?',
       lang: null,
@@ -22,7 +31,11 @@ describe('Reddit adapter', () => {
       engagement: { likes: 57, shares: 1, replies: 23, views: 0 },
     });
     // A link post has a title and no selftext; fractional created_utc rounds to the ms.
-    expect(posts[1]).toMatchObject({ text: '', title: 'Globex One vs Umbrella Mobile home internet — which one?', createdAt: 1763727600500 });
+    expect(posts[1]).toMatchObject({
+      text: '',
+      title: 'Globex One vs Umbrella Mobile home internet — which one?',
+      createdAt: 1763727600500,
+    });
   });
 
   it('flattens a comments page (post listing + comment tree), skipping "more" stubs', () => {
@@ -43,7 +56,9 @@ describe('Reddit adapter', () => {
   });
 
   it('reports things that are not posts or comments', () => {
-    expect(mapReddit({ kind: 't5', data: {} })[0]).toMatchObject({ error: { reason: 'unsupported_payload' } });
+    expect(mapReddit({ kind: 't5', data: {} })[0]).toMatchObject({
+      error: { reason: 'unsupported_payload' },
+    });
     expect(mapReddit({ hello: 'world' })[0]).toMatchObject({ error: { path: 'kind' } });
   });
 });

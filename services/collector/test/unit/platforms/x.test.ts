@@ -13,7 +13,16 @@ describe('X adapter', () => {
       kind: 'post',
       url: 'https://x.com/jdoe/status/1859876543210987654',
       parentId: null,
-      author: { id: '2244994945', handle: 'jdoe', name: 'Jane Doe', followers: 1520, verified: false, location: 'Lyon, France', email: null, profileUrl: 'https://x.com/jdoe' },
+      author: {
+        id: '2244994945',
+        handle: 'jdoe',
+        name: 'Jane Doe',
+        followers: 1520,
+        verified: false,
+        location: 'Lyon, France',
+        email: null,
+        profileUrl: 'https://x.com/jdoe',
+      },
       title: null,
       text: 'Third outage this week, @AcmeSupport. My #AcmeFiber box keeps dropping. https://t.co/abc123',
       lang: 'en',
@@ -25,8 +34,16 @@ describe('X adapter', () => {
 
   it('marks replies, quotes and reposts with their parent, and prefers the long note_tweet text', () => {
     const [, reply, quote, repost] = drafts(mapX(json('x/search-recent.json')));
-    expect(reply).toMatchObject({ kind: 'reply', parentId: 'x:1859876543210987654', author: { handle: 'AcmeSupport', verified: true, followers: 182340 } });
-    expect(quote).toMatchObject({ kind: 'quote', parentId: 'x:1859000000000000001', author: { verified: true } });
+    expect(reply).toMatchObject({
+      kind: 'reply',
+      parentId: 'x:1859876543210987654',
+      author: { handle: 'AcmeSupport', verified: true, followers: 182340 },
+    });
+    expect(quote).toMatchObject({
+      kind: 'quote',
+      parentId: 'x:1859000000000000001',
+      author: { verified: true },
+    });
     expect(quote!.text).toContain('full story of moving from Initech Broadband to Globex');
     expect(repost).toMatchObject({ kind: 'repost', parentId: 'x:1859876543210987654' });
   });
@@ -39,7 +56,10 @@ describe('X adapter', () => {
 
   it('maps a filtered-stream message whose data is a single Tweet', () => {
     const [post] = drafts(mapX(json('x/stream-message.json')));
-    expect(post).toMatchObject({ mentionId: 'x:1860000000000000001', author: { handle: 'samp', followers: 88 } });
+    expect(post).toMatchObject({
+      mentionId: 'x:1860000000000000001',
+      author: { handle: 'samp', followers: 88 },
+    });
   });
 
   it('maps Account Activity webhook tweets (v1.1) using the exact id_str', () => {
@@ -64,7 +84,17 @@ describe('X adapter', () => {
   });
 
   it('drops X pseudo-languages (und, qme, zxx)', () => {
-    const payload = { data: [{ id: '1', text: 'https://t.co/x', author_id: '2', created_at: '2026-11-20T00:00:00Z', lang: 'zxx' }] };
+    const payload = {
+      data: [
+        {
+          id: '1',
+          text: 'https://t.co/x',
+          author_id: '2',
+          created_at: '2026-11-20T00:00:00Z',
+          lang: 'zxx',
+        },
+      ],
+    };
     expect(drafts(mapX(payload))[0]!.lang).toBeNull();
   });
 });

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Starts hark's four stages as background processes on the local stack (which
+# must be up: `stack.sh up`), each with its log under .stack/logs/, and waits
+# until every one answers /readyz.
+#
+#   deploy/local/services.sh up | down | status
+#
+# The demo's API keys are fixed and public (`demo-key`): the local stack is
+# bound to 127.0.0.1 only. Set COLLECTOR_API_KEYS / IDENTITY_API_KEYS to change them.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR
+. "$HERE/lib.sh"
+cd "$HARK_ROOT"
+
+export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:9092}
+export SCHEMA_REGISTRY_URL=${SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}
+export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hark}
+export BRANDS_FILE=${BRANDS_FILE:-$HERE/brands.yaml}
+export COLLECTOR_API_KEYS=${COLLECTOR_API_KEYS:-demo-key}
+export IDENTITY_API_KEYS=${IDENTITY_API_KEYS:-demo-key}
+
+# name  ops-port  entry point (start order = pipeline order; down stops in reverse)
+SERVICES=(
+  "metrics-rollup 9104 services/metrics-rollup/src/main.ts"
+  "identity-resolution 9103 services/identity-resolution/src/main.ts"
+  "sentiment-scoring 9102 services/sentiment-scoring/src/main.ts"
+  "collector 9101 services/collector/src/main.ts"
+)
+
+up() {
+  for entry in "${SERVICES[@]}"; do
+    read -r name port main <<<"$entry"
+    OPS_PORT=$port start_process "$name" "$LOGS_DIR/$name.log" node --import tsx "$main"
+  done
+  for entry in "${SERVICES[@]}"; do
+    read -r name port _ <<<"$entry"
+    local ok=0
+    for _ in $(seq 1 150); do
+      if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ok=1; break; fi
+      is_running "$name" || break
+      sleep 0.2
+    done
+    if ((ok == 0)); then
+      tail -n 30 "$LOGS_DIR/$name.log" >&2
+      die "$name did not become ready within 30 s (log: .stack/logs/$name.log)"
+    fi
+    log "  $name ready: metrics http://127.0.0.1:$port/metrics, log .stack/logs/$name.log"
+  done
+  log "  collector API: http://127.0.0.1:8080 (Authorization: Bearer $COLLECTOR_API_KEYS), OpenAPI at /openapi.json"
+}
+
+down() {
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
+    read -r name _ <<<"${SERVICES[$i]}"
+    is_running "$name" && stop_process "$name"
+  done
+  return 0
+}
+
+status() {
+  for entry in "${SERVICES[@]}"; do
+    read -r name port _ <<<"$entry"
+    if is_running "$name"; then log "  $name: running (ops :$port)"; else log "  $name: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) die "usage: deploy/local/services.sh up|down|status" ;;
+esac

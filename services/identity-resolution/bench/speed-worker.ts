@@ -1,0 +1,69 @@
+/**
+ * The measured process of bench:speed: loads the index as the service does
+ * (PostgreSQL scan into CustomerIndex), reports load time and RSS, then
+ * resolves authors in a loop for a fixed time.
+ */
+import { readFileSync } from 'node:fs';
+import { createPool } from '@hark/db';
+import { createLogger } from '@hark/observability';
+import { createCustomerRepository } from '../src/adapters/customer-repository.ts';
+import type { AuthorInput } from '../src/domain/author.ts';
+import type { StoredCustomer } from '../src/domain/customer.ts';
+import { CustomerIndex } from '../src/domain/customer-index.ts';
+import { DEFAULT_MATCH_OPTIONS, Matcher } from '../src/domain/match-author.ts';
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+gc();
+const baseline = process.memoryUsage();
+
+const index = new CustomerIndex();
+let started = performance.now();
+if (process.env.DATABASE_URL) {
+  const pool = createPool({ url: process.env.DATABASE_URL, logger: createLogger({ service: 'bench-speed', level: 'warn' }), max: 1 });
+  const { rows } = await createCustomerRepository({ pool }).scan((c) => index.upsert(c));
+  index.finishLoad();
+  await pool.end();
+  console.log(`index loaded from PostgreSQL: ${rows} customers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+} else {
+  const customers = JSON.parse(readFileSync(process.env.BENCH_CUSTOMERS!, 'utf8')) as StoredCustomer[];
+  started = performance.now();
+  for (const c of customers) index.upsert(c);
+  index.finishLoad();
+  customers.length = 0;
+  console.log(`index built from generated rows: ${index.size} customers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+gc();
+const loaded = process.memoryUsage();
+const stats = index.stats();
+console.log(
+  `memory with the index: RSS ${mb(loaded.rss)} (process before loading: ${mb(baseline.rss)}), heap used ${mb(loaded.heapUsed)}, ` +
+    `typed arrays ${mb(loaded.arrayBuffers)}; ${stats.blockingPairs} blocking-key pairs`,
+);
+
+const authors = JSON.parse(readFileSync(process.env.BENCH_AUTHORS!, 'utf8')) as AuthorInput[];
+const matcher = new Matcher(index, DEFAULT_MATCH_OPTIONS);
+// Warm-up: one pass over a slice, so the JIT has settled before the clock runs.
+for (const a of authors.slice(0, 2000)) matcher.resolve(a);
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const outcome = { linked: 0, review: 0, prospect: 0 };
+let done = 0;
+const cpu0 = process.cpuUsage();
+started = performance.now();
+const deadline = started + seconds * 1000;
+while (performance.now() < deadline) {
+  for (let i = 0; i < 1000; i++) {
+    outcome[matcher.resolve(authors[done % authors.length]!).status]++;
+    done++;
+  }
+}
+const wall = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+gc();
+console.log(
+  `resolved ${done} authors in ${wall.toFixed(1)} s: ${Math.round(done / wall)} resolutions/s wall clock, ` +
+    `${Math.round(done / cpuSeconds)} per CPU-second (one thread; ${(1e6 / (done / cpuSeconds)).toFixed(0)} µs each)`,
+);
+console.log(`outcomes: ${JSON.stringify(outcome)}; RSS after the run ${mb(process.memoryUsage().rss)}`);

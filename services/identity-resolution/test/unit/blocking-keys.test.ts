@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { authorKeys, customerKeys } from '../../src/domain/blocking-keys.ts';
+import { parseDisplayName } from '../../src/domain/normalize.ts';
+
+const jane = customerKeys({
+  first: 'jane',
+  last: 'doe',
+  city: 'lyon',
+  emails: ['jane.doe84@gmail.com'],
+  handles: [{ platform: 'instagram', handle: 'sunflower_jane' }],
+});
+const robert = customerKeys({
+  first: 'robert',
+  last: 'zywicki',
+  city: '',
+  emails: [],
+  handles: [],
+});
+
+function shared(
+  customer: string[],
+  author: Parameters<typeof authorKeys>[0],
+): { strong: string[]; weak: string[] } {
+  const k = authorKeys(author);
+  return {
+    strong: k.strong.filter((x) => customer.includes(x)),
+    weak: k.weak.filter((x) => customer.includes(x)),
+  };
+}
+const a = (
+  name: string | null,
+  handle = '',
+  email: string | null = null,
+  cities: string[] = [],
+) => ({
+  name: parseDisplayName(name),
+  handle,
+  email,
+  cities,
+});
+
+describe('blocking keys', () => {
+  it.each([
+    ['the exact name', a('Jane Doe')],
+    ['a sound-alike typo', a('Jayne Doe')],
+    ['swapped order', a('Doe Jane')],
+    ['an initial', a('J. Doe')],
+    ['a nickname', a('Bob Zywicki')],
+    ['a handle spelled from the name', a(null, 'janedoe84')],
+    ['a handle with separators', a(null, 'doe.jane')],
+    ['a handle of initial and family name', a(null, 'jdoe')],
+    ['a handle equal to the e-mail local part', a(null, 'jane_doe_84')],
+    ['a CRM handle from another platform', a(null, 'sunflower_jane')],
+    ['the name and the city', a('Jane Doe', '', null, ['lyon'])],
+  ])('%s shares a strong key with the customer', (_what, author) => {
+    const keys = author.name?.first === 'bob' ? robert : jane;
+    expect(shared(keys, author).strong.length).toBeGreaterThan(0);
+  });
+
+  it('a typo that changes the sound is caught by a weak key only', () => {
+    const s = shared(jane, a('Jnae Doe'));
+    expect(s.weak.length).toBeGreaterThan(0);
+  });
+
+  it('a family-name typo that changes the sound is caught by the first letters key', () => {
+    const smith = customerKeys({ first: 'john', last: 'smith', city: '', emails: [], handles: [] });
+    expect(shared(smith, a('John Smiht')).weak.length).toBeGreaterThan(0);
+  });
+
+  it('unrelated people share no key', () => {
+    const s = shared(jane, a('Carlos Mendez', 'cmendez', 'carlos@x.io', ['lyon']));
+    expect(s.strong).toEqual([]);
+    expect(s.weak).toEqual([]);
+  });
+
+  it('the same first name elsewhere shares no name key', () => {
+    expect(shared(jane, a('Jane Okafor')).strong).toEqual([]);
+  });
+});

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_MATCH_OPTIONS,
+  Matcher,
+  type MatchOptions,
+} from '../../src/domain/match-author.ts';
+import { CRM, author, indexOf } from './fixtures.ts';
+
+const index = indexOf(...CRM);
+const slot = (externalId: string) =>
+  [...Array(index.size).keys()].find((s) => index.externalId(s) === externalId)!;
+// A small CRM: authors come from a population of 100,000 people, not ten million.
+const options: MatchOptions = { ...DEFAULT_MATCH_OPTIONS, population: 100_000 };
+const matcher = new Matcher(index, options);
+
+describe('matching steps, in order', () => {
+  it('an exact e-mail links, whatever the name says', () => {
+    const r = matcher.resolve(author({ email: 'JANE.DOE84@gmail.com', name: 'Totally Different' }));
+    expect(r).toMatchObject({ status: 'linked', method: 'email', slot: slot('C1') });
+    expect(r.confidence).toBeGreaterThan(0.99);
+  });
+
+  it('a handle the CRM lists for the same platform links', () => {
+    expect(matcher.resolve(author({ platform: 'x', handle: '@BZywicki' }))).toMatchObject({
+      status: 'linked',
+      method: 'handle',
+      slot: slot('C2'),
+    });
+  });
+
+  it('the same handle on another platform is only evidence for fuzzy matching', () => {
+    const r = matcher.resolve(author({ platform: 'instagram', handle: 'bzywicki' }));
+    expect(r.method).not.toBe('handle');
+  });
+
+  it('e-mail comes before handle when both match different customers', () => {
+    const r = matcher.resolve(
+      author({ platform: 'x', handle: 'bzywicki', email: 'jane.doe84@gmail.com' }),
+    );
+    expect(r).toMatchObject({ method: 'email', slot: slot('C1') });
+  });
+
+  it('fuzzy: name and city together link', () => {
+    const r = matcher.resolve(
+      author({ name: 'Robert Zywicki', location: 'Portland, OR', handle: 'zyw_fan' }),
+    );
+    expect(r).toMatchObject({ status: 'linked', method: 'fuzzy', slot: slot('C2') });
+    expect(r.evidence.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['first_name', 'last_name', 'location']),
+    );
+  });
+
+  it('fuzzy: a distinctive identifier reused on another platform links', () => {
+    const r = matcher.resolve(
+      author({ platform: 'x', handle: 'sunflower_maria77', name: 'Maria G.' }),
+    );
+    expect(r).toMatchObject({ status: 'linked', method: 'fuzzy', slot: slot('C6') });
+  });
+
+  it('fuzzy: a name alone goes to review', () => {
+    const r = matcher.resolve(author({ name: 'Robert Zywicki' }));
+    expect(r).toMatchObject({ status: 'review', method: 'fuzzy', slot: slot('C2') });
+    expect(r.confidence).toBeGreaterThanOrEqual(options.lower);
+    expect(r.confidence).toBeLessThan(options.upper);
+  });
+
+  it('fuzzy: a weak resemblance stays a prospect', () => {
+    const r = matcher.resolve(author({ name: 'Jane Okafor', location: 'Lyon' }));
+    expect(r).toMatchObject({ status: 'prospect', method: 'none', slot: null });
+  });
+
+  it('nobody like the author: prospect with no candidates', () => {
+    const r = matcher.resolve(author({ name: 'Xavier Quintero', handle: 'xq' }));
+    expect(r).toMatchObject({ status: 'prospect', candidates: [] });
+  });
+});
+
+describe('thresholds', () => {
+  const who = author({ name: 'Bob Zywicki', location: 'Portland, OR' });
+  it.each([
+    [0.5, 0.1, 'linked'],
+    [0.99999, 0.1, 'review'],
+    [0.99999, 0.99998, 'prospect'],
+  ])('with upper %f and lower %f the same author is %s', (upper, lower, status) => {
+    expect(new Matcher(index, { ...options, upper, lower }).resolve(who).status).toBe(status);
+  });
+});
+
+describe('ambiguity guard', () => {
+  const twins = indexOf(
+    { firstName: 'Anna', lastName: 'Kowalczyk', city: 'Krakow' },
+    { firstName: 'Anna', lastName: 'Kowalczyk', city: 'Krakow' },
+  );
+  it('when two customers fit equally, it sends the pair to review even above the upper threshold', () => {
+    const m = new Matcher(twins, { ...options, upper: 0.3, lower: 0.1 });
+    const r = m.resolve(author({ name: 'Anna Kowalczyk', location: 'Krakow' }));
+    expect(r.status).toBe('review');
+    expect(r.candidates).toHaveLength(2);
+    expect(r.evidence.map((e) => e.kind)).toContain('ambiguity');
+  });
+
+  it('with a clear leader, it links', () => {
+    const m = new Matcher(twins, { ...options, upper: 0.3, lower: 0.1, ambiguityBits: 0 });
+    expect(m.resolve(author({ name: 'Anna Kowalczyk', location: 'Krakow' })).status).toBe('linked');
+  });
+
+  it('a shared e-mail does not link on its own', () => {
+    const shared = indexOf(
+      { firstName: 'Ann', lastName: 'Lee', emails: 'family@lee.io' },
+      { firstName: 'Bob', lastName: 'Lee', emails: 'family@lee.io' },
+    );
+    const m = new Matcher(shared, options);
+    expect(m.resolve(author({ email: 'family@lee.io' }))).toMatchObject({
+      status: 'review',
+      method: 'email',
+    });
+    expect(m.resolve(author({ email: 'family@lee.io', name: 'Bob Lee' }))).toMatchObject({
+      status: 'linked',
+      method: 'email',
+      slot: 1,
+    });
+  });
+});
+
+describe('blocking', () => {
+  it('never scores customers that share no blocking key', () => {
+    const { slots } = matcher.candidates(author({ name: 'Jane Doe' }));
+    expect(slots.map((s) => index.externalId(s))).toEqual(['C1']);
+  });
+
+  it('skips blocks larger than the cap and says so', () => {
+    const big = indexOf(
+      ...Array.from({ length: 30 }, () => ({ firstName: 'John', lastName: 'Smith' })),
+    );
+    const m = new Matcher(big, { ...options, maxBlock: 10, maxWeakBlock: 10 });
+    const { slots, skippedBlocks } = m.candidates(author({ name: 'John Smith' }));
+    expect(slots).toEqual([]);
+    expect(skippedBlocks).toBeGreaterThan(0);
+  });
+
+  it('a customer added after the load is a candidate at once', () => {
+    const idx = indexOf(...CRM);
+    const m = new Matcher(idx, options);
+    expect(m.resolve(author({ name: 'Priya Raman', location: 'Pune' })).status).toBe('prospect');
+    idx.upsert({
+      id: 99,
+      externalId: 'NEW',
+      firstName: 'Priya',
+      lastName: 'Raman',
+      fullName: 'Priya Raman',
+      emails: [],
+      phones: [],
+      company: null,
+      city: 'Pune',
+      region: null,
+      country: 'IN',
+      tier: null,
+      value: null,
+      handles: [],
+    });
+    const r = m.resolve(author({ name: 'Priya Raman', location: 'Pune' }));
+    expect(r.status).toBe('linked');
+    expect(idx.externalId(r.slot!)).toBe('NEW');
+  });
+});

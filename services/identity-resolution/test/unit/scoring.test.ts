@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { Evidence } from '@hark/events';
+import { prepareAuthor } from '../../src/domain/author.ts';
+import {
+  DEFAULT_MODEL,
+  handleNameLevels,
+  identifierWeight,
+  scoreCandidate,
+} from '../../src/domain/scoring.ts';
+import { author, customer } from './fixtures.ts';
+import { CustomerIndex } from '../../src/domain/customer-index.ts';
+
+/** 200 customers: 100 John Smiths, one Zywicki, and a few others, so term frequencies mean something. */
+function crm(): CustomerIndex {
+  const index = new CustomerIndex();
+  let id = 1;
+  for (let i = 0; i < 100; i++)
+    index.upsert(customer(id++, { firstName: 'John', lastName: 'Smith', city: 'London' }));
+  index.upsert(
+    customer(id++, {
+      firstName: 'Robert',
+      lastName: 'Zywicki',
+      city: 'Portland',
+      region: 'OR',
+      country: 'US',
+    }),
+  );
+  index.upsert(
+    customer(id++, {
+      firstName: 'Jane',
+      lastName: 'Doe',
+      city: 'Lyon',
+      country: 'FR',
+      emails: 'jd1984@gmail.com',
+      company: 'Initech',
+    }),
+  );
+  for (let i = 0; i < 98; i++)
+    index.upsert(
+      customer(id++, {
+        firstName: `Name${String.fromCharCode(97 + (i % 26))}`,
+        lastName: `Other${i}`,
+        city: 'Berlin',
+      }),
+    );
+  index.finishLoad();
+  return index;
+}
+const index = crm();
+const slotOf = (externalId: string) =>
+  [...Array(index.size).keys()].find((s) => index.externalId(s) === externalId)!;
+const ZYWICKI = slotOf('C101');
+const SMITH = slotOf('C1');
+const DOE = slotOf('C102');
+const score = (
+  overrides: Parameters<typeof author>[0],
+  slot: number,
+  evidence: Evidence[] | null = null,
+) => scoreCandidate(prepareAuthor(author(overrides), index), slot, index, DEFAULT_MODEL, evidence);
+
+describe('Fellegi–Sunter weights', () => {
+  it('agreeing on a rare name weighs more than on a common one', () => {
+    expect(score({ name: 'Robert Zywicki' }, ZYWICKI)).toBeGreaterThan(
+      score({ name: 'John Smith' }, SMITH) + 5,
+    );
+  });
+
+  it('a nickname agrees, less than the exact name', () => {
+    const exact = score({ name: 'Robert Zywicki' }, ZYWICKI);
+    const nick = score({ name: 'Bob Zywicki' }, ZYWICKI);
+    expect(nick).toBeGreaterThan(0);
+    expect(nick).toBeLessThan(exact);
+  });
+
+  it('a typo agrees less than the exact name and more than a different name', () => {
+    const typo = score({ name: 'Robert Zywiki' }, ZYWICKI);
+    expect(typo).toBeLessThan(score({ name: 'Robert Zywicki' }, ZYWICKI));
+    expect(typo).toBeGreaterThan(score({ name: 'Robert Kowalski' }, ZYWICKI));
+  });
+
+  it('a different first name is evidence against, more so for a verified account', () => {
+    const unverified = score({ name: 'Thomas Zywicki' }, ZYWICKI);
+    const verified = score({ name: 'Thomas Zywicki', verified: true }, ZYWICKI);
+    expect(unverified).toBeLessThan(score({ name: 'Zywicki' }, ZYWICKI));
+    expect(verified).toBeLessThan(unverified);
+  });
+
+  it('swapped name order scores like the right order', () => {
+    expect(score({ name: 'Zywicki Robert' }, ZYWICKI)).toBeCloseTo(
+      score({ name: 'Robert Zywicki' }, ZYWICKI),
+      6,
+    );
+    expect(score({ name: 'Zywicki, Robert' }, ZYWICKI)).toBeCloseTo(
+      score({ name: 'Robert Zywicki' }, ZYWICKI),
+      6,
+    );
+  });
+
+  it('missing fields are neutral', () => {
+    const evidence: Evidence[] = [];
+    expect(score({ name: null, handle: 'qwerty_42' }, ZYWICKI, evidence)).toBe(0);
+    expect(evidence).toEqual([]);
+  });
+
+  it.each([
+    ['Portland', 'city agrees'],
+    ['Oregon', 'region agrees'],
+    ['Salem, OR', 'region agrees'],
+    ['Berlin', 'another city'],
+    ['USA', 'country agrees'],
+    ['Canada', 'another country'],
+  ])("location %j: %s (the gazetteer is the CRM's own cities)", (location, detail) => {
+    const evidence: Evidence[] = [];
+    score({ name: 'Robert Zywicki', location }, ZYWICKI, evidence);
+    expect(evidence.find((e) => e.kind === 'location')?.detail).toBe(detail);
+  });
+
+  it('a city agreement outweighs a region agreement, which outweighs a country agreement', () => {
+    const w = (location: string) => score({ name: 'Robert Zywicki', location }, ZYWICKI);
+    expect(w('Portland')).toBeGreaterThan(w('Oregon'));
+    expect(w('Oregon')).toBeGreaterThan(w('USA'));
+    expect(w('USA')).toBeGreaterThan(w('Canada'));
+  });
+
+  it('the handle stands in for a missing display name, without counting a name twice', () => {
+    const byHandle = score({ name: null, handle: 'robertzywicki' }, ZYWICKI);
+    const byName = score({ name: 'Robert Zywicki' }, ZYWICKI);
+    const both = score({ name: 'Robert Zywicki', handle: 'robertzywicki' }, ZYWICKI);
+    expect(byHandle).toBeCloseTo(byName, 6);
+    expect(both).toBeCloseTo(byName, 6);
+  });
+
+  it('a handle equal to a distinctive e-mail local part is strong evidence', () => {
+    const evidence: Evidence[] = [];
+    const w = score({ name: 'Jane Doe', handle: 'jd1984' }, DOE, evidence);
+    expect(evidence.map((e) => e.kind)).toContain('handle_email');
+    expect(w - score({ name: 'Jane Doe', handle: 'x' }, DOE)).toBeGreaterThan(10);
+  });
+
+  it("a work e-mail at the customer's company agrees on company", () => {
+    const evidence: Evidence[] = [];
+    score({ name: 'Jane Doe', email: 'jane@initech.com' }, DOE, evidence);
+    expect(evidence.find((e) => e.kind === 'company')?.weight).toBeGreaterThan(0);
+  });
+
+  it('evidence never carries the names themselves', () => {
+    const evidence: Evidence[] = [];
+    score({ name: 'Robert Zywicki', location: 'Portland', handle: 'bzywicki' }, ZYWICKI, evidence);
+    expect(JSON.stringify(evidence).toLowerCase()).not.toMatch(/zywicki|robert|portland/);
+  });
+});
+
+describe('handle-to-name patterns', () => {
+  it.each([
+    ['janedoe', 'jane', 'doe', { first: 'exact', last: 'exact' }],
+    ['doejane', 'jane', 'doe', { first: 'exact', last: 'exact' }],
+    ['thejanedoe', 'jane', 'doe', { first: 'exact', last: 'exact' }],
+    ['bobzywicki', 'robert', 'zywicki', { first: 'nickname', last: 'exact' }],
+    ['jdoe', 'jane', 'doe', { first: 'initial', last: 'exact' }],
+    ['doej', 'jane', 'doe', { first: 'initial', last: 'exact' }],
+    ['janed', 'jane', 'doe', { first: 'exact', last: 'initial' }],
+    ['janemdoe', 'jane', 'doe', { first: 'exact', last: 'exact' }],
+    ['zywickifan', 'robert', 'zywicki', { first: null, last: 'exact' }],
+    ['sunflower', 'jane', 'doe', null],
+  ])('%s vs %s %s', (letters, first, last, expected) => {
+    expect(handleNameLevels(letters, first, last)).toEqual(expected);
+  });
+});
+
+describe('identifier weights', () => {
+  it('a pseudonym is more distinctive than a name, and digits add to both', () => {
+    const w = (s: string) => identifierWeight(s, 'jane', 'doe', DEFAULT_MODEL);
+    expect(w('sunflower')).toBeGreaterThan(w('janedoe'));
+    expect(w('janedoe84')).toBeGreaterThan(w('janedoe'));
+    expect(w('sunflower84')).toBeGreaterThan(w('sunflower'));
+    expect(w('janedoe')).toBeLessThan(2);
+  });
+});
