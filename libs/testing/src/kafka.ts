@@ -36,10 +36,7 @@ export async function createTestTopics(
   };
 }
 
-export interface ReadMessage extends KafkaMessage {
-  topic: string;
-  partition: number;
-}
+export type ReadMessage = KafkaMessage & { topic: string; partition: number };
 
 /** Reads `count` messages from the start of `topic` with a throwaway group, or fails after the timeout. */
 export async function readMessages(
