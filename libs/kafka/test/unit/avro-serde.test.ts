@@ -56,8 +56,15 @@ describe('avro serde', () => {
   it('reads an older writer schema into the current reader schema with defaults', async () => {
     const registry = memoryRegistry();
     const serde = createAvroSerde({ registry });
-    const v1 = { type: 'record', name: 'Thing', fields: [{ name: 'id', type: 'string' }] } as const;
-    const v2 = { ...v1, fields: [...v1.fields, { name: 'score', type: 'double', default: 0.5 }] };
+    const v1: avro.Schema = { type: 'record', name: 'Thing', fields: [{ name: 'id', type: 'string' }] };
+    const v2: avro.Schema = {
+      type: 'record',
+      name: 'Thing',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'score', type: 'double', default: 0.5 },
+      ],
+    };
     const enc = await serde.encoder('t', v1);
     expect(await serde.decoder(v2).decode(enc.encode({ id: 'a' }))).toEqual({
       id: 'a',

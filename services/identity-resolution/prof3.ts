@@ -1,0 +1,18 @@
+import { CustomerIndex } from './src/domain/customer-index.ts';
+import { Matcher } from './src/domain/match-author.ts';
+import { generateWorld } from './bench/generate.ts';
+const world = generateWorld({ seed: 1, customers: Number(process.argv[2] ?? 100000), derived: 2000, lookalikes: 1000, unrelated: 1000 });
+const index = new CustomerIndex();
+let t = process.cpuUsage().user;
+for (const c of world.customers) index.upsert(c);
+index.finishLoad();
+console.log('build cpu s', (process.cpuUsage().user - t) / 1e6);
+const m = new Matcher(index);
+for (const a of world.authors) m.resolve(a.input);
+const { Session } = await import('node:inspector/promises');
+const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.start');
+t = process.cpuUsage().user;
+for (let k = 0; k < 5; k++) for (const a of world.authors) m.resolve(a.input);
+console.log('resolve cpu us', (process.cpuUsage().user - t) / world.authors.length / 5);
+const { profile } = await s.post('Profiler.stop');
+(await import('node:fs')).writeFileSync('/tmp/prof/p.cpuprofile', JSON.stringify(profile));
