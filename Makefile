@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STACK := deploy/local/stack.sh
 
-.PHONY: help install stack-up stack-down stack-status stack-reset demo demo-down \
+.PHONY: help install stack-up stack-down stack-status stack-reset demo demo-down services-up services-down \
         test test-unit test-integration lint typecheck format check bench
 
 help: ## list targets
@@ -30,10 +30,17 @@ stack-status: ## show what runs where
 stack-reset: ## stop the stack and wipe Kafka's data
 	@$(STACK) reset
 
-demo: stack-up ## the main job: produce and read back Avro mentions through the real broker
-	@node --import tsx deploy/local/demo.ts
+demo: stack-up ## the main job: all four services, a demo CRM, realistic traffic, KPIs from the rollups
+	@deploy/local/services.sh up
+	@node --import tsx deploy/demo/drive.ts
 
-demo-down: stack-down ## stop what the demo started
+services-up: stack-up ## start the four services (logs in .stack/logs)
+	@deploy/local/services.sh up
+
+services-down: ## stop the four services, keep the stack
+	@deploy/local/services.sh down
+
+demo-down: stack-down ## stop everything the demo started
 
 lint: install ## eslint + prettier check
 	npx eslint .

@@ -20,34 +20,33 @@ export BRANDS_FILE=${BRANDS_FILE:-$HERE/brands.yaml}
 export COLLECTOR_API_KEYS=${COLLECTOR_API_KEYS:-demo-key}
 export IDENTITY_API_KEYS=${IDENTITY_API_KEYS:-demo-key}
 
-# name  ops-port  entry point (start order = pipeline order; down stops in reverse)
+# name  ops-port  entry point; down stops in reverse. identity-resolution starts first:
+# it owns the customers table that metrics-rollup's customer views join.
 SERVICES=(
-  "metrics-rollup 9104 services/metrics-rollup/src/main.ts"
   "identity-resolution 9103 services/identity-resolution/src/main.ts"
+  "metrics-rollup 9104 services/metrics-rollup/src/main.ts"
   "sentiment-scoring 9102 services/sentiment-scoring/src/main.ts"
   "collector 9101 services/collector/src/main.ts"
 )
 
 up() {
+  # One at a time, each ready before the next starts, so migrations run in a known order.
   for entry in "${SERVICES[@]}"; do
     read -r name port main <<<"$entry"
     OPS_PORT=$port start_process "$name" "$LOGS_DIR/$name.log" node --import tsx "$main"
-  done
-  for entry in "${SERVICES[@]}"; do
-    read -r name port _ <<<"$entry"
     local ok=0
-    for _ in $(seq 1 150); do
+    for _ in $(seq 1 300); do
       if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ok=1; break; fi
       is_running "$name" || break
       sleep 0.2
     done
     if ((ok == 0)); then
       tail -n 30 "$LOGS_DIR/$name.log" >&2
-      die "$name did not become ready within 30 s (log: .stack/logs/$name.log)"
+      die "$name did not become ready within 60 s (log: .stack/logs/$name.log)"
     fi
     log "  $name ready: metrics http://127.0.0.1:$port/metrics, log .stack/logs/$name.log"
   done
-  log "  collector API: http://127.0.0.1:8080 (Authorization: Bearer $COLLECTOR_API_KEYS), OpenAPI at /openapi.json"
+  log "  collector API: http://127.0.0.1:8080 (Authorization: Bearer ${COLLECTOR_API_KEYS%%,*}), OpenAPI at /openapi.json"
 }
 
 down() {

@@ -13,7 +13,7 @@ import { loadScoringModel } from '../src/adapters/load-model.ts';
 import { normalizeText } from '../src/domain/normalize.ts';
 import { scoreMention, scoreText } from '../src/domain/score-mention.ts';
 import { scoreSentiment } from '../src/domain/sentiment.ts';
-import { loadEvalSet, loadTrainSet } from './lib/datasets.ts';
+import { loadEvalSet } from './lib/datasets.ts';
 import { createAfinnPeer, createVaderPeer } from './lib/peers.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
@@ -21,21 +21,26 @@ const seconds = Number(values.seconds);
 
 const model = await loadScoringModel({});
 const en = model.languages.get('en')!;
-// Tweet-length posts: the evaluation and training texts up to 280 characters, in a fixed shuffle.
-const texts = [...loadEvalSet(), ...loadTrainSet()].map((p) => p.text).filter((t) => t.length <= 280);
+// Tweet-length posts: the evaluation set (written as real posts; speed is not quality, so reading
+// it here tunes nothing), in a fixed shuffle, and a second run on long tweets (two posts joined).
+const texts = loadEvalSet().map((p) => p.text);
 for (let i = texts.length - 1; i > 0; i--) {
   const j = (i * 7919) % (i + 1);
   [texts[i], texts[j]] = [texts[j]!, texts[i]!];
 }
+const longTexts = texts.map((t, i) => `${t} ${texts[(i + 1) % texts.length]}`.slice(0, 280));
 const avgLen = Math.round(texts.reduce((a, t) => a + t.length, 0) / texts.length);
+const avgLong = Math.round(longTexts.reduce((a, t) => a + t.length, 0) / longTexts.length);
 const mentions = texts.map((text, i) => makeMention({ postId: String(i), text, keywords: ['@acme'] }));
 
 let sink = 0;
+/** Median of three rounds; rate per CPU-second of this process (robust to other load), and per wall second. */
 function measure(name: string, fn: (i: number) => void): number {
   for (let i = 0; i < 20_000; i++) fn(i); // warm-up: JIT and caches
-  const rounds: number[] = [];
+  const rounds: { cpu: number; wall: number }[] = [];
   for (let r = 0; r < 3; r++) {
     let n = 0;
+    const cpu0 = process.cpuUsage();
     const start = process.hrtime.bigint();
     const deadline = start + BigInt(Math.round((seconds / 3) * 1e9));
     let now = start;
@@ -43,12 +48,14 @@ function measure(name: string, fn: (i: number) => void): number {
       for (let k = 0; k < 1000; k++) fn(n++);
       now = process.hrtime.bigint();
     }
-    rounds.push(n / (Number(now - start) / 1e9));
+    const cpu = process.cpuUsage(cpu0);
+    rounds.push({ cpu: n / ((cpu.user + cpu.system) / 1e6), wall: n / (Number(now - start) / 1e9) });
   }
-  rounds.sort((a, b) => a - b);
-  const median = rounds[1]!;
-  console.log(`| ${name} | ${Math.round(median).toLocaleString('en-US')} | ${(1e6 / median).toFixed(1)} µs |`);
-  return median;
+  rounds.sort((a, b) => a.cpu - b.cpu);
+  const { cpu, wall } = rounds[1]!;
+  const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
+  console.log(`| ${name} | ${fmt(cpu)} | ${fmt(wall)} | ${(1e6 / cpu).toFixed(1)} µs |`);
+  return cpu;
 }
 
 console.log('# sentiment-scoring speed (one core, single thread)\n');
@@ -56,16 +63,19 @@ console.log(
   `node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} (${availableParallelism()} cores available), ` +
     `${texts.length} distinct posts, mean ${avgLen} characters\n`,
 );
-console.log('| what | per second | per item |');
-console.log('|---|---|---|');
+console.log('| what | per CPU-second | per wall second | CPU per item |');
+console.log('|---|---|---|---|');
 const full = measure('hark: scoreMention (sentiment + intent, Mention in, ScoredMention out)', (i) => {
   sink += scoreMention(mentions[i % mentions.length]!, model, 0).sentiment.score;
 });
 measure('hark: scoreText (sentiment + intent)', (i) => {
   sink += scoreText(texts[i % texts.length]!, null, model).intent.confidence;
 });
+const long = measure(`hark: scoreText on long tweets (mean ${avgLong} chars)`, (i) => {
+  sink += scoreText(longTexts[i % longTexts.length]!, null, model).intent.confidence;
+});
 measure('hark: sentiment only', (i) => {
-  const norm = normalizeText(texts[i % texts.length]!, en.normalize);
+  const norm = normalizeText(texts[i % texts.length]!, model.normalize);
   sink += scoreSentiment(norm, en.lexicon, model.symbols, model.sentimentParams).score;
 });
 const afinn = createAfinnPeer();
@@ -76,5 +86,8 @@ const vader = createVaderPeer();
 measure('peer: vader-sentiment (sentiment only)', (i) => {
   sink += vader.label(texts[i % texts.length]!).length;
 });
-console.log(`\ntarget: >= 20,000 mentions/s per core for sentiment + intent: ${full >= 20_000 ? 'met' : 'NOT met'}`);
+console.log(
+  `\ntarget: >= 20,000 mentions/s per core for sentiment + intent: ${full >= 20_000 ? 'met' : 'NOT met'}` +
+    ` (long tweets: ${long >= 20_000 ? 'met' : 'NOT met'})`,
+);
 if (sink === Number.MIN_VALUE) console.log(sink);

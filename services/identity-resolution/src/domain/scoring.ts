@@ -139,7 +139,9 @@ export function compareLast(a: string, c: string): LastLevel | null {
   const jw = jaroWinkler(a, c);
   if (jw >= 0.94) return 'jw_high';
   if (jw >= 0.88) return 'jw_mid';
-  if (soundAlike(a, c)) return 'phonetic';
+  // Sound-alikes spelled apart (Smith/Schmidt, Thompson/Tomson) still share most letters;
+  // the phonetic lookup is skipped for names that share little.
+  if (jw >= 0.7 && soundAlike(a, c)) return 'phonetic';
   return 'disagree';
 }
 
@@ -377,9 +379,9 @@ export class CandidateScorer {
   }
 
   /** Levels of a customer first name against the author's first [0] and last [1] display-name tokens. */
-  private readonly firstLevels = new Map<number, [FirstLevel | null, FirstLevel | null]>();
+  private readonly firstLevels = new Map<number, [FirstLevel | null, FirstLevel | null | undefined]>();
   /** Levels of a customer family name against the author's last [0] and first [1] tokens. */
-  private readonly lastLevels = new Map<number, [LastLevel | null, LastLevel | null]>();
+  private readonly lastLevels = new Map<number, [LastLevel | null, LastLevel | null | undefined]>();
 
   private fw(level: FirstLevel | null, count: number): number | null {
     return level ? firstWeight(level, count, this.n, this.a.verified, this.model) : null;
@@ -408,33 +410,32 @@ export class CandidateScorer {
     if (name) {
       let fl = this.firstLevels.get(firstId);
       if (!fl) {
-        fl = [
-          compareFirst(name.first ?? '', cf),
-          name.single ? null : compareFirst(name.last ?? '', cf),
-        ];
+        fl = [compareFirst(name.first ?? '', cf), undefined];
         this.firstLevels.set(firstId, fl);
       }
       let ll = this.lastLevels.get(lastId);
       if (!ll) {
-        ll = [
-          name.single ? null : compareLast(name.last ?? '', cl),
-          compareLast(name.first ?? '', cl),
-        ];
+        ll = [name.single ? null : compareLast(name.last ?? '', cl), undefined];
         this.lastLevels.set(lastId, ll);
       }
       if (name.single) {
         // One token: it is either the first or the family name, whichever fits better.
+        ll[1] ??= compareLast(name.first ?? '', cl);
         if ((this.fw(fl[0], fc) ?? 0) >= (this.lw(ll[1], lc) ?? 0)) dFirst = fl[0];
         else dLast = ll[1];
-      } else if (
-        (this.fw(fl[0], fc) ?? 0) + (this.lw(ll[0], lc) ?? 0) >=
-        (this.fw(fl[1], fc) ?? 0) + (this.lw(ll[1], lc) ?? 0)
-      ) {
+      } else {
+        const straight = (this.fw(fl[0], fc) ?? 0) + (this.lw(ll[0], lc) ?? 0);
         dFirst = fl[0];
         dLast = ll[0];
-      } else {
-        dFirst = fl[1];
-        dLast = ll[1];
+        // The swapped reading ("Doe Jane") only matters when the straight one fits badly.
+        if (straight <= 0) {
+          fl[1] ??= compareFirst(name.last ?? '', cf);
+          ll[1] ??= compareLast(name.first ?? '', cl);
+          if ((this.fw(fl[1], fc) ?? 0) + (this.lw(ll[1], lc) ?? 0) > straight) {
+            dFirst = fl[1];
+            dLast = ll[1];
+          }
+        }
       }
     }
     const h = handleNameLevels(a.handleLetters, cf, cl);

@@ -153,6 +153,8 @@ function isCapitalised(raw: string): boolean {
   return raw.toUpperCase() === raw && TWO_LETTERS.test(raw);
 }
 
+// Mentions of the same brands repeat: their term lists are split once.
+const TERM_CACHE = new Map<string, { seqs: string[][]; first: Set<string> }>();
 const TERM_WORDS = /[\p{L}\p{M}\p{N}]+(?:['’·][\p{L}\p{M}]+)*/gu;
 
 /**
@@ -160,10 +162,19 @@ const TERM_WORDS = /[\p{L}\p{M}\p{N}]+(?:['’·][\p{L}\p{M}]+)*/gu;
  * called "Best Buy" or "Grand Hotel" must not make every mention positive.
  */
 function maskTerms(tokens: Token[], terms: readonly string[]): void {
-  const seqs = terms
-    .map((t) => t.toLowerCase().replace(/’/g, "'").match(TERM_WORDS) ?? [])
-    .filter((s) => s.length > 0);
+  const key = terms.join('\u0000');
+  let compiled = TERM_CACHE.get(key);
+  if (compiled === undefined) {
+    const seqs = terms
+      .map((t) => t.toLowerCase().replace(/’/g, "'").match(TERM_WORDS) ?? [])
+      .filter((s) => s.length > 0);
+    compiled = { seqs, first: new Set(seqs.map((s) => s[0]!)) };
+    if (TERM_CACHE.size >= 1000) TERM_CACHE.clear();
+    TERM_CACHE.set(key, compiled);
+  }
+  const { seqs, first } = compiled;
   for (let i = 0; i < tokens.length; i++) {
+    if (!first.has(tokens[i]!.text)) continue;
     for (const seq of seqs) {
       if (i + seq.length > tokens.length) continue;
       let k = 0;
