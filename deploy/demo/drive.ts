@@ -47,7 +47,7 @@ const config = parseConfig({
     env: 'COLLECTOR_API_KEYS',
     doc: 'collector API keys',
     parse: str(),
-    default: 'demo-key',
+    default: 'hark-demo-key-local',
   }),
   brandsFile: setting({
     env: 'BRANDS_FILE',

@@ -5,7 +5,7 @@
 #
 #   deploy/local/services.sh up | down | status
 #
-# The demo's API keys are fixed and public (`demo-key`): the local stack is
+# The demo's API keys are fixed and public (`hark-demo-key-local`): the local stack is
 # bound to 127.0.0.1 only. Set COLLECTOR_API_KEYS / IDENTITY_API_KEYS to change them.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,8 +17,8 @@ export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:9092}
 export SCHEMA_REGISTRY_URL=${SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hark}
 export BRANDS_FILE=${BRANDS_FILE:-$HERE/brands.yaml}
-export COLLECTOR_API_KEYS=${COLLECTOR_API_KEYS:-demo-key}
-export IDENTITY_API_KEYS=${IDENTITY_API_KEYS:-demo-key}
+export COLLECTOR_API_KEYS=${COLLECTOR_API_KEYS:-hark-demo-key-local}
+export IDENTITY_API_KEYS=${IDENTITY_API_KEYS:-hark-demo-key-local}
 
 # name  ops-port  entry point; down stops in reverse. identity-resolution starts first:
 # it owns the customers table that metrics-rollup's customer views join.

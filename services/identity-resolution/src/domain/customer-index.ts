@@ -58,6 +58,17 @@ class Interner {
 }
 
 const NULL_VALUE = Number.NaN;
+const STRIDE = 8;
+const FIRST = 0;
+const LAST = 1;
+const CITY = 2;
+const REGION = 3;
+const COUNTRY = 4;
+const COMPANY = 5;
+const TIER = 6;
+const FLAGS = 7;
+const HAS_EMAILS = 1;
+const HAS_HANDLES = 2;
 
 /** The index's folded view of one customer: what matching compares. */
 export interface IndexedFields {
@@ -110,13 +121,12 @@ export class CustomerIndex {
   private count = 0;
   private capacity = 0;
   private ids = new Float64Array(0);
-  private firsts = new Int32Array(0);
-  private lasts = new Int32Array(0);
-  private cities = new Int32Array(0);
-  private regions = new Int32Array(0);
-  private countries = new Int32Array(0);
-  private companies = new Int32Array(0);
-  private tiers = new Int32Array(0);
+  /**
+   * The fields scoring reads, interleaved per customer (first, last, city,
+   * region, country, company, tier, flags): one cache line per candidate
+   * instead of one miss per column, which is what bounds the hot loop.
+   */
+  private fields = new Int32Array(0);
   private values = new Float64Array(0);
   private readonly externalIds: string[] = [];
   private readonly emails: (string | undefined)[] = [];
@@ -155,13 +165,15 @@ export class CustomerIndex {
     } else {
       this.adjustCounts(slot, -1);
     }
-    this.firsts[slot] = this.firstNames.intern(f.first);
-    this.lasts[slot] = this.lastNames.intern(f.last);
-    this.cities[slot] = this.cityNames.intern(f.city);
-    this.regions[slot] = this.regionNames.intern(f.region);
-    this.countries[slot] = this.countryNames.intern(f.country);
-    this.companies[slot] = this.companyNames.intern(f.company);
-    this.tiers[slot] = this.tierNames.intern(c.tier ?? '');
+    const o = slot * STRIDE;
+    this.fields[o + FIRST] = this.firstNames.intern(f.first);
+    this.fields[o + LAST] = this.lastNames.intern(f.last);
+    this.fields[o + CITY] = this.cityNames.intern(f.city);
+    this.fields[o + REGION] = this.regionNames.intern(f.region);
+    this.fields[o + COUNTRY] = this.countryNames.intern(f.country);
+    this.fields[o + COMPANY] = this.companyNames.intern(f.company);
+    this.fields[o + TIER] = this.tierNames.intern(c.tier ?? '');
+    this.fields[o + FLAGS] = (c.emails.length > 0 ? HAS_EMAILS : 0) | (c.handles.length > 0 ? HAS_HANDLES : 0);
     this.values[slot] = c.value ?? NULL_VALUE;
     this.externalIds[slot] = c.externalId;
     this.emails[slot] = c.emails.length > 0 ? c.emails.join('\n') : undefined;
@@ -242,47 +254,47 @@ export class CustomerIndex {
     return this.externalIds[slot]!;
   }
   first(slot: number): string {
-    return this.firstNames.str(this.firsts[slot]!);
+    return this.firstNames.str(this.fields[slot * STRIDE + FIRST]!);
   }
   last(slot: number): string {
-    return this.lastNames.str(this.lasts[slot]!);
+    return this.lastNames.str(this.fields[slot * STRIDE + LAST]!);
   }
   /** Interned first-name id (0 = none): equal ids mean equal names. */
   firstId(slot: number): number {
-    return this.firsts[slot]!;
+    return this.fields[slot * STRIDE + FIRST]!;
   }
   lastId(slot: number): number {
-    return this.lasts[slot]!;
+    return this.fields[slot * STRIDE + LAST]!;
   }
   regionId(slot: number): number {
-    return this.regions[slot]!;
+    return this.fields[slot * STRIDE + REGION]!;
   }
   countryId(slot: number): number {
-    return this.countries[slot]!;
+    return this.fields[slot * STRIDE + COUNTRY]!;
   }
   hasEmails(slot: number): boolean {
-    return this.emails[slot] !== undefined;
+    return (this.fields[slot * STRIDE + FLAGS]! & HAS_EMAILS) !== 0;
   }
   hasHandles(slot: number): boolean {
-    return this.handles[slot] !== undefined;
+    return (this.fields[slot * STRIDE + FLAGS]! & HAS_HANDLES) !== 0;
   }
   cityId(slot: number): number {
-    return this.cities[slot]!;
+    return this.fields[slot * STRIDE + CITY]!;
   }
   city(slot: number): string {
-    return this.cityNames.str(this.cities[slot]!);
+    return this.cityNames.str(this.fields[slot * STRIDE + CITY]!);
   }
   region(slot: number): string {
-    return this.regionNames.str(this.regions[slot]!);
+    return this.regionNames.str(this.fields[slot * STRIDE + REGION]!);
   }
   country(slot: number): string {
-    return this.countryNames.str(this.countries[slot]!);
+    return this.countryNames.str(this.fields[slot * STRIDE + COUNTRY]!);
   }
   company(slot: number): string {
-    return this.companyNames.str(this.companies[slot]!);
+    return this.companyNames.str(this.fields[slot * STRIDE + COMPANY]!);
   }
   tier(slot: number): string | null {
-    return this.tierNames.str(this.tiers[slot]!) || null;
+    return this.tierNames.str(this.fields[slot * STRIDE + TIER]!) || null;
   }
   value(slot: number): number | null {
     const v = this.values[slot]!;
@@ -326,7 +338,7 @@ export class CustomerIndex {
     blockingBytes: number;
     columnBytes: number;
   } {
-    const columnBytes = this.capacity * (8 + 4 * 7 + 8);
+    const columnBytes = this.capacity * (8 + 4 * STRIDE + 8);
     return {
       customers: this.count,
       blockingPairs: this.blocks.size,
@@ -336,11 +348,12 @@ export class CustomerIndex {
   }
 
   private adjustCounts(slot: number, delta: number): void {
-    this.firstNames.adjust(this.firsts[slot]!, delta);
-    this.lastNames.adjust(this.lasts[slot]!, delta);
-    this.cityNames.adjust(this.cities[slot]!, delta);
-    this.regionNames.adjust(this.regions[slot]!, delta);
-    this.countryNames.adjust(this.countries[slot]!, delta);
+    const o = slot * STRIDE;
+    this.firstNames.adjust(this.fields[o + FIRST]!, delta);
+    this.lastNames.adjust(this.fields[o + LAST]!, delta);
+    this.cityNames.adjust(this.fields[o + CITY]!, delta);
+    this.regionNames.adjust(this.fields[o + REGION]!, delta);
+    this.countryNames.adjust(this.fields[o + COUNTRY]!, delta);
   }
 
   private grow(min: number): void {
@@ -351,20 +364,11 @@ export class CustomerIndex {
       b.set(a);
       return b;
     };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
     this.ids = f64(this.ids);
     this.values = f64(this.values);
-    this.firsts = i32(this.firsts);
-    this.lasts = i32(this.lasts);
-    this.cities = i32(this.cities);
-    this.regions = i32(this.regions);
-    this.countries = i32(this.countries);
-    this.companies = i32(this.companies);
-    this.tiers = i32(this.tiers);
+    const fields = new Int32Array(cap * STRIDE);
+    fields.set(this.fields);
+    this.fields = fields;
     this.capacity = cap;
   }
 }

@@ -101,15 +101,19 @@ const SCRIPTS: readonly [RegExp, (text: string) => string][] = [
  */
 export function detectLanguage(text: string): LanguageGuess {
   const body = text.replace(URLS_AND_HANDLES, ' ');
-  return guessLanguage(body.toLowerCase().replace(/’/g, "'").match(WORDS) ?? [], body);
+  const words = body.toLowerCase().replace(/’/g, "'").match(WORDS) ?? [];
+  return guessLanguage(
+    words.map((w) => ({ kind: 'word', text: w })),
+    body,
+  );
 }
 
 /**
- * The same guess from words already tokenised (lower case, without URLs and
- * handles) plus the raw text for script and letter checks: the scoring path
- * tokenises once and reuses the tokens here.
+ * The same guess from tokens already made (lower-case words, without URLs
+ * and handles) plus the raw text for script and letter checks: the scoring
+ * path tokenises once and reuses the tokens here.
  */
-export function guessLanguage(words: Iterable<string> | readonly { kind: string; text: string }[], text: string): LanguageGuess {
+export function guessLanguage(tokens: readonly { kind: string; text: string }[], text: string): LanguageGuess {
   const ascii = !NON_ASCII.test(text);
   if (!ascii && NON_LATIN_LETTER.test(text)) {
     const body = text.replace(URLS_AND_HANDLES, ' ');
@@ -132,12 +136,10 @@ export function guessLanguage(words: Iterable<string> | readonly { kind: string;
 
   const scores = new Float64Array(LANGS.length);
   let any = false;
-  for (const item of words) {
-    let w: string;
-    if (typeof item === 'string') w = item;
-    else if (item.kind === 'word') w = item.text;
-    else continue;
-    const owners = WEIGHTS.get(w);
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    if (token.kind !== 'word') continue;
+    const owners = WEIGHTS.get(token.text);
     if (!owners) continue;
     any = true;
     for (let k = 0; k < owners.length; k++) scores[owners[k]![0]]! += owners[k]![1];
