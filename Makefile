@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STACK := deploy/local/stack.sh
 
-.PHONY: help install stack-up stack-down stack-status stack-reset demo demo-down services-up services-down \
+.PHONY: help install stack-up stack-down stack-status stack-reset demo demo-down services-up services-down bench-services \
         test test-unit test-integration lint typecheck format check bench
 
 help: ## list targets
@@ -59,5 +59,9 @@ test: lint typecheck test-unit test-integration ## everything CI runs: lint, typ
 
 check: lint typecheck test-unit ## fast checks before a commit
 
-bench: stack-up ## benchmarks (not part of make test); figures go to the READMEs
+bench: stack-up ## end-to-end benchmark (not part of make test): Kafka's own perf tools, pipeline throughput, latency, RSS
+	@deploy/local/services.sh up
+	@node --import tsx deploy/bench/e2e.ts
+
+bench-services: stack-up ## every service's own benchmarks (npm run bench in each)
 	npm run bench --workspaces --if-present

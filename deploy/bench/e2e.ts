@@ -1,0 +1,315 @@
+/**
+ * `make bench`: the whole pipeline on this machine, with the broker and the
+ * database on it. Needs the stack and the four services up (the Makefile
+ * target does that). Measures, in one run:
+ *  1. Kafka's own ceiling: ProducerPerformance and ConsumerPerformance from the
+ *     same jars, 600-byte records (about one Avro mention), acks=all;
+ *  2. sustained end-to-end throughput: N mentions posted as fast as the
+ *     collector takes them, until the last is visible in the rollups;
+ *  3. latency from acceptance (the collector's collectedAt) to visibility (the
+ *     fact row's ingested_at, the rollup transaction's start) at half that rate;
+ *  4. per-stage throughput from each service's /metrics, and each service's
+ *     peak resident memory (VmHWM).
+ * Results: bench-results/e2e.json and a markdown table on stdout.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadBrandsConfig } from '@hark/brands';
+import { commonSettings, int, parseConfig, setting } from '@hark/config';
+import { createRng, generateTraffic, type GenericPost } from '@hark/traffic';
+import pg from 'pg';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const config = parseConfig({
+  databaseUrl: commonSettings.databaseUrl,
+  kafkaBrokers: commonSettings.kafkaBrokers,
+  mentions: setting({
+    env: 'BENCH_MENTIONS',
+    doc: 'mentions for the throughput run',
+    parse: int({ min: 1000 }),
+    default: 60_000,
+  }),
+  latencySeconds: setting({
+    env: 'BENCH_LATENCY_SECONDS',
+    doc: 'length of the fixed-rate latency run',
+    parse: int({ min: 5 }),
+    default: 30,
+  }),
+  perfRecords: setting({
+    env: 'BENCH_KAFKA_RECORDS',
+    doc: 'records for Kafka perf tools',
+    parse: int({ min: 10_000 }),
+    default: 500_000,
+  }),
+});
+const API = 'http://127.0.0.1:8080/v1/mentions';
+const KEY = (process.env.COLLECTOR_API_KEYS ?? 'hark-demo-key-local').split(',')[0]!;
+const SERVICES = {
+  collector: 9101,
+  'sentiment-scoring': 9102,
+  'identity-resolution': 9103,
+  'metrics-rollup': 9104,
+} as const;
+const db = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+const brands = loadBrandsConfig(`${ROOT}deploy/local/brands.yaml`);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- Kafka's ceiling
+function kafkaTool(cls: string, args: string[]): string {
+  return execFileSync(
+    'java',
+    [
+      '-Xmx512m',
+      `-Dlog4j.configuration=file:${ROOT}deploy/local/kafka/tools-log4j.properties`,
+      '-cp',
+      `${ROOT}.stack/kafka-libs/*`,
+      cls,
+      ...args,
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+}
+
+function kafkaCeiling() {
+  const topic = `bench.perf.${Date.now().toString(36)}`;
+  const bootstrap = config.kafkaBrokers[0]!;
+  kafkaTool('org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--create',
+    '--topic',
+    topic,
+    '--partitions',
+    '6',
+  ]);
+  try {
+    log(`▸ Kafka ProducerPerformance: ${config.perfRecords.toLocaleString()} × 600 B, acks=all`);
+    const prod = kafkaTool('org.apache.kafka.tools.ProducerPerformance', [
+      '--topic',
+      topic,
+      '--num-records',
+      String(config.perfRecords),
+      '--record-size',
+      '600',
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${bootstrap}`,
+      'acks=all',
+      'linger.ms=5',
+      'batch.size=131072',
+    ]);
+    const last = prod.trim().split('\n').pop()!;
+    const produceRate = Number(/([\d.]+) records\/sec/.exec(last)?.[1]);
+    log(`▸ Kafka ConsumerPerformance`);
+    const cons = kafkaTool('org.apache.kafka.tools.ConsumerPerformance', [
+      '--bootstrap-server',
+      bootstrap,
+      '--topic',
+      topic,
+      '--messages',
+      String(config.perfRecords),
+      '--timeout',
+      '60000',
+    ]);
+    // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, ...
+    const row = cons
+      .trim()
+      .split('\n')
+      .pop()!
+      .split(',')
+      .map((s) => s.trim());
+    const consumeRate = Number(row[5]);
+    return {
+      produceRecordsPerSec: Math.round(produceRate),
+      consumeRecordsPerSec: Math.round(consumeRate),
+    };
+  } finally {
+    kafkaTool('org.apache.kafka.tools.TopicCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--delete',
+      '--topic',
+      topic,
+    ]);
+  }
+}
+
+// ---------------------------------------------------------------- pipeline
+async function post(batch: GenericPost[]): Promise<number> {
+  for (;;) {
+    const res = await fetch(API, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(batch),
+    });
+    if (res.status === 503) {
+      await sleep(500);
+      continue;
+    }
+    const body = (await res.json()) as { accepted?: number; message?: string };
+    if (res.status >= 300 && res.status !== 207)
+      throw new Error(`collector answered ${res.status}: ${body.message}`);
+    return body.accepted ?? 0;
+  }
+}
+
+function traffic(count: number, runId: string): GenericPost[] {
+  const end = Date.now() - 60_000;
+  return generateTraffic({
+    brands,
+    customers: [],
+    count,
+    rng: createRng(count),
+    end,
+    days: 2,
+    runId,
+  }).posts;
+}
+
+async function visible(runId: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    'select count(*) as n from mentions where post_id like $1',
+    [`${runId}-%`],
+  );
+  return Number(rows[0]!.n);
+}
+
+async function stageCounters(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [name, port] of Object.entries(SERVICES)) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    let sum = 0;
+    for (const m of text.matchAll(/^hark_stage_records_in_total\{[^}]*\} ([\d.e+]+)$/gm))
+      sum += Number(m[1]);
+    if (name === 'collector')
+      for (const m of text.matchAll(/^hark_collector_accepted_total\{[^}]*\} ([\d.e+]+)$/gm))
+        sum += Number(m[1]);
+    out[name] = sum;
+  }
+  return out;
+}
+
+function peakRssMb(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of [...Object.keys(SERVICES), 'schema-registry', 'kafka']) {
+    try {
+      const pid = readFileSync(`${ROOT}.stack/pids/${name}.pid`, 'utf8').trim();
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (hwm) out[name] = Math.round(Number(hwm) / 1024);
+    } catch {
+      // not running from this checkout's stack
+    }
+  }
+  return out;
+}
+
+async function throughputRun() {
+  const runId = `bench${Date.now().toString(36)}`;
+  const posts = traffic(config.mentions, runId);
+  const batches: GenericPost[][] = [];
+  for (let i = 0; i < posts.length; i += 200) batches.push(posts.slice(i, i + 200));
+  log(`▸ throughput: ${posts.length.toLocaleString()} mentions, batches of 200, 8 in flight`);
+  const before = await stageCounters();
+  const t0 = Date.now();
+  let accepted = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < batches.length) accepted += await post(batches[next++]!);
+    }),
+  );
+  const tAccepted = Date.now();
+  let seen = 0;
+  while ((seen = await visible(runId)) < accepted) {
+    if (Date.now() - tAccepted > 600_000)
+      throw new Error(`only ${seen} of ${accepted} visible after 10 minutes`);
+    await sleep(250);
+  }
+  const tVisible = Date.now();
+  const after = await stageCounters();
+  const seconds = (tVisible - t0) / 1000;
+  const perStage = Object.fromEntries(
+    Object.entries(after).map(([k, v]) => [k, Math.round((v - (before[k] ?? 0)) / seconds)]),
+  );
+  return {
+    mentions: accepted,
+    ingestPerSec: Math.round(accepted / ((tAccepted - t0) / 1000)),
+    endToEndPerSec: Math.round(accepted / seconds),
+    drainSeconds: (tVisible - tAccepted) / 1000,
+    perStagePerSec: perStage,
+  };
+}
+
+async function latencyRun(rate: number) {
+  const runId = `lat${Date.now().toString(36)}`;
+  const total = rate * config.latencySeconds;
+  const posts = traffic(total, runId);
+  log(`▸ latency: ${rate.toLocaleString()} mentions/s for ${config.latencySeconds} s`);
+  const perTick = Math.max(1, Math.round(rate / 10));
+  const t0 = Date.now();
+  const inflight: Promise<number>[] = [];
+  for (let i = 0, tick = 0; i < posts.length; i += perTick, tick++) {
+    const wait = t0 + tick * 100 - Date.now();
+    if (wait > 0) await sleep(wait);
+    inflight.push(post(posts.slice(i, i + perTick)));
+  }
+  const accepted = (await Promise.all(inflight)).reduce((a, b) => a + b, 0);
+  while ((await visible(runId)) < accepted) await sleep(250);
+  const { rows } = await db.query(
+    `select percentile_cont(array[0.5, 0.95, 0.99]) within group (order by extract(epoch from ingested_at - collected_at)) as p,
+            max(extract(epoch from ingested_at - collected_at)) as max
+       from mentions where post_id like $1`,
+    [`${runId}-%`],
+  );
+  const [p50, p95, p99] = (rows[0].p as number[]).map((s) => Math.round(s * 1000));
+  return {
+    ratePerSec: rate,
+    mentions: accepted,
+    p50Ms: p50,
+    p95Ms: p95,
+    p99Ms: p99,
+    maxMs: Math.round(Number(rows[0].max) * 1000),
+  };
+}
+
+const kafka = kafkaCeiling();
+const throughput = await throughputRun();
+const latency = await latencyRun(Math.max(100, Math.round(throughput.endToEndPerSec / 2)));
+const result = {
+  at: new Date().toISOString(),
+  machine: {
+    cores: (await import('node:os')).cpus().length,
+    note: 'broker, PostgreSQL, registry and the four services on the same machine',
+  },
+  kafka,
+  throughput,
+  latency,
+  pipelineShareOfBrokerProduce: Number(
+    (throughput.endToEndPerSec / kafka.produceRecordsPerSec).toFixed(3),
+  ),
+  peakRssMb: peakRssMb(),
+};
+mkdirSync(`${ROOT}bench-results`, { recursive: true });
+writeFileSync(`${ROOT}bench-results/e2e.json`, JSON.stringify(result, null, 2));
+await db.end();
+
+const md = [
+  '| measure | value |',
+  '|---|---|',
+  `| Kafka ProducerPerformance (600 B, acks=all) | ${kafka.produceRecordsPerSec.toLocaleString()} records/s |`,
+  `| Kafka ConsumerPerformance | ${kafka.consumeRecordsPerSec.toLocaleString()} records/s |`,
+  `| collector ingest (HTTP, batches of 200, 8 in flight) | ${throughput.ingestPerSec.toLocaleString()} mentions/s |`,
+  `| end to end, accepted → visible in rollups (${throughput.mentions.toLocaleString()} mentions) | ${throughput.endToEndPerSec.toLocaleString()} mentions/s (${(result.pipelineShareOfBrokerProduce * 100).toFixed(1)} % of the broker's produce rate) |`,
+  ...Object.entries(throughput.perStagePerSec).map(
+    ([k, v]) => `| ${k} throughput during that run | ${v.toLocaleString()} records/s |`,
+  ),
+  `| latency at ${latency.ratePerSec.toLocaleString()} mentions/s: p50 / p95 / p99 / max | ${latency.p50Ms} / ${latency.p95Ms} / ${latency.p99Ms} / ${latency.maxMs} ms |`,
+  ...Object.entries(result.peakRssMb).map(([k, v]) => `| peak RSS ${k} | ${v} MB |`),
+];
+process.stdout.write(`${md.join('\n')}\n\nwritten to bench-results/e2e.json\n`);
