@@ -13,3 +13,12 @@ for (let k = 0; k < 8; k++) {
   rounds.push((process.cpuUsage().user - t0) / world.authors.length);
 }
 console.log('cpu µs/author min', Math.min(...rounds).toFixed(1), 'median', rounds.sort((a, b) => a - b)[4]!.toFixed(1));
+const r2: number[] = [];
+let cands = 0;
+for (let k = 0; k < 8; k++) {
+  const t0 = process.cpuUsage().user;
+  cands = 0;
+  for (const a of world.authors) cands += m.candidates(a.input).slots.length;
+  r2.push((process.cpuUsage().user - t0) / world.authors.length);
+}
+console.log('collect only µs/author min', Math.min(...r2).toFixed(1), 'cands', cands / world.authors.length);

@@ -15,13 +15,16 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Creates an empty database for one test file; `drop()` removes it. */
-export async function createTestDatabase(): Promise<{
+/**
+ * Creates an empty database for one test file; `drop()` removes it.
+ * `baseUrl` picks the server (a private one); the stack's by default.
+ */
+export async function createTestDatabase(opts: { baseUrl?: string } = {}): Promise<{
   url: string;
   name: string;
   drop: () => Promise<void>;
 }> {
-  const base = new URL(testEnv().databaseUrl);
+  const base = new URL(opts.baseUrl ?? testEnv().databaseUrl);
   const name = uniqueName('hark_test').replace(/-/g, '_');
   const admin = new pg.Client({ connectionString: base.toString() });
   await admin.connect();

@@ -8,3 +8,6 @@ export {
 } from './samples.ts';
 export { createTestDatabase, testEnv, uniqueName, waitFor } from './env.ts';
 export { createTestTopics, readMessages, type ReadMessage } from './kafka.ts';
+export { freePort } from './ports.ts';
+export { startPrivateBroker, type PrivateBroker } from './private-broker.ts';
+export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';

@@ -74,13 +74,13 @@ export const configSpec = {
     env: 'MATCH_MAX_BLOCK',
     doc: 'blocking keys shared by more customers than this are skipped as unselective',
     parse: int({ min: 1 }),
-    default: 500,
+    default: 200,
   }),
   maxWeakBlockSize: setting({
     env: 'MATCH_MAX_WEAK_BLOCK',
     doc: 'the same for typo keys (initial of a full first name, first letters of a family name)',
     parse: int({ min: 1 }),
-    default: 100,
+    default: 50,
   }),
   indexRefreshMs: setting({
     env: 'INDEX_REFRESH_MS',

@@ -71,7 +71,13 @@ async function runOnce(
   let generationCpu = 0;
   const generate = (i: number): MentionFact[] => {
     const t = process.cpuUsage();
-    const facts = makeWorkload({ count: BATCH, authors: AUTHORS, now, seed: i + 1, prefix: `b${i}-` }).map(toMentionFact);
+    const facts = makeWorkload({
+      count: BATCH,
+      authors: AUTHORS,
+      now,
+      seed: i + 1,
+      prefix: `b${i}-`,
+    }).map(toMentionFact);
     const d = process.cpuUsage(t);
     generationCpu += (d.user + d.system) / 1e6;
     return facts;
@@ -104,7 +110,8 @@ async function runOnce(
   // Generation ran inside the timed loop on the same thread; it is not part of the service's work.
   const serviceSeconds = seconds - generationCpu;
   latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
+  const p = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
   console.log(
     `| ${label} | ${concurrency} | ${count} | ${serviceSeconds.toFixed(2)} | **${Math.round(count / serviceSeconds)}** | ${p(0.5)} / ${p(0.99)} | ` +
       `${((nodeCpu * 1e6) / count).toFixed(1)} + ${((dbCpu * 1e6) / count).toFixed(1)} | ${Math.round(count / (nodeCpu + dbCpu))} |`,

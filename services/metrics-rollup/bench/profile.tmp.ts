@@ -76,10 +76,14 @@ console.log(
 if (process.env.EXPLAIN) {
   const c = await origConnect();
   await c.query("load 'auto_explain'");
-  await c.query("set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_level = notice; set auto_explain.log_nested_statements = on");
+  await c.query(
+    'set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_level = notice; set auto_explain.log_nested_statements = on',
+  );
   c.on('notice', (n: any) => console.log(n.message));
   c.release();
-  const more = makeWorkload({ count: 500, authors: 100_000, now, seed: 99, prefix: 'x' }).map(toMentionFact);
+  const more = makeWorkload({ count: 500, authors: 100_000, now, seed: 99, prefix: 'x' }).map(
+    toMentionFact,
+  );
   await st.applyMentions(more);
 }
 for (const [k, v] of Object.entries(times))

@@ -75,7 +75,7 @@ export const configSpec = {
     env: 'PARTITIONS_CONCURRENTLY',
     doc: 'partitions each consumer processes in parallel, each in its own transaction',
     parse: int({ min: 1, max: 32 }),
-    default: 1,
+    default: 2,
   }),
   dbPoolMax: setting({
     env: 'DB_POOL_MAX',

@@ -119,12 +119,24 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
   const stages: Stage[] = [];
   let timer: NodeJS.Timeout | undefined;
   let maintaining: Promise<void> | undefined;
+  let customerViews: string | undefined;
 
+  /**
+   * Partitions first: writes need them. A failed view refresh (an unexpected
+   * shape of identity-resolution's tables) is logged and counted but never
+   * stops the rollups.
+   */
   async function maintain(): Promise<void> {
     maintaining ??= (async () => {
       try {
         await partitions.maintain();
-        await catalog.refreshCustomerViews();
+        const mode = await catalog.refreshCustomerViews().catch((err: unknown) => {
+          metrics.maintenanceFailures.inc();
+          log.warn({ err }, 'could not refresh the customer views; keeping the previous ones');
+          return undefined;
+        });
+        if (mode && mode !== customerViews) log.info({ mode }, 'customer views refreshed');
+        customerViews = mode ?? customerViews;
       } finally {
         maintaining = undefined;
       }

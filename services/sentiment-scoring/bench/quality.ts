@@ -14,7 +14,12 @@ import { parseArgs } from 'node:util';
 import { loadScoringModel } from '../src/adapters/load-model.ts';
 import { INTENT_LABELS } from '../src/domain/intent-rules.ts';
 import { scoreText, type TextScore } from '../src/domain/score-mention.ts';
-import { loadEvalSet, loadMultilingualSet, loadTrainSet, type LabeledPost } from './lib/datasets.ts';
+import {
+  loadEvalSet,
+  loadMultilingualSet,
+  loadTrainSet,
+  type LabeledPost,
+} from './lib/datasets.ts';
 import { evaluate, pct, type ClassReport } from './lib/metrics.ts';
 import { createAfinnPeer, createVaderPeer } from './lib/peers.ts';
 
@@ -28,7 +33,9 @@ const { values } = parseArgs({
 });
 if (values.set !== 'eval' && values.set !== 'train') throw new Error('--set must be eval or train');
 if (values.set === 'eval' && Number(values.errors) > 0) {
-  throw new Error('--errors is only available with --set train: the evaluation set is not for tuning');
+  throw new Error(
+    '--errors is only available with --set train: the evaluation set is not for tuning',
+  );
 }
 
 const model = await loadScoringModel({});
@@ -36,18 +43,39 @@ const posts: LabeledPost[] = values.set === 'eval' ? loadEvalSet() : loadTrainSe
 const ours = posts.map((p) => scoreText(p.text, null, model));
 const peers = [createAfinnPeer(), createVaderPeer()];
 
-const title = values.set === 'eval' ? 'EVALUATION set (data/eval, hand-written, never used for tuning)' : 'DEVELOPMENT = training set (data/train)';
+const title =
+  values.set === 'eval'
+    ? 'EVALUATION set (data/eval, hand-written, never used for tuning)'
+    : 'DEVELOPMENT = training set (data/train)';
 console.log(`# sentiment-scoring quality: ${title}\n`);
-console.log(`posts: ${posts.length}; models: ${model.languages.get('en')!.model}, ${model.intent.name}\n`);
+console.log(
+  `posts: ${posts.length}; models: ${model.languages.get('en')!.model}, ${model.intent.name}\n`,
+);
 printDistribution(posts);
 
 console.log('## Sentiment (negative / neutral / positive)\n');
 const gold = posts.map((p) => p.sentiment);
 const rows: [string, ClassReport][] = [
-  ['hark (this service)', evaluate(gold, ours.map((o) => o.sentiment.label), SENTIMENT_LABELS)],
-  ...peers.map((peer): [string, ClassReport] => [peer.name, evaluate(gold, posts.map((p) => peer.label(p.text)), SENTIMENT_LABELS)]),
+  [
+    'hark (this service)',
+    evaluate(
+      gold,
+      ours.map((o) => o.sentiment.label),
+      SENTIMENT_LABELS,
+    ),
+  ],
+  ...peers.map((peer): [string, ClassReport] => [
+    peer.name,
+    evaluate(
+      gold,
+      posts.map((p) => peer.label(p.text)),
+      SENTIMENT_LABELS,
+    ),
+  ]),
 ];
-console.log('| system | accuracy | macro-F1 | recall negative | recall neutral | recall positive |');
+console.log(
+  '| system | accuracy | macro-F1 | recall negative | recall neutral | recall positive |',
+);
 console.log('|---|---|---|---|---|---|');
 for (const [name, r] of rows) {
   console.log(
@@ -55,7 +83,9 @@ for (const [name, r] of rows) {
   );
 }
 const unknown = ours.filter((o) => o.sentiment.label === 'unknown').length;
-console.log(`\n(${unknown} of ${posts.length} posts were labelled unknown by hark's language detection; they count as errors.)\n`);
+console.log(
+  `\n(${unknown} of ${posts.length} posts were labelled unknown by hark's language detection; they count as errors.)\n`,
+);
 printConfusion('hark sentiment', rows[0]![1], SENTIMENT_LABELS);
 
 console.log('## Intent\n');
@@ -83,7 +113,10 @@ function printDistribution(ps: LabeledPost[]): void {
   const count = (f: (p: LabeledPost) => string | undefined) => {
     const m = new Map<string, number>();
     for (const p of ps) m.set(f(p) ?? '-', (m.get(f(p) ?? '-') ?? 0) + 1);
-    return [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+    return [...m]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
   };
   console.log(`sentiment: ${count((p) => p.sentiment)}`);
   console.log(`intent: ${count((p) => p.intent)}`);
@@ -93,11 +126,15 @@ function printDistribution(ps: LabeledPost[]): void {
 }
 
 function printConfusion(name: string, r: ClassReport, labels: readonly string[]): void {
-  const cols = [...labels, ...(Object.values(r.confusion).some((row) => 'unknown' in row) ? ['unknown'] : [])];
+  const cols = [
+    ...labels,
+    ...(Object.values(r.confusion).some((row) => 'unknown' in row) ? ['unknown'] : []),
+  ];
   console.log(`${name} confusion (rows = gold, columns = predicted):\n`);
   console.log(`| gold \\ predicted | ${cols.join(' | ')} |`);
   console.log(`|---|${cols.map(() => '---').join('|')}|`);
-  for (const g of labels) console.log(`| ${g} | ${cols.map((c) => r.confusion[g]?.[c] ?? 0).join(' | ')} |`);
+  for (const g of labels)
+    console.log(`| ${g} | ${cols.map((c) => r.confusion[g]?.[c] ?? 0).join(' | ')} |`);
   console.log('');
 }
 
@@ -123,10 +160,16 @@ function printCalibration(ps: LabeledPost[], out: TextScore[]): void {
   console.log('| confidence | posts | accuracy |');
   console.log('|---|---|---|');
   for (let b = 0; b < bins.length - 1; b++) {
-    const idx = out.map((_, i) => i).filter((i) => out[i]!.intent.confidence >= bins[b]! && out[i]!.intent.confidence < bins[b + 1]!);
+    const idx = out
+      .map((_, i) => i)
+      .filter(
+        (i) => out[i]!.intent.confidence >= bins[b]! && out[i]!.intent.confidence < bins[b + 1]!,
+      );
     if (idx.length === 0) continue;
     const ok = idx.filter((i) => out[i]!.intent.label === ps[i]!.intent).length;
-    console.log(`| ${bins[b]!.toFixed(2)}–${Math.min(1, bins[b + 1]!).toFixed(2)} | ${idx.length} | ${pct(ok / idx.length)} |`);
+    console.log(
+      `| ${bins[b]!.toFixed(2)}–${Math.min(1, bins[b + 1]!).toFixed(2)} | ${idx.length} | ${pct(ok / idx.length)} |`,
+    );
   }
   console.log('');
 }
@@ -162,7 +205,8 @@ function printErrors(limit: number): void {
   let shown = 0;
   posts.forEach((p, i) => {
     const o = ours[i]!;
-    if (shown >= limit || (o.sentiment.label === p.sentiment && o.intent.label === p.intent)) return;
+    if (shown >= limit || (o.sentiment.label === p.sentiment && o.intent.label === p.intent))
+      return;
     shown++;
     console.log(
       `- ${JSON.stringify(p.text)}\n  gold ${p.sentiment}/${p.intent}, got ${o.sentiment.label} (${o.sentiment.score})/${o.intent.label} (${o.intent.confidence}, ${o.intent.source})`,

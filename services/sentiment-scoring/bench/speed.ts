@@ -31,7 +31,9 @@ for (let i = texts.length - 1; i > 0; i--) {
 const longTexts = texts.map((t, i) => `${t} ${texts[(i + 1) % texts.length]}`.slice(0, 280));
 const avgLen = Math.round(texts.reduce((a, t) => a + t.length, 0) / texts.length);
 const avgLong = Math.round(longTexts.reduce((a, t) => a + t.length, 0) / longTexts.length);
-const mentions = texts.map((text, i) => makeMention({ postId: String(i), text, keywords: ['@acme'] }));
+const mentions = texts.map((text, i) =>
+  makeMention({ postId: String(i), text, keywords: ['@acme'] }),
+);
 
 let sink = 0;
 /** Median of three rounds; rate per CPU-second of this process (robust to other load), and per wall second. */
@@ -49,7 +51,10 @@ function measure(name: string, fn: (i: number) => void): number {
       now = process.hrtime.bigint();
     }
     const cpu = process.cpuUsage(cpu0);
-    rounds.push({ cpu: n / ((cpu.user + cpu.system) / 1e6), wall: n / (Number(now - start) / 1e9) });
+    rounds.push({
+      cpu: n / ((cpu.user + cpu.system) / 1e6),
+      wall: n / (Number(now - start) / 1e9),
+    });
   }
   rounds.sort((a, b) => a.cpu - b.cpu);
   const { cpu, wall } = rounds[1]!;
@@ -65,9 +70,12 @@ console.log(
 );
 console.log('| what | per CPU-second | per wall second | CPU per item |');
 console.log('|---|---|---|---|');
-const full = measure('hark: scoreMention (sentiment + intent, Mention in, ScoredMention out)', (i) => {
-  sink += scoreMention(mentions[i % mentions.length]!, model, 0).sentiment.score;
-});
+const full = measure(
+  'hark: scoreMention (sentiment + intent, Mention in, ScoredMention out)',
+  (i) => {
+    sink += scoreMention(mentions[i % mentions.length]!, model, 0).sentiment.score;
+  },
+);
 measure('hark: scoreText (sentiment + intent)', (i) => {
   sink += scoreText(texts[i % texts.length]!, null, model).intent.confidence;
 });

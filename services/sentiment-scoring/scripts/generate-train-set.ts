@@ -12,7 +12,8 @@
 import { writeFileSync } from 'node:fs';
 import { mulberry32 } from '../src/domain/intent-model.ts';
 
-type Intent = 'complaint' | 'question' | 'praise' | 'suggestion' | 'purchase_intent' | 'churn_risk' | 'other';
+type Intent =
+  'complaint' | 'question' | 'praise' | 'suggestion' | 'purchase_intent' | 'churn_risk' | 'other';
 type Sentiment = 'negative' | 'neutral' | 'positive';
 
 interface Industry {

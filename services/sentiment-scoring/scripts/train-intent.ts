@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { format } from 'prettier';
 import { loadScoringModel } from '../src/adapters/load-model.ts';
 import {
   DEFAULT_TRAIN_PARAMS,
@@ -27,7 +28,10 @@ import { evaluate, pct } from '../bench/lib/metrics.ts';
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: new URL('../data/train/intent-train.jsonl', import.meta.url).pathname },
+    data: {
+      type: 'string',
+      default: new URL('../data/train/intent-train.jsonl', import.meta.url).pathname,
+    },
     version: { type: 'string', default: '1' },
   },
 });
@@ -78,7 +82,10 @@ const report = evaluate(
   INTENT_LABELS,
 );
 
-const final = { ...trainIntentModel(examples, params, { name: 'hark-intent', version }), temperature };
+const final = {
+  ...trainIntentModel(examples, params, { name: 'hark-intent', version }),
+  temperature,
+};
 const file = toModelFile(final, {
   examples: examples.length,
   features: final.weights.size,
@@ -88,7 +95,8 @@ const file = toModelFile(final, {
   params,
 });
 const out = new URL(`../models/intent-v${version}.json`, import.meta.url);
-writeFileSync(out, JSON.stringify(file) + '\n');
+// Written as the repository's formatter would, so `prettier --check` stays green.
+writeFileSync(out, await format(JSON.stringify(file), { parser: 'json', printWidth: 100 }));
 console.log(
   `trained ${file.name}@${file.version} on ${examples.length} examples: ${file.training.features} features, ` +
     `temperature ${temperature}, held-out (20% of TRAINING data) accuracy ${pct(report.accuracy)}, macro-F1 ${pct(report.macroF1)}`,

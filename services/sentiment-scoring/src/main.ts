@@ -2,7 +2,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '@hark/config';
 import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
-import { createLifecycle, createLogger, createMetricsRegistry, createOpsServer } from '@hark/observability';
+import {
+  createLifecycle,
+  createLogger,
+  createMetricsRegistry,
+  createOpsServer,
+} from '@hark/observability';
 import { loadScoringModel } from './adapters/load-model.ts';
 import { createScoringService } from './adapters/scoring-service.ts';
 import { configSpec, SERVICE } from './config.ts';
@@ -21,7 +26,10 @@ try {
     logger,
   });
 
+  // Not ready until the consumer has joined its group (the check exists before the server answers).
+  let consumerReady = () => false;
   const ops = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
+  ops.addReadinessCheck('consumer', () => consumerReady());
   lifecycle.onShutdown('ops server', () => ops.close());
   await ops.start();
 
@@ -42,7 +50,7 @@ try {
     maxBatchSize: config.batchSize,
     onCrash: () => void lifecycle.shutdown('consumer crashed', 1),
   });
-  ops.addReadinessCheck('consumer', () => service.isReady());
+  consumerReady = service.isReady;
   lifecycle.onShutdown('consumer', () => service.close());
   // Registered last, so it runs first: readiness turns 503 before anything closes.
   lifecycle.onShutdown('readiness', () => ops.markShuttingDown());

@@ -1,8 +1,7 @@
 import { createKafka } from '@hark/kafka';
-import { createTestTopics, waitFor } from '@hark/testing';
+import { createTestTopics, startPrivateBroker, waitFor, type PrivateBroker } from '@hark/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, logger, post, startCollector, type Harness } from './harness.ts';
-import { startPrivateBroker, type PrivateBroker } from './private-broker.ts';
 
 const PRODUCE_TIMEOUT_MS = 3000;
 const CIRCUIT_OPEN_MS = 3000;

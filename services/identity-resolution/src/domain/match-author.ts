@@ -28,8 +28,8 @@ export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
   lower: 0.5,
   ambiguityBits: 3,
   population: 10_000_000,
-  maxBlock: 500,
-  maxWeakBlock: 100,
+  maxBlock: 200,
+  maxWeakBlock: 50,
   model: DEFAULT_MODEL,
 };
 

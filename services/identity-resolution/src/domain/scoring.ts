@@ -229,6 +229,17 @@ export function handleNameLevels(
   cl: string,
 ): { first: FirstLevel | null; last: LastLevel | null } | null {
   if (letters.length < 3 || (!cf && !cl)) return null;
+  // Most candidates' family names are nowhere in the handle: only `janed` can still fit.
+  if (cl && !letters.includes(cl)) {
+    if (
+      cf.length >= 3 &&
+      letters.length === cf.length + 1 &&
+      ((letters.startsWith(cf) && letters[cf.length] === cl[0]) || (letters[0] === cl[0] && letters.endsWith(cf)))
+    ) {
+      return { first: 'exact', last: 'initial' };
+    }
+    return cf.length >= 4 && letters === cf ? { first: 'exact', last: null } : null;
+  }
   if (cf && cl && letters.length > cl.length) {
     for (const v of variantsOf(cf)) {
       if (
@@ -343,7 +354,8 @@ export class CandidateScorer {
     }
     if (this.a.location) {
       const cityId = idx.cityId(slot);
-      const area = idx.regionId(slot) * 65_536 + idx.countryId(slot);
+      // When both sides name a city, the city alone decides: one memo entry per city.
+      const area = cityId !== 0 && this.a.cityIds.size > 0 ? 0 : idx.regionId(slot) * 65_536 + idx.countryId(slot);
       let placeW = this.placeMemo.get(cityId, area);
       if (Number.isNaN(placeW)) {
         placeW = this.locationWeight(slot);

@@ -492,19 +492,20 @@ describe('analyst views', () => {
       },
     ]);
 
-    // identity-resolution arrives: customers and a link made after the stranger's mention was resolved.
-    await pool.query(
-      `create table customers (id bigserial primary key, external_id text unique not null, first_name text, last_name text)`,
-    );
-    await pool.query(
-      `create table social_identities (platform text, author_id text, customer_id text, status text, confidence real, method text, handle text)`,
-    );
+    // identity-resolution arrives with its schema (services/identity-resolution/migrations/0001):
+    // social_identities.customer_id references customers.id, and the stranger was linked after the fact.
+    await pool.query(`create table customers (id bigint generated always as identity primary key,
+      external_id text not null unique, first_name text, last_name text, full_name text, tier text)`);
+    await pool.query(`create table social_identities (platform text not null, author_id text not null, handle text,
+      customer_id bigint references customers (id), confidence double precision not null default 0,
+      method text not null, status text not null, primary key (platform, author_id))`);
     try {
-      await pool.query(
-        `insert into customers (external_id, first_name, last_name) values ('CRM-7', 'Jane', 'Doe'), ('CRM-8', 'Sam', 'Roe')`,
-      );
-      await pool.query(`insert into social_identities values ('x', 'jd', 'CRM-7', 'linked', 0.99, 'email', 'jdoe'),
-        ('x', 'stranger', 'CRM-8', 'linked', 0.95, 'manual', 'str'), ('x', 'nobody', 'CRM-9', 'rejected', 0.1, 'fuzzy', 'nb')`);
+      await pool.query(`insert into customers (external_id, first_name, last_name, full_name)
+        values ('CRM-7', 'Jane', 'Doe', null), ('CRM-8', 'Sam', 'Roe', 'Samuel Roe'), ('CRM-9', 'No', 'Body', null)`);
+      await pool.query(`insert into social_identities (platform, author_id, handle, customer_id, confidence, method, status)
+        select 'x', 'jd', 'jdoe', id, 0.99, 'email', 'linked' from customers where external_id = 'CRM-7'
+        union all select 'x', 'stranger', 'str', id, 0.95, 'manual', 'linked' from customers where external_id = 'CRM-8'
+        union all select 'x', 'nobody', 'nb', id, 0.1, 'fuzzy', 'rejected' from customers where external_id = 'CRM-9'`);
       expect(await catalog.refreshCustomerViews()).toBe(
         'customer names from customers; identities from social_identities',
       );
@@ -523,7 +524,7 @@ describe('analyst views', () => {
         // Linked after the fact: the 360 still finds the mention through the identity.
         {
           customer_id: 'CRM-8',
-          customer_name: 'Sam Roe',
+          customer_name: 'Samuel Roe',
           platform: 'x',
           author_id: 'stranger',
           link_status: 'linked',
@@ -532,8 +533,32 @@ describe('analyst views', () => {
           positive: 0,
         },
       ]);
+      // An analyst's lookup by CRM id reaches social_identities through customers' unique index.
+      const { rows: plan } = await pool.query(
+        `explain select * from v_customer_360 where customer_id = 'CRM-7'`,
+      );
+      expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/customers_external_id_key/);
     } finally {
-      await pool.query('drop table customers, social_identities cascade');
+      await pool.query('drop table social_identities, customers cascade');
+      await catalog.refreshCustomerViews();
+    }
+  });
+
+  it('the 360 also accepts identity links that carry the CRM external id as text', async () => {
+    await pool.query(
+      `create table social_identities (platform text, author_id text, customer_id text, status text)`,
+    );
+    try {
+      await pool.query(`insert into social_identities values ('x', 'jd', 'CRM-7', 'linked')`);
+      expect(await catalog.refreshCustomerViews()).toBe(
+        'customer names unavailable; identities from social_identities',
+      );
+      const { rows } = await pool.query(
+        `select customer_id, author_id, mentions::int from v_customer_360`,
+      );
+      expect(rows).toEqual([{ customer_id: 'CRM-7', author_id: 'jd', mentions: 3 }]);
+    } finally {
+      await pool.query('drop table social_identities cascade');
       await catalog.refreshCustomerViews();
     }
   });

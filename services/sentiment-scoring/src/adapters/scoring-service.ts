@@ -1,6 +1,18 @@
 import { HarkError, isHarkError } from '@hark/errors';
-import { loadSchema, valueSubject, type DeadLetter, type Mention, type ScoredMention } from '@hark/events';
-import { createStage, type AvroSerde, type BatchHandler, type BatchResult, type OutputRecord } from '@hark/kafka';
+import {
+  loadSchema,
+  valueSubject,
+  type DeadLetter,
+  type Mention,
+  type ScoredMention,
+} from '@hark/events';
+import {
+  createStage,
+  type AvroSerde,
+  type BatchHandler,
+  type BatchResult,
+  type OutputRecord,
+} from '@hark/kafka';
 import type { Logger } from '@hark/observability';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
@@ -39,8 +51,14 @@ export interface ScoringService {
  */
 export async function createScoringService(deps: ScoringServiceDeps): Promise<ScoringService> {
   const log = deps.logger.child({ component: 'scoring' });
-  const out = await deps.serde.encoder<ScoredMention>(valueSubject(deps.topics.output), loadSchema('ScoredMention'));
-  const dlq = await deps.serde.encoder<DeadLetter>(valueSubject(deps.topics.dlq), loadSchema('DeadLetter'));
+  const out = await deps.serde.encoder<ScoredMention>(
+    valueSubject(deps.topics.output),
+    loadSchema('ScoredMention'),
+  );
+  const dlq = await deps.serde.encoder<DeadLetter>(
+    valueSubject(deps.topics.dlq),
+    loadSchema('DeadLetter'),
+  );
   const metrics = createScoringMetrics(deps.registry, {
     sentiment: deps.model.languages.get('en')!.model,
     intent: deps.model.intent.name,
@@ -66,7 +84,10 @@ export async function createScoringService(deps: ScoringServiceDeps): Promise<Sc
     maxBatchSize: deps.maxBatchSize,
     onCrash: deps.onCrash,
   });
-  log.info({ topics: deps.topics, groupId: deps.groupId, intentModel: deps.model.intent.name }, 'scoring stage ready to start');
+  log.info(
+    { topics: deps.topics, groupId: deps.groupId, intentModel: deps.model.intent.name },
+    'scoring stage ready to start',
+  );
   return { start: () => stage.start(), close: () => stage.close(), isReady: () => stage.isReady() };
 }
 
@@ -90,16 +111,27 @@ export function createScoringHandler(deps: {
     for (const record of records) {
       try {
         const scored = scoreMention(record.value, deps.model, now);
-        outputs.push({ topic: deps.topic, key: scoredMentionKey(record.value), value: deps.encode(scored) });
-        deps.metrics?.scored.inc({ sentiment: scored.sentiment.label, intent: scored.intent.label });
+        outputs.push({
+          topic: deps.topic,
+          key: scoredMentionKey(record.value),
+          value: deps.encode(scored),
+        });
+        deps.metrics?.scored.inc({
+          sentiment: scored.sentiment.label,
+          intent: scored.intent.label,
+        });
         deps.metrics?.languages.inc({ lang: scored.sentiment.lang });
       } catch (err) {
         const error = isHarkError(err)
           ? err
-          : new HarkError('HARK_STAGE_PROCESSING_FAILED', `scoring failed: ${(err as Error).message}`, {
-              cause: err,
-              context: { mentionId: record.value.mentionId },
-            });
+          : new HarkError(
+              'HARK_STAGE_PROCESSING_FAILED',
+              `scoring failed: ${(err as Error).message}`,
+              {
+                cause: err,
+                context: { mentionId: record.value.mentionId },
+              },
+            );
         deps.metrics?.failures.inc({ code: error.code });
         failures.push({ record, error });
       }

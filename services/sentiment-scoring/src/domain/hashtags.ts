@@ -1,4 +1,5 @@
-const CAMEL_SPLIT = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})|_+/u;
+const CAMEL_SPLIT =
+  /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})|_+/u;
 const MAX_PIECE = 20;
 const MAX_WORDS = 6;
 const CACHE_LIMIT = 20_000;
@@ -9,7 +10,9 @@ const CACHE_LIMIT = 20_000;
  * into the fewest known words that cover it exactly, and kept whole when no
  * such cover exists (brand tags like `#acme` stay one word).
  */
-export function createHashtagSplitter(isWord: (w: string) => boolean): (tag: string) => readonly string[] {
+export function createHashtagSplitter(
+  isWord: (w: string) => boolean,
+): (tag: string) => readonly string[] {
   const cache = new Map<string, readonly string[]>();
   return (tag) => {
     let parts = cache.get(tag);
@@ -81,7 +84,7 @@ export function segmentWords(s: string, isWord: (w: string) => boolean): string[
   const u = cost[0]![n]! <= cost[1]![n]! ? 0 : 1;
   if (cost[u]![n] === Infinity || cost[u]![n]! > MAX_WORDS) return [s];
   const words: string[] = [];
-  for (let end = n, st = u; end > 0; ) {
+  for (let end = n, st = u; end > 0;) {
     const start = back[st]![end]!;
     words.push(s.slice(start, end));
     st = backU[st]![end]!;

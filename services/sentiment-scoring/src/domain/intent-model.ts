@@ -106,7 +106,11 @@ export function visitIntentFeatures(
 }
 
 /** The distinct features of one post, for training. */
-export function intentFeatures(norm: NormalizedText, sentiment: number, deps: FeatureDeps): string[] {
+export function intentFeatures(
+  norm: NormalizedText,
+  sentiment: number,
+  deps: FeatureDeps,
+): string[] {
   const out = new Set<string>();
   visitIntentFeatures(norm, sentiment, deps, (f) => out.add(f));
   return [...out];
@@ -145,13 +149,25 @@ function indexOf(model: IntentModel): IndexedWeights {
       if (!m) bigram.set(first, (m = new Map()));
       m.set(f.slice(space + 1), e);
     }
-    ix = { all, unigram: new Map(), negated: new Map(), bigram, stamp: new Uint32Array(all.size), generation: 0 };
+    ix = {
+      all,
+      unigram: new Map(),
+      negated: new Map(),
+      bigram,
+      stamp: new Uint32Array(all.size),
+      generation: 0,
+    };
     indexes.set(model, ix);
   }
   return ix;
 }
 
-function wordEntry(ix: IndexedWeights, negated: boolean, word: string, deps: FeatureDeps): Entry | null {
+function wordEntry(
+  ix: IndexedWeights,
+  negated: boolean,
+  word: string,
+  deps: FeatureDeps,
+): Entry | null {
   const cache = negated ? ix.negated : ix.unigram;
   let e = cache.get(word);
   if (e === undefined) {
@@ -168,7 +184,12 @@ function wordEntry(ix: IndexedWeights, negated: boolean, word: string, deps: Fea
  * equal), looked up per word through memoised maps instead of building
  * feature strings, and de-duplicated with generation stamps instead of a set.
  */
-export function predictIntentForText(model: IntentModel, norm: NormalizedText, sentiment: number, deps: FeatureDeps): number[] {
+export function predictIntentForText(
+  model: IntentModel,
+  norm: NormalizedText,
+  sentiment: number,
+  deps: FeatureDeps,
+): number[] {
   const ix = indexOf(model);
   const k = model.labels.length;
   const logits = model.bias.slice();
@@ -209,12 +230,18 @@ export function predictIntentForText(model: IntentModel, norm: NormalizedText, s
   }
   if (norm.questions > 0) addWeights(logits, ix, k, ix.all.get('p:?'));
   if (norm.exclamations > 0) addWeights(logits, ix, k, ix.all.get('p:!'));
-  if (norm.tokens[norm.tokens.length - 1]?.text === '?') addWeights(logits, ix, k, ix.all.get('p:?end'));
+  if (norm.tokens[norm.tokens.length - 1]?.text === '?')
+    addWeights(logits, ix, k, ix.all.get('p:?end'));
   addWeights(logits, ix, k, ix.all.get(sentimentBand(sentiment)));
   return softmax(logits, model.temperature);
 }
 
-function addWeights(logits: number[], ix: IndexedWeights, k: number, e: Entry | null | undefined): void {
+function addWeights(
+  logits: number[],
+  ix: IndexedWeights,
+  k: number,
+  e: Entry | null | undefined,
+): void {
   if (!e || ix.stamp[e.id] === ix.generation) return;
   ix.stamp[e.id] = ix.generation;
   const w = e.w;
@@ -283,7 +310,9 @@ export function trainIntentModel(
     if (c >= params.minCount) index.set(f, index.size);
   }
   const rows = examples.map((ex) => ({
-    x: [...new Set(ex.features)].map((f) => index.get(f)).filter((i): i is number => i !== undefined),
+    x: [...new Set(ex.features)]
+      .map((f) => index.get(f))
+      .filter((i): i is number => i !== undefined),
     y: labels.indexOf(ex.label),
   }));
   const W = new Float64Array(index.size * k);
@@ -352,10 +381,14 @@ export function fitTemperature(model: IntentModel, heldOut: readonly LabeledFeat
   return best;
 }
 
-export function toModelFile(model: IntentModel, training: IntentModelFile['training']): IntentModelFile {
+export function toModelFile(
+  model: IntentModel,
+  training: IntentModelFile['training'],
+): IntentModelFile {
   const round = (v: number) => Math.round(v * 1e4) / 1e4;
   const weights: Record<string, number[]> = {};
-  for (const f of [...model.weights.keys()].sort()) weights[f] = [...model.weights.get(f)!].map(round);
+  for (const f of [...model.weights.keys()].sort())
+    weights[f] = [...model.weights.get(f)!].map(round);
   return {
     format: 'hark-intent-logreg',
     name: model.name,
@@ -372,25 +405,41 @@ export function toModelFile(model: IntentModel, training: IntentModelFile['train
 export function fromModelFile(doc: unknown): IntentModel {
   const d = doc as Partial<IntentModelFile> | null;
   if (!d || typeof d !== 'object') throw new Error('model file is not a JSON object');
-  if (d.format !== 'hark-intent-logreg') throw new Error(`unsupported model format ${JSON.stringify(d.format)}`);
-  if (typeof d.name !== 'string' || !Number.isInteger(d.version)) throw new Error('name and integer version are required');
+  if (d.format !== 'hark-intent-logreg')
+    throw new Error(`unsupported model format ${JSON.stringify(d.format)}`);
+  if (typeof d.name !== 'string' || !Number.isInteger(d.version))
+    throw new Error('name and integer version are required');
   const labels = d.labels;
-  if (!Array.isArray(labels) || labels.length !== INTENT_LABELS.length || !INTENT_LABELS.every((l) => labels.includes(l))) {
+  if (
+    !Array.isArray(labels) ||
+    labels.length !== INTENT_LABELS.length ||
+    !INTENT_LABELS.every((l) => labels.includes(l))
+  ) {
     throw new Error(`labels must be exactly ${INTENT_LABELS.join(', ')}`);
   }
   if (!Array.isArray(d.bias) || d.bias.length !== labels.length || !d.bias.every(Number.isFinite)) {
     throw new Error('bias must have one finite number per label');
   }
-  if (typeof d.temperature !== 'number' || !(d.temperature > 0)) throw new Error('temperature must be > 0');
+  if (typeof d.temperature !== 'number' || !(d.temperature > 0))
+    throw new Error('temperature must be > 0');
   if (!d.weights || typeof d.weights !== 'object') throw new Error('weights are missing');
   const weights = new Map<string, Float64Array>();
   for (const [f, w] of Object.entries(d.weights)) {
     if (!Array.isArray(w) || w.length !== labels.length || !w.every(Number.isFinite)) {
-      throw new Error(`weights for feature ${JSON.stringify(f)} must have one finite number per label`);
+      throw new Error(
+        `weights for feature ${JSON.stringify(f)} must have one finite number per label`,
+      );
     }
     weights.set(f, Float64Array.from(w));
   }
-  return { name: d.name, version: d.version!, labels, bias: d.bias, weights, temperature: d.temperature };
+  return {
+    name: d.name,
+    version: d.version!,
+    labels,
+    bias: d.bias,
+    weights,
+    temperature: d.temperature,
+  };
 }
 
 /** A small seeded PRNG, so training is reproducible. */

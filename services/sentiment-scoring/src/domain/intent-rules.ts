@@ -17,6 +17,11 @@ export interface IntentRule {
   strength: 'strong' | 'weak';
   confidence: number;
   pattern: RegExp;
+  /**
+   * Cheap pre-check: the pattern cannot match unless the text contains one of
+   * these substrings, so most rules are skipped without running the regex.
+   */
+  needs?: readonly string[];
   /** The rule does not fire when this holds (an angry "why …?" is a complaint, not a question). */
   unless?: (ctx: RuleContext) => boolean;
 }
@@ -50,21 +55,21 @@ const notPositive = (threshold: number) => (ctx: RuleContext) => ctx.sentiment <
 // prettier-ignore
 export const INTENT_RULES: readonly IntentRule[] = [
   // churn_risk: leaving, cancelling, switching away
-  { id: 'churn.cancel-account', label: 'churn_risk', strength: 'strong', confidence: 0.9,
+  { id: 'churn.cancel-account', needs: ['cancel', 'terminat', 'clos', 'end'], label: 'churn_risk', strength: 'strong', confidence: 0.9,
     pattern: /\b(?:cancel+(?:ing|ed|led)?|terminat(?:e|ing|ed)|clos(?:e|ing|ed)|end(?:ing)?) (?:my|our) (?:\w+ )?(?:subscription|account|membership|contract|plan|service|policy|line|sub|card)s?\b/ },
-  { id: 'churn.switching-away', label: 'churn_risk', strength: 'strong', confidence: 0.85,
+  { id: 'churn.switching-away', needs: ['switch', 'port'], label: 'churn_risk', strength: 'strong', confidence: 0.85,
     pattern: /\b(?:switch(?:ing|ed)?|port(?:ing|ed)?) (?:my \w+ |providers? |carriers? |banks? |networks? )?(?:over )?to (?!(?:the|a|an|dark|light|annual|yearly|monthly|premium|pro|new|your|you|u|auto|paperless|e|wifi|airplane|\d+)\b)\w+/ },
-  { id: 'churn.switching-providers', label: 'churn_risk', strength: 'strong', confidence: 0.9,
+  { id: 'churn.switching-providers', needs: ['switch', 'chang'], label: 'churn_risk', strength: 'strong', confidence: 0.9,
     pattern: /\b(?:switch(?:ing|ed)?|chang(?:e|ing|ed)) (?:providers?|carriers?|banks?|networks?|isps?|airlines?|insurers?)\b/ },
-  { id: 'churn.done-with', label: 'churn_risk', strength: 'strong', confidence: 0.85,
+  { id: 'churn.done-with', needs: ['done with'], label: 'churn_risk', strength: 'strong', confidence: 0.85,
     pattern: /\b(?:i'?m|im|we'?re|i am|we are|so|officially|totally|finally) (?:so |officially |totally |absolutely |finally )?done with (?:you|u|this|them|\w+)\b/ },
-  { id: 'churn.never-again', label: 'churn_risk', strength: 'strong', confidence: 0.88,
+  { id: 'churn.never-again', needs: ['never', 'last time', 'won', 'will not', 'not going', 'ain', 'lost', 'losing'], label: 'churn_risk', strength: 'strong', confidence: 0.88,
     pattern: /\b(?:never (?:again|flying|ordering|buying|booking|shopping|staying|banking|going back|coming back|renewing)\b|last time i(?:'ll| will)? (?:ever )?(?:fly|order|buy|book|shop|stay|use|deal|bank)|(?:won'?t|will not|never going to|not going to|ain'?t|wont) (?:ever )?(?:be )?(?:coming back|returning|renewing|fly(?:ing)? (?:with|on)|order(?:ing)? from|buy(?:ing)? from|book(?:ing)? with|shop(?:ping)? (?:at|with|here)|stay(?:ing)? (?:at|with)|deal(?:ing)? with|bank(?:ing)? with)|(?:lost|losing) (?:a|me as a|another) customer|you (?:just )?lost (?:a|me|my business))/ },
   { id: 'churn.considering-leaving', label: 'churn_risk', strength: 'strong', confidence: 0.85,
     pattern: /\b(?:looking (?:for|at|into) (?:an? )?(?:alternatives?|other (?:options|providers|banks|carriers|airlines|apps))|shopping around|(?:thinking|considering|thinking about|thinking of|time to|ready to|about to|might|planning (?:to|on)|going to|gonna|will|seriously considering|tempted to) (?:just )?(?:switch|switching|leave|leaving|cancel+|cancel+ing|quit|quitting|ditch|ditching|drop|dropping|port|porting|unsubscribe|unsubscribing|close my account|closing my account|move my (?:money|account|business))|take my (?:business|money) elsewhere|taking my (?:business|money) elsewhere|unsubscrib(?:e|ed|ing)\b|port(?:ing|ed)? (?:my|our) numbers?|(?:leaving|ditching|dumping|dropping|quitting) (?:you|u|them)\b|(?:moving|move) my (?:money|account|accounts|business) (?:to|elsewhere)|(?:delet|uninstall)(?:e|ed|ing) (?:my account|(?:the |your |this )?(?:\w+ )?app)|(?:and|or|then) (?:i'?m|im|i am|we'?re|we are) (?:gone|out|outta here|leaving)|(?:bye|goodbye) forever|(?:switched|moved|went) (?:over )?to (?!the\b|a\b)\w+ (?:and|last|yesterday|after|because|instead|finally|today))/ },
 
   // purchase_intent: about to buy, or asking what they need to buy
-  { id: 'purchase.where-to-buy', label: 'purchase_intent', strength: 'strong', confidence: 0.88,
+  { id: 'purchase.where-to-buy', needs: ['where', 'how'], label: 'purchase_intent', strength: 'strong', confidence: 0.88,
     pattern: new RegExp(String.raw`\b(?:where (?:can|do|could|would|should) (?:i|we) (?:buy|get|order|purchase|pre ?order|preorder|book|sign up for|subscribe to|grab)|how (?:can|do|could) (?:i|we) (?:buy|purchase|pre ?order|preorder|sign up for|subscribe to))\b${NOT_A_PURCHASE}`) },
   { id: 'purchase.plans-to-buy', label: 'purchase_intent', strength: 'strong', confidence: 0.85,
     pattern: new RegExp(String.raw`\b(?:thinking (?:of|about)|considering|planning (?:to|on)|about to|want(?:ing)? to|wanna|gonna|going to|ready to|looking to|might|will (?:definitely |probably )?|can'?t wait to|cant wait to|dying to|need to|tempted to|saving up (?:for|to)|finally going to) (?:finally |definitely |probably |just )?(?:buy|buying|get|getting|order|ordering|purchase|purchasing|upgrade|upgrading|book|booking|subscribe|subscribing|sign(?:ing)? up|try|trying|preorder|pre ?order(?:ing)?|grab|grabbing|pick(?:ing)? up|treat myself|switch(?:ing)? (?:over )?to (?:you|u|your))\b${NOT_A_PURCHASE}`) },
@@ -73,7 +78,7 @@ export const INTENT_RULES: readonly IntentRule[] = [
     unless: negative(-0.4) },
 
   // suggestion: proposing a change
-  { id: 'suggestion.you-should', label: 'suggestion', strength: 'strong', confidence: 0.85,
+  { id: 'suggestion.you-should', needs: ['should', 'could', 'ought', 'gotta', 'need'], label: 'suggestion', strength: 'strong', confidence: 0.85,
     pattern: /\b(?:you|u|they|\w+) (?:guys |all |really |seriously |honestly |definitely )?(?:should|could|ought to|gotta|need to|needs to) (?:really |seriously |honestly |definitely |totally |just |also |consider |think about )?(?:add|adding|make an? option|let us|let users|allow|bring back|offer|offering|include|introduce|implement|create an?|launch an?|enable|sell|stock|partner with|extend|expand|integrate|release an?|support|have an? option)\b/,
     unless: negative(-0.5) },
   { id: 'suggestion.would-be-nice', label: 'suggestion', strength: 'strong', confidence: 0.88,
@@ -89,7 +94,7 @@ export const INTENT_RULES: readonly IntentRule[] = [
   { id: 'question.asking', label: 'question', strength: 'strong', confidence: 0.8,
     pattern: /\b(?:does anyone know|anyone know|can (?:someone|anyone|you) (?:tell|help|explain|confirm|clarify|advise)|is it (?:possible|normal|safe|true) (?:to|that)|quick question|question (?:for|about)|i have a question|wondering (?:if|whether|how|what|why|when)|any (?:idea|ideas|advice|tips) (?:on|how|why|what|if)|how do (?:i|you|we)|how can (?:i|we)|how (?:long|often) (?:does|do|will|is)|what(?:'?s| is) the (?:best )?(?:way|process|number|email|policy|difference|status|deadline|procedure)|i was wondering|curious (?:if|whether|how|what|about))\b/,
     unless: negative(-0.35) },
-  { id: 'question.wh-question', label: 'question', strength: 'strong', confidence: 0.75,
+  { id: 'question.wh-question', needs: ['?'], label: 'question', strength: 'strong', confidence: 0.75,
     pattern: new RegExp(String.raw`${SENTENCE_START}(?:how (?:do|can|does|to|would|should|long|many|much)|what(?:'?s| is| are| does| do| time| happens| kind)|where (?:is|are|do|can|does)|when (?:is|are|do|does|will|can)|which|who (?:do|can|should|is)|is (?:it|there|this|the)|are (?:there|you|the)|can (?:i|you|we|someone|anyone)|could (?:i|you|someone|anyone)|do (?:you|i|we|they)|does (?:anyone|anybody|the|it|this)|anyone (?:know|else|tried)|any (?:idea|ideas|way|update|news)|has anyone|have you|will (?:the|there|it|you)|should i)\b[^.!]*\?`),
     unless: negative(-0.2) },
 
@@ -99,8 +104,8 @@ export const INTENT_RULES: readonly IntentRule[] = [
     unless: notPositive(0.25) },
 
   // weak hints
-  { id: 'question.mark', label: 'question', strength: 'weak', confidence: 0.55, pattern: /\?/ },
-  { id: 'complaint.why-my', label: 'complaint', strength: 'weak', confidence: 0.6,
+  { id: 'question.mark', needs: ['?'], label: 'question', strength: 'weak', confidence: 0.55, pattern: /\?/ },
+  { id: 'complaint.why-my', needs: ['why'], label: 'complaint', strength: 'weak', confidence: 0.6,
     pattern: new RegExp(String.raw`${SENTENCE_START}why (?:is|are|does|do|did|can'?t|won'?t|isn'?t|hasn'?t|haven'?t|would|the hell) (?:my|our|the|it|this|you|your|there)\b`) },
 ];
 
@@ -115,10 +120,16 @@ export function matchIntentRules(
 ): RuleHit[] {
   const hits: RuleHit[] = [];
   for (const r of opts.rules ?? INTENT_RULES) {
+    if (r.needs && !containsAny(clean, r.needs)) continue;
     if (!r.pattern.test(clean)) continue;
     if (r.unless?.(ctx)) continue;
     hits.push({ id: r.id, label: r.label, strength: r.strength, confidence: r.confidence });
     if (opts.stopAtStrong && r.strength === 'strong') break;
   }
   return hits;
+}
+
+function containsAny(text: string, needles: readonly string[]): boolean {
+  for (const n of needles) if (text.includes(n)) return true;
+  return false;
 }

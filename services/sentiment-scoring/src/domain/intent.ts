@@ -24,9 +24,18 @@ const MAX_CONFIDENCE = 0.99;
  * noisy-or of the rule's own precision and the classifier's probability for
  * that label. Otherwise the classifier decides, with weak rules tilting it.
  */
-export function classifyIntent(norm: NormalizedText, sentiment: number, deps: IntentDeps): IntentResult {
-  if (norm.tokens.length === 0) return { label: 'other', confidence: MAX_CONFIDENCE, source: 'empty' };
-  const hits = matchIntentRules(norm.clean, { sentiment }, { rules: deps.rules, stopAtStrong: true });
+export function classifyIntent(
+  norm: NormalizedText,
+  sentiment: number,
+  deps: IntentDeps,
+): IntentResult {
+  if (norm.tokens.length === 0)
+    return { label: 'other', confidence: MAX_CONFIDENCE, source: 'empty' };
+  const hits = matchIntentRules(
+    norm.clean,
+    { sentiment },
+    { rules: deps.rules, stopAtStrong: true },
+  );
   const probs = predictIntentForText(deps.model, norm, sentiment, deps);
   const labels = deps.model.labels;
   let strong: (typeof hits)[number] | undefined;
@@ -34,7 +43,11 @@ export function classifyIntent(norm: NormalizedText, sentiment: number, deps: In
   if (strong) {
     const p = probs[labels.indexOf(strong.label)] ?? 0;
     const confidence = 1 - (1 - strong.confidence) * (1 - 0.5 * p);
-    return { label: strong.label, confidence: round(Math.min(MAX_CONFIDENCE, confidence)), source: `rule:${strong.id}` };
+    return {
+      label: strong.label,
+      confidence: round(Math.min(MAX_CONFIDENCE, confidence)),
+      source: `rule:${strong.id}`,
+    };
   }
   let sum = 1;
   for (const h of hits) {
@@ -46,7 +59,11 @@ export function classifyIntent(norm: NormalizedText, sentiment: number, deps: In
   }
   let best = 0;
   for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
-  return { label: labels[best]!, confidence: round(Math.min(MAX_CONFIDENCE, probs[best]! / sum)), source: 'classifier' };
+  return {
+    label: labels[best]!,
+    confidence: round(Math.min(MAX_CONFIDENCE, probs[best]! / sum)),
+    source: 'classifier',
+  };
 }
 
 /**

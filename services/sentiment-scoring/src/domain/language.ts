@@ -63,10 +63,15 @@ const EN = LANGS.indexOf('en');
 const WEIGHTS: ReadonlyMap<string, readonly (readonly [number, number])[]> = (() => {
   const owners = new Map<string, number[]>();
   LANGS.forEach((lang, i) => {
-    for (const w of new Set(FUNCTION_WORDS[lang]!.split(' '))) owners.set(w, [...(owners.get(w) ?? []), i]);
+    for (const w of new Set(FUNCTION_WORDS[lang]!.split(' ')))
+      owners.set(w, [...(owners.get(w) ?? []), i]);
   });
   const out = new Map<string, [number, number][]>();
-  for (const [w, langs] of owners) out.set(w, langs.map((l) => [l, 1 / langs.length]));
+  for (const [w, langs] of owners)
+    out.set(
+      w,
+      langs.map((l) => [l, 1 / langs.length]),
+    );
   return out;
 })();
 
@@ -113,7 +118,10 @@ export function detectLanguage(text: string): LanguageGuess {
  * and handles) plus the raw text for script and letter checks: the scoring
  * path tokenises once and reuses the tokens here.
  */
-export function guessLanguage(tokens: readonly { kind: string; text: string }[], text: string): LanguageGuess {
+export function guessLanguage(
+  tokens: readonly { kind: string; text: string }[],
+  text: string,
+): LanguageGuess {
   const ascii = !NON_ASCII.test(text);
   if (!ascii && NON_LATIN_LETTER.test(text)) {
     const body = text.replace(URLS_AND_HANDLES, ' ');
@@ -131,7 +139,8 @@ export function guessLanguage(tokens: readonly { kind: string; text: string }[],
     }
     // Japanese mixes kana with Han: any kana makes it Japanese.
     if (best === 'zh' && /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(body)) best = 'ja';
-    if (bestCount > latin) return { lang: best, confidence: Math.min(1, bestCount / Math.max(1, total)) };
+    if (bestCount > latin)
+      return { lang: best, confidence: Math.min(1, bestCount / Math.max(1, total)) };
   }
 
   const scores = new Float64Array(LANGS.length);
@@ -168,7 +177,10 @@ export function guessLanguage(tokens: readonly { kind: string; text: string }[],
     }
   }
   if (best < 0 || bestScore < 0.5) return { lang: 'und', confidence: 0 };
-  return { lang: LANGS[best]!, confidence: ((bestScore - second) / bestScore) * Math.min(1, bestScore / 2) };
+  return {
+    lang: LANGS[best]!,
+    confidence: ((bestScore - second) / bestScore) * Math.min(1, bestScore / 2),
+  };
 }
 
 /**
@@ -176,7 +188,11 @@ export function guessLanguage(tokens: readonly { kind: string; text: string }[],
  * own tag (e.g. `en-GB` → `en`) when it has one; otherwise `und`. A weak
  * guess is not enough to call a post unscorable ("slow af" is not Danish).
  */
-export function resolveLanguage(guess: LanguageGuess, hint: string | null | undefined, minConfidence = 0.3): string {
+export function resolveLanguage(
+  guess: LanguageGuess,
+  hint: string | null | undefined,
+  minConfidence = 0.3,
+): string {
   if (guess.lang !== 'und' && guess.confidence >= minConfidence) return guess.lang;
   const tag = hint?.trim().toLowerCase().slice(0, 2);
   if (tag && /^[a-z]{2}$/.test(tag)) return tag;

@@ -30,7 +30,10 @@ export interface LanguageResources {
 /** Everything scoring needs, built once at start and shared read-only. */
 export interface ScoringModel {
   languages: ReadonlyMap<string, LanguageResources>;
-  /** Tokenisation runs before language detection, with every loaded language's words. */
+  /**
+   * Tokenisation runs before language detection: elongations collapse to a
+   * word of any loaded language, hashtags split with the English dictionary.
+   */
   normalize: NormalizeDeps;
   symbols: SymbolValences;
   sentimentParams: SentimentParams;
@@ -107,7 +110,10 @@ export function buildScoringModel(inputs: ModelInputs): ScoringModel {
 }
 
 /** A bounded memo for a pure string function (stemmers are the hot path). */
-export function memoize(fn: (s: string) => string, limit = STEM_CACHE_LIMIT): (s: string) => string {
+export function memoize(
+  fn: (s: string) => string,
+  limit = STEM_CACHE_LIMIT,
+): (s: string) => string {
   const cache = new Map<string, string>();
   return (s) => {
     let v = cache.get(s);

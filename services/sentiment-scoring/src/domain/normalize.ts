@@ -80,7 +80,13 @@ export function normalizeText(
       const caps = lower !== raw && isCapitalised(raw);
       if (hasTripleLetter(lower) || isLaughCandidate(lower)) {
         const w = normalizeWord(lower, deps);
-        tokens.push({ text: w.text, kind: 'word', shouted: caps, elongated: w.elongated, hashtag: false });
+        tokens.push({
+          text: w.text,
+          kind: 'word',
+          shouted: caps,
+          elongated: w.elongated,
+          hashtag: false,
+        });
       } else {
         tokens.push({ text: lower, kind: 'word', shouted: caps, elongated: false, hashtag: false });
       }
@@ -93,23 +99,47 @@ export function normalizeText(
         if (c === 33) exclamations++;
         else if (c === 63) questions++;
       }
-      tokens.push({ text: boundaryText(b), kind: 'boundary', shouted: false, elongated: false, hashtag: false });
+      tokens.push({
+        text: boundaryText(b),
+        kind: 'boundary',
+        shouted: false,
+        elongated: false,
+        hashtag: false,
+      });
       continue;
     }
     if (m[1] !== undefined || m[2] !== undefined) continue;
     if (m[3] !== undefined) {
       // A hashtag is its own clause: negation before it does not reach into it.
       if (tokens.length > 0 && tokens[tokens.length - 1]!.kind !== 'boundary') {
-        tokens.push({ text: '#', kind: 'boundary', shouted: false, elongated: false, hashtag: true });
+        tokens.push({
+          text: '#',
+          kind: 'boundary',
+          shouted: false,
+          elongated: false,
+          hashtag: true,
+        });
       }
       for (const part of deps.splitHashtag(m[4]!)) {
         const w = normalizeWord(part.toLowerCase(), deps);
-        tokens.push({ text: w.text, kind: 'word', shouted: false, elongated: w.elongated, hashtag: true });
+        tokens.push({
+          text: w.text,
+          kind: 'word',
+          shouted: false,
+          elongated: w.elongated,
+          hashtag: true,
+        });
       }
       continue;
     }
     if (m[5] !== undefined) {
-      tokens.push({ text: normalizeEmoticon(m[5]), kind: 'emoticon', shouted: false, elongated: false, hashtag: false });
+      tokens.push({
+        text: normalizeEmoticon(m[5]),
+        kind: 'emoticon',
+        shouted: false,
+        elongated: false,
+        hashtag: false,
+      });
       continue;
     }
     if (m[6] !== undefined) {
@@ -178,7 +208,8 @@ function maskTerms(tokens: Token[], terms: readonly string[]): void {
     for (const seq of seqs) {
       if (i + seq.length > tokens.length) continue;
       let k = 0;
-      while (k < seq.length && tokens[i + k]!.kind === 'word' && tokens[i + k]!.text === seq[k]) k++;
+      while (k < seq.length && tokens[i + k]!.kind === 'word' && tokens[i + k]!.text === seq[k])
+        k++;
       if (k === seq.length) {
         tokens.splice(i, k);
         i--;
@@ -204,7 +235,10 @@ function boundaryText(b: string): string {
 }
 
 /** Collapses elongations ("sooo" → "so", "goooood" → "good") and laughter ("hahahaha" → "haha"). */
-export function normalizeWord(lower: string, deps: NormalizeDeps): { text: string; elongated: boolean } {
+export function normalizeWord(
+  lower: string,
+  deps: NormalizeDeps,
+): { text: string; elongated: boolean } {
   if (lower.length >= 3 && LAUGH_START.has(lower[0]!) && LAUGH.test(lower)) {
     return { text: laughOf(lower), elongated: false };
   }

@@ -13,8 +13,9 @@ export interface TextScore {
 }
 
 /**
- * Scores one text: detect the language, normalise the social text, score
- * sentiment with that language's lexicon, classify intent. Text whose
+ * Scores one text: normalise the social text, detect its language from the
+ * tokens, score sentiment with that language's lexicon, classify intent
+ * (English; other languages get a low-confidence fallback). Text whose
  * language cannot be determined is scored with the English model (emoji and
  * emoticons read the same in any language); a language we have no
  * vocabulary for is labelled `unknown` with score 0 rather than guessed.
@@ -40,10 +41,18 @@ export function scoreText(
   const score = Math.round(s.score * 1e4) / 1e4;
   const sentiment = { score: Object.is(score, -0) ? 0 : score, label: s.label, model: res.model };
   if (res.lang !== 'en') {
-    return { lang, sentiment, intent: { ...fallbackIntent(norm, s.score), model: model.fallbackIntentModel } };
+    return {
+      lang,
+      sentiment,
+      intent: { ...fallbackIntent(norm, s.score), model: model.fallbackIntentModel },
+    };
   }
   const intent = classifyIntent(norm, s.score, model.intent);
-  return { lang, sentiment: withIntentPrior(sentiment, intent, model), intent: { ...intent, model: model.intent.name } };
+  return {
+    lang,
+    sentiment: withIntentPrior(sentiment, intent, model),
+    intent: { ...intent, model: model.intent.name },
+  };
 }
 
 // How far a strong complaint, churn or praise rule moves a score the lexicon left neutral.
@@ -63,10 +72,18 @@ function withIntentPrior(
   if (sentiment.label !== 'neutral' || !intent.source.startsWith('rule:')) return sentiment;
   const band = model.sentimentParams.neutralBand;
   if (intent.label === 'complaint' || intent.label === 'churn_risk') {
-    return { ...sentiment, score: round4(Math.min(sentiment.score, 0) - INTENT_PRIOR - band / 2), label: 'negative' };
+    return {
+      ...sentiment,
+      score: round4(Math.min(sentiment.score, 0) - INTENT_PRIOR - band / 2),
+      label: 'negative',
+    };
   }
   if (intent.label === 'praise') {
-    return { ...sentiment, score: round4(Math.max(sentiment.score, 0) + INTENT_PRIOR + band / 2), label: 'positive' };
+    return {
+      ...sentiment,
+      score: round4(Math.max(sentiment.score, 0) + INTENT_PRIOR + band / 2),
+      label: 'positive',
+    };
   }
   return sentiment;
 }
@@ -78,12 +95,22 @@ function round4(v: number): number {
 /** The stage's domain function: a Mention in, a ScoredMention out (key it by `scoredMentionKey`). */
 export function scoreMention(mention: Mention, model: ScoringModel, now: number): ScoredMention {
   // Review and forum titles carry much of the verdict ("Worst airline ever").
-  const text = mention.title && !mention.text.startsWith(mention.title) ? `${mention.title}. ${mention.text}` : mention.text;
+  const text =
+    mention.title && !mention.text.startsWith(mention.title)
+      ? `${mention.title}. ${mention.text}`
+      : mention.text;
   // Tracked names and handles say who the post is about, not how the author feels.
-  const r = scoreText(text, mention.lang, model, { ignore: [...mention.keywords, ...mention.brands] });
+  const r = scoreText(text, mention.lang, model, {
+    ignore: [...mention.keywords, ...mention.brands],
+  });
   return {
     mention,
-    sentiment: { score: r.sentiment.score, label: r.sentiment.label, lang: r.lang, model: r.sentiment.model },
+    sentiment: {
+      score: r.sentiment.score,
+      label: r.sentiment.label,
+      lang: r.lang,
+      model: r.sentiment.model,
+    },
     intent: { label: r.intent.label, confidence: r.intent.confidence, model: r.intent.model },
     scoredAt: now,
   };

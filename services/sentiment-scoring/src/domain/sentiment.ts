@@ -295,7 +295,10 @@ export function scoreSentiment(
     const ctx = lex.contextual.get(w);
     if (ctx) {
       const prev = i > 0 ? toks[i - 1]! : undefined;
-      v = prev && prev.kind === 'word' && (ctx.after.has(prev.text) || isNegator(lex, prev.text)) ? ctx.valence : 0;
+      v =
+        prev && prev.kind === 'word' && (ctx.after.has(prev.text) || isNegator(lex, prev.text))
+          ? ctx.valence
+          : 0;
     } else {
       v = lex.valence(w) ?? ratingValence(w);
     }
@@ -359,7 +362,12 @@ function matchPhrase(lex: SentimentLexicon, toks: readonly Token[], i: number): 
 }
 
 /** Intensifiers up to three tokens back (within the clause), capitals and elongation, as one multiplier. */
-function modifierScale(lex: SentimentLexicon, toks: readonly Token[], i: number, params: SentimentParams): number {
+function modifierScale(
+  lex: SentimentLexicon,
+  toks: readonly Token[],
+  i: number,
+  params: SentimentParams,
+): number {
   let scalar = 0;
   for (let k = 1; k <= 3 && i - k >= 0; k++) {
     const t = toks[i - k]!;

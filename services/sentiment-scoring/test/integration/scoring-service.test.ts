@@ -1,4 +1,10 @@
-import { loadSchema, valueSubject, type DeadLetter, type Mention, type ScoredMention } from '@hark/events';
+import {
+  loadSchema,
+  valueSubject,
+  type DeadLetter,
+  type Mention,
+  type ScoredMention,
+} from '@hark/events';
 import {
   createAvroSerde,
   createKafka,
@@ -7,7 +13,14 @@ import {
   type AvroSerde,
 } from '@hark/kafka';
 import { createLogger, createMetricsRegistry } from '@hark/observability';
-import { createTestTopics, makeMention, readMessages, testEnv, uniqueName, waitFor } from '@hark/testing';
+import {
+  createTestTopics,
+  makeMention,
+  readMessages,
+  testEnv,
+  uniqueName,
+  waitFor,
+} from '@hark/testing';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +29,10 @@ import { createScoringService, type ScoringService } from '../../src/adapters/sc
 import type { ScoringModel } from '../../src/domain/model.ts';
 
 const env = testEnv();
-const logger = createLogger({ service: 'sentiment-scoring-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const logger = createLogger({
+  service: 'sentiment-scoring-test',
+  level: process.env.TEST_LOG_LEVEL ?? 'silent',
+});
 let kafka: Kafka;
 let producer: Producer;
 let serde: AvroSerde;
@@ -71,14 +87,42 @@ const author = (id: string) => ({ ...makeMention().author, id, handle: `user${id
 describe('sentiment-scoring against the real broker and registry', () => {
   it('scores each mention and produces it to the output topic keyed platform:authorId; an undecodable record goes to dlq with its bytes', async () => {
     const { input, output, dlq, service, registry } = await startService();
-    await waitFor(() => service.isReady(), { timeoutMs: 30_000, what: 'the consumer to join its group' });
+    await waitFor(() => service.isReady(), {
+      timeoutMs: 30_000,
+      what: 'the consumer to join its group',
+    });
 
     const encoder = await serde.encoder<Mention>(valueSubject(input), loadSchema('Mention'));
     const mentions = [
-      makeMention({ postId: '101', platform: 'x', author: author('a1'), text: 'Third outage this week @acme, cancelling my subscription 😡', keywords: ['@acme'] }),
-      makeMention({ postId: '102', platform: 'reddit', author: author('b2'), text: 'Honestly the new router is amazing, setup took 2 minutes 😍', keywords: [] }),
-      makeMention({ postId: '103', platform: 'mastodon', author: author('c3'), text: 'Where can I buy the Acme Box in Lyon?', keywords: ['acme box'] }),
-      makeMention({ postId: '104', platform: 'x', author: author('d4'), text: 'El servicio es muy malo, nunca más', lang: null, keywords: [] }),
+      makeMention({
+        postId: '101',
+        platform: 'x',
+        author: author('a1'),
+        text: 'Third outage this week @acme, cancelling my subscription 😡',
+        keywords: ['@acme'],
+      }),
+      makeMention({
+        postId: '102',
+        platform: 'reddit',
+        author: author('b2'),
+        text: 'Honestly the new router is amazing, setup took 2 minutes 😍',
+        keywords: [],
+      }),
+      makeMention({
+        postId: '103',
+        platform: 'mastodon',
+        author: author('c3'),
+        text: 'Where can I buy the Acme Box in Lyon?',
+        keywords: ['acme box'],
+      }),
+      makeMention({
+        postId: '104',
+        platform: 'x',
+        author: author('d4'),
+        text: 'El servicio es muy malo, nunca más',
+        lang: null,
+        keywords: [],
+      }),
     ];
     const garbage = Buffer.from('not avro at all');
     await producer.send({
@@ -92,7 +136,12 @@ describe('sentiment-scoring against the real broker and registry', () => {
 
     const decoder = serde.decoder<ScoredMention>(loadSchema('ScoredMention'));
     // libs/testing's ReadMessage type does not resolve (TS2312 there); read it as the KafkaMessage it is.
-    const out = (await readMessages(kafka, output, mentions.length, 45_000)) as unknown as KafkaMessage[];
+    const out = (await readMessages(
+      kafka,
+      output,
+      mentions.length,
+      45_000,
+    )) as unknown as KafkaMessage[];
     const scored = new Map<string, { key: string; value: ScoredMention }>();
     for (const m of out) {
       const value = await decoder.decode(m.value!);
@@ -100,8 +149,15 @@ describe('sentiment-scoring against the real broker and registry', () => {
     }
 
     expect(scored.get('101')!.key).toBe('x:a1');
-    expect(scored.get('101')!.value.sentiment).toMatchObject({ label: 'negative', lang: 'en', model: 'hark-social-en@1' });
-    expect(scored.get('101')!.value.intent).toMatchObject({ label: 'churn_risk', model: 'hark-intent@1' });
+    expect(scored.get('101')!.value.sentiment).toMatchObject({
+      label: 'negative',
+      lang: 'en',
+      model: 'hark-social-en@1',
+    });
+    expect(scored.get('101')!.value.intent).toMatchObject({
+      label: 'churn_risk',
+      model: 'hark-intent@1',
+    });
 
     expect(scored.get('102')!.key).toBe('reddit:b2');
     expect(scored.get('102')!.value.sentiment.label).toBe('positive');
@@ -111,7 +167,11 @@ describe('sentiment-scoring against the real broker and registry', () => {
     expect(scored.get('103')!.key).toBe('mastodon:c3');
     expect(scored.get('103')!.value.intent.label).toBe('purchase_intent');
 
-    expect(scored.get('104')!.value.sentiment).toMatchObject({ label: 'negative', lang: 'es', model: 'hark-social-es@1' });
+    expect(scored.get('104')!.value.sentiment).toMatchObject({
+      label: 'negative',
+      lang: 'es',
+      model: 'hark-social-es@1',
+    });
 
     for (const { value } of scored.values()) {
       expect(value.mention).toEqual(mentions.find((m) => m.postId === value.mention.postId));
@@ -122,13 +182,21 @@ describe('sentiment-scoring against the real broker and registry', () => {
 
     const [dead] = (await readMessages(kafka, dlq, 1, 30_000)) as unknown as KafkaMessage[];
     const letter = await serde.decoder<DeadLetter>(loadSchema('DeadLetter')).decode(dead!.value!);
-    expect(letter).toMatchObject({ stage: 'sentiment-scoring', sourceTopic: input, errorCode: 'HARK_SERDE_NOT_FRAMED' });
+    expect(letter).toMatchObject({
+      stage: 'sentiment-scoring',
+      sourceTopic: input,
+      errorCode: 'HARK_SERDE_NOT_FRAMED',
+    });
     expect(letter.value).toEqual(garbage);
     expect(letter.key).toEqual(Buffer.from('bad:1'));
     expect(dead!.key!.toString()).toBe('bad:1');
 
     const metrics = await registry.metrics();
-    expect(metrics).toMatch(/hark_scoring_mentions_total\{sentiment="negative",intent="churn_risk"[^}]*\} 1/);
-    expect(metrics).toMatch(/hark_dlq_records_total\{stage="sentiment-scoring",code="HARK_SERDE_NOT_FRAMED"[^}]*\} 1/);
+    expect(metrics).toMatch(
+      /hark_scoring_mentions_total\{sentiment="negative",intent="churn_risk"[^}]*\} 1/,
+    );
+    expect(metrics).toMatch(
+      /hark_dlq_records_total\{stage="sentiment-scoring",code="HARK_SERDE_NOT_FRAMED"[^}]*\} 1/,
+    );
   });
 });

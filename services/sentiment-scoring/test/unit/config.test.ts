@@ -19,7 +19,9 @@ describe('config', () => {
   });
 
   it('when several variables are bad, every problem is reported at once', () => {
-    expect(() => parseConfig(configSpec, { OPS_PORT: 'x', SENTIMENT_LANGUAGES: 'en,xx', BATCH_SIZE: '0' })).toThrow(
+    expect(() =>
+      parseConfig(configSpec, { OPS_PORT: 'x', SENTIMENT_LANGUAGES: 'en,xx', BATCH_SIZE: '0' }),
+    ).toThrow(
       /OPS_PORT[\s\S]*BATCH_SIZE[\s\S]*SENTIMENT_LANGUAGES|OPS_PORT[\s\S]*SENTIMENT_LANGUAGES[\s\S]*BATCH_SIZE/,
     );
   });

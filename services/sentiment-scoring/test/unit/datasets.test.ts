@@ -4,7 +4,11 @@ import { INTENT_LABELS } from '../../src/domain/intent-rules.ts';
 
 const evalSet = loadEvalSet();
 const train = loadTrainSet();
-const squash = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const squash = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 describe('evaluation and training data', () => {
   it('the evaluation set has at least 1,000 English posts across at least ten industries', () => {

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { createHashtagSplitter, segmentWords, splitHashtag } from '../../src/domain/hashtags.ts';
 
-const dict = new Set(['epic', 'fail', 'never', 'again', 'customer', 'service', 'worst', 'ever', 'the', 'love', 'it', 'sucks']);
+const dict = new Set([
+  'epic',
+  'fail',
+  'never',
+  'again',
+  'customer',
+  'service',
+  'worst',
+  'ever',
+  'the',
+  'love',
+  'it',
+  'sucks',
+]);
 const isWord = (w: string) => dict.has(w);
 
 describe('hashtag splitting', () => {

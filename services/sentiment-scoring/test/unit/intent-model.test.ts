@@ -10,12 +10,28 @@ import {
 } from '../../src/domain/intent-model.ts';
 
 const examples: LabeledFeatures[] = [
-  ...Array.from({ length: 20 }, (_, i) => ({ features: ['w:broken', `w:x${i % 3}`, 's:neg2'], label: 'complaint' as const })),
-  ...Array.from({ length: 20 }, (_, i) => ({ features: ['w:thank', `w:x${i % 3}`, 's:pos2'], label: 'praise' as const })),
-  ...Array.from({ length: 20 }, (_, i) => ({ features: ['p:?', 'f:how', `w:x${i % 3}`], label: 'question' as const })),
+  ...Array.from({ length: 20 }, (_, i) => ({
+    features: ['w:broken', `w:x${i % 3}`, 's:neg2'],
+    label: 'complaint' as const,
+  })),
+  ...Array.from({ length: 20 }, (_, i) => ({
+    features: ['w:thank', `w:x${i % 3}`, 's:pos2'],
+    label: 'praise' as const,
+  })),
+  ...Array.from({ length: 20 }, (_, i) => ({
+    features: ['p:?', 'f:how', `w:x${i % 3}`],
+    label: 'question' as const,
+  })),
 ];
 const params = { epochs: 10, learningRate: 0.3, l2: 1e-4, minCount: 2, seed: 1 };
-const training = { examples: 60, features: 0, dataSha256: 'x', heldOutAccuracy: 1, heldOutMacroF1: 1, params };
+const training = {
+  examples: 60,
+  features: 0,
+  dataSha256: 'x',
+  heldOutAccuracy: 1,
+  heldOutMacroF1: 1,
+  params,
+};
 
 describe('intent classifier', () => {
   it('learns separable features', () => {
@@ -57,13 +73,24 @@ describe('intent classifier', () => {
   it.each([
     [null, 'not a JSON object'],
     [{ format: 'other' }, 'unsupported model format'],
-    [{ format: 'hark-intent-logreg', name: 'x', version: 1, labels: ['complaint'] }, 'labels must be exactly'],
+    [
+      { format: 'hark-intent-logreg', name: 'x', version: 1, labels: ['complaint'] },
+      'labels must be exactly',
+    ],
     [
       {
         format: 'hark-intent-logreg',
         name: 'x',
         version: 1,
-        labels: ['complaint', 'question', 'praise', 'suggestion', 'purchase_intent', 'churn_risk', 'other'],
+        labels: [
+          'complaint',
+          'question',
+          'praise',
+          'suggestion',
+          'purchase_intent',
+          'churn_risk',
+          'other',
+        ],
         bias: [0, 0, 0, 0, 0, 0, 0],
         temperature: 1,
         weights: { 'w:a': [1, 2] },

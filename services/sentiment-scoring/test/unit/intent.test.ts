@@ -58,15 +58,36 @@ describe('intent rules', () => {
   });
 
   it('when several strong rules fire, the higher-priority one wins (churn over complaint)', () => {
-    const hits = matchIntentRules('the app keeps crashing . cancelling my subscription', { sentiment: -0.6 });
-    expect(hits.filter((h) => h.strength === 'strong').map((h) => h.label)).toEqual(['churn_risk', 'complaint']);
+    const hits = matchIntentRules('the app keeps crashing . cancelling my subscription', {
+      sentiment: -0.6,
+    });
+    expect(hits.filter((h) => h.strength === 'strong').map((h) => h.label)).toEqual([
+      'churn_risk',
+      'complaint',
+    ]);
     expect(intentOf('The app keeps crashing. Cancelling my subscription').label).toBe('churn_risk');
   });
 
   it('when a question is angry, the question rule stands down', () => {
-    const hits = matchIntentRules('why is my internet down again ? worst provider ever', { sentiment: -0.8 });
+    const hits = matchIntentRules('why is my internet down again ? worst provider ever', {
+      sentiment: -0.8,
+    });
     expect(hits.map((h) => h.id)).not.toContain('question.wh-question');
     expect(intentOf('Why is my internet down AGAIN? Worst provider ever').label).toBe('complaint');
+  });
+
+  it("a rule's pre-check never hides a match: on every training and evaluation post, gated and ungated rules agree", async () => {
+    const { loadEvalSet, loadTrainSet } = await import('../../bench/lib/datasets.ts');
+    const { normalizeText } = await import('../../src/domain/normalize.ts');
+    const ungated = INTENT_RULES.map((r) => ({ ...r, needs: undefined }));
+    for (const p of [...loadTrainSet(), ...loadEvalSet()]) {
+      const clean = normalizeText(p.text, model.normalize).clean;
+      for (const sentiment of [-0.8, 0, 0.8]) {
+        expect(matchIntentRules(clean, { sentiment }), p.id).toEqual(
+          matchIntentRules(clean, { sentiment }, { rules: ungated }),
+        );
+      }
+    }
   });
 
   it('every rule has a unique id and a confidence in (0, 1)', () => {
@@ -112,7 +133,8 @@ describe('the fast intent path', () => {
     'ok',
   ])('gives the same probabilities as the training features for "%s"', async (text) => {
     const { normalizeText } = await import('../../src/domain/normalize.ts');
-    const { intentFeatures, predictIntent, predictIntentForText } = await import('../../src/domain/intent-model.ts');
+    const { intentFeatures, predictIntent, predictIntentForText } =
+      await import('../../src/domain/intent-model.ts');
     const norm = normalizeText(text, model.normalize);
     const fast = predictIntentForText(model.intent.model, norm, -0.4, model.intent);
     const slow = predictIntent(model.intent.model, intentFeatures(norm, -0.4, model.intent));

@@ -14,7 +14,7 @@ describe('language detection', () => {
     ['The app keeps crashing and nobody answers my emails', 'en'],
     ['El servicio al cliente es muy malo, llevo una hora esperando', 'es'],
     ['O atendimento foi ótimo, muito obrigado pela ajuda', 'pt'],
-    ["Le service client est vraiment nul, je suis très déçu", 'fr'],
+    ['Le service client est vraiment nul, je suis très déçu', 'fr'],
     ['Der Kundendienst ist wirklich schlecht und ich warte seit einer Stunde', 'de'],
     ['Il servizio clienti è molto lento, ho aspettato per un’ora', 'it'],
     ['De klantenservice is echt slecht, ik wacht al een uur', 'nl'],
@@ -69,12 +69,15 @@ describe('scoring by language', () => {
     ['Obsługa klienta jest bardzo słaba i nie polecam', 'pl'],
     ['Служба поддержки ужасная', 'ru'],
     ['カスタマーサービスが最悪です', 'ja'],
-  ])('when the language has no vocabulary (%s), it is labelled unknown with score 0', (text, lang) => {
-    const r = scoreText(text, null, model);
-    expect(r.lang).toBe(lang);
-    expect(r.sentiment).toEqual({ score: 0, label: 'unknown', model: 'hark-social@1' });
-    expect(r.intent.model).toBe('hark-intent-fallback@1');
-  });
+  ])(
+    'when the language has no vocabulary (%s), it is labelled unknown with score 0',
+    (text, lang) => {
+      const r = scoreText(text, null, model);
+      expect(r.lang).toBe(lang);
+      expect(r.sentiment).toEqual({ score: 0, label: 'unknown', model: 'hark-social@1' });
+      expect(r.intent.model).toBe('hark-intent-fallback@1');
+    },
+  );
 
   it('when the language is undetermined, the English model scores it and the language stays und', () => {
     const r = scoreText('😡😡😡', null, model);

@@ -2,7 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INTENT_MODEL, loadIntentModel, loadScoringModel } from '../../src/adapters/load-model.ts';
+import {
+  DEFAULT_INTENT_MODEL,
+  loadIntentModel,
+  loadScoringModel,
+} from '../../src/adapters/load-model.ts';
 import { INTENT_LABELS } from '../../src/domain/intent-rules.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hark-model-'));
@@ -18,7 +22,9 @@ describe('model loading', () => {
   });
 
   it('when the model file is missing, it fails with HARK_MODEL_INVALID', async () => {
-    await expect(loadIntentModel(join(dir, 'nope.json'))).rejects.toMatchObject({ code: 'HARK_MODEL_INVALID' });
+    await expect(loadIntentModel(join(dir, 'nope.json'))).rejects.toMatchObject({
+      code: 'HARK_MODEL_INVALID',
+    });
   });
 
   it('when the model file is not JSON, it fails with HARK_MODEL_INVALID', async () => {
@@ -29,7 +35,10 @@ describe('model loading', () => {
 
   it('when the model file has the wrong shape, the error names the problem', async () => {
     const path = join(dir, 'shape.json');
-    writeFileSync(path, JSON.stringify({ format: 'hark-intent-logreg', name: 'x', version: 1, labels: [] }));
+    writeFileSync(
+      path,
+      JSON.stringify({ format: 'hark-intent-logreg', name: 'x', version: 1, labels: [] }),
+    );
     await expect(loadIntentModel(path)).rejects.toThrow(/labels must be exactly/);
   });
 

@@ -15,13 +15,25 @@ const words = (text: string, opts?: { ignore?: string[] }) =>
 
 describe('social text normalisation', () => {
   it.each([
-    ['URLs are dropped', 'outage again https://status.acme.com/x?y=1 see', ['outage', 'again', 'see']],
+    [
+      'URLs are dropped',
+      'outage again https://status.acme.com/x?y=1 see',
+      ['outage', 'again', 'see'],
+    ],
     ['www links are dropped', 'check www.acme.com now', ['check', 'now']],
     ['@handles are dropped', '@acme @acme_support why', ['why']],
     ['Mastodon handles are dropped whole', '@jane@mastodon.social hi', ['hi']],
-    ['an e-mail address is not a handle', 'mail me at jo@example.com', ['mail', 'me', 'at', 'jo', 'example', 'com']],
+    [
+      'an e-mail address is not a handle',
+      'mail me at jo@example.com',
+      ['mail', 'me', 'at', 'jo', 'example', 'com'],
+    ],
     ['camelCase hashtags split on case', '#NeverAgain', ['never', 'again']],
-    ['snake_case hashtags split on underscores', '#worst_service_ever', ['worst', 'service', 'ever']],
+    [
+      'snake_case hashtags split on underscores',
+      '#worst_service_ever',
+      ['worst', 'service', 'ever'],
+    ],
     ['lower-case hashtags split by dictionary', '#epicfail', ['epic', 'fail']],
     ['a lower-case hashtag with a brand prefix keeps the brand', '#acmefail', ['acme', 'fail']],
     ['a hashtag that is one word stays whole', '#fail', ['fail']],
@@ -66,7 +78,9 @@ describe('social text normalisation', () => {
   });
 
   it('when a time like 10:30 appears, it is not an emoticon', () => {
-    expect(normalizeText('landed at 10:30 today', deps).tokens.some((t) => t.kind === 'emoticon')).toBe(false);
+    expect(
+      normalizeText('landed at 10:30 today', deps).tokens.some((t) => t.kind === 'emoticon'),
+    ).toBe(false);
   });
 
   it('when some words are in capitals, those are shouted', () => {
@@ -86,15 +100,18 @@ describe('social text normalisation', () => {
   });
 
   it('when tracked brand names are given, they are removed from the tokens', () => {
-    expect(words('Best Buy delivered late again @bestbuy', { ignore: ['Best Buy', '@bestbuy'] })).toEqual([
-      'delivered',
-      'late',
-      'again',
-    ]);
+    expect(
+      words('Best Buy delivered late again @bestbuy', { ignore: ['Best Buy', '@bestbuy'] }),
+    ).toEqual(['delivered', 'late', 'again']);
   });
 
   it('when the text is empty, there are no tokens', () => {
-    expect(normalizeText('', deps)).toEqual({ tokens: [], exclamations: 0, questions: 0, clean: '' });
+    expect(normalizeText('', deps)).toEqual({
+      tokens: [],
+      exclamations: 0,
+      questions: 0,
+      clean: '',
+    });
   });
 
   it('when the text is very long, only the first 5000 characters are read', () => {

@@ -22,7 +22,11 @@ describe('scoreMention', () => {
     const scored = scoreMention(mention, model, NOW);
     expect(scored.mention).toBe(mention);
     expect(scored.scoredAt).toBe(NOW);
-    expect(scored.sentiment).toMatchObject({ label: 'negative', lang: 'en', model: 'hark-social-en@1' });
+    expect(scored.sentiment).toMatchObject({
+      label: 'negative',
+      lang: 'en',
+      model: 'hark-social-en@1',
+    });
     expect(scored.sentiment.score).toBeLessThan(-0.25);
     expect(scored.intent).toMatchObject({ label: 'complaint', model: 'hark-intent@1' });
     expect(scored.intent.confidence).toBeGreaterThan(0.5);
@@ -33,12 +37,21 @@ describe('scoreMention', () => {
   });
 
   it('when the mention has a title, the title is scored with the text', () => {
-    const m = makeMention({ kind: 'review', title: 'Worst hotel ever', text: 'We stayed two nights in June.', keywords: [] });
+    const m = makeMention({
+      kind: 'review',
+      title: 'Worst hotel ever',
+      text: 'We stayed two nights in June.',
+      keywords: [],
+    });
     expect(scoreMention(m, model, NOW).sentiment.label).toBe('negative');
   });
 
   it('when a tracked brand name carries sentiment, it does not count', () => {
-    const m = makeMention({ text: 'Ordered from Best Buy today', brands: ['bestbuy'], keywords: ['best buy'] });
+    const m = makeMention({
+      text: 'Ordered from Best Buy today',
+      brands: ['bestbuy'],
+      keywords: ['best buy'],
+    });
     expect(scoreMention(m, model, NOW).sentiment.label).toBe('neutral');
   });
 
@@ -105,7 +118,9 @@ describe('scoring batch handler', () => {
     });
     const result = await handle([record('fine', '1'), record('fine', '2'), record('fine', '3')]);
     expect(result.outputs).toHaveLength(2);
-    expect(result.failures!.map((f) => [f.record.offset, f.error.code])).toEqual([['2', 'HARK_SERDE_ENCODE_FAILED']]);
+    expect(result.failures!.map((f) => [f.record.offset, f.error.code])).toEqual([
+      ['2', 'HARK_SERDE_ENCODE_FAILED'],
+    ]);
   });
 
   it('when scoring throws a plain error, the record fails with HARK_STAGE_PROCESSING_FAILED', async () => {
@@ -115,7 +130,10 @@ describe('scoring batch handler', () => {
       encode: () => Buffer.from('ok'),
       now: () => NOW,
     });
-    const broken = { ...record('fine', '9'), value: { ...makeMention(), text: null as unknown as string } };
+    const broken = {
+      ...record('fine', '9'),
+      value: { ...makeMention(), text: null as unknown as string },
+    };
     const result = await handle([broken]);
     expect(result.failures![0]!.error.code).toBe('HARK_STAGE_PROCESSING_FAILED');
     expect(result.failures![0]!.error.message).toMatch(/^scoring failed/);

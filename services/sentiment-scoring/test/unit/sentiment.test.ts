@@ -11,11 +11,21 @@ beforeAll(async () => {
 
 function score(text: string): number {
   const en = model.languages.get('en')!;
-  return scoreSentiment(normalizeText(text, en.normalize), en.lexicon, model.symbols, model.sentimentParams).score;
+  return scoreSentiment(
+    normalizeText(text, en.normalize),
+    en.lexicon,
+    model.symbols,
+    model.sentimentParams,
+  ).score;
 }
 function label(text: string): string {
   const en = model.languages.get('en')!;
-  return scoreSentiment(normalizeText(text, en.normalize), en.lexicon, model.symbols, model.sentimentParams).label;
+  return scoreSentiment(
+    normalizeText(text, en.normalize),
+    en.lexicon,
+    model.symbols,
+    model.sentimentParams,
+  ).label;
 }
 
 describe('sentiment: negation', () => {
@@ -186,7 +196,9 @@ describe('lexicon lookup', () => {
   });
 
   it('when a stemmer is given and no inflection rule, inflected words fall back to their stem', () => {
-    const stemmed = buildLexicon({ lang: 'xx', base: { amor: 3 }, negators: [] }, (w) => w.replace(/es$/, ''));
+    const stemmed = buildLexicon({ lang: 'xx', base: { amor: 3 }, negators: [] }, (w) =>
+      w.replace(/es$/, ''),
+    );
     expect(stemmed.valence('amores')).toBe(3);
     expect(stemmed.valence('amor')).toBe(3);
   });

@@ -191,7 +191,8 @@ export function englishInflections(w: string): string[] {
   if (w.endsWith('s') && !w.endsWith('ss')) out.push(w.slice(0, -1));
   if (w.endsWith('ed')) out.push(w.slice(0, -2), w.slice(0, -1));
   if (w.endsWith('ing')) out.push(w.slice(0, -3), `${w.slice(0, -3)}e`);
-  if (w.endsWith('ly')) out.push(w.slice(0, -2), w.endsWith('ily') ? `${w.slice(0, -3)}y` : w.slice(0, -2));
+  if (w.endsWith('ly'))
+    out.push(w.slice(0, -2), w.endsWith('ily') ? `${w.slice(0, -3)}y` : w.slice(0, -2));
   if (w.endsWith('er') || w.endsWith('est')) {
     const stem = w.endsWith('er') ? w.slice(0, -2) : w.slice(0, -3);
     out.push(stem, `${stem}e`);

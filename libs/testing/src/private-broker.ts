@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '@hark/testing';
 import { Kafka, logLevel } from 'kafkajs';
+import { waitFor } from './env.ts';
+import { freePort } from './ports.ts';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const JARS = join(ROOT, '.stack/kafka-libs/*');
 const LOG4J = join(ROOT, 'deploy/local/kafka/log4j.properties');
 
@@ -16,21 +16,14 @@ export interface PrivateBroker {
   brokers: string[];
   /** SIGKILL: the broker vanishes mid-conversation, as a crash or a partition would. */
   kill(): Promise<void>;
-  /** Starts it again on the same ports and data (after kill). */
+  /** SIGTERM: a controlled shutdown (as an operator's restart), SIGKILL if it takes over a minute. */
+  stop(): Promise<void>;
+  /** Starts it again on the same ports and data (after kill or stop). */
   restart(): Promise<void>;
+  /** Where the broker's own logs go. */
+  readonly logDir: string;
   /** Kills it and removes its data directory. */
   dispose(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -163,6 +156,17 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
     await exited;
   }
 
+  async function stop(): Promise<void> {
+    const proc = child;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+    await exited;
+    clearTimeout(timer);
+    child = undefined;
+  }
+
   try {
     await start();
   } catch (err) {
@@ -173,7 +177,9 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
   return {
     brokers,
     kill,
+    stop,
     restart: start,
+    logDir: join(dir, 'logs'),
     async dispose() {
       await kill();
       await rm(dir, { recursive: true, force: true });

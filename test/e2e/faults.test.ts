@@ -1,0 +1,227 @@
+/**
+ * Faults while traffic flows: a consumer killed with SIGKILL, a second
+ * instance joining and leaving its group, the Kafka broker stopped and
+ * restarted, PostgreSQL restarted. After recovery the rollups hold exactly
+ * the accepted mentions: none lost, none counted twice.
+ *
+ * The broker and the PostgreSQL server are private to this file (started
+ * from the stack's jars and the machine's PostgreSQL binaries), so stopping
+ * them touches nobody else. Each case sends its traffic into a UTC day of its
+ * own, so its rollup rows are its alone and a failure in one case cannot
+ * shift another's totals. The harness restarts a process that exits on its
+ * own, as a supervisor would: a stage that gives up on a retriable failure
+ * exits for exactly that.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadBrandsConfig } from '@hark/brands';
+import {
+  startPrivateBroker,
+  startPrivatePostgres,
+  waitFor,
+  type PrivateBroker,
+  type PrivatePostgres,
+} from '@hark/testing';
+import { createRng, generateCustomers, generateTraffic, type DemoCustomer } from '@hark/traffic';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BRANDS_FILE,
+  CONSUMERS,
+  createPipeline,
+  emptyReport,
+  expectedByBrand,
+  sorted,
+  type Pipeline,
+  type SendReport,
+} from '../support/pipeline.ts';
+
+const PER_CASE = Number(process.env.HARK_E2E_FAULT_MENTIONS ?? 1200);
+const DAY = 86_400_000;
+const CASE_TIMEOUT = 180_000;
+const brands = loadBrandsConfig(BRANDS_FILE);
+const rng = createRng(7);
+
+let broker: PrivateBroker;
+let postgres: PrivatePostgres;
+let p: Pipeline;
+let customers: DemoCustomer[];
+let nextDay = 1;
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  [broker, postgres] = await Promise.all([startPrivateBroker(), startPrivatePostgres()]);
+  timings.privateServersMs = Date.now() - t0;
+  p = await createPipeline({
+    label: 'faults',
+    brokers: broker.brokers,
+    databaseBaseUrl: postgres.url,
+    partitions: 4,
+    supervise: true,
+    // Fail fast while Kafka is down so clients hear 503 quickly and retry.
+    env: { collector: { COLLECTOR_PRODUCE_TIMEOUT_MS: '3000', COLLECTOR_CIRCUIT_OPEN_MS: '2000' } },
+  });
+  customers = generateCustomers(1000, rng);
+  await p.loadCrm(customers);
+  await p.startAll();
+  timings.setupMs = Date.now() - t0;
+}, 300_000);
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') {
+    await p?.printLogTails();
+    console.log(`----- private PostgreSQL -----\n${await postgres?.logTail()}`);
+  }
+});
+
+afterAll(async () => {
+  console.log(`fault timings (ms): ${JSON.stringify(timings)}`);
+  console.log(`unexpected exits (restarted by the harness): ${JSON.stringify(p?.unexpectedExits())}`);
+  await p?.dispose();
+  await Promise.all([broker?.dispose(), postgres?.dispose()]);
+}, 180_000);
+
+/** Traffic dated inside one UTC day of its own, a few days back (well within the rollup's lateness). */
+function dayTraffic(tag: string, count = PER_CASE) {
+  const from = Math.floor(Date.now() / DAY) * DAY - nextDay++ * DAY;
+  const runId = `${tag}${Date.now().toString(36)}`;
+  const { posts } = generateTraffic({ brands, customers, count, rng, end: from + DAY, days: 1, runId });
+  return { posts, runId, days: { from, to: from + DAY } };
+}
+
+/** Slow enough that a fault lands in the middle of the flow. */
+const PACED = { batchSize: 40, concurrency: 1, pauseMs: 250, retryForMs: 150_000 };
+
+/** Traffic that runs in the background; a failure surfaces where it is awaited, not as an unhandled rejection. */
+function flowing<T>(sending: Promise<T>): Promise<T> {
+  sending.catch(() => {});
+  return sending;
+}
+
+async function whenSent(report: SendReport, fraction: number): Promise<void> {
+  await waitFor(() => report.done >= report.sent * fraction, {
+    timeoutMs: 120_000,
+    intervalMs: 100,
+    what: `${fraction * 100} % of the traffic sent`,
+  });
+}
+
+/** The case's facts and rollups hold every accepted mention exactly once. */
+async function expectExact(
+  traffic: ReturnType<typeof dayTraffic>,
+  report: SendReport,
+): Promise<void> {
+  expect(report.rejected).toBe(0);
+  expect(report.accepted.size + report.unmatched.size).toBe(traffic.posts.length);
+  await p.waitForMentions(traffic.runId, report.accepted.size, 150_000);
+  expect(await p.factCount(traffic.runId)).toBe(report.accepted.size);
+  const expected = expectedByBrand(report.accepted);
+  for (const grain of ['day', 'hour'] as const) {
+    const totals = await p.rollupTotals(grain, traffic.days);
+    expect(sorted(totals.byBrand), `rollup_${grain}`).toEqual(sorted(expected.byBrand));
+  }
+}
+
+describe('a consumer killed with SIGKILL mid-stream', () => {
+  it.each(CONSUMERS)(
+    'when %s is killed and restarted, every accepted mention counts exactly once',
+    async (name) => {
+      const t0 = Date.now();
+      const traffic = dayTraffic(`kill-${name.split('-')[0]}-`);
+      const report = emptyReport();
+      const sending = flowing(p.sendMentions(traffic.posts, PACED, report));
+      await whenSent(report, 0.3);
+      // Something is in flight through the stage when it dies.
+      await waitFor(async () => (await p.factCount(traffic.runId)) > 0, {
+        timeoutMs: 60_000,
+        what: 'the first mentions in the rollups',
+      });
+      await p.kill9(name);
+      expect(p.isRunning(name)).toBe(false);
+      await sleep(2000);
+      await p.restart(name);
+      const done = await sending;
+      await expectExact(traffic, done);
+      timings[`kill9 ${name}`] = Date.now() - t0;
+    },
+    CASE_TIMEOUT,
+  );
+});
+
+describe('a second instance of each stage joins, then leaves', () => {
+  it('partitions rebalance twice per stage and every accepted mention counts exactly once', async () => {
+    const t0 = Date.now();
+    const traffic = dayTraffic('scale-', PER_CASE * 2);
+    const report = emptyReport();
+    const sending = flowing(p.sendMentions(traffic.posts, { ...PACED, pauseMs: 150 }, report));
+    const seconds: string[] = [];
+    for (const name of CONSUMERS) {
+      await whenSent(report, 0.1 + 0.2 * seconds.length);
+      seconds.push(await p.startSecondInstance(name));
+    }
+    await whenSent(report, 0.8);
+    for (const id of seconds) await p.stopInstance(id);
+    await expectExact(traffic, await sending);
+    // Each second instance was really given partitions, not left idle beside a full group.
+    for (const id of seconds) {
+      expect(await p.logTail(id, 2000), id).toMatch(/joined group.*"assignment":\{"[^"]+":\[\d/);
+    }
+    timings['second instances'] = Date.now() - t0;
+  }, CASE_TIMEOUT);
+});
+
+describe('the Kafka broker stops and comes back', () => {
+  it('the collector answers 503 while it cannot write, the client retries, and every accepted mention counts exactly once', async () => {
+    const t0 = Date.now();
+    const traffic = dayTraffic('broker-');
+    const report = emptyReport();
+    const sending = flowing(p.sendMentions(traffic.posts, PACED, report));
+    await whenSent(report, 0.3);
+    const acceptedBefore = report.accepted.size;
+    await broker.stop();
+    const stoppedAt = Date.now();
+    // Traffic keeps coming while the broker is down.
+    await sleep(8000);
+    await broker.restart();
+    timings['broker down'] = Date.now() - stoppedAt;
+    const done = await sending;
+    expect(done.statuses[503] ?? 0, 'responses answered 503').toBeGreaterThan(0);
+    expect(done.retries).toBeGreaterThan(0);
+    expect(acceptedBefore).toBeLessThan(traffic.posts.length);
+    await p.waitAllReady(120_000);
+    await expectExact(traffic, done);
+    timings['broker restart'] = Date.now() - t0;
+  }, CASE_TIMEOUT);
+});
+
+describe('PostgreSQL restarts', () => {
+  it('identity-resolution and metrics-rollup recover and every accepted mention counts exactly once', async () => {
+    const t0 = Date.now();
+    const traffic = dayTraffic('postgres-');
+    const report = emptyReport();
+    const sending = flowing(p.sendMentions(traffic.posts, PACED, report));
+    await whenSent(report, 0.3);
+    await waitFor(async () => (await p.factCount(traffic.runId)) > 0, {
+      timeoutMs: 60_000,
+      what: 'the first mentions in the rollups',
+    });
+    await postgres.stop('fast');
+    const stoppedAt = Date.now();
+    await sleep(5000);
+    await postgres.start();
+    timings['postgres down'] = Date.now() - stoppedAt;
+    const done = await sending;
+    await p.waitAllReady(120_000);
+    await expectExact(traffic, done);
+    timings['postgres restart'] = Date.now() - t0;
+  }, CASE_TIMEOUT);
+});
+
+describe('after every fault', () => {
+  it('all four services are running and ready', async () => {
+    await p.waitAllReady(60_000);
+    for (const id of p.instances().filter((i) => !i.includes('#'))) {
+      expect(p.isRunning(id), id).toBe(true);
+      expect(await p.readyz(id), id).toBe(200);
+    }
+  }, 90_000);
+});

@@ -1,0 +1,762 @@
+/**
+ * The whole pipeline as separate processes for end-to-end and fault tests:
+ * the four services started like deploy/local/services.sh does
+ * (`node --import tsx services/<x>/src/main.ts`), in a namespace of their
+ * own (random topics, consumer groups, ports and a private database), so a
+ * test can kill -9 one, restart it, add a second instance, and read the
+ * rollups to check that every accepted mention counts exactly once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadSchema, type DeadLetter } from '@hark/events';
+import { createAvroSerde, createRegistryClient } from '@hark/kafka';
+import { createTestDatabase, createTestTopics, freePort, testEnv, uniqueName } from '@hark/testing';
+import { customersToCsv, type DemoCustomer } from '@hark/traffic';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import pg from 'pg';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BRANDS_FILE = join(ROOT, 'deploy/local/brands.yaml');
+
+export const SERVICES = [
+  'collector',
+  'sentiment-scoring',
+  'identity-resolution',
+  'metrics-rollup',
+] as const;
+export type ServiceName = (typeof SERVICES)[number];
+export type ConsumerName = Exclude<ServiceName, 'collector'>;
+export const CONSUMERS: readonly ConsumerName[] = [
+  'sentiment-scoring',
+  'identity-resolution',
+  'metrics-rollup',
+];
+
+export interface PipelineOptions {
+  /** Names the temp directory and the topics, for a reader of leftovers. */
+  label: string;
+  /** Kafka to run on; the local stack's by default. */
+  brokers?: string[];
+  /** PostgreSQL server the run's database is created on; the local stack's by default. */
+  databaseBaseUrl?: string;
+  /** Partitions of mentions.raw/scored/resolved and identity.links (3–6). */
+  partitions?: number;
+  /** Extra environment per service (tighter timeouts for fault tests). */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * Restart a process that exits on its own, after a short back-off, as its
+   * supervisor would (Kubernetes restartPolicy, systemd Restart=). A stage
+   * that gives up on a retriable failure exits so that it is restarted.
+   */
+  supervise?: boolean;
+}
+
+/** One exit the harness did not ask for: a crash. */
+export interface UnexpectedExit {
+  instance: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: string;
+}
+
+interface Instance {
+  id: string;
+  name: ServiceName;
+  opsPort: number;
+  env: Record<string, string>;
+  logFile: string;
+  child?: ChildProcess;
+  /** Set while the harness itself stops or kills the process. */
+  stopping: boolean;
+  starts: number;
+  exited?: Promise<void>;
+}
+
+export interface SendOptions {
+  batchSize?: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Pause after each request, so traffic flows for a while instead of in one burst. */
+  pauseMs?: number;
+  /** How long one batch may keep being retried (503, connection refused) before the run fails. */
+  retryForMs?: number;
+  /** Content-Type; NDJSON bodies are built when it is application/x-ndjson. */
+  contentType?: string;
+}
+
+/** What the collector answered, added up over a run of requests. */
+export interface SendReport {
+  /** Items sent (each counted once, however often its batch was retried). */
+  sent: number;
+  /** Items in batches that have been answered for good. */
+  done: number;
+  /** mentionId → brands, for every item answered `accepted` (202/207). */
+  accepted: Map<string, string[]>;
+  unmatched: Set<string>;
+  rejected: number;
+  /** HTTP status → responses. */
+  statuses: Record<number, number>;
+  /** Requests repeated after a 503 or a connection error. */
+  retries: number;
+  connectionErrors: number;
+}
+
+export interface RollupTotals {
+  /** brand → Σ mentions. */
+  byBrand: Map<string, number>;
+  total: number;
+}
+
+export interface Pipeline {
+  readonly topics: {
+    raw: string;
+    scored: string;
+    resolved: string;
+    links: string;
+    signals: string;
+    dlq: string;
+  };
+  readonly groups: Record<ConsumerName, string>;
+  readonly databaseUrl: string;
+  /** Pool on the run's database, for assertions. */
+  readonly db: pg.Pool;
+  readonly kafka: Kafka;
+  readonly collectorUrl: string;
+  readonly apiKey: string;
+  readonly workDir: string;
+  /** Starts identity-resolution (it owns the customers table), then the other three together. */
+  startAll(): Promise<void>;
+  /** Starts the first instance of a service and waits for /readyz. */
+  start(name: ServiceName): Promise<void>;
+  /** SIGKILL: no shutdown hooks, no final commit, as a crash or an OOM kill. */
+  kill9(name: ServiceName): Promise<void>;
+  /** SIGTERM (graceful) if running, then start again and wait for /readyz. */
+  restart(name: ServiceName): Promise<void>;
+  /** A second process of the same service in the same consumer group; returns its instance id. */
+  startSecondInstance(name: ConsumerName): Promise<string>;
+  /** SIGTERM one instance and wait for it to exit (a scale-down). */
+  stopInstance(instance: string): Promise<void>;
+  /** Stops every process (SIGTERM, SIGKILL after 20 s). */
+  stopAll(): Promise<void>;
+  /** Stops everything and drops topics, database and temp files. */
+  dispose(): Promise<void>;
+  /** Instance ids: `collector`, `sentiment-scoring`, `sentiment-scoring#2`, … */
+  instances(): string[];
+  isRunning(instance: string): boolean;
+  /** /readyz status of an instance (0 when it does not answer). */
+  readyz(instance: string): Promise<number>;
+  /** Waits until every running instance answers /readyz 200. */
+  waitAllReady(timeoutMs?: number): Promise<void>;
+  /** Processes that exited without the harness stopping them. */
+  unexpectedExits(): UnexpectedExit[];
+  logTail(instance: string, lines?: number): Promise<string>;
+  /** Prints the tail of every log (call it when a test failed). */
+  printLogTails(lines?: number): Promise<void>;
+
+  /** Loads customers through `bin/hark crm import` into the run's database. */
+  loadCrm(customers: readonly DemoCustomer[]): Promise<string>;
+  /** Posts items to POST /v1/mentions in batches, retrying 503s and refused connections. */
+  sendMentions(items: readonly unknown[], opts?: SendOptions, report?: SendReport): Promise<SendReport>;
+  /** Raw request to the collector's API (for bad input). */
+  request(
+    path: string,
+    body: string | Buffer,
+    opts?: { contentType?: string; auth?: boolean; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
+
+  /** Rows of the `mentions` fact table whose post_id starts with `prefix` (all when empty). */
+  factCount(prefix?: string): Promise<number>;
+  /** Σ rollup mentions per brand for a grain, optionally for UTC days [from, to). */
+  rollupTotals(
+    grain?: 'minute' | 'hour' | 'day',
+    days?: { from: number; to: number },
+  ): Promise<RollupTotals>;
+  /** Waits until `count` facts with the prefix exist and every stage has consumed its input. */
+  waitForMentions(prefix: string, count: number, timeoutMs?: number): Promise<void>;
+  /** Waits until every consumer group has committed up to the end of its input topics. */
+  waitForQuiet(timeoutMs?: number): Promise<void>;
+  /** Committed-offset lag per group (sum over partitions). */
+  lags(): Promise<Record<string, number>>;
+  /** Every dead letter on the run's dlq topic. */
+  deadLetters(): Promise<{ key: string | null; value: DeadLetter }[]>;
+  /** Produces records as they are (raw bytes, foreign schema ids). */
+  produce(
+    topic: string,
+    messages: { key: string | null; value: Buffer | null; partition?: number }[],
+  ): Promise<void>;
+}
+
+/** A report to accumulate several sends into. */
+export function emptyReport(): SendReport {
+  return {
+    sent: 0,
+    done: 0,
+    accepted: new Map(),
+    unmatched: new Set(),
+    rejected: 0,
+    statuses: {},
+    retries: 0,
+    connectionErrors: 0,
+  };
+}
+
+/** brand → how many accepted mentions name it: what the rollups must hold. */
+export function expectedByBrand(accepted: ReadonlyMap<string, readonly string[]>): RollupTotals {
+  const byBrand = new Map<string, number>();
+  let total = 0;
+  for (const brands of accepted.values()) {
+    for (const b of new Set(brands)) {
+      byBrand.set(b, (byBrand.get(b) ?? 0) + 1);
+      total++;
+    }
+  }
+  return { byBrand, total };
+}
+
+/** A Map as a sorted plain object, so `toEqual` diffs read well. */
+export function sorted(m: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
+  const env = testEnv();
+  const brokers = opts.brokers ?? env.kafkaBrokers;
+  const partitions = opts.partitions ?? 4;
+  const workDir = await mkdtemp(join(tmpdir(), `hark-e2e-${opts.label}-`));
+  const kafka = new Kafka({
+    clientId: `e2e-${opts.label}`,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 3000 },
+  });
+  const created = await createTestTopics(kafka, [
+    { prefix: `${opts.label}.mentions.raw`, partitions },
+    { prefix: `${opts.label}.mentions.scored`, partitions },
+    { prefix: `${opts.label}.mentions.resolved`, partitions },
+    {
+      prefix: `${opts.label}.identity.links`,
+      partitions,
+      config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0' },
+    },
+    { prefix: `${opts.label}.signals.raw`, partitions: 2 },
+    { prefix: `${opts.label}.dlq`, partitions: 2 },
+  ]);
+  const [raw, scored, resolved, links, signals, dlq] = created.names as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const topics = { raw, scored, resolved, links, signals, dlq };
+  const database = await createTestDatabase({ baseUrl: opts.databaseBaseUrl });
+  const db = new pg.Pool({ connectionString: database.url, max: 3 });
+  // A restarted private server closes idle connections; the pool replaces them, this keeps it quiet.
+  db.on('error', () => {});
+  const ns = uniqueName(`e2e-${opts.label}`);
+  const groups: Record<ConsumerName, string> = {
+    'sentiment-scoring': `${ns}.sentiment`,
+    'identity-resolution': `${ns}.identity`,
+    'metrics-rollup': `${ns}.rollup`,
+  };
+  const apiKey = `e2e-${randomBytes(12).toString('hex')}`;
+  const apiPort = await freePort();
+  const collectorUrl = `http://127.0.0.1:${apiPort}`;
+  const common: Record<string, string> = {
+    KAFKA_BROKERS: brokers.join(','),
+    SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'info',
+    DOTENV_CONFIG_QUIET: 'true',
+  };
+  const serviceEnv: Record<ServiceName, Record<string, string>> = {
+    collector: {
+      MENTIONS_TOPIC: raw,
+      SIGNALS_TOPIC: signals,
+      DLQ_TOPIC: dlq,
+      API_PORT: String(apiPort),
+      COLLECTOR_API_KEYS: `e2e=${apiKey}`,
+      BRANDS_FILE,
+      ...opts.env?.collector,
+    },
+    'sentiment-scoring': {
+      INPUT_TOPIC: raw,
+      OUTPUT_TOPIC: scored,
+      DLQ_TOPIC: dlq,
+      GROUP_ID: groups['sentiment-scoring'],
+      ...opts.env?.['sentiment-scoring'],
+    },
+    'identity-resolution': {
+      INPUT_TOPIC: scored,
+      OUTPUT_TOPIC: resolved,
+      LINKS_TOPIC: links,
+      DLQ_TOPIC: dlq,
+      GROUP_ID: groups['identity-resolution'],
+      IDENTITY_API_KEYS: apiKey,
+      INDEX_REFRESH_MS: '500',
+      ...opts.env?.['identity-resolution'],
+    },
+    'metrics-rollup': {
+      MENTIONS_TOPIC: resolved,
+      SIGNALS_TOPIC: signals,
+      DLQ_TOPIC: dlq,
+      GROUP_ID: groups['metrics-rollup'],
+      BRANDS_FILE,
+      ...opts.env?.['metrics-rollup'],
+    },
+  };
+  /** Topics each consumer group reads, for the lag check. */
+  const groupInputs: [string, string][] = [
+    [groups['sentiment-scoring'], raw],
+    [groups['identity-resolution'], scored],
+    [`${groups['metrics-rollup']}.mentions`, resolved],
+    [`${groups['metrics-rollup']}.signals`, signals],
+  ];
+
+  const instances = new Map<string, Instance>();
+  const crashes: UnexpectedExit[] = [];
+  let disposed = false;
+  let producer: Producer | undefined;
+
+  async function addInstance(name: ServiceName, id: string): Promise<Instance> {
+    const inst: Instance = {
+      id,
+      name,
+      opsPort: await freePort(),
+      env: serviceEnv[name],
+      logFile: join(workDir, `${id.replace('#', '-')}.log`),
+      stopping: false,
+      starts: 0,
+    };
+    instances.set(id, inst);
+    return inst;
+  }
+
+  function spawnInstance(inst: Instance): void {
+    inst.starts++;
+    const fd = openSync(inst.logFile, 'a');
+    writeSync(fd, `\n===== ${inst.id} start #${inst.starts} at ${new Date().toISOString()} =====\n`);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, `services/${inst.name}/src/main.ts`)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...common, ...inst.env, OPS_PORT: String(inst.opsPort) },
+        stdio: ['ignore', fd, fd],
+      },
+    );
+    closeSync(fd);
+    inst.child = child;
+    inst.stopping = false;
+    inst.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        if (inst.child === child) inst.child = undefined;
+        if (!inst.stopping && !disposed) {
+          crashes.push({ instance: inst.id, code, signal, at: new Date().toISOString() });
+          if (opts.supervise) {
+            // Like a supervisor's back-off: not at once, so a crash loop does not eat the CPU.
+            setTimeout(() => {
+              if (!disposed && !inst.child && !inst.stopping) spawnInstance(inst);
+            }, 1000).unref();
+          }
+        }
+        resolve();
+      });
+    });
+  }
+
+  async function readyzOf(inst: Instance): Promise<number> {
+    try {
+      const res = await fetch(`http://127.0.0.1:${inst.opsPort}/readyz`, {
+        signal: AbortSignal.timeout(3000),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      return 0;
+    }
+  }
+
+  async function logTail(id: string, lines = 40): Promise<string> {
+    const inst = instances.get(id);
+    if (!inst) return '';
+    const text = await readFile(inst.logFile, 'utf8').catch(() => '');
+    return text.split('\n').slice(-lines).join('\n');
+  }
+
+  async function waitReady(inst: Instance, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if ((await readyzOf(inst)) === 200) return;
+      if (!inst.child && !opts.supervise) {
+        throw new Error(
+          `${inst.id} exited before it was ready; its log ends:\n${await logTail(inst.id, 60)}`,
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${inst.id} was not ready within ${timeoutMs} ms; its log ends:\n${await logTail(inst.id, 60)}`,
+        );
+      }
+      await sleep(250);
+    }
+  }
+
+  async function terminate(inst: Instance, signal: NodeJS.Signals): Promise<void> {
+    const child = inst.child;
+    if (!child) return;
+    inst.stopping = true;
+    const timer =
+      signal === 'SIGKILL' ? undefined : setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.kill(signal);
+    await inst.exited;
+    clearTimeout(timer);
+  }
+
+  function instance(id: string): Instance {
+    const inst = instances.get(id);
+    if (!inst) throw new Error(`no instance ${id}`);
+    return inst;
+  }
+
+  async function start(name: ServiceName): Promise<void> {
+    const inst = instances.get(name) ?? (await addInstance(name, name));
+    if (!inst.child) spawnInstance(inst);
+    await waitReady(inst);
+  }
+
+  async function stopAll(): Promise<void> {
+    const running = [...instances.values()].reverse();
+    await Promise.all(running.map((i) => terminate(i, 'SIGTERM')));
+  }
+
+  // A worker that dies without afterAll must not leave services running.
+  const onExit = () => {
+    for (const i of instances.values()) i.child?.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+
+  async function lags(): Promise<Record<string, number>> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const out: Record<string, number> = {};
+      for (const [group, topic] of groupInputs) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        let lag = 0;
+        for (const p of ends) {
+          const c = committed?.partitions.find((x) => x.partition === p.partition);
+          const at = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(p.low);
+          lag += Math.max(0, Number(p.high) - at);
+        }
+        out[group] = lag;
+      }
+      return out;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async function factCount(prefix = ''): Promise<number> {
+    const { rows } = await db.query<{ n: string }>(
+      `select count(*) as n from mentions where starts_with(post_id, $1)`,
+      [prefix],
+    );
+    return Number(rows[0]!.n);
+  }
+
+  async function waitForQuiet(timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last: Record<string, number> = {};
+    for (;;) {
+      try {
+        last = await lags();
+        if (Object.values(last).every((n) => n === 0)) return;
+      } catch {
+        // broker busy or restarting: ask again
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`consumer groups still lag after ${timeoutMs} ms: ${JSON.stringify(last)}`);
+      }
+      await sleep(500);
+    }
+  }
+
+  const serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
+  const deadLetterDecoder = serde.decoder<DeadLetter>(loadSchema('DeadLetter'));
+
+  const pipeline: Pipeline = {
+    topics,
+    groups,
+    databaseUrl: database.url,
+    db,
+    kafka,
+    collectorUrl,
+    apiKey,
+    workDir,
+
+    async startAll() {
+      await start('identity-resolution');
+      await Promise.all(
+        (['metrics-rollup', 'sentiment-scoring', 'collector'] as const).map((n) => start(n)),
+      );
+    },
+    start,
+
+    async kill9(name) {
+      await terminate(instance(name), 'SIGKILL');
+    },
+
+    async restart(name) {
+      const inst = instance(name);
+      await terminate(inst, 'SIGTERM');
+      spawnInstance(inst);
+      await waitReady(inst);
+    },
+
+    async startSecondInstance(name) {
+      let n = 2;
+      while (instances.has(`${name}#${n}`)) n++;
+      const inst = await addInstance(name, `${name}#${n}`);
+      spawnInstance(inst);
+      await waitReady(inst);
+      return inst.id;
+    },
+
+    async stopInstance(id) {
+      await terminate(instance(id), 'SIGTERM');
+    },
+
+    stopAll,
+
+    async dispose() {
+      disposed = true;
+      await stopAll().catch(() => {});
+      process.removeListener('exit', onExit);
+      await producer?.disconnect().catch(() => {});
+      await db.end().catch(() => {});
+      await database.drop().catch(() => {});
+      await created.drop().catch(() => {});
+      if (!process.env.HARK_E2E_KEEP) await rm(workDir, { recursive: true, force: true });
+    },
+
+    instances: () => [...instances.keys()],
+    isRunning: (id) => instances.get(id)?.child !== undefined,
+    readyz: (id) => readyzOf(instance(id)),
+
+    async waitAllReady(timeoutMs = 120_000) {
+      await Promise.all(
+        [...instances.values()]
+          .filter((i) => i.child || (opts.supervise && !i.stopping))
+          .map((i) => waitReady(i, timeoutMs)),
+      );
+    },
+
+    unexpectedExits: () => [...crashes],
+    logTail,
+
+    async printLogTails(lines = 30) {
+      for (const id of instances.keys()) {
+        console.log(`----- ${id} (${instance(id).logFile}) -----\n${await logTail(id, lines)}`);
+      }
+    },
+
+    async loadCrm(customers) {
+      const file = join(workDir, `customers-${Date.now()}.csv`);
+      await writeFile(file, customersToCsv(customers));
+      const child = spawn(join(ROOT, 'bin/hark'), ['crm', 'import', file], {
+        cwd: ROOT,
+        env: { ...process.env, ...common, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+        child.once('error', reject);
+        child.once('exit', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      if (code !== 0) throw new Error(`hark crm import exited ${code}:\n${output.slice(-3000)}`);
+      return output;
+    },
+
+    async sendMentions(items, o = {}, report = emptyReport()) {
+      const batchSize = o.batchSize ?? 100;
+      const contentType = o.contentType ?? 'application/json';
+      const batches: unknown[][] = [];
+      for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize));
+      report.sent += items.length;
+      let next = 0;
+      const worker = async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          const body =
+            contentType === 'application/x-ndjson'
+              ? batch.map((b) => JSON.stringify(b)).join('\n')
+              : JSON.stringify(batch);
+          const giveUpAt = Date.now() + (o.retryForMs ?? 120_000);
+          for (;;) {
+            let res: Response;
+            try {
+              res = await fetch(`${collectorUrl}/v1/mentions`, {
+                method: 'POST',
+                headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
+                body,
+                signal: AbortSignal.timeout(60_000),
+              });
+            } catch (err) {
+              // Refused or reset: nothing says whether it was written, so send it again (same ids).
+              report.connectionErrors++;
+              if (Date.now() > giveUpAt) throw err;
+              report.retries++;
+              await sleep(1000);
+              continue;
+            }
+            report.statuses[res.status] = (report.statuses[res.status] ?? 0) + 1;
+            const answer = (await res.json()) as {
+              items?: { mentionId: string; status: string; brands?: string[] }[];
+              rejected?: number;
+              message?: string;
+            };
+            if (res.status === 503) {
+              if (Date.now() > giveUpAt)
+                throw new Error(`collector still answers 503: ${answer.message}`);
+              report.retries++;
+              await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
+              continue;
+            }
+            if (res.status !== 202 && res.status !== 207 && res.status !== 400) {
+              throw new Error(`collector answered ${res.status}: ${JSON.stringify(answer)}`);
+            }
+            for (const it of answer.items ?? []) {
+              if (it.status === 'accepted') report.accepted.set(it.mentionId, it.brands ?? []);
+              else report.unmatched.add(it.mentionId);
+            }
+            report.rejected += answer.rejected ?? 0;
+            report.done += batch.length;
+            break;
+          }
+          if (o.pauseMs) await sleep(o.pauseMs);
+        }
+      };
+      await Promise.all(Array.from({ length: o.concurrency ?? 2 }, worker));
+      return report;
+    },
+
+    async request(path, body, o = {}) {
+      const res = await fetch(`${collectorUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          ...(o.auth === false ? {} : { authorization: `Bearer ${apiKey}` }),
+          'content-type': o.contentType ?? 'application/json',
+          ...o.headers,
+        },
+        body,
+        signal: AbortSignal.timeout(60_000),
+      });
+      const text = await res.text();
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        parsed = { text };
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+
+    factCount,
+
+    async rollupTotals(grain = 'day', days) {
+      const { rows } = await db.query<{ brand: string; n: string }>(
+        `select brand, sum(mentions)::bigint as n from rollup_${grain}
+          where $1::timestamptz is null or (window_start >= $1 and window_start < $2)
+          group by brand`,
+        [days ? new Date(days.from) : null, days ? new Date(days.to) : null],
+      );
+      const byBrand = new Map(rows.map((r) => [r.brand, Number(r.n)]));
+      return { byBrand, total: [...byBrand.values()].reduce((a, b) => a + b, 0) };
+    },
+
+    async waitForMentions(prefix, count, timeoutMs = 180_000) {
+      const deadline = Date.now() + timeoutMs;
+      let n = 0;
+      for (;;) {
+        try {
+          n = await factCount(prefix);
+          if (n >= count) break;
+        } catch {
+          // the database may be restarting
+        }
+        if (Date.now() > deadline) {
+          const lag = await lags().catch((err: Error) => err.message);
+          throw new Error(
+            `only ${n} of ${count} mentions reached the rollups in ${timeoutMs} ms; lags: ${JSON.stringify(lag)}`,
+          );
+        }
+        await sleep(500);
+      }
+      // Every stage has committed all it read: nothing more is on its way (a late duplicate would be).
+      await waitForQuiet(Math.max(30_000, deadline - Date.now()));
+    },
+
+    waitForQuiet,
+    lags,
+
+    async deadLetters() {
+      const admin = kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(dlq).finally(() => admin.disconnect());
+      const want = ends.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+      if (want === 0) return [];
+      const consumer = kafka.consumer({ groupId: uniqueName('e2e-dlq-reader'), maxWaitTimeInMs: 100 });
+      const out: { key: string | null; value: DeadLetter }[] = [];
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic: dlq, fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error(`read ${out.length} of ${want} dead letters`)),
+            60_000,
+          );
+          void consumer.run({
+            eachMessage: async ({ message }) => {
+              out.push({
+                key: message.key?.toString() ?? null,
+                value: await deadLetterDecoder.decode(message.value!),
+              });
+              if (out.length >= want) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          });
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+      return out;
+    },
+
+    async produce(topic, messages) {
+      if (!producer) {
+        producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+        await producer.connect();
+      }
+      await producer.send({ topic, acks: -1, messages });
+    },
+  };
+  return pipeline;
+}
