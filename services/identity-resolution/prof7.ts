@@ -5,6 +5,7 @@ const world = generateWorld({ seed: 1, customers: Number(process.argv[2] ?? 1000
 const index = new CustomerIndex();
 for (const c of world.customers) index.upsert(c);
 index.finishLoad();
+world.customers.length = 0;
 const m = new Matcher(index);
 const rounds: number[] = [];
 for (let k = 0; k < 8; k++) {

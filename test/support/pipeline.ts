@@ -162,7 +162,11 @@ export interface Pipeline {
   /** Loads customers through `bin/hark crm import` into the run's database. */
   loadCrm(customers: readonly DemoCustomer[]): Promise<string>;
   /** Posts items to POST /v1/mentions in batches, retrying 503s and refused connections. */
-  sendMentions(items: readonly unknown[], opts?: SendOptions, report?: SendReport): Promise<SendReport>;
+  sendMentions(
+    items: readonly unknown[],
+    opts?: SendOptions,
+    report?: SendReport,
+  ): Promise<SendReport>;
   /** Raw request to the collector's API (for bad input). */
   request(
     path: string,
@@ -172,10 +176,10 @@ export interface Pipeline {
 
   /** Rows of the `mentions` fact table whose post_id starts with `prefix` (all when empty). */
   factCount(prefix?: string): Promise<number>;
-  /** Σ rollup mentions per brand for a grain, optionally for UTC days [from, to). */
+  /** Σ rollup mentions per brand for a grain; optionally only windows in [from, to) or one platform. */
   rollupTotals(
     grain?: 'minute' | 'hour' | 'day',
-    days?: { from: number; to: number },
+    filter?: { from?: number; to?: number; platform?: string },
   ): Promise<RollupTotals>;
   /** Waits until `count` facts with the prefix exist and every stage has consumed its input. */
   waitForMentions(prefix: string, count: number, timeoutMs?: number): Promise<void>;
@@ -343,7 +347,10 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
   function spawnInstance(inst: Instance): void {
     inst.starts++;
     const fd = openSync(inst.logFile, 'a');
-    writeSync(fd, `\n===== ${inst.id} start #${inst.starts} at ${new Date().toISOString()} =====\n`);
+    writeSync(
+      fd,
+      `\n===== ${inst.id} start #${inst.starts} at ${new Date().toISOString()} =====\n`,
+    );
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', join(ROOT, `services/${inst.name}/src/main.ts`)],
@@ -679,12 +686,18 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
 
     factCount,
 
-    async rollupTotals(grain = 'day', days) {
+    async rollupTotals(grain = 'day', filter = {}) {
       const { rows } = await db.query<{ brand: string; n: string }>(
         `select brand, sum(mentions)::bigint as n from rollup_${grain}
-          where $1::timestamptz is null or (window_start >= $1 and window_start < $2)
+          where ($1::timestamptz is null or window_start >= $1)
+            and ($2::timestamptz is null or window_start < $2)
+            and ($3::text is null or platform = $3)
           group by brand`,
-        [days ? new Date(days.from) : null, days ? new Date(days.to) : null],
+        [
+          filter.from === undefined ? null : new Date(filter.from),
+          filter.to === undefined ? null : new Date(filter.to),
+          filter.platform ?? null,
+        ],
       );
       const byBrand = new Map(rows.map((r) => [r.brand, Number(r.n)]));
       return { byBrand, total: [...byBrand.values()].reduce((a, b) => a + b, 0) };
@@ -721,7 +734,10 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
       const ends = await admin.fetchTopicOffsets(dlq).finally(() => admin.disconnect());
       const want = ends.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
       if (want === 0) return [];
-      const consumer = kafka.consumer({ groupId: uniqueName('e2e-dlq-reader'), maxWaitTimeInMs: 100 });
+      const consumer = kafka.consumer({
+        groupId: uniqueName('e2e-dlq-reader'),
+        maxWaitTimeInMs: 100,
+      });
       const out: { key: string | null; value: DeadLetter }[] = [];
       await consumer.connect();
       try {

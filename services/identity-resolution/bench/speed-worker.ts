@@ -20,18 +20,28 @@ const baseline = process.memoryUsage();
 const index = new CustomerIndex();
 let started = performance.now();
 if (process.env.DATABASE_URL) {
-  const pool = createPool({ url: process.env.DATABASE_URL, logger: createLogger({ service: 'bench-speed', level: 'warn' }), max: 1 });
+  const pool = createPool({
+    url: process.env.DATABASE_URL,
+    logger: createLogger({ service: 'bench-speed', level: 'warn' }),
+    max: 1,
+  });
   const { rows } = await createCustomerRepository({ pool }).scan((c) => index.upsert(c));
   index.finishLoad();
   await pool.end();
-  console.log(`index loaded from PostgreSQL: ${rows} customers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `index loaded from PostgreSQL: ${rows} customers in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 } else {
-  const customers = JSON.parse(readFileSync(process.env.BENCH_CUSTOMERS!, 'utf8')) as StoredCustomer[];
+  const customers = JSON.parse(
+    readFileSync(process.env.BENCH_CUSTOMERS!, 'utf8'),
+  ) as StoredCustomer[];
   started = performance.now();
   for (const c of customers) index.upsert(c);
   index.finishLoad();
   customers.length = 0;
-  console.log(`index built from generated rows: ${index.size} customers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `index built from generated rows: ${index.size} customers in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 gc();
 const loaded = process.memoryUsage();
@@ -66,4 +76,6 @@ console.log(
   `resolved ${done} authors in ${wall.toFixed(1)} s: ${Math.round(done / wall)} resolutions/s wall clock, ` +
     `${Math.round(done / cpuSeconds)} per CPU-second (one thread; ${(1e6 / (done / cpuSeconds)).toFixed(0)} µs each)`,
 );
-console.log(`outcomes: ${JSON.stringify(outcome)}; RSS after the run ${mb(process.memoryUsage().rss)}`);
+console.log(
+  `outcomes: ${JSON.stringify(outcome)}; RSS after the run ${mb(process.memoryUsage().rss)}`,
+);

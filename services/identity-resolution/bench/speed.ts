@@ -42,7 +42,9 @@ const world = generateWorld({
   lookalikes: Math.round(nAuthors * 0.25),
   unrelated: Math.round(nAuthors * 0.25),
 });
-console.log(`generated ${nCustomers} customers and ${world.authors.length} authors in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `generated ${nCustomers} customers and ${world.authors.length} authors in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 const dir = mkdtempSync(join(tmpdir(), 'hark-speed-'));
 const authorsFile = join(dir, 'authors.json');
 writeFileSync(authorsFile, JSON.stringify(world.authors.map((a) => a.input)));
@@ -51,11 +53,17 @@ let db: Awaited<ReturnType<typeof createTestDatabase>> | null = null;
 try {
   db = await createTestDatabase();
 } catch (err) {
-  console.log(`PostgreSQL not reachable (${(err as Error).message}); building the index from generated rows`);
+  console.log(
+    `PostgreSQL not reachable (${(err as Error).message}); building the index from generated rows`,
+  );
 }
 
 let insertLine = '';
-const workerEnv: Record<string, string> = { ...(process.env as Record<string, string>), BENCH_AUTHORS: authorsFile, BENCH_SECONDS: String(values.seconds) };
+const workerEnv: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  BENCH_AUTHORS: authorsFile,
+  BENCH_SECONDS: String(values.seconds),
+};
 if (db) {
   const pool = createPool({ url: db.url, logger, max: 2 });
   await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
@@ -80,7 +88,10 @@ world.customers.length = 0;
 
 const worker = fileURLToPath(new URL('./speed-worker.ts', import.meta.url));
 const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', worker], { env: workerEnv, stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', worker], {
+    env: workerEnv,
+    stdio: 'inherit',
+  });
   child.on('exit', (c) => resolve(c ?? 1));
 });
 await db?.drop();

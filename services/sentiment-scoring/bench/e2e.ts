@@ -17,8 +17,14 @@ import { loadScoringModel } from '../src/adapters/load-model.ts';
 import { createScoringService } from '../src/adapters/scoring-service.ts';
 import { loadEvalSet } from './lib/datasets.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '20000' } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '1' },
+  },
+});
 const count = Number(values.count);
+const concurrency = Number(values.concurrency);
 const env = testEnv();
 const logger = createLogger({
   service: 'sentiment-scoring-bench',
@@ -89,6 +95,7 @@ try {
     model,
     topics: { input, output, dlq },
     groupId: uniqueName('sentiment-scoring-bench'),
+    partitionsConcurrently: concurrency,
   });
   const start = performance.now();
   await service.start();
@@ -106,7 +113,7 @@ try {
   const steady = (end - first) / 1000;
   console.log('# sentiment-scoring end-to-end stage throughput (real broker and registry)\n');
   console.log(
-    `${count.toLocaleString('en-US')} Avro Mentions on 6 partitions, one stage consumer, batches of 500, acks=all\n`,
+    `${count.toLocaleString('en-US')} Avro Mentions on 6 partitions, one stage consumer, ${concurrency} partitions at a time, batches of 500, acks=all\n`,
   );
   console.log('| measure | value |');
   console.log('|---|---|');

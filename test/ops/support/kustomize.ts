@@ -187,13 +187,16 @@ function strategicMerge(base: Json, patch: Json, keys: Record<string, string>, f
   if (Array.isArray(patch)) {
     const key = keys[field];
     if (!key || !Array.isArray(base)) return structuredClone(patch);
-    const out = structuredClone(base) as JsonObject[];
+    // As kustomize orders a merged list: the patch's items (merged into their
+    // base item, if any) in patch order, then the untouched base items.
+    const rest = structuredClone(base) as JsonObject[];
+    const out: JsonObject[] = [];
     for (const item of patch as JsonObject[]) {
-      const i = out.findIndex((b) => b[key] === item[key]);
-      if (i >= 0) out[i] = strategicMerge(out[i]!, item, keys) as JsonObject;
+      const i = rest.findIndex((b) => b[key] === item[key]);
+      if (i >= 0) out.push(strategicMerge(rest.splice(i, 1)[0]!, item, keys) as JsonObject);
       else out.push(structuredClone(item));
     }
-    return out;
+    return [...out, ...rest];
   }
   if (patch === null || typeof patch !== 'object') return patch;
   if (base === null || typeof base !== 'object' || Array.isArray(base))
@@ -264,4 +267,3 @@ function setImage(o: K8sObject, image: NonNullable<Kustomization['images']>[numb
   }
   return used;
 }
-

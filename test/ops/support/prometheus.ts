@@ -56,10 +56,15 @@ export interface VectorSample {
 
 export interface RunningPrometheus {
   url: string;
-  /** GET or POST (form) against the HTTP API; returns the HTTP status and the parsed body. */
+  /**
+   * Calls the HTTP API: GET without params, else POST as a form (what Grafana
+   * does for queries) or GET with a query string (`method: 'GET'`, for
+   * endpoints that only answer GET). Returns the HTTP status and the body.
+   */
   api<T = unknown>(
     path: string,
     params?: Record<string, string | string[]>,
+    method?: 'GET' | 'POST',
   ): Promise<{ httpStatus: number; body: PromResponse<T> }>;
   /** An instant query that must succeed; returns the samples. */
   query(expr: string): Promise<VectorSample[]>;
@@ -138,16 +143,20 @@ function handle(child: ChildProcess, url: string, dir: string): RunningPrometheu
   // A test run that dies must not leave a Prometheus behind.
   const onExit = () => child.kill('SIGKILL');
   process.once('exit', onExit);
-  const api: RunningPrometheus['api'] = async (path, params) => {
+  const api: RunningPrometheus['api'] = async (path, params, method = 'POST') => {
     const init: RequestInit = { signal: AbortSignal.timeout(15_000) };
+    let target = `${url}${path}`;
     if (params) {
       const form = new URLSearchParams();
       for (const [k, v] of Object.entries(params))
         for (const item of Array.isArray(v) ? v : [v]) form.append(k, item);
-      init.method = 'POST';
-      init.body = form;
+      if (method === 'GET') target += `?${form}`;
+      else {
+        init.method = 'POST';
+        init.body = form;
+      }
     }
-    const res = await fetch(`${url}${path}`, init);
+    const res = await fetch(target, init);
     const text = await res.text();
     let body: PromResponse<never>;
     try {
@@ -165,7 +174,9 @@ function handle(child: ChildProcess, url: string, dir: string): RunningPrometheu
         query: expr,
       });
       if (httpStatus !== 200 || body.status !== 'success')
-        throw new Error(`query ${expr} failed: HTTP ${httpStatus} ${body.errorType}: ${body.error}`);
+        throw new Error(
+          `query ${expr} failed: HTTP ${httpStatus} ${body.errorType}: ${body.error}`,
+        );
       return body.data!.result;
     },
     async stop() {

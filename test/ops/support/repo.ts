@@ -13,7 +13,7 @@ export function repoPath(relative: string): string {
 
 /** Parses a YAML file of the repository (one document). */
 export function readYaml<T = unknown>(relative: string): T {
-  return parse(readFileSync(repoPath(relative), 'utf8')) as T;
+  return parse(readFileSync(repoPath(relative), 'utf8'), { merge: true }) as T;
 }
 
 export function readJson<T = unknown>(relative: string): T {

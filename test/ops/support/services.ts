@@ -1,7 +1,11 @@
+import { parseConfig } from '@hark/config';
 import { TOPICS } from '@hark/events';
 import { collectorSettings } from '../../../services/collector/src/config.ts';
 import { configSpec as identitySpec } from '../../../services/identity-resolution/src/config.ts';
-import { configSpec as rollupSpec } from '../../../services/metrics-rollup/src/config.ts';
+import {
+  parseRollupConfig,
+  configSpec as rollupSpec,
+} from '../../../services/metrics-rollup/src/config.ts';
 import { registrySettings } from '../../../services/schema-registry/src/config.ts';
 import { configSpec as scoringSpec } from '../../../services/sentiment-scoring/src/config.ts';
 
@@ -98,4 +102,26 @@ export function serviceFacts(name: string): ServiceFacts {
   const s = SERVICES.find((x) => x.name === name);
   if (!s) throw new Error(`no service ${name}`);
   return s;
+}
+
+/**
+ * Parses `env` with the service's own config spec, exactly as the service
+ * does at start; throws the service's error (every problem listed) when the
+ * environment a deployment gives it would not start it.
+ */
+export function parseServiceEnv(name: string, env: Record<string, string>): unknown {
+  switch (name) {
+    case 'collector':
+      return parseConfig(collectorSettings, env);
+    case 'sentiment-scoring':
+      return parseConfig(scoringSpec, env);
+    case 'identity-resolution':
+      return parseConfig(identitySpec, env);
+    case 'metrics-rollup':
+      return parseRollupConfig(env);
+    case 'schema-registry':
+      return parseConfig(registrySettings, env);
+    default:
+      throw new Error(`no config spec for ${name}`);
+  }
 }

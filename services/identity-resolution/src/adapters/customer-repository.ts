@@ -22,9 +22,9 @@ export interface CustomerRepository {
   idOf(externalId: string): Promise<number | null>;
   /**
    * Reads every customer (or those changed since `watermark`) in id order,
-   * page by page, inside one repeatable-read snapshot. Returns the next
-   * watermark: the snapshot's xmin, below which every transaction is
-   * finished and was seen.
+   * page by page, inside one repeatable-read snapshot, with just the columns
+   * matching uses (no phones). Returns the next watermark: the snapshot's
+   * xmin, below which every transaction is finished and was seen.
    */
   scan(
     visit: (c: StoredCustomer) => void,
@@ -38,6 +38,48 @@ const SEP = '\u001f';
 
 const COLUMNS = `id::float8 as id, external_id, first_name, last_name, full_name, emails, phones, company,
   city, region, country, tier, value, handles`;
+
+// Arrays come back joined by the unit separator and split here: pg's generic array and
+// jsonb parsers cost more than the rest of a 1M-row load.
+const SCAN_COLUMNS = `id::float8 as id, external_id, first_name, last_name,
+  case when first_name is null and last_name is null then full_name end as full_name,
+  array_to_string(emails, chr(31)) as emails, company, city, region, country, tier, value,
+  case when handles = '[]'::jsonb then null else handles::text end as handles`;
+
+interface ScanRow {
+  id: number;
+  external_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  full_name: string | null;
+  emails: string;
+  company: string | null;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  tier: string | null;
+  value: number | null;
+  handles: string | null;
+}
+
+function fromScanRow(r: ScanRow): StoredCustomer {
+  return {
+    id: r.id,
+    externalId: r.external_id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    fullName: r.full_name,
+    emails: r.emails ? r.emails.split(SEP) : [],
+    phones: [],
+    company: r.company,
+    city: r.city,
+    region: r.region,
+    country: r.country,
+    tier: r.tier,
+    value: r.value,
+    handles: r.handles ? (JSON.parse(r.handles) as CustomerHandle[]) : [],
+  };
+}
 
 interface DbRow {
   id: number;
@@ -170,16 +212,16 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
         let after = 0;
         let total = 0;
         for (;;) {
-          const { rows } = await client.query<DbRow>({
+          const { rows } = await client.query<ScanRow>({
             name: opts.sinceWatermark ? 'identity-scan-changed' : 'identity-scan-all',
             text: opts.sinceWatermark
-              ? `select ${COLUMNS} from customers where change_xid >= $3::xid8 and id > $1 order by id limit $2`
-              : `select ${COLUMNS} from customers where id > $1 order by id limit $2`,
+              ? `select ${SCAN_COLUMNS} from customers where change_xid >= $3::xid8 and id > $1 order by id limit $2`
+              : `select ${SCAN_COLUMNS} from customers where id > $1 order by id limit $2`,
             values: opts.sinceWatermark
               ? [after, pageSize, opts.sinceWatermark]
               : [after, pageSize],
           });
-          for (const r of rows) visit(fromRow(r));
+          for (const r of rows) visit(fromScanRow(r));
           total += rows.length;
           if (rows.length < pageSize) break;
           after = Number(rows[rows.length - 1]!.id);

@@ -97,6 +97,12 @@ export function authorKeys(a: {
   email: string | null;
   /** Folded names of the CRM cities the profile location mentions. */
   cities?: readonly string[];
+  /**
+   * Whether a string is a first or family name some customer has. An
+   * unsegmented handle (`janedoe84`) is split only where a known name
+   * starts or ends, instead of at every letter.
+   */
+  isKnown?: (name: string, role: 'first' | 'last') => boolean;
 }): {
   strong: string[];
   weak: string[];
@@ -141,12 +147,16 @@ export function authorKeys(a: {
     letters.length >= 3 &&
     letters.length <= MAX_HANDLE_SPLIT
   ) {
+    const known = a.isKnown ?? (() => true);
+    const isFirst = (x: string) => x.length === 1 || nameGroups(x).some((g) => known(g, 'first'));
     for (let k = 1; k < letters.length; k++) {
       const x = letters.slice(0, k);
       const y = letters.slice(k);
       // Handles carry few typos: sound keys only, the typo keys would flood the candidates.
-      if (y.length >= 2) nameKeys(x.length === 1 ? initialKeys : out, x, y, false);
-      if (x.length >= 2) nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
+      if (y.length >= 2 && known(y, 'last') && isFirst(x))
+        nameKeys(x.length === 1 ? initialKeys : out, x, y, false);
+      if (x.length >= 2 && known(x, 'last') && isFirst(y))
+        nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
     }
   }
   const compact = handleCompact(a.handle);

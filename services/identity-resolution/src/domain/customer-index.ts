@@ -173,7 +173,8 @@ export class CustomerIndex {
     this.fields[o + COUNTRY] = this.countryNames.intern(f.country);
     this.fields[o + COMPANY] = this.companyNames.intern(f.company);
     this.fields[o + TIER] = this.tierNames.intern(c.tier ?? '');
-    this.fields[o + FLAGS] = (c.emails.length > 0 ? HAS_EMAILS : 0) | (c.handles.length > 0 ? HAS_HANDLES : 0);
+    this.fields[o + FLAGS] =
+      (c.emails.length > 0 ? HAS_EMAILS : 0) | (c.handles.length > 0 ? HAS_HANDLES : 0);
     this.values[slot] = c.value ?? NULL_VALUE;
     this.externalIds[slot] = c.externalId;
     this.emails[slot] = c.emails.length > 0 ? c.emails.join('\n') : undefined;

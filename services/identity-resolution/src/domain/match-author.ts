@@ -77,6 +77,9 @@ export class Matcher {
     }
   };
 
+  private readonly isKnown = (name: string, role: 'first' | 'last'): boolean =>
+    role === 'first' ? this.index.firstNameCount(name) > 0 : this.index.lastNameCount(name) > 0;
+
   constructor(
     private readonly index: CustomerIndex,
     private readonly options: MatchOptions = DEFAULT_MATCH_OPTIONS,
@@ -152,7 +155,13 @@ export class Matcher {
     this.collected = slots;
     let skippedBlocks = 0;
     const cities = [...a.cityIds].map((id) => this.index.cityNames.str(id));
-    const { strong, weak } = authorKeys({ name: a.name, handle: a.handle, email: a.email, cities });
+    const { strong, weak } = authorKeys({
+      name: a.name,
+      handle: a.handle,
+      email: a.email,
+      cities,
+      isKnown: this.isKnown,
+    });
     for (const [keys, cap] of [
       [strong, this.options.maxBlock],
       [weak, this.options.maxWeakBlock],

@@ -4,6 +4,7 @@
  */
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
+const ASCII = /^[\x20-\x7e]*$/;
 const SPECIAL_LETTERS: Record<string, string> = {
   ß: 'ss',
   æ: 'ae',
@@ -19,6 +20,8 @@ const SPECIAL_PATTERN = /[ßæœøłđðþı]/g;
 
 /** Lower case ASCII: diacritics removed, ligatures expanded (Müller → muller, Œuvre → oeuvre). */
 export function foldAscii(s: string): string {
+  // Most names are plain ASCII already: skip Unicode normalisation for them.
+  if (ASCII.test(s)) return s.toLowerCase();
   return s
     .toLowerCase()
     .normalize('NFKD')

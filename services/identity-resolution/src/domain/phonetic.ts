@@ -2,7 +2,7 @@ import { DoubleMetaphone } from 'natural/lib/natural/phonetics/index.js';
 
 const dm = new DoubleMetaphone();
 const cache = new Map<string, readonly string[]>();
-const CACHE_LIMIT = 200_000;
+const CACHE_LIMIT = 1_000_000;
 
 /**
  * Double Metaphone codes of a folded name part: the primary code, plus the

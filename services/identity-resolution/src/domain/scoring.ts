@@ -234,7 +234,8 @@ export function handleNameLevels(
     if (
       cf.length >= 3 &&
       letters.length === cf.length + 1 &&
-      ((letters.startsWith(cf) && letters[cf.length] === cl[0]) || (letters[0] === cl[0] && letters.endsWith(cf)))
+      ((letters.startsWith(cf) && letters[cf.length] === cl[0]) ||
+        (letters[0] === cl[0] && letters.endsWith(cf)))
     ) {
       return { first: 'exact', last: 'initial' };
     }
@@ -355,7 +356,10 @@ export class CandidateScorer {
     if (this.a.location) {
       const cityId = idx.cityId(slot);
       // When both sides name a city, the city alone decides: one memo entry per city.
-      const area = cityId !== 0 && this.a.cityIds.size > 0 ? 0 : idx.regionId(slot) * 65_536 + idx.countryId(slot);
+      const area =
+        cityId !== 0 && this.a.cityIds.size > 0
+          ? 0
+          : idx.regionId(slot) * 65_536 + idx.countryId(slot);
       let placeW = this.placeMemo.get(cityId, area);
       if (Number.isNaN(placeW)) {
         placeW = this.locationWeight(slot);
@@ -391,7 +395,10 @@ export class CandidateScorer {
   }
 
   /** Levels of a customer first name against the author's first [0] and last [1] display-name tokens. */
-  private readonly firstLevels = new Map<number, [FirstLevel | null, FirstLevel | null | undefined]>();
+  private readonly firstLevels = new Map<
+    number,
+    [FirstLevel | null, FirstLevel | null | undefined]
+  >();
   /** Levels of a customer family name against the author's last [0] and first [1] tokens. */
   private readonly lastLevels = new Map<number, [LastLevel | null, LastLevel | null | undefined]>();
 

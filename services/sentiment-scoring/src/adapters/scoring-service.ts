@@ -33,6 +33,8 @@ export interface ScoringServiceDeps {
   topics: { input: string; output: string; dlq: string };
   groupId: string;
   maxBatchSize?: number;
+  /** Partitions processed at once; Kafka round trips overlap while scoring stays per-partition ordered. */
+  partitionsConcurrently?: number;
   now?: () => number;
   /** The consumer stopped for good; main shuts the process down so its supervisor restarts it. */
   onCrash?: (err: Error) => void;
@@ -82,6 +84,7 @@ export async function createScoringService(deps: ScoringServiceDeps): Promise<Sc
     dlq: Object.assign(dlq, { topic: deps.topics.dlq }),
     handle,
     maxBatchSize: deps.maxBatchSize,
+    partitionsConsumedConcurrently: deps.partitionsConcurrently ?? 1,
     onCrash: deps.onCrash,
   });
   log.info(
