@@ -46,7 +46,7 @@ async function defaultSeries(): Promise<Set<string>> {
   const names = new Set<string>(['up', 'ALERTS', 'ALERTS_FOR_STATE']);
   for (const m of await registry.getMetricsAsJSON()) {
     names.add(m.name);
-    if (m.type === 'histogram')
+    if (String(m.type) === 'histogram')
       for (const s of ['_bucket', '_count', '_sum']) names.add(m.name + s);
   }
   return names;

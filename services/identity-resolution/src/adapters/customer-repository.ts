@@ -209,10 +209,8 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
         const snap = await client.query<{ xmin: string }>(
           'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin',
         );
-        let after = 0;
-        let total = 0;
-        for (;;) {
-          const { rows } = await client.query<ScanRow>({
+        const page = (after: number) =>
+          client.query<ScanRow>({
             name: opts.sinceWatermark ? 'identity-scan-changed' : 'identity-scan-all',
             text: opts.sinceWatermark
               ? `select ${SCAN_COLUMNS} from customers where change_xid >= $3::xid8 and id > $1 order by id limit $2`
@@ -221,10 +219,14 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
               ? [after, pageSize, opts.sinceWatermark]
               : [after, pageSize],
           });
+        let total = 0;
+        let pending: ReturnType<typeof page> | null = page(0);
+        while (pending) {
+          const { rows } = await pending;
+          // Ask for the next page before folding this one: PostgreSQL works while we index.
+          pending = rows.length === pageSize ? page(Number(rows[rows.length - 1]!.id)) : null;
           for (const r of rows) visit(fromScanRow(r));
           total += rows.length;
-          if (rows.length < pageSize) break;
-          after = Number(rows[rows.length - 1]!.id);
         }
         await client.query('commit');
         return { watermark: snap.rows[0]!.xmin, rows: total };

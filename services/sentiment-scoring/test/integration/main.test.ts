@@ -11,7 +11,6 @@ import {
   uniqueName,
   waitFor,
 } from '@hark/testing';
-import type { KafkaMessage } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const env = testEnv();
@@ -106,7 +105,7 @@ describe('the sentiment-scoring process', () => {
       acks: -1,
       messages: [{ key: mention.mentionId, value: encoder.encode(mention) }],
     });
-    const [msg] = (await readMessages(kafka, output, 1, 45_000)) as unknown as KafkaMessage[];
+    const [msg] = await readMessages(kafka, output, 1, 45_000);
     const scored = await serde
       .decoder<ScoredMention>(loadSchema('ScoredMention'))
       .decode(msg!.value!);

@@ -21,7 +21,7 @@ import {
   uniqueName,
   waitFor,
 } from '@hark/testing';
-import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScoringModel } from '../../src/adapters/load-model.ts';
@@ -135,13 +135,7 @@ describe('sentiment-scoring against the real broker and registry', () => {
     });
 
     const decoder = serde.decoder<ScoredMention>(loadSchema('ScoredMention'));
-    // libs/testing's ReadMessage type does not resolve (TS2312 there); read it as the KafkaMessage it is.
-    const out = (await readMessages(
-      kafka,
-      output,
-      mentions.length,
-      45_000,
-    )) as unknown as KafkaMessage[];
+    const out = await readMessages(kafka, output, mentions.length, 45_000);
     const scored = new Map<string, { key: string; value: ScoredMention }>();
     for (const m of out) {
       const value = await decoder.decode(m.value!);
@@ -180,7 +174,7 @@ describe('sentiment-scoring against the real broker and registry', () => {
       expect(value.intent.confidence).toBeLessThanOrEqual(1);
     }
 
-    const [dead] = (await readMessages(kafka, dlq, 1, 30_000)) as unknown as KafkaMessage[];
+    const [dead] = await readMessages(kafka, dlq, 1, 30_000);
     const letter = await serde.decoder<DeadLetter>(loadSchema('DeadLetter')).decode(dead!.value!);
     expect(letter).toMatchObject({
       stage: 'sentiment-scoring',
