@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STACK := deploy/local/stack.sh
 
-.PHONY: help install stack-up stack-down stack-status stack-reset demo demo-down services-up services-down bench-services \
+.PHONY: help install stack-up stack-down stack-status stack-reset demo demo-down services-up services-down bench-services ops-tools prometheus \
         test test-unit test-integration lint typecheck format check bench
 
 help: ## list targets
@@ -52,8 +52,14 @@ typecheck: install ## tsc --noEmit over every package
 test-unit: install ## unit tests only (no stack needed)
 	npx vitest run --project unit
 
-test-integration: stack-up ## integration tests against the real stack
+ops-tools: ## promtool and prometheus from Debian's prometheus package (the ops tests need them)
+	@deploy/prometheus/install.sh
+
+test-integration: stack-up ops-tools ## integration tests against the real stack
 	npx vitest run --project integration
+
+prometheus: ops-tools ## Prometheus on 127.0.0.1:9090 scraping the local services (Ctrl-C stops it)
+	prometheus --config.file=deploy/prometheus/prometheus.yml --storage.tsdb.path=.stack/prometheus --web.listen-address=127.0.0.1:9090
 
 test: lint typecheck test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
 

@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,7 +173,7 @@ export interface Pipeline {
     path: string,
     body: string | Buffer,
     opts?: { contentType?: string; auth?: boolean; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
+  ): Promise<{ status: number; body: Record<string, unknown>; headers: IncomingHttpHeaders }>;
 
   /** Rows of the `mentions` fact table whose post_id starts with `prefix` (all when empty). */
   factCount(prefix?: string): Promise<number>;
@@ -194,6 +195,39 @@ export interface Pipeline {
     topic: string,
     messages: { key: string | null; value: Buffer | null; partition?: number }[],
   ): Promise<void>;
+}
+
+/** A POST that reads an early answer even while the body is still being written. */
+function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    });
+    let answered = false;
+    req.setTimeout(60_000, () => req.destroy(new Error(`no answer from ${url} within 60 s`)));
+    req.on('response', (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    req.end(body);
+  });
 }
 
 /** A report to accumulate several sends into. */
@@ -664,24 +698,28 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     },
 
     async request(path, body, o = {}) {
-      const res = await fetch(`${collectorUrl}${path}`, {
-        method: 'POST',
-        headers: {
-          ...(o.auth === false ? {} : { authorization: `Bearer ${apiKey}` }),
-          'content-type': o.contentType ?? 'application/json',
-          ...o.headers,
-        },
-        body,
-        signal: AbortSignal.timeout(60_000),
-      });
-      const text = await res.text();
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        parsed = { text };
+      const headers = {
+        ...(o.auth === false ? {} : { authorization: `Bearer ${apiKey}` }),
+        'content-type': o.contentType ?? 'application/json',
+        ...o.headers,
+      };
+      // A server may answer (413) before it read the whole body and close the socket; a client
+      // still writing then sees EPIPE and no answer, so it sends again, as any client would.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await post(`${collectorUrl}${path}`, body, headers);
+          let parsed: Record<string, unknown>;
+          try {
+            parsed = JSON.parse(res.text) as Record<string, unknown>;
+          } catch {
+            parsed = { text: res.text };
+          }
+          return { status: res.status, body: parsed, headers: res.headers };
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (attempt >= 5 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw err;
+        }
       }
-      return { status: res.status, body: parsed, headers: res.headers };
     },
 
     factCount,

@@ -4,6 +4,7 @@
  * resolves authors in a loop for a fixed time.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createPool } from '@hark/db';
 import { createLogger } from '@hark/observability';
 import { createCustomerRepository } from '../src/adapters/customer-repository.ts';

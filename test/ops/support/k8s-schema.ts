@@ -86,6 +86,7 @@ export function findUnknownFields(objects: K8sObject[]): string[] {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     types: [],
+    lib: ['lib.es5.d.ts'],
   };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);

@@ -209,7 +209,7 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
         const snap = await client.query<{ xmin: string }>(
           'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin',
         );
-        const page = (after: number) =>
+        const page = (after: number): Promise<{ rows: ScanRow[] }> =>
           client.query<ScanRow>({
             name: opts.sinceWatermark ? 'identity-scan-changed' : 'identity-scan-all',
             text: opts.sinceWatermark
@@ -220,9 +220,9 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
               : [after, pageSize],
           });
         let total = 0;
-        let pending: ReturnType<typeof page> | null = page(0);
+        let pending: Promise<{ rows: ScanRow[] }> | null = page(0);
         while (pending) {
-          const { rows } = await pending;
+          const { rows }: { rows: ScanRow[] } = await pending;
           // Ask for the next page before folding this one: PostgreSQL works while we index.
           pending = rows.length === pageSize ? page(Number(rows[rows.length - 1]!.id)) : null;
           for (const r of rows) visit(fromScanRow(r));
