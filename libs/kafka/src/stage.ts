@@ -99,8 +99,22 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
   let ready = false;
   let crashed = false;
 
+  // Lag series this instance reports; a rebalance drops the ones it no longer owns,
+  // so a revoked partition does not keep a frozen value here.
+  const lagSeries = new Map<string, { topic: string; partition: string }>();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     ready = true;
+    const assigned = new Set(
+      Object.entries(e.payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((p) => `${topic}:${p}`),
+      ),
+    );
+    for (const [key, labels] of lagSeries) {
+      if (!assigned.has(key)) {
+        metrics.lag.remove({ stage: deps.stage, ...labels });
+        lagSeries.delete(key);
+      }
+    }
     log.info(
       { memberId: e.payload.memberId, assignment: e.payload.memberAssignment },
       'joined group',
@@ -266,10 +280,9 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
       resolveOffset(last);
       await heartbeat();
     }
-    metrics.lag.set(
-      { stage: deps.stage, topic: batch.topic, partition: String(batch.partition) },
-      Number(batch.offsetLag()),
-    );
+    const labels = { topic: batch.topic, partition: String(batch.partition) };
+    lagSeries.set(`${labels.topic}:${labels.partition}`, labels);
+    metrics.lag.set({ stage: deps.stage, ...labels }, Number(batch.offsetLag()));
   }
 
   return {

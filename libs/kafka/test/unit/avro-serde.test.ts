@@ -56,7 +56,11 @@ describe('avro serde', () => {
   it('reads an older writer schema into the current reader schema with defaults', async () => {
     const registry = memoryRegistry();
     const serde = createAvroSerde({ registry });
-    const v1: avro.Schema = { type: 'record', name: 'Thing', fields: [{ name: 'id', type: 'string' }] };
+    const v1: avro.Schema = {
+      type: 'record',
+      name: 'Thing',
+      fields: [{ name: 'id', type: 'string' }],
+    };
     const v2: avro.Schema = {
       type: 'record',
       name: 'Thing',
