@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,8 @@ export interface UnexpectedExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   at: string;
+  /** The last error the process logged before it went, for the report. */
+  lastError?: string;
 }
 
 interface Instance {
@@ -228,6 +230,35 @@ function post(
     });
     req.end(body);
   });
+}
+
+/** The last error or fatal line of a pino log (read from its end), as `msg: err.message`. */
+function lastErrorIn(file: string): string | undefined {
+  let text = '';
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const length = Math.min(size, 64 * 1024);
+      const buf = Buffer.alloc(length);
+      readSync(fd, buf, 0, length, size - length);
+      text = buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n').reverse()) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const e = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      if ((e.level ?? 0) >= 50) return [e.msg, e.err?.message].filter(Boolean).join(': ');
+    } catch {
+      // a line cut by the 64 KiB window
+    }
+  }
+  return undefined;
 }
 
 /** A report to accumulate several sends into. */
@@ -401,7 +432,13 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
       child.once('exit', (code, signal) => {
         if (inst.child === child) inst.child = undefined;
         if (!inst.stopping && !disposed) {
-          crashes.push({ instance: inst.id, code, signal, at: new Date().toISOString() });
+          crashes.push({
+            instance: inst.id,
+            code,
+            signal,
+            at: new Date().toISOString(),
+            lastError: lastErrorIn(inst.logFile),
+          });
           if (opts.supervise) {
             // Like a supervisor's back-off: not at once, so a crash loop does not eat the CPU.
             setTimeout(() => {

@@ -96,6 +96,10 @@ export const ERROR_CODES = {
     retriable: false,
     message: 'the request does not match the route schema',
   },
+  HARK_IDENTITY_API_FAILED: {
+    retriable: false,
+    message: 'an identity API request failed unexpectedly',
+  },
   HARK_CRM_INVALID_CUSTOMER: { retriable: false, message: 'a customer record failed validation' },
   HARK_CRM_CUSTOMER_NOT_FOUND: { retriable: false, message: 'no customer with that external id' },
   HARK_CRM_IMPORT_FAILED: { retriable: false, message: 'the CRM file could not be imported' },

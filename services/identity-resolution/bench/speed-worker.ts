@@ -80,3 +80,8 @@ console.log(
 console.log(
   `outcomes: ${JSON.stringify(outcome)}; RSS after the run ${mb(process.memoryUsage().rss)}`,
 );
+console.log(
+  `machine load average during the run: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (2 cores, shared with Kafka, PostgreSQL and other work)`,
+);

@@ -136,18 +136,13 @@ grant select on v_rollups, v_brand_rollups, v_daily_kpis, v_sentiment_trend, v_s
 -- The customer views join tables owned by identity-resolution (`customers`,
 -- `social_identities`), which may not exist yet and whose columns this
 -- service does not control. This function (re)creates both views from what
--- exists:
--- * `customers(external_id, full_name | name | first_name + last_name |
---   display_name)`: the views show the customer's name, otherwise NULL;
--- * `social_identities(platform, author_id, customer_id[, status, handle,
---   confidence, method])`: the 360 lists every linked identity and all of its
---   mentions, including those resolved before the link existed. customer_id
---   is either the CRM external id (text) or a key of customers.id, which is
---   joined to reach external_id. Without the table, identities come from the
---   customer matches recorded on the mentions.
--- The service calls it at start and at each maintenance run, so the views
--- pick the tables up when they appear. The column list never changes, so
--- CREATE OR REPLACE keeps grants.
+-- exists: with `customers(external_id, name | full_name | first_name +
+-- last_name | display_name)` they show the customer name, otherwise NULL;
+-- with `social_identities(platform, author_id, customer_id[, status, handle,
+-- confidence, method])` the 360 lists every linked identity, otherwise the
+-- identities that mentions were resolved to. The service calls it at start and
+-- at each maintenance run, so the views pick the tables up when they appear.
+-- The column list never changes, so CREATE OR REPLACE keeps grants.
 create function metrics_rollup_has_column(rel regclass, col text) returns boolean
 language sql stable
 as $$
@@ -157,47 +152,32 @@ as $$
   )
 $$;
 
-create function metrics_rollup_column_type(rel regclass, col text) returns text
-language sql stable
-as $$
-  select format_type(atttypid, atttypmod) from pg_attribute
-  where attrelid = rel and attname = col and attnum > 0 and not attisdropped
-$$;
-
 create function metrics_rollup_refresh_customer_views() returns text
 language plpgsql
 as $fn$
 declare
   customers regclass := to_regclass('customers');
   identities regclass := to_regclass('social_identities');
-  has_customers boolean;
   name_expr text;
   customer_name text := 'null::text';
   identities_sql text;
-  identity_customer text;
-  identity_join text := '';
   status_filter text := '';
   described text;
 begin
   -- Instances starting together would otherwise collide on the catalog rows of the views.
   perform pg_advisory_xact_lock(hashtext('metrics-rollup:customer-views'));
 
-  has_customers := customers is not null and metrics_rollup_has_column(customers, 'external_id');
-  if has_customers then
+  if customers is not null and metrics_rollup_has_column(customers, 'external_id') then
     name_expr := case
-      when metrics_rollup_has_column(customers, 'full_name')
-       and metrics_rollup_has_column(customers, 'first_name')
-       and metrics_rollup_has_column(customers, 'last_name')
-        then $$coalesce(c.full_name::text, nullif(concat_ws(' ', c.first_name, c.last_name), ''))$$
-      when metrics_rollup_has_column(customers, 'full_name') then 'c.full_name::text'
       when metrics_rollup_has_column(customers, 'name') then 'c.name::text'
+      when metrics_rollup_has_column(customers, 'full_name') then 'c.full_name::text'
       when metrics_rollup_has_column(customers, 'first_name')
        and metrics_rollup_has_column(customers, 'last_name')
         then $$nullif(concat_ws(' ', c.first_name, c.last_name), '')$$
       when metrics_rollup_has_column(customers, 'display_name') then 'c.display_name::text'
     end;
     if name_expr is not null then
-      -- %%1$s is the external-id expression of the view using it; LIMIT 1 guards against duplicates.
+      -- %%1$s is the customer id expression of the view using it; LIMIT 1 guards against duplicate ids.
       customer_name := format('(select %s from %s c where c.external_id::text = %%1$s limit 1)', name_expr, customers);
     end if;
   end if;
@@ -206,27 +186,18 @@ begin
      and metrics_rollup_has_column(identities, 'platform')
      and metrics_rollup_has_column(identities, 'author_id')
      and metrics_rollup_has_column(identities, 'customer_id') then
-    if metrics_rollup_column_type(identities, 'customer_id') in ('bigint', 'integer', 'uuid')
-       and has_customers and metrics_rollup_has_column(customers, 'id') then
-      -- A foreign key to customers.id: the CRM id analysts know is customers.external_id.
-      identity_customer := 'ic.external_id::text';
-      identity_join := format(' join %s ic on ic.id = i.customer_id', customers);
-    else
-      identity_customer := 'i.customer_id::text';
-    end if;
     if metrics_rollup_has_column(identities, 'status') then
       status_filter := $$ where i.status::text = 'linked'$$;
     end if;
     identities_sql := format(
-      'select %s as customer_id, i.platform::text collate "C" as platform, '
+      'select i.customer_id::text as customer_id, i.platform::text collate "C" as platform, '
       || 'i.author_id::text collate "C" as author_id, '
-      || '%s as handle, %s as link_status, %s as link_confidence, %s as link_method from %s i%s%s',
-      identity_customer,
+      || '%s as handle, %s as link_status, %s as link_confidence, %s as link_method from %s i%s',
       case when metrics_rollup_has_column(identities, 'handle') then 'i.handle::text' else 'null::text' end,
       case when metrics_rollup_has_column(identities, 'status') then 'i.status::text' else $$'linked'::text$$ end,
       case when metrics_rollup_has_column(identities, 'confidence') then 'i.confidence::double precision' else 'null::double precision' end,
       case when metrics_rollup_has_column(identities, 'method') then 'i.method::text' else 'null::text' end,
-      identities, identity_join, status_filter);
+      identities, status_filter);
     described := 'identities from social_identities';
   else
     identities_sql := $$select distinct on (platform, author_id) customer_id, platform, author_id,
@@ -237,6 +208,7 @@ begin
       order by platform, author_id, created_at desc$$;
     described := 'identities from resolved mentions';
   end if;
+
   execute format($v$
     create or replace view v_top_negative_customer_mentions as
     select m.created_at,

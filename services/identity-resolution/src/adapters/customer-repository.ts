@@ -60,6 +60,8 @@ interface ScanRow {
   tier: string | null;
   value: number | null;
   handles: string | null;
+  /** Only on the change feed. */
+  change_xid?: string;
 }
 
 function fromScanRow(r: ScanRow): StoredCustomer {
@@ -209,22 +211,34 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
         const snap = await client.query<{ xmin: string }>(
           'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin',
         );
-        const page = (after: number): Promise<{ rows: ScanRow[] }> =>
-          client.query<ScanRow>({
-            name: opts.sinceWatermark ? 'identity-scan-changed' : 'identity-scan-all',
-            text: opts.sinceWatermark
-              ? `select ${SCAN_COLUMNS} from customers where change_xid >= $3::xid8 and id > $1 order by id limit $2`
-              : `select ${SCAN_COLUMNS} from customers where id > $1 order by id limit $2`,
-            values: opts.sinceWatermark
-              ? [after, pageSize, opts.sinceWatermark]
-              : [after, pageSize],
-          });
+        // The full load pages by id; the change feed by (change_xid, id), a range scan on
+        // customers_change_xid_id_idx that touches only what changed.
+        const page = (after: { id: number; xid: string }): Promise<{ rows: ScanRow[] }> =>
+          opts.sinceWatermark
+            ? client.query<ScanRow>({
+                name: 'identity-scan-changed',
+                text: `select ${SCAN_COLUMNS}, change_xid::text as change_xid from customers
+                       where (change_xid, id) > ($1::xid8, $2::bigint) order by change_xid, id limit $3`,
+                values: [after.xid, after.id, pageSize],
+              })
+            : client.query<ScanRow>({
+                name: 'identity-scan-all',
+                text: `select ${SCAN_COLUMNS} from customers where id > $1 order by id limit $2`,
+                values: [after.id, pageSize],
+              });
         let total = 0;
-        let pending: Promise<{ rows: ScanRow[] }> | null = page(0);
+        let pending: Promise<{ rows: ScanRow[] }> | null = page({
+          id: -1,
+          xid: opts.sinceWatermark ?? '0',
+        });
         while (pending) {
           const { rows }: { rows: ScanRow[] } = await pending;
+          const last = rows[rows.length - 1];
           // Ask for the next page before folding this one: PostgreSQL works while we index.
-          pending = rows.length === pageSize ? page(Number(rows[rows.length - 1]!.id)) : null;
+          pending =
+            rows.length === pageSize && last
+              ? page({ id: Number(last.id), xid: last.change_xid ?? '0' })
+              : null;
           for (const r of rows) visit(fromScanRow(r));
           total += rows.length;
         }

@@ -138,7 +138,7 @@ export async function registerIdentityApi(
         log.error({ err }, 'request failed');
         const retriable = isTransient(err);
         return reply.code(retriable ? 503 : 500).send({
-          code: retriable ? 'HARK_DB_UNAVAILABLE' : 'HARK_STAGE_PROCESSING_FAILED',
+          code: retriable ? 'HARK_DB_UNAVAILABLE' : 'HARK_IDENTITY_API_FAILED',
           message: retriable ? 'a dependency is unavailable; retry' : 'internal error',
           statusCode: retriable ? 503 : 500,
         });
