@@ -1,16 +1,18 @@
 /**
  * Faults while traffic flows: a consumer killed with SIGKILL, a second
  * instance joining and leaving its group, the Kafka broker stopped and
- * restarted, PostgreSQL restarted. After recovery the rollups hold exactly
- * the accepted mentions: none lost, none counted twice.
+ * restarted, a database connection killed mid-transaction, PostgreSQL
+ * restarted. After recovery the rollups hold exactly the accepted mentions:
+ * none lost, none counted twice.
  *
  * The broker and the PostgreSQL server are private to this file (started
  * from the stack's jars and the machine's PostgreSQL binaries), so stopping
- * them touches nobody else. Each case sends its traffic into a UTC day of its
- * own, so its rollup rows are its alone and a failure in one case cannot
- * shift another's totals. The harness restarts a process that exits on its
- * own, as a supervisor would: a stage that gives up on a retriable failure
- * exits for exactly that.
+ * them touches nobody else. Each case dates its traffic inside a 12-hour
+ * slot of its own, so its hour and minute rollup rows are its alone and a
+ * failure in one case cannot shift another's totals; the day rollups are
+ * checked once for the whole file at the end. The harness restarts a process
+ * that exits on its own, as a supervisor would: a stage that gives up on a
+ * retriable failure exits for exactly that.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadBrandsConfig } from '@hark/brands';
@@ -36,6 +38,7 @@ import {
 
 const PER_CASE = Number(process.env.HARK_E2E_FAULT_MENTIONS ?? 1200);
 const DAY = 86_400_000;
+const SLOT = DAY / 2;
 const CASE_TIMEOUT = 180_000;
 const brands = loadBrandsConfig(BRANDS_FILE);
 const rng = createRng(7);
@@ -44,7 +47,9 @@ let broker: PrivateBroker;
 let postgres: PrivatePostgres;
 let p: Pipeline;
 let customers: DemoCustomer[];
-let nextDay = 1;
+let nextSlot = 1;
+/** Every mention accepted in this file, for the day rollups at the end. */
+const allAccepted = new Map<string, string[]>();
 const timings: Record<string, number> = {};
 
 beforeAll(async () => {
@@ -82,20 +87,23 @@ afterAll(async () => {
   await Promise.all([broker?.dispose(), postgres?.dispose()]);
 }, 180_000);
 
-/** Traffic dated inside one UTC day of its own, a few days back (well within the rollup's lateness). */
-function dayTraffic(tag: string, count = PER_CASE) {
-  const from = Math.floor(Date.now() / DAY) * DAY - nextDay++ * DAY;
+/**
+ * Traffic dated inside a 12-hour slot of its own before today (UTC), so its hour and minute
+ * rollup rows are its alone; twelve slots stay well within the rollup's 7-day lateness.
+ */
+function slotTraffic(tag: string, count = PER_CASE) {
+  const from = Math.floor(Date.now() / DAY) * DAY - nextSlot++ * SLOT;
   const runId = `${tag}${Date.now().toString(36)}`;
   const { posts } = generateTraffic({
     brands,
     customers,
     count,
     rng,
-    end: from + DAY,
-    days: 1,
+    end: from + SLOT,
+    days: SLOT / DAY,
     runId,
   });
-  return { posts, runId, days: { from, to: from + DAY } };
+  return { posts, runId, window: { from, to: from + SLOT } };
 }
 
 /** Slow enough that a fault lands in the middle of the flow. */
@@ -117,7 +125,7 @@ async function whenSent(report: SendReport, fraction: number): Promise<void> {
 
 /** The case's facts and rollups hold every accepted mention exactly once. */
 async function expectExact(
-  traffic: ReturnType<typeof dayTraffic>,
+  traffic: ReturnType<typeof slotTraffic>,
   report: SendReport,
 ): Promise<void> {
   expect(report.rejected).toBe(0);
@@ -125,10 +133,11 @@ async function expectExact(
   await p.waitForMentions(traffic.runId, report.accepted.size, 150_000);
   expect(await p.factCount(traffic.runId)).toBe(report.accepted.size);
   const expected = expectedByBrand(report.accepted);
-  for (const grain of ['day', 'hour'] as const) {
-    const totals = await p.rollupTotals(grain, traffic.days);
+  for (const grain of ['hour', 'minute'] as const) {
+    const totals = await p.rollupTotals(grain, traffic.window);
     expect(sorted(totals.byBrand), `rollup_${grain}`).toEqual(sorted(expected.byBrand));
   }
+  for (const [id, b] of report.accepted) allAccepted.set(id, b);
 }
 
 describe('a consumer killed with SIGKILL mid-stream', () => {
@@ -136,7 +145,7 @@ describe('a consumer killed with SIGKILL mid-stream', () => {
     'when %s is killed and restarted, every accepted mention counts exactly once',
     async (name) => {
       const t0 = Date.now();
-      const traffic = dayTraffic(`kill-${name.split('-')[0]}-`);
+      const traffic = slotTraffic(`kill-${name.split('-')[0]}-`);
       const report = emptyReport();
       const sending = flowing(p.sendMentions(traffic.posts, PACED, report));
       await whenSent(report, 0.3);
@@ -162,7 +171,7 @@ describe('a second instance of each stage joins, then leaves', () => {
     'partitions rebalance twice per stage and every accepted mention counts exactly once',
     async () => {
       const t0 = Date.now();
-      const traffic = dayTraffic('scale-', PER_CASE * 2);
+      const traffic = slotTraffic('scale-', PER_CASE * 2);
       const report = emptyReport();
       const sending = flowing(p.sendMentions(traffic.posts, { ...PACED, pauseMs: 150 }, report));
       const seconds: string[] = [];
@@ -193,7 +202,7 @@ describe('the Kafka broker stops and comes back', () => {
     'the collector answers 503 while it cannot write, the client retries, and every accepted mention counts exactly once',
     async () => {
       const t0 = Date.now();
-      const traffic = dayTraffic('broker-');
+      const traffic = slotTraffic('broker-');
       const report = emptyReport();
       const sending = flowing(p.sendMentions(traffic.posts, PACED, report));
       await whenSent(report, 0.3);
@@ -218,12 +227,59 @@ describe('the Kafka broker stops and comes back', () => {
   );
 });
 
+describe('a database connection killed in the middle of a transaction', () => {
+  // What a PostgreSQL restart, a failover or a DBA's pg_terminate_backend does to a connection that
+  // is checked out of the pool, made certain: the stage's write waits on a lock this test holds,
+  // then its backend is terminated. The batch must be retried, not take the process down.
+  it.each([
+    ['metrics-rollup', 'rollup_day'],
+    ['identity-resolution', 'social_identities'],
+  ] as const)(
+    'when %s loses its connection mid-transaction, it retries the batch instead of dying',
+    async (name, table) => {
+      const t0 = Date.now();
+      const exitsBefore = p.unexpectedExits().length;
+      // Customers posting with their e-mail: identity-resolution writes a link for each.
+      const traffic = slotTraffic(`terminate-${name.split('-')[0]}-`, 300);
+      const locker = await p.db.connect();
+      let sending: Promise<SendReport> | undefined;
+      try {
+        await locker.query('begin');
+        await locker.query(`lock table ${table} in exclusive mode`);
+        sending = flowing(p.sendMentions(traffic.posts, { batchSize: 100, concurrency: 1 }));
+        const pid = await waitFor(
+          async () => {
+            const { rows } = await p.db.query<{ pid: number }>(
+              `select pid from pg_stat_activity
+                where datname = current_database() and application_name = $1
+                  and wait_event_type = 'Lock'`,
+              [name],
+            );
+            return rows[0]?.pid;
+          },
+          { timeoutMs: 90_000, intervalMs: 200, what: `${name} waiting on the ${table} lock` },
+        );
+        await p.db.query('select pg_terminate_backend($1)', [pid]);
+      } finally {
+        await locker.query('rollback').catch(() => {});
+        locker.release();
+      }
+      const done = await sending;
+      await p.waitAllReady(120_000);
+      await expectExact(traffic, done);
+      timings[`terminate ${name}`] = Date.now() - t0;
+      expect(p.unexpectedExits().slice(exitsBefore)).toEqual([]);
+    },
+    CASE_TIMEOUT,
+  );
+});
+
 describe('PostgreSQL restarts', () => {
   it(
     'identity-resolution and metrics-rollup recover and every accepted mention counts exactly once',
     async () => {
       const t0 = Date.now();
-      const traffic = dayTraffic('postgres-');
+      const traffic = slotTraffic('postgres-');
       const report = emptyReport();
       const sending = flowing(p.sendMentions(traffic.posts, PACED, report));
       await whenSent(report, 0.3);
@@ -246,6 +302,13 @@ describe('PostgreSQL restarts', () => {
 });
 
 describe('after every fault', () => {
+  it('the day rollups hold every mention accepted in this file exactly once', async () => {
+    await p.waitForQuiet(60_000);
+    expect(await p.factCount()).toBe(allAccepted.size);
+    const totals = await p.rollupTotals('day');
+    expect(sorted(totals.byBrand)).toEqual(sorted(expectedByBrand(allAccepted).byBrand));
+  }, 90_000);
+
   it('all four services are running and ready', async () => {
     await p.waitAllReady(60_000);
     for (const id of p.instances().filter((i) => !i.includes('#'))) {

@@ -249,6 +249,15 @@ function lastErrorIn(file: string): string | undefined {
   } catch {
     return undefined;
   }
+  text = text.slice(text.lastIndexOf('\n===== '));
+  // Node's own report of an uncaught exception or unhandled 'error' event ends with its version.
+  if (/^Node\.js v\d+/m.test(text)) {
+    const what = /^(\w*Error\b.*|error: .*)$/m.exec(text)?.[1] ?? 'uncaught exception';
+    const cause = text.includes("Unhandled 'error' event")
+      ? "an unhandled 'error' event"
+      : 'an uncaught exception';
+    return `died of ${cause}: ${what}`;
+  }
   for (const line of text.split('\n').reverse()) {
     if (!line.startsWith('{')) continue;
     try {

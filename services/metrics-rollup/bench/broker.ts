@@ -1,9 +1,9 @@
 /**
  * End to end through the real broker: a topic is filled with Avro
  * ResolvedMentions first, then one service instance (the same factory as
- * main.ts) consumes it; the clock runs from start until every offset is
- * committed, so it covers fetch, Avro decoding, the rollup transactions and
- * the offset commits.
+ * main.ts) consumes it; the clock runs from the moment both consumers joined
+ * their groups until every offset is committed, so it covers fetch, Avro
+ * decoding, the rollup transactions and the offset commits.
  *
  *   npm run bench:broker -w @hark/metrics-rollup   (BENCH_MENTIONS, BENCH_CONCURRENCY, BENCH_BATCH)
  */
@@ -21,7 +21,7 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,2').split(',').map(Numb
 const BATCH = process.env.BENCH_BATCH ?? '500';
 const PARTITIONS = 6;
 const env = testEnv();
-const logger = createLogger({ service: 'metrics-rollup-bench', level: 'warn' });
+const logger = createLogger({ service: 'metrics-rollup-bench', level: 'error' });
 const kafka = createKafka({ clientId: 'metrics-rollup-bench', brokers: env.kafkaBrokers, logger });
 const serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
 const BRANDS_FILE = fileURLToPath(new URL('../../../deploy/local/brands.yaml', import.meta.url));
@@ -77,13 +77,14 @@ for (const concurrency of CONCURRENCY) {
         BATCH_SIZE: BATCH,
         PARTITIONS_CONCURRENTLY: String(concurrency),
         DB_POOL_MAX: String(2 * concurrency + 2),
-        LOG_LEVEL: 'warn',
       }),
       logger,
       registry: createMetricsRegistry({ service: 'metrics-rollup-bench', defaults: false }),
     });
-    const started = process.hrtime.bigint();
     await service.start();
+    // The clock starts once both consumers are in their groups: migrations and the join are not throughput.
+    while (!service.isConsuming()) await new Promise((r) => setTimeout(r, 10));
+    const started = process.hrtime.bigint();
     const admin = kafka.admin();
     await admin.connect();
     for (;;) {
