@@ -1,9 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { isDeepStrictEqual } from 'node:util';
 import { parseBrandsConfig } from '@hark/brands';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { readDockerfile } from './support/dockerfile.ts';
 import { findUnknownFields, validateAgainstSchemas } from './support/k8s-schema.ts';
 import { objectId, renderKustomization, type K8sObject } from './support/kustomize.ts';
@@ -68,24 +66,6 @@ describe('deploy/k8s against the Kubernetes and KEDA schemas', () => {
     broken.spec.template.spec.containers[0].readinesProbe = { httpGet: { path: '/readyz' } };
     expect(findUnknownFields([broken]).join('\n')).toMatch(/readinesProbe/);
   });
-
-  // The renderer above is the check CI relies on; where kubectl exists, it is held to the real kustomize.
-  it.skipIf(!hasKubectl())(
-    'kubectl kustomize renders exactly what the test renderer renders',
-    () => {
-      for (const name of ['base', ...OVERLAYS]) {
-        const dir = repoPath(name === 'base' ? 'deploy/k8s/base' : `deploy/k8s/overlays/${name}`);
-        const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-        const theirs = parseAllDocuments(out).map((d) => d.toJS() as K8sObject);
-        const mine = objects(name);
-        expect(theirs.map(objectId).sort(), name).toEqual(mine.map(objectId).sort());
-        for (const o of mine) {
-          const other = theirs.find((t) => objectId(t) === objectId(o));
-          expect(isDeepStrictEqual(o, other), `${name}: ${objectId(o)} differs`).toBe(true);
-        }
-      }
-    },
-  );
 });
 
 describe.each(OVERLAYS)('overlay %s', (overlay) => {
@@ -321,10 +301,6 @@ describe('overlays differ where they should', () => {
     expect(text).toMatch(/dev-only/i);
   });
 });
-
-function hasKubectl(): boolean {
-  return !spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error;
-}
 
 function bytes(quantity: string): number {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)?$/.exec(quantity);
