@@ -191,7 +191,7 @@ describe('the collector, given hostile HTTP bodies', () => {
     expect(text.status).toBe(415);
     expect(text.body.code).toBe('HARK_INGEST_UNSUPPORTED_MEDIA_TYPE');
     expect(await p.factCount(`${runId}-`)).toBe(0);
-  });
+  }, 90_000);
 
   it('takes the good lines of an NDJSON body and names the line that is not JSON', async () => {
     const lines = [json(post('ndjson')), '{"platform": "ndjson", "id": ', json(post('ndjson'))];
@@ -202,7 +202,7 @@ describe('the collector, given hostile HTTP bodies', () => {
       expect.objectContaining({ index: 1, line: 2, reason: 'malformed_json' }),
     ]);
     await expectCounted('ndjson');
-  });
+  }, 90_000);
 
   it('refuses wrong types and missing fields item by item, with the field path, and keeps the good items of the batch', async () => {
     const platform = 'types';
@@ -245,7 +245,7 @@ describe('the collector, given hostile HTTP bodies', () => {
     expect(none.status).toBe(400);
     expect(none.body).toMatchObject({ code: 'HARK_INGEST_INVALID', accepted: 0, rejected: 2 });
     await expectCounted(platform);
-  });
+  }, 90_000);
 
   it('refuses negative counts', async () => {
     const platform = 'counts';
@@ -264,7 +264,7 @@ describe('the collector, given hostile HTTP bodies', () => {
       ),
     );
     await expectCounted(platform);
-  });
+  }, 90_000);
 
   it('answers 413 to a 10 MB body and to too many items, and writes nothing', async () => {
     const huge = post('huge', { text: `Acme ${'x'.repeat(10 * 1024 * 1024)}` });
@@ -310,7 +310,7 @@ describe('the collector, given hostile HTTP bodies', () => {
       ),
     );
     await expectCounted(platform);
-  });
+  }, 90_000);
 
   it('refuses an epoch-ms createdAt beyond the range of a date as a bad item, keeping its neighbours', async () => {
     // Today this answers 500 for the whole batch, so the good item beside it can never get in.
@@ -324,7 +324,7 @@ describe('the collector, given hostile HTTP bodies', () => {
       expect.objectContaining({ index: 0, path: 'createdAt', reason: 'invalid_timestamp' }),
     ]);
     await expectCounted(platform);
-  });
+  }, 90_000);
 
   it('takes brand signals item by item and rolls up only the valid ones', async () => {
     const at = Date.now() - HOUR;
@@ -375,7 +375,7 @@ describe('the collector, given hostile HTTP bodies', () => {
     );
     await p.waitForQuiet(60_000);
     expect(rolled).toBe(String(good.length));
-  });
+  }, 90_000);
 
   it('stores emoji ZWJ sequences, right-to-left text and control characters exactly as sent', async () => {
     const platform = 'unicode';
@@ -402,7 +402,7 @@ describe('the collector, given hostile HTTP bodies', () => {
     const rtl = facts.get(ids[items.length - 1]!)!;
     expect(rtl.author_name).toBe('محمد 👩‍💻');
     expect(rtl.author_handle).toBe('קובי');
-  });
+  }, 90_000);
 
   it('stores SQL- and script-looking strings verbatim, executing nothing', async () => {
     const platform = 'inject';
@@ -436,7 +436,7 @@ describe('the collector, given hostile HTTP bodies', () => {
         where table_name in ('mentions', 'rollup_day', 'customers', 'social_identities')`,
     );
     expect(rows[0]!.n).toBe('4');
-  });
+  }, 90_000);
 
   it('counts a post once however often and however differently its id arrives', async () => {
     const platform = 'dupes';
@@ -456,7 +456,7 @@ describe('the collector, given hostile HTTP bodies', () => {
       [id],
     );
     expect(rows[0]!.n).toBe('1');
-  });
+  }, 90_000);
 
   it('counts a re-delivered post once even when the re-delivery carries another createdAt', async () => {
     // A poller and a webhook disagree on the timestamp's precision, or a client fixes its clock:
@@ -481,7 +481,7 @@ describe('the collector, given hostile HTTP bodies', () => {
       facts: '1',
       acme: 1,
     });
-  });
+  }, 90_000);
 
   it('decodes invalid UTF-8 as U+FFFD (WHATWG) and keeps the item and its neighbours', async () => {
     const platform = 'utf8';
@@ -502,7 +502,7 @@ describe('the collector, given hostile HTTP bodies', () => {
         .toString('utf8')
         .concat(' works'),
     );
-  });
+  }, 90_000);
 
   it('answers 202 only for a createdAt the rollup will count (clock skew and lateness agree)', async () => {
     // COLLECTOR_MAX_FUTURE_SKEW_SECONDS (1 h) is wider than ROLLUP_FUTURE_TOLERANCE (15 m), and the
@@ -538,7 +538,7 @@ describe('the collector, given hostile HTTP bodies', () => {
     }
     await expectCounted(platform);
     expect(outcomes.filter((o) => o.includes('dead-lettered'))).toEqual([]);
-  });
+  }, 90_000);
 });
 
 describe('records written straight onto the topics', () => {
@@ -557,7 +557,7 @@ describe('records written straight onto the topics', () => {
       valueSubject(p.topics.signals),
       loadSchema('BrandSignal'),
     );
-  });
+  }, 60_000);
 
   function goodMention(platform: string): Mention {
     const n = ++seq;
@@ -640,7 +640,7 @@ describe('records written straight onto the topics', () => {
     ]);
     await expectCounted(platform);
     await expectDeadLettered(p.topics.raw);
-  });
+  }, 90_000);
 
   it('mentions.scored: undecodable records and an author without id go to the dlq; the partition moves on', async () => {
     const platform = 'scored-topic';
@@ -663,7 +663,7 @@ describe('records written straight onto the topics', () => {
     ]);
     await expectCounted(platform);
     await expectDeadLettered(p.topics.scored);
-  });
+  }, 90_000);
 
   it('mentions.resolved: undecodable records and values that would corrupt a rollup go to the dlq; the partition moves on', async () => {
     const platform = 'resolved-topic';
@@ -698,7 +698,7 @@ describe('records written straight onto the topics', () => {
     ]);
     await expectCounted(platform);
     await expectDeadLettered(p.topics.resolved);
-  });
+  }, 90_000);
 });
 
 describe('after all of it', () => {

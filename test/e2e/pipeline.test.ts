@@ -125,6 +125,7 @@ describe('N generated mentions through the whole pipeline', () => {
     );
     const facts = new Map(rows.map((r) => [r.mention_id, r]));
     const rate = (ok: number, all: number) => (all === 0 ? 1 : ok / all);
+    const fuzzyStatus: Record<string, number> = {};
     const tally = { exact: [0, 0], prospect: [0, 0], fuzzy: [0, 0], sentiment: [0, 0] };
     const wrong: { exact: unknown[]; prospect: unknown[]; sentiment: unknown[] } = {
       exact: [],
@@ -145,8 +146,10 @@ describe('N generated mentions through the whole pipeline', () => {
         if (linkedTo === null) tally.prospect[0]!++;
         else wrong.prospect.push({ id: t.mentionId, got: linkedTo });
       } else {
+        // Name and handle variations: not checked, only reported (linked, review or prospect).
         tally.fuzzy[1]!++;
         if (linkedTo === t.customerId) tally.fuzzy[0]!++;
+        fuzzyStatus[f.customer_status] = (fuzzyStatus[f.customer_status] ?? 0) + 1;
       }
       if (t.sentimentClear) {
         tally.sentiment[1]!++;
@@ -160,7 +163,9 @@ describe('N generated mentions through the whole pipeline', () => {
         { ok, all, rate: Number(rate(ok!, all!).toFixed(4)) },
       ]),
     );
-    console.log(`agreement with the generator's truth: ${JSON.stringify(rates)}`);
+    console.log(
+      `agreement with the generator's truth: ${JSON.stringify(rates)}; fuzzy-evidence authors by status: ${JSON.stringify(fuzzyStatus)}`,
+    );
 
     // Enough of each kind for the rates to mean something.
     expect(tally.exact[1]).toBeGreaterThan(N / 20);

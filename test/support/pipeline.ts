@@ -335,7 +335,12 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     string,
   ];
   const topics = { raw, scored, resolved, links, signals, dlq };
-  const database = await createTestDatabase({ baseUrl: opts.databaseBaseUrl });
+  const database = await createTestDatabase({ baseUrl: opts.databaseBaseUrl }).catch(
+    async (err: unknown) => {
+      await created.drop().catch(() => {});
+      throw err;
+    },
+  );
   const db = new pg.Pool({ connectionString: database.url, max: 3 });
   // A restarted private server closes idle connections; the pool replaces them, this keeps it quiet.
   db.on('error', () => {});
