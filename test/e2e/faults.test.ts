@@ -301,6 +301,34 @@ describe('PostgreSQL restarts', () => {
   );
 });
 
+describe('a collector that cannot reach Kafka when it starts', () => {
+  it('does not report ready while its ingest API is not listening', async () => {
+    // Kafka unreachable: the collector waits up to its produce timeout for the producer before it
+    // listens. A load balancer trusting /readyz must not send requests into that gap.
+    const id = await p.startSecondInstance('collector', {
+      env: { KAFKA_BROKERS: '127.0.0.1:1', COLLECTOR_PRODUCE_TIMEOUT_MS: '30000' },
+      waitReady: false,
+    });
+    const contradictions: string[] = [];
+    try {
+      const until = Date.now() + 20_000;
+      while (Date.now() < until && contradictions.length === 0) {
+        if ((await p.readyz(id)) === 200) {
+          const api = await fetch(`${p.apiUrlOf(id)}/openapi.json`).then(
+            (r) => String(r.status),
+            (err: Error) => (err.cause as { code?: string } | undefined)?.code ?? err.message,
+          );
+          if (api !== '200') contradictions.push(`/readyz answered 200 while the API gave ${api}`);
+        }
+        await sleep(250);
+      }
+    } finally {
+      await p.stopInstance(id);
+    }
+    expect(contradictions).toEqual([]);
+  }, 90_000);
+});
+
 describe('after every fault', () => {
   it('the day rollups hold every mention accepted in this file exactly once', async () => {
     await p.waitForQuiet(60_000);

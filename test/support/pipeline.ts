@@ -72,6 +72,8 @@ interface Instance {
   id: string;
   name: ServiceName;
   opsPort: number;
+  /** The ingest API's port (collectors only). */
+  apiPort?: number;
   env: Record<string, string>;
   logFile: string;
   child?: ChildProcess;
@@ -142,7 +144,16 @@ export interface Pipeline {
   /** SIGTERM (graceful) if running, then start again and wait for /readyz. */
   restart(name: ServiceName): Promise<void>;
   /** A second process of the same service in the same consumer group; returns its instance id. */
-  startSecondInstance(name: ConsumerName): Promise<string>;
+  /**
+   * Another process of a service: consumers join the same group; a collector gets its own API
+   * port. `env` overrides its settings; `waitReady: false` returns as soon as it is spawned.
+   */
+  startSecondInstance(
+    name: ServiceName,
+    opts?: { env?: Record<string, string>; waitReady?: boolean },
+  ): Promise<string>;
+  /** Base URL of a collector instance's ingest API. */
+  apiUrlOf(instance: string): string;
   /** SIGTERM one instance and wait for it to exit (a scale-down). */
   stopInstance(instance: string): Promise<void>;
   /** Stops every process (SIGTERM, SIGKILL after 20 s). */
@@ -409,12 +420,19 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
   let disposed = false;
   let producer: Producer | undefined;
 
-  async function addInstance(name: ServiceName, id: string): Promise<Instance> {
+  async function addInstance(
+    name: ServiceName,
+    id: string,
+    extraEnv: Record<string, string> = {},
+  ): Promise<Instance> {
+    const env = { ...serviceEnv[name], ...extraEnv };
+    if (name === 'collector' && id !== 'collector') env.API_PORT = String(await freePort());
     const inst: Instance = {
       id,
       name,
       opsPort: await freePort(),
-      env: serviceEnv[name],
+      apiPort: name === 'collector' ? Number(env.API_PORT) : undefined,
+      env,
       logFile: join(workDir, `${id.replace('#', '-')}.log`),
       stopping: false,
       starts: 0,
@@ -484,10 +502,24 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     return text.split('\n').slice(-lines).join('\n');
   }
 
+  /** The collector's ingest API answers (its /readyz can say 200 before it listens: see the report). */
+  async function apiAnswers(inst: Instance): Promise<boolean> {
+    if (inst.apiPort === undefined) return true;
+    try {
+      const res = await fetch(`http://127.0.0.1:${inst.apiPort}/openapi.json`, {
+        signal: AbortSignal.timeout(3000),
+      });
+      await res.arrayBuffer();
+      return res.status === 200;
+    } catch {
+      return false;
+    }
+  }
+
   async function waitReady(inst: Instance, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if ((await readyzOf(inst)) === 200) return;
+      if ((await readyzOf(inst)) === 200 && (await apiAnswers(inst))) return;
       if (!inst.child && !opts.supervise) {
         throw new Error(
           `${inst.id} exited before it was ready; its log ends:\n${await logTail(inst.id, 60)}`,
@@ -615,13 +647,19 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
       await waitReady(inst);
     },
 
-    async startSecondInstance(name) {
+    async startSecondInstance(name, o = {}) {
       let n = 2;
       while (instances.has(`${name}#${n}`)) n++;
-      const inst = await addInstance(name, `${name}#${n}`);
+      const inst = await addInstance(name, `${name}#${n}`, o.env);
       spawnInstance(inst);
-      await waitReady(inst);
+      if (o.waitReady !== false) await waitReady(inst);
       return inst.id;
+    },
+
+    apiUrlOf(id) {
+      const port = instance(id).apiPort;
+      if (port === undefined) throw new Error(`${id} has no ingest API`);
+      return `http://127.0.0.1:${port}`;
     },
 
     async stopInstance(id) {

@@ -45,6 +45,7 @@ export interface CollectorOptions {
     maxItems: number;
     maxTextLength: number;
     maxFutureSkewMs: number;
+    maxAgeMs?: number;
   };
   kafka: { produceTimeoutMs: number; circuitOpenMs: number };
   pollers?: {
@@ -102,6 +103,7 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
     limits: {
       maxTextLength: opts.limits.maxTextLength,
       maxFutureSkewMs: opts.limits.maxFutureSkewMs,
+      maxAgeMs: opts.limits.maxAgeMs,
     },
     brandIds: new Set(opts.brands.brands.map((b) => b.id)),
     logger: opts.logger,

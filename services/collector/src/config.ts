@@ -115,7 +115,14 @@ export const collectorSettings = {
     env: 'COLLECTOR_MAX_FUTURE_SKEW_SECONDS',
     doc: 'how far in the future a createdAt/observedAt may lie before it is rejected',
     parse: int({ min: 0, max: 7 * 86_400 }),
-    default: 3600,
+    // Matches metrics-rollup's ROLLUP_FUTURE_TOLERANCE: what is answered 202 is also counted.
+    default: 900,
+  }),
+  maxAgeSeconds: setting({
+    env: 'COLLECTOR_MAX_AGE_SECONDS',
+    doc: 'oldest createdAt accepted, in seconds back from now; keep it within metrics-rollup ROLLUP_LATENESS',
+    parse: int({ min: 60 }),
+    default: 7 * 86_400,
   }),
   produceTimeoutMs: setting({
     env: 'COLLECTOR_PRODUCE_TIMEOUT_MS',

@@ -61,6 +61,7 @@ try {
       maxItems: config.maxItems,
       maxTextLength: config.maxTextLength,
       maxFutureSkewMs: config.maxFutureSkewSeconds * 1000,
+      maxAgeMs: config.maxAgeSeconds * 1000,
     },
     kafka: { produceTimeoutMs: config.produceTimeoutMs, circuitOpenMs: config.circuitOpenMs },
     pollers: {

@@ -7,12 +7,13 @@
  *
  * Besides wall-clock throughput it reports the CPU the Node process and the
  * PostgreSQL backends spent per mention (read from /proc, PostgreSQL being
- * local): on a shared machine, other processes slow the wall clock but not
- * the CPU cost, so `capacity` (mentions per CPU-second of both) shows what
- * an idle machine would do.
+ * local) and the WAL it wrote. On a shared machine other processes slow the
+ * wall clock far more than they inflate the CPU cost, so `capacity`
+ * (mentions per CPU-second of both) is the steadier figure: two idle cores
+ * give about twice that with two transactions in flight.
  */
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { createPool, migrate, type Pool } from '@hark/db';
 import { createLogger } from '@hark/observability';
 import { createTestDatabase } from '@hark/testing';
@@ -60,7 +61,16 @@ async function backendPids(pool: Pool, n: number): Promise<number[]> {
  * same mentions) and the generation's CPU is subtracted: the service never
  * holds more than its batches in memory, and neither does this measurement.
  */
+/** WAL written so far by the whole server (other databases included, so a ceiling). */
+async function walBytes(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ b: string }>(
+    `select pg_current_wal_lsn() - '0/0'::pg_lsn as b`,
+  );
+  return Number(rows[0]!.b);
+}
+
 async function runOnce(
+  pool: Pool,
   concurrency: number,
   label: string,
   now: number,
@@ -82,6 +92,7 @@ async function runOnce(
     generationCpu += (d.user + d.system) / 1e6;
     return facts;
   };
+  const wal0 = await walBytes(pool);
   const cpu0 = process.cpuUsage();
   const db0 = cpuSeconds(pids);
   const started = process.hrtime.bigint();
@@ -106,6 +117,7 @@ async function runOnce(
   const cpu = process.cpuUsage(cpu0);
   const nodeCpu = (cpu.user + cpu.system) / 1e6 - generationCpu;
   const dbCpu = cpuSeconds(pids) - db0;
+  const wal = (await walBytes(pool)) - wal0;
   const count = applied + duplicates;
   // Generation ran inside the timed loop on the same thread; it is not part of the service's work.
   const serviceSeconds = seconds - generationCpu;
@@ -114,18 +126,18 @@ async function runOnce(
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
   console.log(
     `| ${label} | ${concurrency} | ${count} | ${serviceSeconds.toFixed(2)} | **${Math.round(count / serviceSeconds)}** | ${p(0.5)} / ${p(0.99)} | ` +
-      `${((nodeCpu * 1e6) / count).toFixed(1)} + ${((dbCpu * 1e6) / count).toFixed(1)} | ${Math.round(count / (nodeCpu + dbCpu))} |`,
+      `${((nodeCpu * 1e6) / count).toFixed(1)} + ${((dbCpu * 1e6) / count).toFixed(1)} | ${Math.round(count / (nodeCpu + dbCpu))} | ${(wal / count / 1024).toFixed(1)} |`,
   );
 }
 
 console.log(
   `metrics-rollup DB write path: ${COUNT} mentions per run (10 brands × 5 platforms, ${AUTHORS / 1000}k authors, 20% naming two brands), ` +
-    `batches of ${BATCH}, ${cpus().length} cores, load average ${cpus().length ? (await import('node:os')).loadavg()[0]!.toFixed(2) : '?'} at start\n`,
+    `batches of ${BATCH}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)} at start\n`,
 );
 console.log(
-  '| run | transactions in flight | mentions | seconds | mentions/s | batch p50 / p99 ms | CPU µs per mention (node + PostgreSQL) | capacity (mentions per CPU-second) |',
+  '| run | transactions in flight | mentions | seconds | mentions/s | batch p50 / p99 ms | CPU µs per mention (node + PostgreSQL) | capacity (mentions per CPU-second) | WAL KiB per mention |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const concurrency of CONCURRENCY) {
   const db = await createTestDatabase();
   const pool = createPool({ url: db.url, logger, max: concurrency + 1 });
@@ -159,8 +171,8 @@ for (const concurrency of CONCURRENCY) {
     }).map(toMentionFact);
     for (let i = 0; i < warm.length; i += BATCH) await apply(warm.slice(i, i + BATCH));
     const pids = await backendPids(pool, concurrency + 1);
-    await runOnce(concurrency, 'first delivery', now, pids, apply);
-    await runOnce(concurrency, 're-delivery (all duplicates)', now, pids, apply);
+    await runOnce(pool, concurrency, 'first delivery', now, pids, apply);
+    await runOnce(pool, concurrency, 're-delivery (all duplicates)', now, pids, apply);
   } finally {
     await pool.end();
     await db.drop();

@@ -54,6 +54,10 @@ export class FieldReader {
     } else {
       return this.fail(path, 'wrong_type', `${label(path)} must be a string, got ${typeOf(value)}`);
     }
+    if (s.includes('\u0000')) {
+      // PostgreSQL text cannot hold NUL, and no platform sends one in a real post.
+      return this.fail(path, 'invalid_value', `${label(path)} must not contain NUL characters`);
+    }
     if (s === '') {
       return opts.required
         ? this.fail(path, 'missing_field', `${label(path)} must not be empty`)
@@ -122,7 +126,7 @@ export class FieldReader {
   timestamp(
     value: unknown,
     path: string,
-    opts: { now: number; maxFutureSkewMs: number },
+    opts: { now: number; maxFutureSkewMs: number; maxAgeMs?: number },
   ): number | undefined {
     if (value === undefined || value === null || value === '') {
       return this.fail(path, 'missing_field', `${label(path)} is required`);
@@ -137,6 +141,13 @@ export class FieldReader {
         `${label(path)} is before 1990-01-01 (${new Date(parsed).toISOString()}), most likely a missing value`,
       );
     }
+    if (opts.maxAgeMs !== undefined && parsed < opts.now - opts.maxAgeMs) {
+      return this.fail(
+        path,
+        'invalid_timestamp',
+        `${label(path)} is older than the ${Math.round(opts.maxAgeMs / 86_400_000)} days the rollups accept (${new Date(parsed).toISOString()}); for a backfill raise COLLECTOR_MAX_AGE_SECONDS and ROLLUP_LATENESS together`,
+      );
+    }
     if (parsed > opts.now + opts.maxFutureSkewMs) {
       return this.fail(
         path,
@@ -149,6 +160,7 @@ export class FieldReader {
 }
 
 const MIN_TIMESTAMP = Date.UTC(1990, 0, 1);
+const MAX_DATE_MS = 8.64e15;
 // Epoch milliseconds below this are 1973 or earlier: almost certainly epoch seconds.
 const SECONDS_SUSPECT = 1e11;
 const ISO =
@@ -159,6 +171,8 @@ export function parseTimestamp(value: unknown): number | string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return 'must be a finite number of epoch milliseconds';
     if (value < 0) return `must not be negative, got ${value}`;
+    // Beyond ±8.64e15 ms JavaScript has no date at all (toISOString throws).
+    if (value > MAX_DATE_MS) return `is beyond the range of a date (${value} ms)`;
     if (value < SECONDS_SUSPECT) {
       return `looks like epoch seconds (${value}); send epoch milliseconds or ISO-8601`;
     }

@@ -11,6 +11,8 @@ export interface PostLimits {
   maxTextLength: number;
   /** How far `createdAt` may lie ahead of the collector's clock. */
   maxFutureSkewMs: number;
+  /** How far back `createdAt` may lie; older posts could not be counted by the rollups. */
+  maxAgeMs?: number;
 }
 
 export type PostValidation =
@@ -114,7 +116,8 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
   } else if (typeof o.text !== 'string') {
     r.fail('text', 'wrong_type', `text must be a string, got ${typeOf(o.text)}`);
   } else {
-    text = toNfc(o.text);
+    // NUL is dropped: it carries no meaning in a post and PostgreSQL text cannot hold it.
+    text = toNfc(o.text).replaceAll('\u0000', '');
     if (text.length > opts.maxTextLength && codePointLength(text) > opts.maxTextLength) {
       r.fail(
         'text',

@@ -585,9 +585,13 @@ describe('analyst views', () => {
         /permission denied/,
       );
       await client.query('rollback to savepoint s');
-      await expect(client.query('select * from hark_schema_migrations')).rejects.toThrow(
-        /permission denied/,
-      );
+      for (const internal of ['hark_schema_migrations', 'author_days']) {
+        await client.query('savepoint s');
+        await expect(client.query(`select * from ${internal}`)).rejects.toThrow(
+          /permission denied/,
+        );
+        await client.query('rollback to savepoint s');
+      }
     } finally {
       await client.query('rollback');
       client.release();
