@@ -63,7 +63,7 @@ export function makeWorkload(opts: {
     const spreadMs = lateness < 0.8 ? 300_000 : lateness < 0.95 ? 3_600_000 : 3 * 86_400_000;
     const createdAt = Math.floor(opts.now - random() * spreadMs);
     const sentiment = SENTIMENTS[Math.floor(random() * SENTIMENTS.length)]!;
-    const postId = `${opts.prefix ?? 'b'}${i}`;
+    const postId = `${opts.prefix ?? `b${opts.seed ?? 0}-`}${i}`;
     out.push({
       ...base,
       mention: {

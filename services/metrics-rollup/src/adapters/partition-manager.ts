@@ -99,6 +99,12 @@ export function createPartitionManager(deps: {
       await client.query('begin');
       await client.query(`set local lock_timeout = '5s'`);
       await client.query(`drop table if exists ${name}`);
+      if (table === 'mentions') {
+        await client.query('delete from mention_keys where created_at >= $1 and created_at < $2', [
+          new Date(day),
+          new Date(day + DAY_MS),
+        ]);
+      }
       await client.query('commit');
       return name;
     } catch (err) {

@@ -41,7 +41,8 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
   return {
     applyMentions: (facts) =>
       inTransaction(deps.pool, 'mentions', async (client) => {
-        const unique = dedupe(facts, factKey);
+        // One fact per mentionId in a batch too: the first delivery wins, as in mention_keys.
+        const unique = dedupe(facts, (f) => f.mentionId);
         // The statement returns only the facts that were stored already: usually none.
         const { rows: stored } = await client.query<{ mention_id: string; created_ms: string }>({
           name: 'metrics-rollup.insert-mentions',
@@ -220,7 +221,8 @@ const MENTION_COLUMNS: Column<MentionFact>[] = [
 ];
 
 /**
- * Inserts the new facts and returns the ones that were stored already (a
+ * Claims each mentionId in mention_keys (first delivery wins, whatever its
+ * createdAt), inserts the facts of the claimed ones, and returns the rest (a
  * re-delivery), so the common case returns nothing. Rows are inserted in key
  * order, so two transactions racing on the same mention cannot deadlock.
  */
@@ -228,11 +230,18 @@ const INSERT_MENTIONS_SQL = `
 with input as (
   select u.created_at as created_ms, ${MENTION_COLUMNS.map((c) => `${read(c, 'u')} as ${c.name}`).join(', ')}
   from ${unnestFrom(MENTION_COLUMNS, 'u')}
+), claimed as (
+  insert into mention_keys (mention_id, created_at)
+  select mention_id, created_at from input
+  order by mention_id collate "C", created_at
+  on conflict (mention_id) do nothing
+  returning mention_id, created_at
 ), inserted as (
   insert into mentions (${MENTION_COLUMNS.map((c) => c.name).join(', ')})
-  select ${MENTION_COLUMNS.map((c) => c.name).join(', ')}
-  from input
-  order by mention_id collate "C", created_at
+  select ${MENTION_COLUMNS.map((c) => `i.${c.name}`).join(', ')}
+  from input i
+  join claimed k on k.mention_id = i.mention_id and k.created_at = i.created_at
+  order by i.mention_id collate "C", i.created_at
   on conflict (mention_id, created_at) do nothing
   returning mention_id, created_at
 )

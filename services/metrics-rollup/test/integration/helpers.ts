@@ -30,12 +30,12 @@ export interface ExpectedRow {
 const key = (grain: Grain, brand: string, platform: string, windowMs: number) =>
   `${grain}|${brand}|${platform}|${new Date(windowMs).toISOString()}`;
 
-/** The reference model: first delivery of each (mentionId, createdAt) wins; a mention counts once per distinct brand. */
+/** The reference model: first delivery of each mentionId wins; a mention counts once per distinct brand. */
 export function expectedRollups(mentions: readonly ResolvedMention[]): Map<string, ExpectedRow> {
   const seen = new Set<string>();
   const rows = new Map<string, ExpectedRow & { authors: Set<string> }>();
   for (const rm of mentions) {
-    const id = `${rm.mention.mentionId}|${rm.mention.createdAt}`;
+    const id = rm.mention.mentionId;
     if (seen.has(id)) continue;
     seen.add(id);
     for (const brand of new Set(rm.mention.brands)) {
