@@ -102,7 +102,8 @@ export async function startCollector(
     n: number,
   ) => {
     const decoder = serde.decoder<T>(loadSchema(schema));
-    const messages = await readMessages(kafka, topic, n);
+    // Generous: a restarted private broker can take a while to serve fetches on a loaded machine.
+    const messages = await readMessages(kafka, topic, n, 90_000);
     return Promise.all(
       messages.map(async (m) => {
         const { key, value } = m as unknown as { key: Buffer | null; value: Buffer | null };
