@@ -19,6 +19,13 @@ export function createPool(deps: {
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (err) => deps.logger.warn({ err }, 'idle PostgreSQL client failed'));
+  // A checked-out client whose connection dies between two queries (a server
+  // restart, pg_terminate_backend) emits 'error'; with no listener that event
+  // would kill the process. Listening turns it into the next query's failure,
+  // which callers see as a retriable connection error.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => deps.logger.warn({ err }, 'PostgreSQL connection lost'));
+  });
   return pool;
 }
 

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@hark/observability';
-import { createTestDatabase } from '@hark/testing';
+import { isRetriable } from '@hark/errors';
+import { createTestDatabase, testEnv } from '@hark/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, migrate, type Pool } from '../../src/index.ts';
 
@@ -71,5 +72,27 @@ describe('migrate', () => {
       "select version from hark_schema_migrations where scope = 'failing'",
     );
     expect(rows).toEqual([{ version: 1 }]);
+  });
+});
+
+describe('createPool', () => {
+  it('when the server terminates a checked-out connection, the process survives and the next query fails retriably', async () => {
+    const client = await pool.connect();
+    try {
+      const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+      const admin = createPool({ url: testEnv().databaseUrl, logger });
+      await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+      await admin.end();
+      // Without the client 'error' listener the terminated connection's error event crashes the worker here.
+      await new Promise((r) => setTimeout(r, 200));
+      const failure = await client.query('select 1').catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(Error);
+      expect(
+        isRetriable(failure) || /terminat|connection|closed/i.test((failure as Error).message),
+      ).toBe(true);
+    } finally {
+      client.release(true);
+    }
+    expect((await pool.query('select 1 as ok')).rows[0].ok).toBe(1);
   });
 });
