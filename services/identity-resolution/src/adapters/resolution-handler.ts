@@ -61,12 +61,25 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
     const failures: { record: StageRecord<ScoredMention>; error: HarkError }[] = [];
     for (const r of records) {
       const m = r.value.mention;
-      if (!m.platform || !m.author.id) {
+      const problem =
+        !m.platform || !m.author.id
+          ? 'has no platform or author id'
+          : hasNul(
+                m.platform,
+                m.author.id,
+                m.author.handle,
+                m.author.name,
+                m.author.email,
+                m.author.location,
+              )
+            ? 'has a NUL character in its platform or author fields, which PostgreSQL cannot store'
+            : undefined;
+      if (problem) {
         failures.push({
           record: r,
           error: new HarkError(
             'HARK_IDENTITY_INVALID_AUTHOR',
-            `mention ${m.mentionId} has no platform or author id`,
+            `mention ${m.mentionId} ${problem}`,
             {
               context: { mentionId: m.mentionId },
             },
@@ -156,4 +169,8 @@ async function withDbErrors<T>(fn: () => Promise<T>): Promise<T> {
       retriable: true,
     });
   }
+}
+
+function hasNul(...values: (string | null)[]): boolean {
+  return values.some((v) => v !== null && v.includes('\u0000'));
 }
