@@ -30,6 +30,9 @@ try {
   const ops = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
   await ops.start();
   lifecycle.onShutdown('ops server', () => ops.close());
+  // Not ready until the ingest API listens: start-up may wait on Kafka for a while.
+  let apiListening = false;
+  ops.addReadinessCheck('ingest api', () => apiListening);
 
   let pool: Pool | undefined;
   if (sources.pollers.length > 0) {
@@ -70,6 +73,7 @@ try {
     },
   });
   await collector.start({ host: config.apiHost, port: config.apiPort });
+  apiListening = true;
   lifecycle.onShutdown('collector', () => collector.close());
   ops.addReadinessCheck('kafka', () => collector.publisher.isConnected());
   lifecycle.onShutdown('readiness', () => ops.markShuttingDown());

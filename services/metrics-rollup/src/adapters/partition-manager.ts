@@ -1,4 +1,4 @@
-import type { Pool } from '@hark/db';
+import type { Pool, PoolClient } from '@hark/db';
 import type { Logger } from 'pino';
 import {
   PARTITIONED_TABLES,
@@ -96,15 +96,18 @@ export function createPartitionManager(deps: {
     const name = partitionName(table, day);
     const client = await deps.pool.connect();
     try {
+      if (table === 'mentions' && (await tableExists(client, name))) {
+        // The claims of the day's mentions go first, on their own: every claim has its fact in
+        // this partition, so the join finds them through mention_keys' primary key, and the
+        // delete holds no lock on `mentions` that would stall the writers however long it runs.
+        await client.query(
+          `delete from mention_keys k using ${name} m
+           where k.mention_id = m.mention_id and k.created_at = m.created_at`,
+        );
+      }
       await client.query('begin');
       await client.query(`set local lock_timeout = '5s'`);
       await client.query(`drop table if exists ${name}`);
-      if (table === 'mentions') {
-        await client.query('delete from mention_keys where created_at >= $1 and created_at < $2', [
-          new Date(day),
-          new Date(day + DAY_MS),
-        ]);
-      }
       await client.query('commit');
       return name;
     } catch (err) {
@@ -150,3 +153,11 @@ export function createPartitionManager(deps: {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+async function tableExists(client: PoolClient, name: string): Promise<boolean> {
+  const { rows } = await client.query<{ exists: boolean }>(
+    'select to_regclass($1) is not null as exists',
+    [name],
+  );
+  return rows[0]?.exists ?? false;
+}

@@ -103,7 +103,7 @@ beforeEach(async () => {
   // Tables exist once the first service has migrated; each test starts from empty rollups.
   await pool
     .query(
-      `truncate mentions, author_days, signals, rollup_minute, rollup_hour, rollup_day,
+      `truncate mentions, mention_keys, author_days, signals, rollup_minute, rollup_hour, rollup_day,
        signal_rollup_minute, signal_rollup_hour, signal_rollup_day`,
     )
     .catch(() => {});

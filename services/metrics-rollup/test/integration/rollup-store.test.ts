@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 async function reset(): Promise<void> {
-  await pool.query(`truncate mentions, author_days, signals, rollup_minute, rollup_hour, rollup_day,
+  await pool.query(`truncate mentions, mention_keys, author_days, signals, rollup_minute, rollup_hour, rollup_day,
     signal_rollup_minute, signal_rollup_hour, signal_rollup_day`);
 }
 
@@ -173,6 +173,25 @@ describe('mention rollups are exact under re-delivery', () => {
     ).toBe(1);
   });
 
+  it('a re-delivery carrying another createdAt (a second source, other precision) is the same mention, counted once', async () => {
+    await reset();
+    const first = resolved({ id: 'moved', at: NOW - 3_600_000, likes: 2 });
+    const moved = structuredClone(first);
+    moved.mention.createdAt = NOW - 3_600_000 + 1234;
+    const movedToAnotherDay = structuredClone(first);
+    movedToAnotherDay.mention.createdAt = NOW - 2 * DAY;
+    expect(await apply([first])).toEqual({ applied: 1, duplicates: 0 });
+    expect(await apply([moved, movedToAnotherDay])).toEqual({ applied: 0, duplicates: 2 });
+    // Both in one batch: the first in the batch wins.
+    await reset();
+    expect(await apply([moved, first])).toEqual({ applied: 1, duplicates: 1 });
+    const { rows } = await pool.query(
+      `select (extract(epoch from created_at) * 1000)::bigint::float8 as created_ms from mentions`,
+    );
+    expect(rows).toEqual([{ created_ms: moved.mention.createdAt }]);
+    expect(sorted(await actualRollups(pool))).toEqual(sorted(expectedRollups([moved])));
+  });
+
   it('text with quotes, backslashes, braces, newlines, emoji and NUL is stored (NUL dropped) without failing the batch', async () => {
     await reset();
     const m = resolved({ id: 'weird', at: NOW - 1000 });
@@ -240,6 +259,7 @@ describe('partitions and retention', () => {
     clock = NOW;
     const old = makeWorkload({ count: 300, authors: 50, now: NOW - 5 * DAY, seed: 4 });
     await apply(old);
+    expect((await pool.query('select count(*)::int as n from mention_keys')).rows[0].n).toBe(300);
     const before = await actualRollups(pool);
     const { rows: partitionsBefore } = await pool.query(
       `select count(*)::int as n from pg_inherits where inhparent = 'mentions'::regclass`,
@@ -250,6 +270,8 @@ describe('partitions and retention', () => {
       expect(dropped.some((n) => n.startsWith('mentions_p'))).toBe(true);
       expect(dropped.some((n) => n.startsWith('author_days_p'))).toBe(true);
       expect((await pool.query('select count(*)::int as n from mentions')).rows[0].n).toBe(0);
+      // The claims of the expired mentions went with their partitions.
+      expect((await pool.query('select count(*)::int as n from mention_keys')).rows[0].n).toBe(0);
       expect(sorted(await actualRollups(pool))).toEqual(sorted(before));
       const { rows: partitionsAfter } = await pool.query(
         `select count(*)::int as n from pg_inherits where inhparent = 'mentions'::regclass`,
