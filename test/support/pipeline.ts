@@ -250,7 +250,7 @@ function lastErrorIn(file: string): string | undefined {
     const fd = openSync(file, 'r');
     try {
       const size = fstatSync(fd).size;
-      const length = Math.min(size, 64 * 1024);
+      const length = Math.min(size, 1024 * 1024);
       const buf = Buffer.alloc(length);
       readSync(fd, buf, 0, length, size - length);
       text = buf.toString('utf8');
@@ -275,7 +275,7 @@ function lastErrorIn(file: string): string | undefined {
       const e = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
       if ((e.level ?? 0) >= 50) return [e.msg, e.err?.message].filter(Boolean).join(': ');
     } catch {
-      // a line cut by the 64 KiB window
+      // a line cut by the 1 MiB window
     }
   }
   return undefined;
