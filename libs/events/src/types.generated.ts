@@ -79,6 +79,8 @@ export interface Mention {
   keywords: string[];
   /** How hark received it. */
   source: Source;
+  /** Edit revision of the post: 0 as first collected; a platform edit re-sends the same mentionId with a higher revision (the edit time in epoch ms), and downstream state follows the highest revision. */
+  revision: number;
 }
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive' | 'unknown';

@@ -37,6 +37,7 @@ export function makeMention(overrides: Partial<Mention> = {}): Mention {
     createdAt: T0,
     collectedAt: T0 + 4_000,
     engagement: { likes: 12, shares: 3, replies: 2, views: 840 },
+    revision: 0,
     brands: ['acme'],
     keywords: ['@acme'],
     source: { kind: 'http', name: 'api' },

@@ -191,6 +191,7 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
       rating,
       createdAt,
       engagement,
+      revision: 0,
     },
   };
 }
