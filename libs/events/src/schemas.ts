@@ -9,6 +9,7 @@ export const SCHEMA_FILES = {
   IdentityLink: 'identity-link.avsc',
   BrandSignal: 'brand-signal.avsc',
   DeadLetter: 'dead-letter.avsc',
+  ComplianceEvent: 'compliance-event.avsc',
 } as const;
 
 export type EventName = keyof typeof SCHEMA_FILES;

@@ -59,6 +59,14 @@ export const TOPICS = {
       'delete.retention.ms': String(DAY_MS),
     },
   },
+  compliance: {
+    name: 'compliance',
+    event: 'ComplianceEvent',
+    key: 'platform:postId | platform:authorId | customer:<customerId>',
+    partitions: 3,
+    // Ids only, no personal data; kept long enough to rebuild any stage that replays from it.
+    config: { 'retention.ms': String(30 * DAY_MS), 'cleanup.policy': 'delete' },
+  },
   dlq: {
     name: 'dlq',
     event: 'DeadLetter',

@@ -254,3 +254,33 @@ export interface DeadLetter {
   /** When the stage gave up (UTC, epoch milliseconds). */
   failedAt: number;
 }
+
+export type ComplianceKind = 'post_deleted' | 'post_edited' | 'account_deleted' | 'account_private' | 'erasure' | 'unknown';
+
+/** A deletion, edit, account change or erasure request that every stage holding the data must carry out. Key on `compliance`: `platform:postId` for post events, `platform:authorId` for account events and author erasures, `customer:<customerId>` for customer erasures. Holds ids only, never post text, names, handles or emails. */
+export interface ComplianceEvent {
+  /** Deterministic id of this event (e.g. `post_deleted:x:123`, or the erasure request id plus the subject), so a re-delivery is recognised. */
+  eventId: string;
+  /** post_deleted/post_edited name a post; account_deleted/account_private and erasure name an author or a customer. */
+  kind: ComplianceKind;
+  /** Platform in lower case; null for a customer erasure. */
+  platform: null | string;
+  /** The post's id on its platform (post events). */
+  postId: null | string;
+  /** `platform:postId` of the mention concerned (post events). */
+  mentionId: null | string;
+  /** Author id on the platform (account events, author erasures; set on post events when known). */
+  authorId: null | string;
+  /** CRM customer id (customer erasures). */
+  customerId: null | string;
+  /** post_edited: the revision of the edited Mention re-sent on mentions.raw (edit time in epoch ms). */
+  revision: number;
+  /** Erasure request id (joins privacy_audit); null for platform events. */
+  requestId: null | string;
+  /** When the platform or the requester says it happened. */
+  occurredAt: number;
+  /** When hark accepted it. */
+  receivedAt: number;
+  /** Where it came from: `webhook:x`, `http`, `privacy-cli`, `privacy-api`, … */
+  source: string;
+}

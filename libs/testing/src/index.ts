@@ -1,5 +1,6 @@
 export {
   makeBrandSignal,
+  makeComplianceEvent,
   makeDeadLetter,
   makeIdentityLink,
   makeMention,

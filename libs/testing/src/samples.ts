@@ -1,5 +1,6 @@
 import type {
   BrandSignal,
+  ComplianceEvent,
   DeadLetter,
   IdentityLink,
   Mention,
@@ -120,6 +121,24 @@ export function makeDeadLetter(overrides: Partial<DeadLetter> = {}): DeadLetter 
     errorMessage: 'schema id 99 is unknown to the registry',
     attempts: 1,
     failedAt: T0 + 7_000,
+    ...overrides,
+  };
+}
+
+export function makeComplianceEvent(overrides: Partial<ComplianceEvent> = {}): ComplianceEvent {
+  return {
+    eventId: 'post_deleted:x:1860000000000000001',
+    kind: 'post_deleted',
+    platform: 'x',
+    postId: '1860000000000000001',
+    mentionId: 'x:1860000000000000001',
+    authorId: '2244994945',
+    customerId: null,
+    revision: 0,
+    requestId: null,
+    occurredAt: T0 + 60_000,
+    receivedAt: T0 + 61_000,
+    source: 'webhook:x',
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import {
   makeBrandSignal,
+  makeComplianceEvent,
   makeDeadLetter,
   makeIdentityLink,
   makeMention,
@@ -19,6 +20,7 @@ const samples: Record<EventName, () => unknown> = {
   IdentityLink: makeIdentityLink,
   BrandSignal: makeBrandSignal,
   DeadLetter: makeDeadLetter,
+  ComplianceEvent: makeComplianceEvent,
 };
 const names = Object.keys(SCHEMA_FILES) as EventName[];
 
