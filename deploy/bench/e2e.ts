@@ -13,7 +13,7 @@
  * Results: bench-results/e2e.json and a markdown table on stdout.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadBrandsConfig } from '@hark/brands';
 import { commonSettings, int, parseConfig, setting } from '@hark/config';
@@ -195,6 +195,37 @@ async function stageCounters(): Promise<Record<string, number>> {
   return out;
 }
 
+/** CPU seconds used so far by each stack process, PostgreSQL (all its processes) and the machine. */
+function cpuSeconds(): Record<string, number> {
+  const hz = 100; // USER_HZ: clock ticks per second on Linux
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime
+  };
+  const out: Record<string, number> = {};
+  for (const name of [...Object.keys(SERVICES), 'schema-registry', 'kafka']) {
+    try {
+      const pid = readFileSync(`${ROOT}.stack/pids/${name}.pid`, 'utf8').trim();
+      out[name] = ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')) / hz;
+    } catch {
+      // not running from this checkout's stack
+    }
+  }
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) postgres += ticks(stat) / hz;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  out.postgresql = postgres;
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  out.machine = (cpu[0]! + cpu[1]! + cpu[2]! + cpu[5]! + cpu[6]! + cpu[7]!) / hz; // busy, not idle/iowait
+  return out;
+}
+
 function peakRssMb(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const name of [...Object.keys(SERVICES), 'schema-registry', 'kafka']) {
@@ -209,6 +240,21 @@ function peakRssMb(): Record<string, number> {
   return out;
 }
 
+function peakRate(
+  samples: { at: number; counts: Record<string, number> }[],
+  key: string,
+  windowMs: number,
+): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < samples.length; i++) {
+    while (samples[i]!.at - samples[j]!.at > windowMs) j++;
+    const ms = samples[i]!.at - samples[j]!.at;
+    if (ms >= windowMs / 2)
+      best = Math.max(best, ((samples[i]!.counts[key]! - samples[j]!.counts[key]!) * 1000) / ms);
+  }
+  return best;
+}
+
 async function throughputRun() {
   const runId = `bench${Date.now().toString(36)}`;
   const posts = traffic(config.mentions, runId);
@@ -216,12 +262,28 @@ async function throughputRun() {
   for (let i = 0; i < posts.length; i += 200) batches.push(posts.slice(i, i + 200));
   log(`▸ throughput: ${posts.length.toLocaleString()} mentions, batches of 200, 8 in flight`);
   const before = await stageCounters();
+  const cpuBefore = cpuSeconds();
   const t0 = Date.now();
+  // Counters every second, so each stage's sustained rate is its best 5-second stretch
+  // rather than its share of the whole run (which includes time waiting on upstream).
+  const samples: { at: number; counts: Record<string, number> }[] = [{ at: t0, counts: before }];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      await sleep(1000);
+      samples.push({ at: Date.now(), counts: await stageCounters() });
+    }
+  })();
   let accepted = 0;
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
-      while (next < batches.length) accepted += await post(batches[next++]!);
+      while (next < batches.length) {
+        // Not `accepted += await post(…)`: that reads `accepted` before the await, so the
+        // eight workers would overwrite each other's sums.
+        const n = await post(batches[next++]!);
+        accepted += n;
+      }
     }),
   );
   const tAccepted = Date.now();
@@ -232,10 +294,19 @@ async function throughputRun() {
     await sleep(250);
   }
   const tVisible = Date.now();
-  const after = await stageCounters();
+  sampling = false;
+  await sampler;
+  const cpuAfter = cpuSeconds();
+  // CPU microseconds each process spent per mention: the budget that decides the ceiling.
+  const cpuMicrosPerMention = Object.fromEntries(
+    Object.keys(cpuAfter).map((k) => [
+      k,
+      Math.round((((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0)) * 1e6) / Math.max(1, accepted)),
+    ]),
+  );
   const seconds = (tVisible - t0) / 1000;
   const perStage = Object.fromEntries(
-    Object.entries(after).map(([k, v]) => [k, Math.round((v - (before[k] ?? 0)) / seconds)]),
+    Object.keys(before).map((k) => [k, Math.round(peakRate(samples, k, 5_000))]),
   );
   return {
     mentions: accepted,
@@ -243,6 +314,7 @@ async function throughputRun() {
     endToEndPerSec: Math.round(accepted / seconds),
     drainSeconds: (tVisible - tAccepted) / 1000,
     perStagePerSec: perStage,
+    cpuMicrosPerMention,
   };
 }
 
@@ -278,13 +350,20 @@ async function latencyRun(rate: number) {
   };
 }
 
+const os = await import('node:os');
+const loadBefore = os.loadavg()[0]!;
 const kafka = kafkaCeiling();
 const throughput = await throughputRun();
 const latency = await latencyRun(Math.max(100, Math.round(throughput.endToEndPerSec / 2)));
 const result = {
   at: new Date().toISOString(),
   machine: {
-    cores: (await import('node:os')).cpus().length,
+    cores: os.cpus().length,
+    // 1-minute load average before and after: anything above ~1 means the figures share the CPUs.
+    loadAverage: {
+      before: Number(loadBefore.toFixed(2)),
+      after: Number(os.loadavg()[0]!.toFixed(2)),
+    },
     note: 'broker, PostgreSQL, registry and the four services on the same machine',
   },
   kafka,
@@ -307,7 +386,10 @@ const md = [
   `| collector ingest (HTTP, batches of 200, 8 in flight) | ${throughput.ingestPerSec.toLocaleString()} mentions/s |`,
   `| end to end, accepted → visible in rollups (${throughput.mentions.toLocaleString()} mentions) | ${throughput.endToEndPerSec.toLocaleString()} mentions/s (${(result.pipelineShareOfBrokerProduce * 100).toFixed(1)} % of the broker's produce rate) |`,
   ...Object.entries(throughput.perStagePerSec).map(
-    ([k, v]) => `| ${k} throughput during that run | ${v.toLocaleString()} records/s |`,
+    ([k, v]) => `| ${k}, best 5 s during that run | ${v.toLocaleString()} records/s |`,
+  ),
+  ...Object.entries(throughput.cpuMicrosPerMention).map(
+    ([k, v]) => `| CPU per mention, ${k} | ${v} µs |`,
   ),
   `| latency at ${latency.ratePerSec.toLocaleString()} mentions/s: p50 / p95 / p99 / max | ${latency.p50Ms} / ${latency.p95Ms} / ${latency.p99Ms} / ${latency.maxMs} ms |`,
   ...Object.entries(result.peakRssMb).map(([k, v]) => `| peak RSS ${k} | ${v} MB |`),
