@@ -33,7 +33,10 @@ up() {
   # One at a time, each ready before the next starts, so migrations run in a known order.
   for entry in "${SERVICES[@]}"; do
     read -r name port main <<<"$entry"
-    OPS_PORT=$port start_process "$name" "$LOGS_DIR/$name.log" node --import tsx "$main"
+    # HARK_NODE_FLAGS: extra node flags for every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    # (node refuses --cpu-prof in NODE_OPTIONS).
+    # shellcheck disable=SC2086
+    OPS_PORT=$port start_process "$name" "$LOGS_DIR/$name.log" node ${HARK_NODE_FLAGS:-} --import tsx "$main"
     local ok=0
     for _ in $(seq 1 300); do
       if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ok=1; break; fi

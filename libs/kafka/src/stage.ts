@@ -52,7 +52,13 @@ export interface StageDeps<T> {
   handle: BatchHandler<T>;
   /** Records per handler call; large fetches are split so each chunk commits on its own. */
   maxBatchSize?: number;
-  /** Attempts for a batch hitting retriable errors before the consumer gives up. */
+  /**
+   * How long a batch keeps retrying retriable errors (a database or broker outage) before the
+   * consumer gives up and `onCrash` runs. Time, not a count, so an outage of known length — a
+   * PostgreSQL restart, a broker failover — is ridden out whatever the backoff. Default 120 s.
+   */
+  retryBudgetMs?: number;
+  /** Optional cap on attempts as well (tests); unlimited by default. */
   maxAttempts?: number;
   retryInitialMs?: number;
   retryMaxMs?: number;
@@ -83,7 +89,8 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
   const log = deps.logger.child({ component: 'stage', stage: deps.stage });
   const metrics = stageMetrics(deps.registry);
   const maxBatch = deps.maxBatchSize ?? 500;
-  const maxAttempts = deps.maxAttempts ?? 6;
+  const maxAttempts = deps.maxAttempts ?? Number.POSITIVE_INFINITY;
+  const retryBudgetMs = deps.retryBudgetMs ?? 120_000;
   const consumer = deps.kafka.consumer({
     groupId: deps.groupId,
     sessionTimeout: deps.sessionTimeout ?? 30_000,
@@ -136,18 +143,20 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     heartbeat: () => Promise<void>,
   ): Promise<void> {
     let delay = deps.retryInitialMs ?? 200;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await what();
       } catch (err) {
         if (!isRetriable(err)) throw err;
-        if (attempt >= maxAttempts) {
+        const elapsedMs = Date.now() - started;
+        if (attempt >= maxAttempts || elapsedMs >= retryBudgetMs) {
           throw new HarkError(
             'HARK_STAGE_RETRIES_EXHAUSTED',
-            `gave up after ${attempt} attempts: ${(err as Error).message}`,
+            `gave up after ${attempt} attempts in ${Math.round(elapsedMs / 1000)} s: ${(err as Error).message}`,
             {
               cause: err,
-              context: { stage: deps.stage, attempts: attempt },
+              context: { stage: deps.stage, attempts: attempt, elapsedMs },
             },
           );
         }

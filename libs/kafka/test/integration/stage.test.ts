@@ -68,6 +68,7 @@ async function startStage(opts: {
   handle?: BatchHandler<Mention>;
   groupId?: string;
   onCrash?: (err: Error) => void;
+  retryBudgetMs?: number;
 }): Promise<Stage> {
   // Tests with their own handler write their own schema to the output topic.
   const out = opts.handle
@@ -99,7 +100,9 @@ async function startStage(opts: {
     decoder: serde.decoder<Mention>(loadSchema('Mention')),
     dlq: Object.assign(dlq, { topic: opts.dlq }),
     handle,
-    retryInitialMs: 50,
+    retryInitialMs: 20,
+    retryMaxMs: 40,
+    retryBudgetMs: opts.retryBudgetMs,
     onCrash: opts.onCrash,
   });
   await stage.start();
@@ -235,14 +238,49 @@ describe('consume-process-produce stage', () => {
       output: output!,
       dlq: dlqTopic!,
       handle: async (records) => {
-        if (++calls < 3) throw new HarkError('HARK_DB_UNAVAILABLE');
+        // More failures than any fixed attempt count would allow: the budget is time.
+        if (++calls < 12) throw new HarkError('HARK_DB_UNAVAILABLE');
         return {
           outputs: records.map((r) => ({ topic: output!, key: 'a', value: out.encode(r.value) })),
         };
       },
     });
     expect(await readMessages(kafka, output!, 1)).toHaveLength(1);
-    expect(calls).toBe(3);
+    expect(calls).toBe(12);
+  });
+
+  it('when retriable failures outlast the retry budget, the stage crashes uncommitted instead of skipping the batch', async () => {
+    const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
+    const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
+    await producer.send({
+      topic: input!,
+      acks: -1,
+      messages: [{ key: 'a', value: enc.encode(makeMention()) }],
+    });
+    let crash: Error | undefined;
+    const groupId = uniqueName('test-group');
+    await startStage({
+      input: input!,
+      output: output!,
+      dlq: dlqTopic!,
+      groupId,
+      retryBudgetMs: 300,
+      onCrash: (err) => (crash = err),
+      handle: async () => {
+        throw new HarkError('HARK_DB_UNAVAILABLE');
+      },
+    });
+    await waitFor(() => crash !== undefined, { timeoutMs: 20_000 });
+    // kafkajs wraps what the batch handler threw.
+    expect(crash!.message).toMatch(
+      /^gave up after \d+ attempts in \d+ s: PostgreSQL did not answer/,
+    );
+    expect(crash!.cause).toMatchObject({ code: 'HARK_DB_UNAVAILABLE' });
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId, topics: [input!] });
+    await admin.disconnect();
+    expect(offsets[0]!.partitions.every((p) => p.offset === '-1')).toBe(true);
   });
 
   it('offsets are committed only after outputs are acknowledged: a crash mid-batch re-delivers it to the next consumer', async () => {
