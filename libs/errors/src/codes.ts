@@ -49,6 +49,16 @@ export const ERROR_CODES = {
     message: 'event time is further in the future than the clock-skew tolerance',
   },
   HARK_ROLLUP_WRITE_FAILED: { retriable: false, message: 'rollup transaction failed' },
+  HARK_ROLLUP_API_UNAUTHORIZED: { retriable: false, message: 'missing or unknown API key' },
+  HARK_ROLLUP_API_BAD_REQUEST: {
+    retriable: false,
+    message: 'corrections API request failed validation',
+  },
+  HARK_ROLLUP_MENTION_NOT_FOUND: {
+    retriable: false,
+    message: 'no counted mention with this id',
+  },
+  HARK_ROLLUP_API_FAILED: { retriable: false, message: 'corrections API request failed' },
   HARK_INGEST_INVALID: { retriable: false, message: 'an ingested item failed validation' },
   HARK_INGEST_MALFORMED_BODY: {
     retriable: false,
@@ -103,6 +113,39 @@ export const ERROR_CODES = {
   HARK_CRM_INVALID_CUSTOMER: { retriable: false, message: 'a customer record failed validation' },
   HARK_CRM_CUSTOMER_NOT_FOUND: { retriable: false, message: 'no customer with that external id' },
   HARK_CRM_IMPORT_FAILED: { retriable: false, message: 'the CRM file could not be imported' },
+  HARK_RULES_INVALID: {
+    retriable: false,
+    message: 'a routing rules or examples file is malformed',
+  },
+  HARK_ACTION_DELIVERY_FAILED: {
+    retriable: true,
+    message: 'an action webhook delivery attempt failed',
+  },
+  HARK_ALERT_EVALUATION_FAILED: {
+    retriable: true,
+    message: 'a spike detection round could not read the rollups',
+  },
+  HARK_PRIVACY_MASTER_KEY_INVALID: {
+    retriable: false,
+    message: 'the privacy master key is missing or not 32 bytes of base64',
+  },
+  HARK_PRIVACY_KEY_UNWRAP_FAILED: {
+    retriable: false,
+    message: 'a data key does not open with any configured master key',
+  },
+  HARK_PRIVACY_CIPHERTEXT_INVALID: {
+    retriable: false,
+    message: 'an encrypted field is malformed or fails its authentication tag',
+  },
+  HARK_PRIVACY_KEY_UNKNOWN: {
+    retriable: false,
+    message: 'an encrypted field names a data key this database never held',
+  },
+  HARK_PRIVACY_BAD_REQUEST: {
+    retriable: false,
+    message: 'an erasure or export request is malformed',
+  },
+  HARK_PRIVACY_REQUEST_NOT_FOUND: { retriable: false, message: 'no erasure request with that id' },
 } as const satisfies Record<string, { retriable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

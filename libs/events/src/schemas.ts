@@ -10,6 +10,8 @@ export const SCHEMA_FILES = {
   BrandSignal: 'brand-signal.avsc',
   DeadLetter: 'dead-letter.avsc',
   ComplianceEvent: 'compliance-event.avsc',
+  Action: 'action.avsc',
+  Alert: 'alert.avsc',
 } as const;
 
 export type EventName = keyof typeof SCHEMA_FILES;

@@ -67,6 +67,21 @@ export const TOPICS = {
     // Ids only, no personal data; kept long enough to rebuild any stage that replays from it.
     config: { 'retention.ms': String(30 * DAY_MS), 'cleanup.policy': 'delete' },
   },
+  actions: {
+    name: 'actions',
+    event: 'Action',
+    key: 'actionId',
+    partitions: 6,
+    // Work items; queues and the webhook outbox read them within minutes, a month covers a replay.
+    config: { 'retention.ms': String(30 * DAY_MS), 'cleanup.policy': 'delete' },
+  },
+  alerts: {
+    name: 'alerts',
+    event: 'Alert',
+    key: 'brand:platform',
+    partitions: 3,
+    config: { 'retention.ms': String(30 * DAY_MS), 'cleanup.policy': 'delete' },
+  },
   dlq: {
     name: 'dlq',
     event: 'DeadLetter',

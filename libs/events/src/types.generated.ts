@@ -284,3 +284,125 @@ export interface ComplianceEvent {
   /** Where it came from: `webhook:x`, `http`, `privacy-cli`, `privacy-api`, … */
   source: string;
 }
+
+export type ActionPriority = 'low' | 'normal' | 'high' | 'urgent';
+
+/** What a queue needs to act on a mention without reading other topics; the full record stays in mentions.resolved and the mentions table under mentionId. */
+export interface ActionMention {
+  /** `platform:postId`. */
+  mentionId: string;
+  /** Edit revision of the post the rule saw. */
+  revision: number;
+  /** Platform in lower case. */
+  platform: string;
+  /** Public URL of the post. */
+  url: null | string;
+  /** Tracked brands the post matched. */
+  brands: string[];
+  /** Author id on the platform. */
+  authorId: string;
+  /** Author handle without @. */
+  authorHandle: string;
+  /** Author display name, when known. */
+  authorName: null | string;
+  /** Author followers when collected (reach). */
+  authorFollowers: number;
+  /** Title, for articles, reviews and threads. */
+  title: null | string;
+  /** Post text. */
+  text: string;
+  /** Detected language (ISO 639-1), `und` when undetermined. */
+  lang: string;
+  /** When the post was published (the mention's createdAt). */
+  postedAt: number;
+  /** negative, neutral, positive or unknown. */
+  sentimentLabel: string;
+  /** Polarity in [-1, 1]. */
+  sentimentScore: number;
+  /** complaint, question, praise, suggestion, purchase_intent, churn_risk or other. */
+  intentLabel: string;
+  /** Intent confidence in [0, 1]. */
+  intentConfidence: number;
+  /** CRM customer id when the author is a linked customer; null for prospects. */
+  customerId: null | string;
+  /** linked, review or prospect. */
+  customerStatus: string;
+  /** CRM tier of a linked customer. */
+  customerTier: null | string;
+  /** CRM value of a linked customer. */
+  customerValue: null | number;
+  /** Author influence tier: unknown, nano, micro, mid, macro, mega. */
+  influenceTier: string;
+}
+
+/** A routing decision: a rule of rules/routing.yaml matched a resolved mention and sends it to a work queue. Key on `actions`: actionId. */
+export interface Action {
+  /** Deterministic id `<ruleId>:<mentionId>`: a re-delivery, a replay or an edit of the same mention routed by the same rule is the same action (webhook receivers dedupe on it). */
+  actionId: string;
+  /** Work queue the mention goes to, e.g. customer-service, product, sales-lead, pr. */
+  queue: string;
+  /** low, normal, high or urgent. */
+  priority: ActionPriority;
+  /** Id of the rule that matched. */
+  ruleId: string;
+  /** Version of the rules file that decided: its `version` field plus a short hash of its content, e.g. `2026-11-24.1+3f9a1c2e`. */
+  rulesVersion: string;
+  /** The rule's conditions that held, in words (e.g. `intent complaint (0.91) in [complaint]`), for the person who picks the action up. */
+  reasons: string[];
+  /** The mention the action is about. */
+  mention: ActionMention;
+  /** When the rule was evaluated (UTC, epoch milliseconds). */
+  routedAt: number;
+}
+
+export type AlertMetric = 'volume' | 'negative_share' | 'other';
+
+/** A mention that drove the spike. */
+export interface AlertMention {
+  /** `platform:postId`. */
+  mentionId: string;
+  /** Public URL of the post. */
+  url: null | string;
+  /** Author handle without @. */
+  authorHandle: string;
+  /** Author followers when collected. */
+  reach: number;
+  /** negative, neutral, positive or unknown. */
+  sentimentLabel: string;
+  /** The first 280 characters of the text. */
+  excerpt: string;
+}
+
+/** A spike: a brand's mention volume or negative share on one platform departed from its own recent baseline. One alert per episode. Key on `alerts`: `brand:platform`. */
+export interface Alert {
+  /** Deterministic id of the episode `<brand>:<platform>:<metric>:<window start ISO>`; a re-emission after a crash carries the same id. */
+  alertId: string;
+  /** Brand id. */
+  brand: string;
+  /** Platform in lower case. */
+  platform: string;
+  /** volume (mentions per window) or negative_share (negative / scored mentions in the window). */
+  metric: AlertMetric;
+  /** Start of the window that opened the episode (UTC, inclusive). */
+  windowStartAt: number;
+  /** End of that window (UTC, exclusive). */
+  windowEndAt: number;
+  /** Observed value in the window: a count for volume, a share in [0, 1] for negative_share. */
+  observed: number;
+  /** Baseline: the median of the same-size windows before it. */
+  expected: number;
+  /** Robust z-score: (observed − expected) / scale, where scale is 1.4826 × MAD floored by the Poisson (volume) or binomial (share) noise. */
+  deviation: number;
+  /** Mentions in the window. */
+  mentions: number;
+  /** Negative mentions in the window. */
+  negative: number;
+  /** How many earlier windows the baseline was computed from. */
+  baselineWindows: number;
+  /** Up to ALERT_TOP_MENTIONS mentions of the window by reach (negative ones only for negative_share). */
+  topMentions: AlertMention[];
+  /** Detector and parameters that decided, e.g. `median-mad w=5m n=12 z=4 min=10`. */
+  detector: string;
+  /** When the detector opened the episode (UTC, epoch milliseconds). */
+  detectedAt: number;
+}

@@ -1,4 +1,6 @@
 export {
+  makeAction,
+  makeAlert,
   makeBrandSignal,
   makeComplianceEvent,
   makeDeadLetter,

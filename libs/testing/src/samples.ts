@@ -1,4 +1,6 @@
 import type {
+  Action,
+  Alert,
   BrandSignal,
   ComplianceEvent,
   DeadLetter,
@@ -139,6 +141,75 @@ export function makeComplianceEvent(overrides: Partial<ComplianceEvent> = {}): C
     occurredAt: T0 + 60_000,
     receivedAt: T0 + 61_000,
     source: 'webhook:x',
+    ...overrides,
+  };
+}
+
+export function makeAction(overrides: Partial<Action> = {}): Action {
+  const m = makeResolvedMention();
+  return {
+    actionId: `vip-complaint:${m.mention.mentionId}`,
+    queue: 'customer-service',
+    priority: 'urgent',
+    ruleId: 'vip-complaint',
+    rulesVersion: '2026-11-24.1+3f9a1c2e',
+    reasons: ['intent complaint (0.91) in [complaint]', 'customer tier gold in [gold]'],
+    mention: {
+      mentionId: m.mention.mentionId,
+      revision: 0,
+      platform: m.mention.platform,
+      url: m.mention.url,
+      brands: m.mention.brands,
+      authorId: m.mention.author.id,
+      authorHandle: m.mention.author.handle,
+      authorName: m.mention.author.name,
+      authorFollowers: m.mention.author.followers,
+      title: null,
+      text: m.mention.text,
+      lang: 'en',
+      postedAt: m.mention.createdAt,
+      sentimentLabel: 'negative',
+      sentimentScore: -0.72,
+      intentLabel: 'complaint',
+      intentConfidence: 0.91,
+      customerId: 'CRM-000042',
+      customerStatus: 'linked',
+      customerTier: 'gold',
+      customerValue: 12_400,
+      influenceTier: 'micro',
+    },
+    routedAt: T0 + 7_000,
+    ...overrides,
+  };
+}
+
+export function makeAlert(overrides: Partial<Alert> = {}): Alert {
+  const start = T0 - 5 * 60_000;
+  return {
+    alertId: `acme:x:volume:${new Date(start).toISOString()}`,
+    brand: 'acme',
+    platform: 'x',
+    metric: 'volume',
+    windowStartAt: start,
+    windowEndAt: T0,
+    observed: 140,
+    expected: 22,
+    deviation: 11.3,
+    mentions: 140,
+    negative: 96,
+    baselineWindows: 12,
+    topMentions: [
+      {
+        mentionId: 'x:1860000000000000001',
+        url: 'https://x.com/jdoe/status/1860000000000000001',
+        authorHandle: 'jdoe',
+        reach: 1520,
+        sentimentLabel: 'negative',
+        excerpt: 'Third time my @acme router dropped the connection today 😡 #fail',
+      },
+    ],
+    detector: 'median-mad w=5m n=12 z=4 min=10',
+    detectedAt: T0 + 90_000,
     ...overrides,
   };
 }

@@ -4,7 +4,9 @@ import type { Pool } from '@hark/db';
 import {
   loadSchema,
   valueSubject,
+  TOPICS,
   type BrandSignal,
+  type ComplianceEvent,
   type DeadLetter,
   type Mention,
 } from '@hark/events';
@@ -16,6 +18,7 @@ import { createCollectorMetrics, type CollectorMetrics } from './adapters/collec
 import { createCursorStore } from './adapters/cursor-store.ts';
 import { createApiServer, type ApiKey } from './adapters/http-api.ts';
 import { createIngestService, type IngestService } from './adapters/ingest.ts';
+import type { MentionPrivacy } from './adapters/mention-privacy.ts';
 import {
   createKafkaPublisher,
   type ProducerLike,
@@ -33,13 +36,15 @@ export interface CollectorOptions {
   registry: Registry;
   producer: ProducerLike;
   serde: AvroSerde;
-  /** Injectable so tests write to random topics. */
-  topics: { mentions: string; signals: string; dlq: string };
+  /** Injectable so tests write to random topics; compliance defaults to TOPICS.compliance. */
+  topics: { mentions: string; signals: string; dlq: string; compliance?: string };
   brands: BrandsConfig;
   sources?: SourcesConfig;
   /** Required when sources has pollers (their checkpoints); migrated by the caller. */
   pool?: Pool;
   apiKeys: readonly ApiKey[];
+  /** Minimisation and encryption of mentions (main.ts always sets it; see mention-privacy.ts). */
+  privacy?: MentionPrivacy;
   limits: {
     bodyLimitBytes: number;
     maxItems: number;
@@ -81,10 +86,15 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
   const sources = opts.sources ?? NO_SOURCES;
   const metrics = createCollectorMetrics(opts.registry, opts.now);
   const matcher = compileBrandMatcher(opts.brands.brands);
-  const [mention, signal, deadLetter] = await Promise.all([
+  const topics = { ...opts.topics, compliance: opts.topics.compliance ?? TOPICS.compliance.name };
+  const [mention, signal, deadLetter, compliance] = await Promise.all([
     opts.serde.encoder<Mention>(valueSubject(opts.topics.mentions), loadSchema('Mention')),
     opts.serde.encoder<BrandSignal>(valueSubject(opts.topics.signals), loadSchema('BrandSignal')),
     opts.serde.encoder<DeadLetter>(valueSubject(opts.topics.dlq), loadSchema('DeadLetter')),
+    opts.serde.encoder<ComplianceEvent>(
+      valueSubject(topics.compliance),
+      loadSchema('ComplianceEvent'),
+    ),
   ]);
   const publisher = createKafkaPublisher({
     producer: opts.producer,
@@ -97,8 +107,8 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
   const ingest = createIngestService({
     matcher,
     publisher,
-    encoders: { mention, signal, deadLetter },
-    topics: opts.topics,
+    encoders: { mention, signal, deadLetter, compliance },
+    topics,
     metrics,
     limits: {
       maxTextLength: opts.limits.maxTextLength,
@@ -106,6 +116,7 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
       maxAgeMs: opts.limits.maxAgeMs,
     },
     brandIds: new Set(opts.brands.brands.map((b) => b.id)),
+    privacy: opts.privacy,
     logger: opts.logger,
     now: opts.now,
   });

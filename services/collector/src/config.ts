@@ -1,4 +1,5 @@
 import {
+  bool,
   commonSettings,
   int,
   list,
@@ -9,6 +10,7 @@ import {
   type Parser,
 } from '@hark/config';
 import { TOPICS } from '@hark/events';
+import { privacySettings } from '@hark/privacy';
 import type { ApiKey } from './adapters/http-api.ts';
 
 /** `name=key` pairs; a bare key is named `key1`, `key2`, … by position. */
@@ -35,7 +37,7 @@ export const collectorSettings = {
   schemaRegistryUrl: commonSettings.schemaRegistryUrl,
   databaseUrl: {
     ...commonSettings.databaseUrl,
-    doc: 'PostgreSQL URL for poller checkpoints (migration scope `collector`); unused without pollers',
+    doc: 'PostgreSQL URL for the privacy keyring (scope `privacy`) and poller checkpoints (scope `collector`)',
   },
   logLevel: commonSettings.logLevel,
   opsHost: commonSettings.opsHost,
@@ -86,6 +88,12 @@ export const collectorSettings = {
     doc: 'topic for BrandSignal events',
     parse: str(),
     default: TOPICS.signalsRaw.name,
+  }),
+  complianceTopic: setting({
+    env: 'COMPLIANCE_TOPIC',
+    doc: 'topic for ComplianceEvent events (platform deletions, edits, account changes)',
+    parse: str(),
+    default: TOPICS.compliance.name,
   }),
   dlqTopic: setting({
     env: 'DLQ_TOPIC',
@@ -147,6 +155,25 @@ export const collectorSettings = {
     doc: 'User-Agent of poller requests (Reddit asks for a descriptive one)',
     parse: str(),
     default: 'hark-collector/0.1 (+https://github.com/hark)',
+  }),
+  ...privacySettings,
+  privacyEncrypt: setting({
+    env: 'PRIVACY_ENCRYPT',
+    doc: 'encrypt personal mention fields with the author’s data key (crypto-shredding); false only to debug, never with real data',
+    parse: bool(),
+    default: true,
+  }),
+  privacyHashEmails: setting({
+    env: 'PRIVACY_HASH_EMAILS',
+    doc: 'store author.email as sha256:<hex> of the trimmed lower-cased address',
+    parse: bool(),
+    default: true,
+  }),
+  privacyRedactTextContacts: setting({
+    env: 'PRIVACY_REDACT_TEXT_CONTACTS',
+    doc: 'replace e-mail addresses and phone numbers in text and title with [email] / [phone]',
+    parse: bool(),
+    default: true,
   }),
   shutdownTimeoutMs: setting({
     env: 'SHUTDOWN_TIMEOUT_MS',

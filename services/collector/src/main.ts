@@ -10,6 +10,8 @@ import {
   createMetricsRegistry,
   createOpsServer,
 } from '@hark/observability';
+import { createKeyring, migratePrivacy } from '@hark/privacy';
+import { createMentionPrivacy } from './adapters/mention-privacy.ts';
 import { loadSourcesFile } from './adapters/sources-file.ts';
 import { createCollector, MIGRATIONS_DIR } from './collector.ts';
 import { collectorSettings } from './config.ts';
@@ -34,19 +36,35 @@ try {
   let apiListening = false;
   ops.addReadinessCheck('ingest api', () => apiListening);
 
-  let pool: Pool | undefined;
+  // The keyring needs the database always; poller checkpoints only when there are pollers.
+  const pool: Pool = createPool({
+    url: config.databaseUrl,
+    logger,
+    applicationName: 'hark-collector',
+    max: 6,
+  });
+  lifecycle.onShutdown('database pool', () => pool.end());
+  await migratePrivacy({ pool, logger });
   if (sources.pollers.length > 0) {
-    const db = createPool({
-      url: config.databaseUrl,
-      logger,
-      applicationName: 'hark-collector',
-      max: 4,
-    });
-    pool = db;
-    lifecycle.onShutdown('database pool', () => db.end());
-    await migrate({ pool: db, scope: 'collector', dir: MIGRATIONS_DIR, logger });
-    ops.addReadinessCheck('database', () => pingDatabase(db));
+    await migrate({ pool, scope: 'collector', dir: MIGRATIONS_DIR, logger });
   }
+  ops.addReadinessCheck('database', () => pingDatabase(pool));
+  const keyring = config.privacyEncrypt
+    ? createKeyring({
+        pool,
+        masterKey: config.privacyMasterKey,
+        previousMasterKeys: config.privacyPreviousMasterKeys,
+        logger,
+      })
+    : null;
+  if (keyring) lifecycle.onShutdown('keyring', () => keyring.close());
+  else logger.warn('PRIVACY_ENCRYPT=false: personal fields are produced in clear (debugging only)');
+  const privacy = createMentionPrivacy({
+    keyring,
+    hashEmails: config.privacyHashEmails,
+    redactTextContacts: config.privacyRedactTextContacts,
+    registry,
+  });
 
   const kafka = createKafka({ clientId: 'hark-collector', brokers: config.kafkaBrokers, logger });
   const collector = await createCollector({
@@ -54,10 +72,16 @@ try {
     registry,
     producer: createProducer(kafka),
     serde: createAvroSerde({ registry: createRegistryClient({ url: config.schemaRegistryUrl }) }),
-    topics: { mentions: config.mentionsTopic, signals: config.signalsTopic, dlq: config.dlqTopic },
+    topics: {
+      mentions: config.mentionsTopic,
+      signals: config.signalsTopic,
+      dlq: config.dlqTopic,
+      compliance: config.complianceTopic,
+    },
     brands,
     sources,
     pool,
+    privacy,
     apiKeys: config.apiKeys,
     limits: {
       bodyLimitBytes: config.bodyLimitBytes,

@@ -1,4 +1,14 @@
-import { commonSettings, int, parseConfig, port, setting, str, type ConfigOf } from '@hark/config';
+import {
+  commonSettings,
+  int,
+  list,
+  oneOf,
+  parseConfig,
+  port,
+  setting,
+  str,
+  type ConfigOf,
+} from '@hark/config';
 import { HarkError } from '@hark/errors';
 import { TOPICS } from '@hark/events';
 import { durationSetting, parseDuration } from './domain/duration.ts';
@@ -29,9 +39,34 @@ export const configSpec = {
     parse: str(),
     default: TOPICS.dlq.name,
   }),
+  complianceTopic: setting({
+    env: 'COMPLIANCE_TOPIC',
+    doc: 'topic of compliance events (ComplianceEvent): deletions, edits, account changes, erasure',
+    parse: str(),
+    default: TOPICS.compliance.name,
+  }),
+  deletedPosts: setting({
+    env: 'ROLLUP_DELETED_POSTS',
+    doc: '`uncount`: a deleted post no longer counts in past windows (platform terms); `keep_counts`: its text, title, url, handle and name are blanked and its counts stay',
+    parse: oneOf(['uncount', 'keep_counts'] as const),
+    default: 'uncount' as const,
+  }),
+  textRetentionDays: setting({
+    env: 'ROLLUP_TEXT_RETENTION_DAYS',
+    doc: 'days after which a fact loses its text, title, url, handle and name (every count stays); 0 turns it off',
+    parse: int({ min: 0, max: 36_500 }),
+    default: 30,
+  }),
+  apiKeys: setting({
+    env: 'ROLLUP_API_KEYS',
+    doc: 'comma-separated bearer keys of the corrections API, each `principal:key` (the principal is recorded as who corrected) or a bare key (the request must name `correctedBy`); unset: every request is refused',
+    parse: list(str({ minLength: 16 })),
+    default: [] as string[],
+    secret: true,
+  }),
   groupId: setting({
     env: 'GROUP_ID',
-    doc: 'consumer group prefix: mentions consume as `<prefix>.mentions`, signals as `<prefix>.signals`',
+    doc: 'consumer group prefix: mentions consume as `<prefix>.mentions`, signals as `<prefix>.signals`, compliance events as `<prefix>.compliance`',
     parse: str(),
     default: 'metrics-rollup',
   }),

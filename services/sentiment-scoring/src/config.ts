@@ -1,5 +1,6 @@
 import { commonSettings, int, list, oneOf, port, setting, str, type ConfigOf } from '@hark/config';
 import { TOPICS } from '@hark/events';
+import { privacySettings } from '@hark/privacy';
 import { SUPPORTED_LANGUAGES } from './adapters/load-model.ts';
 
 export const SERVICE = 'sentiment-scoring';
@@ -7,6 +8,11 @@ export const SERVICE = 'sentiment-scoring';
 export const configSpec = {
   kafkaBrokers: commonSettings.kafkaBrokers,
   schemaRegistryUrl: commonSettings.schemaRegistryUrl,
+  databaseUrl: {
+    ...commonSettings.databaseUrl,
+    doc: 'PostgreSQL URL of the privacy keyring (read-only use: opening encrypted mentions)',
+  },
+  ...privacySettings,
   logLevel: commonSettings.logLevel,
   opsHost: commonSettings.opsHost,
   opsPort: setting({

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '@hark/config';
+import { createPool, pingDatabase } from '@hark/db';
 import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
 import {
   createLifecycle,
@@ -8,6 +9,7 @@ import {
   createMetricsRegistry,
   createOpsServer,
 } from '@hark/observability';
+import { createKeyring, migratePrivacy } from '@hark/privacy';
 import { loadScoringModel } from './adapters/load-model.ts';
 import { createScoringService } from './adapters/scoring-service.ts';
 import { configSpec, SERVICE } from './config.ts';
@@ -33,6 +35,19 @@ try {
   lifecycle.onShutdown('ops server', () => ops.close());
   await ops.start();
 
+  // The database holds only the privacy keyring for this stage.
+  const pool = createPool({ url: config.databaseUrl, logger, applicationName: SERVICE, max: 4 });
+  lifecycle.onShutdown('database pool', () => pool.end());
+  await migratePrivacy({ pool, logger });
+  const keyring = createKeyring({
+    pool,
+    masterKey: config.privacyMasterKey,
+    previousMasterKeys: config.privacyPreviousMasterKeys,
+    logger,
+  });
+  lifecycle.onShutdown('keyring', () => keyring.close());
+  ops.addReadinessCheck('database', () => pingDatabase(pool));
+
   const kafka = createKafka({ clientId: SERVICE, brokers: config.kafkaBrokers, logger });
   const producer = createProducer(kafka);
   await producer.connect();
@@ -45,6 +60,7 @@ try {
     logger,
     registry,
     model,
+    keyring,
     topics: { input: config.inputTopic, output: config.outputTopic, dlq: config.dlqTopic },
     groupId: config.groupId,
     maxBatchSize: config.batchSize,

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import {
+  makeAction,
+  makeAlert,
   makeBrandSignal,
   makeComplianceEvent,
   makeDeadLetter,
@@ -21,6 +23,8 @@ const samples: Record<EventName, () => unknown> = {
   BrandSignal: makeBrandSignal,
   DeadLetter: makeDeadLetter,
   ComplianceEvent: makeComplianceEvent,
+  Action: makeAction,
+  Alert: makeAlert,
 };
 const names = Object.keys(SCHEMA_FILES) as EventName[];
 

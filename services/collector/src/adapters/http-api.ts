@@ -8,13 +8,14 @@ import Fastify, {
 import type { Source, SourceKind } from '@hark/events';
 import { isHarkError, type ErrorCode } from '@hark/errors';
 import type { Logger } from 'pino';
-import { expandPayload } from '../domain/expand-payload.ts';
+import { expandCompliance } from '../domain/compliance/expand-compliance.ts';
+import { expandPayload, type ExpandedPayload } from '../domain/expand-payload.ts';
 import { bodyFormat, parseBody } from '../domain/parse-body.ts';
 import { resolveFormat, type FormatName } from '../domain/platforms/index.ts';
 import type { WebhookSource } from '../domain/sources-config.ts';
 import { crcResponseToken, secretsEqual, verifySignature } from '../domain/webhook-signature.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
-import type { IngestService, MentionOutcome, SignalOutcome } from './ingest.ts';
+import type { ComplianceOutcome, IngestService, MentionOutcome, SignalOutcome } from './ingest.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 
 export interface ApiKey {
@@ -120,12 +121,20 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
         .code(err.statusCode)
         .send({ code: err.code, message: err.message, statusCode: err.statusCode });
     }
-    if (isHarkError(err) && err.code === 'HARK_KAFKA_UNAVAILABLE') {
+    // The keyring (PostgreSQL) down is treated like Kafka down: we never accept what we cannot protect.
+    if (
+      isHarkError(err) &&
+      (err.code === 'HARK_KAFKA_UNAVAILABLE' ||
+        (err.code === 'HARK_DB_UNAVAILABLE' && err.retriable))
+    ) {
       const retryAfterSeconds = Math.max(
         1,
         Math.ceil(Number(err.context.retryAfterMs ?? 1000) / 1000),
       );
-      deps.metrics.requestsRejected.inc({ route, reason: 'kafka_unavailable' });
+      deps.metrics.requestsRejected.inc({
+        route,
+        reason: err.code === 'HARK_KAFKA_UNAVAILABLE' ? 'kafka_unavailable' : 'keyring_unavailable',
+      });
       return reply
         .code(503)
         .header('retry-after', String(retryAfterSeconds))
@@ -192,6 +201,33 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     },
   );
 
+  app.post<{ Querystring: { format?: string } }>(
+    '/v1/compliance',
+    { config: { auth: true } },
+    async (req, reply) => {
+      const format = readFormat(req.query.format);
+      const source = readSource(req);
+      const content = readBody(req, 'compliance events');
+      const expanded = expandCompliance(content.text, content.format, format, {
+        maxTextLength: deps.maxTextLength,
+      });
+      if (!expanded.ok)
+        throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', expanded.message, 'malformed_body');
+      checkCount(expanded.compliance.length + expanded.posts.length, expanded.ignored);
+      // Edited posts first: a consumer that sees post_edited can then find the new revision.
+      const mentions =
+        expanded.posts.length > 0
+          ? await deps.ingest.mentions(expanded.posts, { source, deadLetterRejected: false })
+          : undefined;
+      const outcome = await deps.ingest.compliance(expanded.compliance, {
+        source,
+        deadLetterRejected: false,
+      });
+      const body = { ...outcome, ignored: expanded.ignored, ...(mentions ? { mentions } : {}) };
+      return sendOutcome(reply, body, outcome.accepted + expanded.ignored);
+    },
+  );
+
   app.post('/v1/signals', { config: { auth: true } }, async (req, reply) => {
     const content = readBody(req, 'signals');
     if (content.format === 'xml')
@@ -241,10 +277,18 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     }
     const source: Source = { kind: 'webhook', name: hook.source };
     const content = readBody(req, 'webhook');
-    const expanded = expandPayload(content.text, content.format, hook.format, {
-      platform: hook.platform,
-      maxTextLength: deps.maxTextLength,
-    });
+    const adapterOpts = { platform: hook.platform, maxTextLength: deps.maxTextLength };
+    // x, mastodon and bluesky deliveries may carry deletions and edits beside (or instead of) posts.
+    const withCompliance =
+      hook.format !== 'generic' && content.format !== 'xml'
+        ? expandCompliance(content.text, content.format, hook.format, adapterOpts)
+        : undefined;
+    const expanded: ExpandedPayload =
+      withCompliance === undefined
+        ? expandPayload(content.text, content.format, hook.format, adapterOpts)
+        : withCompliance.ok
+          ? { ok: true, entries: withCompliance.posts }
+          : withCompliance;
     if (!expanded.ok) {
       // Signed, so it really came from the platform: keep it for a replay after a fix.
       await deps.ingest.deadLetterPayload(
@@ -260,13 +304,20 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
         'malformed_body',
       );
     }
-    checkCount(expanded.entries.length);
+    const complianceEntries = withCompliance?.ok ? withCompliance.compliance : [];
+    const ignored = withCompliance?.ok ? withCompliance.ignored : 0;
+    checkCount(expanded.entries.length + complianceEntries.length, ignored);
     const outcome = await deps.ingest.mentions(expanded.entries, {
       source,
       brand: hook.brand,
       deadLetterRejected: true,
     });
-    return reply.code(202).send(outcome);
+    if (complianceEntries.length === 0 && ignored === 0) return reply.code(202).send(outcome);
+    const compliance: ComplianceOutcome = await deps.ingest.compliance(complianceEntries, {
+      source,
+      deadLetterRejected: true,
+    });
+    return reply.code(202).send({ ...outcome, compliance, ignored });
   });
 
   app.get<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>(
@@ -358,8 +409,8 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     return { text: raw.toString('utf8'), format };
   }
 
-  function checkCount(n: number): void {
-    if (n === 0)
+  function checkCount(n: number, ignored = 0): void {
+    if (n === 0 && ignored === 0)
       throw new ApiProblem(
         400,
         'HARK_INGEST_MALFORMED_BODY',
@@ -387,7 +438,7 @@ function header(req: FastifyRequest, name: string): string | undefined {
 /** 202 when every item was valid, 207 when some were refused, 400 when none was valid. */
 function sendOutcome(
   reply: FastifyReply,
-  outcome: MentionOutcome | SignalOutcome,
+  outcome: MentionOutcome | SignalOutcome | (ComplianceOutcome & { ignored: number }),
   valid: number,
 ): FastifyReply {
   if (valid === 0) {

@@ -1,8 +1,17 @@
-import type { BrandSignal, DeadLetter, Mention, Source, SourceKind } from '@hark/events';
+import type {
+  BrandSignal,
+  ComplianceEvent,
+  DeadLetter,
+  Mention,
+  Source,
+  SourceKind,
+} from '@hark/events';
 import type { ErrorCode } from '@hark/errors';
 import type { Encoder } from '@hark/kafka';
 import type { Logger } from 'pino';
 import type { BrandMatcher } from '../domain/brand-matcher.ts';
+import type { SourcedComplianceEntry } from '../domain/compliance/expand-compliance.ts';
+import { validateCompliance } from '../domain/compliance/validate-compliance.ts';
 import type { FieldError, ItemError } from '../domain/item-errors.ts';
 import type { BodyRecord } from '../domain/parse-body.ts';
 import { prepareMentions, type SourcedEntry } from '../domain/prepare-mentions.ts';
@@ -10,6 +19,7 @@ import { validateSignal } from '../domain/validate-signal.ts';
 import type { PostLimits } from '../domain/validate-post.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
 import type { Publisher, PublishRecord } from './kafka-publisher.ts';
+import type { MentionPrivacy } from './mention-privacy.ts';
 
 export interface MentionItem {
   index: number;
@@ -38,6 +48,14 @@ export interface SignalOutcome {
   errors: ItemError[];
 }
 
+export interface ComplianceOutcome {
+  received: number;
+  accepted: number;
+  rejected: number;
+  items: { index: number; eventId: string; kind: string; status: 'accepted' }[];
+  errors: ItemError[];
+}
+
 export interface IngestService {
   /**
    * Validates, matches and produces a batch; resolves after Kafka acknowledged
@@ -52,6 +70,14 @@ export interface IngestService {
     records: readonly BodyRecord[],
     opts: { kind: SourceKind; defaultSource: string },
   ): Promise<SignalOutcome>;
+  /**
+   * Validates compliance events (deletions, edits, account changes) and
+   * produces them on the compliance topic; resolves after Kafka acknowledged.
+   */
+  compliance(
+    entries: readonly SourcedComplianceEntry[],
+    opts: { source: Source; deadLetterRejected: boolean },
+  ): Promise<ComplianceOutcome>;
   /** Keeps a whole payload that could not be read (a signed webhook body that is not JSON). */
   deadLetterPayload(raw: Buffer, source: Source, code: ErrorCode, message: string): Promise<void>;
 }
@@ -63,11 +89,14 @@ export interface IngestDeps {
     mention: Encoder<Mention>;
     signal: Encoder<BrandSignal>;
     deadLetter: Encoder<DeadLetter>;
+    compliance: Encoder<ComplianceEvent>;
   };
-  topics: { mentions: string; signals: string; dlq: string };
+  topics: { mentions: string; signals: string; dlq: string; compliance: string };
   metrics: CollectorMetrics;
   limits: PostLimits;
   brandIds: ReadonlySet<string>;
+  /** Minimise and encrypt mentions before producing; main.ts always sets it (unit tests may not). */
+  privacy?: MentionPrivacy;
   logger: Logger;
   now?: () => number;
 }
@@ -116,7 +145,12 @@ export function createIngestService(deps: IngestDeps): IngestService {
         source: opts.source,
         brand: opts.brand,
       });
-      const records: PublishRecord[] = prepared.mentions.map(({ mention }) => ({
+      // Protected after matching and validation, right before producing; a keyring
+      // outage throws here, so nothing of the request is produced (503).
+      const outgoing = deps.privacy
+        ? await deps.privacy.protect(prepared.mentions.map((p) => p.mention))
+        : prepared.mentions.map((p) => p.mention);
+      const records: PublishRecord[] = outgoing.map((mention) => ({
         topic: deps.topics.mentions,
         key: mention.mentionId,
         value: deps.encoders.mention.encode(mention),
@@ -215,6 +249,72 @@ export function createIngestService(deps: IngestDeps): IngestService {
           status: 'accepted' as const,
         })),
         errors: rejected.flatMap((r) => r.errors.map((e) => placed(e, r.index, r.id, r.line))),
+      };
+    },
+
+    async compliance(entries, opts) {
+      const at = now();
+      const records: PublishRecord[] = [];
+      const items: ComplianceOutcome['items'] = [];
+      const errors: ItemError[] = [];
+      const seen = new Set<string>();
+      const reasons: string[] = [];
+      entries.forEach(({ entry, line }, index) => {
+        const result =
+          'error' in entry
+            ? { ok: false as const, eventId: null, errors: [entry.error] }
+            : validateCompliance(entry.item, {
+                now: at,
+                maxFutureSkewMs: deps.limits.maxFutureSkewMs,
+              });
+        if (!result.ok) {
+          reasons.push(result.errors[0]?.reason ?? 'invalid_value');
+          for (const e of result.errors) errors.push(placed(e, index, result.eventId, line));
+          if (opts.deadLetterRejected) {
+            records.push(
+              deadLetter(
+                result.eventId,
+                entry.native,
+                opts.source,
+                'HARK_INGEST_INVALID',
+                describe(result.errors),
+                at,
+              ),
+            );
+          }
+          return;
+        }
+        const event: ComplianceEvent = {
+          ...result.draft,
+          receivedAt: at,
+          source: `${opts.source.kind}:${opts.source.name}`,
+        };
+        items.push({ index, eventId: event.eventId, kind: event.kind, status: 'accepted' });
+        // The same event twice in one body is produced once; across requests the eventId dedups.
+        if (seen.has(event.eventId)) return;
+        seen.add(event.eventId);
+        records.push({
+          topic: deps.topics.compliance,
+          key: result.key,
+          value: deps.encoders.compliance.encode(event),
+        });
+      });
+      deps.metrics.received.inc({ source: opts.source.kind, type: 'compliance' }, entries.length);
+      await deps.publisher.publish(records);
+      if (items.length > 0)
+        deps.metrics.accepted.inc({ source: opts.source.kind, type: 'compliance' }, items.length);
+      for (const reason of reasons)
+        deps.metrics.rejected.inc({ source: opts.source.kind, type: 'compliance', reason });
+      log.info(
+        { source: opts.source, accepted: items.length, rejected: reasons.length },
+        'compliance events accepted',
+      );
+      return {
+        received: entries.length,
+        accepted: items.length,
+        rejected: reasons.length,
+        items,
+        errors,
       };
     },
 

@@ -131,6 +131,37 @@ const post = {
       properties: { likes: count, shares: count, replies: count, views: count },
     },
     rating: { type: ['number', 'null'], minimum: 1, maximum: 5 },
+    editedAt: {
+      ...timestamp,
+      description:
+        'When the post was edited; its epoch ms become Mention.revision, so the edit replaces the earlier version downstream.',
+    },
+    revision: {
+      ...count,
+      description: 'Mention.revision directly (higher = later edit); or send editedAt.',
+    },
+  },
+};
+
+const complianceItem = {
+  type: 'object',
+  required: ['kind', 'platform'],
+  description:
+    'A platform deletion, edit or account change. Post events need postId; account events need authorId. Ids only: never text, names or handles.',
+  properties: {
+    kind: { enum: ['post_deleted', 'post_edited', 'account_deleted', 'account_private'] },
+    platform: { type: 'string' },
+    postId: { type: 'string', description: 'The post id on its platform (or its mentionId).' },
+    authorId: { type: 'string' },
+    occurredAt: { ...timestamp, description: 'When it happened; now when absent.' },
+    revision: {
+      ...count,
+      description: 'post_edited: the revision of the edited post re-sent on /v1/mentions.',
+    },
+    editedAt: {
+      ...timestamp,
+      description: 'post_edited: the edit time (its ms are the revision).',
+    },
   },
 };
 
@@ -213,6 +244,32 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
         Signal: signal,
         ItemError: itemError,
         MentionResult: mentionResult,
+        ComplianceItem: complianceItem,
+        ComplianceResult: {
+          type: 'object',
+          properties: {
+            received: count,
+            accepted: count,
+            rejected: count,
+            ignored: {
+              ...count,
+              description: 'Native events understood and not acted on (profile edits, …).',
+            },
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  index: { type: 'integer' },
+                  eventId: { type: 'string' },
+                  kind: { type: 'string' },
+                  status: { const: 'accepted' },
+                },
+              },
+            },
+            errors: { type: 'array', items: { $ref: '#/components/schemas/ItemError' } },
+          },
+        },
         SignalResult: {
           type: 'object',
           properties: {
@@ -276,6 +333,49 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
             },
           },
           responses: mentionResponses,
+        },
+      },
+      '/v1/compliance': {
+        post: {
+          summary: 'Ingest platform deletions, edits and account changes',
+          description:
+            'One item, an array or NDJSON of ComplianceItem (format=generic), or a native payload with ?format=x|mastodon|bluesky (X tweet_delete_events and compliance stream, ActivityPub Delete/Update, Bluesky delete commits). Written to the compliance topic keyed by platform:postId or platform:authorId; eventId is `<kind>:<platform>:<id>[:<revision>]`. Erasure requests go to identity-resolution (POST /v1/privacy/erasures).',
+          security: [{ apiKey: [] }],
+          parameters: [
+            {
+              name: 'format',
+              in: 'query',
+              schema: { enum: ['generic', 'x', 'mastodon', 'bluesky'] },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: bodyContent({ $ref: '#/components/schemas/ComplianceItem' }),
+          },
+          responses: {
+            '202': {
+              description: 'All accepted (Kafka acknowledged).',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/ComplianceResult' } },
+              },
+            },
+            '207': {
+              description: 'Some refused.',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/ComplianceResult' } },
+              },
+            },
+            '400': {
+              description: 'None valid or malformed body.',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/ComplianceResult' } },
+              },
+            },
+            '401': problem('Missing or unknown API key.'),
+            '413': problem('Too large.'),
+            '415': problem('Unsupported Content-Type.'),
+            '503': unavailable,
+          },
         },
       },
       '/v1/signals': {

@@ -172,6 +172,8 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
     }
   }
 
+  const revision = readRevision(r, o, opts);
+
   if (r.errors.length > 0 || !platform || !postId || !author || createdAt === undefined) {
     return { ok: false, mentionId, errors: r.errors };
   }
@@ -191,9 +193,35 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
       rating,
       createdAt,
       engagement,
-      revision: 0,
+      revision,
     },
   };
+}
+
+/**
+ * The post's edit revision: `revision` as given, or `editedAt` in epoch ms
+ * (the edit time orders edits, and is what platforms report). 0 is the
+ * original post; a re-sent post with a higher revision replaces it downstream.
+ */
+function readRevision(
+  r: FieldReader,
+  o: Record<string, unknown>,
+  opts: PostLimits & { now: number },
+): number {
+  const given = o.revision !== undefined && o.revision !== null;
+  const fromRevision = given ? r.count(o.revision, 'revision') : undefined;
+  const fromEdited =
+    o.editedAt === undefined || o.editedAt === null || o.editedAt === ''
+      ? undefined
+      : r.timestamp(o.editedAt, 'editedAt', {
+          now: opts.now,
+          maxFutureSkewMs: opts.maxFutureSkewMs,
+        });
+  if (fromRevision !== undefined && fromEdited !== undefined && fromRevision !== fromEdited) {
+    r.fail('revision', 'invalid_value', 'revision and editedAt disagree; send one of them');
+    return 0;
+  }
+  return fromRevision ?? fromEdited ?? 0;
 }
 
 function readAuthor(r: FieldReader, value: unknown): PostDraft['author'] | undefined {

@@ -9,10 +9,19 @@ import {
   type AvroSerde,
 } from '@hark/kafka';
 import { createLogger } from '@hark/observability';
-import { createTestTopics, readMessages, testEnv } from '@hark/testing';
+import {
+  createKeyring,
+  decryptMentionPii,
+  migratePrivacy,
+  TEST_MASTER_KEY,
+  type Keyring,
+} from '@hark/privacy';
+import { createPool } from '@hark/db';
+import { createTestDatabase, createTestTopics, readMessages, testEnv } from '@hark/testing';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createCollector, type Collector, type CollectorOptions } from '../../src/collector.ts';
+import { createMentionPrivacy } from '../../src/adapters/mention-privacy.ts';
 import type { SourcesConfig } from '../../src/domain/sources-config.ts';
 
 export const API_KEY = 'integration-key-0123456789';
@@ -33,8 +42,12 @@ export interface Harness {
   serde: AvroSerde;
   topics: { mentions: string; signals: string; dlq: string };
   metrics: Registry;
-  /** Decoded Mentions from the test topic (waits for `n`). */
+  /** Decoded Mentions from the test topic (waits for `n`), personal fields decrypted. */
   mentions(n: number): Promise<{ key: string; value: Mention }[]>;
+  /** Decoded Mentions as stored: personal fields still encrypted. */
+  storedMentions(n: number): Promise<{ key: string; value: Mention }[]>;
+  /** The keyring the collector encrypts with (on this harness's own test database). */
+  keyring: Keyring;
   signals(n: number): Promise<{ key: string; value: BrandSignal }[]>;
   deadLetters(n: number): Promise<{ key: string | null; value: DeadLetter }[]>;
   /** Records on a topic (sum of high watermarks): proves what was not produced. */
@@ -54,6 +67,8 @@ export async function startCollector(
     kafkaTimeouts?: CollectorOptions['kafka'];
     pollers?: CollectorOptions['pollers'];
     topics?: Harness['topics'];
+    /** Pool of the keyring; a private test database by default. */
+    keyringPool?: Pool;
   } = {},
 ): Promise<Harness> {
   const brokers = opts.brokers ?? env.kafkaBrokers;
@@ -76,6 +91,11 @@ export async function startCollector(
   }
   const serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
   const metrics = new Registry();
+  // The keyring lives in its own database so tests never share keys.
+  const keyDb = opts.keyringPool ? undefined : await createTestDatabase();
+  const keyPool = opts.keyringPool ?? createPool({ url: keyDb!.url, logger, max: 4 });
+  await migratePrivacy({ pool: keyPool, logger });
+  const keyring = createKeyring({ pool: keyPool, masterKey: TEST_MASTER_KEY, logger });
   const collector = await createCollector({
     logger,
     registry: metrics,
@@ -85,6 +105,12 @@ export async function startCollector(
     brands,
     sources: opts.sources,
     pool: opts.pool,
+    privacy: createMentionPrivacy({
+      keyring,
+      hashEmails: true,
+      redactTextContacts: true,
+      registry: metrics,
+    }),
     apiKeys: [{ name: 'it', key: API_KEY }],
     limits: {
       bodyLimitBytes: 1024 * 1024,
@@ -118,8 +144,22 @@ export async function startCollector(
     serde,
     topics,
     metrics,
-    mentions: (n) =>
+    keyring,
+    storedMentions: (n) =>
       read<Mention>(topics.mentions, 'Mention', n) as Promise<{ key: string; value: Mention }[]>,
+    async mentions(n) {
+      const stored = (await read<Mention>(topics.mentions, 'Mention', n)) as {
+        key: string;
+        value: Mention;
+      }[];
+      return Promise.all(
+        stored.map(async ({ key, value }) => {
+          const d = await decryptMentionPii(value, keyring);
+          if (d.status !== 'clear') throw new Error(`mention ${key} is erased`);
+          return { key, value: d.value };
+        }),
+      );
+    },
     signals: (n) =>
       read<BrandSignal>(topics.signals, 'BrandSignal', n) as Promise<
         { key: string; value: BrandSignal }[]
@@ -137,6 +177,11 @@ export async function startCollector(
     },
     async close() {
       await collector.close();
+      await keyring.close();
+      if (keyDb) {
+        await keyPool.end();
+        await keyDb.drop().catch(() => {});
+      }
       await drop().catch(() => {});
     },
   };

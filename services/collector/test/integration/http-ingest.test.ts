@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashEmail } from '@hark/privacy';
 import { post, startCollector, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -53,7 +54,8 @@ describe('HTTP ingest against the real broker and registry', () => {
       mentionId: 'x:9001',
       platform: 'x',
       postId: '9001',
-      author: { handle: 'jdoe', followers: 1520, email: 'jane@example.com' },
+      // Minimisation: the address is stored as its hash (PRIVACY_HASH_EMAILS).
+      author: { handle: 'jdoe', followers: 1520, email: hashEmail('jane@example.com') },
       brands: ['acme'],
       keywords: ['#acmefiber', '@acmesupport'],
       createdAt: Date.UTC(2026, 10, 20, 9, 30),

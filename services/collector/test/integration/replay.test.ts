@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashEmail } from '@hark/privacy';
 import type { ReplaySummary } from '../../src/cli/replay.ts';
 import { API_KEY, startCollector, type Harness } from './harness.ts';
 
@@ -80,7 +81,7 @@ describe('hark replay', () => {
     const reviews = (await h.mentions(5)).filter((m) => m.value.platform === 'review');
     expect(reviews.map((m) => [m.key, m.value.rating, m.value.author.email])).toEqual(
       expect.arrayContaining([
-        ['review:r-1', 3, 'carla@example.net'],
+        ['review:r-1', 3, hashEmail('carla@example.net')],
         ['review:r-2', 5, null],
       ]),
     );

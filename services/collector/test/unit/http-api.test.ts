@@ -52,8 +52,13 @@ function build(opts: { bodyLimitBytes?: number; maxItems?: number } = {}) {
   const ingest = createIngestService({
     matcher: compileBrandMatcher(brands.brands),
     publisher,
-    encoders: { mention: jsonEncoder('m'), signal: jsonEncoder('s'), deadLetter: jsonEncoder('d') },
-    topics: { mentions: 'mentions', signals: 'signals', dlq: 'dlq' },
+    encoders: {
+      mention: jsonEncoder('m'),
+      signal: jsonEncoder('s'),
+      deadLetter: jsonEncoder('d'),
+      compliance: jsonEncoder('c'),
+    },
+    topics: { mentions: 'mentions', signals: 'signals', dlq: 'dlq', compliance: 'compliance' },
     metrics,
     limits: { maxTextLength: 500, maxFutureSkewMs: 3_600_000 },
     brandIds: new Set(brands.brands.map((b) => b.id)),
@@ -628,6 +633,7 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/openapi.json',
+      '/v1/compliance',
       '/v1/mentions',
       '/v1/signals',
       '/v1/webhooks/{source}',
@@ -655,5 +661,156 @@ describe('GET /openapi.json', () => {
         ).toBe(true);
       }
     }
+  });
+});
+
+describe('POST /v1/compliance', () => {
+  const del = (over: Record<string, unknown> = {}) => ({
+    kind: 'post_deleted',
+    platform: 'x',
+    postId: '100',
+    authorId: 'u1',
+    occurredAt: '2026-11-20T10:00:00Z',
+    ...over,
+  });
+
+  it('needs an API key like /v1/mentions', async () => {
+    const { app } = build();
+    const res = await app.inject({ method: 'POST', url: '/v1/compliance', payload: del() });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('accepts one event with 202 after the broker acknowledged, keyed platform:postId, ids only', async () => {
+    const { app, produced } = build();
+    const res = await app.inject({ method: 'POST', url: '/v1/compliance', headers: auth, payload: del() });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({
+      received: 1,
+      accepted: 1,
+      rejected: 0,
+      items: [{ index: 0, eventId: 'post_deleted:x:100', kind: 'post_deleted', status: 'accepted' }],
+    });
+    const [c] = produced('compliance');
+    expect(c!.key).toBe('x:100');
+    expect(c!.value).toMatchObject({
+      eventId: 'post_deleted:x:100',
+      kind: 'post_deleted',
+      mentionId: 'x:100',
+      authorId: 'u1',
+      occurredAt: Date.parse('2026-11-20T10:00:00Z'),
+      source: 'http:tests',
+    });
+  });
+
+  it('answers 207 with per-item errors for an array with a bad item, producing the good ones', async () => {
+    const { app, produced } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/compliance',
+      headers: auth,
+      payload: [del(), { kind: 'account_deleted', platform: 'x' }, del({ postId: '101' })],
+    });
+    expect(res.statusCode).toBe(207);
+    expect(res.json().errors).toEqual([
+      expect.objectContaining({ index: 1, path: 'authorId', reason: 'missing_field' }),
+    ]);
+    expect(produced('compliance').map((c) => c.key)).toEqual(['x:100', 'x:101']);
+  });
+
+  it('answers 400 when no item is valid and produces nothing', async () => {
+    const { app, produced } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/compliance',
+      headers: auth,
+      payload: [{ kind: 'erasure', platform: 'x', authorId: '1' }],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0]).toMatchObject({ path: 'kind', reason: 'invalid_value' });
+    expect(produced('compliance')).toEqual([]);
+  });
+
+  it('takes NDJSON', async () => {
+    const { app, produced } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/compliance',
+      headers: { ...auth, 'content-type': 'application/x-ndjson' },
+      payload: `${JSON.stringify(del())}\n${JSON.stringify(del({ kind: 'post_edited', revision: 7 }))}\n`,
+    });
+    expect(res.statusCode).toBe(202);
+    expect(produced('compliance').map((c) => c.value.eventId)).toEqual([
+      'post_deleted:x:100',
+      'post_edited:x:100:7',
+    ]);
+  });
+
+  it('relays a native payload with ?format=mastodon: an Update re-sends the post and emits post_edited', async () => {
+    const { app, produced } = build();
+    const actor = 'https://social.example/users/jane';
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/compliance?format=mastodon',
+      headers: { ...auth, 'content-type': 'application/activity+json' },
+      payload: {
+        type: 'Update',
+        actor,
+        object: {
+          id: `${actor}/statuses/1`,
+          type: 'Note',
+          attributedTo: actor,
+          content: '<p>Acme fixed my router</p>',
+          published: new Date(Date.now() - 3_600_000).toISOString(),
+          updated: new Date(Date.now() - 60_000).toISOString(),
+        },
+      },
+    });
+    expect(res.statusCode).toBe(202);
+    const [m] = produced('mentions');
+    expect(m!.value.revision).toBeGreaterThan(0);
+    const [c] = produced('compliance');
+    expect(c!.value).toMatchObject({ kind: 'post_edited', revision: m!.value.revision });
+  });
+
+  it('answers 503 while Kafka does not acknowledge', async () => {
+    const { app, fake } = build();
+    fake.set('hang');
+    const res = await app.inject({ method: 'POST', url: '/v1/compliance', headers: auth, payload: del() });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ code: 'HARK_KAFKA_UNAVAILABLE' });
+  });
+});
+
+describe('webhook compliance events', () => {
+  const signedX = (body: string) => ({
+    'content-type': 'application/json',
+    'x-twitter-webhooks-signature': `sha256=${createHmac('sha256', 'x-consumer-secret').update(body).digest('base64')}`,
+  });
+
+  it('an X Account Activity tweet_delete_events delivery becomes post_deleted on compliance', async () => {
+    const { app, produced } = build();
+    const body = JSON.stringify({
+      for_user_id: '783214',
+      tweet_delete_events: [{ status: { id: '601430178305220608', user_id: '3198576760' }, timestamp_ms: '1763820000000' }],
+    });
+    const res = await app.inject({ method: 'POST', url: '/v1/webhooks/x', headers: signedX(body), payload: body });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().compliance).toMatchObject({ accepted: 1 });
+    expect(produced('compliance')).toEqual([
+      {
+        key: 'x:601430178305220608',
+        value: expect.objectContaining({ kind: 'post_deleted', authorId: '3198576760', source: 'webhook:x' }),
+      },
+    ]);
+    expect(produced('mentions')).toEqual([]);
+  });
+
+  it('a bad signed compliance item goes to the dead-letter topic with the reason', async () => {
+    const { app, produced } = build();
+    const body = JSON.stringify({ for_user_id: '1', tweet_delete_events: [{ status: {}, timestamp_ms: '1763820000000' }] });
+    const res = await app.inject({ method: 'POST', url: '/v1/webhooks/x', headers: signedX(body), payload: body });
+    expect(res.statusCode).toBe(202);
+    expect(produced('dlq')).toHaveLength(1);
+    expect(produced('compliance')).toEqual([]);
   });
 });

@@ -63,8 +63,13 @@ function setup(pollers: PollerSpec[], route: Route, opts: { freeSleeps?: number 
   const ingest = createIngestService({
     matcher: compileBrandMatcher(brands.brands),
     publisher,
-    encoders: { mention: jsonEncoder(), signal: jsonEncoder(), deadLetter: jsonEncoder() },
-    topics: { mentions: 'mentions', signals: 'signals', dlq: 'dlq' },
+    encoders: {
+      mention: jsonEncoder(),
+      signal: jsonEncoder(),
+      deadLetter: jsonEncoder(),
+      compliance: jsonEncoder(),
+    },
+    topics: { mentions: 'mentions', signals: 'signals', dlq: 'dlq', compliance: 'compliance' },
     metrics,
     limits: { maxTextLength: 10_000, maxFutureSkewMs: 3_600_000 },
     brandIds: new Set(['acme', 'globex']),

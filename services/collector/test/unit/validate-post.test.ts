@@ -54,6 +54,7 @@ describe('validatePost', () => {
         text: good.text,
         lang: 'en',
         rating: null,
+        revision: 0,
         createdAt: Date.UTC(2026, 10, 20, 9, 30, 0),
         engagement: { likes: 12, shares: 3, replies: 2, views: 840 },
       },
@@ -224,5 +225,38 @@ describe('parseTimestamp', () => {
     [{}],
   ])('%j is refused with a reason', (input) => {
     expect(typeof parseTimestamp(input)).toBe('string');
+  });
+});
+
+describe('validatePost edits', () => {
+  const now = Date.parse('2026-11-24T10:00:00Z');
+  const base = {
+    platform: 'x',
+    id: '1',
+    author: { id: 'u1' },
+    text: 'Acme again',
+    createdAt: '2026-11-24T08:00:00Z',
+  };
+  const limits = { now, maxTextLength: 1000, maxFutureSkewMs: 60_000 };
+
+  it.each([
+    ['no edit: revision 0', {}, 0],
+    ['revision as given', { revision: 3 }, 3],
+    ['editedAt: its epoch ms', { editedAt: '2026-11-24T09:00:00Z' }, Date.parse('2026-11-24T09:00:00Z')],
+    ['both, agreeing', { revision: now - 1000, editedAt: now - 1000 }, now - 1000],
+  ])('%s', (_n, extra, revision) => {
+    const r = validatePost({ ...base, ...extra }, limits);
+    expect(r).toMatchObject({ ok: true, draft: { revision } });
+  });
+
+  it.each([
+    ['a negative revision', { revision: -1 }, 'revision'],
+    ['a fractional revision', { revision: 1.5 }, 'revision'],
+    ['editedAt in the future', { editedAt: now + 3_600_000 }, 'editedAt'],
+    ['revision and editedAt that disagree', { revision: 2, editedAt: now }, 'revision'],
+  ])('refuses %s', (_n, extra, path) => {
+    const r = validatePost({ ...base, ...extra }, limits);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.path)).toContain(path);
   });
 });

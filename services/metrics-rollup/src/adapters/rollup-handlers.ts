@@ -1,10 +1,12 @@
 import { HarkError, isHarkError } from '@hark/errors';
-import type { BrandSignal, ResolvedMention } from '@hark/events';
+import type { BrandSignal, ComplianceEvent, ResolvedMention } from '@hark/events';
 import type { BatchHandler, BatchResult } from '@hark/kafka';
+import { planCompliance, type CompliancePlan, type DeletedPostsPolicy } from '../domain/compliance.ts';
 import { checkEventTime, type LatenessPolicy } from '../domain/lateness.ts';
 import { toMentionFact, type MentionFact } from '../domain/mention-fact.ts';
 import { toSignalFact, type SignalFact } from '../domain/signal-fact.ts';
 import { windowStart } from '../domain/windows.ts';
+import type { ComplianceStore } from './compliance-store.ts';
 import type { PartitionManager } from './partition-manager.ts';
 import type { RollupMetrics } from './rollup-metrics.ts';
 import type { ApplyResult, RollupStore } from './rollup-store.ts';
@@ -70,6 +72,8 @@ function createHandler<T, F>(
       stop();
       deps.metrics.applied.inc({ kind }, result.applied);
       deps.metrics.duplicates.inc({ kind }, result.duplicates);
+      if (result.suppressed) deps.metrics.suppressed.inc(result.suppressed);
+      if (result.restated) deps.metrics.restated.inc({ cause: 'edit' }, result.restated);
     }
     return { outputs: [], failures };
   };
@@ -93,4 +97,43 @@ export function createSignalsHandler(deps: HandlerDeps): BatchHandler<BrandSigna
     (f) => f.observedAt,
     (facts) => deps.store.applySignals(facts),
   );
+}
+
+export interface ComplianceHandlerDeps {
+  store: ComplianceStore;
+  metrics: RollupMetrics;
+  deletedPosts: DeletedPostsPolicy;
+}
+
+/**
+ * Carries out compliance events one at a time, each in its own transaction
+ * committed before the handler returns (so the stage commits offsets only
+ * after it). They are rare, and one at a time keeps an event's restatement
+ * from waiting on another's locks. An event naming too little to act on
+ * goes to dlq with the reason; a re-delivered eventId changes nothing.
+ */
+export function createComplianceHandler(deps: ComplianceHandlerDeps): BatchHandler<ComplianceEvent> {
+  return async (records) => {
+    const failures: NonNullable<BatchResult<ComplianceEvent>['failures']> = [];
+    for (const record of records) {
+      const event = record.value;
+      let plan: CompliancePlan;
+      try {
+        plan = planCompliance(event, deps.deletedPosts);
+      } catch (err) {
+        if (!isHarkError(err) || err.retriable) throw err;
+        failures.push({ record, error: err });
+        deps.metrics.rejected.inc({ kind: 'compliance', code: err.code });
+        continue;
+      }
+      const outcome = await deps.store.apply(event, plan);
+      deps.metrics.compliance.inc({
+        kind: event.kind,
+        outcome: outcome.duplicate ? 'duplicate' : 'applied',
+      });
+      if (outcome.factsRemoved > 0)
+        deps.metrics.restated.inc({ cause: 'compliance' }, outcome.factsRemoved);
+    }
+    return { outputs: [], failures };
+  };
 }

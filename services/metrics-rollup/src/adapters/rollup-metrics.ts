@@ -7,6 +7,11 @@ export interface RollupMetrics {
   writeSeconds: Histogram<'kind'>;
   eventAgeSeconds: Histogram<'kind'>;
   maintenanceFailures: Counter;
+  suppressed: Counter;
+  restated: Counter<'cause'>;
+  compliance: Counter<'kind' | 'outcome'>;
+  corrections: Counter;
+  textScrubbed: Counter;
 }
 
 export function createRollupMetrics(registry: Registry): RollupMetrics {
@@ -47,6 +52,33 @@ export function createRollupMetrics(registry: Registry): RollupMetrics {
     maintenanceFailures: new Counter({
       name: 'hark_rollup_maintenance_failures_total',
       help: 'Partition maintenance or view refresh runs that failed (retried next interval).',
+      registers,
+    }),
+    suppressed: new Counter({
+      name: 'hark_rollup_suppressed_total',
+      help: 'Mention deliveries not counted because a compliance record names them (deleted post, deleted or erased author or customer).',
+      registers,
+    }),
+    restated: new Counter({
+      name: 'hark_rollup_restated_total',
+      help: 'Facts removed or replaced by a restatement, by cause (edit, compliance, correction).',
+      labelNames: ['cause'],
+      registers,
+    }),
+    compliance: new Counter({
+      name: 'hark_rollup_compliance_events_total',
+      help: 'Compliance events handled, by kind and outcome (applied, duplicate).',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    }),
+    corrections: new Counter({
+      name: 'hark_rollup_corrections_total',
+      help: 'Analyst corrections stored (each restated its mention).',
+      registers,
+    }),
+    textScrubbed: new Counter({
+      name: 'hark_rollup_text_scrubbed_total',
+      help: 'Facts whose text, title, url, handle and name the text retention blanked.',
       registers,
     }),
   };

@@ -2,11 +2,25 @@ import type { Pool, PoolClient } from '@hark/db';
 import {
   INTENTS,
   aggregateMentions,
+  compareText,
   microsToDecimal,
   type AuthorMinute,
   type MentionRollupDelta,
 } from '../domain/aggregate-mentions.ts';
+import { ALL_REVISIONS } from '../domain/compliance.ts';
 import type { MentionFact } from '../domain/mention-fact.ts';
+import {
+  authorDaysOf,
+  classifyDelivery,
+  counterChanges,
+  rollupChanges,
+  scrubFact,
+  uniqueAuthorChanges,
+  type AuthorDayActivity,
+  type AuthorDayKey,
+  type MentionKey,
+  type RollupChange,
+} from '../domain/restatement.ts';
 import type { SignalFact } from '../domain/signal-fact.ts';
 import { GRAINS, type Grain } from '../domain/windows.ts';
 import { isDatabaseError, toWriteError } from './db-errors.ts';
@@ -15,8 +29,12 @@ import { boolArray, numberArray, textArray } from './pg-arrays.ts';
 export interface ApplyResult {
   /** Facts that were new and now count in the rollups. */
   applied: number;
-  /** Facts already stored by an earlier delivery; they changed nothing. */
+  /** Facts already stored by an earlier delivery (same or lower revision); they changed nothing. */
   duplicates: number;
+  /** Deliveries a compliance record suppressed (deleted post, erased or deleted author/customer). */
+  suppressed?: number;
+  /** Deliveries with a higher revision that restated their stored fact. */
+  restated?: number;
 }
 
 /** Writes facts and their rollup increments; each call is one transaction, committed before it returns. */
@@ -27,12 +45,16 @@ export interface RollupStore {
 
 /**
  * The exactly-once write path. Per batch, in one transaction:
- * 1. insert the facts with ON CONFLICT DO NOTHING RETURNING: only the
- *    returned rows are new; re-delivered ones return nothing and add nothing;
+ * 1. claim the mention ids and insert the facts with ON CONFLICT DO NOTHING:
+ *    only new ones are inserted; the statement returns the others;
  * 2. pre-aggregate the new facts by grain, brand, platform and window;
  * 3. OR the authors' activity into `author_days`, which answers how many
  *    authors are new in each window;
- * 4. add the deltas to the three rollup tables in one statement.
+ * 4. add the deltas to the three rollup tables in one statement;
+ * 5. the returned deliveries that carry a higher revision, or whose claim a
+ *    compliance event left pending, go through the restatement primitive
+ *    (`restateMentions`) in the same transaction; the rest are duplicates or
+ *    suppressed.
  * The hot rollup rows are written last, so concurrent transactions overlap
  * on steps 1–3 and queue only briefly on 4. A crash, replay or rebalance
  * therefore never changes a total.
@@ -41,25 +63,40 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
   return {
     applyMentions: (facts) =>
       inTransaction(deps.pool, 'mentions', async (client) => {
-        // One fact per mentionId in a batch too: the first delivery wins, as in mention_keys.
-        const unique = dedupe(facts, (f) => f.mentionId);
-        // The statement returns only the facts that were stored already: usually none.
-        const { rows: stored } = await client.query<{ mention_id: string; created_ms: string }>({
+        // One fact per mentionId in a batch too: the highest revision, else the first delivery.
+        const unique = latestRevisions(facts);
+        // The statement returns only the facts it did not insert: usually none.
+        const { rows: stored } = await client.query<StoredRow>({
           name: 'metrics-rollup.insert-mentions',
           text: INSERT_MENTIONS_SQL,
           values: toParams(MENTION_COLUMNS, unique),
         });
-        const seen = new Set(stored.map((r) => `${r.mention_id}\u0000${r.created_ms}`));
-        const fresh = seen.size === 0 ? unique : unique.filter((f) => !seen.has(factKey(f)));
-        if (fresh.length > 0) {
-          const { rollups, authors } = aggregateMentions(fresh);
-          await client.query({
-            name: 'metrics-rollup.apply-rollups',
-            text: APPLY_ROLLUPS_SQL,
-            values: [...toParams(AUTHOR_COLUMNS, authors), ...toParams(ROLLUP_COLUMNS, rollups)],
-          });
+        const notNew = new Map(stored.map((r) => [`${r.mention_id}\u0000${r.created_ms}`, r]));
+        const fresh = notNew.size === 0 ? unique : unique.filter((f) => !notNew.has(factKey(f)));
+        if (fresh.length > 0) await addNewFacts(client, fresh);
+        let suppressed = 0;
+        let duplicates = facts.length - unique.length;
+        const candidates: { fact: MentionFact; scrub: boolean }[] = [];
+        for (const f of unique) {
+          const r = notNew.get(factKey(f));
+          if (!r) continue;
+          if (r.uncount) suppressed++;
+          else if (r.state === null) candidates.push({ fact: f, scrub: r.scrub });
+          else {
+            const d = classifyDelivery(f.revision, keyOf(r));
+            if (d.action === 'duplicate') duplicates++;
+            else if (d.action === 'suppressed') suppressed++;
+            else candidates.push({ fact: f, scrub: r.scrub });
+          }
         }
-        return { applied: fresh.length, duplicates: facts.length - fresh.length };
+        let restated = 0;
+        if (candidates.length > 0) {
+          const r = await restateDeliveries(client, candidates);
+          restated = r.restated;
+          duplicates += r.duplicates;
+          suppressed += r.suppressed;
+        }
+        return { applied: fresh.length, duplicates, suppressed, restated };
       }),
 
     applySignals: (facts) =>
@@ -76,7 +113,394 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
   };
 }
 
-async function inTransaction<T>(
+interface StoredRow {
+  mention_id: string;
+  created_ms: string;
+  uncount: boolean;
+  scrub: boolean;
+  state: MentionKey['state'] | null;
+  revision: string | null;
+  scrub_below: string | null;
+}
+
+function keyOf(r: {
+  state: MentionKey['state'] | null;
+  revision: string | number | null;
+  scrub_below: string | number | null;
+}): MentionKey {
+  return {
+    state: r.state ?? 'counted',
+    revision: Number(r.revision ?? 0),
+    scrubBelow: r.scrub_below === null ? null : Number(r.scrub_below),
+  };
+}
+
+/** Pre-aggregates new facts and adds them, author activity first, in one statement. */
+async function addNewFacts(client: PoolClient, fresh: readonly MentionFact[]): Promise<void> {
+  const { rollups, authors } = aggregateMentions(fresh);
+  await client.query({
+    name: 'metrics-rollup.apply-rollups',
+    text: APPLY_ROLLUPS_SQL,
+    values: [...toParams(AUTHOR_COLUMNS, authors), ...toParams(ROLLUP_COLUMNS, rollups)],
+  });
+}
+
+/**
+ * Deliveries the fast path could not settle from its snapshot: re-read their
+ * claims under a row lock (a concurrent transaction may have moved them on),
+ * then restate the ones that still carry news.
+ */
+async function restateDeliveries(
+  client: PoolClient,
+  candidates: readonly { fact: MentionFact; scrub: boolean }[],
+): Promise<{ restated: number; duplicates: number; suppressed: number }> {
+  const keys = await lockKeys(
+    client,
+    candidates.map((c) => c.fact.mentionId),
+  );
+  const changes: RestateChange[] = [];
+  let duplicates = 0;
+  let suppressed = 0;
+  for (const { fact, scrub } of candidates) {
+    const key = keys.get(fact.mentionId);
+    const d = key
+      ? classifyDelivery(fact.revision, key)
+      : ({ action: 'restate', scrub: false } as const);
+    if (d.action === 'duplicate') duplicates++;
+    else if (d.action === 'suppressed') suppressed++;
+    else {
+      const reason = !d.scrub
+        ? 'account_private'
+        : key?.scrubBelow === ALL_REVISIONS
+          ? 'post_deleted'
+          : 'post_edited';
+      changes.push({
+        mentionId: fact.mentionId,
+        to: d.scrub || scrub ? scrubFact(fact, reason) : fact,
+      });
+    }
+  }
+  if (changes.length > 0) await restateLocked(client, changes, keys);
+  return { restated: changes.length, duplicates, suppressed };
+}
+
+function latestRevisions(facts: readonly MentionFact[]): MentionFact[] {
+  const byId = new Map<string, MentionFact>();
+  for (const f of facts) {
+    const seen = byId.get(f.mentionId);
+    if (!seen || f.revision > seen.revision) byId.set(f.mentionId, f);
+  }
+  return [...byId.values()];
+}
+
+// ---------------------------------------------------------------- restatement
+
+/** One mention to restate: remove its fact (`to: null`, leaving a tombstone) or replace it. */
+export interface RestateChange {
+  mentionId: string;
+  to: MentionFact | null;
+}
+
+export interface RestateResult {
+  /** Facts removed (they no longer count). */
+  removed: number;
+  /** Facts replaced or first stored by the restatement. */
+  replaced: number;
+  /** Rollup rows (grain × brand × platform × window) whose totals changed. */
+  windows: number;
+  /** The facts as they were before, by mention id. */
+  before: Map<string, MentionFact>;
+}
+
+/**
+ * The restatement primitive, inside the caller's transaction: locks the
+ * claims of the mentions, deletes their counted facts, inserts the
+ * replacements (their createdAt may move to another day's partition),
+ * leaves a tombstone for removals, re-derives the affected author-days from
+ * the facts that remain, and adds the difference (new minus old, unique
+ * authors included) to every grain. Locks go in the order of the write path
+ * (claims, facts, author activity, rollups), each in key order.
+ */
+export async function restateMentions(
+  client: PoolClient,
+  changes: readonly RestateChange[],
+): Promise<RestateResult> {
+  const keys = await lockKeys(
+    client,
+    changes.map((c) => c.mentionId),
+  );
+  return restateLocked(client, changes, keys);
+}
+
+/** Locks (FOR UPDATE) and reads the claims of the mention ids, in key order. */
+export async function lockKeys(
+  client: PoolClient,
+  ids: readonly string[],
+): Promise<Map<string, MentionKey & { createdAt: number | null }>> {
+  const { rows } = await client.query<{
+    mention_id: string;
+    created_ms: string | null;
+    state: MentionKey['state'];
+    revision: string;
+    scrub_below: string | null;
+  }>({
+    name: 'metrics-rollup.lock-keys',
+    text: `select mention_id, (extract(epoch from created_at) * 1000)::bigint as created_ms, state, revision, scrub_below
+           from mention_keys where mention_id = any($1::text[])
+           order by mention_id collate "C" for update`,
+    values: [textArray([...new Set(ids)], (id) => id)],
+  });
+  return new Map(
+    rows.map((r) => [
+      r.mention_id,
+      { ...keyOf(r), createdAt: r.created_ms === null ? null : Number(r.created_ms) },
+    ]),
+  );
+}
+
+async function restateLocked(
+  client: PoolClient,
+  changes: readonly RestateChange[],
+  keys: Map<string, MentionKey & { createdAt: number | null }>,
+): Promise<RestateResult> {
+  const byId = new Map(changes.map((c) => [c.mentionId, c]));
+  const counted = [...byId.keys()]
+    .filter((id) => keys.get(id)?.state === 'counted' && keys.get(id)?.createdAt !== null)
+    .sort(compareText);
+  const { rows: oldRows } = await client.query<FactRow>({
+    name: 'metrics-rollup.restate-delete',
+    text: `delete from mentions m
+           using unnest($1::text[], $2::bigint[]) as k (mention_id, created_ms)
+           where m.mention_id = k.mention_id
+             and m.created_at = timestamptz 'epoch' + k.created_ms * interval '1 millisecond'
+           returning m.*`,
+    values: [
+      textArray(counted, (id) => id),
+      numberArray(counted, (id) => keys.get(id)!.createdAt),
+    ],
+  });
+  const before = new Map(oldRows.map((r) => [r.mention_id, rowToFact(r)]));
+  const added = [...byId.values()].flatMap((c) => (c.to ? [c.to] : []));
+  const removedIds = [...byId.values()].filter((c) => !c.to).map((c) => c.mentionId);
+  if (added.length > 0) {
+    await client.query({
+      name: 'metrics-rollup.restate-insert',
+      text: `insert into mentions (${MENTION_COLUMNS.map((c) => c.name).join(', ')})
+             select ${MENTION_COLUMNS.map((c) => read(c, 'u')).join(', ')}
+             from ${unnestFrom(MENTION_COLUMNS, 'u')}
+             order by u.mention_id collate "C"`,
+      values: toParams(MENTION_COLUMNS, added),
+    });
+  }
+  // Claims follow the facts: a replacement is counted at its revision, a removal is a tombstone.
+  const sortedChanges = [...byId.values()].sort((a, b) => compareText(a.mentionId, b.mentionId));
+  await client.query({
+    name: 'metrics-rollup.restate-keys',
+    text: `insert into mention_keys as k (mention_id, created_at, revision, state, removed_at)
+           select u.mention_id, timestamptz 'epoch' + u.created_ms * interval '1 millisecond', u.revision,
+                  case when u.removed then 'removed' else 'counted' end,
+                  case when u.removed then now() end
+           from unnest($1::text[], $2::bigint[], $3::bigint[], $4::boolean[])
+             as u (mention_id, created_ms, revision, removed)
+           order by u.mention_id collate "C"
+           on conflict (mention_id) do update set
+             created_at = coalesce(excluded.created_at, k.created_at),
+             revision = greatest(k.revision, excluded.revision),
+             state = excluded.state,
+             removed_at = excluded.removed_at`,
+    values: [
+      textArray(sortedChanges, (c) => c.mentionId),
+      numberArray(sortedChanges, (c) => c.to?.createdAt ?? keys.get(c.mentionId)?.createdAt ?? null),
+      numberArray(sortedChanges, (c) => c.to?.revision ?? keys.get(c.mentionId)?.revision ?? 0),
+      boolArray(sortedChanges, (c) => c.to === null),
+    ],
+  });
+  const removed = [...before.values()];
+  const authorDays = authorDaysOf([...removed, ...added]);
+  const activity = await rederiveAuthorDays(client, authorDays);
+  const windows = rollupChanges(
+    counterChanges(removed, added),
+    uniqueAuthorChanges(activity.before, activity.after),
+  );
+  await addRollupChanges(client, windows);
+  return {
+    removed: removedIds.filter((id) => before.has(id)).length,
+    replaced: added.length,
+    windows: windows.length,
+    before,
+  };
+}
+
+/**
+ * Locks the author-days, reads what they hold (before), re-derives them from
+ * the facts that remain (after) and stores that. A concurrent writer adding
+ * a fact of the same author merges its minutes into the stored row after
+ * this commits, so it counts the author exactly when this left the minute out.
+ */
+async function rederiveAuthorDays(
+  client: PoolClient,
+  keys: readonly AuthorDayKey[],
+): Promise<{ before: AuthorDayActivity[]; after: AuthorDayActivity[] }> {
+  if (keys.length === 0) return { before: [], after: [] };
+  const params = [
+    numberArray(keys, (k) => k.day),
+    textArray(keys, (k) => k.brand),
+    textArray(keys, (k) => k.platform),
+    textArray(keys, (k) => k.authorId),
+  ];
+  const keysSql = `unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) as k (day_ms, brand, platform, author_id)`;
+  type Row = { day_ms: string; brand: string; platform: string; author_id: string; minutes: number[] };
+  const toActivity = (rows: Row[]): AuthorDayActivity[] =>
+    rows
+      .filter((r) => r.minutes.length > 0)
+      .map((r) => ({
+        day: Number(r.day_ms),
+        brand: r.brand,
+        platform: r.platform,
+        authorId: r.author_id,
+        minutes: [...r.minutes].sort((a, b) => a - b),
+      }));
+  const { rows: was } = await client.query<Row>({
+    name: 'metrics-rollup.author-days-lock',
+    text: `select k.day_ms, a.brand, a.platform, a.author_id, a.minutes
+           from ${keysSql}
+           join author_days a on a.day = timestamptz 'epoch' + k.day_ms * interval '1 millisecond'
+            and a.brand = k.brand collate "C" and a.platform = k.platform collate "C"
+            and a.author_id = k.author_id collate "C"
+           order by a.day, a.brand, a.platform, a.author_id
+           for update of a`,
+    values: params,
+  });
+  const { rows: is } = await client.query<Row>({
+    name: 'metrics-rollup.author-days-recount',
+    text: `select k.day_ms, k.brand, k.platform, k.author_id,
+                  array(select distinct floor(extract(epoch from (m.created_at - d.day)) / 60)::int
+                        from mentions m
+                        where m.platform = k.platform collate "C" and m.author_id = k.author_id collate "C"
+                          and m.created_at >= d.day and m.created_at < d.day + interval '1 day'
+                          and k.brand = any (m.brands)) as minutes
+           from ${keysSql}
+           cross join lateral (select timestamptz 'epoch' + k.day_ms * interval '1 millisecond' as day) d`,
+    values: params,
+  });
+  const after = toActivity(is);
+  const present = new Set(after.map((a) => `${a.day}\u0000${a.brand}\u0000${a.platform}\u0000${a.authorId}`));
+  const gone = keys.filter(
+    (k) => !present.has(`${k.day}\u0000${k.brand}\u0000${k.platform}\u0000${k.authorId}`),
+  );
+  if (after.length > 0) {
+    await client.query({
+      name: 'metrics-rollup.author-days-store',
+      text: `insert into author_days as w (day, brand, platform, author_id, hours, minutes, prev_hours, prev_minutes)
+             select timestamptz 'epoch' + u.day_ms * interval '1 millisecond', u.brand, u.platform, u.author_id,
+                    (select coalesce(bit_or(1 << (m / 60)), 0) from unnest(u.minutes::smallint[]) m),
+                    u.minutes::smallint[], 0, '{}'
+             from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
+               as u (day_ms, brand, platform, author_id, minutes)
+             order by 1, 2, 3, 4
+             on conflict (day, brand, platform, author_id) do update set
+               prev_hours = w.hours, prev_minutes = w.minutes,
+               hours = excluded.hours, minutes = excluded.minutes`,
+      values: [
+        numberArray(after, (a) => a.day),
+        textArray(after, (a) => a.brand),
+        textArray(after, (a) => a.platform),
+        textArray(after, (a) => a.authorId),
+        textArray(after, (a) => `{${a.minutes.join(',')}}`),
+      ],
+    });
+  }
+  if (gone.length > 0) {
+    await client.query({
+      name: 'metrics-rollup.author-days-delete',
+      text: `delete from author_days a using ${keysSql}
+             where a.day = timestamptz 'epoch' + k.day_ms * interval '1 millisecond'
+               and a.brand = k.brand collate "C" and a.platform = k.platform collate "C"
+               and a.author_id = k.author_id collate "C"`,
+      values: [
+        numberArray(gone, (k) => k.day),
+        textArray(gone, (k) => k.brand),
+        textArray(gone, (k) => k.platform),
+        textArray(gone, (k) => k.authorId),
+      ],
+    });
+  }
+  return { before: toActivity(was), after };
+}
+
+/** Adds signed changes to the three rollup tables, in key order. */
+async function addRollupChanges(client: PoolClient, changes: readonly RollupChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  await client.query({
+    name: 'metrics-rollup.add-rollup-changes',
+    text: ADD_ROLLUP_CHANGES_SQL,
+    values: toParams(CHANGE_COLUMNS, changes),
+  });
+}
+
+/** A row of `mentions` (select *), as node-postgres returns it. */
+type FactRow = Record<string, unknown> & { mention_id: string };
+
+/** Reads a stored fact back into its domain shape (for restatement and corrections). */
+export function rowToFact(r: FactRow): MentionFact {
+  const ms = (v: unknown) => (v as Date).getTime();
+  const num = (v: unknown) => (v === null ? null : Number(v));
+  const score = Number(r.sentiment_score);
+  return {
+    mentionId: r.mention_id,
+    createdAt: ms(r.created_at),
+    platform: r.platform as string,
+    postId: r.post_id as string,
+    kind: r.kind as MentionFact['kind'],
+    url: r.url as string | null,
+    parentId: r.parent_id as string | null,
+    authorId: r.author_id as string,
+    authorHandle: r.author_handle as string,
+    authorName: r.author_name as string | null,
+    authorFollowers: Number(r.author_followers),
+    authorVerified: r.author_verified as boolean,
+    title: r.title as string | null,
+    text: r.text as string,
+    lang: r.lang as string | null,
+    rating: num(r.rating),
+    likes: Number(r.likes),
+    shares: Number(r.shares),
+    replies: Number(r.replies),
+    views: Number(r.views),
+    brands: r.brands as string[],
+    keywords: r.keywords as string[],
+    sourceKind: r.source_kind as MentionFact['sourceKind'],
+    sourceName: r.source_name as string,
+    collectedAt: ms(r.collected_at),
+    sentimentScore: score,
+    sentimentMicros: Math.round(score * 1_000_000),
+    sentimentLabel: r.sentiment_label as MentionFact['sentimentLabel'],
+    sentimentLang: r.sentiment_lang as string,
+    sentimentModel: r.sentiment_model as string,
+    intentLabel: r.intent_label as MentionFact['intentLabel'],
+    intentConfidence: Number(r.intent_confidence),
+    scoredAt: ms(r.scored_at),
+    customerId: r.customer_id as string | null,
+    customerStatus: r.customer_status as MentionFact['customerStatus'],
+    customerConfidence: Number(r.customer_confidence),
+    customerMethod: r.customer_method as MentionFact['customerMethod'],
+    customerTier: r.customer_tier as string | null,
+    customerValue: num(r.customer_value),
+    isCustomer: r.customer_status === 'linked' && r.customer_id !== null,
+    influenceScore: Number(r.influence_score),
+    influenceTier: r.influence_tier as MentionFact['influenceTier'],
+    resolvedAt: ms(r.resolved_at),
+    revision: Number(r.revision),
+    modelSentimentScore: num(r.model_sentiment_score),
+    modelSentimentLabel: r.model_sentiment_label as MentionFact['modelSentimentLabel'],
+    modelIntentLabel: r.model_intent_label as MentionFact['modelIntentLabel'],
+    sentimentCorrected: r.sentiment_corrected as boolean,
+    intentCorrected: r.intent_corrected as boolean,
+    scrubbed: r.scrubbed as string | null,
+  };
+}
+
+export async function inTransaction<T>(
   pool: Pool,
   what: string,
   fn: (client: PoolClient) => Promise<T>,
@@ -218,35 +642,80 @@ const MENTION_COLUMNS: Column<MentionFact>[] = [
   { name: 'influence_score', kind: 'float', get: (f) => f.influenceScore },
   { name: 'influence_tier', kind: 'text', get: (f) => f.influenceTier },
   { name: 'resolved_at', kind: 'ms', get: (f) => f.resolvedAt },
+  { name: 'revision', kind: 'int', get: (f) => f.revision },
+  { name: 'model_sentiment_score', kind: 'float', get: (f) => f.modelSentimentScore },
+  { name: 'model_sentiment_label', kind: 'text', get: (f) => f.modelSentimentLabel },
+  { name: 'model_intent_label', kind: 'text', get: (f) => f.modelIntentLabel },
+  { name: 'sentiment_corrected', kind: 'bool', get: (f) => f.sentimentCorrected },
+  { name: 'intent_corrected', kind: 'bool', get: (f) => f.intentCorrected },
+  { name: 'scrubbed', kind: 'text', get: (f) => f.scrubbed },
 ];
+
+/** What a scrubbed fact holds instead of its personal and content fields (see `scrubFact`). */
+const SCRUBBED_VALUE: Record<string, string> = {
+  text: "''",
+  title: 'null',
+  url: 'null',
+  author_handle: "''",
+  author_name: 'null',
+};
 
 /**
  * Claims each mentionId in mention_keys (first delivery wins, whatever its
- * createdAt), inserts the facts of the claimed ones, and returns the rest (a
- * re-delivery), so the common case returns nothing. Rows are inserted in key
- * order, so two transactions racing on the same mention cannot deadlock.
+ * createdAt), inserts the facts of the claimed ones, and returns the rest,
+ * so the common case returns nothing. Mentions of authors or customers under
+ * a compliance suppression (`compliance_subjects`) are not claimed when the
+ * action is `uncount`, and are stored scrubbed when it is `scrub`. Returned
+ * rows carry the claim as this statement's snapshot saw it (NULL when it
+ * did not exist yet: a concurrent transaction claimed it), which decides
+ * whether the delivery is a duplicate or needs the restatement path. Rows
+ * are inserted in key order, so two transactions racing on the same mention
+ * cannot deadlock.
  */
 const INSERT_MENTIONS_SQL = `
 with input as (
   select u.created_at as created_ms, ${MENTION_COLUMNS.map((c) => `${read(c, 'u')} as ${c.name}`).join(', ')}
   from ${unnestFrom(MENTION_COLUMNS, 'u')}
+), flags as (
+  select mention_id, bool_or(action = 'uncount') as uncount, bool_or(action = 'scrub') as scrub
+  from (
+    select i.mention_id, s.action from input i
+    join compliance_subjects s on s.subject_kind = 'author' and s.platform = i.platform
+     and s.subject_id = i.author_id and i.created_at <= s.until
+    union all
+    select i.mention_id, s.action from input i
+    join compliance_subjects s on s.subject_kind = 'customer' and s.platform = ''
+     and s.subject_id = i.customer_id and i.created_at <= s.until
+  ) x
+  group by mention_id
 ), claimed as (
-  insert into mention_keys (mention_id, created_at)
-  select mention_id, created_at from input
-  order by mention_id collate "C", created_at
+  insert into mention_keys (mention_id, created_at, revision)
+  select i.mention_id, i.created_at, i.revision from input i
+  where not exists (select from flags f where f.mention_id = i.mention_id and f.uncount)
+  order by i.mention_id collate "C", i.created_at
   on conflict (mention_id) do nothing
   returning mention_id, created_at
 ), inserted as (
   insert into mentions (${MENTION_COLUMNS.map((c) => c.name).join(', ')})
-  select ${MENTION_COLUMNS.map((c) => `i.${c.name}`).join(', ')}
+  select ${MENTION_COLUMNS.map((c) =>
+    c.name in SCRUBBED_VALUE
+      ? `case when f.scrub then ${SCRUBBED_VALUE[c.name]} else i.${c.name} end`
+      : c.name === 'scrubbed'
+        ? `case when f.scrub then 'account_private' else i.scrubbed end`
+        : `i.${c.name}`,
+  ).join(', ')}
   from input i
   join claimed k on k.mention_id = i.mention_id and k.created_at = i.created_at
+  left join flags f on f.mention_id = i.mention_id
   order by i.mention_id collate "C", i.created_at
   on conflict (mention_id, created_at) do nothing
   returning mention_id, created_at
 )
-select i.mention_id, i.created_ms
+select i.mention_id, i.created_ms, coalesce(f.uncount, false) as uncount,
+       coalesce(f.scrub, false) as scrub, k.state, k.revision, k.scrub_below
 from input i
+left join flags f on f.mention_id = i.mention_id
+left join mention_keys k on k.mention_id = i.mention_id
 where not exists (select from inserted n where n.mention_id = i.mention_id and n.created_at = i.created_at)`;
 
 // ---------------------------------------------------------------- authors
@@ -367,6 +836,36 @@ with pairs as (
   left join new_authors a
     on a.grain = u.grain and a.brand = u.brand collate "C" and a.platform = u.platform collate "C"
    and a.window_ms = u.window_ms
+),${GRAINS.map(upsert).join(',')}
+select (select count(*) from minute_rows) + (select count(*) from hour_rows)
+     + (select count(*) from day_rows) as written`;
+})();
+
+const CHANGE_COLUMNS: Column<RollupChange>[] = [
+  ...(ROLLUP_COLUMNS as Column<RollupChange>[]),
+  { name: 'unique_authors', kind: 'int', get: (d) => d.uniqueAuthors },
+];
+
+/** Signed changes of a restatement, added to every grain in key order. */
+const ADD_ROLLUP_CHANGES_SQL = (() => {
+  const counters = [...COUNTERS.map((c) => c.name), 'unique_authors'];
+  const upsert = (grain: Grain) => `
+${grain}_rows as (
+  insert into rollup_${grain} as r (brand, window_start, platform, ${counters.join(', ')})
+  select d.brand, d.window_start, d.platform, ${counters.map((c) => `d.${c}`).join(', ')}
+  from deltas d
+  where d.grain = '${grain}'
+  order by d.brand collate "C", d.window_start, d.platform collate "C"
+  on conflict (brand, window_start, platform) do update set
+    ${counters.map((c) => `${c} = r.${c} + excluded.${c}`).join(',\n    ')},
+    updated_at = now()
+  returning 1
+)`;
+  return `
+with deltas as (
+  select u.grain, u.brand, timestamptz 'epoch' + u.window_ms * interval '1 millisecond' as window_start,
+         u.platform, ${counters.map((c) => `u.${c}`).join(', ')}
+  from ${unnestFrom(CHANGE_COLUMNS, 'u')}
 ),${GRAINS.map(upsert).join(',')}
 select (select count(*) from minute_rows) + (select count(*) from hour_rows)
      + (select count(*) from day_rows) as written`;

@@ -58,6 +58,16 @@ export interface MentionFact {
   influenceScore: number;
   influenceTier: InfluenceTier;
   resolvedAt: number;
+  /** Edit revision: a delivery with a higher one restates the fact. */
+  revision: number;
+  /** What the model said, kept when an analyst corrected the label (null otherwise). */
+  modelSentimentScore: number | null;
+  modelSentimentLabel: SentimentLabel | null;
+  modelIntentLabel: IntentLabel | null;
+  sentimentCorrected: boolean;
+  intentCorrected: boolean;
+  /** Why text, title, url, handle and name were blanked (null: they are kept). */
+  scrubbed: string | null;
 }
 
 /**
@@ -71,6 +81,8 @@ export function toMentionFact(rm: ResolvedMention): MentionFact {
   if (m.mentionId.trim() === '') problems.push('mention.mentionId: must not be empty');
   if (m.platform.trim() === '') problems.push('mention.platform: must not be empty');
   if (m.author.id.trim() === '') problems.push('mention.author.id: must not be empty');
+  if (!Number.isSafeInteger(m.revision) || m.revision < 0)
+    problems.push(`mention.revision: must be a non-negative integer, got ${m.revision}`);
   if (!Number.isSafeInteger(m.createdAt))
     problems.push('mention.createdAt: must be epoch milliseconds');
   const brands = [...new Set(m.brands.filter((b) => b.trim() !== ''))];
@@ -143,5 +155,12 @@ export function toMentionFact(rm: ResolvedMention): MentionFact {
     influenceScore: rm.influence.score,
     influenceTier: rm.influence.tier,
     resolvedAt: rm.resolvedAt,
+    revision: m.revision,
+    modelSentimentScore: null,
+    modelSentimentLabel: null,
+    modelIntentLabel: null,
+    sentimentCorrected: false,
+    intentCorrected: false,
+    scrubbed: null,
   };
 }

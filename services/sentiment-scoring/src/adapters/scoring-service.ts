@@ -14,6 +14,12 @@ import {
   type OutputRecord,
 } from '@hark/kafka';
 import type { Logger } from '@hark/observability';
+import {
+  createPrivacyMetrics,
+  openMentionBatch,
+  type Keyring,
+  type PrivacyMetrics,
+} from '@hark/privacy';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { ScoringModel } from '../domain/model.ts';
@@ -30,6 +36,8 @@ export interface ScoringServiceDeps {
   logger: Logger;
   registry: Registry;
   model: ScoringModel;
+  /** The privacy keyring that opens encrypted mentions. */
+  keyring: Pick<Keyring, 'keysForRead'>;
   topics: { input: string; output: string; dlq: string };
   groupId: string;
   maxBatchSize?: number;
@@ -69,7 +77,9 @@ export async function createScoringService(deps: ScoringServiceDeps): Promise<Sc
     model: deps.model,
     encode: (v) => out.encode(v),
     topic: deps.topics.output,
+    keyring: deps.keyring,
     metrics,
+    privacyMetrics: createPrivacyMetrics(deps.registry),
     now: deps.now ?? Date.now,
   });
   const stage = createStage<Mention>({
@@ -104,20 +114,39 @@ export function createScoringHandler(deps: {
   model: ScoringModel;
   encode: (value: ScoredMention) => Buffer;
   topic: string;
+  /** Opens encrypted personal fields in memory; null only where no record is encrypted (unit tests). */
+  keyring: Pick<Keyring, 'keysForRead'> | null;
   metrics?: ScoringMetrics;
+  privacyMetrics?: PrivacyMetrics;
   now: () => number;
 }): BatchHandler<Mention> {
   return async (records) => {
     const outputs: OutputRecord[] = [];
     const failures: NonNullable<BatchResult<Mention>['failures']> = [];
     const now = deps.now();
-    for (const record of records) {
+    // Decrypt right after decode: a shredded author is dropped here (erased, offset
+    // committed), a bad envelope goes to the DLQ, the rest is scored on clear text.
+    const opened = deps.keyring
+      ? await openMentionBatch(records, (r) => r.value, deps.keyring)
+      : {
+          clear: records.map((record) => ({ record, mention: record.value })),
+          failures: [],
+          erased: [],
+        };
+    if (opened.erased.length > 0)
+      deps.privacyMetrics?.erased.inc({ stage: STAGE }, opened.erased.length);
+    for (const f of opened.failures) {
+      deps.metrics?.failures.inc({ code: f.error.code });
+      failures.push(f);
+    }
+    for (const { record, mention } of opened.clear) {
       try {
-        const scored = scoreMention(record.value, deps.model, now);
+        const scored = scoreMention(mention, deps.model, now);
         outputs.push({
           topic: deps.topic,
           key: scoredMentionKey(record.value),
-          value: deps.encode(scored),
+          // The output carries the mention as it came in: personal fields stay encrypted.
+          value: deps.encode({ ...scored, mention: record.value }),
         });
         deps.metrics?.scored.inc({
           sentiment: scored.sentiment.label,

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { HarkError } from '@hark/errors';
 import type { ScoredMention } from '@hark/events';
+import { createPrivacyMetrics, encryptMentionPii, type DataKey } from '@hark/privacy';
 import { makeMention } from '@hark/testing';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +93,7 @@ describe('scoring batch handler', () => {
       model,
       topic: 'mentions.scored',
       encode: (v) => (encoded.push(v), Buffer.from(v.mention.postId)),
+      keyring: null,
       metrics,
       now: () => NOW,
     });
@@ -114,6 +117,7 @@ describe('scoring batch handler', () => {
         if (v.mention.postId === '2') throw new HarkError('HARK_SERDE_ENCODE_FAILED', 'bad value');
         return Buffer.from('ok');
       },
+      keyring: null,
       now: () => NOW,
     });
     const result = await handle([record('fine', '1'), record('fine', '2'), record('fine', '3')]);
@@ -128,6 +132,7 @@ describe('scoring batch handler', () => {
       model,
       topic: 'out',
       encode: () => Buffer.from('ok'),
+      keyring: null,
       now: () => NOW,
     });
     const broken = {
@@ -137,5 +142,45 @@ describe('scoring batch handler', () => {
     const result = await handle([broken]);
     expect(result.failures![0]!.error.code).toBe('HARK_STAGE_PROCESSING_FAILED');
     expect(result.failures![0]!.error.message).toMatch(/^scoring failed/);
+  });
+
+  it('when mentions are encrypted, it scores the clear text, keeps the output encrypted, drops erased authors and dead-letters tampered ones', async () => {
+    const live: DataKey = { keyId: 'L'.repeat(22), authorRef: 'x:live', key: randomBytes(32) };
+    const gone: DataKey = { keyId: 'G'.repeat(22), authorRef: 'x:gone', key: randomBytes(32) };
+    const keys = new Map<string, DataKey | null>([
+      [live.keyId, live],
+      [gone.keyId, null],
+    ]);
+    const keyring = { keysForRead: async () => keys };
+    const registry = new Registry();
+    const encoded: ScoredMention[] = [];
+    const handle = createScoringHandler({
+      model,
+      topic: 'out',
+      encode: (v) => (encoded.push(v), Buffer.from('ok')),
+      keyring,
+      privacyMetrics: createPrivacyMetrics(registry),
+      now: () => NOW,
+    });
+    const enc = (offset: string, text: string, k: DataKey) => {
+      const r = record(text, offset);
+      return { ...r, value: encryptMentionPii(r.value, k) };
+    };
+    const good = enc('1', 'I love this, best router ever 😍', live);
+    const erased = enc('2', 'terrible', gone);
+    const tampered = enc('3', 'fine', live);
+    tampered.value = { ...tampered.value, text: tampered.value.text.slice(0, -3) + 'AAA' };
+    const result = await handle([good, erased, tampered]);
+    expect(result.outputs).toHaveLength(1);
+    expect(encoded[0]!.mention).toEqual(good.value);
+    const clear = scoreMention(record('I love this, best router ever 😍', '1').value, model, NOW);
+    expect(encoded[0]!.sentiment).toEqual(clear.sentiment);
+    expect(encoded[0]!.intent).toEqual(clear.intent);
+    expect(result.failures!.map((f) => [f.record.offset, f.error.code])).toEqual([
+      ['3', 'HARK_PRIVACY_CIPHERTEXT_INVALID'],
+    ]);
+    expect(await registry.metrics()).toContain(
+      'hark_privacy_erased_records_total{stage="sentiment-scoring"} 1',
+    );
   });
 });

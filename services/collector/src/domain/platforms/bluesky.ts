@@ -78,10 +78,10 @@ function mapJetstream(e: Record<string, unknown>): NativeEntry {
   const commit = e.commit as Record<string, unknown>;
   if (
     commit.collection !== POST_COLLECTION ||
-    commit.operation !== 'create' ||
+    (commit.operation !== 'create' && commit.operation !== 'update') ||
     !isRecord(commit.record)
   ) {
-    return unsupported(e, 'commit', 'only app.bsky.feed.post create commits are posts');
+    return unsupported(e, 'commit', 'only app.bsky.feed.post create and update commits are posts');
   }
   const did = str(e.did);
   const rkey = str(commit.rkey);
@@ -103,6 +103,11 @@ function mapJetstream(e: Record<string, unknown>): NativeEntry {
     text: record.text as string,
     lang: cleanLang(Array.isArray(record.langs) ? record.langs[0] : undefined),
     createdAt: record.createdAt as string,
+    // An update re-sends the post; the commit time orders the revisions.
+    editedAt:
+      commit.operation === 'update' && typeof e.time_us === 'number'
+        ? Math.floor(e.time_us / 1000)
+        : null,
   };
   return { native: e, post };
 }

@@ -86,6 +86,8 @@ function mapStatus(s: Record<string, unknown>): NativeEntry {
     text: htmlToText(typeof content.content === 'string' ? content.content : ''),
     lang: cleanLang(content.language),
     createdAt: s.created_at as string,
+    // An edited status (status.updated) carries edited_at: later edits get higher revisions.
+    editedAt: str(s.edited_at) ?? null,
     engagement: {
       likes: num(s.favourites_count) ?? 0,
       shares: (num(s.reblogs_count) ?? 0) + (num(s.quotes_count) ?? 0),

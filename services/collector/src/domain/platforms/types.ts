@@ -31,6 +31,10 @@ export interface GenericPost {
   engagement?: { likes?: number; shares?: number; replies?: number; views?: number };
   /** 1–5. */
   rating?: number | null;
+  /** When the post was last edited (ISO-8601 or epoch ms); its epoch ms become Mention.revision. */
+  editedAt?: string | number | null;
+  /** Mention.revision directly (a non-negative integer, higher for later edits); or give editedAt. */
+  revision?: number | null;
 }
 
 /**

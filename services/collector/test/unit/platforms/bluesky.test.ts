@@ -26,6 +26,7 @@ describe('Bluesky adapter', () => {
       text: 'Umbrella Telecom just doubled my bill without notice. Switching to Globex.',
       lang: 'en',
       rating: null,
+      revision: 0,
       createdAt: Date.parse('2026-11-21T20:11:05.201Z'),
       engagement: { likes: 31, shares: 9, replies: 4, views: 0 },
     });

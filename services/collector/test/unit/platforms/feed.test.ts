@@ -27,6 +27,7 @@ describe('feed adapter (RSS 2.0 and Atom)', () => {
       text: 'Speeds held up, the Acme Box did not.\n\nAfter six months on Acme Fiber I have numbers: 940 Mbps down most evenings.',
       lang: 'en',
       rating: null,
+      revision: 0,
       createdAt: Date.UTC(2026, 10, 22, 7, 30),
       engagement: { likes: 0, shares: 0, replies: 14, views: 0 },
     });

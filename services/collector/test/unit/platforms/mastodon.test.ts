@@ -28,6 +28,7 @@ describe('Mastodon adapter', () => {
       text: "Encore une panne chez #ÀCME ce matin ! L'assistance ne répond pas.\n\nQui d'autre ?",
       lang: 'fr',
       rating: null,
+      revision: 0,
       createdAt: Date.parse('2026-11-22T11:02:10.000Z'),
       engagement: { likes: 5, shares: 2, replies: 1, views: 0 },
     });

@@ -27,6 +27,7 @@ describe('Reddit adapter', () => {
       text: 'Switched to Acme Fiber last month. Speeds are great but the Acme Box reboots every night at 3am. Anyone else?',
       lang: null,
       rating: null,
+      revision: 0,
       createdAt: 1763731200000,
       engagement: { likes: 57, shares: 1, replies: 23, views: 0 },
     });

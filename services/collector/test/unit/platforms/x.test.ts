@@ -27,6 +27,7 @@ describe('X adapter', () => {
       text: 'Third outage this week, @AcmeSupport. My #AcmeFiber box keeps dropping. https://t.co/abc123',
       lang: 'en',
       rating: null,
+      revision: 0,
       createdAt: Date.parse('2026-11-20T09:30:00.000Z'),
       engagement: { likes: 12, shares: 4, replies: 2, views: 840 },
     });
