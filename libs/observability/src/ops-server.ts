@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
+import { instrumentHttp } from './http-metrics.ts';
 
 /** A named readiness check; it resolves true when its dependency is usable. */
 export type ReadinessCheck = () => Promise<boolean> | boolean;
@@ -33,6 +34,8 @@ export function createOpsServer(deps: {
   const app: FastifyInstance =
     deps.app ??
     Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger });
+  // Routes a service adds to this app (its API) get request latency histograms.
+  instrumentHttp(app, deps.registry);
   // Probes and scrapes arrive every few seconds; logging each would drown the useful lines.
   const quiet = { logLevel: 'silent' as const };
   const checks = new Map<string, ReadinessCheck>();

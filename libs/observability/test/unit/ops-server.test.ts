@@ -68,3 +68,28 @@ describe('ops server', () => {
     expect(await res.text()).toContain('hark_test_total{service="svc-under-test"} 3');
   });
 });
+
+describe('HTTP API metrics', () => {
+  it('records API requests by route pattern and status, not probes or scrapes', async () => {
+    const { server, registry } = makeServer();
+    server.app.get('/v1/things/:id', async (req, reply) =>
+      (req.params as { id: string }).id === 'missing' ? reply.code(404).send() : { ok: true },
+    );
+    await server.app.inject({ method: 'GET', url: '/v1/things/a' });
+    await server.app.inject({ method: 'GET', url: '/v1/things/b' });
+    await server.app.inject({ method: 'GET', url: '/v1/things/missing' });
+    await server.app.inject({ method: 'GET', url: '/nowhere' });
+    await server.app.inject({ method: 'GET', url: '/healthz' });
+    await server.app.inject({ method: 'GET', url: '/metrics' });
+    const counts = Object.fromEntries(
+      (await registry.getSingleMetric('hark_http_request_duration_seconds')!.get()).values
+        .filter((v) => v.metricName === 'hark_http_request_duration_seconds_count')
+        .map((v) => [`${v.labels.route} ${v.labels.status_code}`, v.value]),
+    );
+    expect(counts).toEqual({
+      '/v1/things/:id 200': 2,
+      '/v1/things/:id 404': 1,
+      'unmatched 404': 1,
+    });
+  });
+});
