@@ -19,6 +19,16 @@ export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hark}
 export BRANDS_FILE=${BRANDS_FILE:-$HERE/brands.yaml}
 export COLLECTOR_API_KEYS=${COLLECTOR_API_KEYS:-hark-demo-key-local}
 export IDENTITY_API_KEYS=${IDENTITY_API_KEYS:-hark-demo-key-local}
+# The privacy master key (wraps every per-author data key, docs/privacy.md): generated once
+# into the gitignored state folder; losing it makes every encrypted mention unreadable.
+if [ -z "${HARK_PRIVACY_MASTER_KEY:-}" ]; then
+  mkdir -p "$STACK_DIR"
+  if [ ! -s "$STACK_DIR/privacy-master-key" ]; then
+    (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64'))" >"$STACK_DIR/privacy-master-key")
+  fi
+  HARK_PRIVACY_MASTER_KEY=$(cat "$STACK_DIR/privacy-master-key")
+fi
+export HARK_PRIVACY_MASTER_KEY
 
 # name  ops-port  entry point; down stops in reverse. identity-resolution starts first:
 # it owns the customers table that metrics-rollup's customer views join.

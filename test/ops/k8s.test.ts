@@ -14,7 +14,14 @@ const OVERLAYS = ['local', 'prod'] as const;
 /** Secrets each environment must provide outside git, with the keys the manifests read. */
 const EXTERNAL_SECRETS: Record<(typeof OVERLAYS)[number], Record<string, string[]>> = {
   local: {},
-  prod: { 'hark-secrets': ['DATABASE_URL', 'COLLECTOR_API_KEYS', 'IDENTITY_API_KEYS'] },
+  prod: {
+    'hark-secrets': [
+      'DATABASE_URL',
+      'COLLECTOR_API_KEYS',
+      'IDENTITY_API_KEYS',
+      'HARK_PRIVACY_MASTER_KEY',
+    ],
+  },
 };
 
 /** Stand-ins for the values of external secrets, shaped like real ones. */
@@ -22,6 +29,7 @@ const PLACEHOLDERS: Record<string, string> = {
   DATABASE_URL: 'postgres://hark@db.example.internal:5432/hark',
   COLLECTOR_API_KEYS: 'ingest=0123456789abcdef0123',
   IDENTITY_API_KEYS: '0123456789abcdef0123',
+  HARK_PRIVACY_MASTER_KEY: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
 };
 
 const rendered = new Map<string, K8sObject[]>();

@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadSchema, type DeadLetter } from '@hark/events';
 import { createAvroSerde, createRegistryClient } from '@hark/kafka';
 import { createTestDatabase, createTestTopics, freePort, testEnv, uniqueName } from '@hark/testing';
+import { TEST_MASTER_KEY } from '@hark/privacy';
 import { customersToCsv, type DemoCustomer } from '@hark/traffic';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
@@ -126,6 +127,8 @@ export interface Pipeline {
     links: string;
     signals: string;
     dlq: string;
+    /** ComplianceEvent: platform deletions and edits, erasures (collector, hark privacy). */
+    compliance: string;
   };
   readonly groups: Record<ConsumerName, string>;
   readonly databaseUrl: string;
@@ -173,6 +176,11 @@ export interface Pipeline {
   /** Prints the tail of every log (call it when a test failed). */
   printLogTails(lines?: number): Promise<void>;
 
+  /** Runs `bin/hark <args>` against the run's database, topics and master key. */
+  hark(
+    args: readonly string[],
+    timeoutMs?: number,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Loads customers through `bin/hark crm import` into the run's database. */
   loadCrm(customers: readonly DemoCustomer[]): Promise<string>;
   /** Posts items to POST /v1/mentions in batches, retrying 503s and refused connections. */
@@ -336,8 +344,10 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     },
     { prefix: `${opts.label}.signals.raw`, partitions: 2 },
     { prefix: `${opts.label}.dlq`, partitions: 2 },
+    { prefix: `${opts.label}.compliance`, partitions: 2 },
   ]);
-  const [raw, scored, resolved, links, signals, dlq] = created.names as [
+  const [raw, scored, resolved, links, signals, dlq, compliance] = created.names as [
+    string,
     string,
     string,
     string,
@@ -345,7 +355,7 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     string,
     string,
   ];
-  const topics = { raw, scored, resolved, links, signals, dlq };
+  const topics = { raw, scored, resolved, links, signals, dlq, compliance };
   const database = await createTestDatabase({ baseUrl: opts.databaseBaseUrl }).catch(
     async (err: unknown) => {
       await created.drop().catch(() => {});
@@ -368,6 +378,8 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     KAFKA_BROKERS: brokers.join(','),
     SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
     DATABASE_URL: database.url,
+    // Fixed and public: test data only (docs/privacy.md).
+    HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: 'info',
     DOTENV_CONFIG_QUIET: 'true',
   };
@@ -376,6 +388,7 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
       MENTIONS_TOPIC: raw,
       SIGNALS_TOPIC: signals,
       DLQ_TOPIC: dlq,
+      COMPLIANCE_TOPIC: compliance,
       API_PORT: String(apiPort),
       COLLECTOR_API_KEYS: `e2e=${apiKey}`,
       BRANDS_FILE,
@@ -393,6 +406,7 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
       OUTPUT_TOPIC: resolved,
       LINKS_TOPIC: links,
       DLQ_TOPIC: dlq,
+      COMPLIANCE_TOPIC: compliance,
       GROUP_ID: groups['identity-resolution'],
       IDENTITY_API_KEYS: apiKey,
       INDEX_REFRESH_MS: '500',
@@ -402,6 +416,7 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
       MENTIONS_TOPIC: resolved,
       SIGNALS_TOPIC: signals,
       DLQ_TOPIC: dlq,
+      COMPLIANCE_TOPIC: compliance,
       GROUP_ID: groups['metrics-rollup'],
       BRANDS_FILE,
       ...opts.env?.['metrics-rollup'],
@@ -413,6 +428,8 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     [groups['identity-resolution'], scored],
     [`${groups['metrics-rollup']}.mentions`, resolved],
     [`${groups['metrics-rollup']}.signals`, signals],
+    [`${groups['identity-resolution']}.compliance`, compliance],
+    [`${groups['metrics-rollup']}.compliance`, compliance],
   ];
 
   const instances = new Map<string, Instance>();
@@ -698,6 +715,33 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
       for (const id of instances.keys()) {
         console.log(`----- ${id} (${instance(id).logFile}) -----\n${await logTail(id, lines)}`);
       }
+    },
+
+    async hark(args, timeoutMs = 120_000) {
+      const child = spawn(join(ROOT, 'bin/hark'), [...args], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...common,
+          LINKS_TOPIC: links,
+          COMPLIANCE_TOPIC: compliance,
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.once('error', reject);
+        child.once('exit', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      return { code, stdout, stderr };
     },
 
     async loadCrm(customers) {

@@ -7,13 +7,18 @@
  *
  * BENCH_KAFKA=off swaps the producer for one that acknowledges at once, to
  * see the collector's own cost (parse, validate, match, encode, respond).
+ * BENCH_PRIVACY=off produces in clear (no keyring, no minimisation) to
+ * measure what crypto-shredding costs; on (default) is what main.ts runs.
  */
 import { Worker } from 'node:worker_threads';
 import { loadBrandsConfig } from '@hark/brands';
 import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
 import { createLogger } from '@hark/observability';
-import { createTestTopics, testEnv } from '@hark/testing';
+import { createPool } from '@hark/db';
+import { createKeyring, migratePrivacy, TEST_MASTER_KEY } from '@hark/privacy';
+import { createTestDatabase, createTestTopics, testEnv } from '@hark/testing';
 import { Registry } from 'prom-client';
+import { createMentionPrivacy } from '../src/adapters/mention-privacy.ts';
 import { createCollector } from '../src/collector.ts';
 
 const KAFKA_OFF = process.env.BENCH_KAFKA === 'off';
@@ -22,6 +27,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
 const API_KEY = 'bench-key-0123456789abcdef';
+const PRIVACY = process.env.BENCH_PRIVACY !== 'off';
 
 const env = testEnv();
 const logger = createLogger({ service: 'collector-bench', level: 'warn' });
@@ -35,6 +41,10 @@ const topics = await createTestTopics(kafka, [
   { prefix: 'bench.dlq' },
 ]);
 const registry = new Registry();
+const keyDb = await createTestDatabase();
+const keyPool = createPool({ url: keyDb.url, logger, max: 4 });
+await migratePrivacy({ pool: keyPool, logger });
+const keyring = createKeyring({ pool: keyPool, masterKey: TEST_MASTER_KEY, logger });
 const collector = await createCollector({
   logger,
   registry,
@@ -44,6 +54,9 @@ const collector = await createCollector({
   serde: createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) }),
   topics: { mentions: topics.names[0]!, signals: topics.names[1]!, dlq: topics.names[2]! },
   brands,
+  privacy: PRIVACY
+    ? createMentionPrivacy({ keyring, hashEmails: true, redactTextContacts: true, registry })
+    : undefined,
   apiKeys: [{ name: 'bench', key: API_KEY }],
   limits: {
     bodyLimitBytes: 5 * 1024 * 1024,
@@ -148,3 +161,6 @@ console.log(
 );
 await collector.close();
 await topics.drop();
+await keyring.close();
+await keyPool.end();
+await keyDb.drop();

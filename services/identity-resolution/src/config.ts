@@ -1,5 +1,6 @@
 import { commonSettings, int, list, num, port, setting, str, type ConfigOf } from '@hark/config';
 import { TOPICS } from '@hark/events';
+import { privacySettings } from '@hark/privacy';
 
 /** Every setting of identity-resolution; the README table is rendered from it. */
 export const configSpec = {
@@ -94,6 +95,26 @@ export const configSpec = {
     parse: list(str({ minLength: 16 })),
     secret: true,
   }),
+  complianceTopic: setting({
+    env: 'COMPLIANCE_TOPIC',
+    doc: 'compliance events to carry out (account deletions, erasures); the privacy flow also writes here',
+    parse: str(),
+    default: TOPICS.compliance.name,
+  }),
+  complianceGroupId: setting({
+    env: 'COMPLIANCE_GROUP_ID',
+    doc: 'consumer group of the compliance stage (empty: GROUP_ID + ".compliance")',
+    parse: str(),
+    default: '',
+  }),
+  privacyAuditSecret: setting({
+    env: 'PRIVACY_AUDIT_SECRET',
+    doc: 'key of the HMAC that names erasure subjects in privacy_audit (empty: derived from HARK_PRIVACY_MASTER_KEY)',
+    parse: str(),
+    default: '',
+    secret: true,
+  }),
+  ...privacySettings,
   dbPoolMax: setting({
     env: 'DB_POOL_MAX',
     doc: 'PostgreSQL pool size',

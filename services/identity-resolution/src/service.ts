@@ -2,6 +2,7 @@ import { createPool, migrate, pingDatabase, type Pool } from '@hark/db';
 import {
   loadSchema,
   valueSubject,
+  type ComplianceEvent,
   type DeadLetter,
   type IdentityLink,
   type ResolvedMention,
@@ -17,13 +18,22 @@ import {
   type Stage,
 } from '@hark/kafka';
 import { createOpsServer, type OpsServer } from '@hark/observability';
+import {
+  createKeyring,
+  encryptIdentityLinkPii,
+  identityLinkAuthorRef,
+  migratePrivacy,
+} from '@hark/privacy';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { createComplianceHandler } from './adapters/compliance-handler.ts';
 import { createCustomerRepository } from './adapters/customer-repository.ts';
 import { registerIdentityApi } from './adapters/http-api.ts';
 import { createIdentityRepository } from './adapters/identity-repository.ts';
 import { createIndexRefresher, type IndexRefresher } from './adapters/index-refresher.ts';
+import { registerPrivacyApi } from './adapters/privacy-api.ts';
+import { createPrivacyRuntime, type PrivacyRuntime } from './adapters/privacy-runtime.ts';
 import { createResolutionHandler } from './adapters/resolution-handler.ts';
 import type { IdentityConfig } from './config.ts';
 import { CustomerIndex } from './domain/customer-index.ts';
@@ -57,6 +67,13 @@ export function createIdentityService(deps: {
     max: config.dbPoolMax,
     applicationName: SERVICE,
   });
+  // One keyring per process: the resolution stage opens mentions with it, erasures shred with it.
+  const keyring = createKeyring({
+    pool,
+    masterKey: config.privacyMasterKey,
+    previousMasterKeys: config.privacyPreviousMasterKeys,
+    logger,
+  });
   const customers = createCustomerRepository({ pool });
   const identities = createIdentityRepository({ pool });
   const index = new CustomerIndex();
@@ -89,17 +106,22 @@ export function createIdentityService(deps: {
     logger,
   });
   let stage: Stage | undefined;
+  let complianceStage: Stage | undefined;
+  let privacy: PrivacyRuntime | undefined;
   let linkEncoder: Awaited<ReturnType<typeof serde.encoder<IdentityLink>>> | undefined;
   let started = false;
   const closers: { name: string; close: () => Promise<void> }[] = [];
 
   async function emitLink(link: IdentityLink): Promise<void> {
     if (!linkEncoder) throw new HarkError('HARK_KAFKA_UNAVAILABLE', 'producer not ready');
+    // Manual decisions are encrypted like the stage's: the handle is personal.
+    const ref = identityLinkAuthorRef(link);
+    const sealed = encryptIdentityLinkPii(link, (await keyring.keysForWrite([ref])).get(ref)!);
     try {
       await producer.send({
         topic: config.linksTopic,
         acks: -1,
-        messages: [{ key: `${link.platform}:${link.authorId}`, value: linkEncoder.encode(link) }],
+        messages: [{ key: `${link.platform}:${link.authorId}`, value: linkEncoder.encode(sealed) }],
       });
     } catch (err) {
       throw new HarkError(
@@ -123,14 +145,26 @@ export function createIdentityService(deps: {
         emitLink,
         isStarted: () => started,
         logger,
+        extraRoutes: (api) =>
+          registerPrivacyApi(api, {
+            privacy: () => {
+              if (!privacy)
+                throw new HarkError('HARK_DB_UNAVAILABLE', 'privacy is starting; retry');
+              return privacy;
+            },
+            logger,
+          }),
       });
       ops.addReadinessCheck('database', () => pingDatabase(pool));
       ops.addReadinessCheck('customer-index', () => refresher.isFresh());
       ops.addReadinessCheck('consumer', () => stage?.isReady() ?? false);
+      ops.addReadinessCheck('compliance consumer', () => complianceStage?.isReady() ?? false);
       closers.push({ name: 'pool', close: () => pool.end() });
+      closers.push({ name: 'keyring', close: () => keyring.close() });
       const { port } = await ops.start();
       closers.push({ name: 'ops-server', close: () => ops.close() });
 
+      await migratePrivacy({ pool, logger });
       await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
       await refresher.start();
       closers.push({ name: 'index-refresher', close: () => refresher.close() });
@@ -168,11 +202,49 @@ export function createIdentityService(deps: {
           links: Object.assign(linkEncoder, { topic: config.linksTopic }),
           logger,
           registry,
+          keyring,
         }),
         onCrash: deps.onCrash,
       });
       await stage.start();
       closers.push({ name: 'stage', close: () => stage!.close() });
+
+      const runtime = await createPrivacyRuntime({
+        pool,
+        producer,
+        serde,
+        topics: { links: config.linksTopic, compliance: config.complianceTopic },
+        masterKey: config.privacyMasterKey,
+        previousMasterKeys: config.privacyPreviousMasterKeys,
+        auditSecret: config.privacyAuditSecret,
+        logger,
+        listen: true,
+        keyring,
+      });
+      privacy = runtime;
+      complianceStage = createStage<ComplianceEvent>({
+        stage: `${SERVICE}-compliance`,
+        kafka,
+        producer,
+        logger,
+        registry,
+        groupId: config.complianceGroupId || `${config.groupId}.compliance`,
+        topics: [config.complianceTopic],
+        decoder: serde.decoder<ComplianceEvent>(loadSchema('ComplianceEvent')),
+        dlq: Object.assign(dlq, { topic: config.dlqTopic }),
+        maxBatchSize: 100,
+        handle: createComplianceHandler({
+          pool,
+          linksTopic: config.linksTopic,
+          secret: runtime.secret,
+          shred: runtime.shred,
+          logger,
+          registry,
+        }),
+        onCrash: deps.onCrash,
+      });
+      await complianceStage.start();
+      closers.push({ name: 'compliance stage', close: () => complianceStage!.close() });
       started = true;
       logger.info({ port, customers: index.size }, 'identity-resolution started');
       return { port };

@@ -11,10 +11,12 @@ import {
 } from '@hark/config';
 import { HarkError } from '@hark/errors';
 import { TOPICS } from '@hark/events';
+import { privacySettings } from '@hark/privacy';
 import { durationSetting, parseDuration } from './domain/duration.ts';
 
 export const configSpec = {
   ...commonSettings,
+  ...privacySettings,
   opsPort: setting({
     env: 'OPS_PORT',
     doc: 'port of the /healthz, /readyz and /metrics server',

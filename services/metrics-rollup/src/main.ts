@@ -5,6 +5,7 @@ import {
   createMetricsRegistry,
   createOpsServer,
 } from '@hark/observability';
+import { registerCorrectionsApi } from './adapters/corrections-api.ts';
 import { parseRollupConfig, type RollupConfig } from './config.ts';
 import { SERVICE, createRollupService } from './service.ts';
 
@@ -23,6 +24,13 @@ const service = createRollupService({
 });
 ops.addReadinessCheck('consumers', () => service.isConsuming());
 ops.addReadinessCheck('database', () => service.pingDatabase());
+await registerCorrectionsApi(ops.app, {
+  store: service.corrections,
+  apiKeys: config.apiKeys,
+  isStarted: () => service.isStarted(),
+  metrics: service.metrics,
+  logger,
+});
 
 // /healthz answers while migrations and the group join run; /readyz only once both are done.
 await ops.start();

@@ -3,10 +3,13 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBrandsConfig, type BrandsConfig } from '@hark/brands';
 import { createPool, migrate, pingDatabase, type Pool } from '@hark/db';
+import { createKeyring, createPrivacyMetrics, migratePrivacy } from '@hark/privacy';
+import { withDecryptedMentions } from './adapters/decrypt-mentions.ts';
 import {
   loadSchema,
   valueSubject,
   type BrandSignal,
+  type ComplianceEvent,
   type DeadLetter,
   type ResolvedMention,
 } from '@hark/events';
@@ -23,14 +26,18 @@ import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createCatalog } from './adapters/catalog.ts';
+import { createComplianceStore } from './adapters/compliance-store.ts';
+import { createCorrectionsStore, type CorrectionsStore } from './adapters/corrections-store.ts';
 import { createPartitionManager } from './adapters/partition-manager.ts';
 import {
+  createComplianceHandler,
   createMentionsHandler,
   createSignalsHandler,
   type HandlerDeps,
 } from './adapters/rollup-handlers.ts';
-import { createRollupMetrics } from './adapters/rollup-metrics.ts';
+import { createRollupMetrics, type RollupMetrics } from './adapters/rollup-metrics.ts';
 import { createRollupStore } from './adapters/rollup-store.ts';
+import { createTextRetention } from './adapters/text-retention.ts';
 import type { RollupConfig } from './config.ts';
 
 export const SERVICE = 'metrics-rollup';
@@ -45,7 +52,7 @@ export function resolveBrandsFile(path: string): string {
 }
 
 /** Which input a handler serves; tests wrap handlers by name to inject faults. */
-export type InputName = 'mentions' | 'signals';
+export type InputName = 'mentions' | 'signals' | 'compliance';
 
 export interface RollupServiceDeps {
   config: RollupConfig;
@@ -68,13 +75,18 @@ export interface RollupService {
   start(): Promise<void>;
   /** Stops consuming (the in-flight batch commits), then closes the producer and the pool. */
   close(): Promise<void>;
-  /** Both consumers are in their groups. */
+  /** All three consumers are in their groups. */
   isConsuming(): boolean;
+  /** Migrations ran: the corrections API may answer. */
+  isStarted(): boolean;
   /** The database answers. */
   pingDatabase(): Promise<boolean>;
   /** Runs partition maintenance and refreshes the customer views now (also runs on a timer). */
   maintain(): Promise<void>;
   readonly pool: Pool;
+  /** Analyst corrections (the HTTP API in main.ts serves them). */
+  readonly corrections: CorrectionsStore;
+  readonly metrics: RollupMetrics;
 }
 
 /** Builds the whole service from its config; `main.ts` and the integration tests both use it. */
@@ -90,6 +102,14 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
     applicationName: SERVICE,
   });
   const metrics = createRollupMetrics(registry);
+  // Opens encrypted mentions at the decode boundary (see decrypt-mentions.ts).
+  const keyring = createKeyring({
+    pool,
+    masterKey: config.privacyMasterKey,
+    previousMasterKeys: config.privacyPreviousMasterKeys,
+    logger,
+  });
+  const privacyMetrics = createPrivacyMetrics(registry);
   const catalog = createCatalog({ pool, logger });
   const partitions = createPartitionManager({
     pool,
@@ -109,6 +129,17 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
     policy: { latenessMs: config.lateness.ms, futureToleranceMs: config.futureTolerance.ms },
     now,
   };
+  const complianceStore = createComplianceStore({ pool });
+  const corrections = createCorrectionsStore({ pool });
+  const textRetention = createTextRetention({
+    pool,
+    logger,
+    now,
+    textRetentionMs: config.textRetentionDays > 0 ? config.textRetentionDays * 86_400_000 : null,
+    retentionMs: config.retention.ms,
+    latenessMs: config.lateness.ms,
+  });
+  let started = false;
   const wrap = deps.wrapHandler ?? (<T>(_: InputName, h: BatchHandler<T>) => h);
   const kafka = createKafka({ clientId: SERVICE, brokers: config.kafkaBrokers, logger });
   const serde = createAvroSerde({
@@ -123,8 +154,8 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
 
   /**
    * Partitions first: writes need them. A failed view refresh (an unexpected
-   * shape of identity-resolution's tables) is logged and counted but never
-   * stops the rollups.
+   * shape of identity-resolution's tables) or text-retention run is logged
+   * and counted but never stops the rollups.
    */
   async function maintain(): Promise<void> {
     maintaining ??= (async () => {
@@ -137,6 +168,13 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
         });
         if (mode && mode !== customerViews) log.info({ mode }, 'customer views refreshed');
         customerViews = mode ?? customerViews;
+        // Like the views, retention never stops the rollups: a failed run is retried next interval.
+        const kept = await textRetention.run().catch((err: unknown) => {
+          metrics.maintenanceFailures.inc();
+          log.warn({ err }, 'text retention failed; retrying next interval');
+          return undefined;
+        });
+        if (kept) metrics.textScrubbed.inc(kept.scrubbed);
       } finally {
         maintaining = undefined;
       }
@@ -146,14 +184,19 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
 
   return {
     pool,
-    isConsuming: () => stages.length === 2 && stages.every((s) => s.isReady()),
+    corrections,
+    metrics,
+    isStarted: () => started,
+    isConsuming: () => stages.length === 3 && stages.every((s) => s.isReady()),
     pingDatabase: () => pingDatabase(pool),
     maintain,
 
     async start() {
       const brands = deps.brands ?? loadBrandsConfig(resolveBrandsFile(config.brandsFile));
       await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
+      await migratePrivacy({ pool, logger });
       await catalog.syncBrands(brands);
+      started = true;
       await maintain();
       timer = setInterval(() => {
         maintain().catch((err: unknown) => {
@@ -187,7 +230,14 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
           groupId: `${config.groupId}.mentions`,
           topics: [config.mentionsTopic],
           decoder: serde.decoder<ResolvedMention>(loadSchema('ResolvedMention')),
-          handle: wrap('mentions', createMentionsHandler(handlerDeps)),
+          handle: wrap(
+            'mentions',
+            withDecryptedMentions(createMentionsHandler(handlerDeps), {
+              keyring,
+              metrics: privacyMetrics,
+              stage: `${SERVICE}.mentions`,
+            }),
+          ),
         }),
         createStage<BrandSignal>({
           ...common,
@@ -197,12 +247,31 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
           decoder: serde.decoder<BrandSignal>(loadSchema('BrandSignal')),
           handle: wrap('signals', createSignalsHandler(handlerDeps)),
         }),
+        // Its own group: kafkajs would otherwise hand compliance partitions to the other stages.
+        createStage<ComplianceEvent>({
+          ...common,
+          // Compliance events are rare and each is its own transaction; small chunks commit often.
+          maxBatchSize: Math.min(config.batchSize, 100),
+          stage: `${SERVICE}.compliance`,
+          groupId: `${config.groupId}.compliance`,
+          topics: [config.complianceTopic],
+          decoder: serde.decoder<ComplianceEvent>(loadSchema('ComplianceEvent')),
+          handle: wrap(
+            'compliance',
+            createComplianceHandler({
+              store: complianceStore,
+              metrics,
+              deletedPosts: config.deletedPosts,
+            }),
+          ),
+        }),
       );
       for (const stage of stages) await stage.start();
       log.info(
         {
           mentionsTopic: config.mentionsTopic,
           signalsTopic: config.signalsTopic,
+          complianceTopic: config.complianceTopic,
           groupId: config.groupId,
         },
         'metrics-rollup started',
@@ -216,6 +285,7 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
       await producer
         ?.disconnect()
         .catch((err: unknown) => log.warn({ err }, 'producer disconnect failed'));
+      await keyring.close();
       await pool.end();
     },
   };

@@ -11,7 +11,15 @@ import { parseArgs } from 'node:util';
 import { loadSchema, valueSubject, type Mention } from '@hark/events';
 import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
 import { createLogger, createMetricsRegistry } from '@hark/observability';
-import { createTestTopics, makeMention, testEnv, uniqueName } from '@hark/testing';
+import { createPool } from '@hark/db';
+import { createKeyring, migratePrivacy, TEST_MASTER_KEY } from '@hark/privacy';
+import {
+  createTestDatabase,
+  createTestTopics,
+  makeMention,
+  testEnv,
+  uniqueName,
+} from '@hark/testing';
 import type { Kafka } from 'kafkajs';
 import { loadScoringModel } from '../src/adapters/load-model.ts';
 import { createScoringService } from '../src/adapters/scoring-service.ts';
@@ -86,6 +94,11 @@ try {
   const produceSeconds = (performance.now() - produceStart) / 1000;
 
   const model = await loadScoringModel({});
+  // The keyring of the bench: its own database; the bench's mentions are plain, so it is not hit.
+  const keyDb = await createTestDatabase();
+  const keyPool = createPool({ url: keyDb.url, logger, max: 2 });
+  await migratePrivacy({ pool: keyPool, logger });
+  const keyring = createKeyring({ pool: keyPool, masterKey: TEST_MASTER_KEY, listen: false });
   const service = await createScoringService({
     kafka,
     producer,
@@ -93,6 +106,7 @@ try {
     logger,
     registry: createMetricsRegistry({ service: 'sentiment-scoring-bench', defaults: false }),
     model,
+    keyring,
     topics: { input, output, dlq },
     groupId: uniqueName('sentiment-scoring-bench'),
     partitionsConcurrently: concurrency,
@@ -108,6 +122,9 @@ try {
   }
   const end = performance.now();
   await service.close();
+  await keyring.close();
+  await keyPool.end();
+  await keyDb.drop().catch(() => {});
 
   const total = (end - start) / 1000;
   const steady = (end - first) / 1000;

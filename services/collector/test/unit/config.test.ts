@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describeConfig, parseConfig } from '@hark/config';
+import { TEST_MASTER_KEY } from '@hark/privacy';
 import { describe, expect, it } from 'vitest';
 import { collectorSettings } from '../../src/config.ts';
 
-const env = { COLLECTOR_API_KEYS: 'crm=crm-key-0123456789abcdef,0123456789abcdef-bare' };
+const env = {
+  COLLECTOR_API_KEYS: 'crm=crm-key-0123456789abcdef,0123456789abcdef-bare',
+  HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY,
+};
 
 describe('collector config', () => {
   it('parses named and bare API keys, with defaults for everything else', () => {
@@ -18,7 +22,24 @@ describe('collector config', () => {
       mentionsTopic: 'mentions.raw',
       bodyLimitBytes: 5 * 1024 * 1024,
       produceTimeoutMs: 5000,
+      privacyEncrypt: true,
+      privacyHashEmails: true,
+      privacyRedactTextContacts: true,
     });
+  });
+
+  it('requires the privacy master key and refuses one that is not 32 bytes, without echoing it', () => {
+    expect(() =>
+      parseConfig(collectorSettings, { COLLECTOR_API_KEYS: env.COLLECTOR_API_KEYS }),
+    ).toThrow(/HARK_PRIVACY_MASTER_KEY is required/);
+    const short = Buffer.alloc(16, 7).toString('base64');
+    try {
+      parseConfig(collectorSettings, { ...env, HARK_PRIVACY_MASTER_KEY: short });
+      throw new Error('expected a failure');
+    } catch (err) {
+      expect((err as Error).message).toMatch(/32 bytes/);
+      expect((err as Error).message).not.toContain(short);
+    }
   });
 
   it('requires API keys and refuses short ones without echoing them', () => {

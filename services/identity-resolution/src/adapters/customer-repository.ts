@@ -149,7 +149,9 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
           emails = excluded.emails, phones = excluded.phones, company = excluded.company,
           city = excluded.city, region = excluded.region, country = excluded.country,
           tier = excluded.tier, value = excluded.value, handles = excluded.handles
-        where (c.first_name, c.last_name, c.full_name, c.emails, c.phones, c.company, c.city, c.region,
+        -- An erased customer stays erased: a CRM export that still lists them changes nothing.
+        where c.erased_at is null
+          and (c.first_name, c.last_name, c.full_name, c.emails, c.phones, c.company, c.city, c.region,
                c.country, c.tier, c.value, c.handles)
           is distinct from (excluded.first_name, excluded.last_name, excluded.full_name, excluded.emails,
                excluded.phones, excluded.company, excluded.city, excluded.region, excluded.country,

@@ -17,6 +17,8 @@ export interface IdentityApiDeps {
   /** False until migrations ran and Kafka is connected: the API answers 503 meanwhile. */
   isStarted: () => boolean;
   logger: Logger;
+  /** More routes inside the same /v1 scope (auth, errors, start-up gate): the privacy API. */
+  extraRoutes?: (api: FastifyInstance) => Promise<void>;
 }
 
 const MAX_BATCH = 1000;
@@ -95,6 +97,8 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   HARK_CRM_INVALID_CUSTOMER: 400,
   HARK_CRM_CUSTOMER_NOT_FOUND: 404,
   HARK_IDENTITY_NOT_FOUND: 404,
+  HARK_PRIVACY_BAD_REQUEST: 400,
+  HARK_PRIVACY_REQUEST_NOT_FOUND: 404,
   HARK_DB_UNAVAILABLE: 503,
   HARK_KAFKA_UNAVAILABLE: 503,
 };
@@ -314,6 +318,8 @@ export async function registerIdentityApi(
           return { identity: identityLinkOf(stored) };
         },
       );
+
+      if (deps.extraRoutes) await deps.extraRoutes(api);
     },
     { prefix: '/v1' },
   );

@@ -17,6 +17,12 @@ import {
   type AuthorOutcome,
 } from '../domain/resolve-batch.ts';
 import type { IdentityRepository } from './identity-repository.ts';
+import {
+  createPrivacyMetrics,
+  encryptIdentityLinkPii,
+  openMentionBatch,
+  type Keyring,
+} from '@hark/privacy';
 
 export interface ResolutionHandlerDeps {
   index: CustomerIndex;
@@ -26,6 +32,8 @@ export interface ResolutionHandlerDeps {
   links: Encoder<IdentityLink> & { topic: string };
   logger: Logger;
   registry: Registry;
+  /** Opens encrypted mentions and encrypts identity links; null only in tests without encryption. */
+  keyring: Pick<Keyring, 'keysForRead' | 'keysForWrite'> | null;
   now?: () => number;
 }
 
@@ -56,9 +64,29 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
     registers: [deps.registry],
   });
 
-  return async (records) => {
-    const good: StageRecord<ScoredMention>[] = [];
+  const privacyMetrics = createPrivacyMetrics(deps.registry);
+
+  return async (consumed) => {
     const failures: { record: StageRecord<ScoredMention>; error: HarkError }[] = [];
+    // Decrypt the author fields in memory for matching; outputs keep the encrypted mention.
+    // A shredded author is dropped (erased), a bad envelope is dead-lettered.
+    const original = new Map<StageRecord<ScoredMention>, StageRecord<ScoredMention>>();
+    let records: StageRecord<ScoredMention>[] = consumed;
+    if (deps.keyring) {
+      const opened = await withDbErrors(() =>
+        openMentionBatch(consumed, (r) => r.value.mention, deps.keyring!),
+      );
+      if (opened.erased.length > 0)
+        privacyMetrics.erased.inc({ stage: 'identity-resolution' }, opened.erased.length);
+      failures.push(...opened.failures);
+      records = opened.clear.map(({ record, mention }) => {
+        const clear = { ...record, value: { ...record.value, mention } };
+        original.set(clear, record);
+        return clear;
+      });
+    }
+    const asConsumed = (r: StageRecord<ScoredMention>) => original.get(r) ?? r;
+    const good: StageRecord<ScoredMention>[] = [];
     for (const r of records) {
       const m = r.value.mention;
       const problem =
@@ -76,7 +104,7 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
             : undefined;
       if (problem) {
         failures.push({
-          record: r,
+          record: asConsumed(r),
           error: new HarkError(
             'HARK_IDENTITY_INVALID_AUTHOR',
             `mention ${m.mentionId} ${problem}`,
@@ -113,6 +141,16 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
 
     const outcomes = new Map<string, AuthorOutcome>();
     const outputs: OutputRecord[] = [];
+    const linkKeys =
+      deps.keyring && writes.length > 0
+        ? await withDbErrors(() =>
+            deps.keyring!.keysForWrite(
+              [...plan.entries()].filter(([, d]) => d.kind === 'write').map(([k]) => k),
+            ),
+          )
+        : null;
+    const encodeLink = (key: string, link: IdentityLink) =>
+      deps.links.encode(linkKeys ? encryptIdentityLinkPii(link, linkKeys.get(key)!) : link);
     for (const [key, d] of plan) {
       if (d.kind === 'keep') {
         outcomes.set(key, { identity: d.identity, fresh: false, prospectConfidence: 0 });
@@ -130,7 +168,7 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
           outputs.push({
             topic: deps.links.topic,
             key,
-            value: deps.links.encode(identityLinkOf(w.identity)),
+            value: encodeLink(key, identityLinkOf(w.identity)),
           });
         } else {
           lostRaces.inc();
@@ -146,7 +184,8 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
     for (const r of good) {
       const m = r.value.mention;
       const outcome = outcomes.get(identityKey(m.platform, m.author.id))!;
-      const resolved = resolvedMentionOf(r.value, outcome, at);
+      // Built from the mention as consumed: its personal fields stay encrypted downstream.
+      const resolved = resolvedMentionOf(asConsumed(r).value, outcome, at);
       resolutions.inc({ status: resolved.customer.status, method: resolved.customer.method });
       outputs.push({
         topic: deps.resolved.topic,

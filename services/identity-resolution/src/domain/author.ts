@@ -1,3 +1,4 @@
+import { isHashedEmail } from '@hark/privacy';
 import type { CustomerIndex } from './customer-index.ts';
 import {
   FREEMAIL_DOMAINS,
@@ -35,6 +36,8 @@ export interface PreparedAuthor {
   handleCompact: string;
   name: ParsedName | null;
   email: string | null;
+  /** The author's e-mail as `sha256:<hex>` when the mention carries it hashed (then email is null). */
+  emailHash: string | null;
   emailLocal: string | null;
   /** The e-mail domain when it is not a consumer mail provider. */
   corporateDomain: string | null;
@@ -46,7 +49,8 @@ export interface PreparedAuthor {
 
 /** Folds an author for matching against `index` (whose city list is the gazetteer). */
 export function prepareAuthor(a: AuthorInput, index: CustomerIndex): PreparedAuthor {
-  const email = normalizeEmail(a.email);
+  const emailHash = a.email && isHashedEmail(a.email) ? a.email : null;
+  const email = emailHash ? null : normalizeEmail(a.email);
   const location = parseLocation(a.location);
   const cityIds = new Set<number>();
   if (location) {
@@ -69,6 +73,7 @@ export function prepareAuthor(a: AuthorInput, index: CustomerIndex): PreparedAut
     handleCompact: handleCompact(a.handle),
     name: parseDisplayName(a.name),
     email,
+    emailHash,
     emailLocal: email ? emailLocal(email) : null,
     corporateDomain: domain && !FREEMAIL_DOMAINS.has(domain) ? domain : null,
     location,

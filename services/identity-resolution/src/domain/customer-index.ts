@@ -1,3 +1,4 @@
+import { hashEmail } from '@hark/privacy';
 import { customerKeys, exactEmailKey, exactHandleKey } from './blocking-keys.ts';
 import type { CustomerHandle, StoredCustomer } from './customer.ts';
 import { IntMultiMap, hashKey } from './int-multimap.ts';
@@ -130,6 +131,8 @@ export class CustomerIndex {
   private values = new Float64Array(0);
   private readonly externalIds: string[] = [];
   private readonly emails: (string | undefined)[] = [];
+  /** `sha256:<hex>` of each e-mail: mentions carry hashed addresses (collector PRIVACY_HASH_EMAILS). */
+  private readonly emailHashes: (string | undefined)[] = [];
   private readonly handles: (string | undefined)[] = [];
   /** Slots [0, sortedCount) hold strictly ascending ids (the bulk load): binary search. */
   private sortedCount = 0;
@@ -178,6 +181,8 @@ export class CustomerIndex {
     this.values[slot] = c.value ?? NULL_VALUE;
     this.externalIds[slot] = c.externalId;
     this.emails[slot] = c.emails.length > 0 ? c.emails.join('\n') : undefined;
+    const hashes = c.emails.map(hashEmail);
+    this.emailHashes[slot] = hashes.length > 0 ? hashes.join('\n') : undefined;
     this.handles[slot] =
       c.handles.length > 0
         ? c.handles.map((h) => `${h.platform}:${h.handle}`).join('\n')
@@ -197,6 +202,7 @@ export class CustomerIndex {
       this.blocks[add](hashKey(key), slot);
     }
     for (const e of c.emails) this.exact[add](hashKey(exactEmailKey(e)), slot);
+    for (const h of hashes) this.exact[add](hashKey(exactEmailKey(h)), slot);
     for (const h of c.handles) this.exact[add](hashKey(exactHandleKey(h.platform, h.handle)), slot);
     return slot;
   }
@@ -232,6 +238,16 @@ export class CustomerIndex {
     const out: number[] = [];
     this.exact.forEach(hashKey(exactEmailKey(email)), (slot) => {
       if (!out.includes(slot) && (this.emails[slot] ?? '').split('\n').includes(email))
+        out.push(slot);
+    });
+    return out;
+  }
+
+  /** Slots of customers holding an e-mail whose hash (`sha256:<hex>`, see hashEmail) is this. */
+  lookupEmailHash(hash: string): number[] {
+    const out: number[] = [];
+    this.exact.forEach(hashKey(exactEmailKey(hash)), (slot) => {
+      if (!out.includes(slot) && (this.emailHashes[slot] ?? '').split('\n').includes(hash))
         out.push(slot);
     });
     return out;

@@ -91,6 +91,11 @@ export class Matcher {
       const slots = this.index.lookupEmail(a.email);
       if (slots.length > 0) return this.exact(a, slots, 'email', 'e-mail equals a CRM e-mail');
     }
+    if (a.emailHash) {
+      const slots = this.index.lookupEmailHash(a.emailHash);
+      if (slots.length > 0)
+        return this.exact(a, slots, 'email', 'e-mail hash equals a CRM e-mail hash');
+    }
     if (a.handle) {
       const slots = this.index.lookupHandle(a.platform, a.handle);
       if (slots.length > 0)

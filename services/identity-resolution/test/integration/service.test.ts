@@ -17,6 +17,7 @@ import {
   type Encoder,
 } from '@hark/kafka';
 import { createLogger, createMetricsRegistry } from '@hark/observability';
+import { TEST_MASTER_KEY } from '@hark/privacy';
 import {
   createTestDatabase,
   createTestTopics,
@@ -89,8 +90,10 @@ beforeAll(async () => {
     { prefix: 'resolved', partitions: 3 },
     { prefix: 'links', partitions: 3, config: { 'cleanup.policy': 'compact' } },
     { prefix: 'dlq', partitions: 1 },
+    { prefix: 'compliance', partitions: 2 },
   ]);
-  const [scoredTopic, resolvedTopic, linksTopic, dlqTopic] = topics.names as [
+  const [scoredTopic, resolvedTopic, linksTopic, dlqTopic, complianceTopic] = topics.names as [
+    string,
     string,
     string,
     string,
@@ -106,6 +109,8 @@ beforeAll(async () => {
     OUTPUT_TOPIC: resolvedTopic,
     LINKS_TOPIC: linksTopic,
     DLQ_TOPIC: dlqTopic,
+    COMPLIANCE_TOPIC: complianceTopic,
+    HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY,
     GROUP_ID: uniqueName('identity-test'),
     IDENTITY_API_KEYS: API_KEY,
     // A six-customer CRM: authors come from a small population, not ten million people.

@@ -1,3 +1,4 @@
+import { hashEmail } from '@hark/privacy';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_MATCH_OPTIONS,
@@ -18,6 +19,19 @@ describe('matching steps, in order', () => {
     const r = matcher.resolve(author({ email: 'JANE.DOE84@gmail.com', name: 'Totally Different' }));
     expect(r).toMatchObject({ status: 'linked', method: 'email', slot: slot('C1') });
     expect(r.confidence).toBeGreaterThan(0.99);
+  });
+
+  it('when the mention carries the e-mail hashed (collector minimisation), the exact e-mail match still links', () => {
+    const r = matcher.resolve(
+      author({ email: hashEmail(' JANE.DOE84@gmail.com'), name: 'Totally Different' }),
+    );
+    expect(r).toMatchObject({ status: 'linked', method: 'email', slot: slot('C1') });
+    expect(r.confidence).toBeGreaterThan(0.99);
+  });
+
+  it('when a hashed e-mail is not in the CRM, it does not link by e-mail', () => {
+    const r = matcher.resolve(author({ email: hashEmail('nobody@example.org'), name: 'Zed Q' }));
+    expect(r.method).not.toBe('email');
   });
 
   it('a handle the CRM lists for the same platform links', () => {

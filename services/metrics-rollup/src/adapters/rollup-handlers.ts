@@ -1,7 +1,11 @@
 import { HarkError, isHarkError } from '@hark/errors';
 import type { BrandSignal, ComplianceEvent, ResolvedMention } from '@hark/events';
 import type { BatchHandler, BatchResult } from '@hark/kafka';
-import { planCompliance, type CompliancePlan, type DeletedPostsPolicy } from '../domain/compliance.ts';
+import {
+  planCompliance,
+  type CompliancePlan,
+  type DeletedPostsPolicy,
+} from '../domain/compliance.ts';
 import { checkEventTime, type LatenessPolicy } from '../domain/lateness.ts';
 import { toMentionFact, type MentionFact } from '../domain/mention-fact.ts';
 import { toSignalFact, type SignalFact } from '../domain/signal-fact.ts';
@@ -112,7 +116,9 @@ export interface ComplianceHandlerDeps {
  * from waiting on another's locks. An event naming too little to act on
  * goes to dlq with the reason; a re-delivered eventId changes nothing.
  */
-export function createComplianceHandler(deps: ComplianceHandlerDeps): BatchHandler<ComplianceEvent> {
+export function createComplianceHandler(
+  deps: ComplianceHandlerDeps,
+): BatchHandler<ComplianceEvent> {
   return async (records) => {
     const failures: NonNullable<BatchResult<ComplianceEvent>['failures']> = [];
     for (const record of records) {

@@ -237,6 +237,9 @@ export async function lockKeys(
   client: PoolClient,
   ids: readonly string[],
 ): Promise<Map<string, MentionKey & { createdAt: number | null }>> {
+  // Take the write lock on the table before any row lock: a row lock (ROW SHARE) upgraded to a
+  // write later could deadlock against a compliance subject event's SHARE ROW EXCLUSIVE lock.
+  await client.query('lock table mention_keys in row exclusive mode');
   const { rows } = await client.query<{
     mention_id: string;
     created_ms: string | null;
@@ -274,10 +277,7 @@ async function restateLocked(
            where m.mention_id = k.mention_id
              and m.created_at = timestamptz 'epoch' + k.created_ms * interval '1 millisecond'
            returning m.*`,
-    values: [
-      textArray(counted, (id) => id),
-      numberArray(counted, (id) => keys.get(id)!.createdAt),
-    ],
+    values: [textArray(counted, (id) => id), numberArray(counted, (id) => keys.get(id)!.createdAt)],
   });
   const before = new Map(oldRows.map((r) => [r.mention_id, rowToFact(r)]));
   const added = [...byId.values()].flatMap((c) => (c.to ? [c.to] : []));
@@ -310,7 +310,10 @@ async function restateLocked(
              removed_at = excluded.removed_at`,
     values: [
       textArray(sortedChanges, (c) => c.mentionId),
-      numberArray(sortedChanges, (c) => c.to?.createdAt ?? keys.get(c.mentionId)?.createdAt ?? null),
+      numberArray(
+        sortedChanges,
+        (c) => c.to?.createdAt ?? keys.get(c.mentionId)?.createdAt ?? null,
+      ),
       numberArray(sortedChanges, (c) => c.to?.revision ?? keys.get(c.mentionId)?.revision ?? 0),
       boolArray(sortedChanges, (c) => c.to === null),
     ],
@@ -349,7 +352,13 @@ async function rederiveAuthorDays(
     textArray(keys, (k) => k.authorId),
   ];
   const keysSql = `unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) as k (day_ms, brand, platform, author_id)`;
-  type Row = { day_ms: string; brand: string; platform: string; author_id: string; minutes: number[] };
+  type Row = {
+    day_ms: string;
+    brand: string;
+    platform: string;
+    author_id: string;
+    minutes: number[];
+  };
   const toActivity = (rows: Row[]): AuthorDayActivity[] =>
     rows
       .filter((r) => r.minutes.length > 0)
@@ -384,7 +393,9 @@ async function rederiveAuthorDays(
     values: params,
   });
   const after = toActivity(is);
-  const present = new Set(after.map((a) => `${a.day}\u0000${a.brand}\u0000${a.platform}\u0000${a.authorId}`));
+  const present = new Set(
+    after.map((a) => `${a.day}\u0000${a.brand}\u0000${a.platform}\u0000${a.authorId}`),
+  );
   const gone = keys.filter(
     (k) => !present.has(`${k.day}\u0000${k.brand}\u0000${k.platform}\u0000${k.authorId}`),
   );
@@ -429,7 +440,10 @@ async function rederiveAuthorDays(
 }
 
 /** Adds signed changes to the three rollup tables, in key order. */
-async function addRollupChanges(client: PoolClient, changes: readonly RollupChange[]): Promise<void> {
+async function addRollupChanges(
+  client: PoolClient,
+  changes: readonly RollupChange[],
+): Promise<void> {
   if (changes.length === 0) return;
   await client.query({
     name: 'metrics-rollup.add-rollup-changes',

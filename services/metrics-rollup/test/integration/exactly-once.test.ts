@@ -77,6 +77,7 @@ interface Setup {
   mentionsTopic: string;
   signalsTopic: string;
   dlqTopic: string;
+  complianceTopic: string;
   groupId: string;
   mentions: Encoder<ResolvedMention>;
   signals: Encoder<BrandSignal>;
@@ -89,13 +90,20 @@ beforeEach(async () => {
     { prefix: 'resolved', partitions: 3 },
     { prefix: 'signals', partitions: 2 },
     { prefix: 'dlq', partitions: 1 },
+    { prefix: 'compliance', partitions: 1 },
   ]);
   cleanups.push(topics.drop);
-  const [mentionsTopic, signalsTopic, dlqTopic] = topics.names as [string, string, string];
+  const [mentionsTopic, signalsTopic, dlqTopic, complianceTopic] = topics.names as [
+    string,
+    string,
+    string,
+    string,
+  ];
   setup = {
     mentionsTopic,
     signalsTopic,
     dlqTopic,
+    complianceTopic,
     groupId: uniqueName('metrics-rollup-test'),
     mentions: await serde.encoder(valueSubject(mentionsTopic), loadSchema('ResolvedMention')),
     signals: await serde.encoder(valueSubject(signalsTopic), loadSchema('BrandSignal')),
@@ -131,6 +139,7 @@ async function startService(
       MENTIONS_TOPIC: setup.mentionsTopic,
       SIGNALS_TOPIC: setup.signalsTopic,
       DLQ_TOPIC: setup.dlqTopic,
+      COMPLIANCE_TOPIC: setup.complianceTopic,
       GROUP_ID: setup.groupId,
       BRANDS_FILE,
       // Small chunks: more transactions, so crashes and rebalances land between them.

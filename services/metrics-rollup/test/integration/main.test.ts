@@ -6,6 +6,7 @@ import { loadSchema, valueSubject } from '@hark/events';
 import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
 import { createLogger } from '@hark/observability';
 import { createTestDatabase, createTestTopics, testEnv, uniqueName, waitFor } from '@hark/testing';
+import { TEST_MASTER_KEY } from '@hark/privacy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolved } from '../unit/fixtures.ts';
 
@@ -28,6 +29,7 @@ beforeAll(async () => {
     { prefix: 'resolved', partitions: 2 },
     { prefix: 'signals', partitions: 1 },
     { prefix: 'dlq', partitions: 1 },
+    { prefix: 'compliance', partitions: 1 },
   ]);
 });
 
@@ -46,7 +48,7 @@ function run(extraEnv: Record<string, string>): {
     ['--import', 'tsx', 'services/metrics-rollup/src/main.ts'],
     {
       cwd: ROOT,
-      env: { ...process.env, ...extraEnv },
+      env: { ...process.env, HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY, ...extraEnv },
     },
   );
   const lines: string[] = [];
@@ -64,7 +66,12 @@ function run(extraEnv: Record<string, string>): {
 
 describe('the metrics-rollup process', () => {
   it('starts, turns ready, counts a mention, serves metrics, and exits 0 on SIGTERM', async () => {
-    const [mentionsTopic, signalsTopic, dlqTopic] = topics.names as [string, string, string];
+    const [mentionsTopic, signalsTopic, dlqTopic, complianceTopic] = topics.names as [
+      string,
+      string,
+      string,
+      string,
+    ];
     const { child, lines } = run({
       DATABASE_URL: db.url,
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
@@ -72,6 +79,8 @@ describe('the metrics-rollup process', () => {
       MENTIONS_TOPIC: mentionsTopic,
       SIGNALS_TOPIC: signalsTopic,
       DLQ_TOPIC: dlqTopic,
+      COMPLIANCE_TOPIC: complianceTopic,
+      ROLLUP_API_KEYS: 'ana:main-test-key-0123456789',
       GROUP_ID: uniqueName('metrics-rollup-main'),
       OPS_PORT: '0',
       LOG_LEVEL: 'info',
@@ -97,6 +106,12 @@ describe('the metrics-rollup process', () => {
         { timeoutMs: 60_000, what: 'readiness' },
       );
       expect(ready).toEqual({ status: 'ready', checks: { consumers: true, database: true } });
+      // The corrections API is served on the ops port, behind its bearer keys.
+      expect((await fetch(`${base}/v1/corrections`)).status).toBe(401);
+      const listed = await fetch(`${base}/v1/corrections`, {
+        headers: { authorization: 'Bearer main-test-key-0123456789' },
+      });
+      expect([listed.status, await listed.json()]).toEqual([200, { corrections: [], next: null }]);
 
       const producer = createProducer(kafka);
       await producer.connect();

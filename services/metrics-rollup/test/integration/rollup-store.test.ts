@@ -95,9 +95,9 @@ describe('mention rollups are exact under re-delivery', () => {
   it('when the same batch is applied twice, every total equals one application', async () => {
     await reset();
     const batch = makeWorkload({ count: 500, authors: 200, now: NOW, seed: 1 });
-    expect(await apply(batch)).toEqual({ applied: 500, duplicates: 0 });
+    expect(await apply(batch)).toEqual({ applied: 500, duplicates: 0, suppressed: 0, restated: 0 });
     const once = await actualRollups(pool);
-    expect(await apply(batch)).toEqual({ applied: 0, duplicates: 500 });
+    expect(await apply(batch)).toEqual({ applied: 0, duplicates: 500, suppressed: 0, restated: 0 });
     expect(sorted(await actualRollups(pool))).toEqual(sorted(once));
     expect(sorted(once)).toEqual(sorted(expectedRollups(batch)));
   });
@@ -162,7 +162,12 @@ describe('mention rollups are exact under re-delivery', () => {
     const edited = structuredClone(original);
     edited.mention.text = 'edited text';
     edited.mention.engagement.likes = 999;
-    expect(await apply([edited])).toEqual({ applied: 0, duplicates: 1 });
+    expect(await apply([edited])).toEqual({
+      applied: 0,
+      duplicates: 1,
+      suppressed: 0,
+      restated: 0,
+    });
     const { rows } = await pool.query(
       `select text, likes::int from mentions where mention_id = $1`,
       [original.mention.mentionId],
@@ -180,11 +185,21 @@ describe('mention rollups are exact under re-delivery', () => {
     moved.mention.createdAt = NOW - 3_600_000 + 1234;
     const movedToAnotherDay = structuredClone(first);
     movedToAnotherDay.mention.createdAt = NOW - 2 * DAY;
-    expect(await apply([first])).toEqual({ applied: 1, duplicates: 0 });
-    expect(await apply([moved, movedToAnotherDay])).toEqual({ applied: 0, duplicates: 2 });
+    expect(await apply([first])).toEqual({ applied: 1, duplicates: 0, suppressed: 0, restated: 0 });
+    expect(await apply([moved, movedToAnotherDay])).toEqual({
+      applied: 0,
+      duplicates: 2,
+      suppressed: 0,
+      restated: 0,
+    });
     // Both in one batch: the first in the batch wins.
     await reset();
-    expect(await apply([moved, first])).toEqual({ applied: 1, duplicates: 1 });
+    expect(await apply([moved, first])).toEqual({
+      applied: 1,
+      duplicates: 1,
+      suppressed: 0,
+      restated: 0,
+    });
     const { rows } = await pool.query(
       `select (extract(epoch from created_at) * 1000)::bigint::float8 as created_ms from mentions`,
     );

@@ -1,10 +1,14 @@
 import { describeConfig } from '@hark/config';
 import { describe, expect, it } from 'vitest';
+import { TEST_MASTER_KEY } from '@hark/privacy';
 import { configSpec, parseRollupConfig } from '../../src/config.ts';
+
+// The privacy master key is required (the keyring opens encrypted mentions).
+const KEY = { HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY };
 
 function problems(env: Record<string, string>): string[] {
   try {
-    parseRollupConfig(env);
+    parseRollupConfig({ ...KEY, ...env });
   } catch (err) {
     return (err as { context: { problems: string[] } }).context.problems;
   }
@@ -13,7 +17,7 @@ function problems(env: Record<string, string>): string[] {
 
 describe('config', () => {
   it('defaults: the standard topics, 7 days of lateness, 90 days of retention, ops on 9104', () => {
-    const c = parseRollupConfig({});
+    const c = parseRollupConfig(KEY);
     expect(c).toMatchObject({
       mentionsTopic: 'mentions.resolved',
       signalsTopic: 'signals.raw',
@@ -29,7 +33,7 @@ describe('config', () => {
   });
 
   it('reads durations as text', () => {
-    const c = parseRollupConfig({ ROLLUP_LATENESS: '36h', RETENTION: '14d' });
+    const c = parseRollupConfig({ ...KEY, ROLLUP_LATENESS: '36h', RETENTION: '14d' });
     expect(c.lateness.ms).toBe(36 * 3_600_000);
     expect(c.retention.text).toBe('14d');
   });

@@ -11,6 +11,7 @@ import {
   uniqueName,
   waitFor,
 } from '@hark/testing';
+import { TEST_MASTER_KEY } from '@hark/privacy';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const env = testEnv();
@@ -47,6 +48,8 @@ describe('the sentiment-scoring process', () => {
         DOTENV_CONFIG_QUIET: 'true',
         KAFKA_BROKERS: env.kafkaBrokers.join(','),
         SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
+        DATABASE_URL: env.databaseUrl,
+        HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY,
         INPUT_TOPIC: input,
         OUTPUT_TOPIC: output,
         DLQ_TOPIC: dlq,

@@ -12,8 +12,17 @@ import {
   createRegistryClient,
   type AvroSerde,
 } from '@hark/kafka';
+import { createPool, type Pool } from '@hark/db';
 import { createLogger, createMetricsRegistry } from '@hark/observability';
 import {
+  createKeyring,
+  encryptMentionPii,
+  migratePrivacy,
+  TEST_MASTER_KEY,
+  type Keyring,
+} from '@hark/privacy';
+import {
+  createTestDatabase,
   createTestTopics,
   makeMention,
   readMessages,
@@ -37,6 +46,8 @@ let kafka: Kafka;
 let producer: Producer;
 let serde: AvroSerde;
 let model: ScoringModel;
+let pool: Pool;
+let keyring: Keyring;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
@@ -45,6 +56,15 @@ beforeAll(async () => {
   await producer.connect();
   serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
   model = await loadScoringModel({ languages: ['en', 'es'] });
+  const db = await createTestDatabase();
+  pool = createPool({ url: db.url, logger, max: 4 });
+  await migratePrivacy({ pool, logger });
+  keyring = createKeyring({ pool, masterKey: TEST_MASTER_KEY, logger });
+  cleanups.push(async () => {
+    await keyring.close();
+    await pool.end();
+    await db.drop();
+  });
 });
 
 afterAll(async () => {
@@ -74,6 +94,7 @@ async function startService(): Promise<{
     logger,
     registry,
     model,
+    keyring,
     topics: { input, output, dlq },
     groupId: uniqueName('sentiment-scoring-test'),
   });
@@ -192,5 +213,53 @@ describe('sentiment-scoring against the real broker and registry', () => {
     expect(metrics).toMatch(
       /hark_dlq_records_total\{stage="sentiment-scoring",code="HARK_SERDE_NOT_FRAMED"[^}]*\} 1/,
     );
+  });
+
+  it('when mentions are encrypted, the output keeps them encrypted with the clear-text score; a shredded author is dropped as erased, not dead-lettered', async () => {
+    const { input, output, dlq, service, registry } = await startService();
+    await waitFor(() => service.isReady(), { timeoutMs: 30_000, what: 'consumer in group' });
+    const keys = await keyring.keysForWrite(['x:keep', 'x:erase']);
+    const kept = makeMention({
+      postId: '501',
+      author: author('keep'),
+      text: 'Absolutely love the new Acme app, great job 😍',
+    });
+    const erased = makeMention({ postId: '502', author: author('erase'), text: 'secret words' });
+    const keptEnc = encryptMentionPii(kept, keys.get('x:keep')!);
+    const erasedEnc = encryptMentionPii(erased, keys.get('x:erase')!);
+    expect(await keyring.shred(['x:erase'])).toBe(1);
+
+    const encoder = await serde.encoder<Mention>(valueSubject(input), loadSchema('Mention'));
+    await producer.send({
+      topic: input,
+      acks: -1,
+      messages: [
+        { key: erasedEnc.mentionId, value: encoder.encode(erasedEnc) },
+        { key: keptEnc.mentionId, value: encoder.encode(keptEnc) },
+      ],
+    });
+    const [out] = await readMessages(kafka, output, 1, 45_000);
+    const scored = await serde
+      .decoder<ScoredMention>(loadSchema('ScoredMention'))
+      .decode(out!.value!);
+    expect(scored.mention).toEqual(keptEnc);
+    expect(scored.sentiment.label).toBe('positive');
+    expect(out!.value!.includes(Buffer.from('love the new Acme'))).toBe(false);
+    await waitFor(
+      async () =>
+        /hark_privacy_erased_records_total\{stage="sentiment-scoring"[^}]*\} 1/.test(
+          await registry.metrics(),
+        ),
+      { timeoutMs: 30_000, what: 'the erased record to be counted' },
+    );
+    // Erased is not bad input: nothing reached the DLQ, and the offset moved on.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const dlqOffsets = await admin.fetchTopicOffsets(dlq);
+      expect(dlqOffsets.reduce((n, o) => n + Number(o.high), 0)).toBe(0);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

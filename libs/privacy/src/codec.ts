@@ -1,0 +1,313 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  randomFillSync,
+  type KeyObject,
+} from 'node:crypto';
+import { HarkError } from '@hark/errors';
+import type { IdentityLink, Mention } from '@hark/events';
+import type { DataKey, Keyring } from './keyring.ts';
+
+/**
+ * One encrypted string field: `hk1:<keyId>:<b64url(iv ‖ ciphertext ‖ tag)>`,
+ * AES-256-GCM under the author's data key, with `hk1|<field path>|<keyId>` as
+ * associated data so a ciphertext cannot be moved to another field.
+ */
+export const ENVELOPE_PREFIX = 'hk1:';
+const ENVELOPE = /^hk1:([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]{38,})$/;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Personal fields of a Mention (paths inside the Mention record). */
+export const MENTION_PII_FIELDS = [
+  'url',
+  'title',
+  'text',
+  'author.handle',
+  'author.name',
+  'author.location',
+  'author.email',
+  'author.profileUrl',
+] as const;
+
+/** Personal fields of an IdentityLink (`evidence.detail` = every evidence item's detail). */
+export const IDENTITY_LINK_PII_FIELDS = ['handle', 'evidence.detail'] as const;
+
+/** Anything that yields keys by id: a Keyring, or the Map it returned for a batch. */
+export type KeySource = Pick<Keyring, 'keysForRead'> | ReadonlyMap<string, DataKey | null>;
+
+/** A decrypted record, or the news that its author's key was shredded. */
+export type Decrypted<T> =
+  { status: 'clear'; value: T; keyId: string | null } | { status: 'erased'; keyId: string };
+
+/** True when the string has the envelope's shape (it may still fail to open). */
+export function isEnvelope(value: string): boolean {
+  return ENVELOPE.test(value);
+}
+
+/** The key id of an envelope, or null for a plain string. */
+export function envelopeKeyId(value: string): string | null {
+  return ENVELOPE.exec(value)?.[1] ?? null;
+}
+
+// A KeyObject per data key skips copying and validating raw key bytes on every field.
+const keyObjects = new WeakMap<DataKey, KeyObject>();
+function keyObject(k: DataKey): KeyObject {
+  let o = keyObjects.get(k);
+  if (!o) keyObjects.set(k, (o = createSecretKey(k.key)));
+  return o;
+}
+
+// IVs come from a pooled random buffer: one getrandom call per 4 KiB, not per field.
+const ivPool = Buffer.alloc(4096);
+let ivOffset = ivPool.length;
+function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    randomFillSync(ivPool);
+    ivOffset = 0;
+  }
+  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + IV_BYTES));
+  ivOffset += IV_BYTES;
+  return iv;
+}
+
+function aad(path: string, keyId: string): Buffer {
+  return Buffer.from(`hk1|${path}|${keyId}`);
+}
+
+/** Encrypts one string field. */
+export function encryptField(value: string, key: DataKey, path: string): string {
+  const iv = nextIv();
+  const cipher = createCipheriv('aes-256-gcm', keyObject(key), iv);
+  cipher.setAAD(aad(path, key.keyId));
+  const ct = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+  return `${ENVELOPE_PREFIX}${key.keyId}:${Buffer.concat([iv, ct, cipher.getAuthTag()]).toString('base64url')}`;
+}
+
+/**
+ * Opens one field. Plain strings come back unchanged; an envelope that fails
+ * its tag (tampered, moved from another field, wrong key) throws
+ * HARK_PRIVACY_CIPHERTEXT_INVALID.
+ */
+export function decryptField(value: string, key: DataKey, path: string): string {
+  const m = ENVELOPE.exec(value);
+  if (!m) return value;
+  if (m[1] !== key.keyId) {
+    throw invalid(path, m[1]!, `envelope is for key ${m[1]}, not ${key.keyId}`);
+  }
+  const raw = Buffer.from(m[2]!, 'base64url');
+  if (raw.length < IV_BYTES + TAG_BYTES) throw invalid(path, key.keyId, 'envelope is truncated');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', keyObject(key), raw.subarray(0, IV_BYTES));
+    decipher.setAAD(aad(path, key.keyId));
+    decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+    return Buffer.concat([
+      decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
+  } catch (err) {
+    throw invalid(path, key.keyId, 'authentication tag does not match', err);
+  }
+}
+
+function invalid(path: string, keyId: string, why: string, cause?: unknown): HarkError {
+  return new HarkError('HARK_PRIVACY_CIPHERTEXT_INVALID', `field ${path}: ${why}`, {
+    cause,
+    context: { field: path, keyId },
+  });
+}
+
+/** `platform:authorId`: whose key protects a mention. */
+export function mentionAuthorRef(m: Pick<Mention, 'platform' | 'author'>): string {
+  return `${m.platform}:${m.author.id}`;
+}
+
+/** `platform:authorId`: whose key protects an identity link. */
+export function identityLinkAuthorRef(l: Pick<IdentityLink, 'platform' | 'authorId'>): string {
+  return `${l.platform}:${l.authorId}`;
+}
+
+type FieldFn = (value: string, path: string) => string;
+
+function mapMention(m: Mention, fn: FieldFn): Mention {
+  const opt = (v: string | null, path: string) => (v === null ? null : fn(v, path));
+  return {
+    ...m,
+    url: opt(m.url, 'url'),
+    title: opt(m.title, 'title'),
+    text: fn(m.text, 'text'),
+    author: {
+      ...m.author,
+      handle: fn(m.author.handle, 'author.handle'),
+      name: opt(m.author.name, 'author.name'),
+      location: opt(m.author.location, 'author.location'),
+      email: opt(m.author.email, 'author.email'),
+      profileUrl: opt(m.author.profileUrl, 'author.profileUrl'),
+    },
+  };
+}
+
+function mapIdentityLink(l: IdentityLink, fn: FieldFn): IdentityLink {
+  return {
+    ...l,
+    handle: l.handle === null ? null : fn(l.handle, 'handle'),
+    evidence: l.evidence.map((e) => ({ ...e, detail: fn(e.detail, 'evidence.detail') })),
+  };
+}
+
+function keyIdsOf<T>(value: T, map: (v: T, fn: FieldFn) => T): string[] {
+  const ids = new Set<string>();
+  map(value, (v) => {
+    const id = envelopeKeyId(v);
+    if (id) ids.add(id);
+    return v;
+  });
+  return [...ids];
+}
+
+/** Key ids referenced by a mention's envelopes (none for a plain mention). */
+export function mentionKeyIds(m: Mention): string[] {
+  return keyIdsOf(m, mapMention);
+}
+
+/** Key ids referenced by an identity link's envelopes. */
+export function identityLinkKeyIds(l: IdentityLink): string[] {
+  return keyIdsOf(l, mapIdentityLink);
+}
+
+/** Encrypts every personal field of a mention with its author's key. */
+export function encryptMentionPii(m: Mention, key: DataKey): Mention {
+  return mapMention(m, (v, path) => encryptField(v, key, path));
+}
+
+/** Encrypts the personal fields of an identity link with its author's key. */
+export function encryptIdentityLinkPii(l: IdentityLink, key: DataKey): IdentityLink {
+  return mapIdentityLink(l, (v, path) => encryptField(v, key, path));
+}
+
+function decryptWith<T>(
+  value: T,
+  keys: ReadonlyMap<string, DataKey | null>,
+  map: (v: T, fn: FieldFn) => T,
+): Decrypted<T> {
+  let erased: string | null = null;
+  let used: string | null = null;
+  const out = map(value, (v, path) => {
+    const id = envelopeKeyId(v);
+    if (id === null || erased !== null) return v;
+    const key = keys.get(id);
+    if (key === null) {
+      erased = id;
+      return v;
+    }
+    if (key === undefined) {
+      throw new HarkError(
+        'HARK_PRIVACY_KEY_UNKNOWN',
+        `field ${path} is encrypted with key ${id}, which this database never held`,
+        { context: { field: path, keyId: id } },
+      );
+    }
+    used = id;
+    return decryptField(v, key, path);
+  });
+  if (erased !== null) return { status: 'erased', keyId: erased };
+  return { status: 'clear', value: out, keyId: used };
+}
+
+async function lookup(
+  source: KeySource,
+  ids: string[],
+): Promise<ReadonlyMap<string, DataKey | null>> {
+  if (ids.length === 0) return new Map();
+  return source instanceof Map ? source : (source as Keyring).keysForRead(ids);
+}
+
+/**
+ * Decrypts a mention's personal fields. Plain fields pass through; a shredded
+ * key gives `{ status: 'erased' }`; a bad envelope throws
+ * HARK_PRIVACY_CIPHERTEXT_INVALID, an unknown key HARK_PRIVACY_KEY_UNKNOWN.
+ */
+export async function decryptMentionPii(m: Mention, keys: KeySource): Promise<Decrypted<Mention>> {
+  return decryptWith(m, await lookup(keys, mentionKeyIds(m)), mapMention);
+}
+
+/** Synchronous form for a batch whose keys were fetched once (`keysForRead`). */
+export function decryptMentionPiiWith(
+  m: Mention,
+  keys: ReadonlyMap<string, DataKey | null>,
+): Decrypted<Mention> {
+  return decryptWith(m, keys, mapMention);
+}
+
+/** Decrypts an identity link's personal fields (see decryptMentionPii). */
+export async function decryptIdentityLinkPii(
+  l: IdentityLink,
+  keys: KeySource,
+): Promise<Decrypted<IdentityLink>> {
+  return decryptWith(l, await lookup(keys, identityLinkKeyIds(l)), mapIdentityLink);
+}
+
+/** Synchronous form of decryptIdentityLinkPii for prefetched keys. */
+export function decryptIdentityLinkPiiWith(
+  l: IdentityLink,
+  keys: ReadonlyMap<string, DataKey | null>,
+): Decrypted<IdentityLink> {
+  return decryptWith(l, keys, mapIdentityLink);
+}
+
+/** One per input item: decrypted, erased, or the error that sends it to the DLQ. */
+export type BatchDecrypted<T> = Decrypted<T> | { status: 'invalid'; error: HarkError };
+
+/**
+ * Decrypts a batch of mentions with one `keysForRead` round trip. A keyring
+ * failure (database down) throws for the whole batch, retriable; a bad record
+ * only fails its own slot.
+ */
+export async function decryptMentions(
+  mentions: readonly Mention[],
+  keyring: Pick<Keyring, 'keysForRead'>,
+): Promise<BatchDecrypted<Mention>[]> {
+  const ids = new Set<string>();
+  for (const m of mentions) for (const id of mentionKeyIds(m)) ids.add(id);
+  const keys = ids.size > 0 ? await keyring.keysForRead([...ids]) : new Map();
+  return mentions.map((m) => {
+    try {
+      return decryptWith(m, keys, mapMention);
+    } catch (err) {
+      if (err instanceof HarkError) return { status: 'invalid', error: err };
+      throw err;
+    }
+  });
+}
+
+/** A stage's batch split by what decryption found. */
+export interface OpenedBatch<R> {
+  /** Records with their mention readable (decrypted, or plain to begin with). */
+  clear: { record: R; mention: Mention }[];
+  /** Records to dead-letter: a bad envelope or a key this database never held. */
+  failures: { record: R; error: HarkError }[];
+  /** Records whose author key was shredded: drop them, commit their offsets. */
+  erased: R[];
+}
+
+/**
+ * Opens the mentions of a consumed batch with one keyring round trip: the
+ * step every stage runs right after decode. A keyring outage throws a
+ * retriable error for the whole batch (the stage retries it).
+ */
+export async function openMentionBatch<R>(
+  records: readonly R[],
+  mentionOf: (record: R) => Mention,
+  keyring: Pick<Keyring, 'keysForRead'>,
+): Promise<OpenedBatch<R>> {
+  const results = await decryptMentions(records.map(mentionOf), keyring);
+  const out: OpenedBatch<R> = { clear: [], failures: [], erased: [] };
+  results.forEach((r, i) => {
+    const record = records[i]!;
+    if (r.status === 'clear') out.clear.push({ record, mention: r.value });
+    else if (r.status === 'erased') out.erased.push(record);
+    else out.failures.push({ record, error: r.error });
+  });
+  return out;
+}

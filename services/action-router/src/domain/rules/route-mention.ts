@@ -1,0 +1,200 @@
+import type { Action, ActionMention, ActionPriority, ResolvedMention } from '@hark/events';
+import { fold, type Conditions, type Range, type Rule, type Ruleset } from './ruleset.ts';
+
+/** One rule that matched a mention, with the conditions that held in words. */
+export interface Route {
+  ruleId: string;
+  queue: string;
+  priority: ActionPriority;
+  reasons: string[];
+}
+
+/**
+ * The routes of a mention: rules in file order; a matching rule routes and
+ * stops the evaluation unless its `then.continue` is true.
+ */
+export function routeMention(m: ResolvedMention, ruleset: Ruleset): Route[] {
+  const routes: Route[] = [];
+  const facts = factsOf(m);
+  for (const rule of ruleset.rules) {
+    const reasons = matchRule(rule, facts);
+    if (!reasons) continue;
+    routes.push({ ruleId: rule.id, queue: rule.then.queue, priority: rule.then.priority, reasons });
+    if (!rule.then.continue) break;
+  }
+  return routes;
+}
+
+/** The action for a route. Its id ignores the revision: an edit routed by the same rule is the same action. */
+export function buildAction(
+  m: ResolvedMention,
+  route: Route,
+  rulesVersion: string,
+  now: number,
+): Action {
+  return {
+    actionId: actionId(route.ruleId, m.mention.mentionId),
+    queue: route.queue,
+    priority: route.priority,
+    ruleId: route.ruleId,
+    rulesVersion,
+    reasons: route.reasons,
+    mention: actionMention(m),
+    routedAt: now,
+  };
+}
+
+export function actionId(ruleId: string, mentionId: string): string {
+  return `${ruleId}:${mentionId}`;
+}
+
+function actionMention(r: ResolvedMention): ActionMention {
+  const m = r.mention;
+  return {
+    mentionId: m.mentionId,
+    revision: m.revision,
+    platform: m.platform,
+    url: m.url,
+    brands: m.brands,
+    authorId: m.author.id,
+    authorHandle: m.author.handle,
+    authorName: m.author.name,
+    authorFollowers: m.author.followers,
+    title: m.title,
+    text: m.text,
+    lang: r.sentiment.lang || m.lang || 'und',
+    postedAt: m.createdAt,
+    sentimentLabel: r.sentiment.label,
+    sentimentScore: r.sentiment.score,
+    intentLabel: r.intent.label,
+    intentConfidence: r.intent.confidence,
+    customerId: r.customer.customerId,
+    customerStatus: r.customer.status,
+    customerTier: r.customer.customerTier,
+    customerValue: r.customer.customerValue,
+    influenceTier: r.influence.tier,
+  };
+}
+
+interface Facts {
+  m: ResolvedMention;
+  brands: string[];
+  known: boolean;
+  text: string;
+  keywords: Set<string>;
+  langs: string[];
+}
+
+function factsOf(m: ResolvedMention): Facts {
+  return {
+    m,
+    brands: m.mention.brands.map((b) => b.toLowerCase()),
+    // A pair under review is not a customer yet: it counts as a prospect, as in the rollups.
+    known: m.customer.status === 'linked' && m.customer.customerId !== null,
+    text: fold([m.mention.title ?? '', m.mention.text].join('\n')),
+    keywords: new Set(m.mention.keywords.map((k) => fold(k).replace(/^[#@]/, ''))),
+    langs: [m.sentiment.lang, m.mention.lang ?? ''].filter(Boolean).map((l) => l.toLowerCase()),
+  };
+}
+
+/** The reasons when every condition holds, else null. */
+function matchRule(rule: Rule, f: Facts): string[] | null {
+  const c: Conditions = rule.when;
+  const m = f.m;
+  const reasons: string[] = [];
+  const check = (held: boolean, reason: () => string) => {
+    if (held) reasons.push(reason());
+    return held;
+  };
+  const ok =
+    (!c.brand ||
+      check(
+        c.brand.some((b) => f.brands.includes(b)),
+        () => `brand ${f.brands.join(',')} in [${c.brand}]`,
+      )) &&
+    (!c.platform ||
+      check(
+        c.platform.includes(m.mention.platform.toLowerCase()),
+        () => `platform ${m.mention.platform} in [${c.platform}]`,
+      )) &&
+    (!c.sentiment ||
+      check(
+        c.sentiment.includes(m.sentiment.label),
+        () => `sentiment ${m.sentiment.label} in [${c.sentiment}]`,
+      )) &&
+    (!c.sentimentScore ||
+      check(
+        inRange(m.sentiment.score, c.sentimentScore),
+        () => `sentiment score ${m.sentiment.score} ${describe(c.sentimentScore!)}`,
+      )) &&
+    (!c.intent ||
+      check(
+        c.intent.includes(m.intent.label),
+        () => `intent ${m.intent.label} (${m.intent.confidence}) in [${c.intent}]`,
+      )) &&
+    (!c.intentConfidence ||
+      check(
+        inRange(m.intent.confidence, c.intentConfidence),
+        () => `intent confidence ${m.intent.confidence} ${describe(c.intentConfidence!)}`,
+      )) &&
+    (!c.customer ||
+      check(c.customer === (f.known ? 'known' : 'prospect'), () =>
+        f.known ? `known customer ${m.customer.customerId}` : 'prospect',
+      )) &&
+    (!c.customerTier ||
+      check(
+        f.known && c.customerTier.includes((m.customer.customerTier ?? '').toLowerCase()),
+        () => `customer tier ${m.customer.customerTier} in [${c.customerTier}]`,
+      )) &&
+    (!c.customerValue ||
+      check(
+        f.known &&
+          m.customer.customerValue !== null &&
+          inRange(m.customer.customerValue, c.customerValue),
+        () => `customer value ${m.customer.customerValue} ${describe(c.customerValue!)}`,
+      )) &&
+    (!c.reach ||
+      check(
+        inRange(m.mention.author.followers, c.reach),
+        () => `reach ${m.mention.author.followers} ${describe(c.reach!)}`,
+      )) &&
+    (!c.influenceTier ||
+      check(
+        c.influenceTier.includes(m.influence.tier),
+        () => `influence ${m.influence.tier} in [${c.influenceTier}]`,
+      )) &&
+    (c.verified === undefined ||
+      check(m.mention.author.verified === c.verified, () =>
+        c.verified ? 'verified author' : 'unverified author',
+      )) &&
+    (!c.keywords ||
+      check(
+        c.keywords.some((k) => hasKeyword(f, k.text, k.pattern)),
+        () => {
+          const hit = c
+            .keywords!.filter((k) => hasKeyword(f, k.text, k.pattern))
+            .map((k) => k.text);
+          return `keywords ${hit.join(', ')}`;
+        },
+      )) &&
+    (!c.excludeKeywords || !c.excludeKeywords.some((k) => hasKeyword(f, k.text, k.pattern))) &&
+    (!c.lang ||
+      check(
+        c.lang.some((l) => f.langs.includes(l)),
+        () => `language ${f.langs[0] ?? 'und'} in [${c.lang}]`,
+      ));
+  return ok ? reasons : null;
+}
+
+function hasKeyword(f: Facts, text: string, pattern: RegExp): boolean {
+  return pattern.test(f.text) || f.keywords.has(fold(text).replace(/^[#@]/, ''));
+}
+
+function inRange(v: number, r: Range): boolean {
+  return (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max);
+}
+
+function describe(r: Range): string {
+  if (r.min !== undefined && r.max !== undefined) return `in [${r.min}, ${r.max}]`;
+  return r.min !== undefined ? `≥ ${r.min}` : `≤ ${r.max}`;
+}
