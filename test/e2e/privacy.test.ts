@@ -40,7 +40,11 @@ const planted = plantedTexts.map((text, i) => ({
 const others = Array.from({ length: 6 }, (_, i) => ({
   platform: 'x',
   id: `${runId}-o${i}`,
-  author: { id: `93${i}${Date.now() % 1e6}`, handle: `bystander${i}${runId}`, name: `Bystander ${i}` },
+  author: {
+    id: `93${i}${Date.now() % 1e6}`,
+    handle: `bystander${i}${runId}`,
+    name: `Bystander ${i}`,
+  },
   text: `Acme fiber ${runId} works fine today, speed test number ${i}`,
   createdAt: new Date(base + (i * 5 + 2) * MINUTE).toISOString(),
 }));
@@ -99,7 +103,8 @@ async function waitUntil(what: string, fn: () => Promise<boolean>, timeoutMs: nu
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await fn().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -111,7 +116,10 @@ async function rawRecords(topic: string): Promise<{ key: Buffer | null; value: B
   const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
   const want = ends.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
   if (want === 0) return [];
-  const consumer = p.kafka.consumer({ groupId: uniqueName('privacy-e2e-scan'), maxWaitTimeInMs: 100 });
+  const consumer = p.kafka.consumer({
+    groupId: uniqueName('privacy-e2e-scan'),
+    maxWaitTimeInMs: 100,
+  });
   const out: { key: Buffer | null; value: Buffer | null }[] = [];
   await consumer.connect();
   try {
@@ -137,7 +145,8 @@ async function rawRecords(topic: string): Promise<{ key: Buffer | null; value: B
   return out;
 }
 
-const needles = () => [NAME, FIRST, LAST, HANDLE, EMAIL, ...plantedTexts].map((n) => n.toLowerCase());
+const needles = () =>
+  [NAME, FIRST, LAST, HANDLE, EMAIL, ...plantedTexts].map((n) => n.toLowerCase());
 
 /** `table: needle` for every row of every base table (cast to text) that holds a needle. */
 async function scanTables(find: readonly string[]): Promise<{ tables: number; hits: string[] }> {
@@ -149,7 +158,8 @@ async function scanTables(find: readonly string[]): Promise<{ tables: number; hi
   for (const t of tables) {
     const ident = `"${t.schema.replaceAll('"', '""')}"."${t.name.replaceAll('"', '""')}"`;
     const rows = await query<{ row: string }>(`select lower(t::text) as row from ${ident} t`);
-    for (const { row } of rows) for (const n of find) if (row.includes(n)) hits.add(`${t.name}: "${n}"`);
+    for (const { row } of rows)
+      for (const n of find) if (row.includes(n)) hits.add(`${t.name}: "${n}"`);
   }
   return { tables: tables.length, hits: [...hits].sort() };
 }
@@ -161,7 +171,8 @@ async function scanTopics(find: readonly string[]): Promise<{ records: number; h
   for (const [name, topic] of Object.entries(p.topics)) {
     for (const r of await rawRecords(topic)) {
       records++;
-      const bytes = `${r.key?.toString('utf8') ?? ''}\u0000${r.value?.toString('utf8') ?? ''}`.toLowerCase();
+      const bytes =
+        `${r.key?.toString('utf8') ?? ''}\u0000${r.value?.toString('utf8') ?? ''}`.toLowerCase();
       for (const n of find) if (bytes.includes(n)) hits.add(`${name}: "${n}"`);
     }
   }
@@ -221,16 +232,26 @@ describe('privacy end to end', () => {
     expect(before).toBeGreaterThanOrEqual(1);
     const res = await p.request(
       '/v1/compliance',
-      JSON.stringify({ kind: 'post_deleted', platform: 'x', postId: deleted.id, authorId: deleted.author.id }),
+      JSON.stringify({
+        kind: 'post_deleted',
+        platform: 'x',
+        postId: deleted.id,
+        authorId: deleted.author.id,
+      }),
     );
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     await waitUntil(
       'the deleted mention to leave the facts',
       async () =>
-        (await query(`select 1 from mentions where mention_id = $1`, [`x:${deleted.id}`])).length === 0,
+        (await query(`select 1 from mentions where mention_id = $1`, [`x:${deleted.id}`]))
+          .length === 0,
       60_000,
     );
-    await waitUntil('the window to be restated', async () => (await countIn()) === before - 1, 30_000);
+    await waitUntil(
+      'the window to be restated',
+      async () => (await countIn()) === before - 1,
+      30_000,
+    );
     expect(await countIn()).toBe(before - 1);
   });
 
@@ -242,15 +263,30 @@ describe('privacy end to end', () => {
     // mention ids are keys in clear.
     const control = `x:${others[0]!.id}`.toLowerCase();
     const topics = await scanTopics([control]);
-    expect(topics.hits).toEqual(expect.arrayContaining([`raw: "${control}"`, `resolved: "${control}"`]));
+    expect(topics.hits).toEqual(
+      expect.arrayContaining([`raw: "${control}"`, `resolved: "${control}"`]),
+    );
   });
 
   it('hark privacy erase --customer --wait completes with an audit record', async () => {
     const res = await p.hark(
-      ['privacy', 'erase', '--customer', CUSTOMER, '--requested-by', 'e2e-dpo', '--reason', 'gdpr-art17', '--wait', '--timeout', '120'],
+      [
+        'privacy',
+        'erase',
+        '--customer',
+        CUSTOMER,
+        '--requested-by',
+        'e2e-dpo',
+        '--reason',
+        'gdpr-art17',
+        '--wait',
+        '--timeout',
+        '120',
+      ],
       180_000,
     );
     expect(res.code, `${res.stderr}\n${res.stdout}`).toBe(0);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read as plain JSON
     const status = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Record<string, any>;
     expect(status).toMatchObject({ status: 'completed', subjectKind: 'customer', waitingFor: 0 });
     expect(status.counts).toMatchObject({ linksRemoved: 1, keysShredded: 1, customersErased: 1 });
@@ -277,7 +313,9 @@ describe('privacy end to end', () => {
     expect(recount.acme).toBe(others.length - 1);
     for (const grain of ['minute', 'hour', 'day'] as const) {
       const totals = await p.rollupTotals(grain);
-      expect(Object.fromEntries([...totals.byBrand].filter(([, n]) => n !== 0)), grain).toEqual(recount);
+      expect(Object.fromEntries([...totals.byBrand].filter(([, n]) => n !== 0)), grain).toEqual(
+        recount,
+      );
     }
   });
 });

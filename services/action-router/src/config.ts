@@ -13,6 +13,7 @@ import {
 } from '@hark/config';
 import { HarkError } from '@hark/errors';
 import { TOPICS } from '@hark/events';
+import { privacySettings } from '@hark/privacy';
 import { duration, parseDuration } from './domain/duration.ts';
 import type { DetectorParams } from './domain/spikes/detector.ts';
 
@@ -20,6 +21,8 @@ export const SERVICE = 'action-router';
 
 export const configSpec = {
   ...commonSettings,
+  // Mentions arrive with their personal fields encrypted per author (see docs/privacy.md).
+  ...privacySettings,
   opsPort: setting({
     env: 'OPS_PORT',
     doc: 'port of the /healthz, /readyz and /metrics server',

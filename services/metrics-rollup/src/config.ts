@@ -142,9 +142,9 @@ export function parseRollupConfig(
   if (config.futureTolerance.ms > 2 * 86_400_000) {
     problems.push(`ROLLUP_FUTURE_TOLERANCE (${config.futureTolerance.text}) must be at most 2d`);
   }
-  if (config.dbPoolMax < config.partitionsConcurrently * 2 + 1) {
+  if (config.dbPoolMax < config.partitionsConcurrently * 2 + 2) {
     problems.push(
-      `DB_POOL_MAX (${config.dbPoolMax}) must be at least 2 × PARTITIONS_CONCURRENTLY + 1: each consumer holds one connection per partition in flight, maintenance needs one`,
+      `DB_POOL_MAX (${config.dbPoolMax}) must be at least 2 × PARTITIONS_CONCURRENTLY + 2: the mentions and signals consumers hold one connection per partition in flight, the compliance consumer and maintenance one each`,
     );
   }
   if (problems.length > 0) {

@@ -83,7 +83,11 @@ describe('HTTP API metrics', () => {
     await server.app.inject({ method: 'GET', url: '/metrics' });
     const counts = Object.fromEntries(
       (await registry.getSingleMetric('hark_http_request_duration_seconds')!.get()).values
-        .filter((v) => v.metricName === 'hark_http_request_duration_seconds_count')
+        .filter(
+          (v) =>
+            (v as { metricName?: string }).metricName ===
+            'hark_http_request_duration_seconds_count',
+        )
         .map((v) => [`${v.labels.route} ${v.labels.status_code}`, v.value]),
     );
     expect(counts).toEqual({

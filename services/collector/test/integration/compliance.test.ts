@@ -9,7 +9,11 @@ let topics: { names: string[]; drop: () => Promise<void> };
 let complianceTopic: string;
 
 beforeAll(async () => {
-  const kafka = createKafka({ clientId: 'collector-compliance-test', brokers: env.kafkaBrokers, logger });
+  const kafka = createKafka({
+    clientId: 'collector-compliance-test',
+    brokers: env.kafkaBrokers,
+    logger,
+  });
   topics = await createTestTopics(kafka, [
     { prefix: 'mentions' },
     { prefix: 'signals' },
@@ -37,7 +41,10 @@ describe('POST /v1/compliance on the real broker', () => {
     const decoder = h.serde.decoder<ComplianceEvent>(loadSchema('ComplianceEvent'));
     const messages = await readMessages(h.kafka, complianceTopic, 2, 30_000);
     const events = await Promise.all(
-      messages.map(async (m) => ({ key: m.key?.toString(), value: await decoder.decode(m.value!) })),
+      messages.map(async (m) => ({
+        key: m.key?.toString(),
+        value: await decoder.decode(m.value!),
+      })),
     );
     expect(events.sort((a, b) => (a.key! < b.key! ? -1 : 1))).toEqual([
       {

@@ -682,13 +682,20 @@ describe('POST /v1/compliance', () => {
 
   it('accepts one event with 202 after the broker acknowledged, keyed platform:postId, ids only', async () => {
     const { app, produced } = build();
-    const res = await app.inject({ method: 'POST', url: '/v1/compliance', headers: auth, payload: del() });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/compliance',
+      headers: auth,
+      payload: del(),
+    });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({
       received: 1,
       accepted: 1,
       rejected: 0,
-      items: [{ index: 0, eventId: 'post_deleted:x:100', kind: 'post_deleted', status: 'accepted' }],
+      items: [
+        { index: 0, eventId: 'post_deleted:x:100', kind: 'post_deleted', status: 'accepted' },
+      ],
     });
     const [c] = produced('compliance');
     expect(c!.key).toBe('x:100');
@@ -775,7 +782,12 @@ describe('POST /v1/compliance', () => {
   it('answers 503 while Kafka does not acknowledge', async () => {
     const { app, fake } = build();
     fake.set('hang');
-    const res = await app.inject({ method: 'POST', url: '/v1/compliance', headers: auth, payload: del() });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/compliance',
+      headers: auth,
+      payload: del(),
+    });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ code: 'HARK_KAFKA_UNAVAILABLE' });
   });
@@ -791,15 +803,29 @@ describe('webhook compliance events', () => {
     const { app, produced } = build();
     const body = JSON.stringify({
       for_user_id: '783214',
-      tweet_delete_events: [{ status: { id: '601430178305220608', user_id: '3198576760' }, timestamp_ms: '1763820000000' }],
+      tweet_delete_events: [
+        {
+          status: { id: '601430178305220608', user_id: '3198576760' },
+          timestamp_ms: '1763820000000',
+        },
+      ],
     });
-    const res = await app.inject({ method: 'POST', url: '/v1/webhooks/x', headers: signedX(body), payload: body });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/x',
+      headers: signedX(body),
+      payload: body,
+    });
     expect(res.statusCode).toBe(202);
     expect(res.json().compliance).toMatchObject({ accepted: 1 });
     expect(produced('compliance')).toEqual([
       {
         key: 'x:601430178305220608',
-        value: expect.objectContaining({ kind: 'post_deleted', authorId: '3198576760', source: 'webhook:x' }),
+        value: expect.objectContaining({
+          kind: 'post_deleted',
+          authorId: '3198576760',
+          source: 'webhook:x',
+        }),
       },
     ]);
     expect(produced('mentions')).toEqual([]);
@@ -807,8 +833,16 @@ describe('webhook compliance events', () => {
 
   it('a bad signed compliance item goes to the dead-letter topic with the reason', async () => {
     const { app, produced } = build();
-    const body = JSON.stringify({ for_user_id: '1', tweet_delete_events: [{ status: {}, timestamp_ms: '1763820000000' }] });
-    const res = await app.inject({ method: 'POST', url: '/v1/webhooks/x', headers: signedX(body), payload: body });
+    const body = JSON.stringify({
+      for_user_id: '1',
+      tweet_delete_events: [{ status: {}, timestamp_ms: '1763820000000' }],
+    });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/x',
+      headers: signedX(body),
+      payload: body,
+    });
     expect(res.statusCode).toBe(202);
     expect(produced('dlq')).toHaveLength(1);
     expect(produced('compliance')).toEqual([]);

@@ -242,7 +242,11 @@ describe('validatePost edits', () => {
   it.each([
     ['no edit: revision 0', {}, 0],
     ['revision as given', { revision: 3 }, 3],
-    ['editedAt: its epoch ms', { editedAt: '2026-11-24T09:00:00Z' }, Date.parse('2026-11-24T09:00:00Z')],
+    [
+      'editedAt: its epoch ms',
+      { editedAt: '2026-11-24T09:00:00Z' },
+      Date.parse('2026-11-24T09:00:00Z'),
+    ],
     ['both, agreeing', { revision: now - 1000, editedAt: now - 1000 }, now - 1000],
   ])('%s', (_n, extra, revision) => {
     const r = validatePost({ ...base, ...extra }, limits);

@@ -82,10 +82,14 @@ export function createComplianceHandler(deps: {
     } catch (err) {
       if (err instanceof HarkError) throw err;
       // PostgreSQL unreachable or a serialization failure: retry the batch (everything is idempotent).
-      throw new HarkError('HARK_DB_UNAVAILABLE', `compliance batch failed: ${(err as Error).message}`, {
-        cause: err,
-        retriable: true,
-      });
+      throw new HarkError(
+        'HARK_DB_UNAVAILABLE',
+        `compliance batch failed: ${(err as Error).message}`,
+        {
+          cause: err,
+          retriable: true,
+        },
+      );
     }
     return { outputs };
   };

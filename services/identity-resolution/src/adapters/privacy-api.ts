@@ -20,11 +20,20 @@ const requestIdSchema = { type: 'string', pattern: '^er_[0-9a-f-]{36}$' } as con
  *   GET  /v1/privacy/erasures/:requestId
  *   GET  /v1/privacy/customers/:customerId/export
  */
-export async function registerPrivacyApi(api: FastifyInstance, deps: PrivacyApiDeps): Promise<void> {
+export async function registerPrivacyApi(
+  api: FastifyInstance,
+  deps: PrivacyApiDeps,
+): Promise<void> {
   const log = deps.logger.child({ component: 'privacy-api' });
 
   api.post<{
-    Body: { customerId?: string; author?: string; requestedBy: string; reason: string; waitMs?: number };
+    Body: {
+      customerId?: string;
+      author?: string;
+      requestedBy: string;
+      reason: string;
+      waitMs?: number;
+    };
   }>(
     '/privacy/erasures',
     {
@@ -63,7 +72,11 @@ export async function registerPrivacyApi(api: FastifyInstance, deps: PrivacyApiD
     '/privacy/erasures/:requestId',
     {
       schema: {
-        params: { type: 'object', required: ['requestId'], properties: { requestId: requestIdSchema } },
+        params: {
+          type: 'object',
+          required: ['requestId'],
+          properties: { requestId: requestIdSchema },
+        },
       },
     },
     async (req) => view(await deps.privacy().service.status(req.params.requestId)),

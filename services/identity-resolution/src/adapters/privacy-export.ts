@@ -89,7 +89,9 @@ export async function exportCustomer(
       }
     }
   } else {
-    notes.push('no `mentions` table in this database (metrics-rollup writes elsewhere): mentions not included');
+    notes.push(
+      'no `mentions` table in this database (metrics-rollup writes elsewhere): mentions not included',
+    );
   }
 
   let corrections: Record<string, unknown>[] = [];
@@ -153,7 +155,8 @@ async function opener(
     }
     const key = (await keyring.keysForRead([keyId])).get(keyId);
     if (!key) {
-      if (!erasedNoted) notes.push('some fields were encrypted with erased keys and are unreadable');
+      if (!erasedNoted)
+        notes.push('some fields were encrypted with erased keys and are unreadable');
       erasedNoted = true;
       return null;
     }

@@ -217,7 +217,10 @@ const AUDIT_COLUMNS = `request_id as "requestId", subject_kind as "subjectKind",
 
 export async function insertAudit(
   db: Pool | PoolClient,
-  a: Pick<AuditRow, 'requestId' | 'subjectKind' | 'subjectDigest' | 'requestedBy' | 'reasonCode' | 'source'>,
+  a: Pick<
+    AuditRow,
+    'requestId' | 'subjectKind' | 'subjectDigest' | 'requestedBy' | 'reasonCode' | 'source'
+  >,
 ): Promise<void> {
   await db.query(
     `insert into privacy_audit (request_id, subject_kind, subject_digest, requested_by, reason_code, source, status)

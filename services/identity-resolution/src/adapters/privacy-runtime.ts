@@ -25,7 +25,9 @@ export interface PrivacyRuntime {
  */
 export function auditSecret(configured: string, master: MasterKey): Buffer {
   if (configured !== '') return Buffer.from(configured, 'utf8');
-  return Buffer.from(hkdfSync('sha256', master.key, Buffer.alloc(0), 'hark/privacy-audit-digest/v1', 32));
+  return Buffer.from(
+    hkdfSync('sha256', master.key, Buffer.alloc(0), 'hark/privacy-audit-digest/v1', 32),
+  );
 }
 
 /** Keyring, erasure orchestrator and export over one pool and producer (service and CLI alike). */
@@ -74,7 +76,8 @@ export async function createPrivacyRuntime(deps: {
     secret,
     shred,
     service,
-    exportCustomer: (customerId) => exportCustomer({ pool: deps.pool, keyring, secret }, customerId),
+    exportCustomer: (customerId) =>
+      exportCustomer({ pool: deps.pool, keyring, secret }, customerId),
     close: () => (owned ? keyring.close() : Promise.resolve()),
   };
 }

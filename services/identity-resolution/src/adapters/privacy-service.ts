@@ -172,7 +172,10 @@ export function createPrivacyService(deps: PrivacyServiceDeps): PrivacyService {
           reasonCode: req.reason,
           source: req.source,
         });
-        log.info({ requestId, subjectKind: req.subject.kind, source: req.source }, 'erasure requested');
+        log.info(
+          { requestId, subjectKind: req.subject.kind, source: req.source },
+          'erasure requested',
+        );
       } else {
         log.info({ requestId }, 'resuming an open erasure request for the same subject');
       }
@@ -196,9 +199,8 @@ export function createPrivacyService(deps: PrivacyServiceDeps): PrivacyService {
             emitEvents: true,
             shred: deps.shred,
           });
-          const subjectEvent = result.plan.events.find(
-            (e) => e.key === subjectKey(req.subject),
-          )?.event.eventId;
+          const subjectEvent = result.plan.events.find((e) => e.key === subjectKey(req.subject))
+            ?.event.eventId;
           if (subjectEvent) {
             await client.query(
               `insert into privacy_audit_steps (request_id, stage, subject_kind, event_id, facts_removed, windows_restated)

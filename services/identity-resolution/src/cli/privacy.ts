@@ -68,7 +68,8 @@ try {
 }
 const { values, positionals } = parsed;
 const timeoutMs = Number(values.timeout) * 1000;
-if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) usage('--timeout must be a positive number of seconds');
+if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+  usage('--timeout must be a positive number of seconds');
 
 function subjectFromArgs(): ErasureSubject {
   if ((values.customer === undefined) === (values.author === undefined))
@@ -78,6 +79,13 @@ function subjectFromArgs(): ErasureSubject {
   if (!ref) usage(`--author must be platform:authorId (e.g. x:2244994945), got "${values.author}"`);
   return { kind: 'author', ...ref };
 }
+
+// Usage problems are reported before anything connects.
+const subject = command === 'erase' ? subjectFromArgs() : undefined;
+if (command === 'export' && values.customer === undefined)
+  usage('export needs --customer <external id>');
+if (command === 'status' && !positionals[0])
+  usage('status needs the request id (er_…) that erase printed');
 
 const config = loadConfigOrExit({
   databaseUrl: commonSettings.databaseUrl,
@@ -89,8 +97,18 @@ const config = loadConfigOrExit({
   privacyMasterKey: configSpec.privacyMasterKey,
   privacyPreviousMasterKeys: configSpec.privacyPreviousMasterKeys,
 });
-const logger = createLogger({ service: 'hark-privacy', level: 'warn', destination: process.stderr });
-const pool = createPool({ url: config.databaseUrl, logger, max: 3, applicationName: 'hark-privacy' });
+// Errors only: the CLI reports progress itself, and kafkajs warns about settings it chose.
+const logger = createLogger({
+  service: 'hark-privacy',
+  level: 'error',
+  destination: process.stderr,
+});
+const pool = createPool({
+  url: config.databaseUrl,
+  logger,
+  max: 3,
+  applicationName: 'hark-privacy',
+});
 const kafka = createKafka({ clientId: 'hark-privacy', brokers: config.kafkaBrokers, logger });
 const producer = createProducer(kafka);
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -144,7 +162,7 @@ try {
         status = await runtime.service.status(id);
       } else {
         status = await runtime.service.erase({
-          subject: subjectFromArgs(),
+          subject: subject!,
           requestedBy: values['requested-by'] ?? `cli:${userInfo().username}`,
           reason: values.reason,
           source: 'privacy-cli',
@@ -156,7 +174,10 @@ try {
         status = await runtime.service.waitForCompletion(status.requestId, {
           timeoutMs,
           onProgress: (s) => {
-            if (s.waitingFor !== last) process.stderr.write(`  … metrics-rollup has ${s.waitingFor} erasure event(s) to go\n`);
+            if (s.waitingFor !== last)
+              process.stderr.write(
+                `  … metrics-rollup has ${s.waitingFor} erasure event(s) to go\n`,
+              );
             last = s.waitingFor;
           },
         });
@@ -182,7 +203,9 @@ try {
     process.stderr.write(`error: ${err.code}: ${err.message}\n`);
     code = err.code === 'HARK_PRIVACY_BAD_REQUEST' ? 2 : 1;
   } else {
-    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.stderr.write(
+      `error: ${(err as Error).message}\n(check DATABASE_URL, KAFKA_BROKERS and SCHEMA_REGISTRY_URL; nothing is lost: re-run the same command)\n`,
+    );
     code = 1;
   }
 } finally {

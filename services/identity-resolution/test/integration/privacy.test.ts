@@ -32,7 +32,10 @@ import { configSpec } from '../../src/config.ts';
 import { createIdentityService, type IdentityService } from '../../src/service.ts';
 
 const env = testEnv();
-const logger = createLogger({ service: 'privacy-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const logger = createLogger({
+  service: 'privacy-test',
+  level: process.env.TEST_LOG_LEVEL ?? 'silent',
+});
 const API_KEY = 'test-key-0123456789abcdef';
 const NAME = 'Zelphine Quarrington';
 const EMAIL = 'zelphine.q@privacy-test.example';
@@ -60,7 +63,13 @@ beforeAll(async () => {
     { prefix: 'dlq', partitions: 1 },
     { prefix: 'compliance', partitions: 2 },
   ]);
-  const [scored, resolved, links, dlq, compliance] = topics.names as [string, string, string, string, string];
+  const [scored, resolved, links, dlq, compliance] = topics.names as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   linksTopic = links;
   complianceTopic = compliance;
   const config = parseConfig(configSpec, {
@@ -113,6 +122,7 @@ async function api(method: string, path: string, body?: unknown) {
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read as plain JSON
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
@@ -126,9 +136,15 @@ async function plantCustomer(externalId: string, authorIds: string[], reviewId: 
     handles: [{ platform: 'x', handle: HANDLE }],
   });
   expect(put.status).toBe(201);
-  const { rows } = await pool.query<{ id: string }>('select id from customers where external_id = $1', [externalId]);
+  const { rows } = await pool.query<{ id: string }>(
+    'select id from customers where external_id = $1',
+    [externalId],
+  );
   const id = rows[0]!.id;
-  for (const [authorId, status] of [...authorIds.map((a) => [a, 'linked']), [reviewId, 'review']] as const) {
+  for (const [authorId, status] of [
+    ...authorIds.map((a) => [a, 'linked']),
+    [reviewId, 'review'],
+  ] as const) {
     await pool.query(
       `insert into social_identities (platform, author_id, handle, customer_id, confidence, method, status)
        values ('x', $1, $2, $3, 0.99, 'handle', $4)`,
@@ -177,7 +193,9 @@ describe('erasure by customer (POST /v1/privacy/erasures)', () => {
       waitingFor: 3,
     });
 
-    const { rows: [c] } = await pool.query('select * from customers where external_id = $1', ['PRIV-1']);
+    const {
+      rows: [c],
+    } = await pool.query('select * from customers where external_id = $1', ['PRIV-1']);
     expect(c).toMatchObject({
       full_name: null,
       first_name: null,
@@ -187,7 +205,9 @@ describe('erasure by customer (POST /v1/privacy/erasures)', () => {
       handles: [],
     });
     expect(c.erased_at).not.toBeNull();
-    const ids = await pool.query(`select count(*)::int as n from social_identities where author_id in ('501','502','503')`);
+    const ids = await pool.query(
+      `select count(*)::int as n from social_identities where author_id in ('501','502','503')`,
+    );
     expect(ids.rows[0].n).toBe(0);
     const keys = await pool.query(
       `select author_ref from privacy_data_keys where author_ref in ('x:501', 'x:502', 'x:503') order by 1`,
@@ -206,7 +226,11 @@ describe('erasure by customer (POST /v1/privacy/erasures)', () => {
     ]);
     // compliance: one erasure event per linked account plus one for the customer, ids only.
     const events = await readMessages(kafka, complianceTopic, 3, 20_000);
-    expect(events.map((m) => m.key?.toString()).sort()).toEqual(['customer:PRIV-1', 'x:501', 'x:502']);
+    expect(events.map((m) => m.key?.toString()).sort()).toEqual([
+      'customer:PRIV-1',
+      'x:501',
+      'x:502',
+    ]);
     for (const m of events) {
       const raw = m.value!.toString('latin1');
       for (const secret of [NAME, EMAIL, HANDLE]) expect(raw).not.toContain(secret);
@@ -222,10 +246,12 @@ describe('erasure by customer (POST /v1/privacy/erasures)', () => {
     const { rows } = await pool.query(`select row_to_json(a)::text as t from privacy_audit a`);
     expect(rows.length).toBeGreaterThan(0);
     for (const { t } of rows) {
-      for (const secret of [NAME, EMAIL, HANDLE, 'PRIV-1', 'x:501']) expect(t).not.toContain(secret);
+      for (const secret of [NAME, EMAIL, HANDLE, 'PRIV-1', 'x:501'])
+        expect(t).not.toContain(secret);
     }
     const steps = await pool.query(`select row_to_json(s)::text as t from privacy_audit_steps s`);
-    for (const { t } of steps.rows) for (const secret of ['PRIV-1', '501', '502']) expect(t).not.toContain(secret);
+    for (const { t } of steps.rows)
+      for (const secret of ['PRIV-1', '501', '502']) expect(t).not.toContain(secret);
   });
 
   it('stays pending until metrics-rollup reported every event, then completes with its counts', async () => {
@@ -265,7 +291,10 @@ describe('erasure by customer (POST /v1/privacy/erasures)', () => {
   it('a CRM update of the erased customer does not bring the person back', async () => {
     const put = await api('PUT', '/v1/customers/PRIV-1', { fullName: NAME, emails: [EMAIL] });
     expect(put.body.result).toBe('unchanged');
-    const { rows } = await pool.query('select full_name, emails from customers where external_id = $1', ['PRIV-1']);
+    const { rows } = await pool.query(
+      'select full_name, emails from customers where external_id = $1',
+      ['PRIV-1'],
+    );
     expect(rows[0]).toEqual({ full_name: null, emails: [] });
   });
 });
@@ -279,9 +308,9 @@ describe('bad requests', () => {
   ] as [Record<string, string>, string][])(
     '%j (%s) answers 400 HARK_PRIVACY_BAD_REQUEST and erases nothing',
     async (body) => {
-    const res = await api('POST', '/v1/privacy/erasures', body);
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('HARK_PRIVACY_BAD_REQUEST');
+      const res = await api('POST', '/v1/privacy/erasures', body);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('HARK_PRIVACY_BAD_REQUEST');
     },
   );
 
@@ -309,7 +338,11 @@ describe('access request (GET /v1/privacy/customers/:id/export)', () => {
     await plantCustomer('PRIV-2', ['601'], '602');
     const res = await api('GET', '/v1/privacy/customers/PRIV-2/export');
     expect(res.status).toBe(200);
-    expect(res.body.customer).toMatchObject({ externalId: 'PRIV-2', fullName: NAME, emails: [EMAIL] });
+    expect(res.body.customer).toMatchObject({
+      externalId: 'PRIV-2',
+      fullName: NAME,
+      emails: [EMAIL],
+    });
     expect(res.body.identityLinks).toEqual([
       expect.objectContaining({ platform: 'x', authorId: '601', handle: HANDLE, status: 'linked' }),
     ]);
@@ -340,11 +373,14 @@ describe('the compliance consumer', () => {
     await producer.send({ topic: complianceTopic, acks: -1, messages: [message, message] });
     await waitFor(
       async () =>
-        (await pool.query(`select 1 from social_identities where author_id = '701'`)).rowCount === 0,
+        (await pool.query(`select 1 from social_identities where author_id = '701'`)).rowCount ===
+        0,
       { timeoutMs: 30_000, what: 'identity removed' },
     );
     const all = await readMessages(kafka, linksTopic, 7, 30_000);
-    expect(all.filter((m) => m.key?.toString() === 'x:701' && m.value === null).length).toBeGreaterThanOrEqual(1);
+    expect(
+      all.filter((m) => m.key?.toString() === 'x:701' && m.value === null).length,
+    ).toBeGreaterThanOrEqual(1);
     const keys = await pool.query(`select 1 from privacy_data_keys where author_ref = 'x:701'`);
     expect(keys.rowCount).toBe(0);
     // The customer itself stays: only that account is gone.

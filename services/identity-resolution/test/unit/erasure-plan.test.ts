@@ -17,10 +17,15 @@ describe('parseAuthorRef', () => {
     ['x:2244994945', { platform: 'x', authorId: '2244994945' }],
     ['twitter:1', { platform: 'x', authorId: '1' }],
     ['bluesky:did:plc:abc', { platform: 'bluesky', authorId: 'did:plc:abc' }],
-    ['mastodon:https://m.example/users/jane', { platform: 'mastodon', authorId: 'https://m.example/users/jane' }],
+    [
+      'mastodon:https://m.example/users/jane',
+      { platform: 'mastodon', authorId: 'https://m.example/users/jane' },
+    ],
   ])('reads %s', (ref, want) => expect(parseAuthorRef(ref)).toEqual(want));
 
-  it.each(['x', 'x:', ':1', 'X Y:1', ''])('refuses %j', (ref) => expect(parseAuthorRef(ref)).toBeNull());
+  it.each(['x', 'x:', ':1', 'X Y:1', ''])('refuses %j', (ref) =>
+    expect(parseAuthorRef(ref)).toBeNull(),
+  );
 });
 
 describe('subjectDigest and erasureEventId', () => {
@@ -28,7 +33,9 @@ describe('subjectDigest and erasureEventId', () => {
     const a = subjectDigest(secret, { kind: 'customer', customerId: 'C-1' });
     expect(a).toBe(subjectDigest(secret, 'customer:C-1'));
     expect(a).not.toBe(subjectDigest(secret, { kind: 'customer', customerId: 'C-2' }));
-    expect(a).not.toBe(subjectDigest(Buffer.from('other'), { kind: 'customer', customerId: 'C-1' }));
+    expect(a).not.toBe(
+      subjectDigest(Buffer.from('other'), { kind: 'customer', customerId: 'C-1' }),
+    );
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     const id = erasureEventId('er_1', secret, 'x:42');
     expect(id).toMatch(/^erasure:er_1:[0-9a-f]{24}$/);
@@ -42,7 +49,9 @@ describe('checkRequestMeta', () => {
     expect(checkRequestMeta({ requestedBy: 'ticket:4711', reason: 'ticket:4711' })).toEqual([]);
   });
   it('refuses free text as a reason and an empty requester', () => {
-    expect(checkRequestMeta({ requestedBy: '', reason: 'Jane Doe asked by phone' })).toHaveLength(2);
+    expect(checkRequestMeta({ requestedBy: '', reason: 'Jane Doe asked by phone' })).toHaveLength(
+      2,
+    );
   });
 });
 
@@ -62,8 +71,17 @@ describe('planErasure', () => {
       source: 'privacy-cli',
     });
     expect(plan.authorRefs).toEqual(['mastodon:https://m.example/users/j', 'x:10']);
-    expect(plan.tombstoneKeys).toEqual(['mastodon:https://m.example/users/j', 'x:10', 'x:11', 'x:12']);
-    expect(plan.events.map((e) => e.key)).toEqual(['mastodon:https://m.example/users/j', 'x:10', 'customer:C-1']);
+    expect(plan.tombstoneKeys).toEqual([
+      'mastodon:https://m.example/users/j',
+      'x:10',
+      'x:11',
+      'x:12',
+    ]);
+    expect(plan.events.map((e) => e.key)).toEqual([
+      'mastodon:https://m.example/users/j',
+      'x:10',
+      'customer:C-1',
+    ]);
     const customerEvent = plan.events.at(-1)!.event;
     expect(customerEvent).toEqual({
       eventId: erasureEventId('er_1', secret, 'customer:C-1'),
@@ -79,7 +97,11 @@ describe('planErasure', () => {
       receivedAt: now,
       source: 'privacy-cli',
     });
-    expect(plan.events[1]!.event).toMatchObject({ platform: 'x', authorId: '10', customerId: null });
+    expect(plan.events[1]!.event).toMatchObject({
+      platform: 'x',
+      authorId: '10',
+      customerId: null,
+    });
   });
 
   it('an author with no identity row is still erased: its key, its event, its tombstone', () => {
@@ -94,7 +116,12 @@ describe('planErasure', () => {
     expect(plan.authorRefs).toEqual(['x:99']);
     expect(plan.tombstoneKeys).toEqual(['x:99']);
     expect(plan.events).toHaveLength(1);
-    expect(plan.events[0]!.event).toMatchObject({ kind: 'erasure', platform: 'x', authorId: '99', requestId: 'er_2' });
+    expect(plan.events[0]!.event).toMatchObject({
+      kind: 'erasure',
+      platform: 'x',
+      authorId: '99',
+      requestId: 'er_2',
+    });
   });
 
   it('is deterministic: the same request plans the same events (a resumed run produces duplicates, not new ids)', () => {
@@ -127,9 +154,21 @@ describe('complianceAction', () => {
     ...over,
   });
   it.each([
-    ['an account deleted on its platform', { kind: 'account_deleted', authorId: '1' }, { do: 'erase-author', platform: 'x', authorId: '1', shred: true }],
-    ['an author erasure', { kind: 'erasure', authorId: '1', requestId: 'er_1' }, { do: 'erase-author', platform: 'x', authorId: '1', shred: true }],
-    ['a customer erasure', { kind: 'erasure', platform: null, customerId: 'C-1' }, { do: 'erase-customer', customerId: 'C-1' }],
+    [
+      'an account deleted on its platform',
+      { kind: 'account_deleted', authorId: '1' },
+      { do: 'erase-author', platform: 'x', authorId: '1', shred: true },
+    ],
+    [
+      'an author erasure',
+      { kind: 'erasure', authorId: '1', requestId: 'er_1' },
+      { do: 'erase-author', platform: 'x', authorId: '1', shred: true },
+    ],
+    [
+      'a customer erasure',
+      { kind: 'erasure', platform: null, customerId: 'C-1' },
+      { do: 'erase-customer', customerId: 'C-1' },
+    ],
     ['a deleted post', { kind: 'post_deleted', postId: '5', authorId: '1' }, { do: 'nothing' }],
     ['an edited post', { kind: 'post_edited', postId: '5', revision: 3 }, { do: 'nothing' }],
     ['a private account', { kind: 'account_private', authorId: '1' }, { do: 'nothing' }],

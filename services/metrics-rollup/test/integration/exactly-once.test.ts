@@ -27,6 +27,7 @@ import {
   uniqueName,
   waitFor,
 } from '@hark/testing';
+import { TEST_MASTER_KEY } from '@hark/privacy';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -140,6 +141,7 @@ async function startService(
       SIGNALS_TOPIC: setup.signalsTopic,
       DLQ_TOPIC: setup.dlqTopic,
       COMPLIANCE_TOPIC: setup.complianceTopic,
+      HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY,
       GROUP_ID: setup.groupId,
       BRANDS_FILE,
       // Small chunks: more transactions, so crashes and rebalances land between them.

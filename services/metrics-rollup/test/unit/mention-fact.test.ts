@@ -55,6 +55,11 @@ describe('resolved mention → fact row', () => {
     ['a blank brand only', (m) => (m.mention.brands = [' ']), /brands/],
     ['an empty mention id', (m) => (m.mention.mentionId = ''), /mentionId: must not be empty/],
     ['an empty author id', (m) => (m.mention.author.id = ''), /author.id/],
+    [
+      'a negative revision',
+      (m) => (m.mention.revision = -1),
+      /mention.revision: must be a non-negative integer/,
+    ],
   ])(
     'when the mention has %s, it is rejected for the DLQ with the field path',
     (_what, mutate, reason) => {
@@ -63,6 +68,19 @@ describe('resolved mention → fact row', () => {
       expect(problemOf(() => toMentionFact(m))).toMatch(reason);
     },
   );
+
+  it('carries the revision, with no correction and no scrub', () => {
+    const m = resolved();
+    m.mention.revision = 1_732_000_000_000;
+    expect(toMentionFact(m)).toMatchObject({
+      revision: 1_732_000_000_000,
+      modelSentimentLabel: null,
+      modelIntentLabel: null,
+      sentimentCorrected: false,
+      intentCorrected: false,
+      scrubbed: null,
+    });
+  });
 
   it('lists every problem of a record at once', () => {
     const m = resolved();

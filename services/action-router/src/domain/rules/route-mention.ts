@@ -1,4 +1,4 @@
-import type { Action, ActionMention, ActionPriority, ResolvedMention } from '@hark/events';
+import type { Action, ActionMention, ActionPriority, Mention, ResolvedMention } from '@hark/events';
 import { fold, type Conditions, type Range, type Rule, type Ruleset } from './ruleset.ts';
 
 /** One rule that matched a mention, with the conditions that held in words. */
@@ -25,12 +25,19 @@ export function routeMention(m: ResolvedMention, ruleset: Ruleset): Route[] {
   return routes;
 }
 
-/** The action for a route. Its id ignores the revision: an edit routed by the same rule is the same action. */
+/**
+ * The action for a route. Its id ignores the revision: an edit routed by the
+ * same rule is the same action. `sealed` is the mention as received, with its
+ * personal fields still encrypted: the Action carries those envelopes, not
+ * the clear text the rules read, so shredding the author's key erases the
+ * action too.
+ */
 export function buildAction(
   m: ResolvedMention,
   route: Route,
   rulesVersion: string,
   now: number,
+  sealed: Mention = m.mention,
 ): Action {
   return {
     actionId: actionId(route.ruleId, m.mention.mentionId),
@@ -39,13 +46,26 @@ export function buildAction(
     ruleId: route.ruleId,
     rulesVersion,
     reasons: route.reasons,
-    mention: actionMention(m),
+    mention: { ...actionMention(m), ...personalFields(sealed) },
     routedAt: now,
   };
 }
 
 export function actionId(ruleId: string, mentionId: string): string {
   return `${ruleId}:${mentionId}`;
+}
+
+/** The Mention fields of an ActionMention that are personal (MENTION_PII_FIELDS of @hark/privacy). */
+function personalFields(
+  m: Mention,
+): Pick<ActionMention, 'url' | 'title' | 'text' | 'authorHandle' | 'authorName'> {
+  return {
+    url: m.url,
+    title: m.title,
+    text: m.text,
+    authorHandle: m.author.handle,
+    authorName: m.author.name,
+  };
 }
 
 function actionMention(r: ResolvedMention): ActionMention {

@@ -11,7 +11,10 @@ describe('X', () => {
     const payload = {
       for_user_id: '930524282358325248',
       tweet_delete_events: [
-        { status: { id: '1045405559317569537', user_id: '930524282358325248' }, timestamp_ms: '1432228155593' },
+        {
+          status: { id: '1045405559317569537', user_id: '930524282358325248' },
+          timestamp_ms: '1432228155593',
+        },
       ],
     };
     const split = splitCompliance('x', payload);
@@ -29,23 +32,66 @@ describe('X', () => {
 
   it('maps the v2 compliance stream: delete, user_delete, user_protect; ignores withheld', () => {
     expect(
-      items('x', { data: { delete: { tweet: { id: '1', author_id: '2' }, event_at: '2026-11-20T10:00:00.000Z' } } }),
-    ).toEqual([{ kind: 'post_deleted', platform: 'x', postId: '1', authorId: '2', occurredAt: '2026-11-20T10:00:00.000Z' }]);
-    expect(items('x', { data: { user_delete: { user: { id: '2' }, event_at: '2026-11-20T10:00:00.000Z' } } })).toEqual([
-      { kind: 'account_deleted', platform: 'x', authorId: '2', occurredAt: '2026-11-20T10:00:00.000Z' },
+      items('x', {
+        data: {
+          delete: { tweet: { id: '1', author_id: '2' }, event_at: '2026-11-20T10:00:00.000Z' },
+        },
+      }),
+    ).toEqual([
+      {
+        kind: 'post_deleted',
+        platform: 'x',
+        postId: '1',
+        authorId: '2',
+        occurredAt: '2026-11-20T10:00:00.000Z',
+      },
     ]);
-    expect(items('x', { data: { user_protect: { user: { id: '2' }, event_at: '2026-11-20T10:00:00.000Z' } } })).toEqual([
-      { kind: 'account_private', platform: 'x', authorId: '2', occurredAt: '2026-11-20T10:00:00.000Z' },
+    expect(
+      items('x', {
+        data: { user_delete: { user: { id: '2' }, event_at: '2026-11-20T10:00:00.000Z' } },
+      }),
+    ).toEqual([
+      {
+        kind: 'account_deleted',
+        platform: 'x',
+        authorId: '2',
+        occurredAt: '2026-11-20T10:00:00.000Z',
+      },
+    ]);
+    expect(
+      items('x', {
+        data: { user_protect: { user: { id: '2' }, event_at: '2026-11-20T10:00:00.000Z' } },
+      }),
+    ).toEqual([
+      {
+        kind: 'account_private',
+        platform: 'x',
+        authorId: '2',
+        occurredAt: '2026-11-20T10:00:00.000Z',
+      },
     ]);
     const withheld = splitCompliance('x', {
-      data: { withheld: { tweet: { id: '1' }, withheld_in_countries: ['DE'], event_at: '2026-11-20T10:00:00.000Z' } },
+      data: {
+        withheld: {
+          tweet: { id: '1' },
+          withheld_in_countries: ['DE'],
+          event_at: '2026-11-20T10:00:00.000Z',
+        },
+      },
     });
     expect(withheld).toEqual({ compliance: [], posts: [], remainder: undefined, ignored: 1 });
   });
 
   it('leaves tweets (v2 data, tweet_create_events) for the post adapter', () => {
-    const tweet = { data: { id: '1', text: 'hi', author_id: '2', created_at: '2026-11-20T10:00:00Z' } };
-    expect(splitCompliance('x', tweet)).toEqual({ compliance: [], posts: [], remainder: tweet, ignored: 0 });
+    const tweet = {
+      data: { id: '1', text: 'hi', author_id: '2', created_at: '2026-11-20T10:00:00Z' },
+    };
+    expect(splitCompliance('x', tweet)).toEqual({
+      compliance: [],
+      posts: [],
+      remainder: tweet,
+      ignored: 0,
+    });
   });
 });
 
@@ -61,7 +107,13 @@ describe('Mastodon (ActivityPub)', () => {
         object: { id: `${actor}/statuses/1`, type: 'Tombstone', atomUri: `${actor}/statuses/1` },
       }),
     ).toEqual([
-      { kind: 'post_deleted', platform: 'mastodon', postId: `${actor}/statuses/1`, authorId: actor, occurredAt: undefined },
+      {
+        kind: 'post_deleted',
+        platform: 'mastodon',
+        postId: `${actor}/statuses/1`,
+        authorId: actor,
+        occurredAt: undefined,
+      },
     ]);
   });
 
@@ -87,20 +139,38 @@ describe('Mastodon (ActivityPub)', () => {
       },
     });
     expect(split.compliance.map((c) => ('item' in c ? c.item : c))).toEqual([
-      { kind: 'post_edited', platform: 'mastodon', postId: `${actor}/statuses/1`, authorId: actor, editedAt: '2026-11-20T11:00:00Z' },
+      {
+        kind: 'post_edited',
+        platform: 'mastodon',
+        postId: `${actor}/statuses/1`,
+        authorId: actor,
+        editedAt: '2026-11-20T11:00:00Z',
+      },
     ]);
     expect(split.posts).toHaveLength(1);
     const post = split.posts[0]!;
     if (!('post' in post)) throw new Error('expected a post');
-    const v = validatePost(post.post, { now: Date.parse('2026-11-21T00:00:00Z'), maxTextLength: 1000, maxFutureSkewMs: 60_000 });
+    const v = validatePost(post.post, {
+      now: Date.parse('2026-11-21T00:00:00Z'),
+      maxTextLength: 1000,
+      maxFutureSkewMs: 60_000,
+    });
     expect(v).toMatchObject({
       ok: true,
-      draft: { mentionId: `mastodon:${actor}/statuses/1`, text: 'Acme fixed it, thanks', revision: Date.parse('2026-11-20T11:00:00Z'), lang: 'en' },
+      draft: {
+        mentionId: `mastodon:${actor}/statuses/1`,
+        text: 'Acme fixed it, thanks',
+        revision: Date.parse('2026-11-20T11:00:00Z'),
+        lang: 'en',
+      },
     });
   });
 
   it('ignores an Update of a Person (a profile edit)', () => {
-    expect(splitCompliance('mastodon', { type: 'Update', actor, object: { id: actor, type: 'Person' } }).ignored).toBe(1);
+    expect(
+      splitCompliance('mastodon', { type: 'Update', actor, object: { id: actor, type: 'Person' } })
+        .ignored,
+    ).toBe(1);
   });
 });
 
@@ -115,7 +185,13 @@ describe('Bluesky', () => {
         commit: { rev: '3l', operation: 'delete', collection: 'app.bsky.feed.post', rkey: '3lbz' },
       }),
     ).toEqual([
-      { kind: 'post_deleted', platform: 'bluesky', postId: `at://${did}/app.bsky.feed.post/3lbz`, authorId: did, occurredAt: 1763820000000 },
+      {
+        kind: 'post_deleted',
+        platform: 'bluesky',
+        postId: `at://${did}/app.bsky.feed.post/3lbz`,
+        authorId: did,
+        occurredAt: 1763820000000,
+      },
     ]);
   });
 
@@ -133,7 +209,14 @@ describe('Bluesky', () => {
   });
 
   it('maps a Jetstream account event with status deleted to an account deletion', () => {
-    expect(items('bluesky', { did, time_us: 1763820000000000, kind: 'account', account: { active: false, did, status: 'deleted' } })).toEqual([
+    expect(
+      items('bluesky', {
+        did,
+        time_us: 1763820000000000,
+        kind: 'account',
+        account: { active: false, did, status: 'deleted' },
+      }),
+    ).toEqual([
       { kind: 'account_deleted', platform: 'bluesky', authorId: did, occurredAt: 1763820000000 },
     ]);
   });
@@ -148,7 +231,11 @@ describe('Bluesky', () => {
           operation: 'update',
           collection: 'app.bsky.feed.post',
           rkey: '3lbz',
-          record: { $type: 'app.bsky.feed.post', text: 'edited Acme post', createdAt: '2026-11-22T13:20:00.000Z' },
+          record: {
+            $type: 'app.bsky.feed.post',
+            text: 'edited Acme post',
+            createdAt: '2026-11-22T13:20:00.000Z',
+          },
         },
       }),
       'json',
@@ -172,7 +259,10 @@ describe('expandCompliance (generic)', () => {
     );
     if (!out.ok) throw new Error(out.message);
     expect(out.compliance).toHaveLength(2);
-    expect(out.compliance[1]).toMatchObject({ line: 2, entry: { error: { reason: 'malformed_json' } } });
+    expect(out.compliance[1]).toMatchObject({
+      line: 2,
+      entry: { error: { reason: 'malformed_json' } },
+    });
   });
 
   it('refuses formats that carry no compliance events', () => {

@@ -30,12 +30,21 @@ describe('validateCompliance', () => {
       { kind: 'post_deleted', platform: 'twitter', id: 'x:77' },
       {
         key: 'x:77',
-        draft: expect.objectContaining({ eventId: 'post_deleted:x:77', postId: '77', occurredAt: now }),
+        draft: expect.objectContaining({
+          eventId: 'post_deleted:x:77',
+          postId: '77',
+          occurredAt: now,
+        }),
       },
     ],
     [
       'an edit: the revision is in the eventId',
-      { kind: 'post_edited', platform: 'mastodon', postId: 'https://m.example/1', revision: 1700000000000 },
+      {
+        kind: 'post_edited',
+        platform: 'mastodon',
+        postId: 'https://m.example/1',
+        revision: 1700000000000,
+      },
       {
         key: 'mastodon:https://m.example/1',
         draft: expect.objectContaining({
@@ -73,15 +82,60 @@ describe('validateCompliance', () => {
   it.each([
     ['not an object', 'nope', '', 'not_an_object'],
     ['no kind', { platform: 'x', postId: '1' }, 'kind', 'missing_field'],
-    ['an unknown kind', { kind: 'post_liked', platform: 'x', postId: '1' }, 'kind', 'invalid_value'],
-    ['an erasure (audited path)', { kind: 'erasure', platform: 'x', authorId: '1' }, 'kind', 'invalid_value'],
-    ['a post event without postId', { kind: 'post_deleted', platform: 'x' }, 'postId', 'missing_field'],
-    ['an account event without authorId', { kind: 'account_private', platform: 'x', postId: '1' }, 'authorId', 'missing_field'],
-    ['an edit without revision', { kind: 'post_edited', platform: 'x', postId: '1' }, 'revision', 'missing_field'],
-    ['an edit with revision 0', { kind: 'post_edited', platform: 'x', postId: '1', revision: 0 }, 'revision', 'invalid_value'],
-    ['revision and editedAt that disagree', { kind: 'post_edited', platform: 'x', postId: '1', revision: 5, editedAt: now }, 'revision', 'invalid_value'],
-    ['a bad platform', { kind: 'post_deleted', platform: 'X Y', postId: '1' }, 'platform', 'invalid_value'],
-    ['occurredAt in epoch seconds', { kind: 'post_deleted', platform: 'x', postId: '1', occurredAt: 1700000000 }, 'occurredAt', 'invalid_timestamp'],
+    [
+      'an unknown kind',
+      { kind: 'post_liked', platform: 'x', postId: '1' },
+      'kind',
+      'invalid_value',
+    ],
+    [
+      'an erasure (audited path)',
+      { kind: 'erasure', platform: 'x', authorId: '1' },
+      'kind',
+      'invalid_value',
+    ],
+    [
+      'a post event without postId',
+      { kind: 'post_deleted', platform: 'x' },
+      'postId',
+      'missing_field',
+    ],
+    [
+      'an account event without authorId',
+      { kind: 'account_private', platform: 'x', postId: '1' },
+      'authorId',
+      'missing_field',
+    ],
+    [
+      'an edit without revision',
+      { kind: 'post_edited', platform: 'x', postId: '1' },
+      'revision',
+      'missing_field',
+    ],
+    [
+      'an edit with revision 0',
+      { kind: 'post_edited', platform: 'x', postId: '1', revision: 0 },
+      'revision',
+      'invalid_value',
+    ],
+    [
+      'revision and editedAt that disagree',
+      { kind: 'post_edited', platform: 'x', postId: '1', revision: 5, editedAt: now },
+      'revision',
+      'invalid_value',
+    ],
+    [
+      'a bad platform',
+      { kind: 'post_deleted', platform: 'X Y', postId: '1' },
+      'platform',
+      'invalid_value',
+    ],
+    [
+      'occurredAt in epoch seconds',
+      { kind: 'post_deleted', platform: 'x', postId: '1', occurredAt: 1700000000 },
+      'occurredAt',
+      'invalid_timestamp',
+    ],
   ])('refuses %s with its field path', (_name, input, path, reason) => {
     const r = validateCompliance(input, opts);
     expect(r.ok).toBe(false);

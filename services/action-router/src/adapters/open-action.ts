@@ -1,0 +1,46 @@
+import type { Action, Mention } from '@hark/events';
+import { decryptMentionPii, type Keyring } from '@hark/privacy';
+
+/**
+ * Decrypts the personal fields an Action carries (as envelopes, under the
+ * author's key) right before delivery. They sit at the same paths as in the
+ * Mention they came from, so the envelopes' associated data still matches.
+ * `erased`: the author's key was shredded after routing; nothing personal may leave.
+ */
+export async function openAction(
+  action: Action,
+  keyring: Pick<Keyring, 'keysForRead'>,
+): Promise<{ status: 'clear'; action: Action } | { status: 'erased' }> {
+  const a = action.mention;
+  const shape = {
+    platform: a.platform,
+    url: a.url,
+    title: a.title,
+    text: a.text,
+    author: {
+      id: a.authorId,
+      handle: a.authorHandle,
+      name: a.authorName,
+      location: null,
+      email: null,
+      profileUrl: null,
+    },
+  } as unknown as Mention;
+  const opened = await decryptMentionPii(shape, keyring);
+  if (opened.status === 'erased') return { status: 'erased' };
+  const m = opened.value;
+  return {
+    status: 'clear',
+    action: {
+      ...action,
+      mention: {
+        ...a,
+        url: m.url,
+        title: m.title,
+        text: m.text,
+        authorHandle: m.author.handle,
+        authorName: m.author.name,
+      },
+    },
+  };
+}
