@@ -35,6 +35,8 @@ export HARK_PRIVACY_MASTER_KEY
 SERVICES=(
   "identity-resolution 9103 services/identity-resolution/src/main.ts"
   "metrics-rollup 9104 services/metrics-rollup/src/main.ts"
+  # Reads metrics-rollup's minute rollups for spike alerts, so it starts after it.
+  "action-router 9105 services/action-router/src/main.ts"
   "sentiment-scoring 9102 services/sentiment-scoring/src/main.ts"
   "collector 9101 services/collector/src/main.ts"
 )

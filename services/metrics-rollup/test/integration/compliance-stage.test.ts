@@ -52,17 +52,7 @@ let topics: { mentions: string; signals: string; dlq: string; compliance: string
 let enc: { mentions: Encoder<ResolvedMention>; compliance: Encoder<ComplianceEvent> };
 const cleanups: (() => Promise<unknown>)[] = [];
 
-beforeAll(async () => {
-  kafka = createKafka({
-    clientId: 'metrics-rollup-compliance-test',
-    brokers: env.kafkaBrokers,
-    logger,
-  });
-  producer = createProducer(kafka);
-  await producer.connect();
-  serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
-  db = await createTestDatabase();
-  pool = createPool({ url: db.url, logger });
+async function freshTopics(): Promise<void> {
   const t = await createTestTopics(kafka, [
     { prefix: 'resolved', partitions: 3 },
     { prefix: 'signals', partitions: 1 },
@@ -76,6 +66,20 @@ beforeAll(async () => {
     mentions: await serde.encoder(valueSubject(mentions), loadSchema('ResolvedMention')),
     compliance: await serde.encoder(valueSubject(compliance), loadSchema('ComplianceEvent')),
   };
+}
+
+beforeAll(async () => {
+  kafka = createKafka({
+    clientId: 'metrics-rollup-compliance-test',
+    brokers: env.kafkaBrokers,
+    logger,
+  });
+  producer = createProducer(kafka);
+  await producer.connect();
+  serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
+  db = await createTestDatabase();
+  pool = createPool({ url: db.url, logger });
+  await freshTopics();
 });
 
 afterAll(async () => {
@@ -87,6 +91,7 @@ afterAll(async () => {
 
 async function startService(
   wrapHandler?: <T>(input: InputName, h: BatchHandler<T>) => BatchHandler<T>,
+  groupId = uniqueName('metrics-rollup-compliance'),
 ): Promise<{ service: RollupService; registry: Registry; crashed: Promise<Error> }> {
   const registry = createMetricsRegistry({ service: 'metrics-rollup-test', defaults: false });
   let onCrash!: (err: Error) => void;
@@ -101,7 +106,7 @@ async function startService(
       DLQ_TOPIC: topics.dlq,
       COMPLIANCE_TOPIC: topics.compliance,
       HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY,
-      GROUP_ID: uniqueName('metrics-rollup-compliance'),
+      GROUP_ID: groupId,
       BRANDS_FILE,
     }),
     logger,
@@ -233,5 +238,67 @@ describe('the compliance stage through the real broker', () => {
     expect(
       await metric(registry, 'hark_rollup_compliance_events_total', { outcome: 'applied' }),
     ).toBe(4);
+  });
+
+  it('a crash after the compliance transaction and before the offset commit re-delivers the events to a new instance, which changes nothing', async () => {
+    await freshTopics();
+    await pool.query(`truncate mentions, mention_keys, author_days, rollup_minute, rollup_hour, rollup_day,
+      compliance_subjects, compliance_events, privacy_audit_steps`);
+    const now = Date.now();
+    const mentions = makeWorkload({
+      count: 200,
+      authors: 10,
+      now: now - 60_000,
+      seed: 42,
+      prefix: 'crash-',
+    });
+    const group = uniqueName('metrics-rollup-crash');
+    const first = await startService(
+      (input, handler) =>
+        input !== 'compliance'
+          ? handler
+          : async (records) => {
+              await handler(records);
+              throw new TypeError('injected crash after the compliance commit');
+            },
+      group,
+    );
+    await produce(topics.mentions, mentionMessages(mentions));
+    await waitFor(
+      async () => Number((await pool.query(`select count(*) from mentions`)).rows[0].count) === 200,
+      { timeoutMs: 60_000, what: 'the mentions to be counted' },
+    );
+    const victim = mentions[0]!.mention;
+    const erase = makeComplianceEvent({
+      eventId: 'crash:erase',
+      kind: 'erasure',
+      platform: victim.platform,
+      authorId: victim.author.id,
+      mentionId: null,
+      requestId: 'req-crash',
+      occurredAt: now,
+      receivedAt: now,
+    });
+    await produce(topics.compliance, [complianceMessage(erase)]);
+    expect((await first.crashed).message).toContain('injected crash');
+    const afterCrash = sorted(await nonEmptyRollups(pool));
+    await first.service.close();
+    const second = await startService(undefined, group);
+    await waitFor(
+      async () =>
+        (await metric(second.registry, 'hark_rollup_compliance_events_total', {
+          outcome: 'duplicate',
+        })) === 1,
+      { timeoutMs: 60_000, what: 'the re-delivered erasure to be recognized' },
+    );
+    expect(sorted(await nonEmptyRollups(pool))).toEqual(afterCrash);
+    const remaining = mentions.filter(
+      (m) => !(m.mention.platform === victim.platform && m.mention.author.id === victim.author.id),
+    );
+    expect(afterCrash).toEqual(sorted(expectedRollups(remaining)));
+    expect((await pool.query(`select count(*)::int as n from privacy_audit_steps`)).rows[0].n).toBe(
+      1,
+    );
+    await expectRollupsMatchRecount(pool);
   });
 });
