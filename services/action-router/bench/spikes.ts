@@ -136,6 +136,7 @@ const started = performance.now();
 const delays: number[] = [];
 const all: Spike[] = [];
 let falseAlerts = 0;
+const falseByMetric = { volume: 0, negative_share: 0, other: 0 };
 let alerts = 0;
 for (let i = 0; i < SERIES; i++) {
   const { series, spikes } = simulate(rng, params);
@@ -159,6 +160,7 @@ for (let i = 0; i < SERIES; i++) {
     );
     if (!spike) {
       falseAlerts++;
+      falseByMetric[o.metric]++;
     } else if (spike.detectedAt === undefined) {
       spike.detectedAt = endMin;
       delays.push(endMin - spike.start);
@@ -203,7 +205,7 @@ console.log(
   `  + in the service: ALERT_GRACE (default 2 min) + up to one ALERT_INTERVAL (default 30 s)`,
 );
 console.log(
-  `alerts: ${alerts}; false alerts: ${falseAlerts} = ${(falseAlerts / seriesDays).toFixed(4)} per series-day (${seriesDays.toFixed(0)} series-days)`,
+  `alerts: ${alerts}; false alerts: ${falseAlerts} = ${(falseAlerts / seriesDays).toFixed(4)} per series-day (${seriesDays.toFixed(0)} series-days; volume ${falseByMetric.volume}, negative share ${falseByMetric.negative_share})`,
 );
 console.log(
   `evaluations: ${(SERIES * (MINUTES - WARMUP)).toLocaleString('en')} in ${seconds.toFixed(1)} s`,

@@ -214,6 +214,9 @@ export function createActionRouter(deps: ActionRouterDeps): ActionRouter {
       await producer
         ?.disconnect()
         .catch((err: unknown) => log.warn({ err }, 'producer disconnect failed'));
+      // The keyring subscribes its listener in the background from creation; closing before
+      // that finished would leave its connection checked out and pool.end() waiting forever.
+      await keyring.ready();
       await keyring.close();
       await pool.end();
     },

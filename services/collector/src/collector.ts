@@ -11,6 +11,7 @@ import {
   type Mention,
 } from '@hark/events';
 import type { AvroSerde } from '@hark/kafka';
+import { instrumentHttp } from '@hark/observability';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -130,6 +131,7 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
     logger: opts.logger,
     metrics,
   });
+  instrumentHttp(api, opts.registry);
   let pollers: PollerRunner | undefined;
   if (sources.pollers.length > 0) {
     if (!opts.pool || !opts.pollers)

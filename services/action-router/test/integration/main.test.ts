@@ -86,7 +86,7 @@ describe('the action-router process', () => {
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(1);
     expect(lines).toContain(
-      `${file}:5:37: rules[0].then.priority: unknown value "asap"; one of: low, normal, high, urgent`,
+      `${file}:5:34: rules[0].then.priority: unknown value "asap"; one of: low, normal, high, urgent`,
     );
     expect(lines.join('\n')).toMatch(/"code":"HARK_RULES_INVALID"/);
   });

@@ -9,6 +9,8 @@ export interface CollectorMetrics {
   /** Valid mentions that matched no tracked brand: answered, not produced. */
   unmatched: Counter<'source'>;
   brandMatches: Counter<'brand'>;
+  /** Dead letters the collector wrote (refused webhook/poller items, unreadable bodies), by code. */
+  deadLetters: Counter<'stage' | 'code'>;
   /** Whole requests refused before their items were looked at (401, 413, 415, 503, …). */
   requestsRejected: Counter<'route' | 'reason'>;
   produceSeconds: Histogram<'outcome'>;
@@ -59,6 +61,13 @@ export function createCollectorMetrics(
       name: 'hark_collector_brand_matches_total',
       help: 'Forwarded mentions per tracked brand (a mention of two brands counts for each).',
       labelNames: ['brand'],
+      registers,
+    }),
+    // The same series the stages' loop writes (libs/kafka stage-metrics), so one alert covers all.
+    deadLetters: new Counter({
+      name: 'hark_dlq_records_total',
+      help: 'Records sent to the dead-letter topic, by stage and error code.',
+      labelNames: ['stage', 'code'],
       registers,
     }),
     requestsRejected: new Counter({

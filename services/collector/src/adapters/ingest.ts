@@ -131,7 +131,19 @@ export function createIngestService(deps: IngestDeps): IngestService {
       attempts: 1,
       failedAt: at,
     };
-    return { topic: deps.topics.dlq, key: id, value: deps.encoders.deadLetter.encode(value) };
+    return {
+      topic: deps.topics.dlq,
+      key: id,
+      value: deps.encoders.deadLetter.encode(value),
+      deadLetterCode: code,
+    };
+  }
+
+  /** Publishes (acks=all), then counts the dead letters among the records, as every stage does. */
+  async function publish(records: readonly PublishRecord[]): Promise<void> {
+    await deps.publisher.publish(records);
+    for (const r of records)
+      if (r.deadLetterCode) deps.metrics.deadLetters.inc({ stage: STAGE, code: r.deadLetterCode });
   }
 
   return {
@@ -166,7 +178,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
       }
 
       deps.metrics.received.inc({ source: kind, type: 'mention' }, entries.length);
-      await deps.publisher.publish(records);
+      await publish(records);
 
       if (prepared.mentions.length > 0) {
         deps.metrics.accepted.inc({ source: kind, type: 'mention' }, prepared.mentions.length);
@@ -229,7 +241,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
           rejected.push({ index, id: result.signalId, line: record.line, errors: result.errors });
       });
       deps.metrics.received.inc({ source: opts.kind, type: 'signal' }, records.length);
-      await deps.publisher.publish(
+      await publish(
         accepted.map(({ signal }) => ({
           topic: deps.topics.signals,
           key: `${signal.brand}:${signal.metric}`,
@@ -300,7 +312,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
         });
       });
       deps.metrics.received.inc({ source: opts.source.kind, type: 'compliance' }, entries.length);
-      await deps.publisher.publish(records);
+      await publish(records);
       if (items.length > 0)
         deps.metrics.accepted.inc({ source: opts.source.kind, type: 'compliance' }, items.length);
       for (const reason of reasons)
@@ -319,7 +331,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
     },
 
     async deadLetterPayload(raw, source, code, message) {
-      await deps.publisher.publish([deadLetter(null, raw, source, code, message, now())]);
+      await publish([deadLetter(null, raw, source, code, message, now())]);
     },
   };
 }

@@ -15,6 +15,8 @@ export interface PublishRecord {
   topic: string;
   key: string | null;
   value: Buffer;
+  /** Set on dead letters: their error code, counted in hark_dlq_records_total once acknowledged. */
+  deadLetterCode?: string;
 }
 
 export interface Publisher {

@@ -122,5 +122,11 @@ describe('HTTP ingest against the real broker and registry', () => {
       /hark_collector_rejected_total\{source="http",type="mention",reason="invalid_timestamp"\} 1/,
     );
     expect(metrics).toMatch(/hark_collector_produce_duration_seconds_count\{outcome="ok"\} \d+/);
+    expect(metrics).toMatch(
+      /hark_http_request_duration_seconds_count\{method="POST",route="\/v1\/mentions",status_code="207"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /hark_http_request_duration_seconds_count\{method="GET",route="\/openapi.json",status_code="200"\} 1/,
+    );
   });
 });

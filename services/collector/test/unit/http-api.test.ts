@@ -523,7 +523,7 @@ describe('webhooks', () => {
   });
 
   it('sends refused items to the dead-letter topic with their reason and answers 202', async () => {
-    const { app, produced } = build();
+    const { app, produced, registry } = build();
     const body = fixture('mastodon/tag-timeline.json');
     const res = await app.inject({
       method: 'POST',
@@ -545,10 +545,16 @@ describe('webhooks', () => {
       errorMessage: expect.stringContaining('not_public'),
     });
     expect(JSON.parse(Buffer.from(dead!.value.value.data).toString()).visibility).toBe('private');
+    expect(
+      await counter(registry, 'hark_dlq_records_total', {
+        stage: 'collector',
+        code: 'HARK_INGEST_INVALID',
+      }),
+    ).toBe(1);
   });
 
   it('keeps a signed but unreadable body on the dead-letter topic and answers 400', async () => {
-    const { app, produced } = build();
+    const { app, produced, registry } = build();
     const body = '{"not": json';
     const res = await app.inject({
       method: 'POST',
@@ -558,6 +564,9 @@ describe('webhooks', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(produced('dlq')[0]!.value).toMatchObject({ errorCode: 'HARK_INGEST_MALFORMED_BODY' });
+    expect(
+      await counter(registry, 'hark_dlq_records_total', { code: 'HARK_INGEST_MALFORMED_BODY' }),
+    ).toBe(1);
   });
 
   it('tags items of a brand-dedicated source with that brand (review feed)', async () => {
