@@ -89,7 +89,13 @@ export function createMentionsHandler(deps: HandlerDeps): BatchHandler<ResolvedM
     deps,
     toMentionFact,
     (f) => f.createdAt,
-    (facts) => deps.store.applyMentions(facts),
+    async (facts) => {
+      const result = await deps.store.applyMentions(facts);
+      const committed = deps.now();
+      for (const f of facts)
+        deps.metrics.visibilitySeconds.observe(Math.max(0, (committed - f.collectedAt) / 1000));
+      return result;
+    },
   );
 }
 

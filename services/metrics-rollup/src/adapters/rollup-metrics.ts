@@ -6,6 +6,8 @@ export interface RollupMetrics {
   rejected: Counter<'kind' | 'code'>;
   writeSeconds: Histogram<'kind'>;
   eventAgeSeconds: Histogram<'kind'>;
+  /** collectedAt → committed here: the pipeline's end-to-end latency as users see it. */
+  visibilitySeconds: Histogram;
   maintenanceFailures: Counter;
   suppressed: Counter;
   restated: Counter<'cause'>;
@@ -40,6 +42,12 @@ export function createRollupMetrics(registry: Registry): RollupMetrics {
       help: 'Time of one rollup transaction (facts, authors and rollups of a batch).',
       labelNames: ['kind'],
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    visibilitySeconds: new Histogram({
+      name: 'hark_rollup_visibility_latency_seconds',
+      help: 'Collector acceptance (collectedAt) to commit in the rollups, per delivered mention; re-deliveries after a crash or a replay show as a tail.',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers,
     }),
     eventAgeSeconds: new Histogram({

@@ -138,6 +138,9 @@ describe('the metrics-rollup process', () => {
         /hark_rollup_applied_total\{kind="mention",service="metrics-rollup"\} 1/,
       );
       expect(metrics).toMatch(/hark_stage_records_in_total\{stage="metrics-rollup.mentions"/);
+      expect(metrics).toMatch(
+        /hark_rollup_visibility_latency_seconds_count\{service="metrics-rollup"\} 1\n/,
+      );
 
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
