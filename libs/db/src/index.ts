@@ -1,2 +1,3 @@
 export { createPool, pingDatabase, withTransaction, type Pool, type PoolClient } from './pool.ts';
 export { migrate, readMigrations, type Migration } from './migrate.ts';
+export { isDatabaseError, isTransientDbError } from './errors.ts';

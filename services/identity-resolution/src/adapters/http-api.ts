@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isTransientDbError } from '@hark/db';
 import { HarkError, isHarkError, type ErrorCode } from '@hark/errors';
 import type { IdentityLink } from '@hark/events';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -140,7 +141,7 @@ export async function registerIdentityApi(
           });
         }
         log.error({ err }, 'request failed');
-        const retriable = isTransient(err);
+        const retriable = isTransientDbError(err);
         return reply.code(retriable ? 503 : 500).send({
           code: retriable ? 'HARK_DB_UNAVAILABLE' : 'HARK_IDENTITY_API_FAILED',
           message: retriable ? 'a dependency is unavailable; retry' : 'internal error',
@@ -365,9 +366,4 @@ function detailsOf(err: HarkError): Record<string, unknown> {
 
 function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
-}
-
-function isTransient(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && /^(08|57P|53)|^ECONN|^ETIMEDOUT$/.test(code);
 }

@@ -1,3 +1,4 @@
+import { isTransientDbError } from '@hark/db';
 import { HarkError } from '@hark/errors';
 import type { IdentityLink, ResolvedMention, ScoredMention } from '@hark/events';
 import type { BatchHandler, Encoder, OutputRecord, StageRecord } from '@hark/kafka';
@@ -203,9 +204,11 @@ async function withDbErrors<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof HarkError) throw err;
+    // A lost connection or a deadlock retries the batch; a constraint or type error is a bug
+    // that stops the consumer uncommitted rather than retrying forever.
     throw new HarkError('HARK_DB_UNAVAILABLE', `identity store failed: ${(err as Error).message}`, {
       cause: err,
-      retriable: true,
+      retriable: isTransientDbError(err),
     });
   }
 }
