@@ -65,6 +65,12 @@ export const configSpec = {
     parse: str(),
     default: 'rules/routing.yaml',
   }),
+  maxAge: setting({
+    env: 'ACTION_MAX_AGE',
+    doc: 'mentions posted longer ago than this are not routed (a backfill, a replay or a first start over old data must not page anyone); counted as too_old',
+    parse: duration({ min: '1m' }),
+    default: parseDuration('2d'),
+  }),
   batchSize: setting({
     env: 'BATCH_SIZE',
     doc: 'records per handler call and commit',

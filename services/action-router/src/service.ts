@@ -135,6 +135,7 @@ export function createActionRouter(deps: ActionRouterDeps): ActionRouter {
             encode: (a) => actions.encode(a),
             topic: config.actionsTopic,
             metrics,
+            maxAgeMs: config.maxAge.ms,
             now,
           }),
         }),

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface RouterMetrics {
   routed: Counter<'queue' | 'rule' | 'priority'>;
-  unrouted: Counter;
+  unrouted: Counter<'reason'>;
   rulesInfo: Gauge<'version'>;
   outboxInserted: Counter;
   deliveries: Counter<'outcome'>;
@@ -31,7 +31,8 @@ export function createRouterMetrics(registry: Registry): RouterMetrics {
     }),
     unrouted: new Counter({
       name: 'hark_actions_unrouted_mentions_total',
-      help: 'Resolved mentions no rule matched.',
+      help: 'Resolved mentions that produced no action, by reason: no_rule (nothing matched), too_old (past ACTION_MAX_AGE), erased (author erased).',
+      labelNames: ['reason'],
       registers,
     }),
     rulesInfo: new Gauge({

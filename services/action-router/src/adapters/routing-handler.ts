@@ -19,6 +19,8 @@ export function createRoutingHandler(deps: {
   encode: (action: Action) => Buffer;
   topic: string;
   metrics?: RouterMetrics;
+  /** Mentions posted longer ago than this are not routed. */
+  maxAgeMs: number;
   now: () => number;
 }): BatchHandler<ResolvedMention> {
   return async (records) => {
@@ -26,11 +28,17 @@ export function createRoutingHandler(deps: {
     const opened = await openMentionBatch(records, (r) => r.value.mention, deps.keyring);
     const failures: NonNullable<BatchResult<ResolvedMention>['failures']> = [...opened.failures];
     const now = deps.now();
+    if (opened.erased.length > 0)
+      deps.metrics?.unrouted.inc({ reason: 'erased' }, opened.erased.length);
     for (const { record, mention } of opened.clear) {
+      if (now - mention.createdAt > deps.maxAgeMs) {
+        deps.metrics?.unrouted.inc({ reason: 'too_old' });
+        continue;
+      }
       try {
         const clear = { ...record.value, mention };
         const routes = routeMention(clear, deps.ruleset);
-        if (routes.length === 0) deps.metrics?.unrouted.inc();
+        if (routes.length === 0) deps.metrics?.unrouted.inc({ reason: 'no_rule' });
         for (const route of routes) {
           const action = buildAction(clear, route, deps.ruleset.version, now, record.value.mention);
           outputs.push({ topic: deps.topic, key: action.actionId, value: deps.encode(action) });

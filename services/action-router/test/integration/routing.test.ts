@@ -95,6 +95,7 @@ describe('action-router on the real stack', () => {
       mention: makeMention({
         postId: '990001',
         text: 'My acme router keeps dropping, third time today',
+        createdAt: Date.now() - 60_000,
       }),
     });
     await send(complaint);
@@ -150,7 +151,11 @@ describe('action-router on the real stack', () => {
 
   it('the same mention delivered again (a retry upstream) is the same action id and is not delivered a second time', async () => {
     const before = receiver.requests.length;
-    await send(makeResolvedMention({ mention: makeMention({ postId: '990001', revision: 5 }) }));
+    await send(
+      makeResolvedMention({
+        mention: makeMention({ postId: '990001', revision: 5, createdAt: Date.now() - 30_000 }),
+      }),
+    );
     // The second Action record carries the same key; the outbox keeps the first row.
     const messages = await readMessages(kafka, actionsTopic, 2, 30_000);
     expect(messages.map((m) => m.key!.toString())).toEqual([
@@ -171,7 +176,7 @@ describe('action-router on the real stack', () => {
     const base = makeResolvedMention();
     await send(
       makeResolvedMention({
-        mention: makeMention({ postId: '990002' }),
+        mention: makeMention({ postId: '990002', createdAt: Date.now() }),
         intent: { ...base.intent, label: 'praise' },
       }),
     );
