@@ -156,6 +156,12 @@ export function createKeyring(opts: KeyringOptions): Keyring {
     if (closed) return;
     try {
       const client = await opts.pool.connect();
+      if (closed) {
+        // close() ran while this connection was being opened: hand it straight back,
+        // or pool.end() would wait for it forever.
+        client.release();
+        return;
+      }
       listener = client;
       client.on('notification', (msg) => {
         if (msg.channel !== SHRED_CHANNEL || !msg.payload) return;

@@ -36,6 +36,17 @@ afterAll(async () => {
 });
 
 describe('keyring on PostgreSQL', () => {
+  it('when closed before its listener connected, it gives the connection back to the pool', async () => {
+    const own = createPool({ url: db.url, logger, max: 2 });
+    const k = createKeyring({ pool: own, masterKey: TEST_MASTER_KEY, logger });
+    await k.close(); // at once: the listener's connect is still in flight
+    await k.ready();
+    await waitFor(() => own.totalCount === own.idleCount, { what: 'no connection checked out' });
+    const ended = own.end().then(() => 'ended');
+    const timeout = new Promise((r) => setTimeout(() => r('stuck'), 5_000));
+    expect(await Promise.race([ended, timeout])).toBe('ended');
+  });
+
   it('when two keyrings ask for the same new authors at once, both get the same single key each', async () => {
     const a = keyring();
     const b = keyring();
