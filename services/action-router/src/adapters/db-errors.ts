@@ -2,9 +2,10 @@ import { isTransientDbError } from '@hark/db';
 import { HarkError, isHarkError } from '@hark/errors';
 
 /**
- * Maps a database failure to HARK_DB_UNAVAILABLE: retriable when retrying
- * can succeed (`isTransientDbError`: lost connection, server restarting,
- * deadlock); anything else (a constraint or type error) is a bug and is not.
+ * Maps a database failure: lost or refused connections, deadlocks,
+ * serialization failures and a server shutting down are retriable
+ * HARK_DB_UNAVAILABLE; anything else (a constraint or type error) is a bug
+ * and is not retriable.
  */
 export function toDbError(err: unknown, what: string): HarkError {
   if (isHarkError(err)) return err;
