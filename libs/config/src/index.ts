@@ -9,3 +9,4 @@ export {
   type Setting,
 } from './parse-config.ts';
 export { commonSettings } from './common.ts';
+export { duration, parseDuration, type Duration } from './duration.ts';

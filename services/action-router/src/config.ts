@@ -1,10 +1,12 @@
 import {
   bool,
   commonSettings,
+  duration,
   int,
   num,
   oneOf,
   parseConfig,
+  parseDuration,
   port,
   setting,
   str,
@@ -14,7 +16,6 @@ import {
 import { HarkError } from '@hark/errors';
 import { TOPICS } from '@hark/events';
 import { privacySettings } from '@hark/privacy';
-import { duration, parseDuration } from './domain/duration.ts';
 import type { DetectorParams } from './domain/spikes/detector.ts';
 
 export const SERVICE = 'action-router';

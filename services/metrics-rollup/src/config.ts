@@ -1,9 +1,11 @@
 import {
   commonSettings,
+  duration,
   int,
   list,
   oneOf,
   parseConfig,
+  parseDuration,
   port,
   setting,
   str,
@@ -12,7 +14,6 @@ import {
 import { HarkError } from '@hark/errors';
 import { TOPICS } from '@hark/events';
 import { privacySettings } from '@hark/privacy';
-import { durationSetting, parseDuration } from './domain/duration.ts';
 
 export const configSpec = {
   ...commonSettings,
@@ -81,25 +82,25 @@ export const configSpec = {
   lateness: setting({
     env: 'ROLLUP_LATENESS',
     doc: 'how far behind the processing clock an event may be and still update its windows; older ones go to the DLQ',
-    parse: durationSetting({ min: parseDuration('1m') }),
+    parse: duration({ min: '1m' }),
     default: parseDuration('7d'),
   }),
   futureTolerance: setting({
     env: 'ROLLUP_FUTURE_TOLERANCE',
     doc: 'how far ahead of the processing clock an event may be (source clock skew); later ones go to the DLQ',
-    parse: durationSetting(),
+    parse: duration(),
     default: parseDuration('15m'),
   }),
   retention: setting({
     env: 'RETENTION',
     doc: 'how long mention and signal facts (and unique-author sets) are kept, in daily partitions; at least ROLLUP_LATENESS + 1d. Rollups are kept',
-    parse: durationSetting({ min: parseDuration('2d') }),
+    parse: duration({ min: '2d' }),
     default: parseDuration('90d'),
   }),
   maintenanceInterval: setting({
     env: 'PARTITION_MAINTENANCE_INTERVAL',
     doc: 'how often partitions are created ahead, expired ones dropped and the customer views refreshed',
-    parse: durationSetting({ min: parseDuration('1s') }),
+    parse: duration({ min: '1s' }),
     default: parseDuration('1h'),
   }),
   batchSize: setting({

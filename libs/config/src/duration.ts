@@ -1,4 +1,4 @@
-/** A span of time parsed from text like `30s`, `5m`, `1h30m`; prints as it was written. */
+/** A span of time parsed from text like `30s`, `5m`, `1h30m` or `7d`; prints as it was written. */
 export interface Duration {
   readonly ms: number;
   readonly text: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationSetting, parseDuration } from '../../src/domain/duration.ts';
+import { duration, parseDuration } from '../../src/index.ts';
 
 describe('durations in config', () => {
   it.each([
@@ -25,9 +25,7 @@ describe('durations in config', () => {
   });
 
   it('a lower bound rejects shorter values', () => {
-    expect(() => durationSetting({ min: parseDuration('1d') })('12h')).toThrow(
-      'must be at least 1d',
-    );
-    expect(durationSetting({ min: parseDuration('1d') })('1d').ms).toBe(86_400_000);
+    expect(() => duration({ min: '1d' })('12h')).toThrow('must be at least 1d');
+    expect(duration({ min: '1d' })('1d').ms).toBe(86_400_000);
   });
 });
