@@ -109,7 +109,8 @@ function addTo(
   addFact(d, f);
 }
 
-function emptyDelta(
+/** A delta of zeros for one window, brand and platform. */
+export function emptyDelta(
   grain: Grain,
   brand: string,
   platform: string,

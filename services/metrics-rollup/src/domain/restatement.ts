@@ -1,5 +1,10 @@
 import type { IntentLabel, SentimentLabel } from '@hark/events';
-import { aggregateMentions, compareText, type MentionRollupDelta } from './aggregate-mentions.ts';
+import {
+  aggregateMentions,
+  compareText,
+  emptyDelta,
+  type MentionRollupDelta,
+} from './aggregate-mentions.ts';
 import type { MentionFact } from './mention-fact.ts';
 import { GRAIN_MS, windowStart, type Grain } from './windows.ts';
 
@@ -171,35 +176,7 @@ export function zeroChange(
   platform: string,
   start: number,
 ): RollupChange {
-  return {
-    grain,
-    brand,
-    platform,
-    windowStart: start,
-    mentions: 0,
-    positive: 0,
-    neutral: 0,
-    negative: 0,
-    unknownSentiment: 0,
-    sentimentMicros: 0,
-    likes: 0,
-    shares: 0,
-    replies: 0,
-    views: 0,
-    reach: 0,
-    customerMentions: 0,
-    prospectMentions: 0,
-    intents: {
-      complaint: 0,
-      question: 0,
-      praise: 0,
-      suggestion: 0,
-      purchase_intent: 0,
-      churn_risk: 0,
-      other: 0,
-    },
-    uniqueAuthors: 0,
-  };
+  return { ...emptyDelta(grain, brand, platform, start), uniqueAuthors: 0 };
 }
 
 function isZero(r: RollupChange): boolean {
