@@ -5,6 +5,13 @@
  * own (random topics, consumer groups, ports and a private database), so a
  * test can kill -9 one, restart it, add a second instance, and read the
  * rollups to check that every accepted mention counts exactly once.
+ *
+ * action-router, the fifth service, is optional: `start('action-router')`
+ * runs it on the run's mentions.resolved, actions and alerts topics (webhook
+ * off unless `env['action-router'].ACTION_WEBHOOK_URL` is given). `startAll`
+ * leaves it out: nothing the rollups hold depends on it, and one more process
+ * on a small machine slows every suite that does not look at actions. Its
+ * groups count in `lags()`/`waitForQuiet()` only while it has an instance.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +38,7 @@ export const SERVICES = [
   'sentiment-scoring',
   'identity-resolution',
   'metrics-rollup',
+  'action-router',
 ] as const;
 export type ServiceName = (typeof SERVICES)[number];
 export type ConsumerName = Exclude<ServiceName, 'collector'>;
@@ -129,6 +137,9 @@ export interface Pipeline {
     dlq: string;
     /** ComplianceEvent: platform deletions and edits, erasures (collector, hark privacy). */
     compliance: string;
+    /** action-router's output: Actions (key actionId) and spike Alerts (key brand:platform). */
+    actions: string;
+    alerts: string;
   };
   readonly groups: Record<ConsumerName, string>;
   readonly databaseUrl: string;
@@ -138,7 +149,10 @@ export interface Pipeline {
   readonly collectorUrl: string;
   readonly apiKey: string;
   readonly workDir: string;
-  /** Starts identity-resolution (it owns the customers table), then the other three together. */
+  /**
+   * Starts identity-resolution (it owns the customers table), then the other three together;
+   * not the optional action-router (start it on its own).
+   */
   startAll(): Promise<void>;
   /** Starts the first instance of a service and waits for /readyz. */
   start(name: ServiceName): Promise<void>;
@@ -345,17 +359,12 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     { prefix: `${opts.label}.signals.raw`, partitions: 2 },
     { prefix: `${opts.label}.dlq`, partitions: 2 },
     { prefix: `${opts.label}.compliance`, partitions: 2 },
+    { prefix: `${opts.label}.actions`, partitions: 2 },
+    { prefix: `${opts.label}.alerts`, partitions: 1 },
   ]);
-  const [raw, scored, resolved, links, signals, dlq, compliance] = created.names as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const topics = { raw, scored, resolved, links, signals, dlq, compliance };
+  const [raw, scored, resolved, links, signals, dlq, compliance, actions, alerts] =
+    created.names as [string, string, string, string, string, string, string, string, string];
+  const topics = { raw, scored, resolved, links, signals, dlq, compliance, actions, alerts };
   const database = await createTestDatabase({ baseUrl: opts.databaseBaseUrl }).catch(
     async (err: unknown) => {
       await created.drop().catch(() => {});
@@ -370,6 +379,7 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     'sentiment-scoring': `${ns}.sentiment`,
     'identity-resolution': `${ns}.identity`,
     'metrics-rollup': `${ns}.rollup`,
+    'action-router': `${ns}.router`,
   };
   const apiKey = `e2e-${randomBytes(12).toString('hex')}`;
   const apiPort = await freePort();
@@ -421,16 +431,33 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
       BRANDS_FILE,
       ...opts.env?.['metrics-rollup'],
     },
+    'action-router': {
+      INPUT_TOPIC: resolved,
+      ACTIONS_TOPIC: actions,
+      ALERTS_TOPIC: alerts,
+      DLQ_TOPIC: dlq,
+      GROUP_ID: groups['action-router'],
+      ...opts.env?.['action-router'],
+    },
   };
-  /** Topics each consumer group reads, for the lag check. */
-  const groupInputs: [string, string][] = [
-    [groups['sentiment-scoring'], raw],
-    [groups['identity-resolution'], scored],
-    [`${groups['metrics-rollup']}.mentions`, resolved],
-    [`${groups['metrics-rollup']}.signals`, signals],
-    [`${groups['identity-resolution']}.compliance`, compliance],
-    [`${groups['metrics-rollup']}.compliance`, compliance],
-  ];
+  /** Topics each consumer group reads, for the lag check; the optional action-router's once started. */
+  function groupInputs(): [string, string][] {
+    const out: [string, string][] = [
+      [groups['sentiment-scoring'], raw],
+      [groups['identity-resolution'], scored],
+      [`${groups['metrics-rollup']}.mentions`, resolved],
+      [`${groups['metrics-rollup']}.signals`, signals],
+      [`${groups['identity-resolution']}.compliance`, compliance],
+      [`${groups['metrics-rollup']}.compliance`, compliance],
+    ];
+    const router = instances.get('action-router');
+    if (router) {
+      out.push([groups['action-router'], resolved]);
+      // The webhook outbox's group exists only when a webhook is configured.
+      if (router.env.ACTION_WEBHOOK_URL) out.push([`${groups['action-router']}.webhook`, actions]);
+    }
+    return out;
+  }
 
   const instances = new Map<string, Instance>();
   const crashes: UnexpectedExit[] = [];
@@ -590,7 +617,7 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
     await admin.connect();
     try {
       const out: Record<string, number> = {};
-      for (const [group, topic] of groupInputs) {
+      for (const [group, topic] of groupInputs()) {
         const ends = await admin.fetchTopicOffsets(topic);
         const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
         let lag = 0;

@@ -1,5 +1,9 @@
 import { parseConfig } from '@hark/config';
 import { TOPICS } from '@hark/events';
+import {
+  configSpec as routerSpec,
+  parseActionRouterConfig,
+} from '../../../services/action-router/src/config.ts';
 import { collectorSettings } from '../../../services/collector/src/config.ts';
 import { configSpec as identitySpec } from '../../../services/identity-resolution/src/config.ts';
 import {
@@ -91,6 +95,20 @@ export const SERVICES: ServiceFacts[] = [
     ],
   },
   {
+    name: 'action-router',
+    opsPort: required(routerSpec.opsPort.default, 'action-router OPS_PORT'),
+    otherPorts: [],
+    // The rules stage's group. The webhook outbox also consumes `actions` as
+    // `<GROUP_ID>.webhook`, but only when ACTION_WEBHOOK_URL is set, and it only
+    // inserts rows: the deployments do not scale on it (see scaledobjects.yaml).
+    consumers: [
+      consumer(
+        required(routerSpec.groupId.default, 'action-router GROUP_ID'),
+        required(routerSpec.inputTopic.default, 'action-router INPUT_TOPIC'),
+      ),
+    ],
+  },
+  {
     name: 'schema-registry',
     opsPort: required(registrySettings.port.default, 'SCHEMA_REGISTRY_PORT'),
     otherPorts: [],
@@ -119,6 +137,8 @@ export function parseServiceEnv(name: string, env: Record<string, string>): unkn
       return parseConfig(identitySpec, env);
     case 'metrics-rollup':
       return parseRollupConfig(env);
+    case 'action-router':
+      return parseActionRouterConfig(env);
     case 'schema-registry':
       return parseConfig(registrySettings, env);
     default:
