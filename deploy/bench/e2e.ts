@@ -50,6 +50,7 @@ const SERVICES = {
   'sentiment-scoring': 9102,
   'identity-resolution': 9103,
   'metrics-rollup': 9104,
+  'action-router': 9105,
 } as const;
 const db = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
 const brands = loadBrandsConfig(`${ROOT}deploy/local/brands.yaml`);

@@ -31,6 +31,8 @@ export const MENTION_PII_FIELDS = [
   'author.profileUrl',
 ] as const;
 
+export type MentionPiiField = (typeof MENTION_PII_FIELDS)[number];
+
 /** Personal fields of an IdentityLink (`evidence.detail` = every evidence item's detail). */
 export const IDENTITY_LINK_PII_FIELDS = ['handle', 'evidence.detail'] as const;
 
@@ -190,12 +192,18 @@ function decryptWith<T>(
   value: T,
   keys: ReadonlyMap<string, DataKey | null>,
   map: (v: T, fn: FieldFn) => T,
+  only?: ReadonlySet<string>,
 ): Decrypted<T> {
   let erased: string | null = null;
   let used: string | null = null;
   const out = map(value, (v, path) => {
     const id = envelopeKeyId(v);
     if (id === null || erased !== null) return v;
+    // A shredded key is noticed on any field; only the fields asked for are opened.
+    if (only && !only.has(path)) {
+      if (keys.get(id) === null) erased = id;
+      return v;
+    }
     const key = keys.get(id);
     if (key === null) {
       erased = id;
@@ -267,13 +275,15 @@ export type BatchDecrypted<T> = Decrypted<T> | { status: 'invalid'; error: HarkE
 export async function decryptMentions(
   mentions: readonly Mention[],
   keyring: Pick<Keyring, 'keysForRead'>,
+  fields?: readonly MentionPiiField[],
 ): Promise<BatchDecrypted<Mention>[]> {
   const ids = new Set<string>();
   for (const m of mentions) for (const id of mentionKeyIds(m)) ids.add(id);
   const keys = ids.size > 0 ? await keyring.keysForRead([...ids]) : new Map();
+  const only = fields ? new Set<string>(fields) : undefined;
   return mentions.map((m) => {
     try {
-      return decryptWith(m, keys, mapMention);
+      return decryptWith(m, keys, mapMention, only);
     } catch (err) {
       if (err instanceof HarkError) return { status: 'invalid', error: err };
       throw err;
@@ -300,8 +310,14 @@ export async function openMentionBatch<R>(
   records: readonly R[],
   mentionOf: (record: R) => Mention,
   keyring: Pick<Keyring, 'keysForRead'>,
+  /**
+   * The personal fields the stage reads (default all): the others stay encrypted in the
+   * returned mention. Decryption is most of a stage's privacy cost, so scoring opens the
+   * text and title only, identity-resolution the author fields.
+   */
+  fields?: readonly MentionPiiField[],
 ): Promise<OpenedBatch<R>> {
-  const results = await decryptMentions(records.map(mentionOf), keyring);
+  const results = await decryptMentions(records.map(mentionOf), keyring, fields);
   const out: OpenedBatch<R> = { clear: [], failures: [], erased: [] };
   results.forEach((r, i) => {
     const record = records[i]!;

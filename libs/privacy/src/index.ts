@@ -32,6 +32,7 @@ export {
   mentionAuthorRef,
   mentionKeyIds,
   MENTION_PII_FIELDS,
+  type MentionPiiField,
   ENVELOPE_PREFIX,
   type BatchDecrypted,
   type Decrypted,

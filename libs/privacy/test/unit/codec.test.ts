@@ -179,6 +179,30 @@ describe('mention codec', () => {
     expect(out.map((r) => r.status)).toEqual(['clear', 'erased', 'invalid', 'clear']);
     expect(out[2]).toMatchObject({ error: { code: 'HARK_PRIVACY_CIPHERTEXT_INVALID' } });
   });
+
+  it('when a stage asks for some fields, only those are opened and a shredded key is still noticed', async () => {
+    const a = dataKey('x:1');
+    const b = dataKey('x:2');
+    const m = personalMention();
+    const enc = encryptMentionPii(m, a);
+    const keys = new Map<string, DataKey | null>([
+      [a.keyId, a],
+      [b.keyId, null],
+    ]);
+    const [opened, erased] = await decryptMentions(
+      [enc, encryptMentionPii(personalMention(), b)],
+      { keysForRead: async () => keys },
+      ['text', 'title'],
+    );
+    expect(opened).toMatchObject({ status: 'clear' });
+    const v = (opened as { value: typeof m }).value;
+    expect(v.text).toBe(m.text);
+    expect(v.title).toBe(m.title);
+    expect(v.author.handle).toBe(enc.author.handle);
+    expect(v.author.handle).not.toBe(m.author.handle);
+    expect(v.url).toBe(enc.url);
+    expect(erased).toMatchObject({ status: 'erased', keyId: b.keyId });
+  });
 });
 
 describe('identity link codec', () => {

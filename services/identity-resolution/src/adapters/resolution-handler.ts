@@ -75,7 +75,7 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
     let records: StageRecord<ScoredMention>[] = consumed;
     if (deps.keyring) {
       const opened = await withDbErrors(() =>
-        openMentionBatch(consumed, (r) => r.value.mention, deps.keyring!),
+        openMentionBatch(consumed, (r) => r.value.mention, deps.keyring!, AUTHOR_FIELDS),
       );
       if (opened.erased.length > 0)
         privacyMetrics.erased.inc({ stage: 'identity-resolution' }, opened.erased.length);
@@ -199,6 +199,9 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
 }
 
 /** Database trouble is retriable: the stage retries the batch with backoff, offsets stay put. */
+/** What matching reads of a mention; its text and url stay encrypted here. */
+const AUTHOR_FIELDS = ['author.handle', 'author.name', 'author.email', 'author.location'] as const;
+
 async function withDbErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

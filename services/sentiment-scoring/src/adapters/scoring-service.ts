@@ -127,7 +127,7 @@ export function createScoringHandler(deps: {
     // Decrypt right after decode: a shredded author is dropped here (erased, offset
     // committed), a bad envelope goes to the DLQ, the rest is scored on clear text.
     const opened = deps.keyring
-      ? await openMentionBatch(records, (r) => r.value, deps.keyring)
+      ? await openMentionBatch(records, (r) => r.value, deps.keyring, ['text', 'title'])
       : {
           clear: records.map((record) => ({ record, mention: record.value })),
           failures: [],
