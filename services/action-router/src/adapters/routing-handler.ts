@@ -25,7 +25,11 @@ export function createRoutingHandler(deps: {
 }): BatchHandler<ResolvedMention> {
   return async (records) => {
     const outputs: OutputRecord[] = [];
-    const opened = await openMentionBatch(records, (r) => r.value.mention, deps.keyring);
+    // Rules read the text and title; the Action keeps every personal field sealed.
+    const opened = await openMentionBatch(records, (r) => r.value.mention, deps.keyring, [
+      'text',
+      'title',
+    ]);
     const failures: NonNullable<BatchResult<ResolvedMention>['failures']> = [...opened.failures];
     const now = deps.now();
     if (opened.erased.length > 0)
