@@ -365,7 +365,7 @@ const result = {
       before: Number(loadBefore.toFixed(2)),
       after: Number(os.loadavg()[0]!.toFixed(2)),
     },
-    note: 'broker, PostgreSQL, registry and the four services on the same machine',
+    note: 'broker, PostgreSQL, registry, the five services and this load generator on the same machine',
   },
   kafka,
   throughput,
