@@ -30,14 +30,14 @@ stack-status: ## show what runs where
 stack-reset: ## stop the stack and wipe Kafka's data
 	@$(STACK) reset
 
-demo: stack-up ## the main job: all four services, a demo CRM, realistic traffic, KPIs from the rollups
+demo: stack-up ## the main job: all five services, a demo CRM, realistic traffic, KPIs from the rollups
 	@deploy/local/services.sh up
 	@node --import tsx deploy/demo/drive.ts
 
-services-up: stack-up ## start the four services (logs in .stack/logs)
+services-up: stack-up ## start the five services (logs in .stack/logs)
 	@deploy/local/services.sh up
 
-services-down: ## stop the four services, keep the stack
+services-down: ## stop the five services, keep the stack
 	@deploy/local/services.sh down
 
 demo-down: stack-down ## stop everything the demo started

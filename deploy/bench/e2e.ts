@@ -1,6 +1,6 @@
 /**
  * `make bench`: the whole pipeline on this machine, with the broker and the
- * database on it. Needs the stack and the four services up (the Makefile
+ * database on it. Needs the stack and the five services up (the Makefile
  * target does that). Measures, in one run:
  *  1. Kafka's own ceiling: ProducerPerformance and ConsumerPerformance from the
  *     same jars, 600-byte records (about one Avro mention), acks=all;

@@ -1,5 +1,5 @@
 /**
- * The main job (`make demo`): with the stack and the four services running,
+ * The main job (`make demo`): with the stack and the five services running,
  * load a demo CRM, drive realistic traffic through the collector's HTTP API,
  * wait until every accepted mention is in the rollups, and print the KPIs
  * straight from the rollup tables and views.
@@ -237,12 +237,46 @@ for (const r of top.rows) {
   );
 }
 
+// 5. What action-router routed to the queues (its counters; it reads mentions.resolved too).
+const routerMetrics = async () => {
+  try {
+    return await (await fetch('http://127.0.0.1:9105/metrics')).text();
+  } catch {
+    return '';
+  }
+};
+const sumOf = (text: string, re: RegExp) =>
+  [...text.matchAll(re)].reduce((n, m) => n + Number(m[m.length - 1]), 0);
+let router = await routerMetrics();
+for (let waited = 0; waited < 30_000; waited += 500) {
+  const seen = sumOf(
+    router,
+    /^hark_stage_records_in_total\{[^}]*stage="action-router\.rules"[^}]*\} ([\d.e+]+)$/gm,
+  );
+  if (seen >= counts.accepted) break;
+  await new Promise((r) => setTimeout(r, 500));
+  router = await routerMetrics();
+}
+const perQueue = new Map<string, number>();
+for (const m of router.matchAll(/^hark_actions_routed_total\{([^}]*)\} ([\d.e+]+)$/gm)) {
+  const labels = Object.fromEntries(
+    [...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]),
+  );
+  const key = `${labels.queue} (${labels.priority})`;
+  perQueue.set(key, (perQueue.get(key) ?? 0) + Number(m[2]));
+}
+line('\nActions routed to queues (action-router, rules/routing.yaml)');
+if (perQueue.size === 0) line('  none yet (is action-router running? make services-up)');
+for (const [queue, n] of [...perQueue].sort((a, b) => b[1] - a[1]))
+  line(`  ${queue.padEnd(34)} ${n.toLocaleString().padStart(8)}`);
+
 line('\nWhere to look');
 for (const [name, port] of [
   ['collector', 9101],
   ['sentiment-scoring', 9102],
   ['identity-resolution', 9103],
   ['metrics-rollup', 9104],
+  ['action-router', 9105],
   ['schema-registry', 8081],
 ] as const) {
   line(`  ${name.padEnd(20)} http://127.0.0.1:${port}/metrics   log .stack/logs/${name}.log`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts hark's four stages as background processes on the local stack (which
+# Starts hark's five services as background processes on the local stack (which
 # must be up: `stack.sh up`), each with its log under .stack/logs/, and waits
 # until every one answers /readyz.
 #
