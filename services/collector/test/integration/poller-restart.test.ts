@@ -98,6 +98,8 @@ function instance(owner: string): Promise<Harness> {
   return startCollector({
     topics,
     pool,
+    // Both instances share one database, keys included, as two collector replicas do.
+    keyringPool: pool,
     sources: { webhooks: [], pollers: [poller] },
     pollers: { owner, userAgent: 'hark-test' },
   });
