@@ -4,7 +4,12 @@
  * metrics-rollup's tables; then every count and, where the generator's
  * truth is unambiguous, every customer link and sentiment label is checked.
  */
+import { readFileSync } from 'node:fs';
 import { loadBrandsConfig } from '@hark/brands';
+import { loadSchema, type Action, type ResolvedMention } from '@hark/events';
+import { createAvroSerde, createRegistryClient } from '@hark/kafka';
+import { createKeyring, openMentionBatch, TEST_MASTER_KEY } from '@hark/privacy';
+import { readMessages, testEnv } from '@hark/testing';
 import {
   createRng,
   generateCustomers,
@@ -13,6 +18,11 @@ import {
   type PostTruth,
 } from '@hark/traffic';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  actionId,
+  routeMention,
+} from '../../services/action-router/src/domain/rules/route-mention.ts';
+import { parseRuleset } from '../../services/action-router/src/domain/rules/ruleset.ts';
 import {
   BRANDS_FILE,
   createPipeline,
@@ -36,7 +46,12 @@ const timings: Record<string, number> = {};
 
 beforeAll(async () => {
   const t0 = Date.now();
-  p = await createPipeline({ label: 'flow', partitions: 4 });
+  p = await createPipeline({
+    label: 'flow',
+    partitions: 4,
+    // The traffic spans two days: route all of it, not only the last two days' default.
+    env: { 'action-router': { ACTION_MAX_AGE: '7d' } },
+  });
   customers = generateCustomers(CUSTOMERS, rng);
   await p.loadCrm(customers);
   timings.crmImportMs = Date.now() - t0;
@@ -175,4 +190,51 @@ describe('N generated mentions through the whole pipeline', () => {
     expect(wrong.prospect.slice(0, 10)).toEqual([]);
     expect(rate(tally.sentiment[0]!, tally.sentiment[1]!)).toBeGreaterThanOrEqual(0.95);
   }, 60_000);
+
+  it('action-router routes every resolved mention as the repository rules say, each action once', async () => {
+    expect(report, 'needs the first test').toBeDefined();
+    await p.start('action-router');
+    await p.waitForQuiet(180_000);
+
+    // What the rules say, computed here from the resolved mentions on the topic.
+    const rulesFile = new URL('../../rules/routing.yaml', import.meta.url);
+    const ruleset = parseRuleset(readFileSync(rulesFile, 'utf8'), rulesFile.pathname);
+    const serde = createAvroSerde({
+      registry: createRegistryClient({ url: testEnv().schemaRegistryUrl }),
+    });
+    const resolvedDecoder = serde.decoder<ResolvedMention>(loadSchema('ResolvedMention'));
+    const resolved = await Promise.all(
+      (await readMessages(p.kafka, p.topics.resolved, N, 60_000)).map((m) =>
+        resolvedDecoder.decode(m.value!),
+      ),
+    );
+    const keyring = createKeyring({ pool: p.db, masterKey: TEST_MASTER_KEY, listen: false });
+    const opened = await openMentionBatch(resolved, (r) => r.mention, keyring, ['text', 'title']);
+    await keyring.close();
+    expect(opened.clear).toHaveLength(N);
+    const expected = new Set<string>();
+    for (const { record, mention } of opened.clear)
+      for (const route of routeMention({ ...record, mention }, ruleset))
+        expected.add(actionId(route.ruleId, mention.mentionId));
+    expect(expected.size).toBeGreaterThan(N / 10);
+
+    // What action-router wrote: exactly those, none twice, personal fields still sealed.
+    const admin = p.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(p.topics.actions).finally(() => admin.disconnect());
+    const total = ends.reduce((n, e) => n + Number(e.high), 0);
+    const actionDecoder = serde.decoder<Action>(loadSchema('Action'));
+    const actions = await Promise.all(
+      (await readMessages(p.kafka, p.topics.actions, total, 60_000)).map((m) =>
+        actionDecoder.decode(m.value!),
+      ),
+    );
+    const ids = actions.map((a) => a.actionId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...expected].sort());
+    const clearTexts = new Set(opened.clear.map((c) => c.mention.text));
+    expect(actions.filter((a) => clearTexts.has(a.mention.text))).toEqual([]);
+    expect(await p.deadLetters()).toEqual([]);
+    expect(p.unexpectedExits()).toEqual([]);
+  }, 300_000);
 });
