@@ -239,9 +239,17 @@ function post(
   headers: Record<string, string>,
 ): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
+    const length = Buffer.byteLength(body);
+    // Large bodies ask first (as curl does over 1 MiB), so an oversize one is refused before
+    // it is sent rather than into a connection the server then closes.
+    const askFirst = length > 1024 * 1024;
     const req = httpRequest(url, {
       method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      headers: {
+        ...headers,
+        'content-length': String(length),
+        ...(askFirst ? { expect: '100-continue' } : {}),
+      },
     });
     let answered = false;
     req.setTimeout(60_000, () => req.destroy(new Error(`no answer from ${url} within 60 s`)));
@@ -250,18 +258,21 @@ function post(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () =>
+      res.on('end', () => {
+        // Refused before the body was sent: this request is over.
+        if (!req.writableEnded) req.destroy();
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
           text: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
+        });
+      });
     });
     req.on('error', (err) => {
       if (!answered) reject(err);
     });
-    req.end(body);
+    if (askFirst) req.on('continue', () => req.end(body));
+    else req.end(body);
   });
 }
 

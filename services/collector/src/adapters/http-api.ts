@@ -79,6 +79,30 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   const webhooks = new Map(deps.webhooks.map((w) => [w.source, w]));
   const openapi = buildOpenApiDocument({ version: deps.version ?? '0.1.0' });
 
+  // A client that sends `Expect: 100-continue` (curl does for bodies over 1 MiB) learns
+  // that its body is too large before uploading it. Without this it would send the body
+  // into a connection the server closes after its 413, and could read a reset instead.
+  app.server.on('checkContinue', (req, res) => {
+    const length = Number(req.headers['content-length']);
+    if (Number.isFinite(length) && length > deps.bodyLimitBytes) {
+      deps.metrics.requestsRejected.inc({
+        route: (req.url ?? '').split('?')[0]!,
+        reason: 'payload_too_large',
+      });
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        JSON.stringify({
+          code: 'HARK_INGEST_PAYLOAD_TOO_LARGE',
+          message: `body is over the ${deps.bodyLimitBytes}-byte limit; split it into smaller batches`,
+          statusCode: 413,
+        }),
+      );
+      return;
+    }
+    res.writeContinue();
+    app.server.emit('request', req, res);
+  });
+
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 

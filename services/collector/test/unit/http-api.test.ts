@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { parseBrandsConfig } from '@hark/brands';
 import type { Encoder } from '@hark/kafka';
 import { describe, expect, it } from 'vitest';
@@ -293,6 +294,59 @@ describe('POST /v1/mentions', () => {
         reason: 'payload_too_large',
       }),
     ).toBe(2);
+  });
+
+  it('tells a client that asks first (Expect: 100-continue) that its body is too large, before it sends it', async () => {
+    const { app, registry } = build({ bodyLimitBytes: 2048 });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const { port } = app.server.address() as { port: number };
+      const ask = (length: number) =>
+        new Promise<{ status: number; body: string; continued: boolean }>((resolve, reject) => {
+          let continued = false;
+          const req = httpRequest({
+            host: '127.0.0.1',
+            port,
+            path: '/v1/mentions',
+            method: 'POST',
+            headers: {
+              ...auth,
+              'content-type': 'application/json',
+              'content-length': String(length),
+              expect: '100-continue',
+            },
+          });
+          const body = JSON.stringify([post()]).padEnd(length, ' ');
+          req.on('continue', () => {
+            continued = true;
+            req.end(body);
+          });
+          req.on('response', (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => {
+              if (!req.writableEnded) req.destroy();
+              resolve({ status: res.statusCode ?? 0, body: text, continued });
+            });
+          });
+          req.on('error', reject);
+        });
+      const refused = await ask(10 * 1024 * 1024);
+      expect(refused).toMatchObject({ status: 413, continued: false });
+      expect(JSON.parse(refused.body).code).toBe('HARK_INGEST_PAYLOAD_TOO_LARGE');
+      expect(
+        await counter(registry, 'hark_collector_requests_rejected_total', {
+          route: '/v1/mentions',
+          reason: 'payload_too_large',
+        }),
+      ).toBe(1);
+      // Within the limit the server says continue and handles the request as usual.
+      const accepted = await ask(1024);
+      expect(accepted.continued).toBe(true);
+      expect(accepted.status).toBe(202);
+    } finally {
+      await app.close();
+    }
   });
 
   it('rejects an oversize text as that item only', async () => {
