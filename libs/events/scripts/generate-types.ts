@@ -32,7 +32,9 @@ export function generateTypes(): string {
       case 'enum':
         return define(
           schema,
-          `export type ${schema.name} = ${(schema.symbols as string[]).map((s) => `'${s}'`).join(' | ')};`,
+          `export type ${schema.name} = ${(schema.symbols as string[]).map((s) => `'${s}'`).join(' | ')};\n` +
+            `/** The ${schema.name} symbols in schema order. */\n` +
+            `export const ${schema.name}Symbols = [${(schema.symbols as string[]).map((s) => `'${s}'`).join(', ')}] as const satisfies readonly ${schema.name}[];`,
         );
       case 'fixed':
         return 'Buffer';

@@ -1,3 +1,3 @@
 export { SCHEMA_FILES, SCHEMAS_DIR, eventType, loadSchema, type EventName } from './schemas.ts';
 export { TOPICS, valueSubject, type TopicId, type TopicSpec } from './topics.ts';
-export type * from './types.generated.ts';
+export * from './types.generated.ts';

@@ -1,5 +1,7 @@
 // Generated from schemas/*.avsc by `npm run gen:types`. Do not edit.
 export type PostKind = 'post' | 'reply' | 'repost' | 'quote' | 'comment' | 'review' | 'article' | 'other';
+/** The PostKind symbols in schema order. */
+export const PostKindSymbols = ['post', 'reply', 'repost', 'quote', 'comment', 'review', 'article', 'other'] as const satisfies readonly PostKind[];
 
 /** Who wrote the post, as the platform shows them. */
 export interface Author {
@@ -34,6 +36,8 @@ export interface Engagement {
 }
 
 export type SourceKind = 'http' | 'webhook' | 'poller' | 'replay' | 'other';
+/** The SourceKind symbols in schema order. */
+export const SourceKindSymbols = ['http', 'webhook', 'poller', 'replay', 'other'] as const satisfies readonly SourceKind[];
 
 /** How hark received the post. */
 export interface Source {
@@ -84,6 +88,8 @@ export interface Mention {
 }
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive' | 'unknown';
+/** The SentimentLabel symbols in schema order. */
+export const SentimentLabelSymbols = ['negative', 'neutral', 'positive', 'unknown'] as const satisfies readonly SentimentLabel[];
 
 /** Sentiment of the mention text. */
 export interface Sentiment {
@@ -98,6 +104,8 @@ export interface Sentiment {
 }
 
 export type IntentLabel = 'complaint' | 'question' | 'praise' | 'suggestion' | 'purchase_intent' | 'churn_risk' | 'other';
+/** The IntentLabel symbols in schema order. */
+export const IntentLabelSymbols = ['complaint', 'question', 'praise', 'suggestion', 'purchase_intent', 'churn_risk', 'other'] as const satisfies readonly IntentLabel[];
 
 /** What the author wants: the routing signal. */
 export interface Intent {
@@ -122,8 +130,12 @@ export interface ScoredMention {
 }
 
 export type MatchStatus = 'linked' | 'review' | 'prospect';
+/** The MatchStatus symbols in schema order. */
+export const MatchStatusSymbols = ['linked', 'review', 'prospect'] as const satisfies readonly MatchStatus[];
 
 export type MatchMethod = 'none' | 'existing_link' | 'email' | 'handle' | 'fuzzy' | 'manual';
+/** The MatchMethod symbols in schema order. */
+export const MatchMethodSymbols = ['none', 'existing_link', 'email', 'handle', 'fuzzy', 'manual'] as const satisfies readonly MatchMethod[];
 
 /** Which CRM customer wrote the mention, if any. */
 export interface CustomerMatch {
@@ -142,6 +154,8 @@ export interface CustomerMatch {
 }
 
 export type InfluenceTier = 'unknown' | 'nano' | 'micro' | 'mid' | 'macro' | 'mega';
+/** The InfluenceTier symbols in schema order. */
+export const InfluenceTierSymbols = ['unknown', 'nano', 'micro', 'mid', 'macro', 'mega'] as const satisfies readonly InfluenceTier[];
 
 /** How far the author's voice carries. */
 export interface Influence {
@@ -170,6 +184,8 @@ export interface ResolvedMention {
 }
 
 export type LinkStatus = 'linked' | 'review' | 'rejected' | 'unlinked';
+/** The LinkStatus symbols in schema order. */
+export const LinkStatusSymbols = ['linked', 'review', 'rejected', 'unlinked'] as const satisfies readonly LinkStatus[];
 
 /** One piece of evidence for or against the link. */
 export interface Evidence {
@@ -206,6 +222,8 @@ export interface IdentityLink {
 }
 
 export type SignalAggregation = 'last' | 'sum';
+/** The SignalAggregation symbols in schema order. */
+export const SignalAggregationSymbols = ['last', 'sum'] as const satisfies readonly SignalAggregation[];
 
 /** One observation of a brand KPI outside mentions (followers, web visits, search volume, …). Key on signals.raw: `brand:metric`. */
 export interface BrandSignal {
@@ -256,6 +274,8 @@ export interface DeadLetter {
 }
 
 export type ComplianceKind = 'post_deleted' | 'post_edited' | 'account_deleted' | 'account_private' | 'erasure' | 'unknown';
+/** The ComplianceKind symbols in schema order. */
+export const ComplianceKindSymbols = ['post_deleted', 'post_edited', 'account_deleted', 'account_private', 'erasure', 'unknown'] as const satisfies readonly ComplianceKind[];
 
 /** A deletion, edit, account change or erasure request that every stage holding the data must carry out. Key on `compliance`: `platform:postId` for post events, `platform:authorId` for account events and author erasures, `customer:<customerId>` for customer erasures. Holds ids only, never post text, names, handles or emails. */
 export interface ComplianceEvent {
@@ -286,6 +306,8 @@ export interface ComplianceEvent {
 }
 
 export type ActionPriority = 'low' | 'normal' | 'high' | 'urgent';
+/** The ActionPriority symbols in schema order. */
+export const ActionPrioritySymbols = ['low', 'normal', 'high', 'urgent'] as const satisfies readonly ActionPriority[];
 
 /** What a queue needs to act on a mention without reading other topics; the full record stays in mentions.resolved and the mentions table under mentionId. */
 export interface ActionMention {
@@ -356,6 +378,8 @@ export interface Action {
 }
 
 export type AlertMetric = 'volume' | 'negative_share' | 'other';
+/** The AlertMetric symbols in schema order. */
+export const AlertMetricSymbols = ['volume', 'negative_share', 'other'] as const satisfies readonly AlertMetric[];
 
 /** A mention that drove the spike. */
 export interface AlertMention {

@@ -5,7 +5,7 @@
  *
  *   npm run bench:rules -w @hark/action-router
  */
-import type { IntentLabel, ResolvedMention } from '@hark/events';
+import { IntentLabelSymbols, type ResolvedMention } from '@hark/events';
 import { makeMention, makeResolvedMention } from '@hark/testing';
 import { createRng } from '@hark/traffic';
 import { loadRuleset } from '../src/adapters/load-rules.ts';
@@ -18,15 +18,7 @@ const words =
   'the my router app support refund cancel order late broken love great fire lawyer price deal switch plan'.split(
     ' ',
   );
-const intents: IntentLabel[] = [
-  'complaint',
-  'question',
-  'praise',
-  'suggestion',
-  'purchase_intent',
-  'churn_risk',
-  'other',
-];
+const intents = IntentLabelSymbols;
 const base = makeResolvedMention();
 const mentions: ResolvedMention[] = Array.from({ length: 5000 }, (_, i) => {
   const known = rng.chance(0.3);

@@ -1,4 +1,4 @@
-import type { ResolvedMention } from '@hark/events';
+import { IntentLabelSymbols, type ResolvedMention } from '@hark/events';
 import { makeResolvedMention } from '@hark/testing';
 
 export const BRANDS = [
@@ -15,15 +15,7 @@ export const BRANDS = [
 ];
 export const PLATFORMS = ['x', 'reddit', 'mastodon', 'bluesky', 'review'];
 const SENTIMENTS = ['positive', 'neutral', 'negative', 'unknown'] as const;
-const INTENTS = [
-  'complaint',
-  'question',
-  'praise',
-  'suggestion',
-  'purchase_intent',
-  'churn_risk',
-  'other',
-] as const;
+const INTENTS = IntentLabelSymbols;
 
 /** A small deterministic PRNG, so runs are comparable. */
 export function rng(seed: number): () => number {

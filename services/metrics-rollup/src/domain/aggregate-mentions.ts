@@ -1,16 +1,9 @@
-import type { IntentLabel } from '@hark/events';
+import { IntentLabelSymbols, type IntentLabel } from '@hark/events';
 import type { MentionFact } from './mention-fact.ts';
 import { GRAIN_MS, windowStart, type Grain } from './windows.ts';
 
-export const INTENTS = [
-  'complaint',
-  'question',
-  'praise',
-  'suggestion',
-  'purchase_intent',
-  'churn_risk',
-  'other',
-] as const satisfies readonly IntentLabel[];
+/** One `intent_<label>` counter column per intent of the event schema. */
+export const INTENTS = IntentLabelSymbols;
 
 /** What one batch adds to one rollup row: (grain, brand, platform, window). */
 export interface MentionRollupDelta {

@@ -1,14 +1,8 @@
-export const INTENT_LABELS = [
-  'complaint',
-  'question',
-  'praise',
-  'suggestion',
-  'purchase_intent',
-  'churn_risk',
-  'other',
-] as const;
+import { IntentLabelSymbols, type IntentLabel } from '@hark/events';
 
-export type IntentLabel = (typeof INTENT_LABELS)[number];
+/** The intents the Mention schema can carry, in schema order. */
+export const INTENT_LABELS = IntentLabelSymbols;
+export type { IntentLabel };
 
 export interface IntentRule {
   id: string;

@@ -1,27 +1,22 @@
 import { createHash } from 'node:crypto';
 import { HarkError } from '@hark/errors';
-import type { ActionPriority, InfluenceTier, IntentLabel, SentimentLabel } from '@hark/events';
+import {
+  ActionPrioritySymbols,
+  InfluenceTierSymbols,
+  IntentLabelSymbols,
+  SentimentLabelSymbols,
+  type ActionPriority,
+  type InfluenceTier,
+  type IntentLabel,
+  type SentimentLabel,
+} from '@hark/events';
 import { join, YamlReader, type Problem } from './yaml-reader.ts';
 
-export const INTENTS: readonly IntentLabel[] = [
-  'complaint',
-  'question',
-  'praise',
-  'suggestion',
-  'purchase_intent',
-  'churn_risk',
-  'other',
-];
-export const SENTIMENTS: readonly SentimentLabel[] = ['negative', 'neutral', 'positive', 'unknown'];
-export const PRIORITIES: readonly ActionPriority[] = ['low', 'normal', 'high', 'urgent'];
-export const INFLUENCE_TIERS: readonly InfluenceTier[] = [
-  'unknown',
-  'nano',
-  'micro',
-  'mid',
-  'macro',
-  'mega',
-];
+// The enums' symbols come from the event schemas, so a rule can name nothing an event cannot hold.
+export const INTENTS: readonly IntentLabel[] = IntentLabelSymbols;
+export const SENTIMENTS: readonly SentimentLabel[] = SentimentLabelSymbols;
+export const PRIORITIES: readonly ActionPriority[] = ActionPrioritySymbols;
+export const INFLUENCE_TIERS: readonly InfluenceTier[] = InfluenceTierSymbols;
 export const CUSTOMER_KINDS = ['known', 'prospect'] as const;
 
 export interface Range {
