@@ -771,6 +771,28 @@ const ROLLUP_COLUMNS: Column<MentionRollupDelta>[] = [
   ...COUNTERS,
 ];
 
+const ROLLUP_COUNTERS = [...COUNTERS.map((c) => c.name), 'unique_authors'];
+
+/**
+ * The CTE `<grain>_rows` that adds the `deltas` rows of one grain to its rollup table,
+ * in key order (so concurrent transactions lock rows in one order).
+ */
+function upsertRollupDeltas(grain: Grain): string {
+  const counters = ROLLUP_COUNTERS;
+  return `
+${grain}_rows as (
+  insert into rollup_${grain} as r (brand, window_start, platform, ${counters.join(', ')})
+  select d.brand, d.window_start, d.platform, ${counters.map((c) => `d.${c}`).join(', ')}
+  from deltas d
+  where d.grain = '${grain}'
+  order by d.brand collate "C", d.window_start, d.platform collate "C"
+  on conflict (brand, window_start, platform) do update set
+    ${counters.map((c) => `${c} = r.${c} + excluded.${c}`).join(',\n    ')},
+    updated_at = now()
+  returning 1
+)`;
+}
+
 /**
  * One statement for everything after the facts, so nothing travels back to
  * the service in between:
@@ -786,19 +808,6 @@ const ROLLUP_COLUMNS: Column<MentionRollupDelta>[] = [
  * all of the batch's minutes are left untouched.
  */
 const APPLY_ROLLUPS_SQL = (() => {
-  const counters = [...COUNTERS.map((c) => c.name), 'unique_authors'];
-  const upsert = (grain: Grain) => `
-${grain}_rows as (
-  insert into rollup_${grain} as r (brand, window_start, platform, ${counters.join(', ')})
-  select d.brand, d.window_start, d.platform, ${counters.map((c) => `d.${c}`).join(', ')}
-  from deltas d
-  where d.grain = '${grain}'
-  order by d.brand collate "C", d.window_start, d.platform collate "C"
-  on conflict (brand, window_start, platform) do update set
-    ${counters.map((c) => `${c} = r.${c} + excluded.${c}`).join(',\n    ')},
-    updated_at = now()
-  returning 1
-)`;
   return `
 with pairs as (
   select timestamptz 'epoch' + p.day_ms * interval '1 millisecond' as day, p.day_ms,
@@ -850,7 +859,7 @@ with pairs as (
   left join new_authors a
     on a.grain = u.grain and a.brand = u.brand collate "C" and a.platform = u.platform collate "C"
    and a.window_ms = u.window_ms
-),${GRAINS.map(upsert).join(',')}
+),${GRAINS.map(upsertRollupDeltas).join(',')}
 select (select count(*) from minute_rows) + (select count(*) from hour_rows)
      + (select count(*) from day_rows) as written`;
 })();
@@ -861,29 +870,14 @@ const CHANGE_COLUMNS: Column<RollupChange>[] = [
 ];
 
 /** Signed changes of a restatement, added to every grain in key order. */
-const ADD_ROLLUP_CHANGES_SQL = (() => {
-  const counters = [...COUNTERS.map((c) => c.name), 'unique_authors'];
-  const upsert = (grain: Grain) => `
-${grain}_rows as (
-  insert into rollup_${grain} as r (brand, window_start, platform, ${counters.join(', ')})
-  select d.brand, d.window_start, d.platform, ${counters.map((c) => `d.${c}`).join(', ')}
-  from deltas d
-  where d.grain = '${grain}'
-  order by d.brand collate "C", d.window_start, d.platform collate "C"
-  on conflict (brand, window_start, platform) do update set
-    ${counters.map((c) => `${c} = r.${c} + excluded.${c}`).join(',\n    ')},
-    updated_at = now()
-  returning 1
-)`;
-  return `
+const ADD_ROLLUP_CHANGES_SQL = `
 with deltas as (
   select u.grain, u.brand, timestamptz 'epoch' + u.window_ms * interval '1 millisecond' as window_start,
-         u.platform, ${counters.map((c) => `u.${c}`).join(', ')}
+         u.platform, ${ROLLUP_COUNTERS.map((c) => `u.${c}`).join(', ')}
   from ${unnestFrom(CHANGE_COLUMNS, 'u')}
-),${GRAINS.map(upsert).join(',')}
+),${GRAINS.map(upsertRollupDeltas).join(',')}
 select (select count(*) from minute_rows) + (select count(*) from hour_rows)
      + (select count(*) from day_rows) as written`;
-})();
 
 // ---------------------------------------------------------------- signals
 
