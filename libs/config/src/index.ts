@@ -6,6 +6,7 @@ export {
   setting,
   type ConfigOf,
   type ConfigSpec,
+  type CrossCheck,
   type Setting,
 } from './parse-config.ts';
 export { commonSettings } from './common.ts';

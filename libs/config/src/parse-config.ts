@@ -24,13 +24,21 @@ export function setting<T>(s: Setting<T>): Setting<T> {
 }
 
 /**
+ * Rules that span settings (one bound against another): the problems found, one line
+ * each, naming the variables. Run once every variable parsed on its own.
+ */
+export type CrossCheck<S extends ConfigSpec> = (config: ConfigOf<S>) => string[];
+
+/**
  * Parses every setting of `spec` from `env` into a frozen object. On failure
  * it throws one HARK_CONFIG_INVALID error whose `problems` name every bad
- * variable, one line each, so a single restart fixes them all.
+ * variable, one line each, so a single restart fixes them all; then the same
+ * for `check`, the rules between settings.
  */
 export function parseConfig<S extends ConfigSpec>(
   spec: S,
   env: Record<string, string | undefined> = process.env,
+  check?: CrossCheck<S>,
 ): ConfigOf<S> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -50,6 +58,7 @@ export function parseConfig<S extends ConfigSpec>(
       );
     }
   }
+  if (problems.length === 0) problems.push(...(check?.(out as ConfigOf<S>) ?? []));
   if (problems.length > 0) {
     throw new HarkError('HARK_CONFIG_INVALID', problems.join('\n'), { context: { problems } });
   }
@@ -73,9 +82,10 @@ export function describeConfig(spec: ConfigSpec): string {
 export function loadConfigOrExit<S extends ConfigSpec>(
   spec: S,
   env: Record<string, string | undefined> = process.env,
+  check?: CrossCheck<S>,
 ): ConfigOf<S> {
   try {
-    return parseConfig(spec, env);
+    return parseConfig(spec, env, check);
   } catch (err) {
     if (err instanceof HarkError && err.code === 'HARK_CONFIG_INVALID') {
       for (const line of err.context.problems as string[])

@@ -13,7 +13,6 @@ import {
   url,
   type ConfigOf,
 } from '@hark/config';
-import { HarkError } from '@hark/errors';
 import { TOPICS } from '@hark/events';
 import { privacySettings } from '@hark/privacy';
 import type { DetectorParams } from './domain/spikes/detector.ts';
@@ -239,11 +238,8 @@ export const configSpec = {
 
 export type Config = ConfigOf<typeof configSpec>;
 
-/** Parses the environment and checks the rules that span settings. */
-export function parseActionRouterConfig(
-  env: Record<string, string | undefined> = process.env,
-): Config {
-  const config = parseConfig(configSpec, env);
+/** The rules that span settings. */
+export function configProblems(config: Config): string[] {
   const problems: string[] = [];
   if (config.webhookUrl && !config.webhookSecret)
     problems.push(
@@ -255,9 +251,14 @@ export function parseActionRouterConfig(
     problems.push(
       `ALERT_WINDOW (${config.alertWindow.text}) must be whole minutes: it sums minute rollups`,
     );
-  if (problems.length > 0)
-    throw new HarkError('HARK_CONFIG_INVALID', problems.join('\n'), { context: { problems } });
-  return config;
+  return problems;
+}
+
+/** Parses the environment and checks the rules that span settings. */
+export function parseActionRouterConfig(
+  env: Record<string, string | undefined> = process.env,
+): Config {
+  return parseConfig(configSpec, env, configProblems);
 }
 
 /** The detector parameters the config describes. */

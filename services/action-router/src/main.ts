@@ -1,3 +1,4 @@
+import { loadConfigOrExit } from '@hark/config';
 import { isHarkError } from '@hark/errors';
 import {
   createLifecycle,
@@ -5,10 +6,10 @@ import {
   createMetricsRegistry,
   createOpsServer,
 } from '@hark/observability';
-import { parseActionRouterConfig, SERVICE, type Config } from './config.ts';
+import { configProblems, configSpec, SERVICE } from './config.ts';
 import { createActionRouter } from './service.ts';
 
-const config = loadConfigOrExit();
+const config = loadConfigOrExit(configSpec, process.env, configProblems);
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
 const registry = createMetricsRegistry({ service: SERVICE });
 const lifecycle = createLifecycle({ logger });
@@ -37,17 +38,4 @@ try {
     process.stderr.write(`${err.message}\n`);
   logger.fatal({ err }, 'action-router failed to start');
   await lifecycle.shutdown('start failed', 1);
-}
-
-function loadConfigOrExit(): Config {
-  try {
-    return parseActionRouterConfig(process.env);
-  } catch (err) {
-    if (isHarkError(err) && err.code === 'HARK_CONFIG_INVALID') {
-      for (const line of err.context.problems as string[])
-        process.stderr.write(`config error: ${line}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
 }

@@ -11,7 +11,6 @@ import {
   str,
   type ConfigOf,
 } from '@hark/config';
-import { HarkError } from '@hark/errors';
 import { TOPICS } from '@hark/events';
 import { privacySettings } from '@hark/privacy';
 
@@ -130,10 +129,7 @@ export type RollupConfig = ConfigOf<typeof configSpec>;
  * must outlast lateness by a day: the fact partitions are what makes a
  * re-delivered event a no-op, so they must exist as long as events are accepted.
  */
-export function parseRollupConfig(
-  env: Record<string, string | undefined> = process.env,
-): RollupConfig {
-  const config = parseConfig(configSpec, env);
+export function configProblems(config: RollupConfig): string[] {
   const problems: string[] = [];
   if (config.retention.ms < config.lateness.ms + 86_400_000) {
     problems.push(
@@ -148,8 +144,12 @@ export function parseRollupConfig(
       `DB_POOL_MAX (${config.dbPoolMax}) must be at least 2 × PARTITIONS_CONCURRENTLY + 2: the mentions and signals consumers hold one connection per partition in flight, the compliance consumer and maintenance one each`,
     );
   }
-  if (problems.length > 0) {
-    throw new HarkError('HARK_CONFIG_INVALID', problems.join('\n'), { context: { problems } });
-  }
-  return config;
+  return problems;
+}
+
+/** Parses the environment and checks the rules that span settings (`configProblems`). */
+export function parseRollupConfig(
+  env: Record<string, string | undefined> = process.env,
+): RollupConfig {
+  return parseConfig(configSpec, env, configProblems);
 }

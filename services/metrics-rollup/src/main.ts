@@ -1,4 +1,4 @@
-import { isHarkError } from '@hark/errors';
+import { loadConfigOrExit } from '@hark/config';
 import {
   createLifecycle,
   createLogger,
@@ -6,10 +6,10 @@ import {
   createOpsServer,
 } from '@hark/observability';
 import { registerCorrectionsApi } from './adapters/corrections-api.ts';
-import { parseRollupConfig, type RollupConfig } from './config.ts';
+import { configProblems, configSpec } from './config.ts';
 import { SERVICE, createRollupService } from './service.ts';
 
-const config = loadConfigOrExit();
+const config = loadConfigOrExit(configSpec, process.env, configProblems);
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
 const registry = createMetricsRegistry({ service: SERVICE });
 const lifecycle = createLifecycle({ logger });
@@ -42,17 +42,4 @@ try {
 } catch (err) {
   logger.fatal({ err }, 'metrics-rollup failed to start');
   await lifecycle.shutdown('start failed', 1);
-}
-
-function loadConfigOrExit(): RollupConfig {
-  try {
-    return parseRollupConfig(process.env);
-  } catch (err) {
-    if (isHarkError(err) && err.code === 'HARK_CONFIG_INVALID') {
-      for (const line of err.context.problems as string[])
-        process.stderr.write(`config error: ${line}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
 }

@@ -12,6 +12,7 @@ import {
   port,
   setting,
   url,
+  type CrossCheck,
 } from '../../src/index.ts';
 
 const spec = {
@@ -29,9 +30,9 @@ const spec = {
   token: setting({ env: 'TOKEN', doc: 'secret', parse: int(), default: 1, secret: true }),
 };
 
-function problemsOf(env: Record<string, string>): string[] {
+function problemsOf(env: Record<string, string>, check?: CrossCheck<typeof spec>): string[] {
   try {
-    parseConfig(spec, env);
+    parseConfig(spec, env, check);
   } catch (err) {
     expect(err).toBeInstanceOf(HarkError);
     return (err as HarkError).context.problems as string[];
@@ -84,6 +85,18 @@ describe('parseConfig', () => {
     ]);
     for (const p of problems) expect(p).not.toContain('\n');
     expect(problems[1]).toContain('must be <= 65535');
+  });
+
+  it('checks the rules between settings once every variable parsed, in the same error', () => {
+    const check: CrossCheck<typeof spec> = (c) =>
+      c.port < 1024 && !c.debug ? ['PORT below 1024 needs DEBUG'] : [];
+    const ok = { KAFKA_BROKERS: 'a:1', DATABASE_URL: 'postgres://x' };
+    expect(problemsOf({ ...ok, PORT: '80' }, check)).toEqual(['PORT below 1024 needs DEBUG']);
+    expect(parseConfig(spec, { ...ok, PORT: '80', DEBUG: 'true' }, check).port).toBe(80);
+    // A variable that does not parse is reported alone: the rules between settings wait for it.
+    expect(problemsOf({ ...ok, PORT: '80', RATIO: 'x' }, check)).toEqual([
+      expect.stringMatching(/^RATIO/),
+    ]);
   });
 
   it('when a secret is malformed, does not echo its value', () => {
