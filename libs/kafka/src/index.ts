@@ -12,4 +12,4 @@ export {
   type StageDeps,
   type StageRecord,
 } from './stage.ts';
-export { stageMetrics, type StageMetrics } from './stage-metrics.ts';
+export { deadLetterCounter, stageMetrics, type StageMetrics } from './stage-metrics.ts';

@@ -12,6 +12,23 @@ export interface StageMetrics {
 
 const cache = new WeakMap<Registry, StageMetrics>();
 
+/**
+ * `hark_dlq_records_total{stage,code}` on a registry, created once: the stage loop counts
+ * its dead letters here, and so does any other writer to `dlq` (the collector's refused
+ * items), so one series and one alert cover them all.
+ */
+export function deadLetterCounter(registry: Registry): Counter<'stage' | 'code'> {
+  return (
+    (registry.getSingleMetric('hark_dlq_records_total') as Counter<'stage' | 'code'> | undefined) ??
+    new Counter({
+      name: 'hark_dlq_records_total',
+      help: 'Records sent to the dead-letter topic, by stage and error code.',
+      labelNames: ['stage', 'code'],
+      registers: [registry],
+    })
+  );
+}
+
 /** The consume-process-produce metrics, one set per registry (several stages in a process share it). */
 export function stageMetrics(registry: Registry): StageMetrics {
   let m = cache.get(registry);
@@ -30,12 +47,7 @@ export function stageMetrics(registry: Registry): StageMetrics {
       labelNames: ['stage', 'topic'],
       registers,
     }),
-    deadLetters: new Counter({
-      name: 'hark_dlq_records_total',
-      help: 'Records sent to the dead-letter topic, by stage and error code.',
-      labelNames: ['stage', 'code'],
-      registers,
-    }),
+    deadLetters: deadLetterCounter(registry),
     retries: new Counter({
       name: 'hark_stage_retries_total',
       help: 'Batch attempts retried after a retriable failure.',

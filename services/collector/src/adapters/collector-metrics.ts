@@ -1,3 +1,4 @@
+import { deadLetterCounter } from '@hark/kafka';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface CollectorMetrics {
@@ -63,13 +64,8 @@ export function createCollectorMetrics(
       labelNames: ['brand'],
       registers,
     }),
-    // The same series the stages' loop writes (libs/kafka stage-metrics), so one alert covers all.
-    deadLetters: new Counter({
-      name: 'hark_dlq_records_total',
-      help: 'Records sent to the dead-letter topic, by stage and error code.',
-      labelNames: ['stage', 'code'],
-      registers,
-    }),
+    // The same series the stages' loop writes, so one alert covers all.
+    deadLetters: deadLetterCounter(registry),
     requestsRejected: new Counter({
       name: 'hark_collector_requests_rejected_total',
       help: 'Requests refused as a whole: unauthorized, bad_signature, payload_too_large, malformed_body, unsupported_media_type, kafka_unavailable, …',
