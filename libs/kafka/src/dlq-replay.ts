@@ -175,7 +175,11 @@ export function createReplayer(producer: Producer, batchSize = 500) {
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
     const byTopic = new Map<string, typeof pending>();
-    for (const r of pending) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+    for (const r of pending) {
+      const list = byTopic.get(r.topic);
+      if (list) list.push(r);
+      else byTopic.set(r.topic, [r]);
+    }
     await producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, rs]) => ({
