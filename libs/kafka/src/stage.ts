@@ -62,7 +62,6 @@ export interface StageDeps<T> {
   maxAttempts?: number;
   retryInitialMs?: number;
   retryMaxMs?: number;
-  partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
   /** Called once when the consumer stops for good (non-retriable error); main exits so a supervisor restarts it. */
   onCrash?: (err: Error) => void;
@@ -169,24 +168,27 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     }
   }
 
-  async function processChunk(
-    topic: string,
-    partition: number,
-    messages: KafkaMessage[],
-  ): Promise<void> {
-    const started = process.hrtime.bigint();
-    const good: StageRecord<T>[] = [];
-    const dead: DeadLetter[] = [];
-    for (const m of messages) {
+  /** One partition's slice of a fetch, waiting for the next flush. */
+  interface Chunk {
+    topic: string;
+    partition: number;
+    messages: KafkaMessage[];
+    heartbeat: () => Promise<void>;
+    resolve: () => void;
+    reject: (err: unknown) => void;
+  }
+
+  async function decodeChunk(c: Chunk, good: StageRecord<T>[], dead: DeadLetter[]): Promise<void> {
+    for (const m of c.messages) {
       if (m.value === null) {
-        metrics.tombstones.inc({ stage: deps.stage, topic });
+        metrics.tombstones.inc({ stage: deps.stage, topic: c.topic });
         continue;
       }
       try {
         const value = await deps.decoder.decode(m.value);
         good.push({
-          topic,
-          partition,
+          topic: c.topic,
+          partition: c.partition,
           offset: m.offset,
           key: m.key,
           value,
@@ -195,50 +197,41 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
         });
       } catch (err) {
         if (!isHarkError(err) || err.retriable) throw err;
-        dead.push(
-          toDeadLetter(
-            deps.stage,
-            {
-              topic,
-              partition,
-              offset: m.offset,
-              key: m.key,
-              value: m.value,
-              headers: m.headers ?? {},
-            },
-            err,
-          ),
-        );
+        dead.push(toDeadLetter(deps.stage, sourceOf(c, m), err));
       }
     }
+  }
+
+  /** Decode, handle and produce the chunks of every partition in one go: one handler call, one send. */
+  async function processChunks(chunks: Chunk[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const good: StageRecord<T>[] = [];
+    const dead: DeadLetter[] = [];
+    for (const c of chunks) await decodeChunk(c, good, dead);
     const result: BatchResult<T> = good.length > 0 ? await deps.handle(good) : { outputs: [] };
     for (const f of result.failures ?? []) {
-      const original = messages.find((m) => m.offset === f.record.offset)!;
-      dead.push(
-        toDeadLetter(
-          deps.stage,
-          {
-            topic,
-            partition,
-            offset: original.offset,
-            key: original.key,
-            value: original.value,
-            headers: original.headers ?? {},
-          },
-          f.error,
-        ),
-      );
+      const { topic, partition, offset } = f.record;
+      const c = chunks.find((x) => x.topic === topic && x.partition === partition)!;
+      const m = c.messages.find((x) => x.offset === offset)!;
+      dead.push(toDeadLetter(deps.stage, sourceOf(c, m), f.error));
     }
     const outputs = [...result.outputs];
     for (const d of dead) {
       outputs.push({ topic: deps.dlq.topic, key: d.key, value: deps.dlq.encode(d) });
       log.warn(
-        { topic, partition, offset: d.sourceOffset, code: d.errorCode, reason: d.errorMessage },
+        {
+          topic: d.sourceTopic,
+          partition: d.sourcePartition,
+          offset: d.sourceOffset,
+          code: d.errorCode,
+          reason: d.errorMessage,
+        },
         'record sent to dlq',
       );
     }
     if (outputs.length > 0) await send(outputs);
-    metrics.recordsIn.inc({ stage: deps.stage, topic }, messages.length);
+    for (const c of chunks)
+      metrics.recordsIn.inc({ stage: deps.stage, topic: c.topic }, c.messages.length);
     for (const d of dead) metrics.deadLetters.inc({ stage: deps.stage, code: d.errorCode });
     metrics.batchSeconds.observe(
       { stage: deps.stage },
@@ -276,17 +269,58 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
       metrics.recordsOut.inc({ stage: deps.stage, topic }, messages.length);
   }
 
+  // kafkajs hands each partition of a fetch to its own eachBatch call, all at once (one per
+  // worker, `partitionsConsumedConcurrently` of them). Processing them one by one would pay a
+  // handler call, a produce request and an offset commit per partition: at a few thousand
+  // records/s that per-request cost, in this process and in the broker, is most of the CPU.
+  // So the calls queue their chunk here and one flush handles every queued chunk together,
+  // then commits all their offsets in one request. A partition has at most one chunk queued
+  // (its eachBatch waits for it), so per-partition order holds.
+  let queued: Chunk[] = [];
+  let flushing = false;
+
+  function enqueue(c: Omit<Chunk, 'resolve' | 'reject'>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      queued.push({ ...c, resolve, reject });
+      if (!flushing) {
+        flushing = true;
+        // setImmediate: the other partitions of the same fetch enqueue before the flush starts.
+        setImmediate(() => void flush());
+      }
+    });
+  }
+
+  async function flush(): Promise<void> {
+    while (queued.length > 0) {
+      const chunks = queued;
+      queued = [];
+      try {
+        const beat = async () => {
+          await Promise.all(chunks.map((c) => c.heartbeat()));
+        };
+        await withRetries(() => processChunks(chunks), beat);
+        await consumer.commitOffsets(
+          chunks.map((c) => ({
+            topic: c.topic,
+            partition: c.partition,
+            offset: (BigInt(c.messages[c.messages.length - 1]!.offset) + 1n).toString(),
+          })),
+        );
+        for (const c of chunks) c.resolve();
+      } catch (err) {
+        for (const c of chunks) c.reject(err);
+      }
+    }
+    flushing = false;
+  }
+
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
     for (let i = 0; i < batch.messages.length; i += maxBatch) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(i, i + maxBatch);
-      await withRetries(() => processChunk(batch.topic, batch.partition, chunk), heartbeat);
-      const last = chunk[chunk.length - 1]!.offset;
-      await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-      ]);
-      resolveOffset(last);
+      await enqueue({ topic: batch.topic, partition: batch.partition, messages: chunk, heartbeat });
+      resolveOffset(chunk[chunk.length - 1]!.offset);
       await heartbeat();
     }
     const labels = { topic: batch.topic, partition: String(batch.partition) };
@@ -304,7 +338,8 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 1,
+        // One worker per partition (up to 64): every partition of a fetch reaches the same flush.
+        partitionsConsumedConcurrently: 64,
         eachBatch,
       });
       log.info({ topics: deps.topics, groupId: deps.groupId }, 'stage started');
@@ -314,6 +349,17 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
       await consumer.disconnect();
       log.info('stage stopped');
     },
+  };
+}
+
+function sourceOf(c: { topic: string; partition: number }, m: KafkaMessage) {
+  return {
+    topic: c.topic,
+    partition: c.partition,
+    offset: m.offset,
+    key: m.key,
+    value: m.value,
+    headers: m.headers ?? {},
   };
 }
 

@@ -5,7 +5,7 @@
  * their groups until every offset is committed, so it covers fetch, Avro
  * decoding, the rollup transactions and the offset commits.
  *
- *   npm run bench:broker -w @hark/metrics-rollup   (BENCH_MENTIONS, BENCH_CONCURRENCY, BENCH_BATCH)
+ *   npm run bench:broker -w @hark/metrics-rollup   (BENCH_MENTIONS, BENCH_BATCH: comma-separated batch sizes)
  */
 import { fileURLToPath } from 'node:url';
 import { loadSchema, valueSubject, type ResolvedMention } from '@hark/events';
@@ -17,8 +17,7 @@ import { createRollupService } from '../src/service.ts';
 import { makeWorkload } from './workload.ts';
 
 const COUNT = Number(process.env.BENCH_MENTIONS ?? 100_000);
-const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,2').split(',').map(Number);
-const BATCH = process.env.BENCH_BATCH ?? '500';
+const BATCHES = (process.env.BENCH_BATCH ?? '500').split(',').map(Number);
 const PARTITIONS = 6;
 const env = testEnv();
 const logger = createLogger({ service: 'metrics-rollup-bench', level: 'error' });
@@ -27,11 +26,11 @@ const serde = createAvroSerde({ registry: createRegistryClient({ url: env.schema
 const BRANDS_FILE = fileURLToPath(new URL('../../../deploy/local/brands.yaml', import.meta.url));
 
 console.log(
-  `metrics-rollup through Kafka: ${COUNT} Avro mentions pre-loaded on ${PARTITIONS} partitions, one instance, BATCH_SIZE=${BATCH}\n`,
+  `metrics-rollup through Kafka: ${COUNT} Avro mentions pre-loaded on ${PARTITIONS} partitions, one instance\n`,
 );
-console.log('| PARTITIONS_CONCURRENTLY | mentions | seconds | mentions/s |');
+console.log('| BATCH_SIZE | mentions | seconds | mentions/s |');
 console.log('|---|---|---|---|');
-for (const concurrency of CONCURRENCY) {
+for (const batch of BATCHES) {
   const topics = await createTestTopics(kafka, [
     { prefix: 'bench-resolved', partitions: PARTITIONS },
     { prefix: 'bench-signals', partitions: 1 },
@@ -50,7 +49,7 @@ for (const concurrency of CONCURRENCY) {
       count: COUNT,
       authors: 100_000,
       now: Date.now(),
-      seed: concurrency,
+      seed: batch,
     });
     for (let i = 0; i < mentions.length; i += 2000) {
       await producer.send({
@@ -74,9 +73,7 @@ for (const concurrency of CONCURRENCY) {
         DLQ_TOPIC: dlqTopic,
         GROUP_ID: groupId,
         BRANDS_FILE,
-        BATCH_SIZE: BATCH,
-        PARTITIONS_CONCURRENTLY: String(concurrency),
-        DB_POOL_MAX: String(2 * concurrency + 2),
+        BATCH_SIZE: String(batch),
       }),
       logger,
       registry: createMetricsRegistry({ service: 'metrics-rollup-bench', defaults: false }),
@@ -100,7 +97,7 @@ for (const concurrency of CONCURRENCY) {
     await admin.disconnect();
     await service.close();
     console.log(
-      `| ${concurrency} | ${COUNT} | ${seconds.toFixed(2)} | **${Math.round(COUNT / seconds)}** |`,
+      `| ${batch} | ${COUNT} | ${seconds.toFixed(2)} | **${Math.round(COUNT / seconds)}** |`,
     );
   } finally {
     await db.drop();

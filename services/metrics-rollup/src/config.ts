@@ -104,20 +104,14 @@ export const configSpec = {
   }),
   batchSize: setting({
     env: 'BATCH_SIZE',
-    doc: 'records per rollup transaction (one chunk of a partition)',
+    doc: 'records per partition in one rollup transaction (a transaction takes a chunk of every partition in the fetch)',
     parse: int({ min: 1, max: 10_000 }),
     default: 500,
   }),
-  partitionsConcurrently: setting({
-    env: 'PARTITIONS_CONCURRENTLY',
-    doc: 'partitions each consumer processes in parallel, each in its own transaction',
-    parse: int({ min: 1, max: 32 }),
-    default: 2,
-  }),
   dbPoolMax: setting({
     env: 'DB_POOL_MAX',
-    doc: 'PostgreSQL connections per instance',
-    parse: int({ min: 2, max: 100 }),
+    doc: 'PostgreSQL connections per instance: one each for the mentions, signals and compliance consumers (each runs one transaction at a time), maintenance and the corrections API',
+    parse: int({ min: 4, max: 100 }),
     default: 6,
   }),
 };
@@ -138,11 +132,6 @@ export function configProblems(config: RollupConfig): string[] {
   }
   if (config.futureTolerance.ms > 2 * 86_400_000) {
     problems.push(`ROLLUP_FUTURE_TOLERANCE (${config.futureTolerance.text}) must be at most 2d`);
-  }
-  if (config.dbPoolMax < config.partitionsConcurrently * 2 + 2) {
-    problems.push(
-      `DB_POOL_MAX (${config.dbPoolMax}) must be at least 2 × PARTITIONS_CONCURRENTLY + 2: the mentions and signals consumers hold one connection per partition in flight, the compliance consumer and maintenance one each`,
-    );
   }
   return problems;
 }

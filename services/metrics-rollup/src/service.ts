@@ -219,7 +219,6 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
         registry,
         dlq,
         maxBatchSize: config.batchSize,
-        partitionsConsumedConcurrently: config.partitionsConcurrently,
         sessionTimeout: deps.sessionTimeoutMs,
         onCrash: deps.onCrash,
       };
@@ -252,8 +251,6 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
           ...common,
           // Compliance events are rare and each is its own transaction; small chunks commit often.
           maxBatchSize: Math.min(config.batchSize, 100),
-          // One partition at a time: two author erasures would only queue on the table lock.
-          partitionsConsumedConcurrently: 1,
           stage: `${SERVICE}.compliance`,
           groupId: `${config.groupId}.compliance`,
           topics: [config.complianceTopic],

@@ -51,12 +51,6 @@ export const configSpec = {
     parse: int({ min: 1, max: 10_000 }),
     default: 500,
   }),
-  partitionsConcurrently: setting({
-    env: 'PARTITIONS_CONCURRENTLY',
-    doc: 'partitions processed at once per replica (order within a partition is kept)',
-    parse: int({ min: 1, max: 64 }),
-    default: 1,
-  }),
   intentModelPath: setting({
     env: 'INTENT_MODEL_PATH',
     doc: 'trained intent model (JSON); relative paths resolve against the service folder',

@@ -64,7 +64,6 @@ try {
     topics: { input: config.inputTopic, output: config.outputTopic, dlq: config.dlqTopic },
     groupId: config.groupId,
     maxBatchSize: config.batchSize,
-    partitionsConcurrently: config.partitionsConcurrently,
     onCrash: () => void lifecycle.shutdown('consumer crashed', 1),
   });
   consumerReady = service.isReady;

@@ -320,4 +320,73 @@ describe('consume-process-produce stage', () => {
     const delivered = await readMessages(kafka, output!, 3);
     expect(delivered).toHaveLength(3);
   });
+
+  it('one handler call takes every partition of a fetch: order holds per partition, a rejected record is dead-lettered from its own partition, every offset is committed', async () => {
+    const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
+    const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
+    const out = await serde.encoder<Mention>(valueSubject(output!), loadSchema('Mention'));
+    // Same offsets on every partition (0..19), so a failure found by offset alone would be ambiguous.
+    for (const partition of [0, 1, 2]) {
+      await producer.send({
+        topic: input!,
+        acks: -1,
+        messages: Array.from({ length: 20 }, (_, i) => ({
+          partition,
+          key: `p${partition}`,
+          value: enc.encode(makeMention({ postId: `${partition}-${i}` })),
+        })),
+      });
+    }
+    const calls: { partitions: Set<number>; size: number }[] = [];
+    const groupId = uniqueName('test-group');
+    await startStage({
+      input: input!,
+      output: output!,
+      dlq: dlqTopic!,
+      groupId,
+      handle: async (records) => {
+        calls.push({ partitions: new Set(records.map((r) => r.partition)), size: records.length });
+        const bad = (r: (typeof records)[number]) => r.value.postId === '1-7';
+        return {
+          outputs: records
+            .filter((r) => !bad(r))
+            .map((r) => ({ topic: output!, key: r.key, value: out.encode(r.value) })),
+          failures: records.filter(bad).map((record) => ({
+            record,
+            error: new HarkError('HARK_STAGE_PROCESSING_FAILED', 'rejected on purpose'),
+          })),
+        };
+      },
+    });
+    const produced = await readMessages(kafka, output!, 59);
+    expect(calls.reduce((n, c) => n + c.size, 0)).toBe(60);
+    expect(calls[0]!.partitions.size, 'the first fetch holds all three partitions').toBe(3);
+    const decoder = serde.decoder<Mention>(loadSchema('Mention'));
+    const byKey = new Map<string, string[]>();
+    for (const m of produced) {
+      const list = byKey.get(m.key!.toString()) ?? [];
+      list.push((await decoder.decode(m.value!)).postId);
+      byKey.set(m.key!.toString(), list);
+    }
+    for (const p of [0, 1, 2]) {
+      const want = Array.from({ length: 20 }, (_, i) => `${p}-${i}`).filter((id) => id !== '1-7');
+      expect(byKey.get(`p${p}`)).toEqual(want);
+    }
+    const [dead] = await readMessages(kafka, dlqTopic!, 1);
+    const letter = await serde.decoder<DeadLetter>(loadSchema('DeadLetter')).decode(dead!.value!);
+    expect(letter).toMatchObject({ sourcePartition: 1, sourceOffset: 7 });
+    expect(eventType('Mention').fromBuffer(letter.value!.subarray(5))).toMatchObject({
+      postId: '1-7',
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await waitFor(
+      async () => {
+        const [o] = await admin.fetchOffsets({ groupId, topics: [input!] });
+        return o!.partitions.every((p) => p.offset === '20');
+      },
+      { what: 'offsets 20 committed on every partition' },
+    );
+    await admin.disconnect();
+  });
 });

@@ -285,14 +285,15 @@ describe('exactly-once rollups through the real broker', () => {
   });
 
   it('when a second instance joins mid-stream and the first one leaves, totals are exact', async () => {
-    const pool10k = makeWorkload({ count: 10_000, authors: 300, now: Date.now(), seed: 23 });
+    // More than the test ever sends: production must outlast both rebalances.
+    const workload = makeWorkload({ count: 40_000, authors: 300, now: Date.now(), seed: 23 });
     const first = await startService();
     let produced = 0;
     let stop = false;
     // Records keep flowing through both rebalances until the test says stop.
     const producing = (async () => {
-      while (!stop && produced < pool10k.length) {
-        await produceMentions(pool10k.slice(produced, produced + 50));
+      while (!stop && produced < workload.length) {
+        await produceMentions(workload.slice(produced, produced + 50));
         produced += 50;
         await sleep(25);
       }
@@ -307,6 +308,9 @@ describe('exactly-once rollups through the real broker', () => {
       what: 'the second instance to get partitions and count records',
     });
     const producedAtLeave = produced;
+    expect(producedAtLeave, 'records still flowing when the first instance leaves').toBeLessThan(
+      workload.length - 300,
+    );
     await first.close();
     await waitFor(() => produced >= producedAtLeave + 300, {
       timeoutMs: 60_000,
@@ -316,7 +320,7 @@ describe('exactly-once rollups through the real broker', () => {
     await producing;
     await waitConsumed(setup.mentionsTopic, mentionsGroup());
 
-    const all = pool10k.slice(0, produced);
+    const all = workload.slice(0, produced);
     expect(sorted(await actualRollups(pool))).toEqual(sorted(expectedRollups(all)));
     const applied =
       (await metric(first.registry, 'hark_rollup_applied_total', { kind: 'mention' })) +

@@ -52,8 +52,8 @@ describe('config', () => {
     expect(list.join('\n')).toMatch(/BATCH_SIZE/);
   });
 
-  it('the pool must hold a connection per partition in flight for both consumers', () => {
-    expect(problems({ PARTITIONS_CONCURRENTLY: '4', DB_POOL_MAX: '6' })[0]).toMatch(/DB_POOL_MAX/);
+  it('the pool must hold a connection for each consumer, maintenance and the API', () => {
+    expect(problems({ DB_POOL_MAX: '3' })[0]).toMatch(/DB_POOL_MAX/);
   });
 
   it('the README table shows durations as written', () => {

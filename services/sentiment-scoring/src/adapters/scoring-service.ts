@@ -42,7 +42,6 @@ export interface ScoringServiceDeps {
   groupId: string;
   maxBatchSize?: number;
   /** Partitions processed at once; Kafka round trips overlap while scoring stays per-partition ordered. */
-  partitionsConcurrently?: number;
   now?: () => number;
   /** The consumer stopped for good; main shuts the process down so its supervisor restarts it. */
   onCrash?: (err: Error) => void;
@@ -94,7 +93,6 @@ export async function createScoringService(deps: ScoringServiceDeps): Promise<Sc
     dlq: Object.assign(dlq, { topic: deps.topics.dlq }),
     handle,
     maxBatchSize: deps.maxBatchSize,
-    partitionsConsumedConcurrently: deps.partitionsConcurrently ?? 1,
     onCrash: deps.onCrash,
   });
   log.info(
