@@ -9,14 +9,21 @@
  *  3. latency from acceptance (the collector's collectedAt) to visibility (the
  *     fact row's ingested_at, the rollup transaction's start) at half that rate;
  *  4. per-stage throughput from each service's /metrics, and each service's
- *     peak resident memory (VmHWM).
+ *     peak resident memory (VmHWM);
+ *  5. the stage loop's own floor: four pass-through hops (`pass-through-stage.ts`, the
+ *     real `createStage` with a handler that only copies records) fed at a fixed rate in
+ *     batches of 200, and the CPU each hop and the broker spend per record. That is what
+ *     the pipeline pays before any stage does its own work.
  * Results: bench-results/e2e.json and a markdown table on stdout.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadBrandsConfig } from '@hark/brands';
 import { commonSettings, int, parseConfig, setting } from '@hark/config';
+import { createKafka, createProducer } from '@hark/kafka';
+import { createLogger } from '@hark/observability';
 import { createRng, generateTraffic, type GenericPost } from '@hark/traffic';
 import pg from 'pg';
 
@@ -35,6 +42,18 @@ const config = parseConfig({
     doc: 'length of the fixed-rate latency run',
     parse: int({ min: 5 }),
     default: 30,
+  }),
+  floorRate: setting({
+    env: 'BENCH_FLOOR_RATE',
+    doc: 'records/s fed to the pass-through stage-loop floor',
+    parse: int({ min: 100 }),
+    default: 5000,
+  }),
+  floorSeconds: setting({
+    env: 'BENCH_FLOOR_SECONDS',
+    doc: 'length of the stage-loop floor run',
+    parse: int({ min: 5 }),
+    default: 20,
   }),
   perfRecords: setting({
     env: 'BENCH_KAFKA_RECORDS',
@@ -138,6 +157,97 @@ function kafkaCeiling() {
       '--topic',
       topic,
     ]);
+  }
+}
+
+// ---------------------------------------------------------------- the stage loop's floor
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, USER_HZ ticks
+}
+
+async function stageLoopFloor(hops = 4) {
+  const rate = config.floorRate;
+  const total = rate * config.floorSeconds;
+  const logger = createLogger({ service: 'bench', level: 'warn' });
+  const kafka = createKafka({ clientId: 'bench-floor', brokers: config.kafkaBrokers, logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  const run = Date.now().toString(36);
+  const topics = Array.from({ length: hops + 1 }, (_, i) => `bench.floor.${run}.${i}`);
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
+  });
+  const children = topics
+    .slice(0, -1)
+    .map((from, i) =>
+      spawn(
+        'node',
+        [
+          '--import',
+          'tsx',
+          `${ROOT}deploy/bench/pass-through-stage.ts`,
+          from,
+          topics[i + 1]!,
+          `bench.floor.${run}.g${i}`,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+      ),
+    );
+  const producer = createProducer(kafka);
+  try {
+    await Promise.all(children.map((c) => once(c.stdout!, 'data')));
+    await producer.connect();
+    log(
+      `▸ stage-loop floor: ${hops} pass-through hops at ${rate.toLocaleString()} records/s for ${config.floorSeconds} s`,
+    );
+    const kafkaPid = Number(readFileSync(`${ROOT}.stack/pids/kafka.pid`, 'utf8').trim());
+    const before = children.map((c) => processCpuSeconds(c.pid!));
+    const kafkaBefore = processCpuSeconds(kafkaPid);
+    const selfBefore = process.cpuUsage();
+    const value = Buffer.alloc(600, 1); // about one Avro mention
+    const t0 = Date.now();
+    for (let sent = 0; sent < total; sent += 200) {
+      await producer.send({
+        topic: topics[0]!,
+        acks: -1,
+        messages: Array.from({ length: Math.min(200, total - sent) }, (_, j) => ({
+          key: `k${sent + j}`,
+          value,
+        })),
+      });
+      const wait = t0 + ((sent + 200) / rate) * 1000 - Date.now();
+      if (wait > 0) await sleep(wait);
+    }
+    const last = topics[hops]!;
+    for (;;) {
+      const ends = await admin.fetchTopicOffsets(last);
+      if (ends.reduce((n, p) => n + Number(p.high), 0) >= total) break;
+      if (Date.now() - t0 > config.floorSeconds * 1000 + 120_000)
+        throw new Error('the pass-through hops did not catch up within 2 minutes');
+      await sleep(100);
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const self = process.cpuUsage(selfBefore);
+    const perRecord = (cpu: number) => Math.round((cpu * 1e6) / total);
+    const hopMicros = children.map((c, i) => perRecord(processCpuSeconds(c.pid!) - before[i]!));
+    return {
+      hops,
+      ratePerSec: rate,
+      records: total,
+      achievedPerSec: Math.round(total / seconds),
+      cpuMicrosPerRecordPerHop: hopMicros,
+      cpuMicrosPerRecordKafka: perRecord(processCpuSeconds(kafkaPid) - kafkaBefore),
+      cpuMicrosPerRecordProducer: perRecord((self.user + self.system) / 1e6),
+    };
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : null)));
+    await producer.disconnect();
+    await admin.deleteTopics({ topics }).catch(() => {});
+    await admin.disconnect();
   }
 }
 
@@ -354,6 +464,7 @@ async function latencyRun(rate: number) {
 const os = await import('node:os');
 const loadBefore = os.loadavg()[0]!;
 const kafka = kafkaCeiling();
+const floor = await stageLoopFloor();
 const throughput = await throughputRun();
 const latency = await latencyRun(Math.max(100, Math.round(throughput.endToEndPerSec / 2)));
 const result = {
@@ -368,6 +479,7 @@ const result = {
     note: 'broker, PostgreSQL, registry, the five services and this load generator on the same machine',
   },
   kafka,
+  stageLoopFloor: floor,
   throughput,
   latency,
   pipelineShareOfBrokerProduce: Number(
@@ -384,6 +496,7 @@ const md = [
   '|---|---|',
   `| Kafka ProducerPerformance (600 B, acks=all) | ${kafka.produceRecordsPerSec.toLocaleString()} records/s |`,
   `| Kafka ConsumerPerformance | ${kafka.consumeRecordsPerSec.toLocaleString()} records/s |`,
+  `| stage loop alone: ${floor.hops} pass-through hops fed ${floor.ratePerSec.toLocaleString()} records/s (reached ${floor.achievedPerSec.toLocaleString()}/s) | CPU per record: ${floor.cpuMicrosPerRecordPerHop.join(' / ')} µs per hop, Kafka ${floor.cpuMicrosPerRecordKafka} µs, producer ${floor.cpuMicrosPerRecordProducer} µs |`,
   `| collector ingest (HTTP, batches of 200, 8 in flight) | ${throughput.ingestPerSec.toLocaleString()} mentions/s |`,
   `| end to end, accepted → visible in rollups (${throughput.mentions.toLocaleString()} mentions) | ${throughput.endToEndPerSec.toLocaleString()} mentions/s (${(result.pipelineShareOfBrokerProduce * 100).toFixed(1)} % of the broker's produce rate) |`,
   ...Object.entries(throughput.perStagePerSec).map(

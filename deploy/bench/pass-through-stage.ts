@@ -1,0 +1,45 @@
+/**
+ * One hop of `make bench`'s stage-loop floor: hark's real stage loop (`createStage`: fetch,
+ * one handler call per fetch, produce with acks=all, commit) with a handler that only copies
+ * each record to the next topic. What it costs per record is what any stage pays before it
+ * does its own work.
+ *
+ *   node --import tsx deploy/bench/pass-through-stage.ts <from> <to> <groupId>
+ */
+import { createKafka, createProducer, createStage } from '@hark/kafka';
+import { commonSettings, parseConfig } from '@hark/config';
+import { createLogger, createMetricsRegistry } from '@hark/observability';
+
+const [from, to, groupId] = process.argv.slice(2);
+if (!from || !to || !groupId) {
+  process.stderr.write('usage: pass-through-stage.ts <from-topic> <to-topic> <group-id>\n');
+  process.exit(2);
+}
+const config = parseConfig({ kafkaBrokers: commonSettings.kafkaBrokers });
+const logger = createLogger({ service: 'bench-pass-through', level: 'warn' });
+const kafka = createKafka({ clientId: `bench-${from}`, brokers: config.kafkaBrokers, logger });
+const producer = createProducer(kafka);
+await producer.connect();
+const stage = createStage<Buffer>({
+  stage: 'bench-pass-through',
+  kafka,
+  producer,
+  logger,
+  registry: createMetricsRegistry({ service: 'bench-pass-through', defaults: false }),
+  groupId,
+  topics: [from],
+  decoder: { decode: async (bytes: Buffer) => bytes },
+  // Nothing fails in a pass-through, so nothing is dead-lettered.
+  dlq: { topic: `${from}.dlq`, schemaId: 0, subject: 'unused', encode: () => Buffer.alloc(0) },
+  handle: async (records) => ({
+    outputs: records.map((r) => ({ topic: to, key: r.key, value: r.value })),
+  }),
+});
+await stage.start();
+process.stdout.write('ready\n');
+process.once('SIGTERM', () => {
+  void stage
+    .close()
+    .then(() => producer.disconnect())
+    .finally(() => process.exit(0));
+});
