@@ -71,7 +71,7 @@ const SERVICES = {
   'metrics-rollup': 9104,
   'action-router': 9105,
 } as const;
-const db = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+const db = new pg.Pool({ connectionString: config.databaseUrl, max: 2, application_name: 'bench' });
 const brands = loadBrandsConfig(`${ROOT}deploy/local/brands.yaml`);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -161,10 +161,14 @@ function kafkaCeiling() {
 }
 
 // ---------------------------------------------------------------- the stage loop's floor
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds a process has used (utime + stime from /proc/<pid>/stat, in USER_HZ ticks). */
+function cpuSecondsOf(stat: string): number {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, USER_HZ ticks
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+function processCpuSeconds(pid: number): number {
+  return cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
 async function stageLoopFloor(hops = 4) {
@@ -309,15 +313,11 @@ async function stageCounters(): Promise<Record<string, number>> {
 /** CPU seconds used so far by each stack process, PostgreSQL (all its processes) and the machine. */
 function cpuSeconds(): Record<string, number> {
   const hz = 100; // USER_HZ: clock ticks per second on Linux
-  const ticks = (stat: string) => {
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]); // utime + stime
-  };
   const out: Record<string, number> = {};
   for (const name of [...Object.keys(SERVICES), 'schema-registry', 'kafka']) {
     try {
       const pid = readFileSync(`${ROOT}.stack/pids/${name}.pid`, 'utf8').trim();
-      out[name] = ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')) / hz;
+      out[name] = processCpuSeconds(Number(pid));
     } catch {
       // not running from this checkout's stack
     }
@@ -326,7 +326,7 @@ function cpuSeconds(): Record<string, number> {
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) postgres += ticks(stat) / hz;
+      if (stat.includes('(postgres)')) postgres += cpuSecondsOf(stat);
     } catch {
       // exited meanwhile
     }
@@ -335,6 +335,46 @@ function cpuSeconds(): Record<string, number> {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
   out.machine = (cpu[0]! + cpu[1]! + cpu[2]! + cpu[5]! + cpu[6]! + cpu[7]!) / hz; // busy, not idle/iowait
   return out;
+}
+
+/**
+ * PostgreSQL's CPU split by the service each backend serves (its application_name), sampled
+ * every 300 ms: backends come and go with the pools, so each one's CPU is read while it lives.
+ */
+function postgresCpuByService() {
+  const seen = new Map<number, { app: string; first: number; last: number }>();
+  let running = true;
+  const sample = async (initial: boolean) => {
+    const { rows } = await db.query<{ pid: number; app: string }>(
+      `select pid, coalesce(nullif(application_name, ''), backend_type) as app from pg_stat_activity`,
+    );
+    for (const r of rows) {
+      let cpu: number;
+      try {
+        cpu = processCpuSeconds(r.pid);
+      } catch {
+        continue; // gone meanwhile
+      }
+      const s = seen.get(r.pid);
+      if (s) s.last = cpu;
+      // A backend first seen after the start did all its work within the run.
+      else seen.set(r.pid, { app: r.app, first: initial ? cpu : 0, last: cpu });
+    }
+  };
+  const loop = (async () => {
+    await sample(true);
+    while (running) {
+      await sleep(300);
+      await sample(false);
+    }
+  })();
+  return async (): Promise<Record<string, number>> => {
+    running = false;
+    await loop;
+    const out: Record<string, number> = {};
+    for (const s of seen.values()) out[s.app] = (out[s.app] ?? 0) + s.last - s.first;
+    return out;
+  };
 }
 
 function peakRssMb(): Record<string, number> {
@@ -374,6 +414,7 @@ async function throughputRun() {
   log(`▸ throughput: ${posts.length.toLocaleString()} mentions, batches of 200, 8 in flight`);
   const before = await stageCounters();
   const cpuBefore = cpuSeconds();
+  const postgresByService = postgresCpuByService();
   const t0 = Date.now();
   // Counters every second, so each stage's sustained rate is its best 5-second stretch
   // rather than its share of the whole run (which includes time waiting on upstream).
@@ -408,12 +449,19 @@ async function throughputRun() {
   sampling = false;
   await sampler;
   const cpuAfter = cpuSeconds();
+  const pgSeconds = await postgresByService();
   // CPU microseconds each process spent per mention: the budget that decides the ceiling.
   const cpuMicrosPerMention = Object.fromEntries(
     Object.keys(cpuAfter).map((k) => [
       k,
       Math.round((((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0)) * 1e6) / Math.max(1, accepted)),
     ]),
+  );
+  const postgresMicrosPerMentionByService = Object.fromEntries(
+    Object.entries(pgSeconds)
+      .map(([app, sec]) => [app, Math.round((sec * 1e6) / Math.max(1, accepted))] as const)
+      .filter(([, us]) => us > 0)
+      .sort((x, y) => y[1] - x[1]),
   );
   const seconds = (tVisible - t0) / 1000;
   const perStage = Object.fromEntries(
@@ -426,6 +474,7 @@ async function throughputRun() {
     drainSeconds: (tVisible - tAccepted) / 1000,
     perStagePerSec: perStage,
     cpuMicrosPerMention,
+    postgresMicrosPerMentionByService,
   };
 }
 
@@ -505,6 +554,11 @@ const md = [
   ...Object.entries(throughput.cpuMicrosPerMention).map(
     ([k, v]) => `| CPU per mention, ${k} | ${v} µs |`,
   ),
+  `| PostgreSQL CPU per mention, by the service its backends serve | ${Object.entries(
+    throughput.postgresMicrosPerMentionByService,
+  )
+    .map(([k, v]) => `${k} ${v} µs`)
+    .join(', ')} |`,
   `| latency at ${latency.ratePerSec.toLocaleString()} mentions/s: p50 / p95 / p99 / max | ${latency.p50Ms} / ${latency.p95Ms} / ${latency.p99Ms} / ${latency.maxMs} ms |`,
   ...Object.entries(result.peakRssMb).map(([k, v]) => `| peak RSS ${k} | ${v} MB |`),
 ];
