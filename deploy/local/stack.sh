@@ -162,7 +162,7 @@ wait_kafka_ready() {
       return 0
     fi
     ((SECONDS < deadline)) ||
-      kafka_failed "kafka: not ready after ${KAFKA_START_TIMEOUT}s (log: $KAFKA_LOG)"
+      kafka_failed "kafka: not ready after ${KAFKA_START_TIMEOUT}s (log: $KAFKA_LOG). A broker with a large data directory ($(du -sh "$DATA_DIR" 2>/dev/null | cut -f1) in $(rel "$DATA_DIR"), e.g. topics and groups left by test runs, takes longer to load: raise KAFKA_START_TIMEOUT, or wipe the local broker's data with 'make stack-reset'"
     sleep 0.5
   done
 }

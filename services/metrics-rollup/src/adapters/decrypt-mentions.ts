@@ -2,6 +2,9 @@ import type { ResolvedMention } from '@hark/events';
 import type { BatchHandler, StageRecord } from '@hark/kafka';
 import { openMentionBatch, type Keyring, type PrivacyMetrics } from '@hark/privacy';
 
+/** The personal fields a fact keeps; location, e-mail and profile URL stay sealed (never stored here). */
+const FACT_FIELDS = ['url', 'title', 'text', 'author.handle', 'author.name'] as const;
+
 /**
  * The decode boundary of the mentions stage: opens each mention's encrypted
  * personal fields before the handler builds facts (the facts table holds
@@ -14,7 +17,12 @@ export function withDecryptedMentions(
   deps: { keyring: Pick<Keyring, 'keysForRead'>; metrics: PrivacyMetrics; stage: string },
 ): BatchHandler<ResolvedMention> {
   return async (records) => {
-    const opened = await openMentionBatch(records, (r) => r.value.mention, deps.keyring);
+    const opened = await openMentionBatch(
+      records,
+      (r) => r.value.mention,
+      deps.keyring,
+      FACT_FIELDS,
+    );
     if (opened.erased.length > 0)
       deps.metrics.erased.inc({ stage: deps.stage }, opened.erased.length);
     const original = new Map<StageRecord<ResolvedMention>, StageRecord<ResolvedMention>>();
