@@ -50,7 +50,7 @@ export interface StageDeps<T> {
   decoder: Decoder<T>;
   dlq: Encoder<DeadLetter> & { topic: string };
   handle: BatchHandler<T>;
-  /** Records per handler call; large fetches are split so each chunk commits on its own. */
+  /** Records per partition in one handler call; a large fetch is split into chunks, committed one flush at a time. */
   maxBatchSize?: number;
   /**
    * How long a batch keeps retrying retriable errors (a database or broker outage) before the
@@ -78,11 +78,13 @@ export interface Stage {
 }
 
 /**
- * The consume-process-produce loop every hark stage runs. Per chunk:
- * decode (undecodable records become dead letters), call the handler,
- * produce outputs and dead letters with acks=all, and only then commit the
- * chunk's offsets. A crash anywhere before the commit re-delivers the chunk:
- * delivery is at-least-once, and downstream sinks are idempotent by key.
+ * The consume-process-produce loop every hark stage runs. Per flush (one
+ * chunk of up to `maxBatchSize` records from every partition the fetch
+ * returned): decode (undecodable records become dead letters), call the
+ * handler once, produce outputs and dead letters with acks=all, and only then
+ * commit the chunks' offsets. A crash anywhere before the commit re-delivers
+ * the chunks: delivery is at-least-once, and downstream sinks are idempotent
+ * by key.
  */
 export function createStage<T>(deps: StageDeps<T>): Stage {
   const log = deps.logger.child({ component: 'stage', stage: deps.stage });

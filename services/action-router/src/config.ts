@@ -73,7 +73,7 @@ export const configSpec = {
   }),
   batchSize: setting({
     env: 'BATCH_SIZE',
-    doc: 'records per handler call and commit',
+    doc: 'records per partition in one handler call and commit (a call takes a chunk of every partition in the fetch)',
     parse: int({ min: 1, max: 10_000 }),
     default: 500,
   }),

@@ -43,7 +43,7 @@ export const configSpec = {
   }),
   batchSize: setting({
     env: 'BATCH_SIZE',
-    doc: 'records per handler call: one identity read and one write transaction each',
+    doc: 'records per partition in one handler call (a chunk of every partition in the fetch): one identity read and one write transaction each',
     parse: int({ min: 1, max: 10_000 }),
     default: 500,
   }),

@@ -47,7 +47,7 @@ export const configSpec = {
   }),
   batchSize: setting({
     env: 'BATCH_SIZE',
-    doc: 'records scored and produced per commit',
+    doc: 'records per partition in one handler call and commit (a call takes a chunk of every partition in the fetch)',
     parse: int({ min: 1, max: 10_000 }),
     default: 500,
   }),
