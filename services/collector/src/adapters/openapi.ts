@@ -207,26 +207,28 @@ const unavailable = {
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 };
 
-/** The OpenAPI 3.1 description served at GET /openapi.json. */
-export function buildOpenApiDocument(opts: { version: string }): Record<string, unknown> {
-  const mentionResponses = {
+/** The answers of every item-batch endpoint (mentions, compliance, signals): same limits, its own result schema. */
+const batchResponses = (result: string) => {
+  const body = { 'application/json': { schema: { $ref: `#/components/schemas/${result}` } } };
+  return {
     '202': {
       description: 'Every item was valid; accepted ones are durable in Kafka.',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } },
+      content: body,
     },
     '207': {
       description: 'Some items were refused (see errors); the others are durable in Kafka.',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } },
+      content: body,
     },
-    '400': {
-      description: 'No item was valid, or the body is malformed.',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/MentionResult' } } },
-    },
+    '400': { description: 'No item was valid, or the body is malformed.', content: body },
     '401': problem('Missing or unknown API key.'),
     '413': problem('Body over COLLECTOR_BODY_LIMIT_BYTES or more than COLLECTOR_MAX_ITEMS items.'),
     '415': problem('Unsupported Content-Type.'),
     '503': unavailable,
   };
+};
+
+/** The OpenAPI 3.1 description served at GET /openapi.json. */
+export function buildOpenApiDocument(opts: { version: string }): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: {
@@ -332,7 +334,7 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
               'application/atom+xml': { schema: { type: 'string' } },
             },
           },
-          responses: mentionResponses,
+          responses: batchResponses('MentionResult'),
         },
       },
       '/v1/compliance': {
@@ -352,30 +354,7 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
             required: true,
             content: bodyContent({ $ref: '#/components/schemas/ComplianceItem' }),
           },
-          responses: {
-            '202': {
-              description: 'All accepted (Kafka acknowledged).',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/ComplianceResult' } },
-              },
-            },
-            '207': {
-              description: 'Some refused.',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/ComplianceResult' } },
-              },
-            },
-            '400': {
-              description: 'None valid or malformed body.',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/ComplianceResult' } },
-              },
-            },
-            '401': problem('Missing or unknown API key.'),
-            '413': problem('Too large.'),
-            '415': problem('Unsupported Content-Type.'),
-            '503': unavailable,
-          },
+          responses: batchResponses('ComplianceResult'),
         },
       },
       '/v1/signals': {
@@ -386,30 +365,7 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
             required: true,
             content: bodyContent({ $ref: '#/components/schemas/Signal' }),
           },
-          responses: {
-            '202': {
-              description: 'All accepted.',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } },
-              },
-            },
-            '207': {
-              description: 'Some refused.',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } },
-              },
-            },
-            '400': {
-              description: 'None valid or malformed body.',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/SignalResult' } },
-              },
-            },
-            '401': problem('Missing or unknown API key.'),
-            '413': problem('Too large.'),
-            '415': problem('Unsupported Content-Type.'),
-            '503': unavailable,
-          },
+          responses: batchResponses('SignalResult'),
         },
       },
       '/v1/webhooks/{source}': {
