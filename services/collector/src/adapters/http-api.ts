@@ -13,7 +13,18 @@ import { expandPayload, type ExpandedPayload } from '../domain/expand-payload.ts
 import { bodyFormat, parseBody } from '../domain/parse-body.ts';
 import { resolveFormat, type FormatName } from '../domain/platforms/index.ts';
 import type { WebhookSource } from '../domain/sources-config.ts';
-import { crcResponseToken, secretsEqual, verifySignature } from '../domain/webhook-signature.ts';
+import {
+  decideHubVerification,
+  handshakeKind,
+  isCrcToken,
+  looksLikeCrcToken,
+} from '../domain/webhook-handshake.ts';
+import {
+  crcResponseToken,
+  secretsEqual,
+  verifyHubSignature,
+  verifySignature,
+} from '../domain/webhook-signature.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
 import type { ComplianceOutcome, IngestService, MentionOutcome, SignalOutcome } from './ingest.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -283,17 +294,31 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
         'unknown_source',
       );
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const hub = header(req, 'x-hub-signature-256');
+    // X signs deliveries and answers its CRC check with the same key (the consumer secret),
+    // so a body in the CRC token's form could carry a CRC answer as its signature: it is never
+    // a delivery, and is refused before its signature is even looked at.
+    if (handshakeKind(hook.format) === 'crc' && looksLikeCrcToken(raw)) {
+      throw new ApiProblem(
+        400,
+        'HARK_INGEST_MALFORMED_BODY',
+        'body has the form of a CRC token, not of a delivery',
+        'malformed_body',
+      );
+    }
+    const hub256 = header(req, 'x-hub-signature-256');
+    const hub = header(req, 'x-hub-signature');
     const xSig = header(req, 'x-twitter-webhooks-signature');
     const valid =
-      hub !== undefined
-        ? verifySignature(hook.secret, raw, hub, 'hex')
-        : verifySignature(hook.secret, raw, xSig, 'base64');
+      hub256 !== undefined
+        ? verifySignature(hook.secret, raw, hub256, 'hex')
+        : hub !== undefined
+          ? verifyHubSignature(hook.secret, raw, hub)
+          : verifySignature(hook.secret, raw, xSig, 'base64');
     if (!valid) {
       throw new ApiProblem(
         401,
         'HARK_WEBHOOK_SIGNATURE_INVALID',
-        hub === undefined && xSig === undefined
+        hub256 === undefined && hub === undefined && xSig === undefined
           ? 'missing X-Hub-Signature-256 header'
           : 'signature does not match the body',
         'bad_signature',
@@ -356,33 +381,56 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
           'unknown_source',
         );
       const q = req.query;
-      if (q['hub.mode'] !== undefined) {
-        const token = q['hub.verify_token'];
-        if (
-          !hook.verifyToken ||
-          token === undefined ||
-          !secretsEqual(token, hook.verifyToken) ||
-          !q['hub.challenge']
-        ) {
+      const kind = handshakeKind(hook.format);
+      if (kind === 'crc') {
+        const token = q.crc_token;
+        if (token === undefined || !isCrcToken(token))
           throw new ApiProblem(
-            403,
-            'HARK_WEBHOOK_HANDSHAKE_REJECTED',
-            'hub.verify_token does not match (or no challenge given)',
-            'handshake_rejected',
+            400,
+            'HARK_INGEST_BAD_REQUEST',
+            'expected crc_token: 8–128 base64 or base64url characters',
+            'bad_request',
           );
-        }
-        log.info({ source: hook.source, mode: q['hub.mode'] }, 'webhook subscription verified');
-        return reply.type('text/plain').send(q['hub.challenge']);
+        return { response_token: crcResponseToken(hook.secret, token) };
       }
-      if (q.crc_token !== undefined) {
-        return { response_token: crcResponseToken(hook.secret, q.crc_token) };
-      }
-      throw new ApiProblem(
-        400,
-        'HARK_INGEST_BAD_REQUEST',
-        'expected hub.mode/hub.challenge/hub.verify_token or crc_token',
-        'bad_request',
+      if (q['hub.mode'] === undefined)
+        throw new ApiProblem(
+          400,
+          'HARK_INGEST_BAD_REQUEST',
+          `source "${hook.source}" answers hub.mode/hub.topic/hub.challenge verifications only`,
+          'bad_request',
+        );
+      const answer = decideHubVerification(
+        {
+          mode: q['hub.mode'],
+          topic: q['hub.topic'],
+          challenge: q['hub.challenge'],
+          leaseSeconds: q['hub.lease_seconds'],
+          verifyToken: q['hub.verify_token'],
+          reason: q['hub.reason'],
+        },
+        hook,
+        secretsEqual,
       );
+      if (!answer.ok)
+        throw new ApiProblem(
+          answer.status,
+          answer.status === 403 ? 'HARK_WEBHOOK_HANDSHAKE_REJECTED' : 'HARK_INGEST_BAD_REQUEST',
+          answer.message,
+          answer.status === 403 ? 'handshake_rejected' : 'bad_request',
+        );
+      if (answer.kind === 'denied') {
+        log.warn({ source: hook.source, reason: answer.reason }, 'hub denied the subscription');
+        return reply.code(200).send();
+      }
+      log.info(
+        { source: hook.source, mode: answer.mode, leaseSeconds: answer.leaseSeconds },
+        'webhook subscription verified',
+      );
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('x-content-type-options', 'nosniff')
+        .send(answer.challenge);
     },
   );
 

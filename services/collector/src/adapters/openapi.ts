@@ -403,17 +403,38 @@ export function buildOpenApiDocument(opts: { version: string }): Record<string, 
         get: {
           summary: 'Subscription handshakes',
           description:
-            '`hub.mode=subscribe&hub.challenge=…&hub.verify_token=…` echoes the challenge when the token matches; `crc_token=…` answers `{ response_token: "sha256=" + base64(HMAC-SHA256(secret, crc_token)) }`.',
+            "Each source answers its own platform's handshake only. X sources: `crc_token=…` (8–128 base64/base64url characters, never JSON) answers `{ response_token: \"sha256=\" + base64(HMAC-SHA256(secret, crc_token)) }`. Every other source: WebSub verification (`hub.mode=subscribe|unsubscribe&hub.topic=…&hub.challenge=…[&hub.lease_seconds=…]`, confirmed for the source's `topic`) or a `hub.verify_token` equal to the source's; the challenge is echoed verbatim as text/plain. `hub.mode=denied` is acknowledged with 200.",
           parameters: [
-            { name: 'hub.mode', in: 'query', schema: { type: 'string' } },
-            { name: 'hub.challenge', in: 'query', schema: { type: 'string' } },
+            {
+              name: 'hub.mode',
+              in: 'query',
+              schema: { enum: ['subscribe', 'unsubscribe', 'denied'] },
+            },
+            { name: 'hub.topic', in: 'query', schema: { type: 'string' } },
+            {
+              name: 'hub.challenge',
+              in: 'query',
+              schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+            },
+            {
+              name: 'hub.lease_seconds',
+              in: 'query',
+              schema: { type: 'string', pattern: '^[0-9]{1,10}$' },
+            },
             { name: 'hub.verify_token', in: 'query', schema: { type: 'string' } },
-            { name: 'crc_token', in: 'query', schema: { type: 'string' } },
+            { name: 'hub.reason', in: 'query', schema: { type: 'string' } },
+            {
+              name: 'crc_token',
+              in: 'query',
+              schema: { type: 'string', pattern: '^[A-Za-z0-9_+/-]{8,128}={0,2}$' },
+            },
           ],
           responses: {
             '200': { description: 'Challenge echoed (text/plain) or CRC response (JSON).' },
-            '400': problem('Neither handshake.'),
-            '403': problem('Wrong verify token.'),
+            '400': problem(
+              "Not this source's handshake, or a malformed token, challenge or lease.",
+            ),
+            '403': problem('Wrong verify token, or a topic this source does not subscribe to.'),
             '404': problem('Unknown source.'),
           },
         },

@@ -9,6 +9,11 @@ export interface WebhookSource {
   secret: string;
   /** Token a subscribe handshake must present as hub.verify_token; without one, handshakes are refused. */
   verifyToken?: string;
+  /**
+   * WebSub topic URL this source subscribes to: a `hub.*` verification without
+   * a verify token is confirmed only for this topic (WebSub §5.3).
+   */
+  topic?: string;
   brand?: string;
   /** Mention platform for feed payloads. */
   platform?: string;
@@ -147,8 +152,9 @@ export function parseSourcesConfig(
     const verifyToken = secretFrom(w, 'verifyTokenEnv', path, false);
     const b = brand(w, path);
     const platform = text(w, 'platform', path, false);
+    const topic = w.topic === undefined ? undefined : httpUrl(w, 'topic', path);
     if (source && format && secret) {
-      webhooks.push({ source, format, secret, verifyToken, brand: b, platform });
+      webhooks.push({ source, format, secret, verifyToken, topic, brand: b, platform });
     }
   });
 

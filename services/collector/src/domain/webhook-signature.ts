@@ -27,6 +27,31 @@ export function verifySignature(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+const HUB_ALGORITHMS: Record<string, number> = { sha1: 40, sha256: 64, sha384: 96, sha512: 128 };
+
+/**
+ * Verifies WebSub's `X-Hub-Signature: <method>=<hex>` (WebSub §8: sha1,
+ * sha256, sha384 or sha512; Mastodon's server webhooks send sha256), an
+ * HMAC of the raw body under the source's secret.
+ */
+export function verifyHubSignature(
+  secret: string,
+  body: Buffer,
+  header: string | undefined,
+): boolean {
+  if (!header) return false;
+  const eq = header.indexOf('=');
+  if (eq < 0) return false;
+  const algorithm = header.slice(0, eq).trim().toLowerCase();
+  const hexLength = HUB_ALGORITHMS[algorithm];
+  const encoded = header.slice(eq + 1).trim();
+  if (hexLength === undefined || encoded.length !== hexLength || !/^[0-9a-fA-F]+$/.test(encoded))
+    return false;
+  const given = Buffer.from(encoded, 'hex');
+  const expected = createHmac(algorithm, secret).update(body).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /** X's challenge-response check: `sha256=` + base64(HMAC-SHA256(consumer secret, crc_token)). */
 export function crcResponseToken(secret: string, crcToken: string): string {
   return `sha256=${createHmac('sha256', secret).update(crcToken).digest('base64')}`;

@@ -38,6 +38,13 @@ const webhooks: WebhookSource[] = [
   { source: 'mastodon', format: 'mastodon', secret: 'mastodon-secret' },
   { source: 'x', format: 'x', secret: 'x-consumer-secret' },
   { source: 'reviews', format: 'feed', secret: 'feed-secret', platform: 'review', brand: 'acme' },
+  {
+    source: 'news',
+    format: 'feed',
+    secret: 'news-secret',
+    platform: 'rss',
+    topic: 'https://news.example.com/feed.xml',
+  },
 ];
 
 function build(opts: { bodyLimitBytes?: number; maxItems?: number } = {}) {
@@ -671,6 +678,173 @@ describe('webhooks', () => {
     expect(res.json()).toEqual({
       response_token: `sha256=${createHmac('sha256', 'x-consumer-secret').update('challenge-abc').digest('base64')}`,
     });
+  });
+});
+
+describe('webhook handshakes cannot sign deliveries (issue 15, defect 1)', () => {
+  const xSigned = (token: string) =>
+    createHmac('sha256', 'x-consumer-secret').update(token).digest('base64');
+
+  it('regression: a crc_token on a source that is not X is refused, not signed', async () => {
+    const { app } = build();
+    for (const source of ['partner', 'mastodon', 'reviews']) {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/webhooks/${source}?crc_token=M2RkODJkZmMtYjlkYi00NmQ4LTk0MGUtM2JjYzkwM2Q4MjQ0`,
+      });
+      expect(res.statusCode, source).toBe(400);
+      expect(res.body).not.toContain('response_token');
+    }
+  });
+
+  it('regression: a crc_token holding a whole delivery is refused (the forged tweet_delete_events)', async () => {
+    const { app } = build();
+    const delivery = JSON.stringify({
+      for_user_id: '2244994945',
+      tweet_delete_events: [
+        { status: { id: '1601', user_id: '3001' }, timestamp_ms: '1700000000000' },
+      ],
+    });
+    for (const token of [delivery, '12345678901234', 'a'.repeat(129), 'abc def ghi jkl', 'short']) {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/webhooks/x?crc_token=${encodeURIComponent(token)}`,
+      });
+      expect(res.statusCode, token).toBe(400);
+      expect(res.json().code).toBe('HARK_INGEST_BAD_REQUEST');
+    }
+  });
+
+  it('regression: a CRC answer replayed as the signature of its token is not a delivery', async () => {
+    const { app, fake } = build();
+    const token = 'M2RkODJkZmMtYjlkYi00NmQ4LTk0MGUtM2JjYzkwM2Q4MjQ0';
+    const crc = await app.inject({ method: 'GET', url: `/v1/webhooks/x?crc_token=${token}` });
+    expect(crc.statusCode).toBe(200);
+    const answer: string = crc.json().response_token;
+    expect(answer).toBe(`sha256=${xSigned(token)}`);
+    const hex = Buffer.from(answer.slice(7), 'base64').toString('hex');
+    for (const headers of [
+      { 'x-twitter-webhooks-signature': answer },
+      { 'x-hub-signature-256': `sha256=${hex}` },
+      { 'x-hub-signature': `sha256=${hex}` },
+    ]) {
+      for (const type of ['application/json', 'application/x-ndjson']) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/v1/webhooks/x',
+          headers: { ...headers, 'content-type': type },
+          payload: token,
+        });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().code).toBe('HARK_INGEST_MALFORMED_BODY');
+      }
+    }
+    expect(fake.records('dlq')).toEqual([]);
+    expect(fake.records('compliance')).toEqual([]);
+  });
+
+  it('the X source answers no hub.* handshake', async () => {
+    const { app } = build();
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/webhooks/x?hub.mode=subscribe&hub.challenge=abc&hub.topic=https://news.example.com/feed.xml',
+    });
+    expect(res.statusCode).toBe(400);
+  });
+});
+
+describe('WebSub and Mastodon webhooks (issue 17)', () => {
+  it("regression: Mastodon's X-Hub-Signature: sha256=<hex> is accepted, and WebSub's sha1", async () => {
+    const body = fixture('mastodon/webhook-status-created.json');
+    for (const algorithm of ['sha256', 'sha1', 'sha512']) {
+      const { app, produced } = build();
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/mastodon',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature': `${algorithm}=${createHmac(algorithm, 'mastodon-secret').update(body).digest('hex')}`,
+        },
+        payload: body,
+      });
+      expect(res.statusCode, algorithm).toBe(202);
+      expect(produced('mentions').length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each([
+    ['a wrong secret', `sha256=${createHmac('sha256', 'wrong').update('{}').digest('hex')}`],
+    ['md5', `md5=${createHmac('md5', 'mastodon-secret').update('{}').digest('hex')}`],
+    ['no method', createHmac('sha256', 'mastodon-secret').update('{}').digest('hex')],
+    ['a short digest', 'sha256=abcdef'],
+  ])('refuses X-Hub-Signature with %s: 401', async (_what, sig) => {
+    const { app, fake } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/mastodon',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': sig },
+      payload: '{}',
+    });
+    expect(res.statusCode).toBe(401);
+    expect(fake.records('mentions')).toEqual([]);
+  });
+
+  it('regression: a WebSub verification without a verify token echoes the challenge for the subscribed topic', async () => {
+    const { app } = build();
+    const topic = encodeURIComponent('https://news.example.com/feed.xml');
+    for (const mode of ['subscribe', 'unsubscribe']) {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/webhooks/news?hub.mode=${mode}&hub.topic=${topic}&hub.challenge=a4d3e5f0-9c1b&hub.lease_seconds=864000`,
+      });
+      expect(res.statusCode, mode).toBe(200);
+      expect(res.body).toBe('a4d3e5f0-9c1b');
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    }
+  });
+
+  it.each([
+    [
+      'another topic',
+      `hub.mode=subscribe&hub.topic=${encodeURIComponent('https://evil.example/feed')}&hub.challenge=c1`,
+      403,
+    ],
+    ['no topic', 'hub.mode=subscribe&hub.challenge=c1', 403],
+    [
+      'no challenge',
+      `hub.mode=subscribe&hub.topic=${encodeURIComponent('https://news.example.com/feed.xml')}`,
+      400,
+    ],
+    [
+      'a challenge with markup',
+      `hub.mode=subscribe&hub.topic=${encodeURIComponent('https://news.example.com/feed.xml')}&hub.challenge=${encodeURIComponent('<script>x</script> y')}`,
+      400,
+    ],
+    [
+      'a bad lease',
+      `hub.mode=subscribe&hub.topic=${encodeURIComponent('https://news.example.com/feed.xml')}&hub.challenge=c1&hub.lease_seconds=-5`,
+      400,
+    ],
+    [
+      'an unknown mode',
+      `hub.mode=publish&hub.topic=${encodeURIComponent('https://news.example.com/feed.xml')}&hub.challenge=c1`,
+      400,
+    ],
+  ])('refuses a verification with %s', async (_what, query, status) => {
+    const { app } = build();
+    const res = await app.inject({ method: 'GET', url: `/v1/webhooks/news?${query}` });
+    expect(res.statusCode).toBe(status);
+    expect(res.body).not.toContain('c1</');
+  });
+
+  it("acknowledges a hub's denial with 200 and no body", async () => {
+    const { app } = build();
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/webhooks/news?hub.mode=denied&hub.topic=${encodeURIComponent('https://news.example.com/feed.xml')}&hub.reason=unauthorized`,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('');
   });
 });
 

@@ -77,3 +77,18 @@ describe('sources config', () => {
     ]);
   });
 });
+
+describe('webhook topic (WebSub)', () => {
+  it('reads a source topic URL and refuses one that is not http(s)', () => {
+    const doc = (topic: string) => ({
+      webhooks: [{ source: 'blog', format: 'rss', secretEnv: 'PARTNER_WEBHOOK_SECRET', topic }],
+    });
+    const ok = parseSourcesConfig(doc('https://blog.example.com/feed.xml'), { env, brandIds });
+    expect(ok.ok && ok.config.webhooks[0]!.topic).toBe('https://blog.example.com/feed.xml');
+    const bad = parseSourcesConfig(doc('ftp://blog.example.com/feed'), { env, brandIds });
+    expect(bad).toEqual({
+      ok: false,
+      problems: ['webhooks[0].topic: must be an http(s) URL, got "ftp://blog.example.com/feed"'],
+    });
+  });
+});

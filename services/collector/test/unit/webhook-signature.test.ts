@@ -4,6 +4,7 @@ import {
   crcResponseToken,
   hubSignature,
   secretsEqual,
+  verifyHubSignature,
   verifySignature,
 } from '../../src/domain/webhook-signature.ts';
 
@@ -66,4 +67,24 @@ describe('webhook signatures', () => {
     expect(secretsEqual('abc', 'abcd')).toBe(false);
     expect(secretsEqual('', 'x')).toBe(false);
   });
+});
+
+describe('X-Hub-Signature (WebSub §8, Mastodon)', () => {
+  it.each(['sha1', 'sha256', 'sha384', 'sha512'])('verifies %s=<hex>', (algorithm) => {
+    const hex = createHmac(algorithm, secret).update(body).digest('hex');
+    expect(verifyHubSignature(secret, body, `${algorithm}=${hex}`)).toBe(true);
+    expect(
+      verifyHubSignature(secret, body, `${algorithm.toUpperCase()}=${hex.toUpperCase()}`),
+    ).toBe(true);
+    expect(verifyHubSignature('other', body, `${algorithm}=${hex}`)).toBe(false);
+  });
+
+  it.each([
+    undefined,
+    '',
+    'sha256',
+    'md5=' + 'a'.repeat(32),
+    'sha256=' + 'a'.repeat(40),
+    'sha1=' + 'g'.repeat(40),
+  ])('refuses %j', (h) => expect(verifyHubSignature(secret, body, h)).toBe(false));
 });
