@@ -5,6 +5,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Produce
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Decoder, Encoder } from './avro-serde.ts';
+import { shouldRestartConsumer } from './consumer-restart.ts';
 import { stageMetrics } from './stage-metrics.ts';
 
 /** One decoded input record. */
@@ -66,6 +67,11 @@ export interface StageDeps<T> {
   /** Called once when the consumer stops for good (non-retriable error); main exits so a supervisor restarts it. */
   onCrash?: (err: Error) => void;
   sessionTimeout?: number;
+  /**
+   * Readiness turns false when the consumer has not heard from the broker (a fetch, a
+   * heartbeat, a commit) for this long, outside a batch in progress. Default 10 s.
+   */
+  staleAfterMs?: number;
 }
 
 export interface Stage {
@@ -99,19 +105,36 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     maxWaitTimeInMs: 250,
     retry: {
       retries: 5,
-      // kafkajs restarts itself after its own retriable errors (a broker moved, a rebalance);
-      // anything else ends here and onCrash hands the process to its supervisor.
-      restartOnFailure: async (err) => isKafkaRetriable(err),
+      // A broker outage of any length is ridden out in place: when kafkajs's own retries run
+      // out (about 20 s) it restarts the consumer, which reconnects with backoff, instead of
+      // the process exiting. Anything else ends here and onCrash hands the process to its
+      // supervisor.
+      restartOnFailure: async (err) => shouldRestartConsumer(err),
     },
   });
   let ready = false;
   let crashed = false;
+  let closing = false;
+  /** Last time the broker answered this consumer; readiness goes stale without it. */
+  let lastContact = Date.now();
+  /** A flush is running and has not seen Kafka fail. */
+  let busy = false;
+  let kafkaFailing = false;
+  const staleAfterMs = deps.staleAfterMs ?? 10_000;
+  const touch = () => {
+    lastContact = Date.now();
+  };
+  consumer.on(consumer.events.FETCH, touch);
+  consumer.on(consumer.events.HEARTBEAT, touch);
+  consumer.on(consumer.events.COMMIT_OFFSETS, touch);
 
   // Lag series this instance reports; a rebalance drops the ones it no longer owns,
   // so a revoked partition does not keep a frozen value here.
   const lagSeries = new Map<string, { topic: string; partition: string }>();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     ready = true;
+    kafkaFailing = false;
+    touch();
     const assigned = new Set(
       Object.entries(e.payload.memberAssignment).flatMap(([topic, partitions]) =>
         partitions.map((p) => `${topic}:${p}`),
@@ -132,8 +155,9 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
   consumer.on(consumer.events.CRASH, (e) => {
     ready = false;
     const { error, restart } = e.payload;
-    log.error({ err: error, restart }, 'consumer crashed');
-    if (!restart && !crashed) {
+    if (restart) log.warn({ err: error }, 'consumer lost the broker; reconnecting');
+    else log.error({ err: error }, 'consumer crashed');
+    if (!restart && !crashed && !closing) {
       crashed = true;
       deps.onCrash?.(error);
     }
@@ -150,6 +174,7 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
         return await what();
       } catch (err) {
         if (!isRetriable(err)) throw err;
+        if (isHarkError(err) && err.code === 'HARK_KAFKA_UNAVAILABLE') kafkaFailing = true;
         const elapsedMs = Date.now() - started;
         if (attempt >= maxAttempts || elapsedMs >= retryBudgetMs) {
           throw new HarkError(
@@ -296,11 +321,14 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     while (queued.length > 0) {
       const chunks = queued;
       queued = [];
+      busy = true;
       try {
         const beat = async () => {
           await Promise.all(chunks.map((c) => c.heartbeat()));
         };
         await withRetries(() => processChunks(chunks), beat);
+        kafkaFailing = false;
+        // Committed only after every output of the chunks was acknowledged (acks=all) above.
         await consumer.commitOffsets(
           chunks.map((c) => ({
             topic: c.topic,
@@ -311,6 +339,8 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
         for (const c of chunks) c.resolve();
       } catch (err) {
         for (const c of chunks) c.reject(err);
+      } finally {
+        busy = false;
       }
     }
     flushing = false;
@@ -332,7 +362,7 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
 
   return {
     consumer,
-    isReady: () => ready,
+    isReady: () => ready && !kafkaFailing && (busy || Date.now() - lastContact < staleAfterMs),
     async start() {
       await consumer.connect();
       for (const topic of deps.topics)
@@ -348,6 +378,7 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     },
     async close() {
       ready = false;
+      closing = true;
       await consumer.disconnect();
       log.info('stage stopped');
     },
@@ -397,9 +428,4 @@ export function toDeadLetter(
     attempts,
     failedAt: Date.now(),
   };
-}
-
-function isKafkaRetriable(err: unknown): boolean {
-  const e = err as { name?: string; retriable?: boolean };
-  return typeof e?.name === 'string' && e.name.startsWith('KafkaJS') && e.retriable === true;
 }
