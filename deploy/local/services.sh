@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts hark's five services as background processes on the local stack (which
 # must be up: `stack.sh up`), each with its log under .stack/logs/, and waits
-# until every one answers /readyz.
+# until every one answers /readyz. Each is supervised (deploy/local/supervise.sh):
+# a service that exits non-zero is restarted with backoff (1 s doubling to 30 s).
 #
 #   deploy/local/services.sh up | down | status
 #
@@ -47,8 +48,11 @@ up() {
     read -r name port main <<<"$entry"
     # HARK_NODE_FLAGS: extra node flags for every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
     # (node refuses --cpu-prof in NODE_OPTIONS).
+    # Each runs under supervise.sh: restarted with backoff when it exits non-zero, as a cluster
+    # would; `down` stops the supervisor and the service together (one process group).
     # shellcheck disable=SC2086
-    OPS_PORT=$port start_process "$name" "$LOGS_DIR/$name.log" node ${HARK_NODE_FLAGS:-} --import tsx "$main"
+    OPS_PORT=$port start_process "$name" "$LOGS_DIR/$name.log" \
+      "$HERE/supervise.sh" "$name" node ${HARK_NODE_FLAGS:-} --import tsx "$main"
     local ok=0
     for _ in $(seq 1 300); do
       if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ok=1; break; fi
