@@ -9,5 +9,5 @@ export {
   type CrossCheck,
   type Setting,
 } from './parse-config.ts';
-export { commonSettings } from './common.ts';
+export { commonSettings, httpLimitSettings } from './common.ts';
 export { duration, parseDuration, type Duration } from './duration.ts';

@@ -3,3 +3,9 @@ export { createMetricsRegistry } from './metrics.ts';
 export { instrumentHttp } from './http-metrics.ts';
 export { createOpsServer, type OpsServer, type ReadinessCheck } from './ops-server.ts';
 export { createLifecycle, type Lifecycle } from './lifecycle.ts';
+export {
+  capConnections,
+  DEFAULT_HTTP_LIMITS,
+  httpServerOptions,
+  type HttpLimits,
+} from './http-limits.ts';

@@ -2,6 +2,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { instrumentHttp } from './http-metrics.ts';
+import {
+  capConnections,
+  DEFAULT_HTTP_LIMITS,
+  httpServerOptions,
+  type HttpLimits,
+} from './http-limits.ts';
 
 /** A named readiness check; it resolves true when its dependency is usable. */
 export type ReadinessCheck = () => Promise<boolean> | boolean;
@@ -29,11 +35,19 @@ export function createOpsServer(deps: {
   port: number;
   registry: Registry;
   logger: Logger;
+  /** Build `app` with `httpServerOptions(limits)` when passing one; the cap is applied here. */
   app?: FastifyInstance;
+  /** Timeouts and connection cap; the defaults of `httpLimitSettings` when omitted. */
+  limits?: HttpLimits;
 }): OpsServer {
+  const limits = deps.limits ?? DEFAULT_HTTP_LIMITS;
   const app: FastifyInstance =
     deps.app ??
-    Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger });
+    Fastify({
+      loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+      ...httpServerOptions(limits),
+    });
+  capConnections(app.server, limits);
   // Routes a service adds to this app (its API) get request latency histograms.
   instrumentHttp(app, deps.registry);
   // Probes and scrapes arrive every few seconds; logging each would drown the useful lines.

@@ -14,3 +14,4 @@ export { createTestTopics, readMessages, type ReadMessage } from './kafka.ts';
 export { freePort } from './ports.ts';
 export { startPrivateBroker, type PrivateBroker } from './private-broker.ts';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
+export { slowClient, type SlowClientResult } from './slow-client.ts';

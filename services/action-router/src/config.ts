@@ -1,7 +1,9 @@
 import {
   bool,
   commonSettings,
+  type ConfigOf,
   duration,
+  httpLimitSettings,
   int,
   num,
   oneOf,
@@ -11,7 +13,6 @@ import {
   setting,
   str,
   url,
-  type ConfigOf,
 } from '@hark/config';
 import { TOPICS } from '@hark/events';
 import { privacySettings } from '@hark/privacy';
@@ -23,6 +24,7 @@ export const configSpec = {
   ...commonSettings,
   // Mentions arrive with their personal fields encrypted per author (see docs/privacy.md).
   ...privacySettings,
+  ...httpLimitSettings,
   opsPort: setting({
     env: 'OPS_PORT',
     doc: 'port of the /healthz, /readyz and /metrics server',

@@ -15,7 +15,13 @@ const registry = createMetricsRegistry({ service: SERVICE });
 const lifecycle = createLifecycle({ logger });
 lifecycle.installSignalHandlers();
 
-const ops = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
+const ops = createOpsServer({
+  host: config.opsHost,
+  port: config.opsPort,
+  registry,
+  logger,
+  limits: config,
+});
 const service = createActionRouter({
   config,
   logger,

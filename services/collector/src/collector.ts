@@ -11,7 +11,7 @@ import {
   type Mention,
 } from '@hark/events';
 import type { AvroSerde } from '@hark/kafka';
-import { instrumentHttp } from '@hark/observability';
+import { instrumentHttp, type HttpLimits } from '@hark/observability';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -54,6 +54,8 @@ export interface CollectorOptions {
     maxAgeMs?: number;
   };
   kafka: { produceTimeoutMs: number; circuitOpenMs: number };
+  /** Timeouts and connection cap of the ingest API; the `httpLimitSettings` defaults when omitted. */
+  http?: HttpLimits;
   pollers?: {
     owner: string;
     userAgent: string;
@@ -128,6 +130,7 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
     bodyLimitBytes: opts.limits.bodyLimitBytes,
     maxItems: opts.limits.maxItems,
     maxTextLength: opts.limits.maxTextLength,
+    httpLimits: opts.http,
     logger: opts.logger,
     metrics,
   });

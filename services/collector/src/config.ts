@@ -1,13 +1,14 @@
 import {
   bool,
   commonSettings,
+  type ConfigOf,
+  httpLimitSettings,
   int,
   list,
+  type Parser,
   port,
   setting,
   str,
-  type ConfigOf,
-  type Parser,
 } from '@hark/config';
 import { TOPICS } from '@hark/events';
 import { privacySettings } from '@hark/privacy';
@@ -41,6 +42,7 @@ export const collectorSettings = {
   },
   logLevel: commonSettings.logLevel,
   opsHost: commonSettings.opsHost,
+  ...httpLimitSettings,
   opsPort: setting({
     env: 'OPS_PORT',
     doc: 'port of /healthz, /readyz and /metrics',

@@ -29,7 +29,13 @@ try {
     brandIds: new Set(brands.brands.map((b) => b.id)),
   });
 
-  const ops = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
+  const ops = createOpsServer({
+    host: config.opsHost,
+    port: config.opsPort,
+    registry,
+    logger,
+    limits: config,
+  });
   await ops.start();
   lifecycle.onShutdown('ops server', () => ops.close());
   // Not ready until the ingest API listens: start-up may wait on Kafka for a while.
@@ -91,6 +97,7 @@ try {
       maxAgeMs: config.maxAgeSeconds * 1000,
     },
     kafka: { produceTimeoutMs: config.produceTimeoutMs, circuitOpenMs: config.circuitOpenMs },
+    http: config,
     pollers: {
       owner: config.instanceId || `${hostname()}-${process.pid}`,
       userAgent: config.pollerUserAgent,

@@ -1,4 +1,14 @@
-import { commonSettings, int, list, num, port, setting, str, type ConfigOf } from '@hark/config';
+import {
+  commonSettings,
+  type ConfigOf,
+  httpLimitSettings,
+  int,
+  list,
+  num,
+  port,
+  setting,
+  str,
+} from '@hark/config';
 import { TOPICS } from '@hark/events';
 import { privacySettings } from '@hark/privacy';
 
@@ -115,6 +125,7 @@ export const configSpec = {
     secret: true,
   }),
   ...privacySettings,
+  ...httpLimitSettings,
   dbPoolMax: setting({
     env: 'DB_POOL_MAX',
     doc: 'PostgreSQL pool size',

@@ -104,6 +104,7 @@ export function createIdentityService(deps: {
     port: config.opsPort,
     registry,
     logger,
+    limits: config,
   });
   let stage: Stage | undefined;
   let complianceStage: Stage | undefined;

@@ -1,6 +1,8 @@
 import {
   commonSettings,
+  type ConfigOf,
   duration,
+  httpLimitSettings,
   int,
   list,
   oneOf,
@@ -9,7 +11,6 @@ import {
   port,
   setting,
   str,
-  type ConfigOf,
 } from '@hark/config';
 import { TOPICS } from '@hark/events';
 import { privacySettings } from '@hark/privacy';
@@ -17,6 +18,7 @@ import { privacySettings } from '@hark/privacy';
 export const configSpec = {
   ...commonSettings,
   ...privacySettings,
+  ...httpLimitSettings,
   opsPort: setting({
     env: 'OPS_PORT',
     doc: 'port of the /healthz, /readyz and /metrics server',

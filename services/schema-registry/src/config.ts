@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { commonSettings, port, setting, str, type ConfigOf } from '@hark/config';
+import { commonSettings, type ConfigOf, httpLimitSettings, port, setting, str } from '@hark/config';
 
 export const registrySettings = {
   port: setting({
@@ -16,6 +16,7 @@ export const registrySettings = {
   }),
   databaseUrl: commonSettings.databaseUrl,
   logLevel: commonSettings.logLevel,
+  ...httpLimitSettings,
 };
 
 export type RegistryConfig = ConfigOf<typeof registrySettings>;

@@ -23,6 +23,7 @@ try {
     registry,
     host: config.host,
     port: config.port,
+    limits: config,
   });
   lifecycle.onShutdown('http server', () => server.close());
   lifecycle.onShutdown('readiness', () => server.markShuttingDown());

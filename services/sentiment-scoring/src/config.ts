@@ -1,4 +1,14 @@
-import { commonSettings, int, list, oneOf, port, setting, str, type ConfigOf } from '@hark/config';
+import {
+  commonSettings,
+  type ConfigOf,
+  httpLimitSettings,
+  int,
+  list,
+  oneOf,
+  port,
+  setting,
+  str,
+} from '@hark/config';
 import { TOPICS } from '@hark/events';
 import { privacySettings } from '@hark/privacy';
 import { SUPPORTED_LANGUAGES } from './adapters/load-model.ts';
@@ -15,6 +25,7 @@ export const configSpec = {
   ...privacySettings,
   logLevel: commonSettings.logLevel,
   opsHost: commonSettings.opsHost,
+  ...httpLimitSettings,
   opsPort: setting({
     env: 'OPS_PORT',
     doc: 'port of the /healthz, /readyz and /metrics server',

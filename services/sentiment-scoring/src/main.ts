@@ -30,7 +30,13 @@ try {
 
   // Not ready until the consumer has joined its group (the check exists before the server answers).
   let consumerReady = () => false;
-  const ops = createOpsServer({ host: config.opsHost, port: config.opsPort, registry, logger });
+  const ops = createOpsServer({
+    host: config.opsHost,
+    port: config.opsPort,
+    registry,
+    logger,
+    limits: config,
+  });
   ops.addReadinessCheck('consumer', () => consumerReady());
   lifecycle.onShutdown('ops server', () => ops.close());
   await ops.start();

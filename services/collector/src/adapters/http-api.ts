@@ -7,6 +7,12 @@ import Fastify, {
 } from 'fastify';
 import type { Source, SourceKind } from '@hark/events';
 import { isHarkError, type ErrorCode } from '@hark/errors';
+import {
+  capConnections,
+  DEFAULT_HTTP_LIMITS,
+  httpServerOptions,
+  type HttpLimits,
+} from '@hark/observability';
 import type { Logger } from 'pino';
 import { expandCompliance } from '../domain/compliance/expand-compliance.ts';
 import { expandPayload, type ExpandedPayload } from '../domain/expand-payload.ts';
@@ -43,6 +49,8 @@ export interface ApiDeps {
   maxItems: number;
   /** Feed payloads are cut to this many characters (they carry whole articles). */
   maxTextLength: number;
+  /** Header, request, idle and keep-alive timeouts and the connection cap. */
+  httpLimits?: HttpLimits;
   logger: Logger;
   metrics: CollectorMetrics;
   version?: string;
@@ -84,9 +92,11 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     bodyLimit: deps.bodyLimitBytes,
     // Per-request lines at bulk-ingest rates drown the useful ones; onResponse logs at debug instead.
     logController: new LogController({ disableRequestLogging: true }),
-    // Bulk ingest and webhooks answer after a Kafka round trip; keep sockets alive for clients that batch.
-    keepAliveTimeout: 65_000,
+    // Bulk ingest and webhooks answer after a Kafka round trip; sockets stay alive for clients that
+    // batch (HTTP_KEEP_ALIVE_TIMEOUT_MS, 65 s), but a slow or idle client is cut off.
+    ...httpServerOptions(deps.httpLimits ?? DEFAULT_HTTP_LIMITS),
   });
+  capConnections(app.server, deps.httpLimits ?? DEFAULT_HTTP_LIMITS);
   const webhooks = new Map(deps.webhooks.map((w) => [w.source, w]));
   const openapi = buildOpenApiDocument({ version: deps.version ?? '0.1.0' });
 

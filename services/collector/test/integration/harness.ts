@@ -69,6 +69,7 @@ export async function startCollector(
     topics?: Harness['topics'];
     /** Pool of the keyring; a private test database by default. */
     keyringPool?: Pool;
+    http?: CollectorOptions['http'];
   } = {},
 ): Promise<Harness> {
   const brokers = opts.brokers ?? env.kafkaBrokers;
@@ -120,6 +121,7 @@ export async function startCollector(
     },
     kafka: opts.kafkaTimeouts ?? { produceTimeoutMs: 5000, circuitOpenMs: 2000 },
     pollers: opts.pollers,
+    http: opts.http,
   });
   const { port } = await collector.start({ host: '127.0.0.1', port: 0 });
   const read = async <T>(

@@ -1,5 +1,5 @@
 import { pingDatabase, type Pool } from '@hark/db';
-import { createOpsServer, type Logger } from '@hark/observability';
+import { createOpsServer, type HttpLimits, type Logger } from '@hark/observability';
 import type { FastifyInstance } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import { registerRegistryApi } from './registry-api.ts';
@@ -26,12 +26,15 @@ export function createRegistryServer(deps: {
   registry: Registry;
   host: string;
   port: number;
+  /** Timeouts and connection cap; the `httpLimitSettings` defaults when omitted. */
+  limits?: HttpLimits;
 }): RegistryServer {
   const ops = createOpsServer({
     host: deps.host,
     port: deps.port,
     registry: deps.registry,
     logger: deps.logger,
+    limits: deps.limits,
   });
   ops.addReadinessCheck('database', () => pingDatabase(deps.pool));
   const requests = new Counter({
