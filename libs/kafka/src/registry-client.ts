@@ -1,4 +1,4 @@
-import { HarkError } from '@hark/errors';
+import { HarkError, isHarkError } from '@hark/errors';
 
 export interface RegistryClient {
   /** Registers (or finds) a schema under a subject and returns its global id. */
@@ -11,12 +11,31 @@ export interface RegistryClient {
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 /**
+ * Splits `http://user:password@host:port` into the URL without its
+ * credentials and the `Authorization: Basic` value (Confluent's
+ * `basic.auth.credentials.source=URL`); fetch refuses URLs with credentials,
+ * and logs must never show them.
+ */
+export function splitRegistryUrl(url: string): { base: string; authorization?: string } {
+  const u = new URL(url);
+  let authorization: string | undefined;
+  if (u.username !== '' || u.password !== '') {
+    const userInfo = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+    authorization = `Basic ${Buffer.from(userInfo, 'utf8').toString('base64')}`;
+    u.username = '';
+    u.password = '';
+  }
+  return { base: u.toString().replace(/\/+$/, ''), authorization };
+}
+
+/**
  * A minimal Confluent Schema Registry REST client: just what serde needs,
  * with a timeout on every call and errors mapped to hark codes (5xx and
- * network failures are retriable, 4xx are not).
+ * network failures are retriable, 4xx are not). Credentials for a registry
+ * with basic auth come in the URL (`http://user:password@host:8081`).
  */
 export function createRegistryClient(deps: { url: string; timeoutMs?: number }): RegistryClient {
-  const base = deps.url.replace(/\/+$/, '');
+  const { base, authorization } = splitRegistryUrl(deps.url);
   const timeoutMs = deps.timeoutMs ?? 5000;
 
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -24,7 +43,11 @@ export function createRegistryClient(deps: { url: string; timeoutMs?: number }):
     try {
       res = await fetch(base + path, {
         method,
-        headers: { 'content-type': CONTENT_TYPE, accept: CONTENT_TYPE },
+        headers: {
+          'content-type': CONTENT_TYPE,
+          accept: CONTENT_TYPE,
+          ...(authorization ? { authorization } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -72,13 +95,27 @@ export function createRegistryClient(deps: { url: string; timeoutMs?: number }):
   return {
     url: base,
     async register(subject, schema) {
+      const body = {
+        schemaType: 'AVRO',
+        schema: typeof schema === 'string' ? schema : JSON.stringify(schema),
+      };
+      // Look the schema up first: a read-only identity (what services run with) may find the
+      // id of a schema deployment registered, but not register one.
+      try {
+        const { id } = await call<{ id: number }>(
+          'POST',
+          `/subjects/${encodeURIComponent(subject)}`,
+          body,
+        );
+        return id;
+      } catch (err) {
+        const status = isHarkError(err) ? err.context.status : undefined;
+        if (status !== 404) throw err;
+      }
       const { id } = await call<{ id: number }>(
         'POST',
         `/subjects/${encodeURIComponent(subject)}/versions`,
-        {
-          schemaType: 'AVRO',
-          schema: typeof schema === 'string' ? schema : JSON.stringify(schema),
-        },
+        body,
       );
       return id;
     },

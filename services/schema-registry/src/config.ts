@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { parseUsers, type RegistryUser } from './domain/basic-auth.ts';
 import { commonSettings, type ConfigOf, httpLimitSettings, port, setting, str } from '@hark/config';
 
 export const registrySettings = {
@@ -13,6 +14,20 @@ export const registrySettings = {
     doc: 'interface the registry binds to',
     parse: str(),
     default: '127.0.0.1',
+  }),
+  readers: setting({
+    env: 'SCHEMA_REGISTRY_READERS',
+    doc: 'comma-separated user:password identities that may only read (the services); with no readers and no writers the registry is open',
+    parse: (raw: string) => parseUsers(raw, 'read'),
+    default: [] as RegistryUser[],
+    secret: true,
+  }),
+  writers: setting({
+    env: 'SCHEMA_REGISTRY_WRITERS',
+    doc: 'comma-separated user:password identities that may also register schemas, change compatibility and delete (deployment)',
+    parse: (raw: string) => parseUsers(raw, 'write'),
+    default: [] as RegistryUser[],
+    secret: true,
   }),
   databaseUrl: commonSettings.databaseUrl,
   logLevel: commonSettings.logLevel,

@@ -24,7 +24,12 @@ try {
     host: config.host,
     port: config.port,
     limits: config,
+    users: [...config.readers, ...config.writers],
   });
+  if (config.readers.length + config.writers.length === 0)
+    logger.warn(
+      'no SCHEMA_REGISTRY_READERS or SCHEMA_REGISTRY_WRITERS: the registry API is open to anyone who reaches it',
+    );
   lifecycle.onShutdown('http server', () => server.close());
   lifecycle.onShutdown('readiness', () => server.markShuttingDown());
 

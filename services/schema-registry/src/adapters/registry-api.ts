@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { isRetriable } from '@hark/errors';
 import type { Logger } from '@hark/observability';
 import type { FastifyInstance } from 'fastify';
@@ -6,6 +7,7 @@ import { parseCompatibilityRequest } from '../domain/compatibility-level.ts';
 import { parseSchemaRequest } from '../domain/parse-schema.ts';
 import { registryError, schemaNotFound, toConfluentError } from '../domain/registry-errors.ts';
 import { parseSchemaId, parseVersionId } from '../domain/version-id.ts';
+import { authorize, type RegistryUser } from '../domain/basic-auth.ts';
 import type { SchemaStore } from './schema-store.ts';
 
 export const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -34,7 +36,13 @@ type Flags = { Querystring: Record<string, string | undefined> };
  */
 export function registerRegistryApi(
   app: FastifyInstance,
-  deps: { store: SchemaStore; logger: Logger; requests: Counter<'method' | 'route' | 'status'> },
+  deps: {
+    store: SchemaStore;
+    logger: Logger;
+    requests: Counter<'method' | 'route' | 'status'>;
+    /** Basic-auth identities; none: the API is open. */
+    users?: readonly RegistryUser[];
+  },
 ): void {
   const { store, requests } = deps;
   const log = deps.logger.child({ component: 'registry-api' });
@@ -62,6 +70,22 @@ export function registerRegistryApi(
       } catch (err) {
         done(registryError(400, `Unrecognized request body: not JSON (${(err as Error).message})`));
       }
+    });
+
+    const users = deps.users ?? [];
+    api.addHook('onRequest', async (request, reply) => {
+      const decision = authorize(
+        { method: request.method, path: request.url, authorization: request.headers.authorization },
+        users,
+        secretsEqual,
+      );
+      if (decision.ok) return;
+      if (decision.status === 401)
+        reply.header('www-authenticate', 'Basic realm="hark-schema-registry", charset="UTF-8"');
+      return reply
+        .code(decision.status)
+        .type(REGISTRY_CONTENT_TYPE)
+        .send({ error_code: decision.errorCode, message: decision.message });
     });
 
     api.addHook('onSend', async (_request, reply, payload) => {
@@ -222,4 +246,12 @@ function compatibilityAnswer(
   return verbose
     ? { is_compatible: result.compatible, messages: result.messages }
     : { is_compatible: result.compatible };
+}
+
+/** Equality of two secrets in time independent of where they differ and of their lengths. */
+function secretsEqual(a: string, b: string): boolean {
+  return timingSafeEqual(
+    createHash('sha256').update(a).digest(),
+    createHash('sha256').update(b).digest(),
+  );
 }

@@ -2,6 +2,7 @@ import { pingDatabase, type Pool } from '@hark/db';
 import { createOpsServer, type HttpLimits, type Logger } from '@hark/observability';
 import type { FastifyInstance } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
+import type { RegistryUser } from '../domain/basic-auth.ts';
 import { registerRegistryApi } from './registry-api.ts';
 import { createSchemaStore } from './schema-store.ts';
 
@@ -28,6 +29,8 @@ export function createRegistryServer(deps: {
   port: number;
   /** Timeouts and connection cap; the `httpLimitSettings` defaults when omitted. */
   limits?: HttpLimits;
+  /** Basic-auth identities (readers and writers); none: the API is open. */
+  users?: readonly RegistryUser[];
 }): RegistryServer {
   const ops = createOpsServer({
     host: deps.host,
@@ -47,6 +50,7 @@ export function createRegistryServer(deps: {
     store: createSchemaStore({ pool: deps.pool, logger: deps.logger }),
     logger: deps.logger,
     requests,
+    users: deps.users,
   });
   let url: string | undefined;
   return {

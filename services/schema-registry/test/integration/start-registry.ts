@@ -3,6 +3,7 @@ import { createLogger, createMetricsRegistry } from '@hark/observability';
 import { createTestDatabase } from '@hark/testing';
 import { createRegistryServer } from '../../src/adapters/registry-server.ts';
 import { MIGRATIONS_DIR } from '../../src/config.ts';
+import type { RegistryUser } from '../../src/domain/basic-auth.ts';
 
 export interface RunningRegistry {
   url: string;
@@ -11,13 +12,22 @@ export interface RunningRegistry {
 }
 
 /** The real registry on a free port, over a fresh PostgreSQL database of its own. */
-export async function startRegistry(): Promise<RunningRegistry> {
+export async function startRegistry(
+  opts: { users?: RegistryUser[] } = {},
+): Promise<RunningRegistry> {
   const db = await createTestDatabase();
   const logger = createLogger({ service: 'schema-registry-test', level: 'silent' });
   const pool = createPool({ url: db.url, logger });
   await migrate({ pool, scope: 'schema-registry', dir: MIGRATIONS_DIR, logger });
   const registry = createMetricsRegistry({ service: 'schema-registry', defaults: false });
-  const server = createRegistryServer({ pool, logger, registry, host: '127.0.0.1', port: 0 });
+  const server = createRegistryServer({
+    pool,
+    logger,
+    registry,
+    host: '127.0.0.1',
+    port: 0,
+    users: opts.users,
+  });
   const { url } = await server.start();
   return {
     url,

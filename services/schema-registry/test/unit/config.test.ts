@@ -10,6 +10,8 @@ describe('registry config', () => {
       host: '127.0.0.1',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/hark',
       logLevel: 'info',
+      readers: [],
+      writers: [],
       httpHeadersTimeoutMs: 10_000,
       httpRequestTimeoutMs: 60_000,
       httpIdleTimeoutMs: 70_000,
