@@ -15,7 +15,13 @@ export SCHEMA_REGISTRY_URL=${SCHEMA_REGISTRY_URL:-http://127.0.0.1:$REGISTRY_POR
 
 [[ -x node_modules/.bin/tsx ]] || die "node_modules is missing: run 'make install' (npm ci) first"
 
+BOOTSTRAP_REGISTRY_URL=$SCHEMA_REGISTRY_URL
 if [[ $SCHEMA_REGISTRY_URL == "http://127.0.0.1:$REGISTRY_PORT" ]]; then
+  # Basic auth: a read-only identity for the services, a writer for deployment.
+  ensure_registry_users
+  export SCHEMA_REGISTRY_READERS=${SCHEMA_REGISTRY_READERS:-$(registry_user reader)}
+  export SCHEMA_REGISTRY_WRITERS=${SCHEMA_REGISTRY_WRITERS:-$(registry_user writer)}
+  BOOTSTRAP_REGISTRY_URL=$(registry_url_as writer "$SCHEMA_REGISTRY_URL")
   if ! is_running schema-registry && port_open 127.0.0.1 "$REGISTRY_PORT"; then
     die "port $REGISTRY_PORT is taken by another process; stop it or set SCHEMA_REGISTRY_PORT and SCHEMA_REGISTRY_URL"
   fi
@@ -34,4 +40,4 @@ else
 fi
 
 log "topics and schemas:"
-node --import tsx deploy/local/bootstrap.ts
+SCHEMA_REGISTRY_URL=$BOOTSTRAP_REGISTRY_URL node --import tsx deploy/local/bootstrap.ts

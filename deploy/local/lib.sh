@@ -178,3 +178,29 @@ kafka_java() {
     -Dlog4j.configuration="file:$HARK_ROOT/deploy/local/kafka/tools-log4j.properties" \
     -cp "$KAFKA_LIBS/*" "$@"
 }
+
+# The local registry's two identities (HTTP basic auth): `reader` for the services, `writer`
+# for deployment (after-up.sh registers the schemas with it) and the tests, which register
+# schemas of their own. Generated once into the gitignored state folder, like the privacy key.
+REGISTRY_USERS_FILE="$STACK_DIR/registry-users"
+ensure_registry_users() {
+  [[ -s $REGISTRY_USERS_FILE ]] && return 0
+  mkdir -p "$STACK_DIR"
+  (
+    umask 077
+    printf 'reader=hark-services:%s\nwriter=hark-deploy:%s\n' \
+      "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" \
+      "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >"$REGISTRY_USERS_FILE"
+  )
+}
+# registry_user reader|writer → user:password (empty when no file)
+registry_user() {
+  [[ -s $REGISTRY_USERS_FILE ]] || return 0
+  sed -n "s/^$1=//p" "$REGISTRY_USERS_FILE"
+}
+# registry_url_as reader|writer <url> → the URL with that identity's credentials in it
+registry_url_as() {
+  local info
+  info=$(registry_user "$1")
+  if [[ -z $info ]]; then printf '%s\n' "$2"; else printf '%s\n' "${2/:\/\//://$info@}"; fi
+}

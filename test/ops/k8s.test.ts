@@ -20,6 +20,9 @@ const EXTERNAL_SECRETS: Record<(typeof OVERLAYS)[number], Record<string, string[
       'COLLECTOR_API_KEYS',
       'IDENTITY_API_KEYS',
       'HARK_PRIVACY_MASTER_KEY',
+      'SCHEMA_REGISTRY_URL',
+      'SCHEMA_REGISTRY_READERS',
+      'SCHEMA_REGISTRY_WRITERS',
       // Optional in the manifests (action-router's webhook is off without them); prod sets them.
       'ACTION_WEBHOOK_URL',
       'ACTION_WEBHOOK_SECRET',
@@ -35,6 +38,9 @@ const PLACEHOLDERS: Record<string, string> = {
   HARK_PRIVACY_MASTER_KEY: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
   ACTION_WEBHOOK_URL: 'https://hooks.example.com/hark/actions',
   ACTION_WEBHOOK_SECRET: '0123456789abcdef0123456789abcdef',
+  SCHEMA_REGISTRY_URL: 'http://hark-services:0123456789abcdef@schema-registry:8081',
+  SCHEMA_REGISTRY_READERS: 'hark-services:0123456789abcdef',
+  SCHEMA_REGISTRY_WRITERS: 'hark-deploy:fedcba9876543210',
 };
 
 const rendered = new Map<string, K8sObject[]>();
@@ -224,6 +230,38 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
         );
     },
   );
+
+  it('the schema registry is reachable only by hark pods and Prometheus, and requires basic auth', () => {
+    const list = objects(overlay);
+    const policy: any = find(list, 'NetworkPolicy', 'schema-registry');
+    expect(policy.spec.podSelector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'schema-registry',
+    });
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toHaveLength(1);
+    const [rule] = policy.spec.ingress;
+    expect(rule.ports).toEqual([{ protocol: 'TCP', port: 8081 }]);
+    expect(rule.from).toEqual([
+      { podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'hark' } } },
+      {
+        namespaceSelector: {},
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+      },
+    ]);
+    const registry = podSpec(find(list, 'Deployment', 'schema-registry')).containers[0];
+    const fromSecret = (c: any, name: string) =>
+      c.env.find((e: any) => e.name === name)?.valueFrom?.secretKeyRef;
+    for (const name of ['SCHEMA_REGISTRY_READERS', 'SCHEMA_REGISTRY_WRITERS'])
+      expect(fromSecret(registry, name), name).toMatchObject({ name: 'hark-secrets', key: name });
+    // Every service reads the registry URL, which carries its read-only identity, from the Secret.
+    for (const s of SERVICES.filter((x) => x.name !== 'schema-registry')) {
+      const c = podSpec(find(list, 'Deployment', s.name)).containers[0];
+      expect(fromSecret(c, 'SCHEMA_REGISTRY_URL'), s.name).toMatchObject({
+        name: 'hark-secrets',
+        key: 'SCHEMA_REGISTRY_URL',
+      });
+    }
+  });
 
   it('the brands ConfigMap is a valid brands file', () => {
     const cm = find(objects(overlay), 'ConfigMap', 'hark-brands');

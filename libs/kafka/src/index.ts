@@ -1,5 +1,5 @@
 export { createKafka, createProducer } from './client.ts';
-export { createRegistryClient, type RegistryClient } from './registry-client.ts';
+export { createRegistryClient, splitRegistryUrl, type RegistryClient } from './registry-client.ts';
 export { createAvroSerde, type AvroSerde, type Decoder, type Encoder } from './avro-serde.ts';
 export { ensureTopics, type TopicToEnsure } from './topics-admin.ts';
 export {

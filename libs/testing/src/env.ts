@@ -1,11 +1,29 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+
+const REGISTRY_USERS = fileURLToPath(new URL('../../../.stack/registry-users', import.meta.url));
+
+/**
+ * The local stack's registry URL with its writer identity in it (tests register schemas of
+ * their own), when `stack.sh up` generated the identities; the plain URL otherwise.
+ */
+function localRegistryUrl(): string {
+  let writer: string | undefined;
+  try {
+    writer = /^writer=(.+)$/m.exec(readFileSync(REGISTRY_USERS, 'utf8'))?.[1]?.trim();
+  } catch {
+    writer = undefined;
+  }
+  return writer ? `http://${writer}@127.0.0.1:8081` : 'http://127.0.0.1:8081';
+}
 
 /** Where the local stack runs; tests read the same variables the services do. */
 export function testEnv() {
   return {
     kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081',
+    schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? localRegistryUrl(),
     databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hark',
   };
 }

@@ -17,6 +17,10 @@ const MODELS: Record<string, { module: string; type: string }> = {
     module: 'kubernetes-models/policy/v1/PodDisruptionBudget',
     type: 'IPodDisruptionBudget',
   },
+  'networking.k8s.io/v1/NetworkPolicy': {
+    module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',
+    type: 'INetworkPolicy',
+  },
   'autoscaling/v2/HorizontalPodAutoscaler': {
     module: 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
     type: 'IHorizontalPodAutoscaler',

@@ -17,7 +17,7 @@ import {
 } from '../dlq-replay.ts';
 import { createAvroSerde } from '../avro-serde.ts';
 import { createKafka, createProducer } from '../client.ts';
-import { createRegistryClient } from '../registry-client.ts';
+import { createRegistryClient, splitRegistryUrl } from '../registry-client.ts';
 
 const USAGE = `usage: hark dlq list   [filters] [--json]
        hark dlq replay [filters] [--to <topic>] [--dry-run]
@@ -192,7 +192,7 @@ try {
 } catch (err) {
   console.error(`error: ${(err as Error).message}`);
   console.error(
-    `check that Kafka answers at ${config.kafkaBrokers.join(',')} and the registry at ${config.schemaRegistryUrl} (make stack-status)`,
+    `check that Kafka answers at ${config.kafkaBrokers.join(',')} and the registry at ${splitRegistryUrl(config.schemaRegistryUrl).base} (make stack-status)`,
   );
   process.exit(1);
 }
