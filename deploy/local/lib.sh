@@ -204,3 +204,32 @@ registry_url_as() {
   info=$(registry_user "$1")
   if [[ -z $info ]]; then printf '%s\n' "$2"; else printf '%s\n' "${2/:\/\//://$info@}"; fi
 }
+
+# A process the pidfile names may be alive and still not serve: a broker that crashed and is
+# shutting down (or hung) answers kill -0 but not on its port. `await_serving <name> <port>
+# <timeout-s>` waits for it to listen (exit 0); if it exits meanwhile, or still does not listen
+# when the time is up, it is stopped (SIGTERM, then SIGKILL) and the pidfile removed (exit 1),
+# so the caller starts a fresh one instead of trusting a dying pid.
+await_serving() {
+  local name=$1 port=$2 timeout_s=$3 deadline
+  deadline=$((SECONDS + timeout_s))
+  while is_running "$name"; do
+    port_open 127.0.0.1 "$port" && return 0
+    if ((SECONDS >= deadline)); then
+      log "$name: pid $(_pid_of "$name") runs but has not answered on port $port for ${timeout_s}s; stopping it"
+      stop_process "$name"
+      return 1
+    fi
+    sleep 0.5
+  done
+  log "$name: its process exited"
+  stop_process "$name"
+  return 1
+}
+
+# run_hook <script>: runs a hook with the stack's lock closed, and dies with its real exit code.
+run_hook() {
+  local hook=$1 rc=0
+  "$hook" 9>&- || rc=$?
+  ((rc == 0)) || die "${hook#"$HARK_ROOT"/} failed (exit $rc)"
+}

@@ -169,7 +169,9 @@ wait_kafka_ready() {
 
 start_kafka() {
   local pid
-  if is_running kafka; then
+  # A pid that is alive but not listening (a broker that crashed and is still going down) is
+  # waited for briefly, then stopped, and a fresh broker started; only a listening one is reused.
+  if is_running kafka && await_serving kafka "$KAFKA_PORT" "${KAFKA_DYING_WAIT:-15}"; then
     log "kafka: already running (pid $(_pid_of kafka), $KAFKA_BOOTSTRAP)"
     return 0
   fi
@@ -342,7 +344,7 @@ run_after_up() {
   log "running $(rel "$hook") ..."
   export HARK_ROOT STACK_DIR PIDS_DIR LOGS_DIR KAFKA_LIBS KAFKA_BOOTSTRAP KAFKA_PORT \
     DATABASE_URL PG_HOST PG_PORT PG_DATABASE
-  "$hook" 9>&- || die "$(rel "$hook") failed (exit $?)"
+  run_hook "$hook"
 }
 
 cmd_up() {
