@@ -130,7 +130,9 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   app.addHook('onRequest', async (req) => {
     if (!req.routeOptions.config.auth) return;
     const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    // Auth schemes are case-insensitive (RFC 9110 §11.1): `bearer` is `Bearer`.
+    const m = header === undefined ? null : /^bearer[ \t]+(\S.*)$/i.exec(header);
+    const token = m ? m[1]!.trim() : undefined;
     // Compare against every key so the time taken does not tell which one nearly matched.
     let matched: ApiKey | undefined;
     for (const k of deps.apiKeys)

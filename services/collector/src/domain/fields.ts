@@ -1,5 +1,8 @@
 import { fieldError, type FieldError } from './item-errors.ts';
 
+/** With the u flag a surrogate class matches only surrogates that are not part of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /** Accumulates every problem of one item, so a client fixes them in one round trip. */
 export class FieldReader {
   readonly errors: FieldError[] = [];
@@ -32,7 +35,14 @@ export class FieldReader {
   string(
     value: unknown,
     path: string,
-    opts: { required?: boolean; maxLength?: number; allowInteger?: boolean; trim?: boolean } = {},
+    opts: {
+      required?: boolean;
+      maxLength?: number;
+      allowInteger?: boolean;
+      trim?: boolean;
+      /** Refuse unpaired surrogates (ids: two ids differing only there would collapse into one). */
+      wellFormed?: boolean;
+    } = {},
   ): string | undefined {
     if (value === undefined || value === null || (value === '' && !opts.required)) {
       return opts.required
@@ -53,6 +63,15 @@ export class FieldReader {
       s = String(value);
     } else {
       return this.fail(path, 'wrong_type', `${label(path)} must be a string, got ${typeOf(value)}`);
+    }
+    if (opts.wellFormed && LONE_SURROGATE.test(s)) {
+      // UTF-8 (Kafka, Avro, PostgreSQL) turns every unpaired surrogate into U+FFFD, so
+      // "1\uD800" and "1\uDFFF" would become the same id and one post would be lost.
+      return this.fail(
+        path,
+        'invalid_value',
+        `${label(path)} is not well-formed Unicode (it holds an unpaired surrogate)`,
+      );
     }
     if (s.includes('\u0000')) {
       // PostgreSQL text cannot hold NUL, and no platform sends one in a real post.

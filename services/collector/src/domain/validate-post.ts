@@ -67,8 +67,12 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
 
   let postId: string | undefined;
   if (o.id !== undefined && o.postId !== undefined) {
-    const a = r.string(o.id, 'id', { allowInteger: true, maxLength: MAX_ID });
-    const b = r.string(o.postId, 'postId', { allowInteger: true, maxLength: MAX_ID });
+    const a = r.string(o.id, 'id', { allowInteger: true, maxLength: MAX_ID, wellFormed: true });
+    const b = r.string(o.postId, 'postId', {
+      allowInteger: true,
+      maxLength: MAX_ID,
+      wellFormed: true,
+    });
     if (a !== undefined && b !== undefined && a !== b) {
       r.fail(
         'postId',
@@ -80,7 +84,12 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
     }
   } else {
     const path = o.postId !== undefined ? 'postId' : 'id';
-    postId = r.string(o[path], path, { required: true, allowInteger: true, maxLength: MAX_ID });
+    postId = r.string(o[path], path, {
+      required: true,
+      allowInteger: true,
+      maxLength: MAX_ID,
+      wellFormed: true,
+    });
   }
   const mentionId = platform !== undefined && postId !== undefined ? `${platform}:${postId}` : null;
 
@@ -100,7 +109,11 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
   const url = r.url(o.url, 'url');
 
   let parentId: string | null = null;
-  const parent = r.string(o.parentId, 'parentId', { allowInteger: true, maxLength: MAX_ID });
+  const parent = r.string(o.parentId, 'parentId', {
+    allowInteger: true,
+    maxLength: MAX_ID,
+    wellFormed: true,
+  });
   if (parent !== undefined && platform !== undefined) {
     // Either the parent's postId on the same platform or already its mentionId.
     parentId = parent.startsWith(`${platform}:`) ? parent : `${platform}:${parent}`;
@@ -227,7 +240,12 @@ function readRevision(
 function readAuthor(r: FieldReader, value: unknown): PostDraft['author'] | undefined {
   const a = r.object(value, 'author', true);
   if (!a) return undefined;
-  const id = r.string(a.id, 'author.id', { required: true, allowInteger: true, maxLength: MAX_ID });
+  const id = r.string(a.id, 'author.id', {
+    required: true,
+    allowInteger: true,
+    maxLength: MAX_ID,
+    wellFormed: true,
+  });
   const handleRaw = r.string(a.handle, 'author.handle', { maxLength: MAX_NAME });
   const name = r.string(a.name, 'author.name', { maxLength: MAX_NAME }) ?? null;
   const followers = r.count(a.followers, 'author.followers');

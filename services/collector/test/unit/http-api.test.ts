@@ -848,6 +848,53 @@ describe('WebSub and Mastodon webhooks (issue 17)', () => {
   });
 });
 
+describe('ids and auth schemes (issue 15, defects 6 and 10)', () => {
+  it('regression: two ids that differ only in a lone surrogate are refused with 400 naming the field, not collapsed into one', async () => {
+    const { app, fake } = build();
+    for (const id of ['\\ud800', '\\udfff']) {
+      // JSON escapes keep the lone surrogate as it is, as a client would send it.
+      const body = JSON.stringify(post()).replace(/"id":"[^"]*"/, `"id":"1${id}"`);
+      expect(body).toContain(`"id":"1${id}"`);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/mentions',
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: body,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toContainEqual(
+        expect.objectContaining({ path: 'id', reason: 'invalid_value' }),
+      );
+    }
+    expect(fake.records('mentions')).toEqual([]);
+  });
+
+  it.each(['bearer', 'BEARER', 'BeArEr'])(
+    'regression: the scheme %s is accepted (auth schemes are case-insensitive)',
+    async (scheme) => {
+      const { app } = build();
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/mentions',
+        headers: { authorization: `${scheme} ${KEY}` },
+        payload: post(),
+      });
+      expect(res.statusCode).toBe(202);
+    },
+  );
+
+  it('still refuses another scheme with the right key', async () => {
+    const { app } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/mentions',
+      headers: { authorization: `Basic ${KEY}` },
+      payload: post(),
+    });
+    expect(res.statusCode).toBe(401);
+  });
+});
+
 describe('unknown routes', () => {
   it('answer 404 in the collector error shape, without asking for a key', async () => {
     const { app } = build();

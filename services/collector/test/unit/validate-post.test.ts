@@ -264,3 +264,32 @@ describe('validatePost edits', () => {
     if (!r.ok) expect(r.errors.map((e) => e.path)).toContain(path);
   });
 });
+
+describe('ids that are not well-formed Unicode (issue 15, defect 6)', () => {
+  it('regression: two ids differing only in a lone surrogate are both refused, naming the field', () => {
+    for (const id of ['123\uD800', '123\uDFFF', '\uDC00abc']) {
+      const r = validatePost({ ...good, id }, opts);
+      expect(r.ok, JSON.stringify(id)).toBe(false);
+      expect(r.ok ? [] : r.errors).toContainEqual(
+        expect.objectContaining({ path: 'id', reason: 'invalid_value' }),
+      );
+    }
+  });
+
+  it.each([
+    ['postId', { postId: 'a\uD83D' }],
+    ['author.id', { author: { id: 'u\uDE00' } }],
+    ['parentId', { parentId: 'p\uD800' }],
+  ])('refuses a lone surrogate in %s', (path, patch) => {
+    const input = { ...good, ...patch } as Record<string, unknown>;
+    if ('postId' in patch) delete input.id;
+    const r = validatePost(input, opts);
+    expect(r.ok ? [] : r.errors).toContainEqual(
+      expect.objectContaining({ path, reason: 'invalid_value' }),
+    );
+  });
+
+  it('keeps ids with paired surrogates (emoji) and the text as it is', () => {
+    expect(validatePost({ ...good, id: 'post-😀' }, opts).ok).toBe(true);
+  });
+});
