@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isTransientDbError } from '@hark/db';
 import { HarkError, isHarkError, type ErrorCode } from '@hark/errors';
 import type { IdentityLink } from '@hark/events';
+import { findNul } from '../domain/find-nul.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { validateCustomer, type Customer, type CustomerProblem } from '../domain/customer.ts';
@@ -167,6 +168,21 @@ export async function registerIdentityApi(
             'the service is still starting (migrations, customer index); retry',
           );
         }
+      });
+
+      // PostgreSQL text cannot hold NUL: refuse it as bad input, naming the field, before any
+      // handler sends it to a query (it was a 500).
+      api.addHook('preValidation', async (req: FastifyRequest) => {
+        const field =
+          findNul(req.params, 'params') ??
+          findNul(req.query, 'querystring') ??
+          findNul(req.body, 'body');
+        if (field)
+          throw new HarkError(
+            'HARK_IDENTITY_API_BAD_REQUEST',
+            `${field} must not contain NUL characters`,
+            { context: { field } },
+          );
       });
 
       api.put<{ Params: { externalId: string }; Body: Record<string, unknown> }>(
@@ -359,6 +375,7 @@ function publicCustomer(c: CustomerRow) {
 }
 
 function detailsOf(err: HarkError): Record<string, unknown> {
+  if (typeof err.context.field === 'string') return { field: err.context.field };
   if (err.context.errors) return { errors: err.context.errors };
   if (err.context.problems) return { problems: err.context.problems };
   return {};

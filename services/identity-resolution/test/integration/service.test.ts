@@ -436,6 +436,34 @@ describe('API errors', () => {
     expect(reviewer.status).toBe(400);
   });
 
+  it('regression: a NUL byte in a path or a body is a 400 naming the field, not a 500', async () => {
+    const cases: [string, string, unknown, string][] = [
+      ['GET', '/v1/customers/C%00-1', undefined, 'params/externalId'],
+      ['PUT', '/v1/customers/C%00-1', { firstName: 'Jo' }, 'params/externalId'],
+      ['PUT', '/v1/customers/C-nul', { firstName: 'J\u0000o' }, 'body/firstName'],
+      [
+        'POST',
+        '/v1/customers',
+        { customers: [{ externalId: 'C-n', lastName: 'x\u0000' }] },
+        'body/customers/0/lastName',
+      ],
+      [
+        'POST',
+        '/v1/reviews/x/a%00b/confirm',
+        { reviewer: 'ana', customerId: 'C-1' },
+        'params/authorId',
+      ],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const r = await api(method, path, body);
+      expect(r, `${method} ${path}`).toMatchObject({
+        status: 400,
+        body: { code: 'HARK_IDENTITY_API_BAD_REQUEST', statusCode: 400, field },
+      });
+      expect(String(r.body.message)).toContain(field);
+    }
+  });
+
   it('an unknown customer: 404', async () => {
     expect(await api('GET', '/v1/customers/NOPE')).toMatchObject({
       status: 404,
