@@ -60,8 +60,40 @@ export function parseSchemaRequest(body: unknown): ParsedSchema {
   return parseAvroSchema(schema);
 }
 
+/**
+ * Deepest JSON nesting a schema may have. Real schemas nest a few levels
+ * (hark's deepest is 4); every step of the validation (structure checks,
+ * avsc, normalisation) recurses, and 20,000 levels overflowed the stack (a
+ * 500) instead of being refused.
+ */
+export const MAX_SCHEMA_NESTING = 200;
+
+/** The deepest `{`/`[` nesting of a JSON text, counted without recursion (strings skipped). */
+export function jsonNesting(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 /** Validates one Avro schema text; anything that is not JSON or not valid Avro is 42201. */
 export function parseAvroSchema(text: string): ParsedSchema {
+  const nesting = jsonNesting(text);
+  if (nesting > MAX_SCHEMA_NESTING)
+    throw registryError(
+      42201,
+      `Invalid schema: it nests ${nesting} levels deep; at most ${MAX_SCHEMA_NESTING} are accepted`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -542,3 +542,32 @@ describe('operations', () => {
     expect(metrics).not.toMatch(/route="\/healthz"/);
   });
 });
+
+describe('a deeply nested schema (issue 15, defect 8)', () => {
+  it('regression: 20,000 levels of nesting are refused with 422, not a 500 from a stack overflow', async () => {
+    const depth = 20_000;
+    const nested = '{"type":"array","items":'.repeat(depth) + '"int"' + '}'.repeat(depth);
+    // Records take more bytes per level: 10,000 of them stay under the 1 MiB body limit.
+    const records =
+      '{"type":"record","name":"R","fields":[{"name":"f","type":'.repeat(depth / 2) +
+      '"int"' +
+      '}]}'.repeat(depth / 2);
+    for (const schema of [nested, records]) {
+      const r = await call(registry.url, 'POST', '/subjects/deep-value/versions', { schema });
+      expect(r.status).toBe(422);
+      expect(r.body.error_code).toBe(42201);
+      expect(r.body.message).toMatch(/nest/);
+    }
+    const lookup = await call(registry.url, 'POST', '/subjects/deep-value', { schema: nested });
+    expect(lookup.status).toBe(422);
+    // The registry still answers afterwards.
+    expect((await call(registry.url, 'GET', '/subjects')).status).toBe(200);
+  });
+
+  it('a schema nested 50 levels deep is still accepted', async () => {
+    const depth = 50;
+    const schema = '{"type":"array","items":'.repeat(depth) + '"int"' + '}'.repeat(depth);
+    const r = await call(registry.url, 'POST', '/subjects/nested-ok-value/versions', { schema });
+    expect(r.status).toBe(200);
+  });
+});

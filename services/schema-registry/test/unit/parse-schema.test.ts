@@ -1,7 +1,12 @@
 import { HarkError } from '@hark/errors';
 import { describe, expect, it } from 'vitest';
 import { normalizeSchema } from '../../src/domain/normalize-schema.ts';
-import { parseAvroSchema, parseSchemaRequest } from '../../src/domain/parse-schema.ts';
+import {
+  jsonNesting,
+  MAX_SCHEMA_NESTING,
+  parseAvroSchema,
+  parseSchemaRequest,
+} from '../../src/domain/parse-schema.ts';
 
 function errorOf(fn: () => unknown): HarkError {
   try {
@@ -180,5 +185,22 @@ describe('register request bodies', () => {
     const err = errorOf(() => parseSchemaRequest(body));
     expect(err.context.errorCode).toBe(42201);
     expect(err.message).toMatch(message);
+  });
+});
+
+describe('jsonNesting', () => {
+  it.each([
+    ['"int"', 0],
+    ['{"type":"array","items":{"type":"array","items":"int"}}', 2],
+    ['{"doc":"[[[{{{ not nesting \\" ]]]"}', 1],
+    ['[[[]]]', 3],
+  ])('%s nests %i deep', (text, depth) => {
+    expect(jsonNesting(text)).toBe(depth);
+  });
+
+  it('refuses a schema nested deeper than the limit with 42201', () => {
+    const d = MAX_SCHEMA_NESTING + 1;
+    const text = '{"type":"array","items":'.repeat(d) + '"int"' + '}'.repeat(d);
+    expect(() => parseAvroSchema(text)).toThrow(/nests 201 levels deep/);
   });
 });
