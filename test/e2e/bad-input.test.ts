@@ -657,7 +657,8 @@ describe('records written straight onto the topics', () => {
       {
         key: 'bad-3',
         value: encoder.encode(scored(noAuthor)),
-        bad: { stage, code: 'HARK_IDENTITY_INVALID_AUTHOR' },
+        // The stage loop's contract check refuses it before the handler (issue 15).
+        bad: { stage, code: 'HARK_STAGE_INVALID_RECORD' },
       },
       { key: `${platform}:b`, value: encoder.encode(scored(m2)), good: m2 },
     ]);
@@ -683,17 +684,39 @@ describe('records written straight onto the topics', () => {
     noBrand.brands = [];
     const stage = 'metrics-rollup.mentions';
     const code = 'HARK_STAGE_PROCESSING_FAILED';
+    // Records that break the event contract are refused by the stage loop (issue 15).
+    const contract = 'HARK_STAGE_INVALID_RECORD';
+    const nanRating = goodMention(platform);
+    nanRating.rating = Number.NaN;
+    const wrongId = goodMention(platform);
+    wrongId.mentionId = `${platform}:someone-else`;
+    const hugeValue = resolved(goodMention(platform));
+    hugeValue.customer = { ...hugeValue.customer, customerValue: -1e308 };
+    const nanInfluence = resolved(goodMention(platform));
+    nanInfluence.influence = { ...nanInfluence.influence, score: Number.NaN };
     await writeInterleaved(p.topics.resolved, [
       { key: m1.mentionId, value: encoder.encode(resolved(m1)), good: m1 },
       { key: 'bad-1', value: unknownSchema, bad: { stage, code: 'HARK_SERDE_UNKNOWN_SCHEMA' } },
       { key: 'bad-2', value: garbage, bad: { stage, code: 'HARK_SERDE_NOT_FRAMED' } },
-      { key: negative.mentionId, value: encoder.encode(resolved(negative)), bad: { stage, code } },
+      {
+        key: negative.mentionId,
+        value: encoder.encode(resolved(negative)),
+        bad: { stage, code: contract },
+      },
       { key: noBrand.mentionId, value: encoder.encode(resolved(noBrand)), bad: { stage, code } },
       {
         key: 'nan',
         value: encoder.encode(resolved(goodMention(platform), Number.NaN)),
-        bad: { stage, code },
+        bad: { stage, code: contract },
       },
+      {
+        key: 'nan-rating',
+        value: encoder.encode(resolved(nanRating)),
+        bad: { stage, code: contract },
+      },
+      { key: 'wrong-id', value: encoder.encode(resolved(wrongId)), bad: { stage, code: contract } },
+      { key: 'huge-value', value: encoder.encode(hugeValue), bad: { stage, code: contract } },
+      { key: 'nan-influence', value: encoder.encode(nanInfluence), bad: { stage, code: contract } },
       { key: m2.mentionId, value: encoder.encode(resolved(m2)), good: m2 },
     ]);
     await expectCounted(platform);

@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   HARK_REGISTRY_BAD_REQUEST: { retriable: false, message: 'registry request is malformed' },
   HARK_KAFKA_UNAVAILABLE: { retriable: true, message: 'Kafka did not acknowledge in time' },
   HARK_STAGE_PROCESSING_FAILED: { retriable: false, message: 'record could not be processed' },
+  HARK_STAGE_INVALID_RECORD: {
+    retriable: false,
+    message: 'a decoded record breaks its event contract',
+  },
   HARK_STAGE_RETRIES_EXHAUSTED: {
     retriable: false,
     message: 'a retriable failure outlasted the retry budget',

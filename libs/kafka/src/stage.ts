@@ -49,6 +49,12 @@ export interface StageDeps<T> {
   groupId: string;
   topics: string[];
   decoder: Decoder<T>;
+  /**
+   * The event contract beyond the schema (`checkMention`, … in @hark/events): the problems of a
+   * decoded record, empty when it keeps it. A record with problems goes to the DLQ
+   * (`HARK_STAGE_INVALID_RECORD`) before the handler sees it.
+   */
+  check?: (value: T) => readonly string[];
   dlq: Encoder<DeadLetter> & { topic: string };
   handle: BatchHandler<T>;
   /** Records per partition in one handler call; a large fetch is split into chunks, committed one flush at a time. */
@@ -213,6 +219,21 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
       }
       try {
         const value = await deps.decoder.decode(m.value);
+        const problems = deps.check?.(value) ?? [];
+        if (problems.length > 0) {
+          dead.push(
+            toDeadLetter(
+              deps.stage,
+              sourceOf(c, m),
+              new HarkError(
+                'HARK_STAGE_INVALID_RECORD',
+                `record breaks the event contract: ${problems.join('; ')}`,
+                { context: { problems: [...problems] } },
+              ),
+            ),
+          );
+          continue;
+        }
         good.push({
           topic: c.topic,
           partition: c.partition,

@@ -7,6 +7,7 @@ import {
   type Alert,
   type DeadLetter,
   type ResolvedMention,
+  checkResolvedMention,
 } from '@hark/events';
 import {
   createAvroSerde,
@@ -129,6 +130,7 @@ export function createActionRouter(deps: ActionRouterDeps): ActionRouter {
           groupId: config.groupId,
           topics: [config.inputTopic],
           decoder: serde.decoder<ResolvedMention>(loadSchema('ResolvedMention')),
+          check: checkResolvedMention,
           handle: createRoutingHandler({
             keyring,
             ruleset,

@@ -7,6 +7,7 @@ import {
   type IdentityLink,
   type ResolvedMention,
   type ScoredMention,
+  checkScoredMention,
 } from '@hark/events';
 import { HarkError } from '@hark/errors';
 import {
@@ -193,6 +194,7 @@ export function createIdentityService(deps: {
         groupId: config.groupId,
         topics: [config.inputTopic],
         decoder: serde.decoder<ScoredMention>(loadSchema('ScoredMention')),
+        check: checkScoredMention,
         dlq: Object.assign(dlq, { topic: config.dlqTopic }),
         maxBatchSize: config.batchSize,
         handle: createResolutionHandler({

@@ -12,6 +12,7 @@ import {
   type ComplianceEvent,
   type DeadLetter,
   type ResolvedMention,
+  checkResolvedMention,
 } from '@hark/events';
 import {
   createAvroSerde,
@@ -229,6 +230,7 @@ export function createRollupService(deps: RollupServiceDeps): RollupService {
           groupId: `${config.groupId}.mentions`,
           topics: [config.mentionsTopic],
           decoder: serde.decoder<ResolvedMention>(loadSchema('ResolvedMention')),
+          check: checkResolvedMention,
           handle: wrap(
             'mentions',
             withDecryptedMentions(createMentionsHandler(handlerDeps), {

@@ -483,11 +483,13 @@ describe('bad input on the topic', () => {
       acks: -1,
       messages: [{ key: 'x:', value: input.encode(scored) }],
     });
+    // The stage loop's contract check (issue 15) refuses it before the handler sees it.
     const dead = await waitFor(
-      () => deadLetters.find((d) => d.errorCode === 'HARK_IDENTITY_INVALID_AUTHOR'),
+      () => deadLetters.find((d) => d.errorCode === 'HARK_STAGE_INVALID_RECORD'),
       { timeoutMs: 30_000 },
     );
     expect(dead).toMatchObject({ stage: 'identity-resolution', sourceTopic: topics.names[0] });
+    expect(dead.errorMessage).toMatch(/mention\.author\.id is empty/);
     const next = await mention({ id: 'after-dlq', email: 'jane.doe84@gmail.com' });
     expect(next.customer.status).toBe('linked');
   });

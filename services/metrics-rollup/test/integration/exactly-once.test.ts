@@ -379,6 +379,37 @@ describe('lateness and signals through the real broker', () => {
     ).toBe(1);
   });
 
+  it('regression: records written straight to Kafka that break the contract (NaN rating and influence, customer value −1e308, mentionId not platform:postId) go to dlq, not into the facts', async () => {
+    await startService();
+    const now = Date.now() - 3_600_000;
+    const ok = resolved({ id: 'contract-ok', at: now });
+    const nanRating = resolved({ id: 'nan-rating', at: now });
+    nanRating.mention.rating = Number.NaN;
+    const infInfluence = resolved({ id: 'inf-influence', at: now });
+    infInfluence.influence.score = Number.POSITIVE_INFINITY;
+    const hugeValue = resolved({ id: 'huge-value', at: now });
+    hugeValue.customer = { ...hugeValue.customer, customerValue: -1e308 };
+    const wrongId = resolved({ id: 'wrong-id', at: now });
+    wrongId.mention.mentionId = 'x:someone-else';
+    await produceMentions([ok, nanRating, infInfluence, hugeValue, wrongId]);
+
+    const dead = await readMessages(kafka, setup.dlqTopic, 4, 60_000);
+    const decoder = serde.decoder<DeadLetter>(loadSchema('DeadLetter'));
+    const letters = await Promise.all(
+      dead.map((m) => decoder.decode((m as unknown as { value: Buffer }).value)),
+    );
+    expect(letters.map((l) => l.errorCode)).toEqual(Array(4).fill('HARK_STAGE_INVALID_RECORD'));
+    const messages = letters.map((l) => l.errorMessage).join('\n');
+    expect(messages).toMatch(/mention\.rating is not a finite number \(NaN\)/);
+    expect(messages).toMatch(/influence\.score is not a finite number \(Infinity\)/);
+    expect(messages).toMatch(/customer\.customerValue is -1e\+308/);
+    expect(messages).toMatch(/mentionId "x:someone-else" is not platform:postId/);
+    await waitConsumed(setup.mentionsTopic, mentionsGroup());
+    expect((await pool.query('select mention_id from mentions')).rows).toEqual([
+      { mention_id: 'x:contract-ok' },
+    ]);
+  });
+
   it('signals: sums and last values are exact when every signal is delivered twice', async () => {
     await startService();
     const hour = Math.floor((Date.now() - 2 * 3_600_000) / 3_600_000) * 3_600_000;

@@ -5,6 +5,7 @@ import {
   type DeadLetter,
   type Mention,
   type ScoredMention,
+  checkMention,
 } from '@hark/events';
 import {
   createStage,
@@ -90,6 +91,7 @@ export async function createScoringService(deps: ScoringServiceDeps): Promise<Sc
     groupId: deps.groupId,
     topics: [deps.topics.input],
     decoder: deps.serde.decoder<Mention>(loadSchema('Mention')),
+    check: checkMention,
     dlq: Object.assign(dlq, { topic: deps.topics.dlq }),
     handle,
     maxBatchSize: deps.maxBatchSize,
