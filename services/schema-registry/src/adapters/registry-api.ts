@@ -8,6 +8,7 @@ import { parseSchemaRequest } from '../domain/parse-schema.ts';
 import { registryError, schemaNotFound, toConfluentError } from '../domain/registry-errors.ts';
 import { parseSchemaId, parseVersionId } from '../domain/version-id.ts';
 import { authorize, type RegistryUser } from '../domain/basic-auth.ts';
+import { filterSubjects, parseSubjectFilter } from '../domain/list-subjects.ts';
 import type { SchemaStore } from './schema-store.ts';
 
 export const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -128,7 +129,20 @@ export function registerRegistryApi(
       store.getSchemaVersions(schemaIdOf(req.params.id), flag(req.query.deleted)),
     );
 
-    api.get<Flags>('/subjects', async (req) => store.listSubjects(flag(req.query.deleted)));
+    api.get<Flags>('/subjects', async (req) =>
+      filterSubjects(await store.subjectStates(), parseSubjectFilter(req.query)),
+    );
+
+    // Confluent answers {} on its root: clients and load balancers use it as liveness.
+    api.get('/', async () => ({}));
+
+    api.get<IdParams & Flags>('/schemas/ids/:id/subjects', async (req) => {
+      const versions = await store.getSchemaVersions(
+        schemaIdOf(req.params.id),
+        flag(req.query.deleted),
+      );
+      return [...new Set(versions.map((v) => v.subject))];
+    });
 
     api.post<SubjectParams>('/subjects/:subject/versions', async (req) => {
       const candidate = parseSchemaRequest(req.body);

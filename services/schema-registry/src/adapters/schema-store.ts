@@ -1,3 +1,4 @@
+import type { SubjectState } from '../domain/list-subjects.ts';
 import { withTransaction, type Pool } from '@hark/db';
 import type { Logger } from '@hark/observability';
 import type pg from 'pg';
@@ -41,6 +42,8 @@ export interface SchemaStore {
     includeDeleted: boolean,
   ): Promise<SubjectVersion>;
   listSubjects(includeDeleted: boolean): Promise<string[]>;
+  /** Every subject with whether it has live and soft-deleted versions (for `GET /subjects` filters). */
+  subjectStates(): Promise<SubjectState[]>;
   listVersions(subject: string, includeDeleted: boolean): Promise<number[]>;
   getVersion(subject: string, target: VersionId, includeDeleted: boolean): Promise<SubjectVersion>;
   /** Schemas never change once stored, so reads by id are cached in memory. */
@@ -207,6 +210,16 @@ export function createSchemaStore(deps: { pool: Pool; logger: Logger }): SchemaS
         [includeDeleted],
       );
       return rows.map((r) => r.subject);
+    },
+
+    async subjectStates() {
+      const { rows } = await pool.query<SubjectState>(
+        `select subject, bool_or(not deleted) as live, bool_or(deleted) as deleted
+           from registry_versions
+          group by subject
+          order by subject`,
+      );
+      return rows;
     },
 
     async listVersions(subject, includeDeleted) {
