@@ -248,7 +248,8 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
         deadLetterRejected: false,
       });
       const body = { ...outcome, ignored: expanded.ignored, ...(mentions ? { mentions } : {}) };
-      return sendOutcome(reply, body, outcome.accepted + expanded.ignored);
+      const posted = mentions ? mentions.accepted + mentions.unmatched : 0;
+      return sendOutcome(reply, body, outcome.accepted + expanded.ignored + posted);
     },
   );
 
@@ -468,10 +469,29 @@ function sendOutcome(
   if (valid === 0) {
     return reply.code(400).send({
       code: 'HARK_INGEST_INVALID',
-      message: `no item was valid: ${outcome.errors.length} problem(s), see errors`,
+      message: invalidMessage(outcome),
       statusCode: 400,
       ...outcome,
     });
   }
   return reply.code(outcome.rejected > 0 ? 207 : 202).send(outcome);
+}
+
+/**
+ * The 400's message names the problems wherever they are: a compliance body's
+ * refused posts (an ActivityPub Update's edited note) report under `mentions`.
+ */
+export function invalidMessage(outcome: {
+  errors: readonly { path?: string; message: string }[];
+  mentions?: { errors: readonly { path?: string; message: string }[] };
+}): string {
+  const all = [
+    ...outcome.errors.map((e) => ({ e, where: 'errors' })),
+    ...(outcome.mentions?.errors ?? []).map((e) => ({ e, where: 'mentions.errors' })),
+  ];
+  if (all.length === 0) return 'no item was valid: the body held nothing to accept';
+  const first = all[0]!;
+  const where = [...new Set(all.map((a) => a.where))].join(' and ');
+  const path = first.e.path ? `${first.e.path}: ` : '';
+  return `no item was valid: ${all.length} problem(s), listed in ${where}; the first: ${path}${first.e.message}`;
 }
