@@ -10,6 +10,7 @@ import { isHarkError, type ErrorCode } from '@hark/errors';
 import type { Logger } from 'pino';
 import { expandCompliance } from '../domain/compliance/expand-compliance.ts';
 import { expandPayload, type ExpandedPayload } from '../domain/expand-payload.ts';
+import { charsetOf } from '../domain/platforms/feed-text.ts';
 import { bodyFormat, parseBody } from '../domain/parse-body.ts';
 import { resolveFormat, type FormatName } from '../domain/platforms/index.ts';
 import type { WebhookSource } from '../domain/sources-config.ts';
@@ -210,10 +211,16 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
       const format = readFormat(req.query.format);
       const source = readSource(req);
       const content = readBody(req, 'mentions');
-      const expanded = expandPayload(content.text, content.format, format, {
-        platform: req.query.platform,
-        maxTextLength: deps.maxTextLength,
-      });
+      const expanded = expandPayload(
+        content.format === 'xml' ? content.raw : content.text,
+        content.format,
+        format,
+        {
+          platform: req.query.platform,
+          maxTextLength: deps.maxTextLength,
+          charset: charsetOf(header(req, 'content-type')),
+        },
+      );
       if (!expanded.ok)
         throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', expanded.message, 'malformed_body');
       checkCount(expanded.entries.length);
@@ -418,7 +425,7 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   function readBody(
     req: FastifyRequest,
     what: string,
-  ): { text: string; format: 'json' | 'ndjson' | 'xml' } {
+  ): { text: string; raw: Buffer; format: 'json' | 'ndjson' | 'xml' } {
     const format = bodyFormat(req.headers['content-type']);
     if (!format) {
       throw new ApiProblem(
@@ -431,7 +438,7 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (raw.length === 0)
       throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', 'body is empty', 'malformed_body');
-    return { text: raw.toString('utf8'), format };
+    return { text: raw.toString('utf8'), raw, format };
   }
 
   function checkCount(n: number, ignored = 0): void {
