@@ -39,7 +39,7 @@ describe('sources config', () => {
   it('treats an empty document as no sources', () => {
     expect(parseSourcesConfig(null, { env, brandIds })).toEqual({
       ok: true,
-      config: { webhooks: [], pollers: [] },
+      config: { webhooks: [], pollers: [], streams: [] },
     });
   });
 
