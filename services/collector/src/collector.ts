@@ -161,6 +161,7 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
       metrics,
       logger: opts.logger,
       maxTextLength: opts.limits.maxTextLength,
+      mayMatch: (text) => matcher.match(text).brands.length > 0,
       owner: opts.pollers.owner,
       userAgent: opts.pollers.userAgent,
       fetch: opts.pollers.fetch,

@@ -114,7 +114,7 @@ export function createCollectorMetrics(
     }),
     streamEvents: new Counter({
       name: 'hark_collector_stream_events_total',
-      help: 'Live stream events, by stream and outcome (post, compliance, ignored, replayed).',
+      help: 'Live stream events, by stream and outcome (post, unmatched, compliance, ignored, replayed).',
       labelNames: ['stream', 'outcome'],
       registers,
     }),

@@ -31,6 +31,11 @@ export interface StreamRunnerDeps {
   owner: string;
   userAgent: string;
   maxTextLength: number;
+  /**
+   * Whether a text names a tracked brand (the matcher): a stream not
+   * dedicated to a brand counts posts that do not without mapping them.
+   */
+  mayMatch?: (text: string) => boolean;
   /** Most messages handed to ingest at once, and the longest a message waits for its batch. */
   batchMaxMessages?: number;
   batchMaxWaitMs?: number;
@@ -66,7 +71,7 @@ export function createStreamRunner(deps: StreamRunnerDeps): StreamRunner {
   const log = deps.logger.child({ component: 'streams' });
   const random = deps.random ?? Math.random;
   const doFetch = deps.fetch ?? fetch;
-  const batchMax = deps.batchMaxMessages ?? 500;
+  const batchMax = deps.batchMaxMessages ?? 2000;
   const batchWait = deps.batchMaxWaitMs ?? 200;
   const leaseMs = deps.leaseMs ?? 120_000;
   const abort = new AbortController();
@@ -95,6 +100,11 @@ export function createStreamRunner(deps: StreamRunnerDeps): StreamRunner {
     count('compliance', batch.compliance.length);
     count('ignored', batch.ignored);
     count('replayed', batch.replayed);
+    count('unmatched', batch.unmatched);
+    if (batch.unmatched > 0) {
+      deps.metrics.received.inc({ source: source.kind, type: 'mention' }, batch.unmatched);
+      deps.metrics.unmatched.inc({ source: source.kind }, batch.unmatched);
+    }
   }
 
   async function checkpoint(spec: StreamSpec, cursor: Cursor): Promise<void> {
@@ -111,8 +121,10 @@ export function createStreamRunner(deps: StreamRunnerDeps): StreamRunner {
 
   function read(spec: StreamSpec, messages: string[], cursor: Cursor): StreamBatch<Cursor> {
     const opts = { maxTextLength: deps.maxTextLength };
+    // A stream dedicated to a brand keeps every post (prepareMentions tags them).
+    const mayMatch = spec.brand === undefined ? deps.mayMatch : undefined;
     return spec.kind === 'jetstream'
-      ? readJetstreamBatch(messages, cursor as JetstreamCursor | null, opts)
+      ? readJetstreamBatch(messages, cursor as JetstreamCursor | null, opts, mayMatch)
       : readMastodonStream(messages, cursor as MastodonStreamCursor | null, opts);
   }
 

@@ -31,21 +31,46 @@ export function jetstreamUrl(base: string, cursor: JetstreamCursor | null): stri
 }
 
 /**
+ * A new post whose text (with its links' full URLs, as the mapped text will
+ * have them) names no tracked brand: nearly all of a firehose. Recognised
+ * from the raw event so it costs a JSON parse and a match, not a mapping and
+ * a validation.
+ */
+function isUnmatchedPost(event: unknown, mayMatch: (text: string) => boolean): boolean {
+  const e = event as { kind?: unknown; commit?: Record<string, unknown> } | null;
+  const c = e?.commit;
+  if (e?.kind !== 'commit' || !c || c.collection !== 'app.bsky.feed.post') return false;
+  if (c.operation !== 'create') return false;
+  const record = c.record as { text?: unknown; facets?: unknown } | undefined;
+  if (typeof record?.text !== 'string') return false;
+  let text = record.text;
+  if (Array.isArray(record.facets)) {
+    for (const f of record.facets as { features?: { uri?: unknown }[] }[]) {
+      for (const x of f?.features ?? []) if (typeof x?.uri === 'string') text += ` ${x.uri}`;
+    }
+  }
+  return !mayMatch(text);
+}
+
+/**
  * Reads a run of Jetstream messages: post commits become posts, post
  * deletions and account events compliance items, everything else is skipped
  * and counted. Events at or before the checkpoint were ingested before (the
- * rewind, or a reconnect) and are dropped. Pure.
+ * rewind, or a reconnect) and are dropped. With `mayMatch`, new posts that
+ * name no tracked brand are only counted. Pure.
  */
 export function readJetstreamBatch(
   messages: readonly string[],
   cursor: JetstreamCursor | null,
   opts: AdapterOptions = {},
+  mayMatch?: (text: string) => boolean,
 ): StreamBatch<JetstreamCursor | null> {
   const out: StreamBatch<JetstreamCursor | null> = {
     posts: [],
     compliance: [],
     ignored: 0,
     replayed: 0,
+    unmatched: 0,
     cursor,
   };
   let newest = cursor?.timeUs ?? -1;
@@ -64,6 +89,10 @@ export function readJetstreamBatch(
         continue;
       }
       if (timeUs > newest) newest = timeUs;
+    }
+    if (mayMatch && isUnmatchedPost(event, mayMatch)) {
+      out.unmatched++;
+      continue;
     }
     const split = splitCompliance('bluesky', event);
     out.compliance.push(...split.compliance);

@@ -107,6 +107,7 @@ function readStatuses(
     compliance: [],
     ignored: 0,
     replayed: 0,
+    unmatched: 0,
     cursor,
   };
   const seen = new Set(cursor?.seen ?? []);

@@ -11,6 +11,8 @@ export interface StreamBatch<C> {
   ignored: number;
   /** Events already ingested before a reconnect or restart, dropped so none is produced twice. */
   replayed: number;
+  /** Posts that named no tracked brand, found before mapping them (the firehose's common case). */
+  unmatched: number;
   /** The checkpoint once this batch is durable. */
   cursor: C;
 }

@@ -47,6 +47,55 @@ describe('Jetstream', () => {
     expect([...ids(first), ...ids(again)]).toEqual(ids(all));
   });
 
+  it('with a matcher, counts posts naming no brand without mapping them, and keeps one named only in a link', () => {
+    const acme = (text: string) => /acme/i.test(text);
+    const post = JSON.parse(
+      capture.find((l) => l.includes('"app.bsky.feed.post"') && l.includes('"create"'))!,
+    );
+    const named = {
+      ...post,
+      time_us: post.time_us + 1,
+      commit: {
+        ...post.commit,
+        rkey: 'a1',
+        record: { ...post.commit.record, text: 'my Acme box', facets: [] },
+      },
+    };
+    const linked = {
+      ...post,
+      time_us: post.time_us + 2,
+      commit: {
+        ...post.commit,
+        rkey: 'a2',
+        record: {
+          ...post.commit.record,
+          text: 'look: example.com/ac...',
+          facets: [
+            {
+              index: { byteStart: 6, byteEnd: 23 },
+              features: [
+                { $type: 'app.bsky.richtext.facet#link', uri: 'https://example.com/acme-outage' },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    const batch = readJetstreamBatch(
+      [...capture, JSON.stringify(named), JSON.stringify(linked)],
+      null,
+      {},
+      acme,
+    );
+    expect(batch.unmatched).toBe(17);
+    expect(batch.posts.map((p) => 'post' in p && p.post.text)).toEqual([
+      'my Acme box',
+      'look: https://example.com/acme-outage',
+    ]);
+    expect(batch.compliance).toHaveLength(1);
+    expect(batch.ignored).toBe(134);
+  });
+
   it('when a message is not JSON, it becomes a refused item with its bytes, and the cursor does not move', () => {
     const batch = readJetstreamBatch(['{"kind":'], { timeUs: 5 });
     expect(batch.posts).toEqual([
