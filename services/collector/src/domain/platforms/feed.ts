@@ -160,7 +160,9 @@ function mapAtomEntry(
   const authorNode = asArray(entry.author)[0] ?? asArray(feed.author)[0];
   const name = isRecord(authorNode) ? text(authorNode.name) : undefined;
   const email = isRecord(authorNode) ? text(authorNode.email) : undefined;
-  const authorUri = isRecord(authorNode) ? text(authorNode.uri) : undefined;
+  const rawAuthorUri = isRecord(authorNode) ? text(authorNode.uri) : undefined;
+  // An author's uri may be relative to the feed like its links ("/blog/").
+  const authorUri = resolve(rawAuthorUri, opts.baseUrl) ?? rawAuthorUri;
   const feedLink = asArray(feed.link)
     .filter(isRecord)
     .find((l) => l['@_rel'] !== 'self');

@@ -99,7 +99,9 @@ function base(d: Record<string, unknown>, prefix: 't1' | 't3'): Omit<GenericPost
       ? // A deleted account is nobody in particular: one author per post, not one for them all.
         { id: `deleted:${id}`, handle: null, profileUrl: null }
       : {
-          id: (str(d.author_fullname) ?? author) as string,
+          // The username, not author_fullname (t2_…): older payloads lack the latter, and one
+          // person must be one author whatever the payload. Reddit usernames never change.
+          id: (author ?? str(d.author_fullname)) as string,
           handle: author ?? null,
           profileUrl: author ? `${REDDIT}/user/${author}` : null,
         },
@@ -117,9 +119,14 @@ function permalink(d: Record<string, unknown>, prefix: 't1' | 't3'): string | nu
   if (given) return given.startsWith('http') ? given : `${REDDIT}${given}`;
   const sub = str(d.subreddit);
   const id = str(d.id);
-  const at = sub ? `${REDDIT}/r/${sub}` : REDDIT;
+  const at = sub ? `${REDDIT}/r/${encodeURIComponent(sub)}` : REDDIT;
   if (prefix === 't3') return id ? `${at}/comments/${id}/` : null;
-  const link = str(d.link_id)?.replace(/^t3_/, '');
+  // The thread: link_id, or the parent when the comment answers the post itself.
+  const parent = str(d.parent_id);
+  const link = (str(d.link_id) ?? (parent?.startsWith('t3_') ? parent : undefined))?.replace(
+    /^t3_/,
+    '',
+  );
   return link && id ? `${at}/comments/${link}/_/${id}/` : null;
 }
 

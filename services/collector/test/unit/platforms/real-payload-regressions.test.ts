@@ -134,6 +134,21 @@ describe('Reddit, real payloads', () => {
     expect(only(name).url).toBe('https://www.reddit.com/r/redditdev/comments/2gmzqe/_/cklhv0f/');
   });
 
+  it('when one payload has author_fullname and an older one only the username, the person is one author', () => {
+    const withFullname = payload('reddit/praw-t1-t1_e4j4830') as { data: Record<string, unknown> };
+    expect(withFullname.data.author_fullname).toBe('t2_51pf6');
+    expect(only('reddit/praw-t1-t1_e4j4830').author.id).toBe('Sporkicide');
+    const old = payload('reddit/praw-t3-t3_2gmzqe') as { data: Record<string, unknown> };
+    expect(old.data.author_fullname).toBeUndefined();
+    expect(only('reddit/praw-t3-t3_2gmzqe').author.id).toBe('bboe');
+  });
+
+  it('when a comment has neither permalink nor link_id, a post parent still gives its url', () => {
+    expect(only('reddit/praw-noperm-t1_cu7sq4u').url).toBe(
+      'https://www.reddit.com/r/%3CTEST_SUBREDDIT%3E/comments/3f91md/_/cu7sq4u/',
+    );
+  });
+
   it('when a self-post is longer than the limit, it is cut at a word boundary like a feed article', () => {
     const name = 'reddit/praw-long-t3_4at068';
     const raw = (payload(name) as { data: { selftext: string } }).data.selftext;

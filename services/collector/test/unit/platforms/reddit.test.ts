@@ -14,7 +14,7 @@ describe('Reddit adapter', () => {
       url: 'https://www.reddit.com/r/HomeNetworking/comments/1h2c3d5/acme_box_rebooting_every_night/',
       parentId: null,
       author: {
-        id: 't2_8xk2m1',
+        id: 'throwaway_net',
         handle: 'throwaway_net',
         name: null,
         followers: 0,
