@@ -26,6 +26,7 @@ import {
   type Publisher,
 } from './adapters/kafka-publisher.ts';
 import { createPollerRunner, type PollerRunner } from './adapters/poller-runner.ts';
+import { createStreamRunner, type StreamRunner } from './adapters/stream-runner.ts';
 import { compileBrandMatcher, type BrandMatcher } from './domain/brand-matcher.ts';
 import { NO_SOURCES, type SourcesConfig } from './domain/sources-config.ts';
 
@@ -72,6 +73,7 @@ export interface Collector {
   ingest: IngestService;
   publisher: Publisher;
   pollers: PollerRunner | undefined;
+  streams: StreamRunner | undefined;
   matcher: BrandMatcher;
   metrics: CollectorMetrics;
   /** Connects the producer (best effort), starts the pollers, listens. */
@@ -150,8 +152,29 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
       ...opts.pollers,
     });
   }
+  let streams: StreamRunner | undefined;
+  const streamSpecs = sources.streams ?? [];
+  if (streamSpecs.length > 0) {
+    if (!opts.pool || !opts.pollers)
+      throw new Error('streams need a database pool and poller options');
+    streams = createStreamRunner({
+      streams: streamSpecs,
+      store: createCursorStore({ pool: opts.pool }),
+      ingest,
+      metrics,
+      logger: opts.logger,
+      maxTextLength: opts.limits.maxTextLength,
+      mayMatch: (text) => matcher.match(text).brands.length > 0,
+      owner: opts.pollers.owner,
+      userAgent: opts.pollers.userAgent,
+      fetch: opts.pollers.fetch,
+      backoffBaseMs: opts.pollers.backoffBaseMs,
+      backoffMaxMs: opts.pollers.backoffMaxMs,
+    });
+  }
   opts.logger.info(
     {
+      streams: streamSpecs.length,
       brands: matcher.brandIds.length,
       terms: matcher.termCount,
       webhooks: sources.webhooks.length,
@@ -165,6 +188,7 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
     ingest,
     publisher,
     pollers,
+    streams,
     matcher,
     metrics,
     async start(listen) {
@@ -174,11 +198,13 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
       const port = typeof address === 'object' && address ? address.port : listen.port;
       opts.logger.info({ host: listen.host, port }, 'ingest API listening');
       pollers?.start();
+      streams?.start();
       return { port };
     },
     async close() {
       await api.close();
       await pollers?.close();
+      await streams?.close();
       await publisher.close();
     },
   };

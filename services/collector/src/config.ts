@@ -117,7 +117,7 @@ export const collectorSettings = {
   }),
   maxTextLength: setting({
     env: 'COLLECTOR_MAX_TEXT_LENGTH',
-    doc: 'longest mention text in characters; longer items are rejected (feed articles are cut to it)',
+    doc: 'longest mention text in characters; longer generic items are rejected, native platform posts are cut to it at a word boundary',
     parse: int({ min: 100, max: 1_000_000 }),
     default: 10_000,
   }),

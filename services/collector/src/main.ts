@@ -42,7 +42,7 @@ try {
   let apiListening = false;
   ops.addReadinessCheck('ingest api', () => apiListening);
 
-  // The keyring needs the database always; poller checkpoints only when there are pollers.
+  // The keyring needs the database always; checkpoints only when there are pollers or streams.
   const pool: Pool = createPool({
     url: config.databaseUrl,
     logger,
@@ -51,7 +51,7 @@ try {
   });
   lifecycle.onShutdown('database pool', () => pool.end());
   await migratePrivacy({ pool, logger });
-  if (sources.pollers.length > 0) {
+  if (sources.pollers.length > 0 || (sources.streams?.length ?? 0) > 0) {
     await migrate({ pool, scope: 'collector', dir: MIGRATIONS_DIR, logger });
   }
   ops.addReadinessCheck('database', () => pingDatabase(pool));

@@ -23,6 +23,10 @@ export interface CollectorMetrics {
   pollerLastSuccess: Map<string, number>;
   /** collectedAt − createdAt of polled items: how late items reach hark. */
   pollerItemDelay: Histogram<'poller'>;
+  /** Stream events by outcome: post, compliance, ignored (likes, identity…), replayed (dropped repeats). */
+  streamEvents: Counter<'stream' | 'outcome'>;
+  /** Stream connections opened, closed and failed. */
+  streamConnections: Counter<'stream' | 'outcome'>;
 }
 
 /** The collector's metrics on the injected registry (never prom-client's global). */
@@ -106,6 +110,18 @@ export function createCollectorMetrics(
       help: 'Delay between an item being published on its platform and the poller collecting it.',
       labelNames: ['poller'],
       buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600, 21_600, 86_400],
+      registers,
+    }),
+    streamEvents: new Counter({
+      name: 'hark_collector_stream_events_total',
+      help: 'Live stream events, by stream and outcome (post, unmatched, compliance, ignored, replayed).',
+      labelNames: ['stream', 'outcome'],
+      registers,
+    }),
+    streamConnections: new Counter({
+      name: 'hark_collector_stream_connections_total',
+      help: 'Live stream connections, by stream and outcome (opened, closed, failed).',
+      labelNames: ['stream', 'outcome'],
       registers,
     }),
   };

@@ -16,6 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { expandCompliance } from '../domain/compliance/expand-compliance.ts';
 import { expandPayload, type ExpandedPayload } from '../domain/expand-payload.ts';
+import { charsetOf } from '../domain/platforms/feed-text.ts';
 import { bodyFormat, parseBody } from '../domain/parse-body.ts';
 import { resolveFormat, type FormatName } from '../domain/platforms/index.ts';
 import type { WebhookSource } from '../domain/sources-config.ts';
@@ -233,10 +234,16 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
       const format = readFormat(req.query.format);
       const source = readSource(req);
       const content = readBody(req, 'mentions');
-      const expanded = expandPayload(content.text, content.format, format, {
-        platform: req.query.platform,
-        maxTextLength: deps.maxTextLength,
-      });
+      const expanded = expandPayload(
+        content.format === 'xml' ? content.raw : content.text,
+        content.format,
+        format,
+        {
+          platform: req.query.platform,
+          maxTextLength: deps.maxTextLength,
+          charset: charsetOf(header(req, 'content-type')),
+        },
+      );
       if (!expanded.ok)
         throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', expanded.message, 'malformed_body');
       checkCount(expanded.entries.length);
@@ -271,7 +278,8 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
         deadLetterRejected: false,
       });
       const body = { ...outcome, ignored: expanded.ignored, ...(mentions ? { mentions } : {}) };
-      return sendOutcome(reply, body, outcome.accepted + expanded.ignored);
+      const posted = mentions ? mentions.accepted + mentions.unmatched : 0;
+      return sendOutcome(reply, body, outcome.accepted + expanded.ignored + posted);
     },
   );
 
@@ -477,7 +485,7 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   function readBody(
     req: FastifyRequest,
     what: string,
-  ): { text: string; format: 'json' | 'ndjson' | 'xml' } {
+  ): { text: string; raw: Buffer; format: 'json' | 'ndjson' | 'xml' } {
     const format = bodyFormat(req.headers['content-type']);
     if (!format) {
       throw new ApiProblem(
@@ -490,7 +498,7 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (raw.length === 0)
       throw new ApiProblem(400, 'HARK_INGEST_MALFORMED_BODY', 'body is empty', 'malformed_body');
-    return { text: raw.toString('utf8'), format };
+    return { text: raw.toString('utf8'), raw, format };
   }
 
   function checkCount(n: number, ignored = 0): void {
@@ -528,10 +536,29 @@ function sendOutcome(
   if (valid === 0) {
     return reply.code(400).send({
       code: 'HARK_INGEST_INVALID',
-      message: `no item was valid: ${outcome.errors.length} problem(s), see errors`,
+      message: invalidMessage(outcome),
       statusCode: 400,
       ...outcome,
     });
   }
   return reply.code(outcome.rejected > 0 ? 207 : 202).send(outcome);
+}
+
+/**
+ * The 400's message names the problems wherever they are: a compliance body's
+ * refused posts (an ActivityPub Update's edited note) report under `mentions`.
+ */
+export function invalidMessage(outcome: {
+  errors: readonly { path?: string; message: string }[];
+  mentions?: { errors: readonly { path?: string; message: string }[] };
+}): string {
+  const all = [
+    ...outcome.errors.map((e) => ({ e, where: 'errors' })),
+    ...(outcome.mentions?.errors ?? []).map((e) => ({ e, where: 'mentions.errors' })),
+  ];
+  if (all.length === 0) return 'no item was valid: the body held nothing to accept';
+  const first = all[0]!;
+  const where = [...new Set(all.map((a) => a.where))].join(' and ');
+  const path = first.e.path ? `${first.e.path}: ` : '';
+  return `no item was valid: ${all.length} problem(s), listed in ${where}; the first: ${path}${first.e.message}`;
 }

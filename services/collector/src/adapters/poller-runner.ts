@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HarkError, isHarkError } from '@hark/errors';
 import type { Logger } from 'pino';
 import { parseTimestamp } from '../domain/fields.ts';
+import { charsetOf } from '../domain/platforms/feed-text.ts';
 import { mapFeed, mapMastodon, mapReddit, type NativeEntry } from '../domain/platforms/index.ts';
 import { entryKey, mergeSeen, unseenEntries } from '../domain/pollers/cursors.ts';
 import { feedRequestHeaders, type FeedCursor } from '../domain/pollers/feed.ts';
@@ -147,7 +148,10 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
         );
       }
       const step = advanceMastodon(spec, cursor, body);
-      yield { entries: mapMastodon(step.statuses), cursor: step.cursor };
+      yield {
+        entries: mapMastodon(step.statuses, { maxTextLength: deps.maxTextLength }),
+        cursor: step.cursor,
+      };
       cursor = step.cursor;
       if (!step.more) return;
     }
@@ -166,7 +170,7 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
     let after: string | undefined;
     for (let page = 0; page < spec.maxPages; page++) {
       const listing = await getJson(redditSearchUrl(spec, after));
-      const entries = mapReddit(listing);
+      const entries = mapReddit(listing, { maxTextLength: deps.maxTextLength });
       const unseen = unseenEntries(entries, [...seen, ...fresh.map(entryKey)]);
       fresh.push(...unseen);
       after = listingAfter(listing);
@@ -192,8 +196,14 @@ export function createPollerRunner(deps: PollerRunnerDeps): PollerRunner {
   ): AsyncGenerator<Chunk> {
     const res = await get(spec.url, feedRequestHeaders(start));
     if (!res) return;
-    const xml = await res.text();
-    const entries = mapFeed(xml, { platform: spec.platform, maxTextLength: deps.maxTextLength });
+    // Bytes, not res.text(): the feed's charset may be in its XML declaration, not the header.
+    const xml = Buffer.from(await res.arrayBuffer());
+    const entries = mapFeed(xml, {
+      platform: spec.platform,
+      maxTextLength: deps.maxTextLength,
+      charset: charsetOf(res.headers.get('content-type') ?? undefined),
+      baseUrl: spec.url,
+    });
     if (entries.length === 1 && 'error' in entries[0]! && entries[0].native === null) {
       throw new HarkError('HARK_POLLER_FETCH_FAILED', `${spec.url}: ${entries[0].error.message}`, {
         context: { url: spec.url },

@@ -19,12 +19,14 @@ export type ExpandedPayload =
  * a feed is XML text.
  */
 export function expandPayload(
-  text: string,
+  content: string | Buffer,
   body: BodyFormat,
   format: FormatName,
   opts: AdapterOptions = {},
 ): ExpandedPayload {
   const adapter = FORMATS[format];
+  // A feed is decoded by the adapter (BOM, HTTP charset, XML declaration); anything else is UTF-8 JSON.
+  const text = typeof content === 'string' ? content : content.toString('utf8');
   if (format === 'feed') {
     if (body !== 'xml')
       return {
@@ -32,7 +34,7 @@ export function expandPayload(
         message:
           'feed payloads are RSS or Atom XML; send Content-Type application/rss+xml, application/atom+xml or application/xml',
       };
-    const entries = adapter(text, opts);
+    const entries = adapter(content, opts);
     if (entries.length === 1 && 'error' in entries[0]! && entries[0].native === null) {
       return { ok: false, message: entries[0].error.message };
     }

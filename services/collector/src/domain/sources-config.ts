@@ -1,5 +1,11 @@
 import { FORMAT_NAMES, resolveFormat, type FormatName } from './platforms/index.ts';
 import { POLLER_KINDS, type PollerSpec } from './pollers/poller-spec.ts';
+import {
+  MASTODON_TIMELINES,
+  STREAM_KINDS,
+  type MastodonTimeline,
+  type StreamSpec,
+} from './streams/stream-spec.ts';
 
 export interface WebhookSource {
   /** Path segment: POST /v1/webhooks/{source}. */
@@ -22,11 +28,14 @@ export interface WebhookSource {
 export interface SourcesConfig {
   webhooks: WebhookSource[];
   pollers: PollerSpec[];
+  /** Live streams (Jetstream, Mastodon streaming); optional so older callers need not name it. */
+  streams?: StreamSpec[];
 }
 
 export const NO_SOURCES: SourcesConfig = Object.freeze({
   webhooks: [],
   pollers: [],
+  streams: [],
 }) as SourcesConfig;
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -41,7 +50,8 @@ export function parseSourcesConfig(
   opts: { env: Record<string, string | undefined>; brandIds: ReadonlySet<string>; source?: string },
 ): { ok: true; config: SourcesConfig } | { ok: false; problems: string[] } {
   const problems: string[] = [];
-  if (doc === null || doc === undefined) return { ok: true, config: { webhooks: [], pollers: [] } };
+  if (doc === null || doc === undefined)
+    return { ok: true, config: { webhooks: [], pollers: [], streams: [] } };
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     return { ok: false, problems: ['root: must be a mapping with `webhooks` and/or `pollers`'] };
   }
@@ -195,7 +205,45 @@ export function parseSourcesConfig(
     }
   });
 
+  const streams: StreamSpec[] = [];
+  list('streams').forEach((st, i) => {
+    const path = `streams[${i}]`;
+    const id = text(st, 'id', path, true);
+    if (id !== undefined && !ID.test(id)) problems.push(`${path}.id: must match ${ID.source}`);
+    // Streams and pollers share the checkpoint table: one id space.
+    if (id !== undefined && seenIds.has(id)) problems.push(`${path}.id: duplicate "${id}"`);
+    if (id !== undefined) seenIds.add(id);
+    const kind = text(st, 'kind', path, true);
+    if (kind !== undefined && !(STREAM_KINDS as readonly string[]).includes(kind)) {
+      problems.push(`${path}.kind: must be one of ${STREAM_KINDS.join(', ')} (got "${kind}")`);
+      return;
+    }
+    const b = brand(st, path);
+    if (kind === 'jetstream') {
+      const url = text(st, 'url', path, false) ?? 'wss://jetstream2.us-east.bsky.network/subscribe';
+      if (!/^wss?:\/\//.test(url)) problems.push(`${path}.url: must be a ws(s) URL, got "${url}"`);
+      else if (id) streams.push({ id, kind, url, brand: b });
+    } else if (kind === 'mastodon-stream') {
+      const instance = httpUrl(st, 'instance', path);
+      const timeline = text(st, 'timeline', path, false) ?? 'public';
+      if (!(MASTODON_TIMELINES as readonly string[]).includes(timeline))
+        problems.push(`${path}.timeline: must be one of ${MASTODON_TIMELINES.join(', ')}`);
+      const tag = text(st, 'tag', path, timeline === 'hashtag')?.replace(/^#/, '');
+      const token = secretFrom(st, 'tokenEnv', path, false);
+      if (id && instance && (MASTODON_TIMELINES as readonly string[]).includes(timeline))
+        streams.push({
+          id,
+          kind,
+          instance,
+          timeline: timeline as MastodonTimeline,
+          tag,
+          token,
+          brand: b,
+        });
+    }
+  });
+
   return problems.length > 0
     ? { ok: false, problems }
-    : { ok: true, config: { webhooks, pollers } };
+    : { ok: true, config: { webhooks, pollers, streams } };
 }

@@ -1063,6 +1063,33 @@ describe('POST /v1/compliance', () => {
     expect(c!.value).toMatchObject({ kind: 'post_edited', revision: m!.value.revision });
   });
 
+  it('when no item was valid, the 400 message counts and names the problems wherever they are listed', async () => {
+    // Issue 17: a real direct (non-public) Mastodon status relayed for compliance was answered
+    // "no item was valid: 0 problem(s)" while its reason sat under mentions.errors.
+    const status = (
+      JSON.parse(
+        readFileSync(
+          new URL('../corpus/mastodon/mastodonpy-direct-117020593780198542.json', import.meta.url),
+          'utf8',
+        ),
+      ) as { payload: unknown }
+    ).payload;
+    const { app, produced } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/compliance?format=mastodon',
+      headers: auth,
+      payload: status as Record<string, unknown>,
+    });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.mentions.errors).toEqual([expect.objectContaining({ reason: 'not_public' })]);
+    expect(body.message).toMatch(
+      /^no item was valid: 1 problem\(s\), listed in mentions\.errors; the first: visibility: status visibility is "direct"/,
+    );
+    expect(produced('compliance')).toEqual([]);
+  });
+
   it('answers 503 while Kafka does not acknowledge', async () => {
     const { app, fake } = build();
     fake.set('hang');

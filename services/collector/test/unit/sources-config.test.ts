@@ -34,12 +34,53 @@ describe('sources config', () => {
       limit: 100,
       maxPages: 5,
     });
+    expect(r.config.streams).toEqual([
+      {
+        id: 'bluesky-firehose',
+        kind: 'jetstream',
+        url: 'wss://jetstream2.us-east.bsky.network/subscribe',
+        brand: undefined,
+      },
+      {
+        id: 'acme-mastodon-live',
+        kind: 'mastodon-stream',
+        instance: 'https://mastodon.social',
+        timeline: 'hashtag',
+        tag: 'acme',
+        token: undefined,
+        brand: 'acme',
+      },
+    ]);
+  });
+
+  it('reports bad streams with their path, in one id space with the pollers', () => {
+    const r = parseSourcesConfig(
+      {
+        pollers: [{ id: 'p1', kind: 'feed', url: 'https://f.example/rss' }],
+        streams: [
+          { id: 'p1', kind: 'jetstream', url: 'https://not-a-socket' },
+          { id: 's2', kind: 'mastodon-stream', instance: 'https://m.example', timeline: 'hashtag' },
+          { id: 's3', kind: 'mastodon-stream', instance: 'https://m.example', timeline: 'home' },
+          { id: 's4', kind: 'mastodon-stream', instance: 'https://m.example', tokenEnv: 'NOPE' },
+          { id: 's5', kind: 'telegraph' },
+        ],
+      },
+      { env, brandIds },
+    );
+    expect(!r.ok && r.problems).toEqual([
+      'streams[0].id: duplicate "p1"',
+      'streams[0].url: must be a ws(s) URL, got "https://not-a-socket"',
+      'streams[1].tag: is required',
+      'streams[2].timeline: must be one of public, local, hashtag',
+      'streams[3].tokenEnv: environment variable NOPE is not set',
+      'streams[4].kind: must be one of jetstream, mastodon-stream (got "telegraph")',
+    ]);
   });
 
   it('treats an empty document as no sources', () => {
     expect(parseSourcesConfig(null, { env, brandIds })).toEqual({
       ok: true,
-      config: { webhooks: [], pollers: [] },
+      config: { webhooks: [], pollers: [], streams: [] },
     });
   });
 

@@ -1,6 +1,7 @@
 import type { FieldError } from '../item-errors.ts';
 import { htmlToText } from '../platforms/html-to-text.ts';
 import type { FormatName } from '../platforms/index.ts';
+import { mastodonActorId, mastodonAuthorId } from '../platforms/mastodon.ts';
 import { get, isRecord, num, str, type GenericPost, type NativeEntry } from '../platforms/types.ts';
 
 /** One compliance item found in a native payload, in the generic compliance shape, or why not. */
@@ -140,15 +141,20 @@ function splitX(p: Record<string, unknown>, out: SplitPayload): SplitPayload {
 function splitMastodon(p: Record<string, unknown>, out: SplitPayload): SplitPayload {
   const type = str(p.type);
   if (type === 'Delete') {
-    const actor = idOf(p.actor);
+    const actorUri = idOf(p.actor);
+    const actor = mastodonActorId(actorUri);
     const object = p.object;
     const objectId = typeof object === 'string' ? object : idOf(get(object, 'id'));
     const objectType = str(get(object, 'type'));
-    const isAccount = objectType === 'Person' || (objectId !== undefined && objectId === actor);
+    const isAccount = objectType === 'Person' || (objectId !== undefined && objectId === actorUri);
     out.compliance.push({
       native: p,
       item: isAccount
-        ? { kind: 'account_deleted', platform: 'mastodon', authorId: objectId ?? actor }
+        ? {
+            kind: 'account_deleted',
+            platform: 'mastodon',
+            authorId: mastodonActorId(objectId) ?? actor,
+          }
         : {
             kind: 'post_deleted',
             platform: 'mastodon',
@@ -166,13 +172,14 @@ function splitMastodon(p: Record<string, unknown>, out: SplitPayload): SplitPayl
       return out;
     }
     const postId = idOf(note.id);
-    const authorId = idOf(note.attributedTo) ?? idOf(p.actor);
+    const authorId = mastodonActorId(idOf(note.attributedTo) ?? idOf(p.actor));
     const editedAt = str(note.updated) ?? str(p.published);
     out.compliance.push({
       native: p,
       item: { kind: 'post_edited', platform: 'mastodon', postId, authorId, editedAt },
     });
-    out.posts.push({ native: note, post: noteToPost(note, authorId, editedAt) });
+    const actorUri = idOf(note.attributedTo) ?? idOf(p.actor);
+    out.posts.push({ native: note, post: noteToPost(note, authorId, actorUri, editedAt) });
     return out;
   }
   if (p.event === 'status.updated' && isRecord(p.object)) {
@@ -183,7 +190,7 @@ function splitMastodon(p: Record<string, unknown>, out: SplitPayload): SplitPayl
         kind: 'post_edited',
         platform: 'mastodon',
         postId: str(s.uri) ?? str(s.url) ?? idOf(s.id),
-        authorId: str(get(s, 'account', 'uri')) ?? str(get(s, 'account', 'url')),
+        authorId: isRecord(s.account) ? mastodonAuthorId(s.account, str(s.url)) : undefined,
         editedAt: str(s.edited_at),
       },
     });
@@ -197,6 +204,7 @@ function splitMastodon(p: Record<string, unknown>, out: SplitPayload): SplitPayl
 function noteToPost(
   note: Record<string, unknown>,
   authorId: string | undefined,
+  actorUri: string | undefined,
   editedAt: string | undefined,
 ): GenericPost {
   const url = Array.isArray(note.url) ? note.url.find((u) => typeof u === 'string') : note.url;
@@ -207,7 +215,7 @@ function noteToPost(
     url: str(url) ?? str(note.id) ?? null,
     kind: str(note.inReplyTo) ? 'reply' : 'post',
     // The actor URI is all an Update says of the author; the handle is unknown here.
-    author: { id: authorId as string, profileUrl: authorId ?? null },
+    author: { id: authorId as string, profileUrl: actorUri ?? null },
     title: str(note.summary) ?? null,
     text: htmlToText(typeof note.content === 'string' ? note.content : ''),
     lang: contentMap[0] ?? null,
@@ -220,6 +228,10 @@ function splitBluesky(p: Record<string, unknown>, out: SplitPayload): SplitPaylo
   // Jetstream commit: { did, time_us, kind: 'commit', commit: { operation, collection, rkey } }.
   if (p.kind === 'commit' && isRecord(p.commit)) {
     const c = p.commit;
+    if (c.collection !== POST_COLLECTION) {
+      out.ignored++; // likes, reposts, follows, profiles, other apps' records: not posts
+      return out;
+    }
     if (c.collection === POST_COLLECTION && c.operation === 'delete') {
       const did = str(p.did);
       const rkey = str(c.rkey);
@@ -252,6 +264,11 @@ function splitBluesky(p: Record<string, unknown>, out: SplitPayload): SplitPaylo
       return out;
     }
     out.remainder = p;
+    return out;
+  }
+  // Jetstream identity event (a handle or DID document changed): nothing to collect or erase.
+  if (p.kind === 'identity' && isRecord(p.identity)) {
+    out.ignored++;
     return out;
   }
   // Jetstream account event: { did, kind: 'account', account: { active, status } }.

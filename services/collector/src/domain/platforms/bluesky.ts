@@ -1,11 +1,13 @@
 import type { PostKind } from '@hark/events';
 import {
   cleanLang,
+  fitText,
   get,
   isRecord,
   num,
   str,
   unsupported,
+  type AdapterOptions,
   type GenericPost,
   type NativeEntry,
   type PlatformAdapter,
@@ -21,31 +23,86 @@ const MAX_CLIENT_CLOCK_AHEAD_MS = 60 * 60 * 1000;
  * (feeds and timelines), or a Jetstream commit event for
  * `app.bsky.feed.post`. postId is the post's AT URI, unique network-wide.
  */
-export const mapBluesky: PlatformAdapter = (payload) => {
-  if (Array.isArray(payload)) return payload.flatMap((p) => mapBluesky(p));
+export const mapBluesky: PlatformAdapter = (payload, opts = {}) => {
+  if (Array.isArray(payload)) return payload.flatMap((p) => mapBluesky(p, opts));
   if (!isRecord(payload)) return [unsupported(payload, '', 'expected a Bluesky postView')];
-  if (Array.isArray(payload.posts)) return payload.posts.flatMap((p) => mapBluesky(p));
+  if (Array.isArray(payload.posts)) return payload.posts.flatMap((p) => mapBluesky(p, opts));
   if (Array.isArray(payload.feed)) {
     return payload.feed.map((item): NativeEntry => {
       const post = get(item, 'post');
       return isRecord(post)
-        ? mapPostView(post)
+        ? mapPostView(post, opts)
         : unsupported(item, 'post', 'feed item has no post');
     });
   }
-  if (payload.kind === 'commit' && isRecord(payload.commit)) return [mapJetstream(payload)];
-  if (typeof payload.uri === 'string' && isRecord(payload.record)) return [mapPostView(payload)];
+  if (isRecord(payload.thread) && isRecord(payload.thread.post)) {
+    return [mapPostView(payload.thread.post, opts)];
+  }
+  if (payload.kind === 'commit' && isRecord(payload.commit)) return [mapJetstream(payload, opts)];
+  if (typeof payload.uri === 'string' && isRecord(payload.record)) {
+    return [mapPostView(payload, opts)];
+  }
   return [unsupported(payload, '', 'expected a Bluesky postView (uri, cid, author, record)')];
 };
 
-function mapPostView(p: Record<string, unknown>): NativeEntry {
+/** What the AppView puts in place of a handle that no longer resolves to its DID. */
+const INVALID_HANDLE = 'handle.invalid';
+
+/**
+ * Post text with its link facets expanded: the client shows a shortened link
+ * ("example.com/some-arti...") and keeps the whole URL in a facet, addressed
+ * by UTF-8 byte offsets. Only a link whose visible text is a short form of
+ * its URL is replaced; a link on ordinary words keeps the words.
+ */
+export function expandLinkFacets(text: string, facets: unknown): string {
+  if (!Array.isArray(facets) || facets.length === 0) return text;
+  const links: { start: number; end: number; uri: string }[] = [];
+  for (const f of facets) {
+    const start = num(get(f, 'index', 'byteStart'));
+    const end = num(get(f, 'index', 'byteEnd'));
+    const features = get(f, 'features');
+    if (start === undefined || end === undefined || end <= start || !Array.isArray(features))
+      continue;
+    const link = features.find(
+      (x) =>
+        get(x, '$type') === 'app.bsky.richtext.facet#link' && typeof get(x, 'uri') === 'string',
+    );
+    if (link) links.push({ start, end, uri: get(link, 'uri') as string });
+  }
+  if (links.length === 0) return text;
+  links.sort((a, b) => a.start - b.start);
+  const bytes = Buffer.from(text, 'utf8');
+  const parts: string[] = [];
+  let at = 0;
+  for (const l of links) {
+    if (l.start < at || l.end > bytes.length) continue;
+    const shown = bytes.subarray(l.start, l.end).toString('utf8');
+    const bare = l.uri.replace(/^([a-z]+:\/\/)?(www\.)?/i, '');
+    const stem = shown.replace(/(\.\.\.|…)$/, '').replace(/^([a-z]+:\/\/)?(www\.)?/i, '');
+    if (stem === '' || !bare.startsWith(stem)) continue;
+    parts.push(bytes.subarray(at, l.start).toString('utf8'), l.uri);
+    at = l.end;
+  }
+  if (at === 0) return text;
+  parts.push(bytes.subarray(at).toString('utf8'));
+  return parts.join('');
+}
+
+function recordText(record: Record<string, unknown>, opts: AdapterOptions): string {
+  if (typeof record.text !== 'string') return record.text as string;
+  return fitText(expandLinkFacets(record.text, record.facets), opts.maxTextLength);
+}
+
+function mapPostView(p: Record<string, unknown>, opts: AdapterOptions): NativeEntry {
   const record = p.record as Record<string, unknown>;
   if (record.$type !== undefined && record.$type !== POST_COLLECTION) {
     return unsupported(p, 'record.$type', `record type "${String(record.$type)}" is not a post`);
   }
   const author = isRecord(p.author) ? p.author : {};
   const uri = p.uri as string;
-  const handle = str(author.handle);
+  const given = str(author.handle);
+  // A handle that fails verification is shown as handle.invalid: it names nobody, the DID does.
+  const handle = given === INVALID_HANDLE ? undefined : given;
   const did = str(author.did);
   const { kind, parentId } = postKind(record);
   const post: GenericPost = {
@@ -62,7 +119,7 @@ function mapPostView(p: Record<string, unknown>): NativeEntry {
       verified: get(author, 'verification', 'verifiedStatus') === 'valid',
       profileUrl: handle || did ? `https://bsky.app/profile/${handle ?? did}` : null,
     },
-    text: record.text as string,
+    text: recordText(record, opts),
     lang: cleanLang(Array.isArray(record.langs) ? record.langs[0] : undefined),
     createdAt: trustedCreatedAt(str(record.createdAt), str(p.indexedAt)) as string,
     engagement: {
@@ -74,7 +131,7 @@ function mapPostView(p: Record<string, unknown>): NativeEntry {
   return { native: p, post };
 }
 
-function mapJetstream(e: Record<string, unknown>): NativeEntry {
+function mapJetstream(e: Record<string, unknown>, opts: AdapterOptions): NativeEntry {
   const commit = e.commit as Record<string, unknown>;
   if (
     commit.collection !== POST_COLLECTION ||
@@ -100,7 +157,7 @@ function mapJetstream(e: Record<string, unknown>): NativeEntry {
       handle: did ?? null,
       profileUrl: did ? `https://bsky.app/profile/${did}` : null,
     },
-    text: record.text as string,
+    text: recordText(record, opts),
     lang: cleanLang(Array.isArray(record.langs) ? record.langs[0] : undefined),
     createdAt: record.createdAt as string,
     // An update re-sends the post; the commit time orders the revisions.

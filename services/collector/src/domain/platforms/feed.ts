@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import type { PostKind } from '@hark/events';
+import { decodeFeedBytes, parseFeedDate } from './feed-text.ts';
 import { decodeEntities, htmlToText } from './html-to-text.ts';
 import {
   cleanLang,
+  fitText,
   hostOf,
   isRecord,
   unsupported,
@@ -21,7 +23,8 @@ const parser = new XMLParser({
   textNodeName: '#text',
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  // Untrimmed: "Acme <![CDATA[<b>Fiber</b>]]>" must keep its space; text() trims the whole.
+  trimValues: false,
   htmlEntities: true,
   // Entity expansion bounded: a feed is untrusted input.
   processEntities: { enabled: true, maxTotalExpansions: 10_000, maxExpandedLength: 1_000_000 },
@@ -29,8 +32,6 @@ const parser = new XMLParser({
   // Atom content may be XHTML markup mixed with text; parsed as XML its word order would be lost.
   stopNodes: ['feed.entry.content', 'feed.entry.summary'],
 });
-
-const DEFAULT_MAX_TEXT = 10_000;
 
 /**
  * RSS 2.0 and Atom 1.0 feeds: blogs, news sites, review sites. The payload
@@ -41,7 +42,12 @@ const DEFAULT_MAX_TEXT = 10_000;
  * named early.
  */
 export const mapFeed: PlatformAdapter = (payload, opts = {}) => {
-  const xml = Buffer.isBuffer(payload) ? payload.toString('utf8') : payload;
+  let xml = payload;
+  if (payload instanceof Uint8Array) {
+    const decoded = decodeFeedBytes(payload, opts.charset);
+    if (!decoded.ok) return [unsupported(null, '', decoded.message)];
+    xml = decoded.text;
+  }
   if (typeof xml !== 'string') return [unsupported(payload, '', 'expected RSS or Atom XML text')];
   let doc: Record<string, unknown>;
   try {
@@ -58,16 +64,42 @@ export const mapFeed: PlatformAdapter = (payload, opts = {}) => {
   const rss = doc.rss ?? doc['rdf:RDF'];
   if (isRecord(rss)) {
     const channel = isRecord(rss.channel) ? rss.channel : {};
+    // Relative links resolve against xml:base, else the channel's own link, else where it was fetched.
+    const selfLink = asArray(channel['atom:link'])
+      .filter(isRecord)
+      .find((l) => l['@_rel'] === 'self')?.['@_href'] as string | undefined;
+    const fetched = resolve(selfLink, opts.baseUrl) ?? opts.baseUrl;
+    const fallback = resolve(text(channel.link), fetched) ?? fetched;
+    const base = resolve(attr(channel, 'xml:base') ?? attr(rss, 'xml:base'), fallback) ?? fallback;
+    const channelDate =
+      text(channel.pubDate) ?? text(channel.lastBuildDate) ?? text(channel['dc:date']);
     // RSS 1.0 (RDF) keeps items beside the channel, RSS 2.0 inside it.
     const items = asArray(channel.item ?? rss.item);
     return items.map((item) =>
-      isRecord(item) ? mapRssItem(item, channel, opts) : unsupported(item, '', 'item is empty'),
+      isRecord(item)
+        ? mapRssItem(
+            item,
+            channel,
+            { ...opts, baseUrl: resolve(attr(item, 'xml:base'), base) ?? base },
+            channelDate,
+          )
+        : unsupported(item, '', 'item is empty'),
     );
   }
   if (isRecord(doc.feed)) {
     const feed = doc.feed;
+    const self = asArray(feed.link)
+      .filter(isRecord)
+      .find((l) => l['@_rel'] === 'self');
+    const fallback = resolve(self?.['@_href'] as string | undefined, opts.baseUrl) ?? opts.baseUrl;
+    const base = resolve(attr(feed, 'xml:base'), fallback) ?? fallback;
     return asArray(feed.entry).map((entry) =>
-      isRecord(entry) ? mapAtomEntry(entry, feed, opts) : unsupported(entry, '', 'entry is empty'),
+      isRecord(entry)
+        ? mapAtomEntry(entry, feed, {
+            ...opts,
+            baseUrl: resolve(attr(entry, 'xml:base'), base) ?? base,
+          })
+        : unsupported(entry, '', 'entry is empty'),
     );
   }
   return [unsupported(null, '', 'expected an RSS 2.0 <rss> or Atom <feed> document')];
@@ -77,13 +109,18 @@ function mapRssItem(
   item: Record<string, unknown>,
   channel: Record<string, unknown>,
   opts: AdapterOptions,
+  channelDate: string | undefined,
 ): NativeEntry {
-  const link = text(item.link);
+  const base = opts.baseUrl;
+  const link = resolve(text(item.link) ?? attr(item, 'rdf:about'), base);
   const guidNode = item.guid;
   const guid = text(guidNode);
-  const guidIsLink = isRecord(guidNode) ? guidNode['@_isPermaLink'] !== 'false' : false;
+  // RSS 2.0: a guid is a permalink unless isPermaLink="false".
+  const guidIsLink = !isRecord(guidNode) || guidNode['@_isPermaLink'] !== 'false';
   const title = text(item.title);
-  const date = text(item.pubDate) ?? text(item['dc:date']) ?? text(item['a10:updated']);
+  // An undated item takes its channel's date: when the publisher last said the feed changed.
+  const date =
+    text(item.pubDate) ?? text(item['dc:date']) ?? text(item['a10:updated']) ?? channelDate;
   const { author, email } = rssAuthor(text(item['dc:creator']) ?? text(item.author), channel);
   const rating = readRating(item);
   const channelLink = text(channel.link);
@@ -92,17 +129,17 @@ function mapRssItem(
   const post: GenericPost = {
     platform: opts.platform ?? 'rss',
     id: guid ?? link ?? digest(title, date, html),
-    url: link ?? (guid && guidIsLink ? guid : null),
+    url: link ?? (guid && guidIsLink ? (resolve(guid, base) ?? null) : null),
     kind: rating === undefined ? 'article' : 'review',
     author: {
       id: email ?? author ?? hostOf(channelLink) ?? text(channel.title) ?? 'unknown',
       handle: author ?? email ?? null,
       name: author ?? null,
       email: email ?? null,
-      profileUrl: channelLink ?? null,
+      profileUrl: resolve(channelLink, base) ?? null,
     },
     title: title === undefined ? null : htmlToText(title),
-    text: cut(htmlToText(html), opts.maxTextLength ?? DEFAULT_MAX_TEXT),
+    text: fitText(htmlToText(html), opts.maxTextLength),
     lang: cleanLang(text(item['dc:language']) ?? text(channel.language)),
     createdAt: toIso(date) as string,
     engagement: Number.isInteger(comments) && comments >= 0 ? { replies: comments } : undefined,
@@ -119,17 +156,20 @@ function mapAtomEntry(
   const links = asArray(entry.link).filter(isRecord);
   const alternate =
     links.find((l) => l['@_rel'] === 'alternate' || l['@_rel'] === undefined) ?? links[0];
-  const url = alternate ? (alternate['@_href'] as string | undefined) : undefined;
+  const url = resolve(alternate?.['@_href'] as string | undefined, opts.baseUrl);
   const authorNode = asArray(entry.author)[0] ?? asArray(feed.author)[0];
   const name = isRecord(authorNode) ? text(authorNode.name) : undefined;
   const email = isRecord(authorNode) ? text(authorNode.email) : undefined;
-  const authorUri = isRecord(authorNode) ? text(authorNode.uri) : undefined;
+  const rawAuthorUri = isRecord(authorNode) ? text(authorNode.uri) : undefined;
+  // An author's uri may be relative to the feed like its links ("/blog/").
+  const authorUri = resolve(rawAuthorUri, opts.baseUrl) ?? rawAuthorUri;
   const feedLink = asArray(feed.link)
     .filter(isRecord)
     .find((l) => l['@_rel'] !== 'self');
-  const feedUrl = feedLink ? (feedLink['@_href'] as string | undefined) : undefined;
-  const title = text(entry.title);
-  const date = text(entry.published) ?? text(entry.updated);
+  const feedUrl = resolve(feedLink?.['@_href'] as string | undefined, opts.baseUrl);
+  const title = atomText(entry.title) ?? text(entry.title);
+  const date =
+    text(entry.published) ?? text(entry.updated) ?? text(entry['dc:date']) ?? text(feed.updated);
   const body = atomText(entry.content) ?? atomText(entry.summary) ?? '';
   const rating = readRating(entry);
   const kind: PostKind = rating === undefined ? 'article' : 'review';
@@ -146,7 +186,7 @@ function mapAtomEntry(
       profileUrl: authorUri?.startsWith('http') ? authorUri : (feedUrl ?? null),
     },
     title: title === undefined ? null : htmlToText(title),
-    text: cut(body, opts.maxTextLength ?? DEFAULT_MAX_TEXT),
+    text: fitText(body, opts.maxTextLength),
     lang: cleanLang(
       (isRecord(entry) ? (entry['@_xml:lang'] as string | undefined) : undefined) ??
         (feed['@_xml:lang'] as string | undefined),
@@ -222,11 +262,29 @@ function asArray(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [v];
 }
 
-/** RFC 822 dates (RSS) become ISO-8601; unparsable ones pass through for validation to report. */
+/** RFC 822 dates (RSS), localised ones too, become ISO-8601; unparsable ones pass through for validation to report. */
 function toIso(date: string | undefined): string | undefined {
   if (!date) return undefined;
-  const ms = Date.parse(date);
-  return Number.isNaN(ms) ? date : new Date(ms).toISOString();
+  const ms = parseFeedDate(date);
+  return ms === undefined ? date : new Date(ms).toISOString();
+}
+
+function attr(node: Record<string, unknown>, name: string): string | undefined {
+  const v = node[`@_${name}`];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** An absolute http(s) URL from a link that may be relative to `base`; undefined when it cannot be. */
+function resolve(link: string | undefined, base: string | undefined): string | undefined {
+  if (!link) return undefined;
+  // An absolute link is kept as written; only relative ones are resolved.
+  if (/^https?:\/\/[^\s]+$/i.test(link.trim())) return link.trim();
+  try {
+    const u = new URL(link.trim(), base);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function digest(...parts: (string | undefined)[]): string {
@@ -234,12 +292,4 @@ function digest(...parts: (string | undefined)[]): string {
     .update(parts.map((p) => p ?? '').join('\u0000'))
     .digest('hex')
     .slice(0, 32);
-}
-
-function cut(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let slice = s.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(slice)) slice = slice.slice(0, -1);
-  const space = slice.lastIndexOf(' ');
-  return `${space > max * 0.8 ? slice.slice(0, space) : slice}…`;
 }

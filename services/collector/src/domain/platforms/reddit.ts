@@ -1,10 +1,12 @@
 import {
+  fitText,
   get,
   isRecord,
   num,
   str,
   unsupported,
   type GenericPost,
+  type AdapterOptions,
   type NativeEntry,
   type PlatformAdapter,
 } from './types.ts';
@@ -19,16 +21,25 @@ const REDDIT = 'https://www.reddit.com';
  * flattened depth-first; `more` stubs are skipped. Ids are fullnames
  * (`t3_…`, `t1_…`) so posts and comments never collide.
  */
-export const mapReddit: PlatformAdapter = (payload) => {
+export const mapReddit: PlatformAdapter = (payload, opts = {}) => {
   const out: NativeEntry[] = [];
-  walk(payload, out, 0);
+  walk(payload, out, 0, opts);
   return out;
 };
 
-function walk(node: unknown, out: NativeEntry[], depth: number): void {
+/** What Reddit leaves in place of an author or a text that is gone. */
+const GONE = new Set(['[deleted]', '[removed]']);
+
+function walk(node: unknown, out: NativeEntry[], depth: number, opts: AdapterOptions): void {
   if (depth > 64) return;
   if (Array.isArray(node)) {
-    for (const n of node) walk(n, out, depth + 1);
+    for (const n of node) walk(n, out, depth + 1, opts);
+    return;
+  }
+  // /api/morechildren answers { json: { errors, data: { things } } }.
+  const things = get(node, 'json', 'data', 'things');
+  if (Array.isArray(things)) {
+    for (const n of things) walk(n, out, depth + 1, opts);
     return;
   }
   if (!isRecord(node) || typeof node.kind !== 'string') {
@@ -43,16 +54,29 @@ function walk(node: unknown, out: NativeEntry[], depth: number): void {
         out.push(unsupported(node, 'data.children', 'a Listing needs data.children'));
         return;
       }
-      for (const c of children) walk(c, out, depth + 1);
+      for (const c of children) walk(c, out, depth + 1, opts);
       return;
     }
     case 't3':
-      out.push({ native: node, post: mapLink(data ?? {}) });
+      out.push({ native: node, post: mapLink(data ?? {}, opts) });
       return;
-    case 't1':
-      out.push({ native: node, post: mapComment(data ?? {}) });
-      if (isRecord(data?.replies)) walk(data.replies, out, depth + 1);
+    case 't1': {
+      const d = data ?? {};
+      out.push(
+        typeof d.body === 'string' && GONE.has(d.body.trim())
+          ? {
+              native: node,
+              error: {
+                path: 'data.body',
+                reason: 'not_public',
+                message: `the comment was ${d.body.trim().slice(1, -1)}: its text is gone`,
+              },
+            }
+          : { native: node, post: mapComment(d, opts) },
+      );
+      if (isRecord(d.replies)) walk(d.replies, out, depth + 1, opts);
       return;
+    }
     case 'more':
       return;
     default:
@@ -65,26 +89,54 @@ function walk(node: unknown, out: NativeEntry[], depth: number): void {
 function base(d: Record<string, unknown>, prefix: 't1' | 't3'): Omit<GenericPost, 'text'> {
   const author = str(d.author);
   const createdUtc = num(d.created_utc);
+  const id = (str(d.name) ?? (str(d.id) ? `${prefix}_${d.id as string}` : d.id)) as string;
+  const gone = author !== undefined && GONE.has(author);
   return {
     platform: 'reddit',
-    id: (str(d.name) ?? (str(d.id) ? `${prefix}_${d.id as string}` : d.id)) as string,
-    url: str(d.permalink) ? `${REDDIT}${d.permalink as string}` : null,
-    author: {
-      id: (str(d.author_fullname) ?? author) as string,
-      handle: author ?? null,
-      profileUrl: author && author !== '[deleted]' ? `${REDDIT}/user/${author}` : null,
-    },
+    id,
+    url: permalink(d, prefix),
+    author: gone
+      ? // A deleted account is nobody in particular: one author per post, not one for them all.
+        { id: `deleted:${id}`, handle: null, profileUrl: null }
+      : {
+          // The username, not author_fullname (t2_…): older payloads lack the latter, and one
+          // person must be one author whatever the payload. Reddit usernames never change.
+          id: (author ?? str(d.author_fullname)) as string,
+          handle: author ?? null,
+          profileUrl: author ? `${REDDIT}/user/${author}` : null,
+        },
     // created_utc is epoch seconds, often with a fractional part.
     createdAt: createdUtc === undefined ? (d.created_utc as number) : Math.round(createdUtc * 1000),
   };
 }
 
-function mapLink(d: Record<string, unknown>): GenericPost {
+/**
+ * The thread's permalink, or one derived from the ids: comments fetched
+ * through /api/morechildren and older listings carry none.
+ */
+function permalink(d: Record<string, unknown>, prefix: 't1' | 't3'): string | null {
+  const given = str(d.permalink);
+  if (given) return given.startsWith('http') ? given : `${REDDIT}${given}`;
+  const sub = str(d.subreddit);
+  const id = str(d.id);
+  const at = sub ? `${REDDIT}/r/${encodeURIComponent(sub)}` : REDDIT;
+  if (prefix === 't3') return id ? `${at}/comments/${id}/` : null;
+  // The thread: link_id, or the parent when the comment answers the post itself.
+  const parent = str(d.parent_id);
+  const link = (str(d.link_id) ?? (parent?.startsWith('t3_') ? parent : undefined))?.replace(
+    /^t3_/,
+    '',
+  );
+  return link && id ? `${at}/comments/${link}/_/${id}/` : null;
+}
+
+function mapLink(d: Record<string, unknown>, opts: AdapterOptions): GenericPost {
+  const self = typeof d.selftext === 'string' && !GONE.has(d.selftext.trim()) ? d.selftext : '';
   return {
     ...base(d, 't3'),
     kind: 'post',
     title: str(d.title) ?? null,
-    text: typeof d.selftext === 'string' ? d.selftext : '',
+    text: fitText(self, opts.maxTextLength),
     engagement: {
       likes: Math.max(0, num(d.ups) ?? num(d.score) ?? 0),
       replies: num(d.num_comments) ?? 0,
@@ -93,14 +145,14 @@ function mapLink(d: Record<string, unknown>): GenericPost {
   };
 }
 
-function mapComment(d: Record<string, unknown>): GenericPost {
+function mapComment(d: Record<string, unknown>, opts: AdapterOptions): GenericPost {
   const replies = get(d, 'replies', 'data', 'children');
   return {
     ...base(d, 't1'),
     kind: 'comment',
     parentId: str(d.parent_id) ?? null,
-    title: str(d.link_title) ?? null,
-    text: d.body as string,
+    // Not the thread's title (link_title): a comment names a brand in its own words or not at all.
+    text: typeof d.body === 'string' ? fitText(d.body, opts.maxTextLength) : (d.body as string),
     engagement: {
       // Downvoted comments have negative scores; engagement counts are non-negative.
       likes: Math.max(0, num(d.ups) ?? num(d.score) ?? 0),

@@ -48,8 +48,12 @@ export type NativeEntry =
 export interface AdapterOptions {
   /** Platform name to stamp (feeds: `rss` by default; `review`, `news`, … per source). */
   platform?: string;
-  /** Feeds carry whole articles; texts longer than this are cut at a word boundary. */
+  /** Longest text in code points; longer native texts are cut at a word boundary (fitText). */
   maxTextLength?: number;
+  /** Feeds: the charset of the HTTP Content-Type, which overrides the XML declaration. */
+  charset?: string;
+  /** Feeds: where the feed was fetched from, the last resort for relative links. */
+  baseUrl?: string;
 }
 
 /** Maps one native payload (parsed JSON, or XML text for feeds) to its items. Pure. */
@@ -81,14 +85,45 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Languages platforms report that are not languages (X: `und`, `qme` media-only, `zxx` no text). */
+/**
+ * ISO 639 codes withdrawn in 1989 that platforms still send (X says `in`
+ * for Indonesian, `iw` for Hebrew): BCP 47 uses their replacements.
+ */
+const LEGACY_LANGS: Record<string, string> = { in: 'id', iw: 'he', ji: 'yi', jw: 'jv', mo: 'ro' };
+
+/**
+ * A platform's language as BCP 47: pseudo-languages that are not languages
+ * (X: `und`, `qme` media-only, `zxx` no text, `qst` very short) dropped,
+ * withdrawn codes replaced.
+ */
 export function cleanLang(lang: unknown): string | null {
   const s = str(lang);
   if (!s) return null;
-  const primary = s.toLowerCase().split(/[-_]/)[0]!;
+  const [first, ...rest] = s.split(/[-_]/);
+  const primary = first!.toLowerCase();
   if (primary === 'und' || primary === 'zxx' || (primary.length === 3 && primary.startsWith('q')))
     return null;
-  return s;
+  const modern = LEGACY_LANGS[primary];
+  return modern ? [modern, ...rest].join('-') : s;
+}
+
+/** Every adapter's limit when the caller gives none (COLLECTOR_MAX_TEXT_LENGTH's default). */
+export const DEFAULT_MAX_TEXT = 10_000;
+
+/**
+ * The long-text policy of every platform adapter: a native post longer than
+ * the limit (a Reddit self-post, a feed article) is cut at a word boundary
+ * with an ellipsis rather than refused: the platform published it, the
+ * sender cannot shorten it, and a brand is named early far more often than
+ * late. Counted in code points, as validation counts.
+ */
+export function fitText(s: string, max = DEFAULT_MAX_TEXT): string {
+  if (s.length <= max) return s;
+  const points = Array.from(s);
+  if (points.length <= max) return s;
+  const slice = points.slice(0, max - 1).join('');
+  const space = slice.lastIndexOf(' ');
+  return `${space > slice.length * 0.8 ? slice.slice(0, space) : slice}…`;
 }
 
 export function hostOf(url: string | undefined): string | undefined {

@@ -97,6 +97,8 @@ describe('X', () => {
 
 describe('Mastodon (ActivityPub)', () => {
   const actor = 'https://social.example/users/jane';
+  // Mentions name a Mastodon author user@domain whatever the payload; so do compliance events.
+  const authorId = 'jane@social.example';
   it('maps Delete of a Tombstone to a post deletion by the actor', () => {
     expect(
       items('mastodon', {
@@ -111,7 +113,7 @@ describe('Mastodon (ActivityPub)', () => {
         kind: 'post_deleted',
         platform: 'mastodon',
         postId: `${actor}/statuses/1`,
-        authorId: actor,
+        authorId,
         occurredAt: undefined,
       },
     ]);
@@ -119,7 +121,7 @@ describe('Mastodon (ActivityPub)', () => {
 
   it('maps Delete of the actor itself (a string object) to an account deletion', () => {
     expect(items('mastodon', { type: 'Delete', actor, object: actor })).toEqual([
-      { kind: 'account_deleted', platform: 'mastodon', authorId: actor },
+      { kind: 'account_deleted', platform: 'mastodon', authorId },
     ]);
   });
 
@@ -143,7 +145,7 @@ describe('Mastodon (ActivityPub)', () => {
         kind: 'post_edited',
         platform: 'mastodon',
         postId: `${actor}/statuses/1`,
-        authorId: actor,
+        authorId,
         editedAt: '2026-11-20T11:00:00Z',
       },
     ]);

@@ -15,7 +15,7 @@ describe('Mastodon adapter', () => {
       url: 'https://piaille.fr/@camille/113520000000000003',
       parentId: null,
       author: {
-        id: 'https://piaille.fr/users/camille',
+        id: 'camille@piaille.fr',
         handle: 'camille@piaille.fr',
         name: 'Camille',
         followers: 412,

@@ -14,7 +14,7 @@ describe('Reddit adapter', () => {
       url: 'https://www.reddit.com/r/HomeNetworking/comments/1h2c3d5/acme_box_rebooting_every_night/',
       parentId: null,
       author: {
-        id: 't2_8xk2m1',
+        id: 'throwaway_net',
         handle: 'throwaway_net',
         name: null,
         followers: 0,
@@ -40,20 +40,21 @@ describe('Reddit adapter', () => {
   });
 
   it('flattens a comments page (post listing + comment tree), skipping "more" stubs', () => {
-    const posts = drafts(mapReddit(json('reddit/comments.json')));
+    const entries = mapReddit(json('reddit/comments.json'));
+    const posts = drafts(entries.slice(0, 3));
     expect(posts.map((p) => [p.mentionId, p.kind, p.parentId])).toEqual([
       ['reddit:t3_1h2c3d5', 'post', null],
       ['reddit:t1_lx1a2b3', 'comment', 'reddit:t3_1h2c3d5'],
       ['reddit:t1_lx1a2c9', 'comment', 'reddit:t1_lx1a2b3'],
-      ['reddit:t1_lx1a2b4', 'comment', 'reddit:t3_1h2c3d5'],
     ]);
+    // The fourth comment's body is "[deleted]": its text is gone, it is refused with that reason.
+    expect(entries[3]).toMatchObject({ error: { path: 'data.body', reason: 'not_public' } });
     expect(posts[1]!.engagement).toEqual({ likes: 14, shares: 0, replies: 1, views: 0 });
   });
 
-  it('clamps downvoted scores to zero likes and keeps deleted authors without a profile', () => {
-    const posts = drafts(mapReddit(json('reddit/comments.json')));
+  it('clamps downvoted scores to zero likes', () => {
+    const posts = drafts(mapReddit(json('reddit/comments.json')).slice(0, 3));
     expect(posts[2]!.engagement.likes).toBe(0);
-    expect(posts[3]!.author).toMatchObject({ id: '[deleted]', profileUrl: null });
   });
 
   it('reports things that are not posts or comments', () => {

@@ -1,0 +1,30 @@
+import type { ComplianceEntry } from '../compliance/platform-compliance.ts';
+import type { NativeEntry } from '../platforms/types.ts';
+
+/** What a run of stream messages holds, and the checkpoint that covers it. */
+export interface StreamBatch<C> {
+  /** Posts to ingest (mapped or refused with a reason), in stream order. */
+  posts: NativeEntry[];
+  /** Deletions, edits and account changes, for the compliance topic. */
+  compliance: ComplianceEntry[];
+  /** Events understood and skipped (likes, follows, identity events, deletes by local id…). */
+  ignored: number;
+  /** Events already ingested before a reconnect or restart, dropped so none is produced twice. */
+  replayed: number;
+  /** Posts that named no tracked brand, found before mapping them (the firehose's common case). */
+  unmatched: number;
+  /** The checkpoint once this batch is durable. */
+  cursor: C;
+}
+
+/** A message that is not JSON: refused with its bytes, so it is dead-lettered with the reason. */
+export function malformedMessage(raw: string, err: unknown): NativeEntry {
+  return {
+    native: raw,
+    error: {
+      path: '',
+      reason: 'malformed_json',
+      message: `stream message is not JSON: ${(err as Error).message}`,
+    },
+  };
+}
