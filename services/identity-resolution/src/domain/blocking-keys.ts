@@ -28,6 +28,18 @@ import { phoneticCodes } from './phonetic.ts';
  *   ("James Smith") have `p` blocks too large to score, and are skipped; with
  *   a city they become small again.
  *
+ * Independent passes that need only one name part, so a replaced or
+ * misspelled other part cannot hide the customer:
+ *
+ * - `L|last|place`  family-name sound + the town (or the region when no town
+ *   is known): a replaced or sound-changing first name, a nickname the table
+ *   does not know.
+ * - `F|first|place` first-name sound + the town or region: a replaced or
+ *   sound-changing family name (marriage, a typo).
+ * - `l|last`, `f|first` a name part alone, for one-word display names and
+ *   for rare names anywhere; capped like every key, so a common part alone
+ *   is skipped and the pass degrades to its place-qualified twin.
+ *
  * `i` and `t` keys exist for typos and initials; they are broad for common
  * names, so the author side marks them weak (a smaller block cap applies):
  * a typo in a common name could not be linked with confidence anyway.
@@ -52,6 +64,8 @@ export interface CustomerKeyInput {
   first: string;
   last: string;
   city: string;
+  /** Region code (`ca`, `nsw`): the place key of customers without a town. */
+  region?: string;
   emails: readonly string[];
   handles: readonly { platform: string; handle: string }[];
 }
@@ -65,6 +79,9 @@ export function customerKeys(c: CustomerKeyInput): string[] {
       for (const g of nameGroups(c.first)) out.add(cityKey(g, c.last, c.city));
   } else if (c.first || c.last)
     for (const code of phoneticCodes(c.first || c.last)) out.add(`s|${code}`);
+  const places = [c.city, c.region ?? ''].filter(Boolean);
+  if (c.last.length > 1) partKeys(out, 'l', 'L', c.last, places.slice(0, 1));
+  if (c.first.length > 1) partKeys(out, 'f', 'F', c.first, places.slice(0, 1));
   for (const e of c.emails) {
     const local = emailLocal(e);
     if (local.length >= 4) out.add(`m|${local}`);
@@ -74,6 +91,19 @@ export function customerKeys(c: CustomerKeyInput): string[] {
     if (compact.length >= 4) out.add(`m|${compact}`);
   }
   return [...out];
+}
+
+/** The one-part passes: the part's sound alone, and with each place. */
+function partKeys(
+  out: Set<string>,
+  alone: string,
+  withPlace: string,
+  part: string,
+  places: readonly string[],
+): void {
+  const code = phoneticCodes(part)[0]!;
+  out.add(`${alone}|${code}`);
+  for (const p of places) out.add(`${withPlace}|${code}|${p}`);
 }
 
 function cityKey(first: string, last: string, city: string): string {
@@ -97,6 +127,8 @@ export function authorKeys(a: {
   email: string | null;
   /** Folded names of the CRM cities the profile location mentions. */
   cities?: readonly string[];
+  /** Region codes the profile location names. */
+  regions?: readonly string[];
   /**
    * Whether a string is a first or family name some customer has. An
    * unsegmented handle (`janedoe84`) is split only where a known name
@@ -121,6 +153,13 @@ export function authorKeys(a: {
     nameKeys(out, n.last, n.first);
   } else if (n?.first) {
     for (const code of phoneticCodes(n.first)) out.add(`s|${code}`);
+  }
+  // One-part passes, each token in either role ("Doe Jane", a one-word display name).
+  const places = [...(a.cities ?? []), ...(a.regions ?? [])];
+  for (const part of [n?.first, n?.last]) {
+    if (!part || part.length < 2) continue;
+    partKeys(out, 'l', 'L', part, places);
+    partKeys(out, 'f', 'F', part, places);
   }
   const segments = handleSegments(a.handle);
   const letters = handleLetters(a.handle);

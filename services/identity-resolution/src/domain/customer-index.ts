@@ -196,6 +196,7 @@ export class CustomerIndex {
       first: f.first,
       last: f.last,
       city: f.city,
+      region: f.region,
       emails: c.emails,
       handles: c.handles,
     })) {

@@ -73,7 +73,67 @@ describe('blocking keys', () => {
     expect(s.weak).toEqual([]);
   });
 
-  it('the same first name elsewhere shares no name key', () => {
-    expect(shared(jane, a('Jane Okafor')).strong).toEqual([]);
+  it('the same first name elsewhere shares only the first-name-alone key', () => {
+    expect(shared(jane, a('Jane Okafor')).strong).toEqual(['f|JN']);
+  });
+});
+
+describe('blocking passes that need one name part', () => {
+  const withRegion = (name: string, cities: string[], regions: string[]) => ({
+    ...a(name, '', null, cities),
+    regions,
+  });
+  const ann = customerKeys({
+    first: 'annabel',
+    last: 'fairweather',
+    city: 'adelaide',
+    region: 'sa',
+    emails: [],
+    handles: [],
+  });
+  const noTown = customerKeys({
+    first: 'annabel',
+    last: 'fairweather',
+    city: '',
+    region: 'sa',
+    emails: [],
+    handles: [],
+  });
+
+  it.each([
+    [
+      'family name + town: a replaced first name',
+      withRegion('Georgina Fairweather', ['adelaide'], []),
+      'L|FR0R|adelaide',
+    ],
+    [
+      'first name + town: a replaced family name',
+      withRegion('Annabel Jones', ['adelaide'], []),
+      'F|ANPL|adelaide',
+    ],
+    ['family name alone: a one-word display name', withRegion('Fairweather', [], []), 'l|FR0R'],
+    [
+      'first name alone: a rare first name with a new family name',
+      withRegion('Annabel Smith', [], []),
+      'f|ANPL',
+    ],
+    [
+      'a swapped order still reaches the family-name pass',
+      withRegion('Fairweather Georgina', ['adelaide'], []),
+      'L|FR0R|adelaide',
+    ],
+  ])('%s', (_what, author, key) => {
+    expect(shared(ann, author).strong).toContain(key);
+  });
+
+  it('a customer without a town is reached through the region', () => {
+    expect(shared(noTown, withRegion('Georgina Fairweather', [], ['sa'])).strong).toContain(
+      'L|FR0R|sa',
+    );
+  });
+
+  it('the place-qualified passes need the same place', () => {
+    const s = shared(ann, withRegion('Georgina Fairweather', ['perth'], ['wa'])).strong;
+    expect(s.filter((k) => k.startsWith('L|') || k.startsWith('F|'))).toEqual([]);
   });
 });

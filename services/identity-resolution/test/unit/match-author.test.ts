@@ -139,7 +139,25 @@ describe('ambiguity guard', () => {
 describe('blocking', () => {
   it('never scores customers that share no blocking key', () => {
     const { slots } = matcher.candidates(author({ name: 'Jane Doe' }));
-    expect(slots.map((s) => index.externalId(s))).toEqual(['C1']);
+    const ids = slots.map((s) => index.externalId(s));
+    expect(ids).toContain('C1');
+    // Robert Zywicki and Katherine Okonkwo share no name part, sound or place with her.
+    expect(ids).not.toContain('C2');
+    expect(ids).not.toContain('C5');
+  });
+
+  it('a common name part alone is capped; with the town it still finds the customer', () => {
+    const crowd = indexOf(
+      ...Array.from({ length: 30 }, (_, i) => ({ firstName: `Person${i}`, lastName: 'Smith' })),
+      { firstName: 'Annabel', lastName: 'Smith', city: 'Adelaide' },
+    );
+    const m = new Matcher(crowd, { ...options, maxBlock: 10, maxWeakBlock: 10 });
+    // A replaced first name: only the family name and the town are left.
+    const { slots, skippedBlocks } = m.candidates(
+      author({ name: 'Georgina Smith', location: 'Adelaide, SA' }),
+    );
+    expect(skippedBlocks).toBeGreaterThan(0);
+    expect(slots.map((s) => crowd.externalId(s))).toEqual(['C31']);
   });
 
   it('skips blocks larger than the cap and says so', () => {
