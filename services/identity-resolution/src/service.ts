@@ -32,6 +32,8 @@ import { createCustomerRepository } from './adapters/customer-repository.ts';
 import { registerIdentityApi } from './adapters/http-api.ts';
 import { createIdentityRepository } from './adapters/identity-repository.ts';
 import { createIndexRefresher, type IndexRefresher } from './adapters/index-refresher.ts';
+import { createModelRefitter, type ModelRefitter } from './adapters/model-refitter.ts';
+import { createModelRepository } from './adapters/model-repository.ts';
 import { registerPrivacyApi } from './adapters/privacy-api.ts';
 import { createPrivacyRuntime, type PrivacyRuntime } from './adapters/privacy-runtime.ts';
 import { createResolutionHandler } from './adapters/resolution-handler.ts';
@@ -51,6 +53,7 @@ export interface IdentityService {
   close(): Promise<void>;
   readonly index: CustomerIndex;
   readonly refresher: IndexRefresher;
+  readonly refitter: ModelRefitter;
 }
 
 /** Builds the whole service from config; main.ts and the integration tests both use it. */
@@ -85,6 +88,18 @@ export function createIdentityService(deps: {
     maxBlock: config.maxBlockSize,
     maxWeakBlock: config.maxWeakBlockSize,
     model: DEFAULT_MODEL,
+  });
+  const models = createModelRepository({ pool });
+  const refitter = createModelRefitter({
+    models,
+    index,
+    matcher,
+    base: DEFAULT_MODEL,
+    logger,
+    registry,
+    intervalMs: config.matchRefitMs,
+    sampleSize: config.matchRefitSample,
+    minAuthors: config.matchRefitMinAuthors,
   });
   const refresher = createIndexRefresher({
     pool,
@@ -137,6 +152,7 @@ export function createIdentityService(deps: {
   return {
     index,
     refresher,
+    refitter,
     async start() {
       await registerIdentityApi(ops.app, {
         customers,
@@ -168,6 +184,8 @@ export function createIdentityService(deps: {
       await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
       await refresher.start();
       closers.push({ name: 'index-refresher', close: () => refresher.close() });
+      await refitter.start();
+      closers.push({ name: 'model-refitter', close: () => refitter.close() });
 
       await producer.connect();
       closers.push({ name: 'producer', close: () => producer.disconnect() });
@@ -203,6 +221,7 @@ export function createIdentityService(deps: {
           logger,
           registry,
           keyring,
+          observe: (author) => refitter.observe(author),
         }),
         onCrash: deps.onCrash,
       });

@@ -247,6 +247,16 @@ export interface FitOptions {
 }
 
 const M_FLOOR = 1e-4;
+/**
+ * Disagreement levels are where EM over blocked pairs goes wrong both ways:
+ * blocking hides most true pairs whose name part disagrees, which drives
+ * their m towards zero (vetoing every replaced name), and relatives (same
+ * family name, same place) form a latent class of their own that EM happily
+ * calls "the same person", which drives it up. Their m stays between this
+ * floor and the starting model's value.
+ */
+const DISAGREE_FLOOR = 0.01;
+const isDisagreement = (level: string): boolean => level.endsWith('disagree');
 const PRIOR_BOUNDS = [1e-6, 0.95] as const;
 
 function pairWeight(v: ComparisonVector, m: LevelTable, u: LevelTable): number {
@@ -309,7 +319,12 @@ export function fitModel(
         const total = group.reduce((s, l) => s + (mass[field][l] ?? 0), 0);
         // Too little evidence in a group (no author with an initial, say): keep the start.
         if (total < 5) continue;
-        const raw = group.map((l) => Math.max(M_FLOOR, (mass[field][l] ?? 0) / total));
+        const raw = group.map((l) => {
+          const em = (mass[field][l] ?? 0) / total;
+          if (!isDisagreement(l)) return Math.max(M_FLOOR, em);
+          const start = o.m[field][l] ?? DISAGREE_FLOOR;
+          return Math.min(Math.max(start, DISAGREE_FLOOR), Math.max(DISAGREE_FLOOR, em));
+        });
         const norm = raw.reduce((s, x) => s + x, 0);
         group.forEach((level, i) => {
           const next = raw[i]! / norm;
