@@ -319,15 +319,20 @@ export function fitModel(
         const total = group.reduce((s, l) => s + (mass[field][l] ?? 0), 0);
         // Too little evidence in a group (no author with an initial, say): keep the start.
         if (total < 5) continue;
-        const raw = group.map((l) => {
+        // Disagreement levels take their clamped value; the others share the rest.
+        const fixed = group.map((l) => {
+          if (!isDisagreement(l)) return null;
           const em = (mass[field][l] ?? 0) / total;
-          if (!isDisagreement(l)) return Math.max(M_FLOOR, em);
           const start = o.m[field][l] ?? DISAGREE_FLOOR;
           return Math.min(Math.max(start, DISAGREE_FLOOR), Math.max(DISAGREE_FLOOR, em));
         });
-        const norm = raw.reduce((s, x) => s + x, 0);
+        const free = group.map((l, i) =>
+          fixed[i] === null ? Math.max(M_FLOOR, (mass[field][l] ?? 0) / total) : 0,
+        );
+        const freeSum = free.reduce((sum, x) => sum + x, 0);
+        const left = 1 - fixed.reduce((sum: number, x) => sum + (x ?? 0), 0);
         group.forEach((level, i) => {
-          const next = raw[i]! / norm;
+          const next = fixed[i] ?? (free[i]! / freeSum) * left;
           moved = Math.max(moved, Math.abs(next - (m[field][level] ?? 0)));
           m[field][level] = next;
         });

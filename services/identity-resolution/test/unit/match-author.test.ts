@@ -195,3 +195,52 @@ describe('blocking', () => {
     expect(idx.externalId(r.slot!)).toBe('NEW');
   });
 });
+
+describe('the tie rule', () => {
+  // Two equally good namesakes: each alone is below the review threshold, together they are not.
+  const twins = indexOf(
+    { firstName: 'Marguerite', lastName: 'Vandersloot', city: 'Ghent' },
+    { firstName: 'Marguerite', lastName: 'Vandersloot', city: 'Ghent' },
+    ...CRM,
+  );
+  const m = new Matcher(twins, { ...options, population: 1_000_000 });
+
+  it('when two candidates are equally good, the author goes to review, not prospect', () => {
+    const r = m.resolve(author({ name: 'Marguerite Vandersloot', location: 'Ghent' }));
+    expect(r.candidates[0]!.weight).toBe(r.candidates[1]!.weight);
+    expect(r.candidates[0]!.probability).toBeLessThan(options.lower);
+    expect(r.status).toBe('review');
+    expect(r.evidence.some((e) => e.kind === 'ambiguity')).toBe(true);
+  });
+
+  it('when the tied candidates together are still unlikely, the author stays a prospect', () => {
+    const r = m.resolve(author({ name: 'Marguerite Vandersloot', location: 'Lima' }));
+    expect(r.status).toBe('prospect');
+  });
+
+  it('a namesake elsewhere is no tie: the one in the same town links', () => {
+    const apart = indexOf(
+      { firstName: 'Marguerite', lastName: 'Vandersloot', city: 'Ghent' },
+      { firstName: 'Marguerite', lastName: 'Vandersloot', city: 'Lima' },
+      ...CRM,
+    );
+    const r = new Matcher(apart, options).resolve(
+      author({ name: 'Marguerite Vandersloot', location: 'Ghent' }),
+    );
+    expect(r).toMatchObject({ status: 'linked', slot: 0 });
+  });
+});
+
+describe('the prior', () => {
+  it('comes from a learned model unless MATCH_POPULATION overrides it', () => {
+    const learned = new Matcher(index, DEFAULT_MATCH_OPTIONS);
+    expect(learned.population()).toBe(10_000_000);
+    learned.useModel({ model: DEFAULT_MATCH_OPTIONS.model, prior: 0.25, label: 'model v7' });
+    expect(learned.population()).toBeCloseTo(index.size / 0.25);
+    const r = learned.resolve(author({ name: 'Robert Zywicki', location: 'Portland, OR' }));
+    expect(r.evidence.find((e) => e.kind === 'model')?.detail).toMatch(/^model v7, prior 1 in/);
+    const overridden = new Matcher(index, { ...DEFAULT_MATCH_OPTIONS, population: 5000 });
+    overridden.useModel({ model: DEFAULT_MATCH_OPTIONS.model, prior: 0.25, label: 'model v7' });
+    expect(overridden.population()).toBe(5000);
+  });
+});
