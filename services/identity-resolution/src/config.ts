@@ -51,7 +51,7 @@ export const configSpec = {
     env: 'MATCH_UPPER',
     doc: 'posterior probability at or above which a fuzzy match links automatically',
     parse: num({ min: 0, max: 1 }),
-    default: 0.97,
+    default: 0.99,
   }),
   matchLower: setting({
     env: 'MATCH_LOWER',

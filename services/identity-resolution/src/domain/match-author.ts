@@ -35,7 +35,7 @@ export interface MatchOptions {
 }
 
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
-  upper: 0.97,
+  upper: 0.99,
   lower: 0.5,
   ambiguityBits: 3,
   population: null,
