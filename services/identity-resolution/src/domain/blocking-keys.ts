@@ -198,6 +198,18 @@ export function authorKeys(a: {
         nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
     }
   }
+  // One-part passes from a handle that starts with a known name ("kwameh2339", "marym51"):
+  // the longest such first name and family name, each alone and with the places.
+  if (!covered && letters.length >= 3 && letters.length <= MAX_HANDLE_SPLIT && a.isKnown) {
+    for (const role of ['first', 'last'] as const) {
+      for (let k = letters.length; k >= 3; k--) {
+        const x = letters.slice(0, k);
+        if (!a.isKnown(x, role)) continue;
+        partKeys(out, role === 'first' ? 'f' : 'l', role === 'first' ? 'F' : 'L', x, places);
+        break;
+      }
+    }
+  }
   const compact = handleCompact(a.handle);
   if (compact.length >= 4) out.add(`m|${compact}`);
   for (const k of initialKeys) out.add(k);

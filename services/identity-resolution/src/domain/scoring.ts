@@ -632,6 +632,13 @@ export class CandidateScorer {
     if (domains.includes(a.corporateDomain) || (company.length >= 3 && label === company)) {
       return this.push('company', 'work e-mail domain agrees', w(model.companyAgree));
     }
+    if (index.website(slot) === a.corporateDomain) {
+      return this.push(
+        'company',
+        "work e-mail domain is the customer's website",
+        w(model.companyAgree),
+      );
+    }
     if (domains.length > 0)
       return this.push('company', 'work e-mail domains differ', w(model.companyDisagree));
     return 0;
