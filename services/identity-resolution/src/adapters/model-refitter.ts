@@ -2,9 +2,11 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AuthorInput } from '../domain/author.ts';
 import type { CustomerIndex } from '../domain/customer-index.ts';
-import { applyFit, fitFromAuthors, type FittedModel } from '../domain/estimate-model.ts';
+import { applyFit, fitFromVectors, type FittedModel } from '../domain/estimate-model.ts';
 import type { ActiveModel, Matcher } from '../domain/match-author.ts';
-import type { MatchModel } from '../domain/scoring.ts';
+import type { ComparisonVector, MatchModel } from '../domain/scoring.ts';
+
+const SLICE = 100;
 import type { ModelRepository, StoredModel } from './model-repository.ts';
 
 export interface ModelRefitter {
@@ -85,12 +87,14 @@ export function createModelRefitter(deps: {
     const authors = [...seen.values()];
     seen.clear();
     const started = performance.now();
-    const fit: FittedModel = fitFromAuthors(
-      deps.index,
-      (a) => deps.matcher.comparisonVectors(a),
-      authors,
-      deps.base,
-    );
+    // Comparing 2000 authors with their candidates takes seconds at a million customers:
+    // in slices, so the stage's batches and heartbeats run in between.
+    const vectors: ComparisonVector[][] = [];
+    for (let i = 0; i < authors.length; i += SLICE) {
+      for (const a of authors.slice(i, i + SLICE)) vectors.push(deps.matcher.comparisonVectors(a));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const fit: FittedModel = fitFromVectors(deps.index, vectors, deps.base);
     const ms = Math.round(performance.now() - started);
     const stored = await deps.models.insert(fit);
     use(stored);

@@ -37,8 +37,8 @@ import { phoneticCodes } from './phonetic.ts';
  * - `F|first|place` first-name sound + the town or region: a replaced or
  *   sound-changing family name (marriage, a typo).
  * - `l|last`, `f|first` a name part alone, for one-word display names and
- *   for rare names anywhere; capped like every key, so a common part alone
- *   is skipped and the pass degrades to its place-qualified twin.
+ *   for rare names anywhere; weak keys (the smaller cap), so a common part
+ *   alone is skipped and the pass degrades to its place-qualified twin.
  *
  * `i` and `t` keys exist for typos and initials; they are broad for common
  * names, so the author side marks them weak (a smaller block cap applies):
@@ -221,9 +221,16 @@ export function authorKeys(a: {
   const weak: string[] = [];
   for (const k of out) {
     // An `i` key from a real initial ("J. Doe", `jdoe`) is the author's best lead; from a
-    // full first name it is only a typo net.
+    // full first name it is only a typo net. A name part alone is a net too: only rare
+    // parts are worth scoring on their own.
     const c = k.charCodeAt(0);
-    if (c === 116 /* t */ || (c === 105 /* i */ && !initialKeys.has(k))) weak.push(k);
+    if (
+      c === 116 /* t */ ||
+      c === 108 /* l */ ||
+      c === 102 /* f */ ||
+      (c === 105 /* i */ && !initialKeys.has(k))
+    )
+      weak.push(k);
     else strong.push(k);
   }
   return { strong, weak };

@@ -365,8 +365,17 @@ export function fitFromAuthors(
   base: MatchModel,
   o: { randomPairs?: number; seed?: number } = {},
 ): FittedModel {
+  return fitFromVectors(index, authors.map(vectorsOf), base, o);
+}
+
+/** The same from comparison vectors already collected (the refitter collects them in slices). */
+export function fitFromVectors(
+  index: CustomerIndex,
+  vectors: readonly (readonly ComparisonVector[])[],
+  base: MatchModel,
+  o: { randomPairs?: number; seed?: number } = {},
+): FittedModel {
   const { u, sampled } = estimateU(index, o.randomPairs ?? 50_000, seededRandom(o.seed ?? 1));
-  const vectors = authors.map(vectorsOf);
   const fit = fitModel(vectors, { m: tablesOf(base).m, u, customers: index.size });
   return { ...fit, randomPairs: sampled };
 }
