@@ -39,6 +39,7 @@ import { phoneticCodes } from './phonetic.ts';
  * - `l|last`, `f|first` a name part alone, for one-word display names and
  *   for rare names anywhere; weak keys (the smaller cap), so a common part
  *   alone is skipped and the pass degrades to its place-qualified twin.
+ *   `F` is weak too: a common first name in a big town is hundreds of people.
  *
  * `i` and `t` keys exist for typos and initials; they are broad for common
  * names, so the author side marks them weak (a smaller block cap applies):
@@ -228,6 +229,7 @@ export function authorKeys(a: {
       c === 116 /* t */ ||
       c === 108 /* l */ ||
       c === 102 /* f */ ||
+      c === 70 /* F */ ||
       (c === 105 /* i */ && !initialKeys.has(k))
     )
       weak.push(k);

@@ -124,8 +124,22 @@ describe('blocking passes that need one name part', () => {
     ],
   ])('%s', (_what, author, key) => {
     const s = shared(ann, author);
-    // A place-qualified pass is strong; a part alone is weak (the smaller block cap).
-    expect(key[0] === key[0]!.toUpperCase() ? s.strong : s.weak).toContain(key);
+    // Family name + place is strong; first name + place and a part alone are weak (the smaller cap).
+    expect(key.startsWith('L|') ? s.strong : s.weak).toContain(key);
+  });
+
+  it('a handle that starts with a known first name reaches the first-name passes', () => {
+    const known = (x: string, role: 'first' | 'last') => role === 'first' && x === 'annabel';
+    const k = authorKeys({
+      name: null,
+      handle: 'annabelh2339',
+      email: null,
+      cities: ['adelaide'],
+      isKnown: known,
+    });
+    expect(k.weak).toContain('f|ANPL');
+    expect(k.weak).toContain('F|ANPL|adelaide');
+    expect([...k.strong, ...k.weak].some((x) => x.startsWith('l|'))).toBe(false);
   });
 
   it('a customer without a town is reached through the region', () => {
