@@ -39,7 +39,8 @@ import { phoneticCodes } from './phonetic.ts';
  * - `l|last`, `f|first` a name part alone, for one-word display names and
  *   for rare names anywhere; weak keys (the smaller cap), so a common part
  *   alone is skipped and the pass degrades to its place-qualified twin.
- *   `F` is weak too: a common first name in a big town is hundreds of people.
+ *   `L` and `F` are weak too: a common name part in a big town is hundreds
+ *   of people, whom a replaced other part could not link with confidence.
  *
  * `i` and `t` keys exist for typos and initials; they are broad for common
  * names, so the author side marks them weak (a smaller block cap applies):
@@ -230,6 +231,7 @@ export function authorKeys(a: {
       c === 108 /* l */ ||
       c === 102 /* f */ ||
       c === 70 /* F */ ||
+      c === 76 /* L */ ||
       (c === 105 /* i */ && !initialKeys.has(k))
     )
       weak.push(k);
