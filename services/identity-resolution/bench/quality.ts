@@ -1,127 +1,106 @@
 /**
- * npm run bench:quality — precision, recall and F1 of automatic links and of
- * links plus review, against an exact-match-only baseline (e-mail or CRM
- * handle equality), on a generated labeled benchmark. Service defaults, no
- * tuning to the generator. Options: --customers N --authors N --seed N.
+ * npm run bench:quality — linkage quality with the service defaults on the
+ * project's generator and on public person-record benchmarks (see
+ * bench/data/SOURCES.md): pairs completeness of blocking, auto-link and
+ * review precision/recall, and an exact name + place baseline in the same
+ * run. The model is fitted the way the service fits it from traffic: on the
+ * authors of the dev split, unlabeled; the test split is never used for
+ * fitting, nor was it looked at while the defaults were chosen.
+ * Options: --customers N --authors N --seed N (generator), --sample N
+ * (authors per fit), --population N (hand override of the prior).
  */
 import { parseArgs } from 'node:util';
 import { CustomerIndex } from '../src/domain/customer-index.ts';
+import { applyFit, fitFromAuthors } from '../src/domain/estimate-model.ts';
 import { DEFAULT_MATCH_OPTIONS, Matcher } from '../src/domain/match-author.ts';
-import { normalizeEmail, normalizeHandle } from '../src/domain/normalize.ts';
-import { generateWorld, type BenchAuthor } from './generate.ts';
+import { DEFAULT_MODEL } from '../src/domain/scoring.ts';
+import { evaluate, TABLE_HEADER, tableRow } from './evaluate.ts';
+import { generateWorld } from './generate.ts';
+import {
+  loadSplinkHistorical,
+  loadUnionArmy,
+  splitOf,
+  stableHash,
+  type LinkageSet,
+} from './linkage-sets.ts';
 
 const { values } = parseArgs({
   options: {
     customers: { type: 'string', default: '100000' },
     authors: { type: 'string', default: '20000' },
     seed: { type: 'string', default: '20261124' },
+    sample: { type: 'string', default: '2000' },
     population: { type: 'string' },
-    upper: { type: 'string' },
-    verbose: { type: 'boolean', default: false },
   },
 });
-const nAuthors = Number(values.authors);
-const world = generateWorld({
-  seed: Number(values.seed),
-  customers: Number(values.customers),
-  derived: Math.round(nAuthors * 0.5),
-  lookalikes: Math.round(nAuthors * 0.25),
-  unrelated: Math.round(nAuthors * 0.25),
-});
-const index = new CustomerIndex();
-for (const c of world.customers) index.upsert(c);
-index.finishLoad();
+
+function generatorSet(): LinkageSet {
+  const nAuthors = Number(values.authors);
+  const world = generateWorld({
+    seed: Number(values.seed),
+    customers: Number(values.customers),
+    derived: Math.round(nAuthors * 0.5),
+    lookalikes: Math.round(nAuthors * 0.25),
+    unrelated: Math.round(nAuthors * 0.25),
+  });
+  return {
+    name: `generator (seed ${values.seed})`,
+    customers: world.customers,
+    authors: world.authors.map((a) => ({
+      input: a.input,
+      truth: a.truth,
+      split: splitOf(a.input.id),
+    })),
+  };
+}
+
 const options = {
   ...DEFAULT_MATCH_OPTIONS,
-  ...(values.population ? { population: Number(values.population) } : {}),
-  ...(values.upper ? { upper: Number(values.upper) } : {}),
+  population: values.population ? Number(values.population) : null,
 };
-const matcher = new Matcher(index, options);
-
-interface Counts {
-  tp: number;
-  fp: number;
-  predicted: number;
-}
-const fresh = (): Counts => ({ tp: 0, fp: 0, predicted: 0 });
-const auto = fresh();
-const autoReview = fresh();
-const baseline = fresh();
-const positives = world.authors.filter((a) => a.truth !== null).length;
-const byVariant = new Map<string, { n: number; linked: number; reviewed: number; wrong: number }>();
-const falseLinks: { a: BenchAuthor; got: string; confidence: number }[] = [];
-const status = { linked: 0, review: 0, prospect: 0 };
-const started = performance.now();
-
-for (const a of world.authors) {
-  const r = matcher.resolve(a.input);
-  status[r.status]++;
-  const got = r.slot === null ? null : index.externalId(r.slot);
-  const count = (c: Counts) => {
-    c.predicted++;
-    if (got === a.truth) c.tp++;
-    else c.fp++;
-  };
-  if (r.status === 'linked') count(auto);
-  if (r.status === 'linked' || r.status === 'review') count(autoReview);
-  if (r.status === 'linked' && got !== a.truth)
-    falseLinks.push({ a, got: got!, confidence: r.confidence });
-
-  // Baseline: exact e-mail, or a handle the CRM lists for that platform, linked only when unique.
-  const email = normalizeEmail(a.input.email);
-  let exact = email ? index.lookupEmail(email) : [];
-  if (exact.length === 0)
-    exact = index.lookupHandle(a.input.platform, normalizeHandle(a.input.handle));
-  if (exact.length === 1) {
-    baseline.predicted++;
-    if (index.externalId(exact[0]!) === a.truth) baseline.tp++;
-    else baseline.fp++;
-  }
-  for (const v of a.variants) {
-    const key = `${a.kind}/${v}`;
-    const s = byVariant.get(key) ?? { n: 0, linked: 0, reviewed: 0, wrong: 0 };
-    s.n++;
-    if (r.status === 'linked' && got === a.truth) s.linked++;
-    if (r.status === 'review' && got === a.truth) s.reviewed++;
-    if (r.status === 'linked' && got !== a.truth) s.wrong++;
-    byVariant.set(key, s);
-  }
-}
-const ms = performance.now() - started;
-
-function row(name: string, c: Counts): string {
-  const precision = c.predicted ? c.tp / c.predicted : 1;
-  const recall = c.tp / positives;
-  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-  return `| ${name} | ${c.predicted} | ${c.tp} | ${c.fp} | ${precision.toFixed(4)} | ${recall.toFixed(4)} | ${f1.toFixed(4)} |`;
-}
-
 console.log(
-  `linkage benchmark: ${world.customers.length} customers, ${world.authors.length} authors ` +
-    `(${positives} are customers), seed ${values.seed}; upper ${options.upper}, lower ${options.lower}, ` +
-    `population ${options.population}`,
+  `service defaults (upper ${options.upper}, lower ${options.lower}, ambiguity ${options.ambiguityBits} bits, ` +
+    `prior ${options.population === null ? 'learned' : `1 in ${options.population}`}); ` +
+    `fit on ${values.sample} unlabeled dev-split authors\n`,
 );
-console.log(
-  `outcomes: ${status.linked} linked, ${status.review} review, ${status.prospect} prospect; ${((ms / world.authors.length) * 1000).toFixed(0)} µs/author\n`,
-);
-console.log('| method | predicted | true | false | precision | recall | F1 |');
-console.log('|---|---|---|---|---|---|---|');
-console.log(row('exact e-mail/handle only (baseline)', baseline));
-console.log(row('auto-link', auto));
-console.log(row('auto-link + review', autoReview));
-if (values.verbose) {
-  console.log(
-    '\nper variant (derived: share linked right / sent to review right; others: wrongly linked):',
+const rows: string[] = [];
+const notes: string[] = [];
+for (const load of [generatorSet, loadSplinkHistorical, loadUnionArmy]) {
+  const started = performance.now();
+  const set = load();
+  if (!set) {
+    notes.push(`${load.name}: data not found, skipped (see bench/data/SOURCES.md)`);
+    continue;
+  }
+  const index = new CustomerIndex();
+  for (const c of set.customers) index.upsert(c);
+  index.finishLoad();
+  const matcher = new Matcher(index, options);
+  const dev = set.authors.filter((a) => a.split === 'dev');
+  const test = set.authors.filter((a) => a.split === 'test');
+  rows.push(tableRow(set.name, 'test, before any fit', evaluate(index, matcher, test)));
+  // The service's traffic sample: distinct dev authors in a fixed pseudo-random order.
+  const sample = [...dev]
+    .sort((x, y) => stableHash(x.input.id) - stableHash(y.input.id))
+    .slice(0, Number(values.sample))
+    .map((a) => a.input);
+  const fitStarted = performance.now();
+  const fit = fitFromAuthors(index, (a) => matcher.comparisonVectors(a), sample, DEFAULT_MODEL);
+  const fitMs = performance.now() - fitStarted;
+  matcher.useModel({ model: applyFit(DEFAULT_MODEL, fit), prior: fit.prior, label: 'bench fit' });
+  rows.push(tableRow(set.name, 'dev', evaluate(index, matcher, dev)));
+  rows.push(tableRow(set.name, 'test', evaluate(index, matcher, test)));
+  const share = sample.length
+    ? dev.filter((a) => sample.includes(a.input)).filter((a) => a.truth !== null).length /
+      sample.length
+    : 0;
+  notes.push(
+    `${set.name}: ${index.size} customers, ${set.authors.length} authors; fit ${fitMs.toFixed(0)} ms ` +
+      `(${fit.pairs} pairs, ${fit.iterations} EM iterations): learned share of customers ` +
+      `${fit.prior.toFixed(3)} (true ${share.toFixed(3)}); whole set ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  for (const [k, s] of [...byVariant].sort()) {
-    console.log(
-      `  ${k.padEnd(40)} n=${String(s.n).padStart(5)}  linked ${((s.linked / s.n) * 100).toFixed(1).padStart(5)}%  review ${((s.reviewed / s.n) * 100).toFixed(1).padStart(5)}%  wrong ${s.wrong}`,
-    );
-  }
-  console.log('\nfalse links:');
-  for (const f of falseLinks.slice(0, 30)) {
-    console.log(
-      `  ${JSON.stringify(f.a.input)} truth=${f.a.truth} got=${f.got} p=${f.confidence.toFixed(3)} ${f.a.variants.join(',')}`,
-    );
-  }
 }
+console.log(TABLE_HEADER);
+for (const r of rows) console.log(r);
+console.log('');
+for (const n of notes) console.log(n);

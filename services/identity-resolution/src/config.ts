@@ -61,7 +61,7 @@ export const configSpec = {
     env: 'MATCH_UPPER',
     doc: 'posterior probability at or above which a fuzzy match links automatically',
     parse: num({ min: 0, max: 1 }),
-    default: 0.97,
+    default: 0.99,
   }),
   matchLower: setting({
     env: 'MATCH_LOWER',
@@ -75,11 +75,29 @@ export const configSpec = {
     parse: num({ min: 0, max: 64 }),
     default: 3,
   }),
-  matchPopulation: setting({
+  matchPopulation: setting<number | null>({
     env: 'MATCH_POPULATION',
-    doc: 'how many people could plausibly post about the brands (prior of any one author being a given customer is 1/this)',
+    doc: 'hand override of the prior: how many people could post about the brands (each customer is a given author with prior 1/this); empty: learned from traffic',
     parse: int({ min: 1 }),
-    default: 10_000_000,
+    default: null,
+  }),
+  matchRefitMs: setting({
+    env: 'MATCH_REFIT_MS',
+    doc: 'how often the matching model is re-estimated from the authors seen since the last fit (0: never)',
+    parse: int({ min: 0 }),
+    default: 600_000,
+  }),
+  matchRefitSample: setting({
+    env: 'MATCH_REFIT_SAMPLE',
+    doc: 'most recent distinct authors kept in memory for the next fit',
+    parse: int({ min: 10, max: 100_000 }),
+    default: 2000,
+  }),
+  matchRefitMinAuthors: setting({
+    env: 'MATCH_REFIT_MIN_AUTHORS',
+    doc: 'fewest authors seen since the last fit for a new fit',
+    parse: int({ min: 10 }),
+    default: 500,
   }),
   maxBlockSize: setting({
     env: 'MATCH_MAX_BLOCK',

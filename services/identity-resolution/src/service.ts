@@ -33,6 +33,8 @@ import { createCustomerRepository } from './adapters/customer-repository.ts';
 import { registerIdentityApi } from './adapters/http-api.ts';
 import { createIdentityRepository } from './adapters/identity-repository.ts';
 import { createIndexRefresher, type IndexRefresher } from './adapters/index-refresher.ts';
+import { createModelRefitter, type ModelRefitter } from './adapters/model-refitter.ts';
+import { createModelRepository } from './adapters/model-repository.ts';
 import { registerPrivacyApi } from './adapters/privacy-api.ts';
 import { createPrivacyRuntime, type PrivacyRuntime } from './adapters/privacy-runtime.ts';
 import { createResolutionHandler } from './adapters/resolution-handler.ts';
@@ -52,6 +54,7 @@ export interface IdentityService {
   close(): Promise<void>;
   readonly index: CustomerIndex;
   readonly refresher: IndexRefresher;
+  readonly refitter: ModelRefitter;
 }
 
 /** Builds the whole service from config; main.ts and the integration tests both use it. */
@@ -86,6 +89,18 @@ export function createIdentityService(deps: {
     maxBlock: config.maxBlockSize,
     maxWeakBlock: config.maxWeakBlockSize,
     model: DEFAULT_MODEL,
+  });
+  const models = createModelRepository({ pool });
+  const refitter = createModelRefitter({
+    models,
+    index,
+    matcher,
+    base: DEFAULT_MODEL,
+    logger,
+    registry,
+    intervalMs: config.matchRefitMs,
+    sampleSize: config.matchRefitSample,
+    minAuthors: config.matchRefitMinAuthors,
   });
   const refresher = createIndexRefresher({
     pool,
@@ -139,6 +154,7 @@ export function createIdentityService(deps: {
   return {
     index,
     refresher,
+    refitter,
     async start() {
       await registerIdentityApi(ops.app, {
         customers,
@@ -170,6 +186,8 @@ export function createIdentityService(deps: {
       await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
       await refresher.start();
       closers.push({ name: 'index-refresher', close: () => refresher.close() });
+      await refitter.start();
+      closers.push({ name: 'model-refitter', close: () => refitter.close() });
 
       await producer.connect();
       closers.push({ name: 'producer', close: () => producer.disconnect() });
@@ -206,6 +224,7 @@ export function createIdentityService(deps: {
           logger,
           registry,
           keyring,
+          observe: (author) => refitter.observe(author),
         }),
         onCrash: deps.onCrash,
       });

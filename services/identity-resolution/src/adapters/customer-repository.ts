@@ -37,14 +37,15 @@ export interface CustomerRepository {
 const SEP = '\u001f';
 
 const COLUMNS = `id::float8 as id, external_id, first_name, last_name, full_name, emails, phones, company,
-  city, region, country, tier, value, handles`;
+  city, region, country, tier, value, handles, attributes`;
 
 // Arrays come back joined by the unit separator and split here: pg's generic array and
 // jsonb parsers cost more than the rest of a 1M-row load.
 const SCAN_COLUMNS = `id::float8 as id, external_id, first_name, last_name,
   case when first_name is null and last_name is null then full_name end as full_name,
   array_to_string(emails, chr(31)) as emails, company, city, region, country, tier, value,
-  case when handles = '[]'::jsonb then null else handles::text end as handles`;
+  case when handles = '[]'::jsonb then null else handles::text end as handles,
+  attributes->>'website' as website`;
 
 interface ScanRow {
   id: number;
@@ -60,6 +61,8 @@ interface ScanRow {
   tier: string | null;
   value: number | null;
   handles: string | null;
+  /** The one extra column matching reads; the index needs no other. */
+  website: string | null;
   /** Only on the change feed. */
   change_xid?: string;
 }
@@ -80,6 +83,7 @@ function fromScanRow(r: ScanRow): StoredCustomer {
     tier: r.tier,
     value: r.value,
     handles: r.handles ? (JSON.parse(r.handles) as CustomerHandle[]) : [],
+    attributes: r.website ? { website: r.website } : {},
   };
 }
 
@@ -98,6 +102,7 @@ interface DbRow {
   tier: string | null;
   value: number | null;
   handles: CustomerHandle[];
+  attributes: Record<string, string>;
 }
 
 function fromRow(r: DbRow): StoredCustomer {
@@ -116,6 +121,7 @@ function fromRow(r: DbRow): StoredCustomer {
     tier: r.tier,
     value: r.value,
     handles: r.handles,
+    attributes: r.attributes,
   };
 }
 
@@ -135,27 +141,28 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
         name: 'identity-upsert-customers',
         text: `
         insert into customers as c (external_id, first_name, last_name, full_name, emails, phones, company,
-          city, region, country, tier, value, handles)
+          city, region, country, tier, value, handles, attributes)
         select x.external_id, x.first_name, x.last_name, x.full_name,
           case when x.emails = '' then '{}'::text[] else string_to_array(x.emails, chr(31)) end,
           case when x.phones = '' then '{}'::text[] else string_to_array(x.phones, chr(31)) end,
-          x.company, x.city, x.region, x.country, x.tier, x.value, x.handles::jsonb
+          x.company, x.city, x.region, x.country, x.tier, x.value, x.handles::jsonb, x.attributes::jsonb
         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-          $8::text[], $9::text[], $10::text[], $11::text[], $12::float8[], $13::text[])
+          $8::text[], $9::text[], $10::text[], $11::text[], $12::float8[], $13::text[], $14::text[])
           as x(external_id, first_name, last_name, full_name, emails, phones, company,
-               city, region, country, tier, value, handles)
+               city, region, country, tier, value, handles, attributes)
         on conflict (external_id) do update set
           first_name = excluded.first_name, last_name = excluded.last_name, full_name = excluded.full_name,
           emails = excluded.emails, phones = excluded.phones, company = excluded.company,
           city = excluded.city, region = excluded.region, country = excluded.country,
-          tier = excluded.tier, value = excluded.value, handles = excluded.handles
+          tier = excluded.tier, value = excluded.value, handles = excluded.handles,
+          attributes = excluded.attributes
         -- An erased customer stays erased: a CRM export that still lists them changes nothing.
         where c.erased_at is null
           and (c.first_name, c.last_name, c.full_name, c.emails, c.phones, c.company, c.city, c.region,
-               c.country, c.tier, c.value, c.handles)
+               c.country, c.tier, c.value, c.handles, c.attributes)
           is distinct from (excluded.first_name, excluded.last_name, excluded.full_name, excluded.emails,
                excluded.phones, excluded.company, excluded.city, excluded.region, excluded.country,
-               excluded.tier, excluded.value, excluded.handles)
+               excluded.tier, excluded.value, excluded.handles, excluded.attributes)
         returning c.external_id, (c.xmax::text = '0') as inserted`,
         values: [
           col((c) => c.externalId),
@@ -171,6 +178,7 @@ export function createCustomerRepository(deps: { pool: Pool }): CustomerReposito
           col((c) => c.tier),
           col((c) => c.value),
           col((c) => JSON.stringify(c.handles)),
+          col((c) => JSON.stringify(c.attributes ?? {})),
         ],
       });
       for (const r of rows) {

@@ -38,6 +38,12 @@ const customerProperties = {
   country: nullableText,
   tier: { type: ['string', 'null'], maxLength: 32 },
   value: { type: ['number', 'null'] },
+  attributes: {
+    type: 'object',
+    maxProperties: 64,
+    propertyNames: { pattern: '^[a-z0-9_]{1,64}$' },
+    additionalProperties: { type: ['string', 'null'], maxLength: 256 },
+  },
   handles: {
     type: 'array',
     maxItems: 50,
@@ -369,6 +375,7 @@ function publicCustomer(c: CustomerRow) {
     tier: c.tier,
     value: c.value,
     handles: c.handles,
+    attributes: c.attributes ?? {},
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

@@ -59,6 +59,7 @@ export function createIndexRefresher(deps: {
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let listener: PoolClient | null = null;
+  let releaseListener: (() => Promise<void>) | null = null;
   let closed = false;
 
   async function runOnce(): Promise<number> {
@@ -104,14 +105,40 @@ export function createIndexRefresher(deps: {
     if (listener || closed) return;
     try {
       const client = await deps.pool.connect();
-      client.on('notification', () => void refresh());
-      client.on('error', (err) => {
-        log.warn({ err }, 'customer change listener failed; polling until it reconnects');
+      let released = false;
+      const onNotification = (): void => void refresh();
+      // Released once, by whoever gets there first: this handler or close(). A handler left
+      // on a client back in the pool would release it a second time when the database later
+      // drops that connection ("Release called on client which has already been released").
+      const release = (err?: Error): void => {
+        if (released) return;
+        released = true;
+        client.removeListener('notification', onNotification);
+        client.removeListener('error', onError);
         if (listener === client) listener = null;
         client.release(err);
-      });
-      await client.query(`listen ${CUSTOMERS_CHANNEL}`);
+      };
+      const onError = (err: Error): void => {
+        log.warn({ err }, 'customer change listener failed; polling until it reconnects');
+        release(err);
+      };
+      client.on('notification', onNotification);
+      client.on('error', onError);
+      try {
+        await client.query(`listen ${CUSTOMERS_CHANNEL}`);
+      } catch (err) {
+        release(err as Error);
+        throw err;
+      }
+      if (closed) {
+        release();
+        return;
+      }
       listener = client;
+      releaseListener = async () => {
+        await client.query(`unlisten ${CUSTOMERS_CHANNEL}`).catch(() => {});
+        release();
+      };
     } catch (err) {
       log.warn({ err }, 'could not listen for customer changes; polling only');
     }
@@ -143,12 +170,11 @@ export function createIndexRefresher(deps: {
       closed = true;
       clearInterval(timer);
       await running;
-      if (listener) {
-        const l = listener;
+      if (listener && releaseListener) {
         listener = null;
-        await l.query(`unlisten ${CUSTOMERS_CHANNEL}`).catch(() => {});
-        l.release();
+        await releaseListener();
       }
+      releaseListener = null;
     },
   };
 }

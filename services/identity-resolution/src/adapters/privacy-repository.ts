@@ -62,7 +62,7 @@ export type Shredder = (authorRefs: readonly string[], client: PoolClient) => Pr
 
 const PERSONAL_COLUMNS_CLEARED = `first_name = null, last_name = null, full_name = null,
   emails = '{}', phones = '{}', company = null, city = null, region = null, country = null,
-  tier = null, value = null, handles = '[]'::jsonb`;
+  tier = null, value = null, handles = '[]'::jsonb, attributes = '{}'::jsonb`;
 
 /**
  * Erases one subject inside the caller's transaction: shreds the linked

@@ -4,6 +4,7 @@ import type { IdentityLink, ResolvedMention, ScoredMention } from '@hark/events'
 import type { BatchHandler, Encoder, OutputRecord, StageRecord } from '@hark/kafka';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
+import type { AuthorInput } from '../domain/author.ts';
 import type { CustomerIndex } from '../domain/customer-index.ts';
 import {
   identityLinkOf,
@@ -12,6 +13,7 @@ import {
 } from '../domain/decide-author.ts';
 import type { Matcher } from '../domain/match-author.ts';
 import {
+  authorInputOf,
   identityKey,
   planBatch,
   resolvedMentionOf,
@@ -36,6 +38,8 @@ export interface ResolutionHandlerDeps {
   /** Opens encrypted mentions and encrypts identity links; null only in tests without encryption. */
   keyring: Pick<Keyring, 'keysForRead' | 'keysForWrite'> | null;
   now?: () => number;
+  /** Sees every author resolved, for re-estimating the model from traffic. */
+  observe?: (author: AuthorInput) => void;
 }
 
 /**
@@ -127,6 +131,8 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
         authorId: m.author.id,
       });
     }
+    // Every author counts for the model, linked ones too: the prior is the share who are customers.
+    if (deps.observe) for (const r of good) deps.observe(authorInputOf(r.value));
     const stored = await withDbErrors(() => deps.identities.loadMany([...authors.values()]));
     const plan = planBatch(
       good.map((r) => r.value),

@@ -28,6 +28,20 @@ import { phoneticCodes } from './phonetic.ts';
  *   ("James Smith") have `p` blocks too large to score, and are skipped; with
  *   a city they become small again.
  *
+ * Independent passes that need only one name part, so a replaced or
+ * misspelled other part cannot hide the customer:
+ *
+ * - `L|last|place`  family-name sound + the town (or the region when no town
+ *   is known): a replaced or sound-changing first name, a nickname the table
+ *   does not know.
+ * - `F|first|place` first-name sound + the town or region: a replaced or
+ *   sound-changing family name (marriage, a typo).
+ * - `l|last`, `f|first` a name part alone, for one-word display names and
+ *   for rare names anywhere; weak keys (the smaller cap), so a common part
+ *   alone is skipped and the pass degrades to its place-qualified twin.
+ *   `L` and `F` are weak too: a common name part in a big town is hundreds
+ *   of people, whom a replaced other part could not link with confidence.
+ *
  * `i` and `t` keys exist for typos and initials; they are broad for common
  * names, so the author side marks them weak (a smaller block cap applies):
  * a typo in a common name could not be linked with confidence anyway.
@@ -52,6 +66,8 @@ export interface CustomerKeyInput {
   first: string;
   last: string;
   city: string;
+  /** Region code (`ca`, `nsw`): the place key of customers without a town. */
+  region?: string;
   emails: readonly string[];
   handles: readonly { platform: string; handle: string }[];
 }
@@ -65,6 +81,9 @@ export function customerKeys(c: CustomerKeyInput): string[] {
       for (const g of nameGroups(c.first)) out.add(cityKey(g, c.last, c.city));
   } else if (c.first || c.last)
     for (const code of phoneticCodes(c.first || c.last)) out.add(`s|${code}`);
+  const places = [c.city, c.region ?? ''].filter(Boolean);
+  if (c.last.length > 1) partKeys(out, 'l', 'L', c.last, places.slice(0, 1));
+  if (c.first.length > 1) partKeys(out, 'f', 'F', c.first, places.slice(0, 1));
   for (const e of c.emails) {
     const local = emailLocal(e);
     if (local.length >= 4) out.add(`m|${local}`);
@@ -74,6 +93,19 @@ export function customerKeys(c: CustomerKeyInput): string[] {
     if (compact.length >= 4) out.add(`m|${compact}`);
   }
   return [...out];
+}
+
+/** The one-part passes: the part's sound alone, and with each place. */
+function partKeys(
+  out: Set<string>,
+  alone: string,
+  withPlace: string,
+  part: string,
+  places: readonly string[],
+): void {
+  const code = phoneticCodes(part)[0]!;
+  out.add(`${alone}|${code}`);
+  for (const p of places) out.add(`${withPlace}|${code}|${p}`);
 }
 
 function cityKey(first: string, last: string, city: string): string {
@@ -97,6 +129,8 @@ export function authorKeys(a: {
   email: string | null;
   /** Folded names of the CRM cities the profile location mentions. */
   cities?: readonly string[];
+  /** Region codes the profile location names. */
+  regions?: readonly string[];
   /**
    * Whether a string is a first or family name some customer has. An
    * unsegmented handle (`janedoe84`) is split only where a known name
@@ -121,6 +155,13 @@ export function authorKeys(a: {
     nameKeys(out, n.last, n.first);
   } else if (n?.first) {
     for (const code of phoneticCodes(n.first)) out.add(`s|${code}`);
+  }
+  // One-part passes, each token in either role ("Doe Jane", a one-word display name).
+  const places = [...(a.cities ?? []), ...(a.regions ?? [])];
+  for (const part of [n?.first, n?.last]) {
+    if (!part || part.length < 2) continue;
+    partKeys(out, 'l', 'L', part, places);
+    partKeys(out, 'f', 'F', part, places);
   }
   const segments = handleSegments(a.handle);
   const letters = handleLetters(a.handle);
@@ -159,6 +200,18 @@ export function authorKeys(a: {
         nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
     }
   }
+  // One-part passes from a handle that starts with a known name ("kwameh2339", "marym51"):
+  // the longest such first name and family name, each alone and with the places.
+  if (!covered && letters.length >= 3 && letters.length <= MAX_HANDLE_SPLIT && a.isKnown) {
+    for (const role of ['first', 'last'] as const) {
+      for (let k = letters.length; k >= 3; k--) {
+        const x = letters.slice(0, k);
+        if (!a.isKnown(x, role)) continue;
+        partKeys(out, role === 'first' ? 'f' : 'l', role === 'first' ? 'F' : 'L', x, places);
+        break;
+      }
+    }
+  }
   const compact = handleCompact(a.handle);
   if (compact.length >= 4) out.add(`m|${compact}`);
   for (const k of initialKeys) out.add(k);
@@ -170,9 +223,18 @@ export function authorKeys(a: {
   const weak: string[] = [];
   for (const k of out) {
     // An `i` key from a real initial ("J. Doe", `jdoe`) is the author's best lead; from a
-    // full first name it is only a typo net.
+    // full first name it is only a typo net. A name part alone is a net too: only rare
+    // parts are worth scoring on their own.
     const c = k.charCodeAt(0);
-    if (c === 116 /* t */ || (c === 105 /* i */ && !initialKeys.has(k))) weak.push(k);
+    if (
+      c === 116 /* t */ ||
+      c === 108 /* l */ ||
+      c === 102 /* f */ ||
+      c === 70 /* F */ ||
+      c === 76 /* L */ ||
+      (c === 105 /* i */ && !initialKeys.has(k))
+    )
+      weak.push(k);
     else strong.push(k);
   }
   return { strong, weak };

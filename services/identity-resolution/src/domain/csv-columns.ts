@@ -1,7 +1,33 @@
 import type { CustomerDraft } from './customer.ts';
 
-type Field = Exclude<keyof CustomerDraft, 'handles'>;
-export type ColumnTarget = { field: Field } | { handlePlatform: string } | { field: 'handles' };
+type Field = Exclude<keyof CustomerDraft, 'handles' | 'attributes'>;
+export type ColumnTarget =
+  { field: Field } | { handlePlatform: string } | { field: 'handles' } | { attribute: string };
+
+/** Usual names of the extra columns matching or people look for: one key each. */
+const ATTRIBUTE_ALIASES: Record<string, string> = {
+  dob: 'dob',
+  date_of_birth: 'dob',
+  birth_date: 'dob',
+  birthdate: 'dob',
+  birthday: 'dob',
+  postcode: 'postcode',
+  post_code: 'postcode',
+  postal_code: 'postcode',
+  zip: 'postcode',
+  zip_code: 'postcode',
+  zipcode: 'postcode',
+  street: 'street',
+  address: 'street',
+  street_address: 'street',
+  address_line_1: 'street',
+  address1: 'street',
+  website: 'website',
+  web_site: 'website',
+  url: 'website',
+  homepage: 'website',
+  web: 'website',
+};
 
 const ALIASES: Record<string, Field | 'handles'> = {
   external_id: 'externalId',
@@ -92,6 +118,11 @@ export function mapColumns(header: readonly string[]): {
     } else if (platformMatch) {
       const p = platformMatch[1] ?? platformMatch[2]!;
       targets.push({ handlePlatform: PLATFORM_ALIASES[p] ?? p });
+    } else if (h && !seen.has(`attribute:${ATTRIBUTE_ALIASES[h] ?? h}`)) {
+      // Every other column is kept as an attribute, under its usual name when it has one.
+      const key = (ATTRIBUTE_ALIASES[h] ?? h).slice(0, 64);
+      seen.add(`attribute:${key}`);
+      targets.push({ attribute: key });
     } else {
       targets.push(null);
       unknown.push(raw);
@@ -111,10 +142,13 @@ export function draftFromRecord(
   const draft: Record<string, unknown> = {};
   const lists: Record<string, string[]> = { emails: [], phones: [] };
   const handles: string[] = [];
+  const attributes: Record<string, string> = {};
   targets.forEach((t, i) => {
     const v = values[i]?.trim() ?? '';
     if (!t || v === '') return;
-    if ('handlePlatform' in t) {
+    if ('attribute' in t) {
+      attributes[t.attribute] = v;
+    } else if ('handlePlatform' in t) {
       for (const h of v.split(/[;|\s]+/).filter(Boolean)) handles.push(`${t.handlePlatform}:${h}`);
     } else if (t.field === 'handles') {
       handles.push(...v.split(/[;|\s]+/).filter(Boolean));
@@ -127,5 +161,6 @@ export function draftFromRecord(
   if (lists.emails!.length > 0) draft.emails = lists.emails!.join(';');
   if (lists.phones!.length > 0) draft.phones = lists.phones!.join(';');
   if (handles.length > 0) draft.handles = handles.join(';');
+  if (Object.keys(attributes).length > 0) draft.attributes = attributes;
   return draft as CustomerDraft;
 }

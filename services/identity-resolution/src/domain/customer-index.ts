@@ -100,6 +100,18 @@ export function indexedFields(c: StoredCustomer): IndexedFields {
   };
 }
 
+/** `https://www.Acme.io/about` → `acme.io`; '' for nothing usable. */
+export function websiteDomain(url: string | null | undefined): string {
+  if (!url) return '';
+  const host = url
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .split(/[/?#:]/)[0]!
+    .replace(/^www\./, '');
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) ? host : '';
+}
+
 function firstToken(s: string | null): string {
   if (!s) return '';
   return (
@@ -131,6 +143,8 @@ export class CustomerIndex {
   private values = new Float64Array(0);
   private readonly externalIds: string[] = [];
   private readonly emails: (string | undefined)[] = [];
+  /** Web domain of the customer's website attribute (`acme.io`), sparse. */
+  private readonly websites: (string | undefined)[] = [];
   /** `sha256:<hex>` of each e-mail: mentions carry hashed addresses (collector PRIVACY_HASH_EMAILS). */
   private readonly emailHashes: (string | undefined)[] = [];
   private readonly handles: (string | undefined)[] = [];
@@ -181,6 +195,7 @@ export class CustomerIndex {
     this.values[slot] = c.value ?? NULL_VALUE;
     this.externalIds[slot] = c.externalId;
     this.emails[slot] = c.emails.length > 0 ? c.emails.join('\n') : undefined;
+    this.websites[slot] = websiteDomain(c.attributes?.website) || undefined;
     const hashes = c.emails.map(hashEmail);
     this.emailHashes[slot] = hashes.length > 0 ? hashes.join('\n') : undefined;
     this.handles[slot] =
@@ -196,6 +211,7 @@ export class CustomerIndex {
       first: f.first,
       last: f.last,
       city: f.city,
+      region: f.region,
       emails: c.emails,
       handles: c.handles,
     })) {
@@ -306,6 +322,10 @@ export class CustomerIndex {
   }
   country(slot: number): string {
     return this.countryNames.str(this.fields[slot * STRIDE + COUNTRY]!);
+  }
+  /** The customer's website domain, or '' when the CRM gave none. */
+  website(slot: number): string {
+    return this.websites[slot] ?? '';
   }
   company(slot: number): string {
     return this.companyNames.str(this.fields[slot * STRIDE + COMPANY]!);

@@ -22,6 +22,11 @@ export interface Customer {
   tier: string | null;
   value: number | null;
   handles: CustomerHandle[];
+  /**
+   * Every other column of the CRM record, kept as imported (`dob`, `postcode`,
+   * `street`, `website`, …; keys snake_case). Matching reads `website`.
+   */
+  attributes?: Record<string, string>;
 }
 
 /** A customer as stored: the internal id is what social identities reference. */
@@ -61,12 +66,15 @@ export interface CustomerDraft {
   tier?: unknown;
   value?: unknown;
   handles?: unknown;
+  attributes?: unknown;
 }
 
 const MAX_TEXT = 256;
 const EXTERNAL_ID = /^[\w.:@/-]{1,128}$/;
 const HANDLE = /^[\w.@-]{1,100}$/;
 const PLATFORM = /^[a-z0-9_-]{1,32}$/;
+const ATTRIBUTE_KEY = /^[a-z0-9_]{1,64}$/;
+const MAX_ATTRIBUTES = 64;
 
 /**
  * Validates and normalises one customer: trims text, lower-cases e-mails and
@@ -181,6 +189,42 @@ export function validateCustomer(
     }
   }
 
+  const attributes: Record<string, string> = {};
+  const rawAttributes = draft.attributes;
+  if (rawAttributes !== undefined && rawAttributes !== null) {
+    const entries =
+      typeof rawAttributes === 'object' && !Array.isArray(rawAttributes)
+        ? Object.entries(rawAttributes as Record<string, unknown>)
+        : null;
+    if (!entries || entries.length > MAX_ATTRIBUTES) {
+      problems.push({
+        field: 'attributes',
+        reason: 'invalid_value',
+        message: `attributes must be an object of at most ${MAX_ATTRIBUTES} text values`,
+      });
+    } else {
+      for (const [key, v] of entries) {
+        if (v === undefined || v === null || String(v).trim() === '') continue;
+        const value = String(v).trim();
+        if (!ATTRIBUTE_KEY.test(key)) {
+          problems.push({
+            field: 'attributes',
+            reason: 'invalid_value',
+            message: `attribute name "${key}" must be 1-64 lower-case letters, digits or _`,
+          });
+        } else if (value.length > MAX_TEXT) {
+          problems.push({
+            field: 'attributes',
+            reason: 'too_long',
+            message: `attribute ${key} is longer than ${MAX_TEXT} characters`,
+          });
+        } else {
+          attributes[key] = value;
+        }
+      }
+    }
+  }
+
   const customer: Customer = {
     externalId: externalId ?? '',
     firstName,
@@ -195,6 +239,7 @@ export function validateCustomer(
     tier: text('tier'),
     value,
     handles,
+    attributes,
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, customer };
 }

@@ -4,7 +4,13 @@ import { authorKeys } from './blocking-keys.ts';
 import type { CustomerIndex } from './customer-index.ts';
 import { hashKey } from './int-multimap.ts';
 import { PairMemo } from './pair-memo.ts';
-import { CandidateScorer, DEFAULT_MODEL, scoreCandidate, type MatchModel } from './scoring.ts';
+import {
+  CandidateScorer,
+  DEFAULT_MODEL,
+  scoreCandidate,
+  type ComparisonVector,
+  type MatchModel,
+} from './scoring.ts';
 import { handleCompact } from './normalize.ts';
 
 export interface MatchOptions {
@@ -14,8 +20,13 @@ export interface MatchOptions {
   lower: number;
   /** The best candidate must lead the runner-up by this many bits (log2 likelihood ratio) to auto-link. */
   ambiguityBits: number;
-  /** Size of the population authors come from (people who could post about the brands). */
-  population: number;
+  /**
+   * Hand override of the prior: the size of the population authors come from
+   * (each customer's prior of being a given author is 1/population). Null:
+   * the prior comes from the learned model (customers / share of authors who
+   * are customers), or COLD_START_POPULATION before anything was learned.
+   */
+  population: number | null;
   /** Blocking keys with more customers than this are skipped as unselective. */
   maxBlock: number;
   /** The same for typo keys (a full first name's initial, a family name's first letters). */
@@ -24,14 +35,26 @@ export interface MatchOptions {
 }
 
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
-  upper: 0.97,
+  upper: 0.99,
   lower: 0.5,
   ambiguityBits: 3,
-  population: 10_000_000,
+  population: null,
   maxBlock: 200,
   maxWeakBlock: 50,
   model: DEFAULT_MODEL,
 };
+
+/** The prior before any traffic was seen: cautious, it links little until a model is fitted. */
+export const COLD_START_POPULATION = 10_000_000;
+
+/** A learned model in force: its parameters and what evidence says about it. */
+export interface ActiveModel {
+  model: MatchModel;
+  /** Share of observed authors who are customers. */
+  prior: number;
+  /** Shown in every fuzzy decision's evidence (`model v3, fitted … from 5000 authors`). */
+  label: string;
+}
 
 export interface Candidate {
   slot: number;
@@ -80,10 +103,43 @@ export class Matcher {
   private readonly isKnown = (name: string, role: 'first' | 'last'): boolean =>
     role === 'first' ? this.index.firstNameCount(name) > 0 : this.index.lastNameCount(name) > 0;
 
+  private active: ActiveModel | null = null;
+
   constructor(
     private readonly index: CustomerIndex,
     private readonly options: MatchOptions = DEFAULT_MATCH_OPTIONS,
   ) {}
+
+  /** Swaps in a learned model; the next resolution uses it (no restart). */
+  useModel(active: ActiveModel | null): void {
+    this.active = active;
+  }
+
+  get activeModel(): ActiveModel | null {
+    return this.active;
+  }
+
+  private get model(): MatchModel {
+    return this.active?.model ?? this.options.model;
+  }
+
+  /** The population the prior comes from: the hand override, else the learned share. */
+  population(): number {
+    if (this.options.population !== null) return this.options.population;
+    if (this.active) return Math.max(this.index.size, 1) / this.active.prior;
+    return COLD_START_POPULATION;
+  }
+
+  /**
+   * The comparison vectors of an author's blocking candidates, for the
+   * estimator: what the model would compare, without deciding anything.
+   */
+  comparisonVectors(input: AuthorInput): ComparisonVector[] {
+    const a = prepareAuthor(input, this.index);
+    const { slots } = this.collect(a);
+    const scorer = new CandidateScorer(a, this.index, this.model, null, this.memos);
+    return slots.map((slot) => scorer.vectorOf(slot));
+  }
 
   resolve(input: AuthorInput): Resolution {
     const a = prepareAuthor(input, this.index);
@@ -129,14 +185,14 @@ export class Matcher {
     }
     // A shared address or handle (a household, a CRM duplicate): the name decides, or a human.
     const scored = slots
-      .map((slot) => ({ slot, weight: scoreCandidate(a, slot, this.index, this.options.model) }))
+      .map((slot) => ({ slot, weight: scoreCandidate(a, slot, this.index, this.model) }))
       .sort((x, y) => y.weight - x.weight);
     const best = scored[0]!;
     const clear = best.weight - scored[1]!.weight >= this.options.ambiguityBits;
     const evidence: Evidence[] = [
       { kind: method, detail: `${detail} (shared by ${slots.length} customers)`, weight: 20 },
     ];
-    scoreCandidate(a, best.slot, this.index, this.options.model, evidence);
+    scoreCandidate(a, best.slot, this.index, this.model, evidence);
     return {
       status: clear ? 'linked' : 'review',
       method,
@@ -148,6 +204,14 @@ export class Matcher {
         .map((s) => ({ ...s, probability: clear && s === best ? 0.98 : 1 / slots.length })),
       skippedBlocks: 0,
     };
+  }
+
+  private modelEvidence(population: number): Evidence {
+    const prior = `prior 1 in ${Math.round(population).toLocaleString('en-US')}`;
+    if (this.options.population !== null)
+      return { kind: 'model', detail: `${prior} (set by MATCH_POPULATION)`, weight: 0 };
+    if (this.active) return { kind: 'model', detail: `${this.active.label}, ${prior}`, weight: 0 };
+    return { kind: 'model', detail: `built-in model, no traffic fitted yet, ${prior}`, weight: 0 };
   }
 
   private collect(a: PreparedAuthor): { slots: number[]; skippedBlocks: number } {
@@ -165,6 +229,7 @@ export class Matcher {
       handle: a.handle,
       email: a.email,
       cities,
+      regions: a.location ? [...a.location.regions] : [],
       isKnown: this.isKnown,
     });
     for (const [keys, cap] of [
@@ -180,7 +245,7 @@ export class Matcher {
 
   private fuzzy(a: PreparedAuthor): Resolution {
     const { slots, skippedBlocks } = this.collect(a);
-    const model = this.options.model;
+    const model = this.model;
     // Only customers sharing the author's handle or e-mail local part as an m| key can
     // agree on an identifier; everyone else skips that (string-heavy) comparison.
     const identifierSlots = new Set<number>();
@@ -192,7 +257,8 @@ export class Matcher {
     const top: { slot: number; weight: number }[] = [];
     // Posterior over "this customer" vs "nobody in the CRM": each customer has prior
     // 1/population of being the author; non-candidates' likelihood ratios are negligible.
-    const logPop = Math.log2(this.options.population);
+    const population = this.population();
+    const logPop = Math.log2(population);
     let oddsSum = 0;
     for (const slot of slots) {
       const weight = scorer.weight(slot);
@@ -203,14 +269,24 @@ export class Matcher {
         if (top.length > TOP) top.pop();
       }
     }
-    const customersShare = Math.min(0.99, this.index.size / this.options.population);
+    const customersShare = Math.min(0.99, this.index.size / population);
     const denominator = 1 - customersShare + oddsSum;
     const candidates = top.map((t) => ({
       ...t,
       probability: 2 ** (t.weight - logPop) / denominator,
     }));
     const best = candidates[0];
-    if (!best || best.probability < this.options.lower) {
+    // Namesakes equally likely share the probability: together they may deserve a human
+    // even when each alone falls below the review threshold.
+    const tied = best
+      ? candidates.filter((c) => best.weight - c.weight < this.options.ambiguityBits)
+      : [];
+    const tiedProbability = tied.reduce((sum, c) => sum + c.probability, 0);
+    if (
+      !best ||
+      (best.probability < this.options.lower &&
+        (tied.length < 2 || tiedProbability < this.options.lower))
+    ) {
       return {
         status: 'prospect',
         method: 'none',
@@ -232,6 +308,7 @@ export class Matcher {
         weight: 0,
       });
     }
+    evidence.push(this.modelEvidence(population));
     const linked = best.probability >= this.options.upper && !ambiguous;
     return {
       status: linked ? 'linked' : 'review',

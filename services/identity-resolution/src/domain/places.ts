@@ -58,7 +58,13 @@ th: thailand
 vn: vietnam
 `;
 
-/** US states, Canadian provinces and Australian states: name → code (lower case). */
+/**
+ * States, provinces and territories of the main English-speaking countries
+ * (US, Canada, Australia, plus the Irish provinces and the UK nations' usual
+ * short forms): name → code (lower case). A code shared by two countries
+ * (WA: Washington and Western Australia) is one code here: the customer's
+ * country tells them apart when it matters.
+ */
 const REGIONS = `
 al: alabama
 ak: alaska
@@ -121,12 +127,44 @@ ns: nova scotia
 nb: new brunswick
 nl: newfoundland
 pe: prince edward island
+yt: yukon
+nt: northwest territories, northern territory
+nu: nunavut
 nsw: new south wales
 vic: victoria
 qld: queensland
 wa: western australia
+sa: south australia
 tas: tasmania
+act: australian capital territory
+pr: puerto rico
+gu: guam
+vi: virgin islands
 `;
+
+/**
+ * Short codes that are a region far more often than a country in a profile
+ * location ("Adelaide, SA" is South Australia, not Saudi Arabia; "Denver, CO"
+ * is Colorado): standing alone they count as the region only.
+ */
+const REGION_FIRST = new Set([
+  'sa',
+  'ca',
+  'co',
+  'de',
+  'in',
+  'id',
+  'il',
+  'ma',
+  'ar',
+  'pe',
+  'ga',
+  'al',
+  'pa',
+  'me',
+  'mt',
+  'nt',
+]);
 
 function parseTable(table: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -163,6 +201,8 @@ export interface ParsedLocation {
   countries: Set<string>;
   /** Region codes named anywhere (names, or codes standing alone in a comma segment or upper case). */
   regions: Set<string>;
+  /** Folded comma-separated parts ("leeds", "west yorkshire"), for fuzzy town comparison. */
+  segments: string[];
 }
 
 /** Parses "Portland, OR", "Lyon 🇫🇷 France", "NYC / Brooklyn". Null when empty. */
@@ -195,13 +235,17 @@ export function parseLocation(raw: string | null | undefined): ParsedLocation | 
       if (!isCode) continue;
       const w = normalizeWords(tok);
       if (w.length < 2 || w.length > 3) continue;
-      const c = countryByName.get(w);
-      if (c) countries.add(c);
       const r = regionByName.get(w);
       if (r) regions.add(r);
+      const c = countryByName.get(w);
+      if (c && !(r && REGION_FIRST.has(w))) countries.add(c);
     }
   }
-  return { padded, countries, regions };
+  const segments = raw
+    .split(/[,/|;]/)
+    .map((x) => normalizeWords(x))
+    .filter((x) => x.length >= 3);
+  return { padded, countries, regions, segments };
 }
 
 /** True when the folded phrase (a city, `new york`) appears as whole words in the location. */

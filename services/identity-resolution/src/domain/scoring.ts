@@ -49,8 +49,12 @@ export interface MatchModel {
   location: {
     cityAgreeM: number;
     cityTfPrior: number;
+    /** A misspelled town ("Manchster" for Manchester): Jaro–Winkler ≥ 0.9 with a location part. */
+    cityFuzzy: MU;
     cityDisagree: MU;
-    regionAgree: MU;
+    /** Region agreement: u is the region's share of customers (a state holding 20% says little). */
+    regionAgreeM: number;
+    regionTfPrior: number;
     regionDisagree: MU;
     countryAgree: MU;
     countryDisagree: MU;
@@ -95,8 +99,10 @@ export const DEFAULT_MODEL: MatchModel = {
   location: {
     cityAgreeM: 0.8,
     cityTfPrior: 0.005,
-    cityDisagree: { m: 0.2, u: 0.95 },
-    regionAgree: { m: 0.85, u: 0.05 },
+    cityFuzzy: { m: 0.05, u: 0.002 },
+    cityDisagree: { m: 0.15, u: 0.95 },
+    regionAgreeM: 0.85,
+    regionTfPrior: 0.05,
     regionDisagree: { m: 0.15, u: 0.95 },
     countryAgree: { m: 0.92, u: 0.3 },
     countryDisagree: { m: 0.08, u: 0.7 },
@@ -116,10 +122,40 @@ function tfU(count: number, n: number, prior: number, alpha: number): number {
   return (count + alpha * prior) / (n + alpha);
 }
 
-type FirstLevel =
+export type FirstLevel =
   'exact' | 'nickname' | 'jw_high' | 'jw_mid' | 'disagree' | 'initial' | 'initial_disagree';
-type LastLevel =
+export type LastLevel =
   'exact' | 'jw_high' | 'jw_mid' | 'phonetic' | 'disagree' | 'initial' | 'initial_disagree';
+
+export type PlaceLevel =
+  'city' | 'city_fuzzy' | 'city_other' | 'region' | 'region_other' | 'country' | 'country_other';
+
+/** One author–customer pair as the estimator sees it (see CandidateScorer.vectorOf). */
+export interface ComparisonVector {
+  first: FirstLevel | null;
+  last: LastLevel | null;
+  place: PlaceLevel | null;
+  /** Term-frequency u of an exact first name, family name, city or region (else 0). */
+  firstU: number;
+  lastU: number;
+  placeU: number;
+  /** The weights these comparisons had under the model used. */
+  firstW: number;
+  lastW: number;
+  placeW: number;
+  /** Weight of the comparisons not re-estimated (handle, e-mail, company). */
+  rest: number;
+}
+
+/** Town names a typo apart: "manchster" and "manchester", not "york" and "cork". */
+export function isFuzzyTown(segments: readonly string[], city: string): boolean {
+  if (city.length < 5) return false;
+  for (const s of segments) {
+    if (Math.abs(s.length - city.length) <= 2 && s[0] === city[0] && jaroWinkler(s, city) >= 0.92)
+      return true;
+  }
+  return false;
+}
 
 export function compareFirst(a: string, c: string): FirstLevel | null {
   if (!a || !c) return null;
@@ -325,6 +361,7 @@ export class CandidateScorer {
   private readonly placeMemo: PairMemo;
   private readonly n: number;
   private evidence: Evidence[] | null = null;
+  private vector: ComparisonVector | null = null;
 
   /**
    * @param identifierSlots customers whose e-mail local part or CRM handle may equal the
@@ -386,6 +423,38 @@ export class CandidateScorer {
       return { weight, evidence: this.evidence };
     } finally {
       this.evidence = null;
+    }
+  }
+
+  /**
+   * The comparison vector of one pair, for estimating the model: the level of
+   * each re-estimated comparison, its term-frequency u where it has one, and
+   * the weight of everything else.
+   */
+  vectorOf(slot: number): ComparisonVector {
+    const v: ComparisonVector = {
+      first: null,
+      last: null,
+      place: null,
+      firstU: 0,
+      lastU: 0,
+      placeU: 0,
+      firstW: 0,
+      lastW: 0,
+      placeW: 0,
+      rest: 0,
+    };
+    this.vector = v;
+    try {
+      const total =
+        this.nameWeight(slot) +
+        (this.a.location ? this.locationWeight(slot) : 0) +
+        this.identifierAndEmailWeight(slot) +
+        this.companyWeight(slot);
+      v.rest = total - v.firstW - v.lastW - v.placeW;
+      return v;
+    } finally {
+      this.vector = null;
     }
   }
 
@@ -460,6 +529,23 @@ export class CandidateScorer {
     const h = handleNameLevels(a.handleLetters, cf, cl);
     let total = 0;
     const first = bestOf(this.fw(dFirst, fc), this.fw(h?.first ?? null, fc));
+    const last = bestOf(this.lw(dLast, lc), this.lw(h?.last ?? null, lc));
+    if (first && this.vector) {
+      this.vector.first = first.from === 0 ? dFirst : (h?.first ?? null);
+      this.vector.firstU =
+        this.vector.first === 'exact'
+          ? tfU(fc, this.n, this.model.firstName.tfPrior, this.model.tfSmoothing)
+          : 0;
+      this.vector.firstW = first.weight;
+    }
+    if (last && this.vector) {
+      this.vector.last = last.from === 0 ? dLast : (h?.last ?? null);
+      this.vector.lastU =
+        this.vector.last === 'exact'
+          ? tfU(lc, this.n, this.model.lastName.tfPrior, this.model.tfSmoothing)
+          : 0;
+      this.vector.lastW = last.weight;
+    }
     if (first) {
       total += first.weight;
       if (this.evidence) {
@@ -471,7 +557,6 @@ export class CandidateScorer {
         );
       }
     }
-    const last = bestOf(this.lw(dLast, lc), this.lw(h?.last ?? null, lc));
     if (last) {
       total += last.weight;
       if (this.evidence) {
@@ -547,6 +632,13 @@ export class CandidateScorer {
     if (domains.includes(a.corporateDomain) || (company.length >= 3 && label === company)) {
       return this.push('company', 'work e-mail domain agrees', w(model.companyAgree));
     }
+    if (index.website(slot) === a.corporateDomain) {
+      return this.push(
+        'company',
+        "work e-mail domain is the customer's website",
+        w(model.companyAgree),
+      );
+    }
     if (domains.length > 0)
       return this.push('company', 'work e-mail domains differ', w(model.companyDisagree));
     return 0;
@@ -559,25 +651,41 @@ export class CandidateScorer {
     const l = model.location;
     const cityId = index.cityId(slot);
     if (cityId !== 0) {
-      if (a.cityIds.has(cityId) || mentionsPlace(loc, index.city(slot))) {
+      const city = index.city(slot);
+      if (a.cityIds.has(cityId) || mentionsPlace(loc, city)) {
         const u = tfU(index.cityCount(cityId), this.n, l.cityTfPrior, model.tfSmoothing);
-        return this.push('location', 'city agrees', log2(l.cityAgreeM / u));
+        return this.place('city', u, 'city agrees', log2(l.cityAgreeM / u));
       }
-      if (a.cityIds.size > 0) return this.push('location', 'another city', w(l.cityDisagree));
+      if (isFuzzyTown(loc.segments, city)) {
+        return this.place('city_fuzzy', 0, 'town spelled differently', w(l.cityFuzzy));
+      }
+      if (a.cityIds.size > 0) return this.place('city_other', 0, 'another city', w(l.cityDisagree));
     }
     const region = index.region(slot);
     if (region && loc.regions.size > 0) {
-      return loc.regions.has(region)
-        ? this.push('location', 'region agrees', w(l.regionAgree))
-        : this.push('location', 'another region', w(l.regionDisagree));
+      if (loc.regions.has(region)) {
+        const count = index.regionNames.count(index.regionId(slot));
+        const u = tfU(count, this.n, l.regionTfPrior, model.tfSmoothing);
+        return this.place('region', u, 'region agrees', log2(l.regionAgreeM / u));
+      }
+      return this.place('region_other', 0, 'another region', w(l.regionDisagree));
     }
     const country = index.country(slot);
     if (country && loc.countries.size > 0) {
       return loc.countries.has(country)
-        ? this.push('location', 'country agrees', w(l.countryAgree))
-        : this.push('location', 'another country', w(l.countryDisagree));
+        ? this.place('country', 0, 'country agrees', w(l.countryAgree))
+        : this.place('country_other', 0, 'another country', w(l.countryDisagree));
     }
     return 0;
+  }
+
+  private place(level: PlaceLevel, u: number, detail: string, weight: number): number {
+    if (this.vector) {
+      this.vector.place = level;
+      this.vector.placeU = u;
+      this.vector.placeW = weight;
+    }
+    return this.push('location', detail, weight);
   }
 }
 

@@ -132,3 +132,32 @@ describe('hark crm import', () => {
     await expect(run(file)).rejects.toMatchObject({ code: 'HARK_CRM_IMPORT_FAILED' });
   });
 });
+
+describe('extra CRM columns', () => {
+  it('keeps date of birth, postcode, street, website and any other column; a change to one is an update', async () => {
+    const file = join(dir, 'extra.csv');
+    writeFileSync(
+      file,
+      'customer_id,first_name,last_name,Date of Birth,ZIP,Street,Website,Shoe Size\n' +
+        'X-1,Ada,Byron,1815-12-10,10001,12 Main St,https://www.byron.example/,38\n',
+    );
+    expect((await run(file)).summary).toMatchObject({ inserted: 1, rejected: 0 });
+    const row = await pool.query<{ attributes: Record<string, string> }>(
+      `select attributes from customers where external_id = 'X-1'`,
+    );
+    expect(row.rows[0]!.attributes).toEqual({
+      dob: '1815-12-10',
+      postcode: '10001',
+      street: '12 Main St',
+      website: 'https://www.byron.example/',
+      shoe_size: '38',
+    });
+    expect((await run(file)).summary).toMatchObject({ unchanged: 1 });
+    writeFileSync(
+      file,
+      'customer_id,first_name,last_name,Date of Birth,ZIP,Street,Website,Shoe Size\n' +
+        'X-1,Ada,Byron,1815-12-10,10002,12 Main St,https://www.byron.example/,38\n',
+    );
+    expect((await run(file)).summary).toMatchObject({ updated: 1 });
+  });
+});

@@ -90,3 +90,41 @@ describe('the customer index follows PostgreSQL', () => {
     expect(index.size).toBe(4);
   });
 });
+
+describe('regression: a closed refresher leaves no error handler on its pooled LISTEN connection', () => {
+  it('when the database later terminates the released connection, the process does not crash', async () => {
+    const own = createPool({ url: db.url, logger });
+    const crashes: unknown[] = [];
+    const onCrash = (err: unknown) => void crashes.push(err);
+    process.on('uncaughtException', onCrash);
+    try {
+      const r = createIndexRefresher({
+        pool: own,
+        customers: createCustomerRepository({ pool: own }),
+        index: new CustomerIndex(),
+        logger,
+        registry: createMetricsRegistry({ service: 'refresher-crash', defaults: false }),
+        intervalMs: 60_000,
+      });
+      await r.start();
+      await r.close();
+      // The listener's client is idle in the pool now; the database drops every other
+      // connection, as a restart or an idle timeout would.
+      const killer = await pool.connect();
+      try {
+        const killed = await killer.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid()`,
+        );
+        expect(killed.rowCount).toBeGreaterThan(0);
+      } finally {
+        killer.release();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(crashes).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onCrash);
+      await own.end();
+    }
+  });
+});

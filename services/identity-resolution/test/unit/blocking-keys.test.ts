@@ -73,7 +73,84 @@ describe('blocking keys', () => {
     expect(s.weak).toEqual([]);
   });
 
-  it('the same first name elsewhere shares no name key', () => {
-    expect(shared(jane, a('Jane Okafor')).strong).toEqual([]);
+  it('the same first name elsewhere shares only the first-name-alone key, a weak one', () => {
+    expect(shared(jane, a('Jane Okafor'))).toEqual({ strong: [], weak: ['f|JN'] });
+  });
+});
+
+describe('blocking passes that need one name part', () => {
+  const withRegion = (name: string, cities: string[], regions: string[]) => ({
+    ...a(name, '', null, cities),
+    regions,
+  });
+  const ann = customerKeys({
+    first: 'annabel',
+    last: 'fairweather',
+    city: 'adelaide',
+    region: 'sa',
+    emails: [],
+    handles: [],
+  });
+  const noTown = customerKeys({
+    first: 'annabel',
+    last: 'fairweather',
+    city: '',
+    region: 'sa',
+    emails: [],
+    handles: [],
+  });
+
+  it.each([
+    [
+      'family name + town: a replaced first name',
+      withRegion('Georgina Fairweather', ['adelaide'], []),
+      'L|FR0R|adelaide',
+    ],
+    [
+      'first name + town: a replaced family name',
+      withRegion('Annabel Jones', ['adelaide'], []),
+      'F|ANPL|adelaide',
+    ],
+    ['family name alone: a one-word display name', withRegion('Fairweather', [], []), 'l|FR0R'],
+    [
+      'first name alone: a rare first name with a new family name',
+      withRegion('Annabel Smith', [], []),
+      'f|ANPL',
+    ],
+    [
+      'a swapped order still reaches the family-name pass',
+      withRegion('Fairweather Georgina', ['adelaide'], []),
+      'L|FR0R|adelaide',
+    ],
+  ])('%s', (_what, author, key) => {
+    const s = shared(ann, author);
+    // One-part passes are weak keys (the smaller block cap): nets for what the full name misses.
+    expect(s.weak).toContain(key);
+  });
+
+  it('a handle that starts with a known first name reaches the first-name passes', () => {
+    const known = (x: string, role: 'first' | 'last') => role === 'first' && x === 'annabel';
+    const k = authorKeys({
+      name: null,
+      handle: 'annabelh2339',
+      email: null,
+      cities: ['adelaide'],
+      isKnown: known,
+    });
+    expect(k.weak).toContain('f|ANPL');
+    expect(k.weak).toContain('F|ANPL|adelaide');
+    expect([...k.strong, ...k.weak].some((x) => x.startsWith('l|'))).toBe(false);
+  });
+
+  it('a customer without a town is reached through the region', () => {
+    expect(shared(noTown, withRegion('Georgina Fairweather', [], ['sa'])).weak).toContain(
+      'L|FR0R|sa',
+    );
+  });
+
+  it('the place-qualified passes need the same place', () => {
+    const k = shared(ann, withRegion('Georgina Fairweather', ['perth'], ['wa']));
+    const s = [...k.strong, ...k.weak];
+    expect(s.filter((k) => k.startsWith('L|') || k.startsWith('F|'))).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ describe('CSV columns', () => {
       'favourite colour',
     ]);
     expect(problems).toEqual([]);
-    expect(unknown).toEqual(['favourite colour']);
+    expect(unknown).toEqual([]);
     expect(targets).toEqual([
       { field: 'externalId' },
       { field: 'firstName' },
@@ -25,7 +25,7 @@ describe('CSV columns', () => {
       { field: 'value' },
       { handlePlatform: 'x' },
       { handlePlatform: 'instagram' },
-      null,
+      { attribute: 'favourite_colour' },
     ]);
     expect(
       draftFromRecord(['C1', 'Jane', 'Doe', 'j@d.co', 'OR', '12', 'jdoe', '', 'blue'], targets),
@@ -37,6 +37,46 @@ describe('CSV columns', () => {
       region: 'OR',
       value: '12',
       handles: 'x:jdoe',
+      attributes: { favourite_colour: 'blue' },
+    });
+  });
+
+  it('keeps every extra column: date of birth, postcode, street, website under their usual names', () => {
+    const header = [
+      'id',
+      'Name',
+      'Date of Birth',
+      'ZIP',
+      'Street Address',
+      'Website',
+      'Company',
+      'Notes',
+    ];
+    const { targets, unknown } = mapColumns(header);
+    expect(unknown).toEqual([]);
+    const draft = draftFromRecord(
+      [
+        'C9',
+        'Ada Byron',
+        '1815-12-10',
+        '10001',
+        '12 Main St',
+        'https://byron.example',
+        'Analytical',
+        '',
+      ],
+      targets,
+    );
+    expect(draft).toEqual({
+      externalId: 'C9',
+      fullName: 'Ada Byron',
+      company: 'Analytical',
+      attributes: {
+        dob: '1815-12-10',
+        postcode: '10001',
+        street: '12 Main St',
+        website: 'https://byron.example',
+      },
     });
   });
 

@@ -54,4 +54,24 @@ describe('validateCustomer', () => {
   it('accepts an e-mail alone as enough to match on', () => {
     expect(validateCustomer({ externalId: 'C1', emails: ['a@b.co'] }).ok).toBe(true);
   });
+
+  it('keeps extra attributes as text, and refuses bad names or non-objects', () => {
+    const ok = validateCustomer({
+      externalId: 'C1',
+      lastName: 'Doe',
+      attributes: { dob: '1971-06-24', postcode: ' 10001 ', empty: '' },
+    });
+    expect(ok).toMatchObject({
+      ok: true,
+      customer: { attributes: { dob: '1971-06-24', postcode: '10001' } },
+    });
+    const bad = validateCustomer({
+      externalId: 'C1',
+      lastName: 'Doe',
+      attributes: { 'Bad Key': 'x' },
+    });
+    expect(bad.ok).toBe(false);
+    const notObject = validateCustomer({ externalId: 'C1', lastName: 'Doe', attributes: ['x'] });
+    expect(notObject.ok).toBe(false);
+  });
 });

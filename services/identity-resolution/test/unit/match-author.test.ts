@@ -139,7 +139,25 @@ describe('ambiguity guard', () => {
 describe('blocking', () => {
   it('never scores customers that share no blocking key', () => {
     const { slots } = matcher.candidates(author({ name: 'Jane Doe' }));
-    expect(slots.map((s) => index.externalId(s))).toEqual(['C1']);
+    const ids = slots.map((s) => index.externalId(s));
+    expect(ids).toContain('C1');
+    // Robert Zywicki and Katherine Okonkwo share no name part, sound or place with her.
+    expect(ids).not.toContain('C2');
+    expect(ids).not.toContain('C5');
+  });
+
+  it('a common name part alone is capped; with the town it still finds the customer', () => {
+    const crowd = indexOf(
+      ...Array.from({ length: 30 }, (_, i) => ({ firstName: `Person${i}`, lastName: 'Smith' })),
+      { firstName: 'Annabel', lastName: 'Smith', city: 'Adelaide' },
+    );
+    const m = new Matcher(crowd, { ...options, maxBlock: 10, maxWeakBlock: 10 });
+    // A replaced first name: only the family name and the town are left.
+    const { slots, skippedBlocks } = m.candidates(
+      author({ name: 'Georgina Smith', location: 'Adelaide, SA' }),
+    );
+    expect(skippedBlocks).toBeGreaterThan(0);
+    expect(slots.map((s) => crowd.externalId(s))).toEqual(['C31']);
   });
 
   it('skips blocks larger than the cap and says so', () => {
@@ -175,5 +193,58 @@ describe('blocking', () => {
     const r = m.resolve(author({ name: 'Priya Raman', location: 'Pune' }));
     expect(r.status).toBe('linked');
     expect(idx.externalId(r.slot!)).toBe('NEW');
+  });
+});
+
+describe('the tie rule', () => {
+  // Two equally good namesakes: each alone is below the review threshold, together they are not.
+  const twins = indexOf(
+    { firstName: 'Marguerite', lastName: 'Vandersloot', city: 'Ghent' },
+    { firstName: 'Marguerite', lastName: 'Vandersloot', city: 'Ghent' },
+    ...CRM,
+  );
+  const m = new Matcher(twins, { ...options, population: 1_000_000 });
+
+  it('when two candidates are equally good, the author goes to review, not prospect', () => {
+    const r = m.resolve(author({ name: 'Marguerite Vandersloot', location: 'Ghent' }));
+    expect(r.candidates[0]!.weight).toBe(r.candidates[1]!.weight);
+    expect(r.candidates[0]!.probability).toBeLessThan(options.lower);
+    expect(r.status).toBe('review');
+    expect(r.evidence.some((e) => e.kind === 'ambiguity')).toBe(true);
+  });
+
+  it('when the tied candidates together are still unlikely, the author stays a prospect', () => {
+    const r = m.resolve(author({ name: 'Marguerite Vandersloot', location: 'Lima' }));
+    expect(r.status).toBe('prospect');
+  });
+
+  it('a namesake elsewhere is no tie: the one in the same town links', () => {
+    const apart = indexOf(
+      { firstName: 'Marguerite', lastName: 'Vandersloot', city: 'Ghent' },
+      { firstName: 'Marguerite', lastName: 'Vandersloot', city: 'Lima' },
+      ...CRM,
+    );
+    const r = new Matcher(apart, options).resolve(
+      author({ name: 'Marguerite Vandersloot', location: 'Ghent' }),
+    );
+    expect(r.slot).toBe(0);
+    expect(r.candidates[0]!.weight - r.candidates[1]!.weight).toBeGreaterThan(
+      options.ambiguityBits,
+    );
+    expect(r.evidence.some((e) => e.kind === 'ambiguity')).toBe(false);
+  });
+});
+
+describe('the prior', () => {
+  it('comes from a learned model unless MATCH_POPULATION overrides it', () => {
+    const learned = new Matcher(index, DEFAULT_MATCH_OPTIONS);
+    expect(learned.population()).toBe(10_000_000);
+    learned.useModel({ model: DEFAULT_MATCH_OPTIONS.model, prior: 0.25, label: 'model v7' });
+    expect(learned.population()).toBeCloseTo(index.size / 0.25);
+    const r = learned.resolve(author({ name: 'Robert Zywicki', location: 'Portland, OR' }));
+    expect(r.evidence.find((e) => e.kind === 'model')?.detail).toMatch(/^model v7, prior 1 in/);
+    const overridden = new Matcher(index, { ...DEFAULT_MATCH_OPTIONS, population: 5000 });
+    overridden.useModel({ model: DEFAULT_MATCH_OPTIONS.model, prior: 0.25, label: 'model v7' });
+    expect(overridden.population()).toBe(5000);
   });
 });

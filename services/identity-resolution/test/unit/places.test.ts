@@ -13,6 +13,13 @@ describe('places', () => {
     ['living in the moment', [], []],
     ['Austin TX', ['tx'], []],
     ['New South Wales', ['nsw'], []],
+    ['Adelaide, SA', ['sa'], ['sa']],
+    ['Darwin, NT', ['nt'], []],
+    ['Canberra, ACT', ['act'], []],
+    ['Perth, WA', ['wa'], []],
+    ['Hobart, Tasmania', ['tas'], []],
+    ['Whitehorse, YT', ['yt'], []],
+    ['Denver, CO', ['co'], ['co']],
   ])('parses %j', (raw, regions, notCountries) => {
     const loc = parseLocation(raw)!;
     for (const r of regions) expect(loc.regions.has(r), r).toBe(true);
@@ -26,6 +33,11 @@ describe('places', () => {
     expect(canonicalCountry('United States')).toBe('us');
     expect(canonicalCountry('Narnia')).toBe('narnia');
     expect(canonicalRegion('California')).toBe('ca');
+  });
+
+  it('keeps comma-separated parts for fuzzy town comparison', () => {
+    expect(parseLocation('Leeds, West Yorkshire')!.segments).toEqual(['leeds', 'west yorkshire']);
+    expect(parseLocation('Riyadh, Saudi Arabia')!.countries.has('sa')).toBe(true);
   });
 
   it('finds a city only as whole words', () => {

@@ -176,3 +176,29 @@ describe('identifier weights', () => {
     expect(w('janedoe')).toBeLessThan(2);
   });
 });
+
+describe('what the author side carries beyond name and place', () => {
+  it("a work e-mail at the customer's website domain counts as the company agreeing", () => {
+    const idx = new CustomerIndex();
+    idx.upsert(
+      customer(1, {
+        firstName: 'Ada',
+        lastName: 'Byron',
+        attributes: { website: 'https://www.Analytical-Engines.example/about', dob: '1815-12-10' },
+      }),
+    );
+    idx.upsert(customer(2, { firstName: 'Ada', lastName: 'Byron' }));
+    idx.finishLoad();
+    const a = prepareAuthor(
+      author({ name: 'Ada Byron', email: 'ada@analytical-engines.example' }),
+      idx,
+    );
+    const withSite: Evidence[] = [];
+    const without: Evidence[] = [];
+    const w1 = scoreCandidate(a, 0, idx, DEFAULT_MODEL, withSite);
+    const w2 = scoreCandidate(a, 1, idx, DEFAULT_MODEL, without);
+    expect(withSite.some((e) => e.kind === 'company' && e.weight > 0)).toBe(true);
+    expect(without.some((e) => e.kind === 'company')).toBe(false);
+    expect(w1).toBeGreaterThan(w2);
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LEVEL_GROUPS,
+  applyFit,
+  estimateU,
+  fitModel,
+  seededRandom,
+  tablesOf,
+} from '../../src/domain/estimate-model.ts';
+import { DEFAULT_MODEL, type ComparisonVector } from '../../src/domain/scoring.ts';
+import { indexOf } from './fixtures.ts';
+
+const vector = (over: Partial<ComparisonVector>): ComparisonVector => ({
+  first: null,
+  last: null,
+  place: null,
+  firstU: 0,
+  lastU: 0,
+  placeU: 0,
+  firstW: 0,
+  lastW: 0,
+  placeW: 0,
+  rest: 0,
+  ...over,
+});
+
+const FIRST = ['anna', 'brendan', 'carla', 'dmitri', 'elise', 'farid', 'greta', 'hamish'];
+const LAST = ['abernathy', 'bellweather', 'castellano', 'dunmore', 'eriksen', 'fairbairn'];
+const crm = indexOf(
+  ...FIRST.flatMap((f, i) =>
+    LAST.map((l, j) => ({
+      firstName: f,
+      lastName: l,
+      city: ['Leeds', 'Cork', 'Perth'][(i + j) % 3],
+    })),
+  ),
+);
+
+describe('u from random customer pairs', () => {
+  const { u, sampled } = estimateU(crm, 20_000, seededRandom(7));
+
+  it('samples pairs of different customers', () => {
+    expect(sampled).toBeGreaterThan(19_000);
+  });
+
+  it('random people mostly disagree, and initials agree about as often as first letters do', () => {
+    expect(u.first.disagree).toBeGreaterThan(0.8);
+    expect(u.last.disagree).toBeGreaterThan(0.8);
+    // 8 first names with 8 distinct initials: 1 in 8 random pairs share the initial.
+    expect(u.first.initial).toBeCloseTo(1 / 8, 1);
+    expect(u.place.city_other).toBeGreaterThan(0.6);
+  });
+
+  it('each level group is a distribution; term-frequency levels have no table u', () => {
+    for (const field of ['first', 'last', 'place'] as const) {
+      for (const group of LEVEL_GROUPS[field]) {
+        const levels = group.filter((l) => u[field][l] !== undefined);
+        if (levels.length === group.length) {
+          expect(levels.reduce((s, l) => s + u[field][l]!, 0)).toBeCloseTo(1, 6);
+        }
+      }
+    }
+    expect(u.first.exact).toBeUndefined();
+    expect(u.place.city).toBeUndefined();
+  });
+});
+
+describe('m and the prior by expectation–maximisation', () => {
+  const { u } = estimateU(crm, 20_000, seededRandom(7));
+  // 100 authors are customers (their candidate agrees on everything), 200 are not (their
+  // candidates share a first name only); each author also has two unrelated candidates.
+  const stranger = vector({ first: 'exact', firstU: 0.02, last: 'disagree', place: 'city_other' });
+  const authors = [
+    ...Array.from({ length: 100 }, () => [
+      vector({
+        first: 'exact',
+        firstU: 0.02,
+        last: 'exact',
+        lastU: 0.02,
+        place: 'city',
+        placeU: 0.3,
+      }),
+      stranger,
+      stranger,
+    ]),
+    ...Array.from({ length: 200 }, () => [stranger, stranger, stranger]),
+  ];
+  const start = tablesOf(DEFAULT_MODEL).m;
+  const fit = fitModel(authors, { m: start, u, customers: 48, startPrior: 0.5 });
+
+  it('recovers the share of authors who are customers', () => {
+    expect(fit.prior).toBeGreaterThan(0.28);
+    expect(fit.prior).toBeLessThan(0.4);
+    expect(fit.authors).toBe(300);
+    expect(fit.pairs).toBe(900);
+  });
+
+  it('learns that true pairs agree on the family name and the town', () => {
+    expect(fit.m.last.exact).toBeGreaterThan(start.last.exact!);
+    expect(fit.m.place.city).toBeGreaterThan(start.place.city!);
+  });
+
+  it('keeps a disagreement level between its floor and the starting value', () => {
+    expect(fit.m.last.disagree).toBeGreaterThanOrEqual(0.01);
+    expect(fit.m.last.disagree).toBeLessThanOrEqual(start.last.disagree!);
+  });
+
+  it('groups stay distributions', () => {
+    const g = LEVEL_GROUPS.last[0];
+    expect(g.reduce((s, l) => s + fit.m.last[l]!, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('with no author in the CRM, the prior goes to its floor', () => {
+    const none = fitModel(
+      Array.from({ length: 50 }, () => [stranger]),
+      { m: start, u, customers: 48 },
+    );
+    expect(none.prior).toBeLessThan(0.05);
+  });
+
+  it('the fitted tables replace the hand-set ones in the model', () => {
+    const model = applyFit(DEFAULT_MODEL, fit);
+    expect(model.lastName.exactM).toBe(fit.m.last.exact);
+    expect(model.location.cityAgreeM).toBe(fit.m.place.city);
+    expect(model.firstName.disagree.u).toBe(u.first.disagree);
+    expect(model.firstName.disagreeVerified.m).toBeLessThanOrEqual(model.firstName.disagree.m);
+  });
+});
