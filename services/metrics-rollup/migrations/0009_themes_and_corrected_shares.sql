@@ -66,11 +66,12 @@ comment on table sentiment_share_correction is
   'Per sentiment model: M⁻¹ rows and test-split variance terms for corrected shares; is_current marks the model the views use.';
 
 -- hark-social-en@2 on TweetEval sentiment test (12,284 tweets), confusion
--- [[3172,610,190],[2458,2564,915],[361,464,1550]] (rows true negative/neutral/positive).
+-- [[3174,606,192],[2520,2506,911],[402,451,1522]] (rows true negative/neutral/positive,
+-- columns predicted; models/social-v2.json in sentiment-scoring).
 insert into sentiment_share_correction values
-  ('hark-social-en@2', 'negative', 1.53623488126, -1.50591605045, 0.0930091969500, 0.000310517480452, 0.000329761827860, 0.000339966996746, true),
-  ('hark-social-en@2', 'neutral', -0.554605545617, 3.13613412556, -0.809647504704, 0.000450013969983, 0.000585470993772, 0.00100887855191, true),
-  ('hark-social-en@2', 'positive', 0.0183706643585, -0.630218075112, 1.71663830775, 0.0000509132962324, 0.000105411771414, 0.000421411443184, true);
+  ('hark-social-en@2', 'negative', 1.54941933133, -1.57944325733, 0.0587794598285, 0.000327077967956, 0.000349083447831, 0.000371487760054, true),
+  ('hark-social-en@2', 'neutral', -0.568723841856, 3.23487050817, -0.808344030721, 0.000474969770096, 0.000615556203457, 0.00103605001144, true),
+  ('hark-social-en@2', 'positive', 0.0193045105217, -0.655427250837, 1.74956457089, 0.0000538271108960, 0.000109680876443, 0.000439259541289, true);
 
 -- Raw and corrected sentiment shares per brand and day (all platforms), with
 -- 95 % intervals. The correction of the current model applies to the whole

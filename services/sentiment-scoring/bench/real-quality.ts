@@ -26,31 +26,38 @@ const model = await loadScoringModel({ languages: ['en'] });
 const sent = loadSentimentSplits();
 const comp = loadComplaintSplits();
 
-const confusion = [
-  [0, 0, 0],
-  [0, 0, 0],
-  [0, 0, 0],
-];
+function sentimentFigures(name: string, rows: typeof sent.test): void {
+  const confusion = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  for (const r of rows) {
+    const s = scoreText(r.text, 'en', model);
+    const pred = POLARITIES.indexOf(s.sentiment.label as (typeof POLARITIES)[number]);
+    confusion[POLARITIES.indexOf(r.label)]![pred < 0 ? 1 : pred]!++;
+  }
+  const m = macroF1(confusion);
+  console.log(`sentiment, ${name} (${rows.length} tweets, model ${model.social?.sentimentName})`);
+  console.log(`  accuracy ${pct(m.accuracy)}, macro-F1 ${pct(m.macroF1)}`);
+  POLARITIES.forEach((p, i) =>
+    console.log(`  ${p}: recall ${pct(m.recall[i]!)}, precision ${pct(m.precision[i]!)}`),
+  );
+  console.log(
+    `  confusion (rows true neg/neu/pos, columns predicted): ${JSON.stringify(confusion)}`,
+  );
+}
+sentimentFigures('TweetEval test = SemEval-2017 4A', sent.test);
+sentimentFigures('held-out 10 % of SemEval-2013…2016', sent.heldOut);
+
 let praiseAsComplaint = 0;
 let praise = 0;
 for (const r of sent.test) {
-  const s = scoreText(r.text, 'en', model);
-  const pred = POLARITIES.indexOf(s.sentiment.label as (typeof POLARITIES)[number]);
-  confusion[POLARITIES.indexOf(r.label)]![pred < 0 ? 1 : pred]!++;
-  if (r.label === 'positive') {
-    praise++;
-    if (s.intent.label === 'complaint' || s.intent.label === 'churn_risk') praiseAsComplaint++;
-  }
+  if (r.label !== 'positive') continue;
+  praise++;
+  const label = scoreText(r.text, 'en', model).intent.label;
+  if (label === 'complaint' || label === 'churn_risk') praiseAsComplaint++;
 }
-const m = macroF1(confusion);
-console.log(
-  `sentiment, TweetEval test (${sent.test.length} tweets, model ${model.social?.sentimentName})`,
-);
-console.log(`  accuracy ${pct(m.accuracy)}, macro-F1 ${pct(m.macroF1)}`);
-POLARITIES.forEach((p, i) =>
-  console.log(`  ${p}: recall ${pct(m.recall[i]!)}, precision ${pct(m.precision[i]!)}`),
-);
-console.log(`  confusion (rows true neg/neu/pos, columns predicted): ${JSON.stringify(confusion)}`);
 
 let tp = 0;
 let fn = 0;

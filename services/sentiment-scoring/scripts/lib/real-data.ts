@@ -4,12 +4,13 @@
  * allow it); data/external/README.md says where each comes from and where to
  * put it. Splits are fixed here, so the trainer and the benchmark agree:
  *
- * - sentiment fit and validation: SemEval-2013…2016 Task 2/4 subtask A
- *   Twitter files, minus every text that is also in the test file, split
- *   90/10 by a hash of the text (TweetEval's own `val` is drawn from the
- *   same tweets, so it would not be a clean validation set);
- * - sentiment test: TweetEval sentiment `test` (= SemEval-2017 4A test),
- *   never fitted or tuned on;
+ * - sentiment fit, validation and held-out: SemEval-2013…2016 Task 2/4
+ *   subtask A Twitter files, minus every text that is also in the 2017 test
+ *   file, split 80/10/10 by a hash of the text (TweetEval's own `val` is
+ *   drawn from the same tweets, so it would not be a clean validation set);
+ *   the held-out 10 % is an in-distribution test split;
+ * - sentiment test: TweetEval sentiment `test` (= SemEval-2017 4A test, a
+ *   later year and other topics), never fitted or tuned on;
  * - complaints (Preoţiuc-Pietro et al., ACL 2019) without its `transport`
  *   domain (airline customer-service tweets are kept aside for independent
  *   checks): 65 % fit, 15 % validation, 20 % test by a hash of the tweet id.
@@ -97,6 +98,9 @@ function readTweetEval(dir: string, split: 'test'): SentimentRow[] {
 export interface SentimentSplits {
   fit: SentimentRow[];
   validation: SentimentRow[];
+  /** 10 % of the SemEval-2013…2016 pool, never fitted or tuned on. */
+  heldOut: SentimentRow[];
+  /** TweetEval sentiment test (SemEval-2017), never fitted or tuned on. */
   test: SentimentRow[];
 }
 
@@ -106,6 +110,7 @@ export function loadSentimentSplits(dir = DEFAULT_DATA_DIR): SentimentSplits {
   const seen = new Set<string>();
   const fit: SentimentRow[] = [];
   const validation: SentimentRow[] = [];
+  const heldOut: SentimentRow[] = [];
   for (const file of SEMEVAL_FILES) {
     const path = join(dir, 'semeval2017', file);
     for (const line of readFileSync(path, 'utf8').split('\n')) {
@@ -117,10 +122,35 @@ export function loadSentimentSplits(dir = DEFAULT_DATA_DIR): SentimentSplits {
       const key = dedupeKey(text);
       if (text === '' || held.has(key) || seen.has(key) || AIRLINE_RE.test(text)) continue;
       seen.add(key);
-      (bucketOf(key) < 0.1 ? validation : fit).push({ text, label, source: file });
+      const b = bucketOf(key);
+      (b < 0.1 ? validation : b < 0.2 ? heldOut : fit).push({ text, label, source: file });
     }
   }
-  return { fit, validation, test };
+  return { fit, validation, heldOut, test };
+}
+
+/**
+ * TweetEval emotion `train` (SemEval-2018 Affect in Tweets) as polarity:
+ * anger and sadness negative, joy and optimism positive. Fit data only (its
+ * val and test are not read); an empty list when the files are absent.
+ */
+export function loadEmotionFit(dir = DEFAULT_DATA_DIR): SentimentRow[] {
+  const base = join(dir, 'tweeteval-emotion');
+  if (!existsSync(join(base, 'train_text.txt'))) return [];
+  const texts = readFileSync(join(base, 'train_text.txt'), 'utf8').split('\n');
+  const labels = readFileSync(join(base, 'train_labels.txt'), 'utf8').split('\n');
+  const polarity: Polarity[] = ['negative', 'positive', 'positive', 'negative'];
+  const rows: SentimentRow[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!.trim();
+    if (l === '' || AIRLINE_RE.test(texts[i]!)) continue;
+    rows.push({
+      text: unescape(texts[i]!),
+      label: polarity[Number(l)]!,
+      source: 'tweeteval-emotion-train',
+    });
+  }
+  return rows;
 }
 
 export interface ComplaintSplits {

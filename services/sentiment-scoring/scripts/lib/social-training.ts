@@ -1,8 +1,8 @@
 import type { TrainExample, LinearModel } from '../../src/domain/linear-model.ts';
-import { linearLogits, sigmoid } from '../../src/domain/linear-model.ts';
+import { linearLogits } from '../../src/domain/linear-model.ts';
 import type { ScoringModel } from '../../src/domain/model.ts';
 import { normalizeText, type NormalizedText } from '../../src/domain/normalize.ts';
-import { lexiconEvidence } from '../../src/domain/score-mention.ts';
+import { lexiconEvidence, scoreText } from '../../src/domain/score-mention.ts';
 import { detectServiceCues } from '../../src/domain/service-cues.ts';
 import { extractSocialFeatures, type LexiconEvidence } from '../../src/domain/social-features.ts';
 import { scoreSocial, type SocialModel } from '../../src/domain/social-model.ts';
@@ -61,10 +61,14 @@ export function macroF1(confusion: number[][]): {
 
 /**
  * Per-class logit offsets chosen on the validation split: the best macro-F1
- * among offsets that keep negative recall at 75 % or more (the issue's
- * target), or the best macro-F1 when none does.
+ * among offsets that keep negative recall at `minNegativeRecall` or more
+ * (the issue's target is 75 %), or the best macro-F1 when none does.
  */
-export function tuneBias(model: LinearModel, val: readonly TrainExample[]): number[] {
+export function tuneBias(
+  model: LinearModel,
+  val: readonly TrainExample[],
+  minNegativeRecall = 0.75,
+): number[] {
   const logits = val.map((e) => logitsOf(model, e, [0, 0, 0]));
   let best = { score: -Infinity, bias: [0, 0, 0] };
   for (let bn = -1; bn <= 1.5001; bn += 0.05) {
@@ -83,7 +87,7 @@ export function tuneBias(model: LinearModel, val: readonly TrainExample[]): numb
         conf[val[i]!.y]![pred]!++;
       }
       const m = macroF1(conf);
-      const score = m.macroF1 + (m.recall[0]! >= 0.75 ? 1 : 0);
+      const score = m.macroF1 + (m.recall[0]! >= minNegativeRecall ? 1 : 0);
       if (score > best.score) best = { score, bias: [round(bn), 0, round(bp)] };
     }
   }
@@ -124,86 +128,92 @@ export function sentimentReport(
   };
 }
 
-function complaintProbs(
-  model: SocialModel,
-  base: ScoringModel,
-  texts: readonly string[],
-): number[] {
-  const buf = { idx: [], val: [] };
+/** The whole English scorer with `model` as its learned part, as `scoreText` runs it. */
+export function withSocial(base: ScoringModel, model: SocialModel): ScoringModel {
+  return { ...base, social: { model, sentimentName: `hark-social-en@${model.version}` } };
+}
+
+/** Whether the whole scorer routes each text as a complaint (intent complaint or churn_risk). */
+function complaintFlags(scoring: ScoringModel, texts: readonly string[]): boolean[] {
   return texts.map((t) => {
-    const ev = evidenceOf(t, base);
-    return scoreSocial(ev.norm, ev.lex, model, buf).complaint;
+    const label = scoreText(t, 'en', scoring).intent.label;
+    return label === 'complaint' || label === 'churn_risk';
   });
 }
 
-/** The lowest threshold whose false-complaint rate on praise stays within `maxFalse`. */
+/**
+ * The complaint threshold, through the whole scorer, on the validation
+ * splits: among thresholds that keep false complaints on praise (positive
+ * tweets) within `maxFalse`, the highest one whose complaint recall reaches
+ * `minRecall` (the recall target met with the fewest false complaints on
+ * everything else); when none reaches it, the one with the highest recall;
+ * when none keeps to `maxFalse`, the one with the fewest false complaints.
+ */
 export function pickComplaintThreshold(
   model: SocialModel,
   base: ScoringModel,
   complaints: readonly ComplaintRow[],
   praise: readonly SentimentRow[],
   maxFalse: number,
+  minRecall = 0.8,
 ): number {
-  const pc = complaintProbs(
-    model,
-    base,
-    complaints.map((r) => r.text),
-  );
-  const pp = complaintProbs(
-    model,
-    base,
-    praise.map((r) => r.text),
-  );
-  let chosen = 0.95;
-  for (let t = 0.95; t >= 0.05; t -= 0.01) {
-    const falseRate = pp.filter((p) => p >= t).length / pp.length;
-    if (falseRate > maxFalse) break;
-    chosen = t;
+  const positives = complaints.filter((r) => r.complaint).map((r) => r.text);
+  const praiseTexts = praise.map((r) => r.text);
+  const grid: { t: number; recall: number; falseRate: number }[] = [];
+  for (let i = 5; i <= 95; i += 2) {
+    const t = i / 100;
+    const scoring = withSocial(base, { ...model, complaintThreshold: t });
+    const recall = complaintFlags(scoring, positives).filter(Boolean).length / positives.length;
+    const falseRate =
+      complaintFlags(scoring, praiseTexts).filter(Boolean).length / praiseTexts.length;
+    grid.push({ t, recall, falseRate });
   }
-  const recall =
-    pc.filter((p, i) => p >= chosen && complaints[i]!.complaint).length /
-    complaints.filter((r) => r.complaint).length;
+  const allowed = grid.filter((g) => g.falseRate <= maxFalse);
+  const meeting = allowed.filter((g) => g.recall >= minRecall);
+  const chosen =
+    meeting.length > 0
+      ? meeting[meeting.length - 1]!
+      : allowed.length > 0
+        ? allowed.reduce((a, b) => (b.recall > a.recall ? b : a))
+        : grid.reduce((a, b) => (b.falseRate < a.falseRate ? b : a));
   console.error(
-    `complaint threshold ${chosen.toFixed(2)}: validation recall ${(recall * 100).toFixed(1)} %`,
+    `complaint threshold ${chosen.t}: validation recall ${(chosen.recall * 100).toFixed(1)} %, ` +
+      `false complaints on praise ${(chosen.falseRate * 100).toFixed(1)} %`,
   );
-  return round(chosen);
+  return chosen.t;
 }
 
+/** Complaint recall and precision on a complaints split, and false complaints on praise, through the whole scorer. */
 export function complaintReport(
   model: SocialModel,
   base: ScoringModel,
   complaints: readonly ComplaintRow[],
   praise: readonly SentimentRow[],
 ) {
-  const pc = complaintProbs(
-    model,
-    base,
+  const scoring = withSocial(base, model);
+  const flags = complaintFlags(
+    scoring,
     complaints.map((r) => r.text),
   );
-  const pp = complaintProbs(
-    model,
-    base,
+  const praiseFlags = complaintFlags(
+    scoring,
     praise.map((r) => r.text),
   );
-  const t = model.complaintThreshold;
   let tp = 0;
   let fp = 0;
   let fn = 0;
   complaints.forEach((r, i) => {
-    const hit = pc[i]! >= t;
-    if (hit && r.complaint) tp++;
-    else if (hit) fp++;
+    if (flags[i] && r.complaint) tp++;
+    else if (flags[i]) fp++;
     else if (r.complaint) fn++;
   });
   return {
-    threshold: t,
+    threshold: model.complaintThreshold,
     posts: complaints.length,
     complaints: tp + fn,
     recall: tp / (tp + fn),
     precision: tp / (tp + fp || 1),
     praisePosts: praise.length,
-    falseComplaintsOnPraise: pp.filter((p) => p >= t).length / pp.length,
+    falseComplaintsOnPraise: praiseFlags.filter(Boolean).length / praise.length,
   };
 }
-
-export { sigmoid };

@@ -111,14 +111,14 @@ function themeOf(clean: string, sentiment: SentimentLabel, intent: IntentLabel):
 }
 
 /**
- * The complaint head, fitted on real complaints, decides complaint or not:
- * above its threshold a post is a complaint whatever the rules said (a
- * polite plea, a question about an outage), except churn, which outranks it,
- * and the other strong rules (purchase, suggestion, praise, a question
- * without a failure in it);
- * below, a complaint that only the template-trained classifier saw, or any
- * complaint or churn the learned sentiment reads as positive, becomes praise
- * or other. Strong complaint rules on a post that is not positive stand.
+ * The complaint head, fitted on real complaints, decides complaint or not.
+ * Above its threshold: churn and complaint stand; a strong purchase,
+ * suggestion, question or praise rule stands too unless the post reports a
+ * failure ("is your site down?") or is a question that reads negative ("why
+ * is it out of stock again"); anything else becomes a complaint. Below it: a complaint or churn
+ * that only the template-trained classifier saw, or that the learned
+ * sentiment reads as positive, becomes praise or other; strong complaint and
+ * churn rules on a post that is not positive stand.
  */
 function withComplaintHead(
   ruled: IntentResult,
@@ -128,12 +128,11 @@ function withComplaintHead(
   failure: number,
 ): IntentResult {
   if (ruled.source === 'empty') return ruled;
+  const strong = ruled.source.startsWith('rule:');
   if (p >= threshold) {
     if (ruled.label === 'churn_risk' || ruled.label === 'complaint') return ruled;
-    // A strong rule stands unless it is a question about a failure ("is your site down?").
-    if (ruled.source.startsWith('rule:') && !(ruled.label === 'question' && failure > 0)) {
-      return ruled;
-    }
+    const questionAsComplaint = ruled.label === 'question' && sentiment === 'negative';
+    if (strong && failure === 0 && !questionAsComplaint) return ruled;
     return {
       label: 'complaint',
       confidence: Math.round(p * 1000) / 1000,
@@ -141,10 +140,7 @@ function withComplaintHead(
     };
   }
   const unhappy = ruled.label === 'complaint' || ruled.label === 'churn_risk';
-  if (
-    unhappy &&
-    (sentiment === 'positive' || (ruled.label === 'complaint' && !ruled.source.startsWith('rule:')))
-  ) {
+  if (unhappy && (sentiment === 'positive' || !strong)) {
     return {
       label: sentiment === 'positive' ? 'praise' : 'other',
       confidence: Math.round((1 - p) * 500) / 1000,

@@ -64,6 +64,37 @@ const NEGATORS = new Set([
   'without',
 ]);
 
+/** What a word contributes, hashed once: its bucket plain and negated, its hash for bigrams, its 4-gram buckets. */
+interface WordFeatures {
+  plain: number;
+  negated: number;
+  hash: number;
+  grams: number[];
+}
+
+/** Per-model memo of word features (bounded; words repeat across posts). */
+export type WordCache = Map<string, WordFeatures>;
+const WORD_CACHE_LIMIT = 100_000;
+
+function wordFeatures(w: string, mask: number): WordFeatures {
+  const grams: number[] = [];
+  if (w.length >= 5) {
+    // "^word$" 4-grams, hashed without building substrings.
+    const padded = w.length + 2;
+    for (let s = 0; s + 4 <= padded; s++) {
+      let h = SEED_CHAR;
+      for (let k = s; k < s + 4; k++) {
+        const c = k === 0 ? 94 : k === padded - 1 ? 36 : w.charCodeAt(k - 1);
+        h ^= c;
+        h = Math.imul(h, FNV_PRIME);
+      }
+      grams.push((h >>> 0) & mask);
+    }
+  }
+  const hash = hashString(w, SEED_WORD);
+  return { plain: hash & mask, negated: hashString(w, SEED_NEG) & mask, hash, grams };
+}
+
 /**
  * Visits the hashed features of one post into `out` (cleared first): words
  * (marked when negated), word bigrams within a clause, character 4-grams of
@@ -77,6 +108,7 @@ export function extractSocialFeatures(
   cues: ServiceCues,
   mask: number,
   out: FeatureBuffer,
+  cache?: WordCache,
 ): FeatureBuffer {
   const idx = out.idx;
   const val = out.val;
@@ -100,27 +132,24 @@ export function extractSocialFeatures(
     }
     words++;
     const w = t.text;
-    const hw = hashString(w, negated > 0 ? SEED_NEG : SEED_WORD);
-    idx.push(hw & mask);
+    let wf = cache?.get(w);
+    if (wf === undefined) {
+      wf = wordFeatures(w, mask);
+      if (cache) {
+        if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
+        cache.set(w, wf);
+      }
+    }
+    idx.push(negated > 0 ? wf.negated : wf.plain);
     val.push(1);
     if (prev !== 0) {
       idx.push(hashString(w, (prev ^ SEED_BIGRAM) >>> 0) & mask);
       val.push(1);
     }
-    prev = hashString(w, SEED_WORD);
-    if (w.length >= 5) {
-      // "^word$" 4-grams, hashed without building substrings.
-      const padded = w.length + 2;
-      for (let s = 0; s + 4 <= padded; s++) {
-        let h = SEED_CHAR;
-        for (let k = s; k < s + 4; k++) {
-          const c = k === 0 ? 94 : k === padded - 1 ? 36 : w.charCodeAt(k - 1);
-          h ^= c;
-          h = Math.imul(h, FNV_PRIME);
-        }
-        idx.push((h >>> 0) & mask);
-        val.push(0.5);
-      }
+    prev = wf.hash;
+    for (const g of wf.grams) {
+      idx.push(g);
+      val.push(0.5);
     }
     if (NEGATORS.has(w)) negated = 3;
     else if (negated > 0) negated--;

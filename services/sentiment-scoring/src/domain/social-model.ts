@@ -12,7 +12,10 @@ import {
   extractSocialFeatures,
   type FeatureBuffer,
   type LexiconEvidence,
+  type WordCache,
 } from './social-features.ts';
+
+const WORD_CACHES = new WeakMap<SocialModel, WordCache>();
 
 export const SOCIAL_LABELS = ['negative', 'neutral', 'positive'] as const;
 export type SocialLabel = (typeof SOCIAL_LABELS)[number];
@@ -56,7 +59,9 @@ export function scoreSocial(
   buf: FeatureBuffer = { idx: [], val: [] },
 ): SocialScore {
   const cues = detectServiceCues(norm.clean);
-  extractSocialFeatures(norm, lex, cues, model.buckets - 1, buf);
+  let cache = WORD_CACHES.get(model);
+  if (!cache) WORD_CACHES.set(model, (cache = new Map()));
+  extractSocialFeatures(norm, lex, cues, model.buckets - 1, buf, cache);
   const z = linearLogits(model.sentiment, buf, [0, 0, 0]);
   const p = softmaxInPlace(z) as [number, number, number];
   let best = 0;
