@@ -66,12 +66,12 @@ comment on table sentiment_share_correction is
   'Per sentiment model: M⁻¹ rows and test-split variance terms for corrected shares; is_current marks the model the views use.';
 
 -- hark-social-en@2 on TweetEval sentiment test (12,284 tweets), confusion
--- [[3174,606,192],[2520,2506,911],[402,451,1522]] (rows true negative/neutral/positive,
--- columns predicted; models/social-v2.json in sentiment-scoring).
+-- [[3159,621,192],[2494,2536,907],[400,453,1522]] (rows true negative/neutral/positive,
+-- columns predicted by the whole English scorer; models/social-v2.json in sentiment-scoring).
 insert into sentiment_share_correction values
-  ('hark-social-en@2', 'negative', 1.54941933133, -1.57944325733, 0.0587794598285, 0.000327077967956, 0.000349083447831, 0.000371487760054, true),
-  ('hark-social-en@2', 'neutral', -0.568723841856, 3.23487050817, -0.808344030721, 0.000474969770096, 0.000615556203457, 0.00103605001144, true),
-  ('hark-social-en@2', 'positive', 0.0193045105217, -0.655427250837, 1.74956457089, 0.0000538271108960, 0.000109680876443, 0.000439259541289, true);
+  ('hark-social-en@2', 'negative', 1.55931173064, -1.55214433862, 0.0521660270284, 0.000329951032406, 0.000345441797577, 0.000366638256765, true),
+  ('hark-social-en@2', 'neutral', -0.579947838231, 3.19726498957, -0.799199674759, 0.000477493090341, 0.000607280904792, 0.00101716775485, true),
+  ('hark-social-en@2', 'positive', 0.0206361075907, -0.645120650956, 1.74703364773, 0.0000536105294865, 0.000108510507433, 0.000435951124190, true);
 
 -- Raw and corrected sentiment shares per brand and day (all platforms), with
 -- 95 % intervals. The correction of the current model applies to the whole

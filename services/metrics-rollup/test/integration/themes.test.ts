@@ -130,9 +130,9 @@ describe('complaint themes and corrected shares in the analyst views', () => {
     const expected = correctShares(
       [30, 50, 20],
       correctionConstants([
-        [3174, 606, 192],
-        [2520, 2506, 911],
-        [402, 451, 1522],
+        [3159, 621, 192],
+        [2494, 2536, 907],
+        [400, 453, 1522],
       ]),
     );
     const labels = ['negative', 'neutral', 'positive'];

@@ -1,11 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { correctionConstants, correctShares, invert } from '../../src/domain/share-correction.ts';
 
 // Rows true negative/neutral/positive, columns predicted (the hark-social-en@2 test split).
 const CONFUSION = [
-  [3174, 606, 192],
-  [2520, 2506, 911],
-  [402, 451, 1522],
+  [3159, 621, 192],
+  [2494, 2536, 907],
+  [400, 453, 1522],
 ];
 
 describe('share correction', () => {
@@ -78,5 +79,27 @@ describe('share correction', () => {
         [0, 0, 1],
       ]),
     ).toThrow(/every true label/);
+  });
+});
+
+describe('the correction constants migration 0009 ships', () => {
+  it('are the ones the sentiment model file’s confusion matrix gives', () => {
+    const root = new URL('../../../', import.meta.url);
+    const model = JSON.parse(
+      readFileSync(new URL('sentiment-scoring/models/social-v2.json', root), 'utf8'),
+    ) as { confusion: number[][] };
+    const sql = readFileSync(
+      new URL('metrics-rollup/migrations/0009_themes_and_corrected_shares.sql', root),
+      'utf8',
+    );
+    const c = correctionConstants(model.confusion);
+    ['negative', 'neutral', 'positive'].forEach((label, k) => {
+      const row = new RegExp(`\\('hark-social-en@2', '${label}', ([^)]*)\\)`).exec(sql);
+      expect(row, label).not.toBeNull();
+      const values = row![1]!.split(',').slice(0, 6).map(Number);
+      [...c.inverse[k]!, ...c.testVariance[k]!].forEach((v, i) =>
+        expect(values[i]!).toBeCloseTo(v, 9),
+      );
+    });
   });
 });

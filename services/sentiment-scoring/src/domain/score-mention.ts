@@ -10,7 +10,7 @@ import { guessLanguage, resolveLanguage } from './language.ts';
 import type { ScoringModel } from './model.ts';
 import { normalizeText, type NormalizedText } from './normalize.ts';
 import type { FeatureBuffer, LexiconEvidence } from './social-features.ts';
-import { scoreSocial } from './social-model.ts';
+import { scoreSocial, type SocialScore } from './social-model.ts';
 import { classifyTheme } from './themes.ts';
 import { scoreSentiment } from './sentiment.ts';
 
@@ -84,7 +84,7 @@ export function scoreText(
   );
   const learned = {
     score: round4(social.score),
-    label: social.label,
+    label: plainQuestion(norm, s.sum, social) ? 'neutral' : social.label,
     model: model.social.sentimentName,
   };
   const intent = {
@@ -103,6 +103,24 @@ export function scoreText(
     intent,
     theme: themeOf(norm.clean, learned.label, intent.label),
   };
+}
+
+/**
+ * A question with no valence, no failure, plea or sarcasm cue ("does it ship
+ * to Canada?") that the learned model calls negative only narrowly: the
+ * negative bias (tuned for negative recall) is what tipped it, so it stays
+ * neutral. Neutral for macro-F1 on the validation split (+0.03 points).
+ */
+function plainQuestion(norm: NormalizedText, lexiconSum: number, social: SocialScore): boolean {
+  return (
+    social.label === 'negative' &&
+    social.probs[0] < 0.5 &&
+    norm.questions > 0 &&
+    lexiconSum === 0 &&
+    social.cues.failure === 0 &&
+    !social.cues.plea &&
+    !social.cues.sarcasm
+  );
 }
 
 function themeOf(clean: string, sentiment: SentimentLabel, intent: IntentLabel): ComplaintTheme {
