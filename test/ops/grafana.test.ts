@@ -266,13 +266,13 @@ async function seed(pool: Pool): Promise<void> {
          brands, keywords, source_kind, source_name, collected_at, sentiment_score,
          sentiment_label, sentiment_lang, sentiment_model, intent_label, intent_confidence,
          scored_at, customer_id, customer_status, customer_confidence, customer_method,
-         customer_tier, customer_value, influence_score, influence_tier, resolved_at)
+         customer_tier, customer_value, influence_score, influence_tier, resolved_at, theme)
        values ($1, now() - interval '3 hours', $8, $2, 'post', 'https://example.com/p/' || $2, $3,
          $4, 10, false, 'acme fiber down again', $5, 0, 0, 0,
          '{acme}', '{}', 'http', 'test', now(), $6,
          'negative', 'en', 'test', 'complaint', 0.9,
          now(), $7, 'linked', 0.99, 'email',
-         null, null, 0.1, 'low', now())`,
+         null, null, 0.1, 'low', now(), 'outage')`,
       [
         `${platform}:${i}`,
         String(i),
@@ -285,4 +285,8 @@ async function seed(pool: Pool): Promise<void> {
       ],
     );
   }
+  // The theme views count claimed facts only, as the rollups do.
+  await pool.query(
+    `insert into mention_keys (mention_id, created_at) select mention_id, created_at from mentions`,
+  );
 }

@@ -117,6 +117,10 @@ export interface Intent {
   model: string;
 }
 
+export type ComplaintTheme = 'none' | 'delay' | 'cancellation' | 'billing' | 'outage' | 'account_login' | 'delivery' | 'lost_or_damaged' | 'staff_service' | 'price' | 'quality' | 'other';
+/** The ComplaintTheme symbols in schema order. */
+export const ComplaintThemeSymbols = ['none', 'delay', 'cancellation', 'billing', 'outage', 'account_login', 'delivery', 'lost_or_damaged', 'staff_service', 'price', 'quality', 'other'] as const satisfies readonly ComplaintTheme[];
+
 /** A Mention with sentiment and intent. Key on mentions.scored: `platform:authorId`, so each author lands on one partition. */
 export interface ScoredMention {
   /** The mention as collected. */
@@ -127,6 +131,8 @@ export interface ScoredMention {
   intent: Intent;
   /** When scoring finished (UTC, epoch milliseconds). */
   scoredAt: number;
+  /** Complaint theme of a negative or complaint mention (none otherwise; mentions scored before themes existed read none). */
+  theme: ComplaintTheme;
 }
 
 export type MatchStatus = 'linked' | 'review' | 'prospect';
@@ -181,6 +187,8 @@ export interface ResolvedMention {
   influence: Influence;
   /** When resolution finished (UTC, epoch milliseconds). */
   resolvedAt: number;
+  /** Complaint theme of a negative or complaint mention (none otherwise; mentions scored before themes existed read none). */
+  theme: ComplaintTheme;
 }
 
 export type LinkStatus = 'linked' | 'review' | 'rejected' | 'unlinked';

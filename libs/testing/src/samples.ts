@@ -54,6 +54,7 @@ export function makeScoredMention(overrides: Partial<ScoredMention> = {}): Score
     sentiment: { score: -0.72, label: 'negative', lang: 'en', model: 'test@1' },
     intent: { label: 'complaint', confidence: 0.91, model: 'test@1' },
     scoredAt: T0 + 5_000,
+    theme: 'delivery',
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Speed benchmark: mentions per second on one core for the pure scoring
- * function (sentiment + intent), on tweet-length posts, with the two peers'
+ * function (sentiment + intent + theme, learned model included), on tweet-length posts, with the two peers'
  * sentiment-only speed for reference. Single-threaded, so the figure is per
  * core; run it on an idle machine.
  *
@@ -71,18 +71,18 @@ console.log(
 console.log('| what | per CPU-second | per wall second | CPU per item |');
 console.log('|---|---|---|---|');
 const full = measure(
-  'hark: scoreMention (sentiment + intent, Mention in, ScoredMention out)',
+  'hark: scoreMention (sentiment + intent + theme, Mention in, ScoredMention out)',
   (i) => {
     sink += scoreMention(mentions[i % mentions.length]!, model, 0).sentiment.score;
   },
 );
-measure('hark: scoreText (sentiment + intent)', (i) => {
+measure('hark: scoreText (sentiment + intent + theme)', (i) => {
   sink += scoreText(texts[i % texts.length]!, null, model).intent.confidence;
 });
 const long = measure(`hark: scoreText on long tweets (mean ${avgLong} chars)`, (i) => {
   sink += scoreText(longTexts[i % longTexts.length]!, null, model).intent.confidence;
 });
-measure('hark: sentiment only', (i) => {
+measure('hark: lexicon sentiment only (no learned model, no intent)', (i) => {
   const norm = normalizeText(texts[i % texts.length]!, model.normalize);
   sink += scoreSentiment(norm, en.lexicon, model.symbols, model.sentimentParams).score;
 });
@@ -95,7 +95,7 @@ measure('peer: vader-sentiment (sentiment only)', (i) => {
   sink += vader.label(texts[i % texts.length]!).length;
 });
 console.log(
-  `\ntarget: >= 20,000 mentions/s per core for sentiment + intent: ${full >= 20_000 ? 'met' : 'NOT met'}` +
+  `\ntarget: >= 20,000 mentions/s per core for sentiment + intent + theme: ${full >= 20_000 ? 'met' : 'NOT met'}` +
     ` (long tweets: ${long >= 20_000 ? 'met' : 'NOT met'})`,
 );
 if (sink === Number.MIN_VALUE) console.log(sink);

@@ -68,6 +68,12 @@ export const configSpec = {
     parse: str(),
     default: 'models/intent-v1.json',
   }),
+  socialModelPath: setting({
+    env: 'SOCIAL_MODEL_PATH',
+    doc: 'learned English sentiment and complaint model (JSON); relative paths resolve against the service folder',
+    parse: str(),
+    default: 'models/social-v2.json',
+  }),
   languages: setting({
     env: 'SENTIMENT_LANGUAGES',
     doc: 'languages to score (others are labelled unknown); English is always loaded',

@@ -24,6 +24,7 @@ try {
   const serviceDir = fileURLToPath(new URL('..', import.meta.url));
   const model = await loadScoringModel({
     intentModelPath: resolve(serviceDir, config.intentModelPath),
+    socialModelPath: resolve(serviceDir, config.socialModelPath),
     languages: config.languages,
     logger,
   });

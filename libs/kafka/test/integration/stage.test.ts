@@ -86,6 +86,7 @@ async function startStage(opts: {
           sentiment: { score: 0, label: 'neutral', lang: 'en', model: 'test' },
           intent: { label: 'other', confidence: 0, model: 'test' },
           scoredAt: Date.now(),
+          theme: 'none',
         }),
       })),
     }));

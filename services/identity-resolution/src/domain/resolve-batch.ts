@@ -77,5 +77,6 @@ export function resolvedMentionOf(
     customer: customerMatchOf(outcome.identity, outcome.fresh, outcome.prospectConfidence),
     influence: influenceOf(a.followers, a.verified),
     resolvedAt: now,
+    theme: s.theme,
   };
 }

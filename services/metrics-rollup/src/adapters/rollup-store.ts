@@ -493,6 +493,7 @@ export function rowToFact(r: FactRow): MentionFact {
     sentimentModel: r.sentiment_model as string,
     intentLabel: r.intent_label as MentionFact['intentLabel'],
     intentConfidence: Number(r.intent_confidence),
+    theme: ((r.theme as string | undefined) ?? 'none') as MentionFact['theme'],
     scoredAt: ms(r.scored_at),
     customerId: r.customer_id as string | null,
     customerStatus: r.customer_status as MentionFact['customerStatus'],
@@ -663,6 +664,7 @@ const MENTION_COLUMNS: Column<MentionFact>[] = [
   { name: 'sentiment_corrected', kind: 'bool', get: (f) => f.sentimentCorrected },
   { name: 'intent_corrected', kind: 'bool', get: (f) => f.intentCorrected },
   { name: 'scrubbed', kind: 'text', get: (f) => f.scrubbed },
+  { name: 'theme', kind: 'text', get: (f) => f.theme },
 ];
 
 /** What a scrubbed fact holds instead of its personal and content fields (see `scrubFact`). */

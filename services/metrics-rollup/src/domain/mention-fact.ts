@@ -1,5 +1,6 @@
 import { HarkError } from '@hark/errors';
 import type {
+  ComplaintTheme,
   InfluenceTier,
   IntentLabel,
   MatchMethod,
@@ -46,6 +47,8 @@ export interface MentionFact {
   sentimentModel: string;
   intentLabel: IntentLabel;
   intentConfidence: number;
+  /** Complaint theme of a negative or complaint mention, `none` otherwise. */
+  theme: ComplaintTheme;
   scoredAt: number;
   customerId: string | null;
   customerStatus: MatchStatus;
@@ -144,6 +147,7 @@ export function toMentionFact(rm: ResolvedMention): MentionFact {
     sentimentModel: rm.sentiment.model,
     intentLabel: rm.intent.label,
     intentConfidence: rm.intent.confidence,
+    theme: rm.theme,
     scoredAt: rm.scoredAt,
     customerId: rm.customer.customerId,
     customerStatus: rm.customer.status,

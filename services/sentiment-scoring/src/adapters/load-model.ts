@@ -4,6 +4,7 @@ import { HarkError } from '@hark/errors';
 import type { Logger } from '@hark/observability';
 import { fromModelFile, type IntentModel } from '../domain/intent-model.ts';
 import { buildScoringModel, type BaseVocabulary, type ScoringModel } from '../domain/model.ts';
+import { fromSocialModelFile, type SocialModel } from '../domain/social-model.ts';
 
 const require = createRequire(import.meta.url);
 const NATURAL = 'natural/lib/natural';
@@ -24,6 +25,7 @@ export const SUPPORTED_LANGUAGES = [
 export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
 
 export const DEFAULT_INTENT_MODEL = new URL('../../models/intent-v1.json', import.meta.url);
+export const DEFAULT_SOCIAL_MODEL = new URL('../../models/social-v2.json', import.meta.url);
 
 type Stemmer = { stem(word: string): string };
 type Afinn = Record<string, number>;
@@ -144,11 +146,36 @@ export async function loadIntentModel(path: string | URL): Promise<IntentModel> 
   }
 }
 
+/** Reads and validates the learned English model file; a bad file is HARK_MODEL_INVALID. */
+export async function loadSocialModel(path: string | URL): Promise<SocialModel> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new HarkError(
+      'HARK_MODEL_INVALID',
+      `cannot read social model ${String(path)}: ${(err as Error).message}`,
+      { cause: err, context: { path: String(path) } },
+    );
+  }
+  try {
+    return fromSocialModelFile(JSON.parse(text));
+  } catch (err) {
+    throw new HarkError(
+      'HARK_MODEL_INVALID',
+      `social model ${String(path)} is invalid: ${(err as Error).message}`,
+      { cause: err, context: { path: String(path) } },
+    );
+  }
+}
+
 /** Builds the scoring model once at start: vocabularies from natural, the trained intent model from disk. */
 export async function loadScoringModel(deps: {
   intentModelPath?: string | URL;
   /** An intent model already in memory (the trainer passes an empty one). */
   intentModel?: IntentModel;
+  /** The learned English model; `false` scores English with the lexicon and rules only (the trainer's input). */
+  socialModelPath?: string | URL | false;
   languages?: readonly SupportedLanguage[];
   logger?: Logger;
 }): Promise<ScoringModel> {
@@ -158,12 +185,17 @@ export async function loadScoringModel(deps: {
   const languages = new Set<SupportedLanguage>(['en', ...(deps.languages ?? SUPPORTED_LANGUAGES)]);
   const vocabularies: Record<string, BaseVocabulary> = {};
   for (const lang of languages) vocabularies[lang] = loadVocabulary(lang);
-  const model = buildScoringModel({ vocabularies, intentModel });
+  const socialModel =
+    deps.socialModelPath === false
+      ? undefined
+      : await loadSocialModel(deps.socialModelPath ?? DEFAULT_SOCIAL_MODEL);
+  const model = buildScoringModel({ vocabularies, intentModel, socialModel });
   deps.logger?.info(
     {
       languages: [...languages],
       intentModel: model.intent.name,
       intentFeatures: intentModel.weights.size,
+      socialModel: model.social?.sentimentName ?? null,
       ms: Math.round(performance.now() - started),
     },
     'scoring model loaded',

@@ -5,6 +5,7 @@ import { COMMON_ENGLISH_WORDS } from './lexicon/common-en.ts';
 import { EMOJI_VALENCE, EMOTICON_VALENCE } from './lexicon/emoji.ts';
 import { ENGLISH } from './lexicon/en.ts';
 import { OTHER_LANGUAGES } from './lexicon/other.ts';
+import type { SocialModel } from './social-model.ts';
 import type { NormalizeDeps } from './normalize.ts';
 import {
   buildLexicon,
@@ -44,6 +45,12 @@ export interface ScoringModel {
     stem: (word: string) => string;
     isNegator: (word: string) => boolean;
   };
+  /**
+   * The learned English model (sentiment + complaint heads); when absent,
+   * English is scored by the lexicon and rules alone (the trainer builds
+   * its features that way).
+   */
+  social?: { model: SocialModel; sentimentName: string };
   /** Model string for mentions in languages we do not score. */
   unsupportedModel: string;
   fallbackIntentModel: string;
@@ -59,6 +66,7 @@ export interface ModelInputs {
   /** `en` is required; every other language with a base vocabulary is scored too. */
   vocabularies: Readonly<Record<string, BaseVocabulary>>;
   intentModel: IntentModel;
+  socialModel?: SocialModel;
   sentimentParams?: SentimentParams;
 }
 
@@ -103,6 +111,10 @@ export function buildScoringModel(inputs: ModelInputs): ScoringModel {
       name: `${inputs.intentModel.name}@${inputs.intentModel.version}`,
       stem: en.stem ? memoize(en.stem) : (w) => w,
       isNegator: (w) => isNegator(english.lexicon, w),
+    },
+    social: inputs.socialModel && {
+      model: inputs.socialModel,
+      sentimentName: `hark-social-en@${inputs.socialModel.version}`,
     },
     unsupportedModel: `hark-social@${SENTIMENT_MODEL_VERSION}`,
     fallbackIntentModel: `hark-intent-fallback@${SENTIMENT_MODEL_VERSION}`,

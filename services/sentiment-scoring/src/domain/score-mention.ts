@@ -1,8 +1,17 @@
-import type { IntentLabel, Mention, ScoredMention, SentimentLabel } from '@hark/events';
-import { classifyIntent, fallbackIntent } from './intent.ts';
+import type {
+  ComplaintTheme,
+  IntentLabel,
+  Mention,
+  ScoredMention,
+  SentimentLabel,
+} from '@hark/events';
+import { classifyIntent, fallbackIntent, type IntentResult } from './intent.ts';
 import { guessLanguage, resolveLanguage } from './language.ts';
 import type { ScoringModel } from './model.ts';
-import { normalizeText } from './normalize.ts';
+import { normalizeText, type NormalizedText } from './normalize.ts';
+import type { FeatureBuffer, LexiconEvidence } from './social-features.ts';
+import { scoreSocial, type SocialScore } from './social-model.ts';
+import { classifyTheme } from './themes.ts';
 import { scoreSentiment } from './sentiment.ts';
 
 export interface TextScore {
@@ -10,7 +19,12 @@ export interface TextScore {
   lang: string;
   sentiment: { score: number; label: SentimentLabel; model: string };
   intent: { label: IntentLabel; confidence: number; model: string; source: string };
+  /** What a negative or complaining post is about; `none` for the others. */
+  theme: ComplaintTheme;
 }
+
+// Reused by every call on this thread: scoring is synchronous, so one buffer suffices.
+const FEATURES: FeatureBuffer = { idx: [], val: [] };
 
 /**
  * Scores one text: normalise the social text, detect its language from the
@@ -35,24 +49,123 @@ export function scoreText(
       lang,
       sentiment: { score: 0, label: 'unknown', model: model.unsupportedModel },
       intent: { ...intent, model: model.fallbackIntentModel },
+      theme: 'none',
     };
   }
   const s = scoreSentiment(norm, res.lexicon, model.symbols, model.sentimentParams);
   const score = Math.round(s.score * 1e4) / 1e4;
   const sentiment = { score: Object.is(score, -0) ? 0 : score, label: s.label, model: res.model };
   if (res.lang !== 'en') {
+    const intent = fallbackIntent(norm, s.score);
     return {
       lang,
       sentiment,
-      intent: { ...fallbackIntent(norm, s.score), model: model.fallbackIntentModel },
+      intent: { ...intent, model: model.fallbackIntentModel },
+      // The theme rules are English: a negative post elsewhere is `other`.
+      theme: s.label === 'negative' || intent.label === 'complaint' ? 'other' : 'none',
     };
   }
-  const intent = classifyIntent(norm, s.score, model.intent);
+  const ruled = classifyIntent(norm, s.score, model.intent);
+  // Nothing to read (an empty post, only a link): the learned model would answer its bias.
+  if (!model.social || norm.tokens.length === 0) {
+    const intent = { ...ruled, model: model.intent.name };
+    const sent = withIntentPrior(sentiment, ruled, model);
+    return { lang, sentiment: sent, intent, theme: themeOf(norm.clean, sent.label, intent.label) };
+  }
+  const social = scoreSocial(
+    norm,
+    {
+      score: s.score,
+      sum: s.sum,
+      strongIntent: ruled.source.startsWith('rule:') ? ruled.label : undefined,
+    },
+    model.social.model,
+    FEATURES,
+  );
+  const learned = {
+    score: round4(social.score),
+    label: plainQuestion(norm, s.sum, social) ? 'neutral' : social.label,
+    model: model.social.sentimentName,
+  };
+  const intent = {
+    ...withComplaintHead(
+      ruled,
+      social.complaint,
+      model.social.model.complaintThreshold,
+      social.label,
+      social.cues.failure,
+    ),
+    model: model.intent.name,
+  };
   return {
     lang,
-    sentiment: withIntentPrior(sentiment, intent, model),
-    intent: { ...intent, model: model.intent.name },
+    sentiment: learned,
+    intent,
+    theme: themeOf(norm.clean, learned.label, intent.label),
   };
+}
+
+/**
+ * A question with no valence, no failure, plea or sarcasm cue ("does it ship
+ * to Canada?") that the learned model calls negative only narrowly: the
+ * negative bias (tuned for negative recall) is what tipped it, so it stays
+ * neutral. Neutral for macro-F1 on the validation split (+0.03 points).
+ */
+function plainQuestion(norm: NormalizedText, lexiconSum: number, social: SocialScore): boolean {
+  return (
+    social.label === 'negative' &&
+    social.probs[0] < 0.5 &&
+    norm.questions > 0 &&
+    lexiconSum === 0 &&
+    social.cues.failure === 0 &&
+    !social.cues.plea &&
+    !social.cues.sarcasm
+  );
+}
+
+function themeOf(clean: string, sentiment: SentimentLabel, intent: IntentLabel): ComplaintTheme {
+  const unhappy = sentiment === 'negative' || intent === 'complaint' || intent === 'churn_risk';
+  return unhappy ? classifyTheme(clean) : 'none';
+}
+
+/**
+ * The complaint head, fitted on real complaints, decides complaint or not.
+ * Above its threshold: churn and complaint stand; a strong purchase,
+ * suggestion, question or praise rule stands too unless the post reports a
+ * failure ("is your site down?") or is a question that reads negative ("why
+ * is it out of stock again"); anything else becomes a complaint. Below it: a complaint or churn
+ * that only the template-trained classifier saw, or that the learned
+ * sentiment reads as positive, becomes praise or other; strong complaint and
+ * churn rules on a post that is not positive stand.
+ */
+function withComplaintHead(
+  ruled: IntentResult,
+  p: number,
+  threshold: number,
+  sentiment: SentimentLabel,
+  failure: number,
+): IntentResult {
+  if (ruled.source === 'empty') return ruled;
+  const strong = ruled.source.startsWith('rule:');
+  if (p >= threshold) {
+    if (ruled.label === 'churn_risk' || ruled.label === 'complaint') return ruled;
+    const questionAsComplaint = ruled.label === 'question' && sentiment === 'negative';
+    if (strong && failure === 0 && !questionAsComplaint) return ruled;
+    return {
+      label: 'complaint',
+      confidence: Math.round(p * 1000) / 1000,
+      source: 'social:complaint',
+    };
+  }
+  const unhappy = ruled.label === 'complaint' || ruled.label === 'churn_risk';
+  if (unhappy && (sentiment === 'positive' || !strong)) {
+    return {
+      label: sentiment === 'positive' ? 'praise' : 'other',
+      confidence: Math.round((1 - p) * 500) / 1000,
+      source: 'social:not-complaint',
+    };
+  }
+  return ruled;
 }
 
 // How far a strong complaint, churn or praise rule moves a score the lexicon left neutral.
@@ -92,6 +205,22 @@ function round4(v: number): number {
   return Math.max(-1, Math.min(1, Math.round(v * 1e4) / 1e4));
 }
 
+/**
+ * What the rule-based English scorer says about a post, as the learned model
+ * reads it: lexicon polarity, raw valence sum, and the strong intent rule that
+ * fired. The trainer calls this too, so fitting and scoring see the same input.
+ */
+export function lexiconEvidence(norm: NormalizedText, model: ScoringModel): LexiconEvidence {
+  const en = model.languages.get('en')!;
+  const s = scoreSentiment(norm, en.lexicon, model.symbols, model.sentimentParams);
+  const intent = classifyIntent(norm, s.score, model.intent);
+  return {
+    score: s.score,
+    sum: s.sum,
+    strongIntent: intent.source.startsWith('rule:') ? intent.label : undefined,
+  };
+}
+
 /** The stage's domain function: a Mention in, a ScoredMention out (key it by `scoredMentionKey`). */
 export function scoreMention(mention: Mention, model: ScoringModel, now: number): ScoredMention {
   // Review and forum titles carry much of the verdict ("Worst airline ever").
@@ -113,6 +242,7 @@ export function scoreMention(mention: Mention, model: ScoringModel, now: number)
     },
     intent: { label: r.intent.label, confidence: r.intent.confidence, model: r.intent.model },
     scoredAt: now,
+    theme: r.theme,
   };
 }
 

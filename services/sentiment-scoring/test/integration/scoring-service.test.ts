@@ -167,17 +167,19 @@ describe('sentiment-scoring against the real broker and registry', () => {
     expect(scored.get('101')!.value.sentiment).toMatchObject({
       label: 'negative',
       lang: 'en',
-      model: 'hark-social-en@1',
+      model: 'hark-social-en@2',
     });
     expect(scored.get('101')!.value.intent).toMatchObject({
       label: 'churn_risk',
       model: 'hark-intent@1',
     });
+    expect(scored.get('101')!.value.theme).toBe('outage');
 
     expect(scored.get('102')!.key).toBe('reddit:b2');
     expect(scored.get('102')!.value.sentiment.label).toBe('positive');
     expect(scored.get('102')!.value.sentiment.score).toBeGreaterThan(0.25);
     expect(scored.get('102')!.value.intent.label).toBe('praise');
+    expect(scored.get('102')!.value.theme).toBe('none');
 
     expect(scored.get('103')!.key).toBe('mastodon:c3');
     expect(scored.get('103')!.value.intent.label).toBe('purchase_intent');

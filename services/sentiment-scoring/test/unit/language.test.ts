@@ -83,7 +83,7 @@ describe('scoring by language', () => {
     const r = scoreText('😡😡😡', null, model);
     expect(r.lang).toBe('und');
     expect(r.sentiment.label).toBe('negative');
-    expect(r.sentiment.model).toBe('hark-social-en@1');
+    expect(r.sentiment.model).toBe('hark-social-en@2');
   });
 
   it('when the platform tags a short post, the tag decides', () => {

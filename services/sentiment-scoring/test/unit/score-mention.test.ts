@@ -27,7 +27,7 @@ describe('scoreMention', () => {
     expect(scored.sentiment).toMatchObject({
       label: 'negative',
       lang: 'en',
-      model: 'hark-social-en@1',
+      model: 'hark-social-en@2',
     });
     expect(scored.sentiment.score).toBeLessThan(-0.25);
     expect(scored.intent).toMatchObject({ label: 'complaint', model: 'hark-intent@1' });
@@ -54,7 +54,14 @@ describe('scoreMention', () => {
       brands: ['bestbuy'],
       keywords: ['best buy'],
     });
-    expect(scoreMention(m, model, NOW).sentiment.label).toBe('neutral');
+    const plain = makeMention({ text: 'Ordered from today', brands: ['x'], keywords: [] });
+    expect(scoreMention(m, model, NOW).sentiment).toEqual(
+      scoreMention(plain, model, NOW).sentiment,
+    );
+    const unmasked = makeMention({ text: 'Ordered from Best Buy today', keywords: [] });
+    expect(scoreMention(unmasked, model, NOW).sentiment.score).toBeGreaterThan(
+      scoreMention(m, model, NOW).sentiment.score,
+    );
   });
 
   it('when the platform tags the language and the text is too short to tell, the tag decides', () => {

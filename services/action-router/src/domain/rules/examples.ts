@@ -166,6 +166,7 @@ function readMention(
       tier: (list('influenceTier', INFLUENCE_TIERS)?.[0] ?? 'nano') as InfluenceTier,
     },
     resolvedAt: at,
+    theme: 'none',
   };
   return r.problems.length > before ? undefined : mention;
 }

@@ -95,6 +95,8 @@ export const ENGLISH: Omit<LexiconSpec, 'base'> = {
     'a steal': 2, 'killing it': 3, 'killed it': 3, 'nailed it': 3, 'hassle free': 2.5,
     'no brainer': 2, "chef's kiss": 3, 'chefs kiss': 3, 'customer service': 0,
     'customer support': 0, 'customer care': 0, 'tech support': 0, 'help desk': 0,
+    // "a loyal customer" frames a grievance, not praise (issue 19)
+    'loyal customer': 0, 'loyal customers': 0,
     'no problem': 1, 'no worries': 1, 'thank you': 2, 'thank u': 2, 'over it': -1.5,
     'had enough': -2, 'hidden fees': -2.5, 'hidden charges': -2.5, 'pain in the ass': -3,
     'what a joke': -2.5, 'for hours': -1, 'for days': -1, 'for weeks': -1.5,
