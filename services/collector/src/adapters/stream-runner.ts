@@ -181,9 +181,15 @@ export function createStreamRunner(deps: StreamRunnerDeps): StreamRunner {
       wake?.();
       wake = undefined;
     };
+    let paused = false;
     ws.on('message', (data: WebSocket.RawData) => {
       queue.push(data.toString());
       if (queue.length >= batchMax) notify();
+      // Back-pressure: stop reading the socket while ingest is behind, so memory stays bounded.
+      if (!paused && queue.length >= 10 * batchMax) {
+        paused = true;
+        ws.pause();
+      }
     });
     ws.on('error', (err: Error) => {
       failure = err;
@@ -217,6 +223,10 @@ export function createStreamRunner(deps: StreamRunnerDeps): StreamRunner {
         }
         if (queue.length > 0) {
           const messages = queue.splice(0, batchMax);
+          if (paused && queue.length < batchMax) {
+            paused = false;
+            ws.resume();
+          }
           const batch = read(spec, messages, cursor);
           await handle(spec, batch);
           cursor = batch.cursor;

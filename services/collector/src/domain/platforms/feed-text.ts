@@ -51,17 +51,31 @@ export function decodeFeedBytes(bytes: Uint8Array, httpCharset?: string): Decode
   } catch {
     return {
       ok: true,
-      text: decoder('windows-1252', false)!.decode(bytes),
+      text: fixCp1252(decoder('windows-1252', false)!.decode(bytes)),
       encoding: 'windows-1252',
     };
   }
+}
+
+// Windows-1252's 0x80–0x9F (€, curly quotes, dashes…). Node's TextDecoder reads the
+// windows-1252 family (iso-8859-1, latin1 too) as plain Latin-1, leaving C1 controls there.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const C1 = /[\u0080-\u009f]/g;
+
+function fixCp1252(text: string): string {
+  return text.replace(C1, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
 }
 
 function decodeAs(bytes: Uint8Array, label: string, why: string): DecodedFeed {
   const d = decoder(label, true);
   if (!d) return { ok: false, message: `feed encoding "${label}" (from ${why}) is not supported` };
   try {
-    return { ok: true, text: d.decode(bytes), encoding: d.encoding };
+    const text = d.decode(bytes);
+    return {
+      ok: true,
+      text: d.encoding === 'windows-1252' ? fixCp1252(text) : text,
+      encoding: d.encoding,
+    };
   } catch {
     return {
       ok: false,

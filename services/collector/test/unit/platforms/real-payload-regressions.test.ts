@@ -271,6 +271,23 @@ describe('feeds, real payloads', () => {
     }
   });
 
+  it('when an item carries xml:base, its relative link resolves against it (and its channel base)', () => {
+    // These captured items have no date at all (nor their channel): mapped, then refused for that.
+    const scoped = mapFeed(payload('feeds/node-feedparser-rss-with-item-scoped-html-base'));
+    expect(scoped.map((e) => 'post' in e && e.post.url)).toEqual([
+      'https://example.com/first/first',
+      'https://example.com/second',
+    ]);
+    const nested = mapFeed(payload('feeds/node-feedparser-rss-with-relative-html-urls'));
+    expect(nested.map((e) => 'post' in e && e.post.url)).toEqual([
+      'https://example.com/posts/posts/post-1',
+    ]);
+    expect(load('feeds/node-feedparser-rss-with-item-scoped-html-base').c.expected!.items).toEqual([
+      { rejected: [expect.objectContaining({ path: 'createdAt', reason: 'missing_field' })] },
+      { rejected: [expect.objectContaining({ path: 'createdAt', reason: 'missing_field' })] },
+    ]);
+  });
+
   it('when an item has no link but a permalink guid, the guid is its url', () => {
     const m = mentions('feeds/node-feedparser-guid-dupes')[0]!;
     expect(m.url).toBe('http://www.braingle.com/50366.html');
