@@ -219,8 +219,10 @@ export class Matcher {
 
   private modelEvidence(population: number): Evidence {
     const prior = `prior 1 in ${Math.round(population).toLocaleString('en-US')}`;
-    if (this.options.population !== null)
-      return { kind: 'model', detail: `${prior} (set by MATCH_POPULATION)`, weight: 0 };
+    if (this.options.population !== null) {
+      const model = this.active ? `${this.active.label}, ` : 'built-in model, ';
+      return { kind: 'model', detail: `${model}${prior} (set by MATCH_POPULATION)`, weight: 0 };
+    }
     if (this.active) return { kind: 'model', detail: `${this.active.label}, ${prior}`, weight: 0 };
     return { kind: 'model', detail: `built-in model, no traffic fitted yet, ${prior}`, weight: 0 };
   }
