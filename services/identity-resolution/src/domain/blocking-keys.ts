@@ -37,10 +37,9 @@ import { phoneticCodes } from './phonetic.ts';
  * - `F|first|place` first-name sound + the town or region: a replaced or
  *   sound-changing family name (marriage, a typo).
  * - `l|last`, `f|first` a name part alone, for one-word display names and
- *   for rare names anywhere; weak keys (the smaller cap), so a common part
- *   alone is skipped and the pass degrades to its place-qualified twin.
- *   `L` and `F` are weak too: a common name part in a big town is hundreds
- *   of people, whom a replaced other part could not link with confidence.
+ *   for rare names anywhere. All one-part keys are weak, and the matcher
+ *   caps them lower still (20): a common part, alone or in a big town, is
+ *   hundreds of people whom a replaced other part could not link anyway.
  *
  * `i` and `t` keys exist for typos and initials; they are broad for common
  * names, so the author side marks them weak (a smaller block cap applies):
@@ -201,8 +200,14 @@ export function authorKeys(a: {
     }
   }
   // One-part passes from a handle that starts with a known name ("kwameh2339", "marym51"):
-  // the longest such first name and family name, each alone and with the places.
-  if (!covered && letters.length >= 3 && letters.length <= MAX_HANDLE_SPLIT && a.isKnown) {
+  // the longest such first name and family name, each alone and with the places. Only
+  // when the display name gives no full name: otherwise its parts have their passes.
+  if (
+    !(n?.first && n.last) &&
+    letters.length >= 3 &&
+    letters.length <= MAX_HANDLE_SPLIT &&
+    a.isKnown
+  ) {
     for (const role of ['first', 'last'] as const) {
       for (let k = letters.length; k >= 3; k--) {
         const x = letters.slice(0, k);

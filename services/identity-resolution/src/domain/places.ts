@@ -59,9 +59,9 @@ vn: vietnam
 `;
 
 /**
- * States, provinces and territories of the main English-speaking countries
- * (US, Canada, Australia, plus the Irish provinces and the UK nations' usual
- * short forms): name → code (lower case). A code shared by two countries
+ * States, provinces and territories of the English-speaking countries that
+ * use them in addresses (US, Canada, Australia; the UK, Ireland and New
+ * Zealand write a town and a country): name → code (lower case). A code shared by two countries
  * (WA: Washington and Western Australia) is one code here: the customer's
  * country tells them apart when it matters.
  */

@@ -116,6 +116,9 @@ beforeAll(async () => {
     // A six-customer CRM: authors come from a small population, not ten million people.
     MATCH_POPULATION: '100000',
     INDEX_REFRESH_MS: '500',
+    // The test drives refits itself, from the authors the stage resolved.
+    MATCH_REFIT_MS: '0',
+    MATCH_REFIT_MIN_AUTHORS: '10',
   });
   service = createIdentityService({
     config,
@@ -492,5 +495,41 @@ describe('bad input on the topic', () => {
     expect(dead.errorMessage).toMatch(/mention\.author\.id is empty/);
     const next = await mention({ id: 'after-dlq', email: 'jane.doe84@gmail.com' });
     expect(next.customer.status).toBe('linked');
+  });
+});
+
+describe('the matching model learned from the traffic the stage resolved', () => {
+  it('a refit uses the authors resolved so far, and the next decision names the new version', async () => {
+    for (let i = 0; i < 6; i++) {
+      await mention(
+        i % 2
+          ? { id: `tr-${i}`, name: 'Mei Takahashi', location: 'Osaka' }
+          : { id: `tr-${i}`, name: `Quentin Stranger${i}`, location: 'Nowhere' },
+      );
+    }
+    const fitted = await service.refitter.refit();
+    expect(fitted).not.toBeNull();
+    // These six, and the authors of the tests before.
+    expect(fitted!.authors).toBeGreaterThan(6);
+    const query = async <T extends object>(sql: string, params: unknown[] = []) => {
+      const pool = createPool({ url: db.url, logger });
+      try {
+        return (await pool.query<T>(sql, params)).rows;
+      } finally {
+        await pool.end();
+      }
+    };
+    const rows = await query<{ version: string }>('select version from match_models');
+    expect(rows.map((r) => Number(r.version))).toEqual([fitted!.version]);
+
+    const r = await mention({ id: 'tr-after', name: 'Ngozi Adeyemi-Clarke', location: 'Leeds' });
+    expect(r.customer.status).not.toBe('prospect');
+    // The decision's evidence (stored in PostgreSQL; on identity.links it travels sealed).
+    const [stored] = await query<{ evidence: { kind: string; detail: string }[] }>(
+      `select evidence from social_identities where platform = 'x' and author_id = 'tr-after'`,
+    );
+    expect(stored!.evidence.find((e) => e.kind === 'model')?.detail).toMatch(
+      new RegExp(`^model v${fitted!.version} fitted .*\\(set by MATCH_POPULATION\\)$`),
+    );
   });
 });
