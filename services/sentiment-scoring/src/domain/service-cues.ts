@@ -42,6 +42,20 @@ const POLITE_PATTERNS: readonly RegExp[] = [
   /\b(?:would be nice if|it would be (?:nice|great|good) (?:if|to)|i'?d appreciate|i would appreciate|would appreciate|kindly|please (?:help|fix|respond|reply|advise|look into|check|sort|get back)|could (?:you|someone|somebody) (?:please )?(?:help|fix|look|check|tell|explain|respond|get back)|any (?:update|news|indication|idea when)|i have been a (?:loyal|long ?time|good) customer|as a loyal customer)\b/,
 ];
 
+const POLITE_NEEDS = [
+  'would be',
+  'nice',
+  'appreciat',
+  'kindly',
+  'please',
+  'could',
+  'any ',
+  'loyal',
+  'long time',
+  'longtime',
+  'good customer',
+];
+
 const SARCASM_OPENERS =
   /\b(?:thanks? (?:for|again|a lot|so much)|thank you (?:for|so much)|great job|good job|nice job|well done|love (?:how|that|it when|the way)|so glad|just great|oh great|fantastic|brilliant|awesome|impressive|what a (?:great|wonderful|fantastic)|way to go|keep up the good work|appreciate (?:it|that|the))\b/;
 const SARCASM_MARKERS =
@@ -57,7 +71,8 @@ export function detectServiceCues(clean: string): ServiceCues {
   for (const p of FAILURE_PATTERNS) {
     if (p.needs.some((n) => clean.includes(n)) && p.re.test(clean) && ++failure >= 3) break;
   }
-  const polite = POLITE_PATTERNS.some((re) => re.test(clean));
+  const polite =
+    POLITE_NEEDS.some((n) => clean.includes(n)) && POLITE_PATTERNS.some((re) => re.test(clean));
   const sarcasm =
     SARCASM_MARKERS.test(clean) ||
     ((failure > 0 || EXTRA_COSTS.test(clean)) && SARCASM_OPENERS.test(clean));

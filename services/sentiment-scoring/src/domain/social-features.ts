@@ -17,6 +17,9 @@ export interface FeatureBuffer {
   val: number[];
 }
 
+// The few dense feature names, hashed once.
+const DENSE_HASHES = new Map<string, number>();
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -64,17 +67,13 @@ const NEGATORS = new Set([
   'without',
 ]);
 
-/** What a word contributes, hashed once: its bucket plain and negated, its hash for bigrams, its 4-gram buckets. */
+/** What a word contributes: its bucket plain and negated, its hash for bigrams, its 4-gram buckets. */
 interface WordFeatures {
   plain: number;
   negated: number;
   hash: number;
   grams: number[];
 }
-
-/** Per-model memo of word features (bounded; words repeat across posts). */
-export type WordCache = Map<string, WordFeatures>;
-const WORD_CACHE_LIMIT = 100_000;
 
 function wordFeatures(w: string, mask: number): WordFeatures {
   const grams: number[] = [];
@@ -108,7 +107,6 @@ export function extractSocialFeatures(
   cues: ServiceCues,
   mask: number,
   out: FeatureBuffer,
-  cache?: WordCache,
 ): FeatureBuffer {
   const idx = out.idx;
   const val = out.val;
@@ -132,14 +130,8 @@ export function extractSocialFeatures(
     }
     words++;
     const w = t.text;
-    let wf = cache?.get(w);
-    if (wf === undefined) {
-      wf = wordFeatures(w, mask);
-      if (cache) {
-        if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
-        cache.set(w, wf);
-      }
-    }
+    // Recomputed per word: measured faster than a memo over real tweets' vocabulary.
+    const wf = wordFeatures(w, mask);
     idx.push(negated > 0 ? wf.negated : wf.plain);
     val.push(1);
     if (prev !== 0) {
@@ -159,7 +151,9 @@ export function extractSocialFeatures(
 
   const dense = (name: string, v: number) => {
     if (v === 0) return;
-    idx.push(hashString(name) & mask);
+    let h = DENSE_HASHES.get(name);
+    if (h === undefined) DENSE_HASHES.set(name, (h = hashString(name)));
+    idx.push(h & mask);
     val.push(v);
   };
   dense('d:bias', 1);
