@@ -66,12 +66,12 @@ comment on table sentiment_share_correction is
   'Per sentiment model: M⁻¹ rows and test-split variance terms for corrected shares; is_current marks the model the views use.';
 
 -- hark-social-en@2 on TweetEval sentiment test (12,284 tweets), confusion
--- [[3159,621,192],[2494,2536,907],[400,453,1522]] (rows true negative/neutral/positive,
+-- [[3159,621,192],[2495,2536,906],[402,453,1520]] (rows true negative/neutral/positive,
 -- columns predicted by the whole English scorer; models/social-v2.json in sentiment-scoring).
 insert into sentiment_share_correction values
-  ('hark-social-en@2', 'negative', 1.55931173064, -1.55214433862, 0.0521660270284, 0.000329951032406, 0.000345441797577, 0.000366638256765, true),
-  ('hark-social-en@2', 'neutral', -0.579947838231, 3.19726498957, -0.799199674759, 0.000477493090341, 0.000607280904792, 0.00101716775485, true),
-  ('hark-social-en@2', 'positive', 0.0206361075907, -0.645120650956, 1.74703364773, 0.0000536105294865, 0.000108510507433, 0.000435951124190, true);
+  ('hark-social-en@2', 'negative', 1.55943293503, -1.55213720361, 0.0501487587855, 0.000330023337182, 0.000345530559868, 0.000367468956515, true),
+  ('hark-social-en@2', 'neutral', -0.579930206037, 3.19726602754, -0.799493136610, 0.000477494966151, 0.000607283415024, 0.00101718604009, true),
+  ('hark-social-en@2', 'positive', 0.0204972710083, -0.645128823925, 1.74934437782, 0.0000537081229995, 0.000108631948069, 0.000437046648600, true);
 
 -- Raw and corrected sentiment shares per brand and day (all platforms), with
 -- 95 % intervals. The correction of the current model applies to the whole

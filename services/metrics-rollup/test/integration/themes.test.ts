@@ -131,8 +131,8 @@ describe('complaint themes and corrected shares in the analyst views', () => {
       [30, 50, 20],
       correctionConstants([
         [3159, 621, 192],
-        [2494, 2536, 907],
-        [400, 453, 1522],
+        [2495, 2536, 906],
+        [402, 453, 1520],
       ]),
     );
     const labels = ['negative', 'neutral', 'positive'];
