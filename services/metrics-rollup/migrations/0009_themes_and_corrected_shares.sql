@@ -73,17 +73,17 @@ insert into sentiment_share_correction values
   ('hark-social-en@2', 'neutral', -0.579930206037, 3.19726602754, -0.799493136610, 0.000477494966151, 0.000607283415024, 0.00101718604009, true),
   ('hark-social-en@2', 'positive', 0.0204972710083, -0.645128823925, 1.74934437782, 0.0000537081229995, 0.000108631948069, 0.000437046648600, true);
 
--- Raw and corrected sentiment shares per brand and day (all platforms), with
--- 95 % intervals. The correction of the current model applies to the whole
+-- Raw and corrected sentiment shares per grain (minute, hour, day), brand and
+-- window (all platforms), with 95 % intervals. The correction of the current model applies to the whole
 -- day; a day scored by several models is corrected as if by the current one.
 create view v_sentiment_shares_corrected as
   with r as (
-    select brand, window_start, negative, neutral, positive,
+    select grain, brand, window_start, negative, neutral, positive,
            (negative + neutral + positive)::float8 as n
     from v_brand_rollups
-    where grain = 'day' and platform = 'all' and negative + neutral + positive > 0
+    where platform = 'all' and negative + neutral + positive > 0
   ), e as (
-    select r.brand, r.window_start, r.n, c.model, c.label,
+    select r.grain, r.brand, r.window_start, r.n, c.model, c.label,
            r.negative / r.n as q_neg, r.neutral / r.n as q_neu, r.positive / r.n as q_pos,
            c.inv_negative * r.negative / r.n + c.inv_neutral * r.neutral / r.n
              + c.inv_positive * r.positive / r.n as est,
@@ -94,10 +94,11 @@ create view v_sentiment_shares_corrected as
     where c.is_current
   ), w as (
     select e.*,
-           max(est) filter (where label = 'negative') over (partition by brand, window_start) as est_neg,
-           max(est) filter (where label = 'neutral') over (partition by brand, window_start) as est_neu,
-           max(est) filter (where label = 'positive') over (partition by brand, window_start) as est_pos
+           max(est) filter (where label = 'negative') over w as est_neg,
+           max(est) filter (where label = 'neutral') over w as est_neu,
+           max(est) filter (where label = 'positive') over w as est_pos
     from e
+    window w as (partition by grain, brand, window_start)
   ), v as (
     select w.*,
            greatest(0, (sq - est ^ 2) / n + est_neg ^ 2 * var_negative + est_neu ^ 2 * var_neutral
@@ -105,7 +106,7 @@ create view v_sentiment_shares_corrected as
            least(1, greatest(0, est)) as clipped
     from w
   )
-  select (window_start at time zone 'UTC')::date as day, window_start, brand, model,
+  select grain, (window_start at time zone 'UTC')::date as day, window_start, brand, model,
          n::bigint as scored_mentions,
          max(q_neg) as raw_negative, max(q_neu) as raw_neutral, max(q_pos) as raw_positive,
          max(clipped) filter (where label = 'negative') / nullif(sum(clipped), 0) as corrected_negative,
@@ -118,7 +119,7 @@ create view v_sentiment_shares_corrected as
          max(greatest(0, least(1, est - 1.959964 * sqrt(variance)))) filter (where label = 'positive') as positive_low,
          max(least(1, greatest(0, est + 1.959964 * sqrt(variance)))) filter (where label = 'positive') as positive_high
   from v
-  group by window_start, brand, model, n;
+  group by grain, window_start, brand, model, n;
 
 grant select on sentiment_share_correction, v_mention_themes, v_theme_daily,
   v_theme_weekly_change, v_sentiment_shares_corrected to hark_analyst;
