@@ -17,7 +17,7 @@ export interface ServiceCues {
 // Each pattern with the substrings it cannot match without, so most posts
 // skip most regexes (the cues run on every English mention).
 // prettier-ignore
-const FAILURE_PATTERNS: readonly { needs: readonly string[]; re: RegExp }[] = [
+export const FAILURE_PATTERNS: readonly { needs: readonly string[]; re: RegExp }[] = [
   { needs: ['delay', 'late', 'behind'], re: /\b(?:delay(?:ed|s)?|late again|running late|behind schedule)\b/ },
   { needs: ['cancel', 'called off'], re: /\b(?:cancel+(?:ed|ation|led)|called off)\b/ },
   { needs: ['hold', 'wait'], re: /\b(?:on hold|holding for|hold times?|kept (?:me )?waiting|still waiting|been waiting|waiting (?:for|on) (?:over|more than|\d+|a refund|my|an? answer|a reply|a response))\b/ },
@@ -36,6 +36,8 @@ const FAILURE_PATTERNS: readonly { needs: readonly string[]; re: RegExp }[] = [
   { needs: ['wrong', 'missing'], re: /\b(?:wrong (?:order|item|size|address|product|charge|bill|amount)|missing (?:items?|parts?|order|package|parcel|bag|luggage))\b/ },
   { needs: ['hour', 'hrs', 'day', 'week', 'month'], re: /\b(?:over|more than|almost|nearly|for) (?:an?|\d+|two|three|four|five|six|several) (?:hours?|hrs?|days?|weeks?|months?)\b/ },
 ];
+
+const ANY_FAILURE = new RegExp(FAILURE_PATTERNS.map((p) => p.re.source).join('|'));
 
 // prettier-ignore
 const POLITE_PATTERNS: readonly RegExp[] = [
@@ -68,8 +70,11 @@ const PLEA_PATTERNS =
 /** Reads the service cues of one post's clean text. Pure; a few regex tests per post. */
 export function detectServiceCues(clean: string): ServiceCues {
   let failure = 0;
-  for (const p of FAILURE_PATTERNS) {
-    if (p.needs.some((n) => clean.includes(n)) && p.re.test(clean) && ++failure >= 3) break;
+  // One scan says whether any failure pattern matches (most posts: none); only then count them.
+  if (ANY_FAILURE.test(clean)) {
+    for (const p of FAILURE_PATTERNS) {
+      if (p.needs.some((n) => clean.includes(n)) && p.re.test(clean) && ++failure >= 3) break;
+    }
   }
   const polite =
     POLITE_NEEDS.some((n) => clean.includes(n)) && POLITE_PATTERNS.some((re) => re.test(clean));
