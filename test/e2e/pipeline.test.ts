@@ -128,6 +128,19 @@ describe('N generated mentions through the whole pipeline', () => {
     );
     expect(checks[0]).toEqual({ bad_split: '0', bad_labels: '0' });
 
+    // Complaint themes travel scoring → identity-resolution → the facts and the theme views:
+    // every negative mention has one, and the daily view counts each themed mention once per brand.
+    const { rows: themes } = await p.db.query<{ unthemed: string; themed: string; viewed: string }>(
+      `select count(*) filter (where sentiment_label = 'negative' and theme = 'none') as unthemed,
+              coalesce(sum(cardinality(brands)) filter (where theme <> 'none'), 0) as themed,
+              (select coalesce(sum(mentions), 0) from v_theme_daily) as viewed
+         from mentions where starts_with(post_id, $1)`,
+      [runId],
+    );
+    expect(themes[0]!.unthemed).toBe('0');
+    expect(Number(themes[0]!.themed)).toBeGreaterThan(0);
+    expect(themes[0]!.viewed).toBe(themes[0]!.themed);
+
     expect(await p.deadLetters()).toEqual([]);
     expect(p.unexpectedExits()).toEqual([]);
   }, 420_000);

@@ -66,24 +66,24 @@ comment on table sentiment_share_correction is
   'Per sentiment model: M⁻¹ rows and test-split variance terms for corrected shares; is_current marks the model the views use.';
 
 -- hark-social-en@2 on TweetEval sentiment test (12,284 tweets), confusion
--- [[3159,621,192],[2494,2536,907],[400,453,1522]] (rows true negative/neutral/positive,
+-- [[3159,621,192],[2495,2536,906],[402,453,1520]] (rows true negative/neutral/positive,
 -- columns predicted by the whole English scorer; models/social-v2.json in sentiment-scoring).
 insert into sentiment_share_correction values
-  ('hark-social-en@2', 'negative', 1.55931173064, -1.55214433862, 0.0521660270284, 0.000329951032406, 0.000345441797577, 0.000366638256765, true),
-  ('hark-social-en@2', 'neutral', -0.579947838231, 3.19726498957, -0.799199674759, 0.000477493090341, 0.000607280904792, 0.00101716775485, true),
-  ('hark-social-en@2', 'positive', 0.0206361075907, -0.645120650956, 1.74703364773, 0.0000536105294865, 0.000108510507433, 0.000435951124190, true);
+  ('hark-social-en@2', 'negative', 1.55943293503, -1.55213720361, 0.0501487587855, 0.000330023337182, 0.000345530559868, 0.000367468956515, true),
+  ('hark-social-en@2', 'neutral', -0.579930206037, 3.19726602754, -0.799493136610, 0.000477494966151, 0.000607283415024, 0.00101718604009, true),
+  ('hark-social-en@2', 'positive', 0.0204972710083, -0.645128823925, 1.74934437782, 0.0000537081229995, 0.000108631948069, 0.000437046648600, true);
 
--- Raw and corrected sentiment shares per brand and day (all platforms), with
--- 95 % intervals. The correction of the current model applies to the whole
+-- Raw and corrected sentiment shares per grain (minute, hour, day), brand and
+-- window (all platforms), with 95 % intervals. The correction of the current model applies to the whole
 -- day; a day scored by several models is corrected as if by the current one.
 create view v_sentiment_shares_corrected as
   with r as (
-    select brand, window_start, negative, neutral, positive,
+    select grain, brand, window_start, negative, neutral, positive,
            (negative + neutral + positive)::float8 as n
     from v_brand_rollups
-    where grain = 'day' and platform = 'all' and negative + neutral + positive > 0
+    where platform = 'all' and negative + neutral + positive > 0
   ), e as (
-    select r.brand, r.window_start, r.n, c.model, c.label,
+    select r.grain, r.brand, r.window_start, r.n, c.model, c.label,
            r.negative / r.n as q_neg, r.neutral / r.n as q_neu, r.positive / r.n as q_pos,
            c.inv_negative * r.negative / r.n + c.inv_neutral * r.neutral / r.n
              + c.inv_positive * r.positive / r.n as est,
@@ -94,10 +94,11 @@ create view v_sentiment_shares_corrected as
     where c.is_current
   ), w as (
     select e.*,
-           max(est) filter (where label = 'negative') over (partition by brand, window_start) as est_neg,
-           max(est) filter (where label = 'neutral') over (partition by brand, window_start) as est_neu,
-           max(est) filter (where label = 'positive') over (partition by brand, window_start) as est_pos
+           max(est) filter (where label = 'negative') over w as est_neg,
+           max(est) filter (where label = 'neutral') over w as est_neu,
+           max(est) filter (where label = 'positive') over w as est_pos
     from e
+    window w as (partition by grain, brand, window_start)
   ), v as (
     select w.*,
            greatest(0, (sq - est ^ 2) / n + est_neg ^ 2 * var_negative + est_neu ^ 2 * var_neutral
@@ -105,7 +106,7 @@ create view v_sentiment_shares_corrected as
            least(1, greatest(0, est)) as clipped
     from w
   )
-  select (window_start at time zone 'UTC')::date as day, window_start, brand, model,
+  select grain, (window_start at time zone 'UTC')::date as day, window_start, brand, model,
          n::bigint as scored_mentions,
          max(q_neg) as raw_negative, max(q_neu) as raw_neutral, max(q_pos) as raw_positive,
          max(clipped) filter (where label = 'negative') / nullif(sum(clipped), 0) as corrected_negative,
@@ -118,7 +119,7 @@ create view v_sentiment_shares_corrected as
          max(greatest(0, least(1, est - 1.959964 * sqrt(variance)))) filter (where label = 'positive') as positive_low,
          max(least(1, greatest(0, est + 1.959964 * sqrt(variance)))) filter (where label = 'positive') as positive_high
   from v
-  group by window_start, brand, model, n;
+  group by grain, window_start, brand, model, n;
 
 grant select on sentiment_share_correction, v_mention_themes, v_theme_daily,
   v_theme_weekly_change, v_sentiment_shares_corrected to hark_analyst;

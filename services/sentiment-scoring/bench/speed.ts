@@ -13,6 +13,7 @@ import { loadScoringModel } from '../src/adapters/load-model.ts';
 import { normalizeText } from '../src/domain/normalize.ts';
 import { scoreMention, scoreText } from '../src/domain/score-mention.ts';
 import { scoreSentiment } from '../src/domain/sentiment.ts';
+import { hasDataDir, loadSentimentSplits } from '../scripts/lib/real-data.ts';
 import { loadEvalSet } from './lib/datasets.ts';
 import { createAfinnPeer, createVaderPeer } from './lib/peers.ts';
 
@@ -82,6 +83,18 @@ measure('hark: scoreText (sentiment + intent + theme)', (i) => {
 const long = measure(`hark: scoreText on long tweets (mean ${avgLong} chars)`, (i) => {
   sink += scoreText(longTexts[i % longTexts.length]!, null, model).intent.confidence;
 });
+// Real tweets when the external data is there (see data/external/README.md): speed only, no labels read.
+if (hasDataDir()) {
+  const tweets = loadSentimentSplits().test.map((r) => r.text);
+  const avg = Math.round(tweets.reduce((a, t) => a + t.length, 0) / tweets.length);
+  measure(`hark: scoreText on real tweets (TweetEval test, mean ${avg} chars)`, (i) => {
+    sink += scoreText(tweets[i % tweets.length]!, null, model).intent.confidence;
+  });
+  const v1 = await loadScoringModel({ socialModelPath: false });
+  measure(`hark v1 (lexicon + rules, no learned model) on the same real tweets`, (i) => {
+    sink += scoreText(tweets[i % tweets.length]!, null, v1).intent.confidence;
+  });
+}
 measure('hark: lexicon sentiment only (no learned model, no intent)', (i) => {
   const norm = normalizeText(texts[i % texts.length]!, model.normalize);
   sink += scoreSentiment(norm, en.lexicon, model.symbols, model.sentimentParams).score;

@@ -121,18 +121,31 @@ describe('complaint themes and corrected shares in the analyst views', () => {
     await apply(batch);
     const day = new Date(windowStart(at, 'day')).toISOString().slice(0, 10);
     const { rows } = await pool.query(
-      `select * from v_sentiment_shares_corrected where brand = 'acme' and day = $1::date`,
+      `select * from v_sentiment_shares_corrected
+       where grain = 'day' and brand = 'acme' and day = $1::date`,
       [day],
     );
     expect(rows).toHaveLength(1);
     const r = rows[0] as Record<string, number | string>;
+    // Every grain offers the same correction; the mentions fell in one hour and one minute.
+    const grains = await pool.query<{ grain: string; n: string }>(
+      `select grain, sum(scored_mentions)::text as n from v_sentiment_shares_corrected
+       where brand = 'acme' and window_start >= $1::date and window_start < $1::date + 1
+       group by grain order by grain`,
+      [day],
+    );
+    expect(grains.rows).toEqual([
+      { grain: 'day', n: '100' },
+      { grain: 'hour', n: '100' },
+      { grain: 'minute', n: '100' },
+    ]);
     expect(r.model).toBe('hark-social-en@2');
     const expected = correctShares(
       [30, 50, 20],
       correctionConstants([
         [3159, 621, 192],
-        [2494, 2536, 907],
-        [400, 453, 1522],
+        [2495, 2536, 906],
+        [402, 453, 1520],
       ]),
     );
     const labels = ['negative', 'neutral', 'positive'];

@@ -5,8 +5,8 @@ import { correctionConstants, correctShares, invert } from '../../src/domain/sha
 // Rows true negative/neutral/positive, columns predicted (the hark-social-en@2 test split).
 const CONFUSION = [
   [3159, 621, 192],
-  [2494, 2536, 907],
-  [400, 453, 1522],
+  [2495, 2536, 906],
+  [402, 453, 1520],
 ];
 
 describe('share correction', () => {

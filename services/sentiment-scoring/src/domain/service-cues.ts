@@ -17,7 +17,7 @@ export interface ServiceCues {
 // Each pattern with the substrings it cannot match without, so most posts
 // skip most regexes (the cues run on every English mention).
 // prettier-ignore
-const FAILURE_PATTERNS: readonly { needs: readonly string[]; re: RegExp }[] = [
+export const FAILURE_PATTERNS: readonly { needs: readonly string[]; re: RegExp }[] = [
   { needs: ['delay', 'late', 'behind'], re: /\b(?:delay(?:ed|s)?|late again|running late|behind schedule)\b/ },
   { needs: ['cancel', 'called off'], re: /\b(?:cancel+(?:ed|ation|led)|called off)\b/ },
   { needs: ['hold', 'wait'], re: /\b(?:on hold|holding for|hold times?|kept (?:me )?waiting|still waiting|been waiting|waiting (?:for|on) (?:over|more than|\d+|a refund|my|an? answer|a reply|a response))\b/ },
@@ -37,9 +37,25 @@ const FAILURE_PATTERNS: readonly { needs: readonly string[]; re: RegExp }[] = [
   { needs: ['hour', 'hrs', 'day', 'week', 'month'], re: /\b(?:over|more than|almost|nearly|for) (?:an?|\d+|two|three|four|five|six|several) (?:hours?|hrs?|days?|weeks?|months?)\b/ },
 ];
 
+const ANY_FAILURE = new RegExp(FAILURE_PATTERNS.map((p) => p.re.source).join('|'));
+
 // prettier-ignore
 const POLITE_PATTERNS: readonly RegExp[] = [
   /\b(?:would be nice if|it would be (?:nice|great|good) (?:if|to)|i'?d appreciate|i would appreciate|would appreciate|kindly|please (?:help|fix|respond|reply|advise|look into|check|sort|get back)|could (?:you|someone|somebody) (?:please )?(?:help|fix|look|check|tell|explain|respond|get back)|any (?:update|news|indication|idea when)|i have been a (?:loyal|long ?time|good) customer|as a loyal customer)\b/,
+];
+
+const POLITE_NEEDS = [
+  'would be',
+  'nice',
+  'appreciat',
+  'kindly',
+  'please',
+  'could',
+  'any ',
+  'loyal',
+  'long time',
+  'longtime',
+  'good customer',
 ];
 
 const SARCASM_OPENERS =
@@ -54,10 +70,14 @@ const PLEA_PATTERNS =
 /** Reads the service cues of one post's clean text. Pure; a few regex tests per post. */
 export function detectServiceCues(clean: string): ServiceCues {
   let failure = 0;
-  for (const p of FAILURE_PATTERNS) {
-    if (p.needs.some((n) => clean.includes(n)) && p.re.test(clean) && ++failure >= 3) break;
+  // One scan says whether any failure pattern matches (most posts: none); only then count them.
+  if (ANY_FAILURE.test(clean)) {
+    for (const p of FAILURE_PATTERNS) {
+      if (p.needs.some((n) => clean.includes(n)) && p.re.test(clean) && ++failure >= 3) break;
+    }
   }
-  const polite = POLITE_PATTERNS.some((re) => re.test(clean));
+  const polite =
+    POLITE_NEEDS.some((n) => clean.includes(n)) && POLITE_PATTERNS.some((re) => re.test(clean));
   const sarcasm =
     SARCASM_MARKERS.test(clean) ||
     ((failure > 0 || EXTRA_COSTS.test(clean)) && SARCASM_OPENERS.test(clean));

@@ -17,6 +17,9 @@ export interface FeatureBuffer {
   val: number[];
 }
 
+// The few dense feature names, hashed once.
+const DENSE_HASHES = new Map<string, number>();
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -64,35 +67,19 @@ const NEGATORS = new Set([
   'without',
 ]);
 
-/** What a word contributes, hashed once: its bucket plain and negated, its hash for bigrams, its 4-gram buckets. */
-interface WordFeatures {
-  plain: number;
-  negated: number;
-  hash: number;
-  grams: number[];
-}
-
-/** Per-model memo of word features (bounded; words repeat across posts). */
-export type WordCache = Map<string, WordFeatures>;
-const WORD_CACHE_LIMIT = 100_000;
-
-function wordFeatures(w: string, mask: number): WordFeatures {
-  const grams: number[] = [];
-  if (w.length >= 5) {
-    // "^word$" 4-grams, hashed without building substrings.
-    const padded = w.length + 2;
-    for (let s = 0; s + 4 <= padded; s++) {
-      let h = SEED_CHAR;
-      for (let k = s; k < s + 4; k++) {
-        const c = k === 0 ? 94 : k === padded - 1 ? 36 : w.charCodeAt(k - 1);
-        h ^= c;
-        h = Math.imul(h, FNV_PRIME);
-      }
-      grams.push((h >>> 0) & mask);
+/** Pushes the "^word$" 4-grams of `w`, hashed without building substrings. */
+function pushCharGrams(w: string, mask: number, idx: number[], val: number[]): void {
+  const padded = w.length + 2;
+  for (let s = 0; s + 4 <= padded; s++) {
+    let h = SEED_CHAR;
+    for (let k = s; k < s + 4; k++) {
+      const c = k === 0 ? 94 : k === padded - 1 ? 36 : w.charCodeAt(k - 1);
+      h ^= c;
+      h = Math.imul(h, FNV_PRIME);
     }
+    idx.push((h >>> 0) & mask);
+    val.push(0.5);
   }
-  const hash = hashString(w, SEED_WORD);
-  return { plain: hash & mask, negated: hashString(w, SEED_NEG) & mask, hash, grams };
 }
 
 /**
@@ -108,7 +95,6 @@ export function extractSocialFeatures(
   cues: ServiceCues,
   mask: number,
   out: FeatureBuffer,
-  cache?: WordCache,
 ): FeatureBuffer {
   const idx = out.idx;
   const val = out.val;
@@ -132,25 +118,16 @@ export function extractSocialFeatures(
     }
     words++;
     const w = t.text;
-    let wf = cache?.get(w);
-    if (wf === undefined) {
-      wf = wordFeatures(w, mask);
-      if (cache) {
-        if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
-        cache.set(w, wf);
-      }
-    }
-    idx.push(negated > 0 ? wf.negated : wf.plain);
+    // Hashed afresh for every word: a memo was measured slower on real tweets' vocabulary.
+    const hw = hashString(w, SEED_WORD);
+    idx.push((negated > 0 ? hashString(w, SEED_NEG) : hw) & mask);
     val.push(1);
     if (prev !== 0) {
       idx.push(hashString(w, (prev ^ SEED_BIGRAM) >>> 0) & mask);
       val.push(1);
     }
-    prev = wf.hash;
-    for (const g of wf.grams) {
-      idx.push(g);
-      val.push(0.5);
-    }
+    prev = hw;
+    if (w.length >= 5) pushCharGrams(w, mask, idx, val);
     if (NEGATORS.has(w)) negated = 3;
     else if (negated > 0) negated--;
   }
@@ -159,7 +136,9 @@ export function extractSocialFeatures(
 
   const dense = (name: string, v: number) => {
     if (v === 0) return;
-    idx.push(hashString(name) & mask);
+    let h = DENSE_HASHES.get(name);
+    if (h === undefined) DENSE_HASHES.set(name, (h = hashString(name)));
+    idx.push(h & mask);
     val.push(v);
   };
   dense('d:bias', 1);

@@ -1,7 +1,6 @@
 import {
   decodeWeights,
   encodeWeights,
-  linearLogits,
   sigmoid,
   softmaxInPlace,
   type LinearModel,
@@ -12,10 +11,23 @@ import {
   extractSocialFeatures,
   type FeatureBuffer,
   type LexiconEvidence,
-  type WordCache,
 } from './social-features.ts';
 
-const WORD_CACHES = new WeakMap<SocialModel, WordCache>();
+const JOINT_WEIGHTS = new WeakMap<SocialModel, Float32Array>();
+
+/** The two heads' weights interleaved per bucket, so a feature reads one cache line. */
+function jointWeights(model: SocialModel): Float32Array {
+  const out = new Float32Array(model.buckets * 4);
+  const s = model.sentiment.weights;
+  const c = model.complaint.weights;
+  for (let b = 0; b < model.buckets; b++) {
+    out[b * 4] = s[b * 3]!;
+    out[b * 4 + 1] = s[b * 3 + 1]!;
+    out[b * 4 + 2] = s[b * 3 + 2]!;
+    out[b * 4 + 3] = c[b]!;
+  }
+  return out;
+}
 
 export const SOCIAL_LABELS = ['negative', 'neutral', 'positive'] as const;
 export type SocialLabel = (typeof SOCIAL_LABELS)[number];
@@ -59,14 +71,29 @@ export function scoreSocial(
   buf: FeatureBuffer = { idx: [], val: [] },
 ): SocialScore {
   const cues = detectServiceCues(norm.clean);
-  let cache = WORD_CACHES.get(model);
-  if (!cache) WORD_CACHES.set(model, (cache = new Map()));
-  extractSocialFeatures(norm, lex, cues, model.buckets - 1, buf, cache);
-  const z = linearLogits(model.sentiment, buf, [0, 0, 0]);
+  extractSocialFeatures(norm, lex, cues, model.buckets - 1, buf);
+  // Both heads in one pass over the features: [negative, neutral, positive, complaint] per bucket.
+  let joint = JOINT_WEIGHTS.get(model);
+  if (!joint) JOINT_WEIGHTS.set(model, (joint = jointWeights(model)));
+  const z: [number, number, number] = [
+    model.sentiment.bias[0] ?? 0,
+    model.sentiment.bias[1] ?? 0,
+    model.sentiment.bias[2] ?? 0,
+  ];
+  let zc = model.complaint.bias[0] ?? 0;
+  const { idx, val } = buf;
+  for (let i = 0; i < idx.length; i++) {
+    const b = idx[i]! * 4;
+    const v = val[i]!;
+    z[0] += joint[b]! * v;
+    z[1] += joint[b + 1]! * v;
+    z[2] += joint[b + 2]! * v;
+    zc += joint[b + 3]! * v;
+  }
   const p = softmaxInPlace(z) as [number, number, number];
   let best = 0;
   for (let c = 1; c < 3; c++) if (p[c]! > p[best]!) best = c;
-  const complaint = sigmoid(linearLogits(model.complaint, buf, [0])[0]!);
+  const complaint = sigmoid(zc);
   return { label: SOCIAL_LABELS[best]!, score: p[2] - p[0], probs: p, complaint, cues };
 }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { detectServiceCues } from '../../src/domain/service-cues.ts';
+import { loadEvalSet, loadTrainSet } from '../../bench/lib/datasets.ts';
+import { createHashtagSplitter } from '../../src/domain/hashtags.ts';
+import { normalizeText } from '../../src/domain/normalize.ts';
+import { detectServiceCues, FAILURE_PATTERNS } from '../../src/domain/service-cues.ts';
 
 // Cues run on NormalizedText.clean: lower case, punctuation as separate tokens.
 describe('detectServiceCues', () => {
@@ -64,5 +67,22 @@ describe('detectServiceCues', () => {
 
   it('when a plain question asks for information, it is no plea', () => {
     expect(detectServiceCues('what time do you open on sunday ?').plea).toBe(false);
+  });
+});
+
+describe('the failure pre-checks', () => {
+  it('never change the count: equal to running every pattern, on every training and evaluation post', () => {
+    const isWord = () => true;
+    const deps = { isWord, splitHashtag: createHashtagSplitter(isWord) };
+    const posts = [...loadTrainSet(), ...loadEvalSet()].map(
+      (p) => normalizeText(p.text, deps).clean,
+    );
+    let failing = 0;
+    for (const clean of posts) {
+      const reference = Math.min(3, FAILURE_PATTERNS.filter((p) => p.re.test(clean)).length);
+      expect(detectServiceCues(clean).failure, clean).toBe(reference);
+      if (reference > 0) failing++;
+    }
+    expect(failing).toBeGreaterThan(100);
   });
 });
