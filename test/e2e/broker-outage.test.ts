@@ -9,7 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadBrandsConfig } from '@hark/brands';
-import { startPrivateBroker, type PrivateBroker } from '@hark/testing';
+import { startPrivateBroker, waitFor, type PrivateBroker } from '@hark/testing';
 import { createRng, generateCustomers, generateTraffic, type DemoCustomer } from '@hark/traffic';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -77,7 +77,11 @@ describe('a Kafka outage longer than the client retry window, with traffic flowi
       report,
     );
     sending.catch(() => {});
-    while (report.done < report.sent * 0.2 || report.sent === 0) await sleep(100);
+    await waitFor(() => report.sent > 0 && report.done >= report.sent * 0.2, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'a fifth of the traffic answered before the outage',
+    });
 
     await broker.stop();
     const notReady = new Set<string>();

@@ -41,8 +41,17 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
     }
     let pending = writerTypes.get(id);
     if (!pending) {
-      pending = deps.registry.getSchemaById(id).then(
-        (text) => avro.Type.forSchema(JSON.parse(text) as avro.Schema),
+      const fetched = deps.registry.getSchemaWithReferences
+        ? deps.registry.getSchemaWithReferences(id)
+        : deps.registry.getSchemaById(id).then((schema) => ({ schema, referenced: [] }));
+      pending = fetched.then(
+        ({ schema, referenced }) => {
+          // Named types of referenced schemas first, so the writer schema's names resolve.
+          const registry: Record<string, avro.Type> = {};
+          for (const text of referenced)
+            avro.Type.forSchema(JSON.parse(text) as avro.Schema, { registry });
+          return avro.Type.forSchema(JSON.parse(schema) as avro.Schema, { registry });
+        },
         (err: unknown) => {
           writerTypes.delete(id);
           if (isHarkError(err) && err.code === 'HARK_SERDE_UNKNOWN_SCHEMA') {

@@ -5,6 +5,12 @@ export interface RegistryClient {
   register(subject: string, schema: unknown): Promise<number>;
   /** The schema text for a global id. */
   getSchemaById(id: number): Promise<string>;
+  /**
+   * The schema of an id with the texts of every schema its references name
+   * (Confluent schema references), referenced ones first, each once: what a
+   * decoder needs to know every named type the writer used.
+   */
+  getSchemaWithReferences?(id: number): Promise<{ schema: string; referenced: string[] }>;
   readonly url: string;
 }
 
@@ -123,5 +129,36 @@ export function createRegistryClient(deps: { url: string; timeoutMs?: number }):
       const { schema } = await call<{ schema: string }>('GET', `/schemas/ids/${id}`);
       return schema;
     },
+    async getSchemaWithReferences(id) {
+      const top = await call<{ schema: string; references?: Reference[] }>(
+        'GET',
+        `/schemas/ids/${id}`,
+      );
+      const referenced: string[] = [];
+      const seen = new Set<string>();
+      const visit = async (refs: readonly Reference[] | undefined, depth: number) => {
+        if (depth > 16)
+          throw new HarkError('HARK_REGISTRY_REJECTED', 'references chain deeper than 16');
+        for (const r of refs ?? []) {
+          const key = `${r.subject}\u0000${r.version}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const v = await call<{ schema: string; references?: Reference[] }>(
+            'GET',
+            `/subjects/${encodeURIComponent(r.subject)}/versions/${r.version}`,
+          );
+          await visit(v.references, depth + 1);
+          referenced.push(v.schema);
+        }
+      };
+      await visit(top.references, 1);
+      return { schema: top.schema, referenced };
+    },
   };
+}
+
+interface Reference {
+  name: string;
+  subject: string;
+  version: number;
 }

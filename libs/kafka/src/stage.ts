@@ -139,6 +139,7 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
   const lagSeries = new Map<string, { topic: string; partition: string }>();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     ready = true;
+    restartDelayMs = 1000;
     kafkaFailing = false;
     touch();
     const assigned = new Set(
@@ -158,15 +159,36 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     );
   });
   consumer.on(consumer.events.STOP, () => void (ready = false));
+  // kafkajs restarts the consumer itself only when the error's innermost cause is marked
+  // retriable; some broker-outage errors are not (a group coordinator that cannot be found
+  // while the broker is down), so those are restarted here, with backoff, the same way.
+  let restartDelayMs = 1000;
+  let restartTimer: NodeJS.Timeout | undefined;
+  function crash(error: Error): void {
+    log.error({ err: error }, 'consumer crashed');
+    if (crashed || closing) return;
+    crashed = true;
+    deps.onCrash?.(error);
+  }
+  function scheduleRerun(error: Error): void {
+    const delayMs = Math.round(restartDelayMs * (0.5 + Math.random()));
+    log.warn({ err: error, delayMs }, 'consumer lost the broker; restarting it');
+    restartDelayMs = Math.min(restartDelayMs * 2, 30_000);
+    restartTimer = setTimeout(() => {
+      if (closing) return;
+      // A failed start emits CRASH again, which lands back here or in crash().
+      consumer.run(runOptions).catch((err: Error) => {
+        if (shouldRestartConsumer(err)) scheduleRerun(err);
+        else crash(err);
+      });
+    }, delayMs);
+  }
   consumer.on(consumer.events.CRASH, (e) => {
     ready = false;
     const { error, restart } = e.payload;
     if (restart) log.warn({ err: error }, 'consumer lost the broker; reconnecting');
-    else log.error({ err: error }, 'consumer crashed');
-    if (!restart && !crashed && !closing) {
-      crashed = true;
-      deps.onCrash?.(error);
-    }
+    else if (!closing && shouldRestartConsumer(error)) scheduleRerun(error);
+    else crash(error);
   });
 
   async function withRetries(
@@ -381,6 +403,14 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     metrics.lag.set({ stage: deps.stage, ...labels }, Number(batch.offsetLag()));
   }
 
+  const runOptions = {
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    // One worker per partition (up to 64): every partition of a fetch reaches the same flush.
+    partitionsConsumedConcurrently: 64,
+    eachBatch,
+  };
+
   return {
     consumer,
     isReady: () => ready && !kafkaFailing && (busy || Date.now() - lastContact < staleAfterMs),
@@ -388,18 +418,13 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
       await consumer.connect();
       for (const topic of deps.topics)
         await consumer.subscribe({ topic, fromBeginning: deps.fromBeginning ?? true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        // One worker per partition (up to 64): every partition of a fetch reaches the same flush.
-        partitionsConsumedConcurrently: 64,
-        eachBatch,
-      });
+      await consumer.run(runOptions);
       log.info({ topics: deps.topics, groupId: deps.groupId }, 'stage started');
     },
     async close() {
       ready = false;
       closing = true;
+      clearTimeout(restartTimer);
       await consumer.disconnect();
       log.info('stage stopped');
     },

@@ -29,6 +29,14 @@ describe('shouldRestartConsumer', () => {
       ),
     ],
     ['a refused connection', kafkaError('KafkaJSConnectionError', true)],
+    [
+      'a group coordinator not found while the broker is down (kafkajs itself does not restart on it)',
+      kafkaError(
+        'KafkaJSNonRetriableError',
+        false,
+        kafkaError('KafkaJSGroupCoordinatorNotFound', false),
+      ),
+    ],
     ['no broker available', kafkaError('KafkaJSNoBrokerAvailableError', false)],
     ['a produce Kafka did not acknowledge', produceFailed],
     [

@@ -16,7 +16,7 @@ beforeAll(async () => {
     http: {
       httpHeadersTimeoutMs: 400,
       httpRequestTimeoutMs: 800,
-      httpIdleTimeoutMs: 600,
+      httpIdleTimeoutMs: 1500,
       httpKeepAliveTimeoutMs: 300,
       httpMaxConnections: 20,
     },
@@ -65,11 +65,11 @@ describe('the ingest API closes slow clients', () => {
     );
     for (const r of results) {
       expect(r.closedByServer).toBe(true);
-      expect(r.closedAfterMs).toBeLessThan(2500);
+      expect(r.closedAfterMs).toBeLessThan(4000);
     }
     // 20 at most were ever served: the rest were closed on arrival without a byte.
     expect(
-      results.filter((r) => r.received === '' && r.closedAfterMs < 300).length,
+      results.filter((r) => r.received === '' && r.closedAfterMs < 1000).length,
     ).toBeGreaterThanOrEqual(10);
   });
 });

@@ -1,3 +1,4 @@
+import { MAX_CUSTOMER_VALUE } from '@hark/events';
 import { normalizeEmail, normalizeHandle, parseDisplayName } from './normalize.ts';
 
 export interface CustomerHandle {
@@ -168,6 +169,13 @@ export function validateCustomer(
         field: 'value',
         reason: 'invalid_value',
         message: `value must be a number, got "${String(draft.value)}"`,
+      });
+    } else if (Math.abs(n) > MAX_CUSTOMER_VALUE) {
+      // The consumers dead-letter a resolved mention carrying such a value (the event contract).
+      problems.push({
+        field: 'value',
+        reason: 'invalid_value',
+        message: `value must be within ±${MAX_CUSTOMER_VALUE}, got ${n}`,
       });
     } else {
       value = n;

@@ -43,6 +43,9 @@ describe('validateCustomer', () => {
     [{ externalId: 'C1' }, 'missing_name'],
     [{ externalId: 'C1', firstName: 'Jane', emails: 'nope' }, 'invalid_email'],
     [{ externalId: 'C1', firstName: 'Jane', value: 'lots' }, 'invalid_value'],
+    // Beyond what the consumers accept downstream (issue 15): it would be dead-lettered there.
+    [{ externalId: 'C1', firstName: 'Jane', value: -1e308 }, 'invalid_value'],
+    [{ externalId: 'C1', firstName: 'Jane', value: '2e12' }, 'invalid_value'],
     [{ externalId: 'C1', firstName: 'Jane', handles: 'justahandle' }, 'invalid_handle'],
     [{ externalId: 'C1', firstName: 'x'.repeat(300) }, 'too_long'],
   ])('when %j is wrong, it reports %s', (draft, reason) => {

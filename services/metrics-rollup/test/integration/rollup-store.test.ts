@@ -600,6 +600,95 @@ describe('analyst views', () => {
     }
   });
 
+  it('the aggregate tier reads rollups and pseudonymous facts, never people; the customer-service tier reads people', async () => {
+    const client = await pool.connect();
+    const denied = async (sql: string) => {
+      await client.query('savepoint s');
+      await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      await client.query('rollback to savepoint s');
+    };
+    try {
+      await client.query('begin');
+      await client.query('set local role hark_analyst_aggregate');
+      for (const rel of [
+        'v_daily_kpis',
+        'v_share_of_voice',
+        'v_sentiment_trend',
+        'v_brand_signals',
+        'v_mentions_pseudonymous',
+        'rollup_day',
+        'tracked_brands',
+      ])
+        await client.query(`select * from ${rel} limit 1`);
+      const cols = await client.query(`select * from v_mentions_pseudonymous limit 0`);
+      const names = cols.fields.map((f) => f.name);
+      for (const personal of [
+        'mention_id',
+        'post_id',
+        'author_id',
+        'author_handle',
+        'author_name',
+        'text',
+        'title',
+        'url',
+        'customer_id',
+      ])
+        expect(names, personal).not.toContain(personal);
+      expect(names).toEqual(
+        expect.arrayContaining(['author_key', 'mention_key', 'sentiment_label']),
+      );
+      for (const rel of [
+        'mentions',
+        'v_customer_360',
+        'v_top_negative_customer_mentions',
+        'v_corrections',
+      ])
+        await denied(`select * from ${rel} limit 1`);
+      await client.query('reset role');
+      await client.query('set local role hark_analyst_people');
+      for (const rel of [
+        'mentions',
+        'v_customer_360',
+        'v_top_negative_customer_mentions',
+        'v_daily_kpis',
+      ])
+        await client.query(`select * from ${rel} limit 1`);
+      await denied(`insert into tracked_brands values ('x', 'x')`);
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+  });
+
+  it('hark_grant_analyst gives a login its tier and a statement timeout', async () => {
+    const login = `hark_test_analyst_${Date.now().toString(36)}`;
+    await pool.query(`create role ${login} login`);
+    try {
+      await pool.query(`select hark_grant_analyst($1, 'aggregate')`, [login]);
+      const { rows } = await pool.query<{ setconfig: string[] }>(
+        `select setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole where r.rolname = $1`,
+        [login],
+      );
+      expect(rows[0]!.setconfig).toEqual(
+        expect.arrayContaining([
+          'statement_timeout=60s',
+          'idle_in_transaction_session_timeout=5min',
+        ]),
+      );
+      const member = await pool.query(
+        `select pg_has_role($1, 'hark_analyst_aggregate', 'member') as m`,
+        [login],
+      );
+      expect(member.rows[0].m).toBe(true);
+      await expect(
+        pool.query(`select hark_grant_analyst($1, 'everything')`, [login]),
+      ).rejects.toThrow(/tier must be aggregate or people/);
+    } finally {
+      await pool.query(`drop owned by ${login}`).catch(() => {});
+      await pool.query(`drop role ${login}`);
+    }
+  });
+
   it('hark_analyst reads the views and rollups, and can neither write nor read other tables', async () => {
     const client = await pool.connect();
     try {

@@ -4,12 +4,12 @@ import type { Logger } from '@hark/observability';
 import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
 import { parseCompatibilityRequest } from '../domain/compatibility-level.ts';
-import { parseSchemaRequest } from '../domain/parse-schema.ts';
+import { readSchemaRequest } from '../domain/parse-schema.ts';
 import { registryError, schemaNotFound, toConfluentError } from '../domain/registry-errors.ts';
 import { parseSchemaId, parseVersionId } from '../domain/version-id.ts';
 import { authorize, type RegistryUser } from '../domain/basic-auth.ts';
 import { filterSubjects, parseSubjectFilter } from '../domain/list-subjects.ts';
-import type { SchemaStore } from './schema-store.ts';
+import { referencesOf, type SchemaStore } from './schema-store.ts';
 
 export const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
@@ -46,6 +46,10 @@ export function registerRegistryApi(
   },
 ): void {
   const { store, requests } = deps;
+  const resolve = (body: unknown) => {
+    const { text, references } = readSchemaRequest(body);
+    return store.resolveCandidate(text, references);
+  };
   const log = deps.logger.child({ component: 'registry-api' });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -115,9 +119,23 @@ export function registerRegistryApi(
 
     api.get('/schemas/types', async () => ['AVRO']);
 
-    api.get<IdParams>('/schemas/ids/:id', async (req) => ({
-      schema: (await store.getSchema(schemaIdOf(req.params.id))).text,
-    }));
+    api.get<IdParams>('/schemas/ids/:id', async (req) => {
+      const schema = await store.getSchema(schemaIdOf(req.params.id));
+      return { schema: schema.text, ...referencesOf(schema) };
+    });
+
+    // Confluent: the ids of the schemas that reference this subject's version.
+    api.get<VersionParams & Flags>(
+      '/subjects/:subject/versions/:version/referencedby',
+      async (req) => {
+        const found = await store.getVersion(
+          req.params.subject,
+          parseVersionId(req.params.version),
+          true,
+        );
+        return store.referencedBy(req.params.subject, found.version);
+      },
+    );
 
     // The raw-schema endpoints answer the schema JSON itself, sent as stored.
     api.get<IdParams>(
@@ -145,13 +163,13 @@ export function registerRegistryApi(
     });
 
     api.post<SubjectParams>('/subjects/:subject/versions', async (req) => {
-      const candidate = parseSchemaRequest(req.body);
+      const candidate = await resolve(req.body);
       const { id } = await store.register(req.params.subject, candidate);
       return { id };
     });
 
     api.post<SubjectParams & Flags>('/subjects/:subject', async (req) => {
-      const candidate = parseSchemaRequest(req.body);
+      const candidate = await resolve(req.body);
       return store.lookup(req.params.subject, candidate, flag(req.query.deleted));
     });
 
@@ -192,14 +210,14 @@ export function registerRegistryApi(
       '/compatibility/subjects/:subject/versions/:version',
       async (req) => {
         const target = parseVersionId(req.params.version);
-        const candidate = parseSchemaRequest(req.body);
+        const candidate = await resolve(req.body);
         const result = await store.checkCompatibility(req.params.subject, candidate, target);
         return compatibilityAnswer(result, flag(req.query.verbose));
       },
     );
 
     api.post<SubjectParams & Flags>('/compatibility/subjects/:subject/versions', async (req) => {
-      const candidate = parseSchemaRequest(req.body);
+      const candidate = await resolve(req.body);
       const result = await store.checkCompatibility(req.params.subject, candidate, 'all');
       return compatibilityAnswer(result, flag(req.query.verbose));
     });

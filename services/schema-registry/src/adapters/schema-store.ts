@@ -8,8 +8,14 @@ import {
   type CompatibilityLevel,
 } from '../domain/compatibility-level.ts';
 import { checkCompatibility, type CompatibilityResult } from '../domain/compatibility.ts';
-import { parseAvroSchema, type ParsedSchema } from '../domain/parse-schema.ts';
-import { schemaNotFound } from '../domain/registry-errors.ts';
+import {
+  MAX_REFERENCE_DEPTH,
+  parseAvroSchema,
+  type ParsedSchema,
+  type ResolvedReference,
+  type SchemaReference,
+} from '../domain/parse-schema.ts';
+import { registryError, schemaNotFound } from '../domain/registry-errors.ts';
 import {
   findRegisteredVersion,
   planRegistration,
@@ -28,6 +34,8 @@ export interface SubjectVersion {
   version: number;
   id: number;
   schema: string;
+  /** Present (Confluent's shape) only when the schema has references. */
+  references?: SchemaReference[];
 }
 
 export interface SchemaStore {
@@ -42,6 +50,10 @@ export interface SchemaStore {
     includeDeleted: boolean,
   ): Promise<SubjectVersion>;
   listSubjects(includeDeleted: boolean): Promise<string[]>;
+  /** Ids of the schemas whose references name this subject's version. */
+  referencedBy(subject: string, version: number): Promise<number[]>;
+  /** Parses a request's schema with its references loaded; an unknown reference is 42201. */
+  resolveCandidate(text: string, references: readonly SchemaReference[]): Promise<ParsedSchema>;
   /** Every subject with whether it has live and soft-deleted versions (for `GET /subjects` filters). */
   subjectStates(): Promise<SubjectState[]>;
   listVersions(subject: string, includeDeleted: boolean): Promise<number[]>;
@@ -84,7 +96,40 @@ export function createSchemaStore(deps: { pool: Pool; logger: Logger }): SchemaS
   const log = deps.logger.child({ component: 'schema-store' });
   const cache = new Map<number, ParsedSchema>();
 
-  async function loadSchema(id: number, db: Queryable = pool): Promise<ParsedSchema | undefined> {
+  /** Loads the referenced versions (soft-deleted ones too: a stored schema keeps its types). */
+  async function resolveReferences(
+    refs: readonly SchemaReference[],
+    db: Queryable,
+    depth: number,
+  ): Promise<ResolvedReference[]> {
+    if (refs.length > 0 && depth > MAX_REFERENCE_DEPTH)
+      throw registryError(
+        42201,
+        `Invalid schema: references chain deeper than ${MAX_REFERENCE_DEPTH}`,
+      );
+    const out: ResolvedReference[] = [];
+    for (const ref of refs) {
+      const { rows } = await db.query<{ schema_id: number }>(
+        'select schema_id from registry_versions where subject = $1 and version = $2',
+        [ref.subject, ref.version],
+      );
+      if (!rows[0])
+        throw registryError(
+          42201,
+          `Invalid schema: reference "${ref.name}" names ${ref.subject} version ${ref.version}, which does not exist`,
+        );
+      const schema = await loadSchema(rows[0].schema_id, db, depth + 1);
+      if (!schema) throw schemaNotFound(rows[0].schema_id);
+      out.push({ ...ref, schema });
+    }
+    return out;
+  }
+
+  async function loadSchema(
+    id: number,
+    db: Queryable = pool,
+    depth = 1,
+  ): Promise<ParsedSchema | undefined> {
     const cached = cache.get(id);
     if (cached) return cached;
     const { rows } = await db.query<{ schema: string }>(
@@ -92,7 +137,14 @@ export function createSchemaStore(deps: { pool: Pool; logger: Logger }): SchemaS
       [id],
     );
     if (rows.length === 0) return undefined;
-    const parsed = parseAvroSchema(rows[0]!.schema);
+    const refRows = await db.query<SchemaReference>(
+      'select name, subject, version from registry_schema_references where schema_id = $1 order by ord',
+      [id],
+    );
+    const parsed = parseAvroSchema(
+      rows[0]!.schema,
+      await resolveReferences(refRows.rows, db, depth),
+    );
     if (cache.size >= MAX_CACHED_SCHEMAS) cache.delete(cache.keys().next().value!);
     cache.set(id, parsed);
     return parsed;
@@ -137,7 +189,13 @@ export function createSchemaStore(deps: { pool: Pool; logger: Logger }): SchemaS
   ): Promise<SubjectVersion> {
     const schema = await loadSchema(row.schemaId, db);
     if (!schema) throw schemaNotFound(row.schemaId);
-    return { subject, version: row.version, id: row.schemaId, schema: schema.text };
+    return {
+      subject,
+      version: row.version,
+      id: row.schemaId,
+      schema: schema.text,
+      ...referencesOf(schema),
+    };
   }
 
   /** Finds or inserts the schema row; a concurrent insert of the same schema waits on the unique key. */
@@ -155,9 +213,36 @@ export function createSchemaStore(deps: { pool: Pool; logger: Logger }): SchemaS
        returning id`,
       [candidate.text, candidate.normalized, candidate.fingerprint],
     );
-    if (inserted.rows[0]) return inserted.rows[0].id;
+    if (inserted.rows[0]) {
+      const id = inserted.rows[0].id;
+      for (const [ord, r] of candidate.references.entries())
+        await db.query(
+          `insert into registry_schema_references (schema_id, ord, name, subject, version)
+           values ($1, $2, $3, $4, $5)`,
+          [id, ord, r.name, r.subject, r.version],
+        );
+      return id;
+    }
     const raced = await select();
     return raced.rows[0]!.id;
+  }
+
+  /** A version another schema references cannot be deleted (Confluent's 42206). */
+  async function refuseIfReferenced(
+    db: Queryable,
+    subject: string,
+    versions: readonly number[],
+  ): Promise<void> {
+    const { rows } = await db.query<{ version: number; schema_id: number }>(
+      `select version, schema_id from registry_schema_references
+        where subject = $1 and version = any($2::int[]) order by version, schema_id`,
+      [subject, versions],
+    );
+    if (rows.length > 0)
+      throw registryError(
+        42206,
+        `One or more references exist to the schema {subject=${subject}, version=${rows[0]!.version}}: schema id ${rows.map((r) => r.schema_id).join(', ')} uses it`,
+      );
   }
 
   function underSubjectLock<T>(
@@ -173,6 +258,19 @@ export function createSchemaStore(deps: { pool: Pool; logger: Logger }): SchemaS
   }
 
   return {
+    async referencedBy(subject, version) {
+      const { rows } = await pool.query<{ schema_id: number }>(
+        `select distinct schema_id from registry_schema_references
+          where subject = $1 and version = $2 order by schema_id`,
+        [subject, version],
+      );
+      return rows.map((r) => r.schema_id);
+    },
+
+    async resolveCandidate(text, references) {
+      return parseAvroSchema(text, await resolveReferences(references, pool, 1));
+    },
+
     register(subject, candidate) {
       return underSubjectLock(subject, async (client) => {
         const rows = await loadRows(client, subject);
@@ -310,6 +408,7 @@ export function createSchemaStore(deps: { pool: Pool; logger: Logger }): SchemaS
       return underSubjectLock(subject, async (client) => {
         const rows = await loadRows(client, subject);
         const versions = planSubjectDeletion(subject, rows, permanent);
+        await refuseIfReferenced(client, subject, versions);
         if (permanent) {
           await client.query('delete from registry_versions where subject = $1', [subject]);
           await client.query('delete from registry_subject_config where subject = $1', [subject]);
@@ -328,6 +427,7 @@ export function createSchemaStore(deps: { pool: Pool; logger: Logger }): SchemaS
       return underSubjectLock(subject, async (client) => {
         const rows = await loadRows(client, subject);
         const version = planVersionDeletion(subject, rows, target, permanent);
+        await refuseIfReferenced(client, subject, [version]);
         if (permanent) {
           await client.query('delete from registry_versions where subject = $1 and version = $2', [
             subject,
@@ -344,4 +444,17 @@ export function createSchemaStore(deps: { pool: Pool; logger: Logger }): SchemaS
       });
     },
   };
+}
+
+/** Confluent answers `references` only for schemas that have some. */
+export function referencesOf(schema: ParsedSchema): { references?: SchemaReference[] } {
+  return schema.references.length === 0
+    ? {}
+    : {
+        references: schema.references.map((r) => ({
+          name: r.name,
+          subject: r.subject,
+          version: r.version,
+        })),
+      };
 }

@@ -3,11 +3,26 @@ import avro from 'avsc';
 import { normalizeSchema } from './normalize-schema.ts';
 import { registryError } from './registry-errors.ts';
 
+/** A named type the schema uses from another subject's version (Confluent schema references). */
+export interface SchemaReference {
+  /** The full name of the referenced type, as the schema spells it. */
+  readonly name: string;
+  readonly subject: string;
+  readonly version: number;
+}
+
+/** A reference with the referenced schema already parsed (its own references resolved). */
+export interface ResolvedReference extends SchemaReference {
+  readonly schema: ParsedSchema;
+}
+
 /** A validated Avro schema: the text as first sent, its avsc type and its identity. */
 export interface ParsedSchema {
   /** The schema exactly as the client sent it; answered back unchanged. */
   readonly text: string;
   readonly type: avro.Type;
+  /** Types it takes from other subjects; empty for a self-contained schema. */
+  readonly references: readonly ResolvedReference[];
   /** See normalizeSchema: equal forms are the same schema. */
   readonly normalized: string;
   /** sha256 of `normalized`, hex; the unique key of the schemas table. */
@@ -22,12 +37,21 @@ export interface ParsedSchema {
  */
 const PARSE_OPTIONS = { noAnonymousTypes: true, wrapUnions: true } as const;
 
+/** Most references one schema may carry, and how deep references may chain. */
+const MAX_REFERENCES = 100;
+export const MAX_REFERENCE_DEPTH = 16;
+
 /**
  * Reads a register/lookup/compatibility body: `{"schema": "<json>",
- * "schemaType"?: "AVRO", "references"?: []}`. A missing schemaType means
- * AVRO; other types and non-empty references are refused with 42201.
+ * "schemaType"?: "AVRO", "references"?: [{name, subject, version}]}`. A
+ * missing schemaType means AVRO; other types are refused with 42201. The
+ * references are returned unresolved: the caller loads them
+ * (`parseAvroSchema` takes them resolved).
  */
-export function parseSchemaRequest(body: unknown): ParsedSchema {
+export function readSchemaRequest(body: unknown): {
+  text: string;
+  references: SchemaReference[];
+} {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw registryError(
       42201,
@@ -43,21 +67,43 @@ export function parseSchemaRequest(body: unknown): ParsedSchema {
       );
     }
   }
+  const refs: SchemaReference[] = [];
   if (references !== undefined && references !== null) {
     if (!Array.isArray(references)) {
       throw registryError(42201, 'Invalid schema: "references" must be an array');
     }
-    if (references.length > 0) {
-      throw registryError(
-        42201,
-        'Schema references are not supported by this registry: inline the referenced types in the schema',
-      );
-    }
+    if (references.length > MAX_REFERENCES)
+      throw registryError(42201, `Invalid schema: more than ${MAX_REFERENCES} references`);
+    references.forEach((r: unknown, i) => {
+      const ref = (r ?? {}) as Record<string, unknown>;
+      const version = typeof ref.version === 'number' ? ref.version : Number(ref.version);
+      if (
+        typeof ref.name !== 'string' ||
+        ref.name === '' ||
+        typeof ref.subject !== 'string' ||
+        ref.subject === '' ||
+        !Number.isInteger(version) ||
+        version < 1
+      )
+        throw registryError(
+          42201,
+          `Invalid schema: references[${i}] needs a "name", a "subject" and a "version" ≥ 1`,
+        );
+      refs.push({ name: ref.name, subject: ref.subject, version });
+    });
   }
   if (typeof schema !== 'string' || schema.trim() === '') {
     throw registryError(42201, 'Empty schema: the request body needs a "schema" string');
   }
-  return parseAvroSchema(schema);
+  return { text: schema, references: refs };
+}
+
+/** `readSchemaRequest` for a schema without references (they need the store to resolve). */
+export function parseSchemaRequest(body: unknown): ParsedSchema {
+  const { text, references } = readSchemaRequest(body);
+  if (references.length > 0)
+    throw registryError(42201, 'Invalid schema: its references must be resolved first');
+  return parseAvroSchema(text);
 }
 
 /**
@@ -86,8 +132,32 @@ export function jsonNesting(text: string): number {
   return max;
 }
 
-/** Validates one Avro schema text; anything that is not JSON or not valid Avro is 42201. */
-export function parseAvroSchema(text: string): ParsedSchema {
+/** Registers the named types of a resolved reference chain, depth first. */
+function registerReferenced(
+  refs: readonly ResolvedReference[],
+  registry: Record<string, avro.Type>,
+  depth: number,
+): void {
+  if (depth > MAX_REFERENCE_DEPTH)
+    throw registryError(
+      42201,
+      `Invalid schema: references chain deeper than ${MAX_REFERENCE_DEPTH}`,
+    );
+  for (const r of refs) {
+    registerReferenced(r.schema.references, registry, depth + 1);
+    avro.Type.forSchema(JSON.parse(r.schema.text) as avro.Schema, { ...PARSE_OPTIONS, registry });
+  }
+}
+
+/**
+ * Validates one Avro schema text; anything that is not JSON or not valid Avro
+ * is 42201. Named types from `references` (already resolved) are known to it;
+ * a name the schema uses that is neither defined in it nor referenced is 42201.
+ */
+export function parseAvroSchema(
+  text: string,
+  references: readonly ResolvedReference[] = [],
+): ParsedSchema {
   const nesting = jsonNesting(text);
   if (nesting > MAX_SCHEMA_NESTING)
     throw registryError(
@@ -104,14 +174,28 @@ export function parseAvroSchema(text: string): ParsedSchema {
   if (problem) throw registryError(42201, `Invalid schema: ${problem}`);
   let type: avro.Type;
   try {
-    type = avro.Type.forSchema(json as avro.Schema, { ...PARSE_OPTIONS });
+    const registry: Record<string, avro.Type> = {};
+    registerReferenced(references, registry, 1);
+    type = avro.Type.forSchema(json as avro.Schema, { ...PARSE_OPTIONS, registry });
   } catch (err) {
+    if (
+      err instanceof Error &&
+      'code' in err &&
+      typeof (err as { code?: unknown }).code === 'string'
+    )
+      throw err;
     throw registryError(42201, `Invalid schema: ${(err as Error).message}`);
   }
-  const normalized = normalizeSchema(json);
+  // The same text with other references is another schema: they are part of its identity.
+  const normalized =
+    normalizeSchema(json) +
+    (references.length === 0
+      ? ''
+      : `\nreferences:${JSON.stringify(references.map((r) => [r.name, r.subject, r.version]))}`);
   return {
     text,
     type,
+    references,
     normalized,
     fingerprint: createHash('sha256').update(normalized).digest('hex'),
   };

@@ -19,6 +19,7 @@ export const CONFLUENT_ERRORS = {
   42201: { status: 422, code: 'HARK_REGISTRY_SCHEMA_INVALID' },
   42202: { status: 422, code: 'HARK_REGISTRY_BAD_REQUEST' },
   42203: { status: 422, code: 'HARK_REGISTRY_BAD_REQUEST' },
+  42206: { status: 422, code: 'HARK_REGISTRY_BAD_REQUEST' },
 } as const satisfies Record<number, { status: number; code: ErrorCode }>;
 
 export type ConfluentErrorCode = keyof typeof CONFLUENT_ERRORS;

@@ -421,9 +421,9 @@ describe('errors', () => {
     ],
     ['the schema type is JSON', { schema: '{"type":"object"}', schemaType: 'JSON' }, /AVRO only/],
     [
-      'the schema uses references',
+      'the schema references a version that does not exist',
       { schema: v1, references: [{ name: 'hark.test.Other', subject: 'other', version: 1 }] },
-      /references are not supported/,
+      /does not exist/,
     ],
     ['there is no schema', {}, /Empty schema/],
   ])('when %s, register is 422 with 42201', async (_what, body, message) => {

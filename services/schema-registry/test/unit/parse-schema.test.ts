@@ -173,10 +173,16 @@ describe('register request bodies', () => {
     ['schemaType is JSON', { schema, schemaType: 'JSON' }, /supports AVRO only/],
     ['schemaType is PROTOBUF', { schema, schemaType: 'PROTOBUF' }, /supports AVRO only/],
     [
-      'references are given',
+      'references are given unresolved',
       { schema, references: [{ name: 'x', subject: 's', version: 1 }] },
-      /references are not supported/,
+      /references must be resolved first/,
     ],
+    [
+      'a reference has no version',
+      { schema, references: [{ name: 'x', subject: 's' }] },
+      /references\[0\] needs a "name", a "subject" and a "version"/,
+    ],
+    ['references is not a list', { schema, references: 'x' }, /must be an array/],
     ['the schema is missing', {}, /Empty schema/],
     ['the schema is not a string', { schema: { type: 'string' } }, /Empty schema/],
     ['the body is not an object', ['"string"'], /JSON object/],
@@ -202,5 +208,41 @@ describe('jsonNesting', () => {
     const d = MAX_SCHEMA_NESTING + 1;
     const text = '{"type":"array","items":'.repeat(d) + '"int"' + '}'.repeat(d);
     expect(() => parseAvroSchema(text)).toThrow(/nests 201 levels deep/);
+  });
+});
+
+describe('schema references', () => {
+  const address = JSON.stringify({
+    type: 'record',
+    name: 'Address',
+    namespace: 'hark.test',
+    fields: [{ name: 'city', type: 'string' }],
+  });
+  const customer = JSON.stringify({
+    type: 'record',
+    name: 'Customer',
+    namespace: 'hark.test',
+    fields: [{ name: 'home', type: 'hark.test.Address' }],
+  });
+  const resolved = (version: number) => [
+    {
+      name: 'hark.test.Address',
+      subject: 'address-value',
+      version,
+      schema: parseAvroSchema(address),
+    },
+  ];
+
+  it('resolves a named type from a reference, and the references are part of the identity', () => {
+    const a = parseAvroSchema(customer, resolved(1));
+    expect(a.type.toBuffer({ home: { city: 'Porto' } })).toBeInstanceOf(Buffer);
+    expect(a.references.map((r) => r.subject)).toEqual(['address-value']);
+    expect(parseAvroSchema(customer, resolved(2)).fingerprint).not.toBe(a.fingerprint);
+    expect(parseAvroSchema(address).fingerprint).toBe(parseAvroSchema(address, []).fingerprint);
+  });
+
+  it('refuses a type that is neither defined nor referenced with 42201', () => {
+    const err = errorOf(() => parseAvroSchema(customer));
+    expect(err.context.errorCode).toBe(42201);
   });
 });
