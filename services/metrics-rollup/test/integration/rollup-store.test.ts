@@ -618,6 +618,9 @@ describe('analyst views', () => {
         'v_mentions_pseudonymous',
         'rollup_day',
         'tracked_brands',
+        'v_theme_daily',
+        'v_theme_weekly_change',
+        'v_sentiment_shares_corrected',
       ])
         await client.query(`select * from ${rel} limit 1`);
       const cols = await client.query(`select * from v_mentions_pseudonymous limit 0`);
@@ -635,13 +638,14 @@ describe('analyst views', () => {
       ])
         expect(names, personal).not.toContain(personal);
       expect(names).toEqual(
-        expect.arrayContaining(['author_key', 'mention_key', 'sentiment_label']),
+        expect.arrayContaining(['author_key', 'mention_key', 'sentiment_label', 'theme']),
       );
       for (const rel of [
         'mentions',
         'v_customer_360',
         'v_top_negative_customer_mentions',
         'v_corrections',
+        'v_mention_themes',
       ])
         await denied(`select * from ${rel} limit 1`);
       await client.query('reset role');

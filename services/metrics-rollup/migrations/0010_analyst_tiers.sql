@@ -44,7 +44,7 @@ create view v_mentions_pseudonymous as
          m.author_followers, m.author_verified,
          m.likes, m.shares, m.replies, m.views, m.brands, m.keywords, m.source_kind,
          m.sentiment_score, m.sentiment_label, m.sentiment_lang, m.sentiment_model,
-         m.intent_label, m.intent_confidence,
+         m.intent_label, m.intent_confidence, m.theme,
          m.customer_status, m.customer_tier, m.influence_score, m.influence_tier
   from mentions m;
 
@@ -54,7 +54,10 @@ grant select on
   signal_rollup_minute, signal_rollup_hour, signal_rollup_day,
   tracked_brands, competitive_sets, competitive_set_brands,
   v_rollups, v_brand_rollups, v_daily_kpis, v_sentiment_trend, v_share_of_voice, v_brand_signals,
-  v_mentions_pseudonymous
+  v_mentions_pseudonymous,
+  -- Themes and corrected shares (0009) are counts per brand and window; v_mention_themes
+  -- keeps mention ids, which lead to the post and its author, so it stays with people.
+  v_theme_daily, v_theme_weekly_change, v_sentiment_shares_corrected, sentiment_share_correction
 to hark_analyst_aggregate;
 grant select on v_mentions_pseudonymous to hark_analyst;
 
