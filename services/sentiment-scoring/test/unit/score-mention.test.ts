@@ -152,8 +152,16 @@ describe('scoring batch handler', () => {
   });
 
   it('when mentions are encrypted, it scores the clear text, keeps the output encrypted, drops erased authors and dead-letters tampered ones', async () => {
-    const live: DataKey = { keyId: 'L'.repeat(22), authorRef: 'x:live', key: randomBytes(32) };
-    const gone: DataKey = { keyId: 'G'.repeat(22), authorRef: 'x:gone', key: randomBytes(32) };
+    const live: DataKey = {
+      keyId: 'L'.repeat(21) + 'A',
+      authorRef: 'x:live',
+      key: randomBytes(32),
+    };
+    const gone: DataKey = {
+      keyId: 'G'.repeat(21) + 'A',
+      authorRef: 'x:gone',
+      key: randomBytes(32),
+    };
     const keys = new Map<string, DataKey | null>([
       [live.keyId, live],
       [gone.keyId, null],
@@ -176,7 +184,9 @@ describe('scoring batch handler', () => {
     const good = enc('1', 'I love this, best router ever 😍', live);
     const erased = enc('2', 'terrible', gone);
     const tampered = enc('3', 'fine', live);
-    tampered.value = { ...tampered.value, text: tampered.value.text.slice(0, -3) + 'AAA' };
+    const flipped = Buffer.from(tampered.value.sealed!);
+    flipped[flipped.length - 20]! ^= 1;
+    tampered.value = { ...tampered.value, sealed: flipped };
     const result = await handle([good, erased, tampered]);
     expect(result.outputs).toHaveLength(1);
     expect(encoded[0]!.mention).toEqual(good.value);
