@@ -280,12 +280,16 @@ export async function decryptMentionPii(m: Mention, keys: KeySource): Promise<De
   return decryptMentionWith(m, await lookup(keys, mentionKeyIds(m)));
 }
 
-/** Synchronous form for a batch whose keys were fetched once (`keysForRead`). */
+/**
+ * Synchronous form for a batch whose keys were fetched once (`keysForRead`);
+ * `fields` limits what is opened, as in openMentionBatch.
+ */
 export function decryptMentionPiiWith(
   m: Mention,
   keys: ReadonlyMap<string, DataKey | null>,
+  fields?: readonly MentionPiiField[],
 ): Decrypted<Mention> {
-  return decryptMentionWith(m, keys);
+  return decryptMentionWith(m, keys, fields ? new Set<string>(fields) : undefined);
 }
 
 /** Decrypts an identity link's personal fields (see decryptMentionPii). */
