@@ -81,15 +81,6 @@ function personalValues(m: Mention): (string | null)[] {
   return [m.url, m.title, m.text, a.handle, a.name, a.location, a.email, a.profileUrl];
 }
 
-function varintSize(n: number): number {
-  let s = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    s++;
-  }
-  return s;
-}
-
 function writeVarint(buf: Buffer, n: number, pos: number): number {
   while (n >= 0x80) {
     buf[pos++] = (n & 0x7f) | 0x80;
@@ -99,19 +90,44 @@ function writeVarint(buf: Buffer, n: number, pos: number): number {
   return pos;
 }
 
+function varintSize(n: number): number {
+  let s = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    s++;
+  }
+  return s;
+}
+
+// The plaintext is built in one reused buffer (sealing is synchronous): no allocation and a
+// single UTF-8 pass per field. Each string is written after room for its longest length
+// prefix, then moved back when the prefix is shorter.
+let scratch = Buffer.allocUnsafe(16 * 1024);
+
+function writePersonal(values: readonly (string | null)[]): number {
+  let need = 0;
+  for (const v of values) need += 5 + (v === null ? 0 : v.length * 3);
+  if (need > scratch.length) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+  const buf = scratch;
+  let pos = 0;
+  for (const v of values) {
+    if (v === null) {
+      buf[pos++] = 0;
+      continue;
+    }
+    const n = buf.write(v, pos + 5, 'utf8');
+    const size = varintSize(n + 1);
+    writeVarint(buf, n + 1, pos);
+    if (size < 5) buf.copyWithin(pos + size, pos + 5, pos + 5 + n);
+    pos += size + n;
+  }
+  return pos;
+}
+
 /** The plaintext of an envelope: each field as varint(length + 1, 0 = null) ‖ UTF-8. */
 export function encodePersonal(values: readonly (string | null)[]): Buffer {
-  const lengths = values.map((v) => (v === null ? -1 : Buffer.byteLength(v, 'utf8')));
-  let total = 0;
-  for (const n of lengths) total += varintSize(n + 1) + Math.max(n, 0);
-  const buf = Buffer.allocUnsafe(total);
-  let pos = 0;
-  values.forEach((v, i) => {
-    const n = lengths[i]!;
-    pos = writeVarint(buf, n + 1, pos);
-    if (v !== null && n > 0) pos += buf.write(v, pos, n, 'utf8');
-  });
-  return buf;
+  const length = writePersonal(values);
+  return Buffer.from(scratch.subarray(0, length));
 }
 
 /**
@@ -178,7 +194,8 @@ function sealedInvalid(keyId: string | null, why: string, cause?: unknown): Hark
  */
 export function sealMention(m: Mention, key: DataKey): Mention {
   const km = keyMaterial(key);
-  const plain = encodePersonal(personalValues(m));
+  const length = writePersonal(personalValues(m)); // may replace scratch: read it after
+  const plain = scratch.subarray(0, length);
   const out = Buffer.allocUnsafe(MIN_LENGTH + plain.length);
   out[0] = SEALED_VERSION;
   km.id.copy(out, 1);
