@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { HarkError } from '@hark/errors';
 import type { ScoredMention } from '@hark/events';
-import { createPrivacyMetrics, encryptMentionPii, type DataKey } from '@hark/privacy';
+import {
+  createPrivacyMetrics,
+  encryptMentionPii,
+  encryptMentionPiiFields,
+  type DataKey,
+} from '@hark/privacy';
 import { makeMention } from '@hark/testing';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -187,9 +192,14 @@ describe('scoring batch handler', () => {
     const flipped = Buffer.from(tampered.value.sealed!);
     flipped[flipped.length - 20]! ^= 1;
     tampered.value = { ...tampered.value, sealed: flipped };
-    const result = await handle([good, erased, tampered]);
-    expect(result.outputs).toHaveLength(1);
+    // A record sealed field by field before hk2 (still within retention) scores the same way.
+    const old = record('I love this, best router ever 😍', '4');
+    old.value = encryptMentionPiiFields(old.value, live);
+    const result = await handle([good, erased, tampered, old]);
+    expect(result.outputs).toHaveLength(2);
     expect(encoded[0]!.mention).toEqual(good.value);
+    expect(encoded[1]!.mention).toEqual(old.value);
+    expect(encoded[1]!.sentiment).toEqual(encoded[0]!.sentiment);
     const clear = scoreMention(record('I love this, best router ever 😍', '1').value, model, NOW);
     expect(encoded[0]!.sentiment).toEqual(clear.sentiment);
     expect(encoded[0]!.intent).toEqual(clear.intent);
