@@ -17,7 +17,8 @@ export async function openAction(
   const shape = {
     mentionId: a.mentionId,
     revision: a.revision,
-    sealed: a.sealed === null ? null : sealedFromText(a.sealed),
+    // Outbox rows stored before hk2 have no `sealed` key at all.
+    sealed: a.sealed ? sealedFromText(a.sealed) : null,
     platform: a.platform,
     url: a.url,
     title: a.title,
