@@ -6,7 +6,9 @@ import {
   decryptMentionPii,
   decryptMentions,
   encryptMentionPii,
+  MENTION_PII_FIELDS,
   mentionKeyIds,
+  SEALED_FIELDS,
   SEALED_VERSION,
   sealedFromText,
   sealedKeyId,
@@ -265,6 +267,10 @@ describe('one sealed envelope per mention (hk2)', () => {
 });
 
 describe('the plaintext layout inside the envelope', () => {
+  it('when a personal field is added to MENTION_PII_FIELDS, the envelope layout must follow (new version)', () => {
+    expect([...SEALED_FIELDS]).toEqual([...MENTION_PII_FIELDS]);
+  });
+
   it('when fields are encoded, each is a varint of length + 1 (0 = null) and its UTF-8 bytes', () => {
     expect([...encodePersonal([null, '', 'é'])]).toEqual([0, 1, 3, 0xc3, 0xa9]);
     const long = 'a'.repeat(200);
