@@ -141,6 +141,10 @@ export const ERROR_CODES = {
     retriable: false,
     message: 'an encrypted field is malformed or fails its authentication tag',
   },
+  HARK_PRIVACY_ENVELOPE_VERSION_UNSUPPORTED: {
+    retriable: false,
+    message: 'a sealed envelope has a format version this reader does not know',
+  },
   HARK_PRIVACY_KEY_UNKNOWN: {
     retriable: false,
     message: 'an encrypted field names a data key this database never held',

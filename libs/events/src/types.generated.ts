@@ -85,6 +85,8 @@ export interface Mention {
   source: Source;
   /** Edit revision of the post: 0 as first collected; a platform edit re-sends the same mentionId with a higher revision (the edit time in epoch ms), and downstream state follows the highest revision. */
   revision: number;
+  /** The personal fields (url, title, text, author handle, name, location, email, profileUrl) sealed together in one envelope (format hk2 of docs/privacy.md: AES-256-GCM under the author's data key, bound to mentionId, author, revision and key id). While set, those fields hold placeholders ("" or null) and readers take them from here. Null for records in clear or with per-field hk1 envelopes (written before hk2). */
+  sealed: null | Buffer;
 }
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive' | 'unknown';
@@ -363,6 +365,8 @@ export interface ActionMention {
   customerValue: null | number;
   /** Author influence tier: unknown, nano, micro, mid, macro, mega. */
   influenceTier: string;
+  /** The mention's personal fields sealed in one envelope, as `hk2:<base64url>` of Mention.sealed (docs/privacy.md); while set, url, title, text, authorHandle and authorName hold placeholders and the delivery opens them from here. Null for actions routed from hk1 or clear mentions. */
+  sealed: null | string;
 }
 
 /** A routing decision: a rule of rules/routing.yaml matched a resolved mention and sends it to a work queue. Key on `actions`: actionId. */

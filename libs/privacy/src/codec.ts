@@ -8,6 +8,7 @@ import {
 import { HarkError } from '@hark/errors';
 import type { IdentityLink, Mention } from '@hark/events';
 import type { DataKey, Keyring } from './keyring.ts';
+import { openSealedMention, sealedKeyId, sealMention } from './mention-envelope.ts';
 
 /**
  * One encrypted string field: `hk1:<keyId>:<b64url(iv ‖ ciphertext ‖ tag)>`,
@@ -168,8 +169,13 @@ function keyIdsOf<T>(value: T, map: (v: T, fn: FieldFn) => T): string[] {
   return [...ids];
 }
 
-/** Key ids referenced by a mention's envelopes (none for a plain mention). */
+/**
+ * Key ids referenced by a mention's envelopes (none for a plain mention).
+ * Throws HARK_PRIVACY_ENVELOPE_VERSION_UNSUPPORTED for a sealed envelope of
+ * an unknown version.
+ */
 export function mentionKeyIds(m: Mention): string[] {
+  if (m.sealed) return [sealedKeyId(m.sealed)];
   return keyIdsOf(m, mapMention);
 }
 
@@ -178,8 +184,21 @@ export function identityLinkKeyIds(l: IdentityLink): string[] {
   return keyIdsOf(l, mapIdentityLink);
 }
 
-/** Encrypts every personal field of a mention with its author's key. */
+/**
+ * Encrypts every personal field of a mention with its author's key: one
+ * sealed envelope (format hk2, `Mention.sealed`), the fields left as
+ * placeholders. What the collector writes.
+ */
 export function encryptMentionPii(m: Mention, key: DataKey): Mention {
+  return sealMention(m, key);
+}
+
+/**
+ * The per-field format (hk1): each personal field its own envelope. Nothing
+ * writes it any more; readers open it until the retention of records written
+ * before hk2 has passed. Kept for tests and the benchmark.
+ */
+export function encryptMentionPiiFields(m: Mention, key: DataKey): Mention {
   return mapMention(m, (v, path) => encryptField(v, key, path));
 }
 
@@ -223,6 +242,27 @@ function decryptWith<T>(
   return { status: 'clear', value: out, keyId: used };
 }
 
+/** A mention's envelope (hk2) or per-field envelopes (hk1), opened with prefetched keys. */
+function decryptMentionWith(
+  m: Mention,
+  keys: ReadonlyMap<string, DataKey | null>,
+  only?: ReadonlySet<string>,
+): Decrypted<Mention> {
+  if (!m.sealed) return decryptWith(m, keys, mapMention, only);
+  const id = sealedKeyId(m.sealed);
+  const key = keys.get(id);
+  if (key === null) return { status: 'erased', keyId: id };
+  if (key === undefined) {
+    throw new HarkError(
+      'HARK_PRIVACY_KEY_UNKNOWN',
+      `field sealed is encrypted with key ${id}, which this database never held`,
+      { context: { field: 'sealed', keyId: id } },
+    );
+  }
+  // One GCM operation opens every field; `only` just limits which become strings.
+  return { status: 'clear', value: openSealedMention(m, key, only), keyId: id };
+}
+
 async function lookup(
   source: KeySource,
   ids: string[],
@@ -237,15 +277,19 @@ async function lookup(
  * HARK_PRIVACY_CIPHERTEXT_INVALID, an unknown key HARK_PRIVACY_KEY_UNKNOWN.
  */
 export async function decryptMentionPii(m: Mention, keys: KeySource): Promise<Decrypted<Mention>> {
-  return decryptWith(m, await lookup(keys, mentionKeyIds(m)), mapMention);
+  return decryptMentionWith(m, await lookup(keys, mentionKeyIds(m)));
 }
 
-/** Synchronous form for a batch whose keys were fetched once (`keysForRead`). */
+/**
+ * Synchronous form for a batch whose keys were fetched once (`keysForRead`);
+ * `fields` limits what is opened, as in openMentionBatch.
+ */
 export function decryptMentionPiiWith(
   m: Mention,
   keys: ReadonlyMap<string, DataKey | null>,
+  fields?: readonly MentionPiiField[],
 ): Decrypted<Mention> {
-  return decryptWith(m, keys, mapMention);
+  return decryptMentionWith(m, keys, fields ? new Set<string>(fields) : undefined);
 }
 
 /** Decrypts an identity link's personal fields (see decryptMentionPii). */
@@ -278,12 +322,23 @@ export async function decryptMentions(
   fields?: readonly MentionPiiField[],
 ): Promise<BatchDecrypted<Mention>[]> {
   const ids = new Set<string>();
-  for (const m of mentions) for (const id of mentionKeyIds(m)) ids.add(id);
+  const unreadable = new Map<number, HarkError>();
+  mentions.forEach((m, i) => {
+    try {
+      for (const id of mentionKeyIds(m)) ids.add(id);
+    } catch (err) {
+      // An envelope of an unknown version fails its own record, not the batch.
+      if (err instanceof HarkError) unreadable.set(i, err);
+      else throw err;
+    }
+  });
   const keys = ids.size > 0 ? await keyring.keysForRead([...ids]) : new Map();
   const only = fields ? new Set<string>(fields) : undefined;
-  return mentions.map((m) => {
+  return mentions.map((m, i): BatchDecrypted<Mention> => {
+    const bad = unreadable.get(i);
+    if (bad) return { status: 'invalid', error: bad };
     try {
-      return decryptWith(m, keys, mapMention, only);
+      return decryptMentionWith(m, keys, only);
     } catch (err) {
       if (err instanceof HarkError) return { status: 'invalid', error: err };
       throw err;

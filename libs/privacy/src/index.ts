@@ -24,6 +24,7 @@ export {
   encryptField,
   encryptIdentityLinkPii,
   encryptMentionPii,
+  encryptMentionPiiFields,
   envelopeKeyId,
   identityLinkAuthorRef,
   identityLinkKeyIds,
@@ -38,6 +39,14 @@ export {
   type Decrypted,
   type KeySource,
 } from './codec.ts';
+export {
+  SEALED_FIELDS,
+  SEALED_TEXT_PREFIX,
+  SEALED_VERSION,
+  sealedFromText,
+  sealedKeyId,
+  sealedToText,
+} from './mention-envelope.ts';
 export { hashEmail, isHashedEmail, redactContacts } from './minimise.ts';
 export { createPrivacyMetrics, type PrivacyMetrics } from './metrics.ts';
 export { privacySettings } from './settings.ts';

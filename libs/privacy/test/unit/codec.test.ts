@@ -9,6 +9,7 @@ import {
   encryptField,
   encryptIdentityLinkPii,
   encryptMentionPii,
+  encryptMentionPiiFields,
   envelopeKeyId,
   isEnvelope,
   mentionKeyIds,
@@ -103,11 +104,11 @@ describe('field envelopes', () => {
   });
 });
 
-describe('mention codec', () => {
-  it('when a mention is encrypted, no personal value is left readable and ids stay clear', () => {
+describe('per-field mention envelopes (hk1: no longer written, still read)', () => {
+  it('when a mention is encrypted field by field, no personal value is left readable and ids stay clear', () => {
     const k = dataKey();
     const m = personalMention();
-    const enc = encryptMentionPii(m, k);
+    const enc = encryptMentionPiiFields(m, k);
     const json = JSON.stringify(enc);
     for (const v of Object.values(PERSONAL)) expect(json).not.toContain(v);
     expect(enc.mentionId).toBe(m.mentionId);
@@ -120,14 +121,14 @@ describe('mention codec', () => {
   it('when an encrypted mention is decrypted with its key, it equals the original', async () => {
     const k = dataKey();
     const m = personalMention();
-    const res = await decryptMentionPii(encryptMentionPii(m, k), new Map([[k.keyId, k]]));
+    const res = await decryptMentionPii(encryptMentionPiiFields(m, k), new Map([[k.keyId, k]]));
     expect(res).toEqual({ status: 'clear', value: m, keyId: k.keyId });
   });
 
   it('when null personal fields are encrypted, they stay null', () => {
     const k = dataKey();
     const m = makeMention({ title: null, url: null });
-    const enc = encryptMentionPii(m, k);
+    const enc = encryptMentionPiiFields(m, k);
     expect(enc.title).toBeNull();
     expect(enc.url).toBeNull();
     expect(enc.author.email).toBeNull();
@@ -135,7 +136,7 @@ describe('mention codec', () => {
 
   it('when the key was shredded, decrypt reports erased, not an error', async () => {
     const k = dataKey();
-    const enc = encryptMentionPii(personalMention(), k);
+    const enc = encryptMentionPiiFields(personalMention(), k);
     expect(await decryptMentionPii(enc, new Map([[k.keyId, null]]))).toEqual({
       status: 'erased',
       keyId: k.keyId,
@@ -143,7 +144,7 @@ describe('mention codec', () => {
   });
 
   it('when the key id is unknown, decrypt fails with HARK_PRIVACY_KEY_UNKNOWN', async () => {
-    const enc = encryptMentionPii(personalMention(), dataKey());
+    const enc = encryptMentionPiiFields(personalMention(), dataKey());
     await expect(decryptMentionPii(enc, new Map())).rejects.toMatchObject({
       code: 'HARK_PRIVACY_KEY_UNKNOWN',
     });
@@ -160,8 +161,8 @@ describe('mention codec', () => {
   it('when a batch mixes good, erased, tampered and plain mentions, each gets its own result', async () => {
     const a = dataKey('x:1');
     const b = dataKey('x:2');
-    const good = encryptMentionPii(personalMention(), a);
-    const erased = encryptMentionPii(personalMention(), b);
+    const good = encryptMentionPiiFields(personalMention(), a);
+    const erased = encryptMentionPiiFields(personalMention(), b);
     const tampered = { ...good, text: flip(good.text, 40) };
     const plain = personalMention();
     const calls: string[][] = [];
@@ -184,13 +185,13 @@ describe('mention codec', () => {
     const a = dataKey('x:1');
     const b = dataKey('x:2');
     const m = personalMention();
-    const enc = encryptMentionPii(m, a);
+    const enc = encryptMentionPiiFields(m, a);
     const keys = new Map<string, DataKey | null>([
       [a.keyId, a],
       [b.keyId, null],
     ]);
     const [opened, erased] = await decryptMentions(
-      [enc, encryptMentionPii(personalMention(), b)],
+      [enc, encryptMentionPiiFields(personalMention(), b)],
       { keysForRead: async () => keys },
       ['text', 'title'],
     );
@@ -202,6 +203,29 @@ describe('mention codec', () => {
     expect(v.author.handle).not.toBe(m.author.handle);
     expect(v.url).toBe(enc.url);
     expect(erased).toMatchObject({ status: 'erased', keyId: b.keyId });
+  });
+  it('when a batch mixes hk1 and hk2 mentions of several authors, one key lookup opens them all', async () => {
+    const a = dataKey('x:1');
+    const b = dataKey('x:2');
+    const m = personalMention();
+    const old = encryptMentionPiiFields(m, a);
+    const sealed = encryptMentionPii({ ...m, author: { ...m.author, id: '2' } }, b);
+    expect(sealed.sealed).not.toBeNull();
+    const calls: string[][] = [];
+    const out = await decryptMentions([old, sealed], {
+      keysForRead: async (ids: readonly string[]) => {
+        calls.push([...ids].sort());
+        return new Map<string, DataKey | null>([
+          [a.keyId, a],
+          [b.keyId, b],
+        ]);
+      },
+    });
+    expect(calls).toEqual([[a.keyId, b.keyId].sort()]);
+    expect(out).toEqual([
+      { status: 'clear', value: m, keyId: a.keyId },
+      { status: 'clear', value: { ...m, author: { ...m.author, id: '2' } }, keyId: b.keyId },
+    ]);
   });
 });
 

@@ -1,10 +1,12 @@
 import type { Action, Mention } from '@hark/events';
-import { decryptMentionPii, type Keyring } from '@hark/privacy';
+import { decryptMentionPii, sealedFromText, type Keyring } from '@hark/privacy';
 
 /**
- * Decrypts the personal fields an Action carries (as envelopes, under the
- * author's key) right before delivery. They sit at the same paths as in the
- * Mention they came from, so the envelopes' associated data still matches.
+ * Decrypts the personal fields an Action carries (under the author's key)
+ * right before delivery: the mention's one envelope (hk2, `mention.sealed`,
+ * bound to mentionId, author and revision, which the Action keeps), or
+ * per-field envelopes (hk1) at the same paths as in the Mention they came
+ * from, so their associated data still matches.
  * `erased`: the author's key was shredded after routing; nothing personal may leave.
  */
 export async function openAction(
@@ -13,6 +15,10 @@ export async function openAction(
 ): Promise<{ status: 'clear'; action: Action } | { status: 'erased' }> {
   const a = action.mention;
   const shape = {
+    mentionId: a.mentionId,
+    revision: a.revision,
+    // Outbox rows stored before hk2 have no `sealed` key at all.
+    sealed: a.sealed ? sealedFromText(a.sealed) : null,
     platform: a.platform,
     url: a.url,
     title: a.title,
@@ -40,6 +46,7 @@ export async function openAction(
         text: m.text,
         authorHandle: m.author.handle,
         authorName: m.author.name,
+        sealed: null,
       },
     },
   };

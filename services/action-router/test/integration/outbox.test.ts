@@ -4,7 +4,9 @@ import { createLogger, createMetricsRegistry } from '@hark/observability';
 import {
   createKeyring,
   encryptMentionPii,
+  encryptMentionPiiFields,
   isEnvelope,
+  sealedToText,
   migratePrivacy,
   TEST_MASTER_KEY,
   type Keyring,
@@ -147,71 +149,87 @@ describe('webhook outbox on PostgreSQL', () => {
     await pool.query('delete from action_outbox');
   });
 
-  it('personal fields sealed with the author key are opened for the receiver; after the author is erased nothing is sent', async () => {
-    const receiver = await startReceiver([200]);
-    const author = { id: 'a-77', handle: 'secret_handle', name: 'Secret Name' };
-    const ref = `x:${author.id}`;
-    const key = (await keyring.keysForWrite([ref])).get(ref)!;
-    const sealedFor = (postId: string): Action => {
-      const m = encryptMentionPii(
-        makeMention({
-          postId,
-          text: 'private words',
-          author: { ...makeMention().author, ...author },
-        }),
-        key,
-      );
-      const base = makeAction({ actionId: `sealed:x:${postId}` });
-      return {
-        ...base,
-        mention: {
-          ...base.mention,
-          authorId: author.id,
-          url: m.url,
-          title: m.title,
-          text: m.text,
-          authorHandle: m.author.handle,
-          authorName: m.author.name,
-        },
+  it.each([
+    ['one envelope per mention (hk2)', 'a-77', encryptMentionPii],
+    ['per-field envelopes written before hk2 (hk1)', 'a-78', encryptMentionPiiFields],
+  ])(
+    'personal fields sealed with the author key in %s are opened for the receiver; after the author is erased nothing is sent',
+    async (format, authorId, seal) => {
+      const receiver = await startReceiver([200]);
+      const author = { id: authorId, handle: 'secret_handle', name: 'Secret Name' };
+      const ref = `x:${author.id}`;
+      const key = (await keyring.keysForWrite([ref])).get(ref)!;
+      const sealedFor = (postId: string): Action => {
+        const m = seal(
+          makeMention({
+            postId,
+            text: 'private words',
+            author: { ...makeMention().author, ...author },
+          }),
+          key,
+        );
+        const base = makeAction({ actionId: `sealed:${authorId}:${postId}` });
+        return {
+          ...base,
+          mention: {
+            ...base.mention,
+            mentionId: m.mentionId,
+            revision: m.revision,
+            authorId: author.id,
+            url: m.url,
+            title: m.title,
+            text: m.text,
+            authorHandle: m.author.handle,
+            authorName: m.author.name,
+            sealed: m.sealed ? sealedToText(m.sealed) : null,
+          },
+        };
       };
-    };
-    const first = sealedFor('1');
-    expect(isEnvelope(first.mention.text)).toBe(true);
-    await store.insert([first]);
-    const w = worker(receiver.url);
-    w.start();
-    try {
-      const got = await waitFor(() => receiver.requests[0], {
-        what: 'the sealed action delivered',
-      });
-      const body = JSON.parse(got.body) as { action: Action };
-      expect(body.action.mention).toMatchObject({
-        text: 'private words',
-        authorHandle: 'secret_handle',
-        authorName: 'Secret Name',
-      });
-      // The outbox keeps only the envelopes.
-      const { rows } = await pool.query(
-        `select action->'mention'->>'text' as t from action_outbox where action_id = 'sealed:x:1'`,
-      );
-      expect(isEnvelope(rows[0].t)).toBe(true);
+      const first = sealedFor('1');
+      const hk2 = format.endsWith('(hk2)');
+      if (hk2)
+        expect([first.mention.sealed?.slice(0, 4), first.mention.text]).toEqual(['hk2:', '']);
+      else expect(isEnvelope(first.mention.text)).toBe(true);
+      await store.insert([first]);
+      const w = worker(receiver.url);
+      w.start();
+      try {
+        const got = await waitFor(() => receiver.requests[0], {
+          what: 'the sealed action delivered',
+        });
+        const body = JSON.parse(got.body) as { action: Action };
+        expect(body.action.mention).toMatchObject({
+          text: 'private words',
+          authorHandle: 'secret_handle',
+          authorName: 'Secret Name',
+        });
+        // The outbox keeps only the envelopes.
+        const { rows } = await pool.query(
+          `select action->'mention'->>'text' as t, action->'mention'->>'sealed' as s
+           from action_outbox where action_id = $1`,
+          [`sealed:${authorId}:1`],
+        );
+        if (hk2) expect([rows[0].t, rows[0].s.slice(0, 4)]).toEqual(['', 'hk2:']);
+        else expect(isEnvelope(rows[0].t)).toBe(true);
 
-      await keyring.shred([ref]);
-      await store.insert([sealedFor('2')]);
-      const row = await waitFor(
-        async () =>
-          (
-            await pool.query(
-              `select status, last_error from action_outbox where action_id = 'sealed:x:2' and status = 'dead'`,
-            )
-          ).rows[0],
-        { what: 'the erased action to be dead' },
-      );
-      expect(row.last_error).toMatch(/^erased:/);
-    } finally {
-      await w.close();
-      await receiver.close();
-    }
-    expect(receiver.requests).toHaveLength(1);
-  });
+        await keyring.shred([ref]);
+        await store.insert([sealedFor('2')]);
+        const row = await waitFor(
+          async () =>
+            (
+              await pool.query(
+                `select status, last_error from action_outbox where action_id = $1 and status = 'dead'`,
+                [`sealed:${authorId}:2`],
+              )
+            ).rows[0],
+          { what: 'the erased action to be dead' },
+        );
+        expect(row.last_error).toMatch(/^erased:/);
+      } finally {
+        await w.close();
+        await receiver.close();
+      }
+      expect(receiver.requests).toHaveLength(1);
+    },
+  );
 });

@@ -79,6 +79,7 @@ export function prepareMentions(
         keywords: found.keywords,
         collectedAt: ctx.now,
         source: ctx.source,
+        sealed: null,
       },
     });
   });

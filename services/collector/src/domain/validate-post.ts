@@ -4,7 +4,7 @@ import type { FieldError } from './item-errors.ts';
 import { codePointLength, toNfc } from './text.ts';
 
 /** A validated post: a Mention before brand matching and stamping. */
-export type PostDraft = Omit<Mention, 'brands' | 'keywords' | 'collectedAt' | 'source'>;
+export type PostDraft = Omit<Mention, 'brands' | 'keywords' | 'collectedAt' | 'source' | 'sealed'>;
 
 export interface PostLimits {
   /** Longest accepted `text`, in characters (code points). */

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ResolvedMention } from '@hark/events';
 import type { StageRecord } from '@hark/kafka';
-import { createPrivacyMetrics, encryptMentionPii, isEnvelope, type DataKey } from '@hark/privacy';
+import {
+  createPrivacyMetrics,
+  encryptMentionPii,
+  encryptMentionPiiFields,
+  isEnvelope,
+  type DataKey,
+} from '@hark/privacy';
 import { makeResolvedMention } from '@hark/testing';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +19,7 @@ const key: DataKey = {
   key: randomBytes(32),
 };
 
-function sealedRecord(): StageRecord<ResolvedMention> {
+function sealedRecord(seal = encryptMentionPii): StageRecord<ResolvedMention> {
   const r = makeResolvedMention();
   const m = {
     ...r.mention,
@@ -36,12 +42,12 @@ function sealedRecord(): StageRecord<ResolvedMention> {
     key: null,
     headers: {},
     timestamp: '0',
-    value: { ...r, mention: encryptMentionPii(m, key) },
+    value: { ...r, mention: seal(m, key) },
   };
 }
 
 describe('withDecryptedMentions', () => {
-  it('opens the fields a fact keeps and leaves location, e-mail and profile URL sealed', async () => {
+  it('opens the fields a fact keeps and leaves location, e-mail and profile URL unopened', async () => {
     const seen: ResolvedMention[] = [];
     const handler = withDecryptedMentions(
       async (records) => {
@@ -64,6 +70,27 @@ describe('withDecryptedMentions', () => {
       'jdoe',
       'Jane Doe',
     ]);
+    // Not asked for: they stay the envelope's placeholders, never turned into strings here.
+    expect([m.author.location, m.author.email, m.author.profileUrl]).toEqual([null, null, null]);
+  });
+
+  it('when the mention was sealed field by field (hk1, before hk2), the fact fields open and the others stay envelopes', async () => {
+    const seen: ResolvedMention[] = [];
+    const handler = withDecryptedMentions(
+      async (records) => {
+        seen.push(...records.map((r) => r.value));
+        return { outputs: [] };
+      },
+      {
+        keyring: { keysForRead: async () => new Map([[key.keyId, key]]) },
+        metrics: createPrivacyMetrics(new Registry()),
+        stage: 'test',
+      },
+    );
+    const result = await handler([sealedRecord(encryptMentionPiiFields)]);
+    expect(result.failures).toEqual([]);
+    const m = seen[0]!.mention;
+    expect([m.text, m.author.handle]).toEqual(['my @acme router keeps dropping', 'jdoe']);
     for (const v of [m.author.location, m.author.email, m.author.profileUrl])
       expect(isEnvelope(v!)).toBe(true);
   });

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { HarkError } from '@hark/errors';
 import type { ScoredMention } from '@hark/events';
-import { createPrivacyMetrics, encryptMentionPii, type DataKey } from '@hark/privacy';
+import {
+  createPrivacyMetrics,
+  encryptMentionPii,
+  encryptMentionPiiFields,
+  type DataKey,
+} from '@hark/privacy';
 import { makeMention } from '@hark/testing';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -152,8 +157,16 @@ describe('scoring batch handler', () => {
   });
 
   it('when mentions are encrypted, it scores the clear text, keeps the output encrypted, drops erased authors and dead-letters tampered ones', async () => {
-    const live: DataKey = { keyId: 'L'.repeat(22), authorRef: 'x:live', key: randomBytes(32) };
-    const gone: DataKey = { keyId: 'G'.repeat(22), authorRef: 'x:gone', key: randomBytes(32) };
+    const live: DataKey = {
+      keyId: 'L'.repeat(21) + 'A',
+      authorRef: 'x:live',
+      key: randomBytes(32),
+    };
+    const gone: DataKey = {
+      keyId: 'G'.repeat(21) + 'A',
+      authorRef: 'x:gone',
+      key: randomBytes(32),
+    };
     const keys = new Map<string, DataKey | null>([
       [live.keyId, live],
       [gone.keyId, null],
@@ -176,10 +189,17 @@ describe('scoring batch handler', () => {
     const good = enc('1', 'I love this, best router ever 😍', live);
     const erased = enc('2', 'terrible', gone);
     const tampered = enc('3', 'fine', live);
-    tampered.value = { ...tampered.value, text: tampered.value.text.slice(0, -3) + 'AAA' };
-    const result = await handle([good, erased, tampered]);
-    expect(result.outputs).toHaveLength(1);
+    const flipped = Buffer.from(tampered.value.sealed!);
+    flipped[flipped.length - 20]! ^= 1;
+    tampered.value = { ...tampered.value, sealed: flipped };
+    // A record sealed field by field before hk2 (still within retention) scores the same way.
+    const old = record('I love this, best router ever 😍', '4');
+    old.value = encryptMentionPiiFields(old.value, live);
+    const result = await handle([good, erased, tampered, old]);
+    expect(result.outputs).toHaveLength(2);
     expect(encoded[0]!.mention).toEqual(good.value);
+    expect(encoded[1]!.mention).toEqual(old.value);
+    expect(encoded[1]!.sentiment).toEqual(encoded[0]!.sentiment);
     const clear = scoreMention(record('I love this, best router ever 😍', '1').value, model, NOW);
     expect(encoded[0]!.sentiment).toEqual(clear.sentiment);
     expect(encoded[0]!.intent).toEqual(clear.intent);

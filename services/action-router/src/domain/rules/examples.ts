@@ -133,6 +133,7 @@ function readMention(
       lang: str('lang') ?? 'en',
       rating: null,
       createdAt: at,
+      sealed: null,
       collectedAt: at,
       engagement: { likes: 0, shares: 0, replies: 0, views: 0 },
       brands: list('brands') ?? ['acme'],

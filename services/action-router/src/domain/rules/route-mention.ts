@@ -1,4 +1,5 @@
 import type { Action, ActionMention, ActionPriority, Mention, ResolvedMention } from '@hark/events';
+import { sealedToText } from '@hark/privacy';
 import { fold, type Conditions, type Range, type Rule, type Ruleset } from './ruleset.ts';
 
 /** One rule that matched a mention, with the conditions that held in words. */
@@ -28,9 +29,9 @@ export function routeMention(m: ResolvedMention, ruleset: Ruleset): Route[] {
 /**
  * The action for a route. Its id ignores the revision: an edit routed by the
  * same rule is the same action. `sealed` is the mention as received, with its
- * personal fields still encrypted: the Action carries those envelopes, not
- * the clear text the rules read, so shredding the author's key erases the
- * action too.
+ * personal fields still encrypted: the Action carries that envelope (hk2, in
+ * `mention.sealed`) or those per-field envelopes (hk1), not the clear text the
+ * rules read, so shredding the author's key erases the action too.
  */
 export function buildAction(
   m: ResolvedMention,
@@ -58,8 +59,9 @@ export function actionId(ruleId: string, mentionId: string): string {
 /** The Mention fields of an ActionMention that are personal (MENTION_PII_FIELDS of @hark/privacy). */
 function personalFields(
   m: Mention,
-): Pick<ActionMention, 'url' | 'title' | 'text' | 'authorHandle' | 'authorName'> {
+): Pick<ActionMention, 'url' | 'title' | 'text' | 'authorHandle' | 'authorName' | 'sealed'> {
   return {
+    sealed: m.sealed ? sealedToText(m.sealed) : null,
     url: m.url,
     title: m.title,
     text: m.text,
@@ -93,6 +95,7 @@ function actionMention(r: ResolvedMention): ActionMention {
     customerTier: r.customer.customerTier,
     customerValue: r.customer.customerValue,
     influenceTier: r.influence.tier,
+    sealed: null,
   };
 }
 
