@@ -346,7 +346,11 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     }
     const source: Source = { kind: 'webhook', name: hook.source };
     const content = readBody(req, 'webhook');
-    const adapterOpts = { platform: hook.platform, maxTextLength: deps.maxTextLength };
+    const adapterOpts = {
+      platform: hook.platform,
+      maxTextLength: deps.maxTextLength,
+      charset: charsetOf(header(req, 'content-type')),
+    };
     // x, mastodon and bluesky deliveries may carry deletions and edits beside (or instead of) posts.
     const withCompliance =
       hook.format !== 'generic' && content.format !== 'xml'
@@ -354,7 +358,12 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
         : undefined;
     const expanded: ExpandedPayload =
       withCompliance === undefined
-        ? expandPayload(content.text, content.format, hook.format, adapterOpts)
+        ? expandPayload(
+            content.format === 'xml' ? content.raw : content.text,
+            content.format,
+            hook.format,
+            adapterOpts,
+          )
         : withCompliance.ok
           ? { ok: true, entries: withCompliance.posts }
           : withCompliance;

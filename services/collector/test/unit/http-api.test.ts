@@ -754,6 +754,26 @@ describe('webhook handshakes cannot sign deliveries (issue 15, defect 1)', () =>
 });
 
 describe('WebSub and Mastodon webhooks (issue 17)', () => {
+  it('regression: a feed delivered by webhook is decoded with its HTTP charset (ISO-8859-1 was read as UTF-8 and refused)', async () => {
+    const bytes = readFileSync(
+      new URL('../corpus/feeds/xml/rss-parser-uolNoticias.rss', import.meta.url),
+    );
+    const { app, produced } = build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/reviews',
+      headers: {
+        'content-type': 'application/rss+xml; charset=ISO-8859-1',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', 'feed-secret').update(bytes).digest('hex')}`,
+      },
+      payload: bytes,
+    });
+    expect(res.statusCode).toBe(202);
+    const titles = produced('mentions').map((m) => String(m.value.title));
+    expect(titles[0]).toContain('simulações de 2º turno');
+    expect(titles.some((t) => t.includes('\ufffd'))).toBe(false);
+  });
+
   it("regression: Mastodon's X-Hub-Signature: sha256=<hex> is accepted, and WebSub's sha1", async () => {
     const body = fixture('mastodon/webhook-status-created.json');
     for (const algorithm of ['sha256', 'sha1', 'sha512']) {
