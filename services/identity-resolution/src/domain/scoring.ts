@@ -495,9 +495,7 @@ export class CandidateScorer {
     // When the reading of the display name is chosen after the fact (swapped order, one
     // token), a value agrees by chance as often as it appears in either field: "smith"
     // is a rare first name but no rare family name, and "Henry Smith" read backwards
-    // must not count as a rare first name agreeing.
-    const fcEither = () => fc + index.lastNameCount(cf);
-    const lcEither = () => lc + index.firstNameCount(cl);
+    // must not count as a rare first name agreeing. (Counts only matter for exact agreement.)
     let dfc = fc;
     let dlc = lc;
     let dFirst: FirstLevel | null = null;
@@ -517,8 +515,8 @@ export class CandidateScorer {
       if (name.single) {
         // One token: it is either the first or the family name, whichever fits better.
         ll[1] ??= compareLast(name.first ?? '', cl);
-        const asFirst = fl[0] ? fcEither() : fc;
-        const asLast = ll[1] ? lcEither() : lc;
+        const asFirst = fl[0] === 'exact' ? fc + index.lastNameCount(cf) : fc;
+        const asLast = ll[1] === 'exact' ? lc + index.firstNameCount(cl) : lc;
         if ((this.fw(fl[0], asFirst) ?? 0) >= (this.lw(ll[1], asLast) ?? 0)) {
           dFirst = fl[0];
           dfc = asFirst;
@@ -534,8 +532,8 @@ export class CandidateScorer {
         if (straight <= 0) {
           fl[1] ??= compareFirst(name.last ?? '', cf);
           ll[1] ??= compareLast(name.first ?? '', cl);
-          const sfc = fl[1] ? fcEither() : fc;
-          const slc = ll[1] ? lcEither() : lc;
+          const sfc = fl[1] === 'exact' ? fc + index.lastNameCount(cf) : fc;
+          const slc = ll[1] === 'exact' ? lc + index.firstNameCount(cl) : lc;
           if ((this.fw(fl[1], sfc) ?? 0) + (this.lw(ll[1], slc) ?? 0) > straight) {
             dFirst = fl[1];
             dLast = ll[1];
