@@ -61,7 +61,7 @@ export const configSpec = {
     env: 'MATCH_UPPER',
     doc: 'posterior probability at or above which a fuzzy match links automatically',
     parse: num({ min: 0, max: 1 }),
-    default: 0.99,
+    default: 0.999,
   }),
   matchLower: setting({
     env: 'MATCH_LOWER',
@@ -74,6 +74,12 @@ export const configSpec = {
     doc: 'the best candidate must beat the runner-up by this many bits (log2 likelihood ratio) to auto-link',
     parse: num({ min: 0, max: 64 }),
     default: 3,
+  }),
+  matchCorroborationBits: setting({
+    env: 'MATCH_CORROBORATION_BITS',
+    doc: 'an auto-link needs this many bits of evidence besides the name (place, identifier, company, e-mail agreeing); a name alone goes to review',
+    parse: num({ min: 0, max: 64 }),
+    default: 2,
   }),
   matchPopulation: setting<number | null>({
     env: 'MATCH_POPULATION',

@@ -88,6 +88,7 @@ export function createIdentityService(deps: {
     population: config.matchPopulation,
     maxBlock: config.maxBlockSize,
     maxWeakBlock: config.maxWeakBlockSize,
+    corroborationBits: config.matchCorroborationBits,
     model: DEFAULT_MODEL,
   });
   const models = createModelRepository({ pool });

@@ -31,16 +31,23 @@ export interface MatchOptions {
   maxBlock: number;
   /** The same for typo keys (a full first name's initial, a family name's first letters). */
   maxWeakBlock: number;
+  /**
+   * An auto-link needs this many bits of evidence besides the name (a place,
+   * an identifier, a company or an e-mail agreeing): a name alone, however
+   * rare, is also a namesake's or a relative's. Below: review.
+   */
+  corroborationBits: number;
   model: MatchModel;
 }
 
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
-  upper: 0.99,
+  upper: 0.999,
   lower: 0.5,
   ambiguityBits: 3,
   population: null,
   maxBlock: 200,
   maxWeakBlock: 50,
+  corroborationBits: 2,
   model: DEFAULT_MODEL,
 };
 
@@ -92,6 +99,36 @@ const TOP = 3;
 const ONE_PART_CAP = 20;
 const isOnePartPass = (key: string): boolean =>
   key[0] === 'l' || key[0] === 'f' || key[0] === 'L' || key[0] === 'F';
+
+/** Evidence kinds that are the name itself (from the display name or a handle spelled from it). */
+const NAME_KINDS: ReadonlySet<string> = new Set(['first_name', 'last_name']);
+
+/**
+ * Bits of evidence besides the name: the positive weight of every other
+ * comparison that agreed (place, identifier, company, e-mail). A place or an
+ * e-mail that disagrees does not count here: it already lowered the posterior.
+ */
+export function corroboration(evidence: readonly Evidence[]): number {
+  let bits = 0;
+  for (const e of evidence) if (!NAME_KINDS.has(e.kind) && e.weight > 0) bits += e.weight;
+  return bits;
+}
+
+/**
+ * Whether the best fuzzy candidate may be linked without a human: probable
+ * enough, clear of the runner-up, and corroborated by something besides the
+ * name. The posterior assumes the comparisons independent given the match;
+ * namesakes and relatives (the same name, often the same place) break that,
+ * so a name alone never links, however rare.
+ */
+export function mayAutoLink(
+  probability: number,
+  ambiguous: boolean,
+  corroborationBits: number,
+  o: Pick<MatchOptions, 'upper' | 'corroborationBits'>,
+): boolean {
+  return probability >= o.upper && !ambiguous && corroborationBits >= o.corroborationBits;
+}
 
 /**
  * Resolves authors against an in-memory customer index. Steps, in order:
@@ -326,8 +363,20 @@ export class Matcher {
         weight: 0,
       });
     }
+    const corroborated = corroboration(evidence);
+    if (
+      best.probability >= this.options.upper &&
+      !ambiguous &&
+      corroborated < this.options.corroborationBits
+    ) {
+      evidence.push({
+        kind: 'ambiguity',
+        detail: `nothing but the name agrees (${corroborated.toFixed(1)} bits besides it)`,
+        weight: 0,
+      });
+    }
     evidence.push(this.modelEvidence(population));
-    const linked = best.probability >= this.options.upper && !ambiguous;
+    const linked = mayAutoLink(best.probability, ambiguous, corroborated, this.options);
     return {
       status: linked ? 'linked' : 'review',
       method: 'fuzzy',

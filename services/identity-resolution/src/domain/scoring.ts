@@ -492,6 +492,12 @@ export class CandidateScorer {
     const cl = index.last(slot);
     const fc = index.firstCountById(firstId);
     const lc = index.lastCountById(lastId);
+    // When the reading of the display name is chosen after the fact (swapped order, one
+    // token), a value agrees by chance as often as it appears in either field: "smith"
+    // is a rare first name but no rare family name, and "Henry Smith" read backwards
+    // must not count as a rare first name agreeing. (Counts only matter for exact agreement.)
+    let dfc = fc;
+    let dlc = lc;
     let dFirst: FirstLevel | null = null;
     let dLast: LastLevel | null = null;
     const name = a.name;
@@ -509,8 +515,15 @@ export class CandidateScorer {
       if (name.single) {
         // One token: it is either the first or the family name, whichever fits better.
         ll[1] ??= compareLast(name.first ?? '', cl);
-        if ((this.fw(fl[0], fc) ?? 0) >= (this.lw(ll[1], lc) ?? 0)) dFirst = fl[0];
-        else dLast = ll[1];
+        const asFirst = fl[0] === 'exact' ? fc + index.lastNameCount(cf) : fc;
+        const asLast = ll[1] === 'exact' ? lc + index.firstNameCount(cl) : lc;
+        if ((this.fw(fl[0], asFirst) ?? 0) >= (this.lw(ll[1], asLast) ?? 0)) {
+          dFirst = fl[0];
+          dfc = asFirst;
+        } else {
+          dLast = ll[1];
+          dlc = asLast;
+        }
       } else {
         const straight = (this.fw(fl[0], fc) ?? 0) + (this.lw(ll[0], lc) ?? 0);
         dFirst = fl[0];
@@ -519,22 +532,31 @@ export class CandidateScorer {
         if (straight <= 0) {
           fl[1] ??= compareFirst(name.last ?? '', cf);
           ll[1] ??= compareLast(name.first ?? '', cl);
-          if ((this.fw(fl[1], fc) ?? 0) + (this.lw(ll[1], lc) ?? 0) > straight) {
+          const sfc = fl[1] === 'exact' ? fc + index.lastNameCount(cf) : fc;
+          const slc = ll[1] === 'exact' ? lc + index.firstNameCount(cl) : lc;
+          if ((this.fw(fl[1], sfc) ?? 0) + (this.lw(ll[1], slc) ?? 0) > straight) {
             dFirst = fl[1];
             dLast = ll[1];
+            dfc = sfc;
+            dlc = slc;
           }
         }
       }
     }
     const h = handleNameLevels(a.handleLetters, cf, cl);
     let total = 0;
-    const first = bestOf(this.fw(dFirst, fc), this.fw(h?.first ?? null, fc));
-    const last = bestOf(this.lw(dLast, lc), this.lw(h?.last ?? null, lc));
+    const first = bestOf(this.fw(dFirst, dfc), this.fw(h?.first ?? null, fc));
+    const last = bestOf(this.lw(dLast, dlc), this.lw(h?.last ?? null, lc));
     if (first && this.vector) {
       this.vector.first = first.from === 0 ? dFirst : (h?.first ?? null);
       this.vector.firstU =
         this.vector.first === 'exact'
-          ? tfU(fc, this.n, this.model.firstName.tfPrior, this.model.tfSmoothing)
+          ? tfU(
+              first.from === 0 ? dfc : fc,
+              this.n,
+              this.model.firstName.tfPrior,
+              this.model.tfSmoothing,
+            )
           : 0;
       this.vector.firstW = first.weight;
     }
@@ -542,7 +564,12 @@ export class CandidateScorer {
       this.vector.last = last.from === 0 ? dLast : (h?.last ?? null);
       this.vector.lastU =
         this.vector.last === 'exact'
-          ? tfU(lc, this.n, this.model.lastName.tfPrior, this.model.tfSmoothing)
+          ? tfU(
+              last.from === 0 ? dlc : lc,
+              this.n,
+              this.model.lastName.tfPrior,
+              this.model.tfSmoothing,
+            )
           : 0;
       this.vector.lastW = last.weight;
     }

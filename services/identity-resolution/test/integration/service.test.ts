@@ -114,7 +114,7 @@ beforeAll(async () => {
     GROUP_ID: uniqueName('identity-test'),
     IDENTITY_API_KEYS: API_KEY,
     // A six-customer CRM: authors come from a small population, not ten million people.
-    MATCH_POPULATION: '100000',
+    MATCH_POPULATION: '10000',
     INDEX_REFRESH_MS: '500',
     // The test drives refits itself, from the authors the stage resolved.
     MATCH_REFIT_MS: '0',

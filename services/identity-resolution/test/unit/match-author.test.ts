@@ -1,8 +1,10 @@
 import { hashEmail } from '@hark/privacy';
 import { describe, expect, it } from 'vitest';
 import {
+  corroboration,
   DEFAULT_MATCH_OPTIONS,
   Matcher,
+  mayAutoLink,
   type MatchOptions,
 } from '../../src/domain/match-author.ts';
 import { CRM, author, indexOf } from './fixtures.ts';
@@ -10,8 +12,8 @@ import { CRM, author, indexOf } from './fixtures.ts';
 const index = indexOf(...CRM);
 const slot = (externalId: string) =>
   [...Array(index.size).keys()].find((s) => index.externalId(s) === externalId)!;
-// A small CRM: authors come from a population of 100,000 people, not ten million.
-const options: MatchOptions = { ...DEFAULT_MATCH_OPTIONS, population: 100_000 };
+// A small CRM: authors come from a population of 10,000 people, not ten million.
+const options: MatchOptions = { ...DEFAULT_MATCH_OPTIONS, population: 10_000 };
 const matcher = new Matcher(index, options);
 
 describe('matching steps, in order', () => {
@@ -133,6 +135,54 @@ describe('ambiguity guard', () => {
       method: 'email',
       slot: 1,
     });
+  });
+});
+
+describe('corroboration: a name alone never auto-links', () => {
+  it('counts the bits that agree besides the name, not the name nor what disagrees', () => {
+    expect(
+      corroboration([
+        { kind: 'first_name', detail: 'display name: exact', weight: 9 },
+        { kind: 'last_name', detail: 'display name: exact', weight: 15 },
+        { kind: 'location', detail: 'city agrees', weight: 3.5 },
+        { kind: 'handle', detail: 'same handle as on another platform', weight: 1 },
+        { kind: 'email', detail: 'e-mails differ', weight: -1.2 },
+      ]),
+    ).toBeCloseTo(4.5);
+    expect(
+      corroboration([
+        { kind: 'first_name', detail: 'display name: exact', weight: 9 },
+        { kind: 'location', detail: 'another city', weight: -1.9 },
+      ]),
+    ).toBe(0);
+  });
+
+  it.each([
+    [0.9995, false, 2, true],
+    [0.9995, false, 1.9, false],
+    [0.9995, true, 5, false],
+    [0.998, false, 5, false],
+  ])('probability %f, ambiguous %s, %f bits besides the name: auto-link %s', (p, amb, bits, ok) => {
+    expect(mayAutoLink(p, amb, bits, { upper: 0.999, corroborationBits: 2 })).toBe(ok);
+  });
+
+  it('a rare full name with no place goes to review even when its posterior passes the upper threshold', () => {
+    const loose = { ...options, upper: 0.5, lower: 0.1 };
+    const r = new Matcher(index, loose).resolve(author({ name: 'Robert Zywicki' }));
+    expect(r.confidence).toBeGreaterThan(loose.upper);
+    expect(r).toMatchObject({ status: 'review', method: 'fuzzy', slot: slot('C2') });
+    expect(r.evidence.find((e) => e.kind === 'ambiguity')?.detail).toMatch(
+      /^nothing but the name agrees/,
+    );
+    // Without the rule the same author links: the rule, not the posterior, decided.
+    const ruleOff = new Matcher(index, { ...loose, corroborationBits: 0 });
+    expect(ruleOff.resolve(author({ name: 'Robert Zywicki' })).status).toBe('linked');
+  });
+
+  it('the same name with the town agreeing links', () => {
+    const r = matcher.resolve(author({ name: 'Robert Zywicki', location: 'Portland, OR' }));
+    expect(r).toMatchObject({ status: 'linked', slot: slot('C2') });
+    expect(corroboration(r.evidence)).toBeGreaterThanOrEqual(options.corroborationBits);
   });
 });
 

@@ -96,6 +96,28 @@ describe('Fellegi–Sunter weights', () => {
     );
   });
 
+  it('read backwards, a common family name is no rare first name', () => {
+    // "Henry Smith" against a customer stored as first name Smith, family name Henry: the
+    // swapped reading agrees, but "smith" is a family name a hundred customers carry.
+    const idx = new CustomerIndex();
+    for (let i = 1; i <= 100; i++)
+      idx.upsert(customer(i, { firstName: 'John', lastName: 'Smith', city: 'London' }));
+    idx.upsert(customer(101, { firstName: 'Smith', lastName: 'Henry', city: 'London' }));
+    idx.upsert(customer(102, { firstName: 'Robert', lastName: 'Zywicki', city: 'London' }));
+    idx.finishLoad();
+    const weights = (name: string, slot: number) => {
+      const evidence: Evidence[] = [];
+      scoreCandidate(prepareAuthor(author({ name }), idx), slot, idx, DEFAULT_MODEL, evidence);
+      return Object.fromEntries(evidence.map((e) => [e.kind, e.weight]));
+    };
+    const swapped = weights('Henry Smith', 100);
+    const common = weights('John Smith', 0);
+    // As often by chance as "smith" as a family name (101 of 102 vs 100 of 102): no more.
+    expect(swapped.first_name).toBeLessThan(common.last_name! + 0.5);
+    // A value rare in both fields keeps its weight when read backwards.
+    expect(weights('Zywicki Robert', 101).first_name).toBeGreaterThan(5);
+  });
+
   it('missing fields are neutral', () => {
     const evidence: Evidence[] = [];
     expect(score({ name: null, handle: 'qwerty_42' }, ZYWICKI, evidence)).toBe(0);
