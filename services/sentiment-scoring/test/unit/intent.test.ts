@@ -106,6 +106,18 @@ describe('intent rules', () => {
     expect(fired).toBeGreaterThan(1000);
   });
 
+  it('a pre-check matches its substrings literally, and an empty one never lets the rule fire', () => {
+    const rule = (id: string, needs: string[]) =>
+      ({ id, label: 'question', strength: 'weak', confidence: 0.5, needs, pattern: /./ }) as const;
+    const rules = [rule('dot', ['a.b']), rule('mark', ['?']), rule('none', [])];
+    const ids = (text: string) =>
+      matchIntentRules(text, { sentiment: 0 }, { rules }).map((h) => h.id);
+    expect(ids('axb')).toEqual([]);
+    expect(ids('a.b')).toEqual(['dot']);
+    expect(ids('why ?')).toEqual(['mark']);
+    expect(ids('why')).toEqual([]);
+  });
+
   it('rules with flags of their own are matched one by one, not through the shared scan', () => {
     const rules = [
       { id: 'a', label: 'praise', strength: 'strong', confidence: 0.9, pattern: /\bLOVE IT\b/i },
