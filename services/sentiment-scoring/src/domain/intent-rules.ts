@@ -113,8 +113,16 @@ export function matchIntentRules(
   opts: { rules?: readonly IntentRule[]; stopAtStrong?: boolean } = {},
 ): RuleHit[] {
   const hits: RuleHit[] = [];
-  for (const r of opts.rules ?? INTENT_RULES) {
-    if (r.needs && !containsAny(clean, r.needs)) continue;
+  const rules = opts.rules ?? INTENT_RULES;
+  // Undefined until the first rule without a pre-check: whether any of those can match at all.
+  let someUnchecked: boolean | undefined;
+  for (const r of rules) {
+    if (r.needs) {
+      if (!containsAny(clean, r.needs)) continue;
+    } else {
+      someUnchecked ??= uncheckedUnion(rules)?.test(clean) ?? true;
+      if (!someUnchecked) continue;
+    }
     if (!r.pattern.test(clean)) continue;
     if (r.unless?.(ctx)) continue;
     hits.push({ id: r.id, label: r.label, strength: r.strength, confidence: r.confidence });
@@ -123,7 +131,34 @@ export function matchIntentRules(
   return hits;
 }
 
+const UNIONS = new WeakMap<readonly IntentRule[], RegExp | null>();
+
+/**
+ * One regex for all the rules without `needs`: it matches exactly when one of
+ * them would, so the ~98 % of posts that none of them fits pay one scan
+ * instead of one per rule. Null (no shortcut) when a pattern has flags or
+ * back-references that a plain alternation would not keep.
+ */
+function uncheckedUnion(rules: readonly IntentRule[]): RegExp | null {
+  let union = UNIONS.get(rules);
+  if (union === undefined) {
+    const unchecked = rules.filter((r) => !r.needs).map((r) => r.pattern);
+    const plain = unchecked.every((re) => re.flags === '' && !/\\[1-9]|\(\?<[^=!]/.test(re.source));
+    union = plain ? new RegExp(unchecked.map((re) => `(?:${re.source})`).join('|')) : null;
+    UNIONS.set(rules, union);
+  }
+  return union;
+}
+
+const NEEDLES = new WeakMap<readonly string[], RegExp>();
+
+/** Whether `text` contains one of `needles`: one regex of the escaped literals beats an `includes` each. */
 function containsAny(text: string, needles: readonly string[]): boolean {
-  for (const n of needles) if (text.includes(n)) return true;
-  return false;
+  if (needles.length === 0) return false;
+  let re = NEEDLES.get(needles);
+  if (re === undefined) {
+    re = new RegExp(needles.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+    NEEDLES.set(needles, re);
+  }
+  return re.test(text);
 }

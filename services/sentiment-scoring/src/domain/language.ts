@@ -113,6 +113,8 @@ export function detectLanguage(text: string): LanguageGuess {
   );
 }
 
+const SCORES = new Float64Array(LANGS.length);
+
 /**
  * The same guess from tokens already made (lower-case words, without URLs
  * and handles) plus the raw text for script and letter checks: the scoring
@@ -143,7 +145,8 @@ export function guessLanguage(
       return { lang: best, confidence: Math.min(1, bestCount / Math.max(1, total)) };
   }
 
-  const scores = new Float64Array(LANGS.length);
+  // One buffer per thread (scoring is synchronous): a typed array per call costs more than the votes.
+  const scores = SCORES.fill(0);
   let any = false;
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t]!;

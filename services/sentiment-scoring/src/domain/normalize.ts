@@ -33,9 +33,12 @@ export interface NormalizeDeps {
 const MAX_CHARS = 5000;
 
 const URL_RE = String.raw`(?:https?:\/\/|www\.)[^\s<>"]+`;
-// A handle starts after a non-word character, so e-mail addresses are not handles.
-const HANDLE_RE = String.raw`(?<![\p{L}\p{N}_@])@[A-Za-z0-9_]+(?:@[A-Za-z0-9_.-]+[A-Za-z0-9])?`;
-const HASHTAG_RE = String.raw`(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)`;
+// A handle starts after a non-word character, so e-mail addresses are not handles. The
+// look-behinds sit after the sigil ("@ not preceded by a letter" read from behind the @), so
+// they run only where there is an @ or a #, not at every position the scanner tries: a third
+// of the scanner's time on real tweets.
+const HANDLE_RE = String.raw`@(?<![\p{L}\p{N}_@]@)[A-Za-z0-9_]+(?:@[A-Za-z0-9_.-]+[A-Za-z0-9])?`;
+const HASHTAG_RE = String.raw`#(?<![\p{L}\p{N}_&]#)([\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)`;
 // Emoticons only between spaces or punctuation, so "10:30" or "(D)" never match.
 const EMOTICON_RE = String.raw`(?<=^|[\s(])(?:>:-?\(|[:;=][-o'^]?[)\](\[DPp\/\\|*]|:'-?\(|[Dd]:|<\/?3+|\^_*\^|-_+-|T_+T|[xX]D+)(?=$|[\s.,!?)])`;
 const EMOJI_RE = String.raw`\p{Extended_Pictographic}(?:[\u{1F3FB}-\u{1F3FF}]|\u{FE0F}|\u{20E3}|\u{200D}\p{Extended_Pictographic}\u{FE0F}?)*`;

@@ -98,8 +98,18 @@ export function scoreText(
         label: plainQuestion(norm, s.sum, social) ? ('neutral' as const) : social.label,
         model: model.social.sentimentName,
       };
+  const head = withComplaintHead(
+    ruled,
+    social.complaint,
+    threshold,
+    learned.label,
+    social.cues.failure,
+  );
+  // Built field by field: a spread here cost more than the complaint head itself.
   const intent = {
-    ...withComplaintHead(ruled, social.complaint, threshold, learned.label, social.cues.failure),
+    label: head.label,
+    confidence: head.confidence,
+    source: head.source,
     model: model.intent.name,
   };
   return {

@@ -5,7 +5,7 @@ import type { ComplaintTheme } from '@hark/events';
 // cancelled order" is a cancellation before it is billing; "lost my bag" is
 // a lost item before it is delivery). Patterns run on `NormalizedText.clean`.
 // prettier-ignore
-const THEME_RULES: readonly { theme: ComplaintTheme; pattern: RegExp }[] = [
+export const THEME_RULES: readonly { theme: ComplaintTheme; pattern: RegExp }[] = [
   { theme: 'outage', pattern: /\b(?:outage|is down|are down|went down|been down|goes down|(?:site|app|website|server|servers|service|network|system|internet|wifi|signal) (?:is |are |was |keeps )?(?:down|offline|not loading|not working|crash\w*)|no (?:signal|service|internet|power|wifi|connection)|can'?t connect|won'?t load|not loading|keeps crashing|crash(?:es|ed|ing)?)\b/ },
   { theme: 'account_login', pattern: /\b(?:log ?in|logged out|login|sign ?in|signed out|password|account (?:locked|suspended|hacked|blocked|disabled)|locked out|hacked|verification code|2fa|two factor|reset (?:my )?password|username)\b/ },
   { theme: 'cancellation', pattern: /\b(?:cancel+(?:ed|led|ation|ations|s)?|called off|scrapped)\b/ },
@@ -18,12 +18,17 @@ const THEME_RULES: readonly { theme: ComplaintTheme; pattern: RegExp }[] = [
   { theme: 'quality', pattern: /\b(?:quality|broke|stopped working|not working|doesn'?t work|defective|faulty|cheap(?:ly)? made|poor(?:ly)?|flimsy|stale|cold food|taste[sd]?|disgusting|bug(?:gy|s)?|glitch\w*|error|update (?:broke|ruined))\b/ },
 ];
 
+// Matches exactly when one of the rules would (same patterns, no flags, no back-references).
+const ANY_THEME = new RegExp(THEME_RULES.map((r) => `(?:${r.pattern.source})`).join('|'));
+
 /**
  * The theme of a negative or complaining post, `other` when no rule names
  * one. Callers pass only posts that are negative or complaints; everything
  * else carries `none`.
  */
 export function classifyTheme(clean: string): ComplaintTheme {
+  // Most unhappy posts name no theme (94 % of TweetEval's): one scan tells, before ten.
+  if (!ANY_THEME.test(clean)) return 'other';
   for (const r of THEME_RULES) if (r.pattern.test(clean)) return r.theme;
   return 'other';
 }

@@ -76,18 +76,60 @@ describe('intent rules', () => {
     expect(intentOf('Why is my internet down AGAIN? Worst provider ever').label).toBe('complaint');
   });
 
-  it("a rule's pre-check never hides a match: on every training and evaluation post, gated and ungated rules agree", async () => {
+  it('no pre-check hides a match: on every training and evaluation post, the rules agree with testing every pattern in turn', async () => {
     const { loadEvalSet, loadTrainSet } = await import('../../bench/lib/datasets.ts');
     const { normalizeText } = await import('../../src/domain/normalize.ts');
+    // The reference: no `needs`, no shared scan, every pattern tested in priority order.
+    const everyPattern = (clean: string, sentiment: number) => {
+      const hits = [];
+      for (const r of INTENT_RULES) {
+        if (!r.pattern.test(clean) || r.unless?.({ sentiment })) continue;
+        hits.push({ id: r.id, label: r.label, strength: r.strength, confidence: r.confidence });
+        if (r.strength === 'strong') break;
+      }
+      return hits;
+    };
     const ungated = INTENT_RULES.map((r) => ({ ...r, needs: undefined }));
+    let fired = 0;
     for (const p of [...loadTrainSet(), ...loadEvalSet()]) {
       const clean = normalizeText(p.text, model.normalize).clean;
       for (const sentiment of [-0.8, 0, 0.8]) {
-        expect(matchIntentRules(clean, { sentiment }), p.id).toEqual(
-          matchIntentRules(clean, { sentiment }, { rules: ungated }),
-        );
+        const want = everyPattern(clean, sentiment);
+        fired += want.length;
+        expect(matchIntentRules(clean, { sentiment }, { stopAtStrong: true }), p.id).toEqual(want);
+        expect(
+          matchIntentRules(clean, { sentiment }, { rules: ungated, stopAtStrong: true }),
+          p.id,
+        ).toEqual(want);
       }
     }
+    expect(fired).toBeGreaterThan(1000);
+  });
+
+  it('a pre-check matches its substrings literally, and an empty one never lets the rule fire', () => {
+    const rule = (id: string, needs: string[]) =>
+      ({ id, label: 'question', strength: 'weak', confidence: 0.5, needs, pattern: /./ }) as const;
+    const rules = [rule('dot', ['a.b']), rule('mark', ['?']), rule('none', [])];
+    const ids = (text: string) =>
+      matchIntentRules(text, { sentiment: 0 }, { rules }).map((h) => h.id);
+    expect(ids('axb')).toEqual([]);
+    expect(ids('a.b')).toEqual(['dot']);
+    expect(ids('why ?')).toEqual(['mark']);
+    expect(ids('why')).toEqual([]);
+  });
+
+  it('rules with flags of their own are matched one by one, not through the shared scan', () => {
+    const rules = [
+      { id: 'a', label: 'praise', strength: 'strong', confidence: 0.9, pattern: /\bLOVE IT\b/i },
+      { id: 'b', label: 'complaint', strength: 'weak', confidence: 0.6, pattern: /\bbroken\b/ },
+    ] as const;
+    expect(matchIntentRules('i love it', { sentiment: 0 }, { rules }).map((h) => h.id)).toEqual([
+      'a',
+    ]);
+    expect(matchIntentRules('it is broken', { sentiment: 0 }, { rules }).map((h) => h.id)).toEqual([
+      'b',
+    ]);
+    expect(matchIntentRules('all fine', { sentiment: 0 }, { rules })).toEqual([]);
   });
 
   it('every rule has a unique id and a confidence in (0, 1)', () => {

@@ -47,6 +47,20 @@ describe('social text normalisation', () => {
     expect(words(text)).toEqual(expected);
   });
 
+  it.each([
+    ['a handle at the very start', '@acme hi', 'hi'],
+    ['@ right after a letter', 'x@y and @@z', 'x y and z'],
+    [
+      '# right after a letter, a digit, _ or &',
+      'c#minor a#b 5#tag _#tag &#39;s',
+      'c minor a b 5 tag tag 39 ; s',
+    ],
+    ['a hashtag after a bracket or another #', '(#love) ##double', '( love ) double'],
+    ['a hashtag after a non-Latin letter', 'é#tag', 'é tag'],
+  ])('a handle or hashtag counts only after a non-word character: %s', (_, text, clean) => {
+    expect(normalizeText(text, deps).clean).toBe(clean);
+  });
+
   it('when a word is elongated, it is flagged', () => {
     const t = normalizeText('sooo bad', deps).tokens;
     expect(t.map((x) => [x.text, x.elongated])).toEqual([

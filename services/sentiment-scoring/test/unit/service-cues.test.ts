@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { loadEvalSet, loadTrainSet } from '../../bench/lib/datasets.ts';
 import { createHashtagSplitter } from '../../src/domain/hashtags.ts';
 import { normalizeText } from '../../src/domain/normalize.ts';
-import { detectServiceCues, FAILURE_PATTERNS } from '../../src/domain/service-cues.ts';
+import {
+  detectServiceCues,
+  FAILURE_PATTERNS,
+  POLITE_PATTERNS,
+} from '../../src/domain/service-cues.ts';
 
 // Cues run on NormalizedText.clean: lower case, punctuation as separate tokens.
 describe('detectServiceCues', () => {
@@ -84,5 +88,28 @@ describe('the failure pre-checks', () => {
       if (reference > 0) failing++;
     }
     expect(failing).toBeGreaterThan(100);
+  });
+
+  it('never change politeness: equal to testing the polite patterns alone, on every training and evaluation post', () => {
+    const isWord = () => true;
+    const deps = { isWord, splitHashtag: createHashtagSplitter(isWord) };
+    let polite = 0;
+    const texts = [
+      ...loadTrainSet().map((p) => p.text),
+      ...loadEvalSet().map((p) => p.text),
+      'Would be nice if you could actually talk to the reservations team',
+      "I'd appreciate SOME indication",
+      'I have been a loyal customer for years',
+      'could you please help me with my refund',
+      'kindly respond to my DM',
+      'any update on my order?',
+    ];
+    for (const text of texts) {
+      const clean = normalizeText(text, deps).clean;
+      const reference = POLITE_PATTERNS.some((re) => re.test(clean));
+      expect(detectServiceCues(clean).polite, clean).toBe(reference);
+      if (reference) polite++;
+    }
+    expect(polite).toBeGreaterThanOrEqual(6);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTheme } from '../../src/domain/themes.ts';
+import { loadEvalSet } from '../../bench/lib/datasets.ts';
+import { normalizeText } from '../../src/domain/normalize.ts';
+import { classifyTheme, THEME_RULES } from '../../src/domain/themes.ts';
+import { testModel } from './model.ts';
 
 describe('classifyTheme', () => {
   it.each([
@@ -22,5 +25,19 @@ describe('classifyTheme', () => {
 
   it('when a refund is asked for a cancelled order, cancellation wins over billing', () => {
     expect(classifyTheme('still no refund for my cancelled order')).toBe('cancellation');
+  });
+
+  it('the shared scan never hides a theme: on every evaluation post, the theme is that of the first rule matching', async () => {
+    const model = await testModel();
+    const counts = new Map<string, number>();
+    for (const p of loadEvalSet()) {
+      const clean = normalizeText(p.text, model.normalize).clean;
+      const want = THEME_RULES.find((r) => r.pattern.test(clean))?.theme ?? 'other';
+      expect(classifyTheme(clean), p.text).toBe(want);
+      counts.set(want, (counts.get(want) ?? 0) + 1);
+    }
+    // The set exercises both paths: posts with a theme and posts without.
+    expect(counts.get('other')).toBeGreaterThan(100);
+    expect(counts.size).toBeGreaterThan(8);
   });
 });
