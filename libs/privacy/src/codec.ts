@@ -1,12 +1,7 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createSecretKey,
-  randomFillSync,
-  type KeyObject,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { HarkError } from '@hark/errors';
 import type { IdentityLink, Mention } from '@hark/events';
+import { IV_BYTES, keyObject, nextIv } from './aes-gcm.ts';
 import type { DataKey, Keyring } from './keyring.ts';
 import { openSealedMention, sealedKeyId, sealMention } from './mention-envelope.ts';
 
@@ -17,7 +12,6 @@ import { openSealedMention, sealedKeyId, sealMention } from './mention-envelope.
  */
 export const ENVELOPE_PREFIX = 'hk1:';
 const ENVELOPE = /^hk1:([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]{38,})$/;
-const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** Personal fields of a Mention (paths inside the Mention record). */
@@ -52,27 +46,6 @@ export function isEnvelope(value: string): boolean {
 /** The key id of an envelope, or null for a plain string. */
 export function envelopeKeyId(value: string): string | null {
   return ENVELOPE.exec(value)?.[1] ?? null;
-}
-
-// A KeyObject per data key skips copying and validating raw key bytes on every field.
-const keyObjects = new WeakMap<DataKey, KeyObject>();
-function keyObject(k: DataKey): KeyObject {
-  let o = keyObjects.get(k);
-  if (!o) keyObjects.set(k, (o = createSecretKey(k.key)));
-  return o;
-}
-
-// IVs come from a pooled random buffer: one getrandom call per 4 KiB, not per field.
-const ivPool = Buffer.alloc(4096);
-let ivOffset = ivPool.length;
-function nextIv(): Buffer {
-  if (ivOffset + IV_BYTES > ivPool.length) {
-    randomFillSync(ivPool);
-    ivOffset = 0;
-  }
-  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + IV_BYTES));
-  ivOffset += IV_BYTES;
-  return iv;
 }
 
 function aad(path: string, keyId: string): Buffer {

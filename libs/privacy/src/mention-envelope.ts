@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, createSecretKey, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { HarkError } from '@hark/errors';
 import type { Mention } from '@hark/events';
+import { IV_BYTES, keyObject, nextIv } from './aes-gcm.ts';
 import type { DataKey } from './keyring.ts';
 
 /**
@@ -20,7 +21,6 @@ export const SEALED_VERSION = 2;
 /** Text form of an envelope, where a string is needed (JSON, the action outbox). */
 export const SEALED_TEXT_PREFIX = 'hk2:';
 const KEY_ID_BYTES = 16;
-const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER = 1 + KEY_ID_BYTES;
 const MIN_LENGTH = HEADER + IV_BYTES + TAG_BYTES;
@@ -42,7 +42,7 @@ interface KeyMaterial {
   id: Buffer;
 }
 
-// Per data key: the KeyObject (no copy and check of the raw key per mention) and the raw id.
+// Per data key: its KeyObject and the raw id.
 const material = new WeakMap<DataKey, KeyMaterial>();
 function keyMaterial(k: DataKey): KeyMaterial {
   let m = material.get(k);
@@ -53,23 +53,10 @@ function keyMaterial(k: DataKey): KeyMaterial {
         context: { keyId: k.keyId },
       });
     }
-    m = { object: createSecretKey(k.key), id };
+    m = { object: keyObject(k), id };
     material.set(k, m);
   }
   return m;
-}
-
-// Random IVs from a pooled buffer: one getrandom call per 4 KiB, not per mention.
-const ivPool = Buffer.alloc(4096);
-let ivOffset = ivPool.length;
-function nextIv(): Buffer {
-  if (ivOffset + IV_BYTES > ivPool.length) {
-    randomFillSync(ivPool);
-    ivOffset = 0;
-  }
-  const iv = ivPool.subarray(ivOffset, ivOffset + IV_BYTES);
-  ivOffset += IV_BYTES;
-  return iv;
 }
 
 function associatedData(m: Mention, keyId: string): Buffer {
