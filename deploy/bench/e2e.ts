@@ -171,6 +171,31 @@ function processCpuSeconds(pid: number): number {
   return cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
+/**
+ * A stack process and everything below it: services run under deploy/local/supervise.sh,
+ * so the pid file names the supervisor and the node process is its child.
+ */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
+}
+
+function stackPid(name: string): number {
+  return Number(readFileSync(`${ROOT}.stack/pids/${name}.pid`, 'utf8').trim());
+}
+
 async function stageLoopFloor(hops = 4) {
   const rate = config.floorRate;
   const total = rate * config.floorSeconds;
@@ -207,7 +232,7 @@ async function stageLoopFloor(hops = 4) {
     log(
       `▸ stage-loop floor: ${hops} pass-through hops at ${rate.toLocaleString()} records/s for ${config.floorSeconds} s`,
     );
-    const kafkaPid = Number(readFileSync(`${ROOT}.stack/pids/kafka.pid`, 'utf8').trim());
+    const kafkaPid = stackPid('kafka');
     const before = children.map((c) => processCpuSeconds(c.pid!));
     const kafkaBefore = processCpuSeconds(kafkaPid);
     const selfBefore = process.cpuUsage();
@@ -316,8 +341,15 @@ function cpuSeconds(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const name of [...Object.keys(SERVICES), 'schema-registry', 'kafka']) {
     try {
-      const pid = readFileSync(`${ROOT}.stack/pids/${name}.pid`, 'utf8').trim();
-      out[name] = processCpuSeconds(Number(pid));
+      let sum = 0;
+      for (const pid of processTree(stackPid(name))) {
+        try {
+          sum += processCpuSeconds(pid);
+        } catch {
+          // exited meanwhile
+        }
+      }
+      out[name] = sum;
     } catch {
       // not running from this checkout's stack
     }
@@ -381,9 +413,12 @@ function peakRssMb(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const name of [...Object.keys(SERVICES), 'schema-registry', 'kafka']) {
     try {
-      const pid = readFileSync(`${ROOT}.stack/pids/${name}.pid`, 'utf8').trim();
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      if (hwm) out[name] = Math.round(Number(hwm) / 1024);
+      // The largest process of the tree: the service, not its supervisor.
+      for (const pid of processTree(stackPid(name))) {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const hwm = Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+        if (hwm > (out[name] ?? 0)) out[name] = hwm;
+      }
     } catch {
       // not running from this checkout's stack
     }
