@@ -1,22 +1,12 @@
-import { createLogger } from '@hark/observability';
 import { HarkError } from '@hark/errors';
-import { createTestDatabase } from '@hark/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPool, withTransaction, type Pool } from '../../src/index.ts';
+import { logger, useTestPool } from './test-pool.ts';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
 let pool: Pool;
-let dropDb: () => Promise<void>;
-
-beforeAll(async () => {
-  const db = await createTestDatabase();
-  dropDb = db.drop;
-  pool = createPool({ url: db.url, logger, max: 2 });
+useTestPool(2, async (p) => {
+  pool = p;
   await pool.query('create table t (id int primary key)');
-});
-afterAll(async () => {
-  await pool.end();
-  await dropDb();
 });
 
 async function ids(): Promise<number[]> {
