@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDockerfile } from './support/dockerfile.ts';
+import { readDockerfile, SERVICE_DOCKERFILE } from './support/dockerfile.ts';
 import { readYaml, repoPath, ROOT } from './support/repo.ts';
 import { parseServiceEnv, SERVICES, serviceFacts } from './support/services.ts';
 
@@ -33,10 +33,17 @@ function resolveDefaults(value: unknown): string {
   return String(value).replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_m, _v, d: string) => d ?? '');
 }
 
+function buildArgsOf(name: string): Record<string, string> {
+  const build = services[name].build;
+  return typeof build === 'object' && build.args ? build.args : {};
+}
+
 /** The environment a service's container starts with: its image's ENV, then compose's. */
 function containerEnv(name: string): Record<string, string> {
   const file = dockerfileOf(name);
-  const env: Record<string, string> = file ? { ...readDockerfile(file).env } : {};
+  const env: Record<string, string> = file
+    ? { ...readDockerfile(file, buildArgsOf(name)).env }
+    : {};
   for (const [k, v] of Object.entries(services[name].environment ?? {}))
     env[k] = resolveDefaults(v);
   return env;
@@ -71,6 +78,23 @@ describe('docker-compose.yml', () => {
         expect(s.image).not.toMatch(/:latest$/);
       }
     }
+  });
+
+  it.each(SERVICES.map((s) => s.name))(
+    '%s: is built from the one service Dockerfile with its folder as SERVICE',
+    (name) => {
+      expect(dockerfileOf(name)).toBe(repoPath(SERVICE_DOCKERFILE));
+      expect(buildArgsOf(name)).toEqual({ SERVICE: name });
+      expect(containerEnv(name).HARK_SERVICE).toBe(name);
+    },
+  );
+
+  it('bootstrap runs in an image that carries its imports and gets deploy/ and schemas/ mounted', () => {
+    expect(dockerfileOf('bootstrap')).toBe(repoPath(SERVICE_DOCKERFILE));
+    expect(SERVICES.map((s) => s.name)).toContain(buildArgsOf('bootstrap').SERVICE);
+    expect(services.bootstrap.volumes).toEqual(
+      expect.arrayContaining(['./deploy:/app/deploy:ro', './schemas:/app/schemas:ro']),
+    );
   });
 
   it('every depends_on names a service, with a condition that service can meet, and there is no cycle', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseBrandsConfig } from '@hark/brands';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readDockerfile } from './support/dockerfile.ts';
+import { readDockerfile, SERVICE_DOCKERFILE } from './support/dockerfile.ts';
 import { findUnknownFields, validateAgainstSchemas } from './support/k8s-schema.ts';
 import { objectId, renderKustomization, type K8sObject } from './support/kustomize.ts';
 import { repoPath } from './support/repo.ts';
@@ -196,7 +196,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       const list = objects(overlay);
       const c = podSpec(find(list, 'Deployment', name)).containers[0];
       const env: Record<string, string> = {
-        ...readDockerfile(repoPath(`services/${name}/Dockerfile`)).env,
+        ...readDockerfile(repoPath(SERVICE_DOCKERFILE), { SERVICE: name }).env,
       };
       const configMap = (n: string) => find(list, 'ConfigMap', n).data as Record<string, string>;
       const secret = (n: string, key: string): string | undefined => {

@@ -1,4 +1,4 @@
-import { isRetriable } from '@hark/errors';
+import { HarkError, isHarkError, isRetriable, type ErrorCode } from '@hark/errors';
 
 // node-postgres reports lost or refused connections as plain errors without a SQLSTATE.
 const CONNECTION_FAILURE = /connect|connection|terminated|timeout|ECONN|EPIPE/i;
@@ -24,4 +24,39 @@ export function isTransientDbError(err: unknown): boolean {
   return (
     !isDatabaseError(err) && typeof e?.message === 'string' && CONNECTION_FAILURE.test(e.message)
   );
+}
+
+/**
+ * Maps a database failure to a HarkError with `code` (`HARK_DB_UNAVAILABLE` unless the
+ * caller names its own) and the message `<what> failed: <reason>`. It is retriable when
+ * the failure is transient (see {@link isTransientDbError}), so the stage retries the
+ * batch; a constraint or type error is a bug that stops the consumer uncommitted. A
+ * HarkError passes through unchanged.
+ */
+export function toDbError(
+  err: unknown,
+  what: string,
+  code: ErrorCode = 'HARK_DB_UNAVAILABLE',
+): HarkError {
+  if (isHarkError(err)) return err;
+  const e = err as { message?: unknown; code?: unknown } | null;
+  const reason = typeof e?.message === 'string' ? e.message : String(err);
+  return new HarkError(code, `${what} failed: ${reason}`, {
+    cause: err,
+    retriable: isTransientDbError(err),
+    context: { sqlState: typeof e?.code === 'string' ? e.code : undefined },
+  });
+}
+
+/** Runs `fn`, mapping what it throws with {@link toDbError}. */
+export async function withDbErrors<T>(
+  what: string,
+  fn: () => Promise<T>,
+  code?: ErrorCode,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toDbError(err, what, code);
+  }
 }

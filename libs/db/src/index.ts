@@ -1,3 +1,10 @@
-export { createPool, pingDatabase, withTransaction, type Pool, type PoolClient } from './pool.ts';
+export {
+  createPool,
+  pingDatabase,
+  withTransaction,
+  type Pool,
+  type PoolClient,
+  type TransactionErrors,
+} from './pool.ts';
 export { migrate, readMigrations, type Migration } from './migrate.ts';
-export { isDatabaseError, isTransientDbError } from './errors.ts';
+export { isDatabaseError, isTransientDbError, toDbError, withDbErrors } from './errors.ts';

@@ -1,5 +1,7 @@
+import { isHarkError, type ErrorCode } from '@hark/errors';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { isDatabaseError, toDbError } from './errors.ts';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -39,21 +41,49 @@ export async function pingDatabase(pool: pg.Pool): Promise<boolean> {
   }
 }
 
-/** Runs `fn` in one transaction; rolls back on any error. */
+/** How {@link withTransaction} reports a failure: see {@link toDbError}. */
+export interface TransactionErrors {
+  /** Names the work in the message: `<what> failed: <reason>`. */
+  what: string;
+  /** The code of the mapped error; `HARK_DB_UNAVAILABLE` by default. */
+  code?: ErrorCode;
+}
+
+/**
+ * Runs `fn` in one transaction; rolls back on any error. With `errors`, a failure to
+ * connect, begin, run or commit is thrown mapped by {@link toDbError}; without it, as it
+ * came. A client whose failure neither PostgreSQL reported nor the caller raised (a lost
+ * connection, a timeout) is destroyed rather than returned to the pool, since it may be
+ * broken.
+ */
 export async function withTransaction<T>(
   pool: pg.Pool,
   fn: (client: pg.PoolClient) => Promise<T>,
+  errors?: TransactionErrors,
 ): Promise<T> {
-  const client = await pool.connect();
+  const mapped = (err: unknown): unknown =>
+    errors ? toDbError(err, errors.what, errors.code) : err;
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw mapped(err);
+  }
+  let failed: unknown;
   try {
     await client.query('begin');
     const result = await fn(client);
     await client.query('commit');
     return result;
   } catch (err) {
+    failed = err;
     await client.query('rollback').catch(() => {});
-    throw err;
+    throw mapped(err);
   } finally {
-    client.release();
+    client.release(
+      failed !== undefined && !isDatabaseError(failed) && !isHarkError(failed)
+        ? (failed as Error)
+        : undefined,
+    );
   }
 }

@@ -12,14 +12,14 @@
  * distinct mentions, so no run finds its rows cached by the previous one.
  */
 import { loadavg } from 'node:os';
-import { createPool, migrate } from '@hark/db';
+import { createPool, migrate, withTransaction } from '@hark/db';
 import { createLogger } from '@hark/observability';
 import { createTestDatabase } from '@hark/testing';
 import { createPartitionManager } from '../src/adapters/partition-manager.ts';
 import {
   createRollupStore,
-  inTransaction,
   restateMentions,
+  rollupTransaction,
   type RestateChange,
 } from '../src/adapters/rollup-store.ts';
 import { toMentionFact, type MentionFact } from '../src/domain/mention-fact.ts';
@@ -90,7 +90,11 @@ try {
         }));
         await partitions.ensureDays(picked.map((f) => windowStart(f.createdAt, 'day')));
         const t0 = performance.now();
-        await inTransaction(pool, 'bench', (client) => restateMentions(client, changes));
+        await withTransaction(
+          pool,
+          (client) => restateMentions(client, changes),
+          rollupTransaction('bench'),
+        );
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);

@@ -1,24 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@hark/observability';
 import { isRetriable } from '@hark/errors';
-import { createTestDatabase, testEnv } from '@hark/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEnv } from '@hark/testing';
+import { describe, expect, it } from 'vitest';
 import { createPool, migrate, type Pool } from '../../src/index.ts';
+import { logger, useTestPool } from './test-pool.ts';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
 let pool: Pool;
-let dropDb: () => Promise<void>;
-
-beforeAll(async () => {
-  const db = await createTestDatabase();
-  dropDb = db.drop;
-  pool = createPool({ url: db.url, logger, max: 8 });
-});
-afterAll(async () => {
-  await pool.end();
-  await dropDb();
+useTestPool(8, (p) => {
+  pool = p;
 });
 
 function migrationsDir(files: Record<string, string>): string {

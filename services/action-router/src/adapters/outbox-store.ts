@@ -1,6 +1,5 @@
-import type { Pool } from '@hark/db';
+import { toDbError, type Pool } from '@hark/db';
 import type { Action } from '@hark/events';
-import { toDbError } from './db-errors.ts';
 
 /** A claimed outbox row: this worker owns its delivery until `leaseUntil`. */
 export interface ClaimedAction {

@@ -2,7 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import type { Pool } from '@hark/db';
 import { loadSchema, valueSubject, type ComplianceEvent } from '@hark/events';
 import type { AvroSerde } from '@hark/kafka';
-import { createKeyring, migratePrivacy, type Keyring, type MasterKey } from '@hark/privacy';
+import { createKeyring, type Keyring, type MasterKey } from '@hark/privacy';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { exportCustomer, type CustomerExport } from './privacy-export.ts';
@@ -30,7 +30,10 @@ export function auditSecret(configured: string, master: MasterKey): Buffer {
   );
 }
 
-/** Keyring, erasure orchestrator and export over one pool and producer (service and CLI alike). */
+/**
+ * Keyring, erasure orchestrator and export over one pool and producer (service and CLI alike).
+ * The caller applies `migratePrivacy` first, beside its own migrations, so a process runs it once.
+ */
 export async function createPrivacyRuntime(deps: {
   pool: Pool;
   producer: Pick<Producer, 'send'>;
@@ -45,7 +48,6 @@ export async function createPrivacyRuntime(deps: {
   /** The process's keyring when it has one already (the service shares its own); else one is made. */
   keyring?: Keyring;
 }): Promise<PrivacyRuntime> {
-  await migratePrivacy({ pool: deps.pool, logger: deps.logger });
   const owned = deps.keyring === undefined;
   const keyring =
     deps.keyring ??

@@ -1,4 +1,4 @@
-import { isTransientDbError } from '@hark/db';
+import { withDbErrors } from '@hark/db';
 import { HarkError } from '@hark/errors';
 import type { IdentityLink, ResolvedMention, ScoredMention } from '@hark/events';
 import type { BatchHandler, Encoder, OutputRecord, StageRecord } from '@hark/kafka';
@@ -78,7 +78,7 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
     const original = new Map<StageRecord<ScoredMention>, StageRecord<ScoredMention>>();
     let records: StageRecord<ScoredMention>[] = consumed;
     if (deps.keyring) {
-      const opened = await withDbErrors(() =>
+      const opened = await withDbErrors(IDENTITY_STORE, () =>
         openMentionBatch(consumed, (r) => r.value.mention, deps.keyring!, AUTHOR_FIELDS),
       );
       if (opened.erased.length > 0)
@@ -133,7 +133,9 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
     }
     // Every author counts for the model, linked ones too: the prior is the share who are customers.
     if (deps.observe) for (const r of good) deps.observe(authorInputOf(r.value));
-    const stored = await withDbErrors(() => deps.identities.loadMany([...authors.values()]));
+    const stored = await withDbErrors(IDENTITY_STORE, () =>
+      deps.identities.loadMany([...authors.values()]),
+    );
     const plan = planBatch(
       good.map((r) => r.value),
       stored,
@@ -144,13 +146,15 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
     const writes: IdentityWrite[] = [];
     for (const d of plan.values()) if (d.kind === 'write') writes.push(d.write);
     const written =
-      writes.length > 0 ? await withDbErrors(() => deps.identities.writeMany(writes)) : new Map();
+      writes.length > 0
+        ? await withDbErrors(IDENTITY_STORE, () => deps.identities.writeMany(writes))
+        : new Map();
 
     const outcomes = new Map<string, AuthorOutcome>();
     const outputs: OutputRecord[] = [];
     const linkKeys =
       deps.keyring && writes.length > 0
-        ? await withDbErrors(() =>
+        ? await withDbErrors(IDENTITY_STORE, () =>
             deps.keyring!.keysForWrite(
               [...plan.entries()].filter(([, d]) => d.kind === 'write').map(([k]) => k),
             ),
@@ -204,23 +208,12 @@ export function createResolutionHandler(deps: ResolutionHandlerDeps): BatchHandl
   };
 }
 
-/** Database trouble is retriable: the stage retries the batch with backoff, offsets stay put. */
 /** What matching reads of a mention; its text and url stay encrypted here. */
 const AUTHOR_FIELDS = ['author.handle', 'author.name', 'author.email', 'author.location'] as const;
 
-async function withDbErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof HarkError) throw err;
-    // A lost connection or a deadlock retries the batch; a constraint or type error is a bug
-    // that stops the consumer uncommitted rather than retrying forever.
-    throw new HarkError('HARK_DB_UNAVAILABLE', `identity store failed: ${(err as Error).message}`, {
-      cause: err,
-      retriable: isTransientDbError(err),
-    });
-  }
-}
+// Database trouble is mapped to HARK_DB_UNAVAILABLE: transient failures retry the batch with
+// backoff, offsets staying put; a constraint or type error stops the consumer uncommitted.
+const IDENTITY_STORE = 'identity store';
 
 function hasNul(...values: (string | null)[]): boolean {
   return values.some((v) => v !== null && v.includes('\u0000'));

@@ -11,6 +11,7 @@ import { createPool, migrate } from '@hark/db';
 import { isHarkError } from '@hark/errors';
 import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
 import { createLogger } from '@hark/observability';
+import { migratePrivacy } from '@hark/privacy';
 import { view } from '../adapters/privacy-api.ts';
 import { createPrivacyRuntime } from '../adapters/privacy-runtime.ts';
 import type { ErasureStatus } from '../adapters/privacy-service.ts';
@@ -128,6 +129,7 @@ function describe(s: ErasureStatus): string {
 
 let code = 0;
 try {
+  await migratePrivacy({ pool, logger });
   await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
   if (command !== 'export') await producer.connect();
   const runtime = await createPrivacyRuntime({

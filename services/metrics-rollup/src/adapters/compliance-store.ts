@@ -1,6 +1,6 @@
-import type { Pool, PoolClient } from '@hark/db';
+import { withTransaction, type Pool, type PoolClient } from '@hark/db';
 import type { CompliancePlan } from '../domain/compliance.ts';
-import { inTransaction, restateMentions } from './rollup-store.ts';
+import { restateMentions, rollupTransaction } from './rollup-store.ts';
 
 export const AUDIT_STAGE = 'metrics-rollup';
 
@@ -34,38 +34,42 @@ const SCRUB_SET = `text = '', title = null, url = null, author_handle = '', auth
 export function createComplianceStore(deps: { pool: Pool }): ComplianceStore {
   return {
     apply: (event, plan) =>
-      inTransaction(deps.pool, 'compliance', async (client) => {
-        const { rowCount } = await client.query(
-          `insert into compliance_events (event_id, kind, facts_changed) values ($1, $2, 0)
+      withTransaction(
+        deps.pool,
+        async (client) => {
+          const { rowCount } = await client.query(
+            `insert into compliance_events (event_id, kind, facts_changed) values ($1, $2, 0)
            on conflict (event_id) do nothing`,
-          [event.eventId, event.kind],
-        );
-        if (rowCount === 0) {
-          return { duplicate: true, factsRemoved: 0, factsScrubbed: 0, windowsRestated: 0 };
-        }
-        const outcome = await carryOut(client, plan);
-        await client.query(`update compliance_events set facts_changed = $2 where event_id = $1`, [
-          event.eventId,
-          outcome.factsRemoved + outcome.factsScrubbed,
-        ]);
-        if (plan.audit && plan.action.kind === 'subject') {
+            [event.eventId, event.kind],
+          );
+          if (rowCount === 0) {
+            return { duplicate: true, factsRemoved: 0, factsScrubbed: 0, windowsRestated: 0 };
+          }
+          const outcome = await carryOut(client, plan);
           await client.query(
-            `insert into privacy_audit_steps
+            `update compliance_events set facts_changed = $2 where event_id = $1`,
+            [event.eventId, outcome.factsRemoved + outcome.factsScrubbed],
+          );
+          if (plan.audit && plan.action.kind === 'subject') {
+            await client.query(
+              `insert into privacy_audit_steps
                (request_id, stage, subject_kind, event_id, facts_removed, windows_restated)
              values ($1, $2, $3, $4, $5, $6)
              on conflict (request_id, stage, subject_kind, event_id) do nothing`,
-            [
-              plan.audit.requestId,
-              AUDIT_STAGE,
-              plan.action.subject,
-              event.eventId,
-              outcome.factsRemoved,
-              outcome.windowsRestated,
-            ],
-          );
-        }
-        return { duplicate: false, ...outcome };
-      }),
+              [
+                plan.audit.requestId,
+                AUDIT_STAGE,
+                plan.action.subject,
+                event.eventId,
+                outcome.factsRemoved,
+                outcome.windowsRestated,
+              ],
+            );
+          }
+          return { duplicate: false, ...outcome };
+        },
+        rollupTransaction('compliance'),
+      ),
   };
 }
 

@@ -1,8 +1,8 @@
-import type { Pool } from '@hark/db';
+import { withTransaction, type Pool } from '@hark/db';
 import type { IntentLabel, SentimentLabel } from '@hark/events';
 import type { MentionFact } from '../domain/mention-fact.ts';
 import { applyCorrection, type CorrectionInput } from '../domain/restatement.ts';
-import { inTransaction, lockKeys, restateMentions, rowToFact } from './rollup-store.ts';
+import { lockKeys, restateMentions, rollupTransaction, rowToFact } from './rollup-store.ts';
 
 export interface CorrectionRequest extends CorrectionInput {
   mentionId: string;
@@ -69,64 +69,70 @@ export interface CorrectionsStore {
 export function createCorrectionsStore(deps: { pool: Pool }): CorrectionsStore {
   return {
     correct: (items, who) =>
-      inTransaction(deps.pool, 'corrections', async (client) => {
-        const keys = await lockKeys(
-          client,
-          items.map((i) => i.mentionId),
-        );
-        const counted = [...keys].filter(([, k]) => k.state === 'counted' && k.createdAt !== null);
-        const { rows } = await client.query<Record<string, unknown> & { mention_id: string }>(
-          `select m.* from mentions m
+      withTransaction(
+        deps.pool,
+        async (client) => {
+          const keys = await lockKeys(
+            client,
+            items.map((i) => i.mentionId),
+          );
+          const counted = [...keys].filter(
+            ([, k]) => k.state === 'counted' && k.createdAt !== null,
+          );
+          const { rows } = await client.query<Record<string, unknown> & { mention_id: string }>(
+            `select m.* from mentions m
            join unnest($1::text[], $2::bigint[]) as k (mention_id, created_ms)
              on m.mention_id = k.mention_id
             and m.created_at = timestamptz 'epoch' + k.created_ms * interval '1 millisecond'`,
-          [counted.map(([id]) => id), counted.map(([, k]) => k.createdAt)],
-        );
-        const facts = new Map<string, MentionFact>(rows.map((r) => [r.mention_id, rowToFact(r)]));
-        const corrected = new Map<string, MentionFact>();
-        for (const item of items) {
-          const f = corrected.get(item.mentionId) ?? facts.get(item.mentionId);
-          if (f) corrected.set(item.mentionId, applyCorrection(f, item));
-        }
-        if (corrected.size > 0) {
-          await restateMentions(
-            client,
-            [...corrected].map(([mentionId, to]) => ({ mentionId, to })),
+            [counted.map(([id]) => id), counted.map(([, k]) => k.createdAt)],
           );
-        }
-        const out: CorrectionOutcome[] = [];
-        for (const item of items) {
-          const f = corrected.get(item.mentionId);
-          if (!f) {
-            out.push({ mentionId: item.mentionId, status: 'not_found' });
-            continue;
+          const facts = new Map<string, MentionFact>(rows.map((r) => [r.mention_id, rowToFact(r)]));
+          const corrected = new Map<string, MentionFact>();
+          for (const item of items) {
+            const f = corrected.get(item.mentionId) ?? facts.get(item.mentionId);
+            if (f) corrected.set(item.mentionId, applyCorrection(f, item));
           }
-          const { rows: ids } = await client.query<{ correction_id: string }>(
-            `insert into corrections
+          if (corrected.size > 0) {
+            await restateMentions(
+              client,
+              [...corrected].map(([mentionId, to]) => ({ mentionId, to })),
+            );
+          }
+          const out: CorrectionOutcome[] = [];
+          for (const item of items) {
+            const f = corrected.get(item.mentionId);
+            if (!f) {
+              out.push({ mentionId: item.mentionId, status: 'not_found' });
+              continue;
+            }
+            const { rows: ids } = await client.query<{ correction_id: string }>(
+              `insert into corrections
                (mention_id, revision, sentiment_label, sentiment_score, intent_label, reason, corrected_by)
              values ($1, $2, $3, $4, $5, $6, $7) returning correction_id`,
-            [
-              item.mentionId,
-              f.revision,
-              item.sentiment ?? null,
-              item.sentiment ? f.sentimentScore : null,
-              item.intent ?? null,
-              item.reason,
-              who,
-            ],
-          );
-          out.push({
-            mentionId: item.mentionId,
-            status: 'applied',
-            correctionId: ids[0]!.correction_id,
-            revision: f.revision,
-            sentiment: f.sentimentLabel,
-            sentimentScore: f.sentimentScore,
-            intent: f.intentLabel,
-          });
-        }
-        return out;
-      }),
+              [
+                item.mentionId,
+                f.revision,
+                item.sentiment ?? null,
+                item.sentiment ? f.sentimentScore : null,
+                item.intent ?? null,
+                item.reason,
+                who,
+              ],
+            );
+            out.push({
+              mentionId: item.mentionId,
+              status: 'applied',
+              correctionId: ids[0]!.correction_id,
+              revision: f.revision,
+              sentiment: f.sentimentLabel,
+              sentimentScore: f.sentimentScore,
+              intent: f.intentLabel,
+            });
+          }
+          return out;
+        },
+        rollupTransaction('corrections'),
+      ),
 
     async list({ since, after, limit }) {
       const { rows } = await deps.pool.query<Record<string, unknown>>(

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from '@hark/db';
+import { withTransaction, type Pool, type PoolClient } from '@hark/db';
 import type { Logger } from 'pino';
 import {
   PARTITIONED_TABLES,
@@ -9,7 +9,6 @@ import {
   type PartitionedTable,
 } from '../domain/partitions.ts';
 import { DAY_MS } from '../domain/windows.ts';
-import { toWriteError } from './db-errors.ts';
 
 export interface PartitionManager {
   /** Creates the daily partitions of every fact table for these day starts, if missing. Cheap when they exist. */
@@ -57,36 +56,30 @@ export function createPartitionManager(deps: {
 
   async function create(days: number[]): Promise<string[]> {
     if (days.length === 0) return [];
-    const client = await deps.pool.connect().catch((err: unknown) => {
-      throw toWriteError(err, 'creating partitions');
-    });
     const created: string[] = [];
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [LOCK_KEY]);
-      for (const day of days) {
-        for (const table of PARTITIONED_TABLES) {
-          const name = partitionName(table, day);
-          const { rows } = await client.query<{ exists: boolean }>(
-            'select to_regclass($1) is not null as exists',
-            [name],
-          );
-          if (rows[0]?.exists) continue;
-          // author_days rows are rewritten as authors post again that day: room on the page keeps those updates HOT.
-          const storage = table === 'author_days' ? ' with (fillfactor = 80)' : '';
-          await client.query(
-            `create table ${name} partition of ${table} for values from ('${iso(day)}') to ('${iso(day + DAY_MS)}')${storage}`,
-          );
-          created.push(name);
+    await withTransaction(
+      deps.pool,
+      async (client) => {
+        await client.query('select pg_advisory_xact_lock(hashtext($1))', [LOCK_KEY]);
+        for (const day of days) {
+          for (const table of PARTITIONED_TABLES) {
+            const name = partitionName(table, day);
+            const { rows } = await client.query<{ exists: boolean }>(
+              'select to_regclass($1) is not null as exists',
+              [name],
+            );
+            if (rows[0]?.exists) continue;
+            // author_days rows are rewritten as authors post again that day: room on the page keeps those updates HOT.
+            const storage = table === 'author_days' ? ' with (fillfactor = 80)' : '';
+            await client.query(
+              `create table ${name} partition of ${table} for values from ('${iso(day)}') to ('${iso(day + DAY_MS)}')${storage}`,
+            );
+            created.push(name);
+          }
         }
-      }
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw toWriteError(err, 'creating partitions');
-    } finally {
-      client.release();
-    }
+      },
+      { what: 'creating partitions', code: 'HARK_ROLLUP_WRITE_FAILED' },
+    );
     for (const day of days) known.add(day);
     if (created.length > 0) log.info({ partitions: created }, 'created partitions');
     return created;

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from '@hark/db';
+import { withTransaction, type Pool, type PoolClient, type TransactionErrors } from '@hark/db';
 import {
   INTENTS,
   aggregateMentions,
@@ -23,7 +23,6 @@ import {
 } from '../domain/restatement.ts';
 import type { SignalFact } from '../domain/signal-fact.ts';
 import { GRAINS, type Grain } from '../domain/windows.ts';
-import { isDatabaseError, toWriteError } from './db-errors.ts';
 import { boolArray, numberArray, textArray } from './pg-arrays.ts';
 
 export interface ApplyResult {
@@ -62,54 +61,62 @@ export interface RollupStore {
 export function createRollupStore(deps: { pool: Pool }): RollupStore {
   return {
     applyMentions: (facts) =>
-      inTransaction(deps.pool, 'mentions', async (client) => {
-        // One fact per mentionId in a batch too: the highest revision, else the first delivery.
-        const unique = latestRevisions(facts);
-        // The statement returns only the facts it did not insert: usually none.
-        const { rows: stored } = await client.query<StoredRow>({
-          name: 'metrics-rollup.insert-mentions',
-          text: INSERT_MENTIONS_SQL,
-          values: toParams(MENTION_COLUMNS, unique),
-        });
-        const notNew = new Map(stored.map((r) => [`${r.mention_id}\u0000${r.created_ms}`, r]));
-        const fresh = notNew.size === 0 ? unique : unique.filter((f) => !notNew.has(factKey(f)));
-        if (fresh.length > 0) await addNewFacts(client, fresh);
-        let suppressed = 0;
-        let duplicates = facts.length - unique.length;
-        const candidates: { fact: MentionFact; scrub: boolean }[] = [];
-        for (const f of unique) {
-          const r = notNew.get(factKey(f));
-          if (!r) continue;
-          if (r.uncount) suppressed++;
-          else if (r.state === null) candidates.push({ fact: f, scrub: r.scrub });
-          else {
-            const d = classifyDelivery(f.revision, keyOf(r));
-            if (d.action === 'duplicate') duplicates++;
-            else if (d.action === 'suppressed') suppressed++;
-            else candidates.push({ fact: f, scrub: r.scrub });
+      withTransaction(
+        deps.pool,
+        async (client) => {
+          // One fact per mentionId in a batch too: the highest revision, else the first delivery.
+          const unique = latestRevisions(facts);
+          // The statement returns only the facts it did not insert: usually none.
+          const { rows: stored } = await client.query<StoredRow>({
+            name: 'metrics-rollup.insert-mentions',
+            text: INSERT_MENTIONS_SQL,
+            values: toParams(MENTION_COLUMNS, unique),
+          });
+          const notNew = new Map(stored.map((r) => [`${r.mention_id}\u0000${r.created_ms}`, r]));
+          const fresh = notNew.size === 0 ? unique : unique.filter((f) => !notNew.has(factKey(f)));
+          if (fresh.length > 0) await addNewFacts(client, fresh);
+          let suppressed = 0;
+          let duplicates = facts.length - unique.length;
+          const candidates: { fact: MentionFact; scrub: boolean }[] = [];
+          for (const f of unique) {
+            const r = notNew.get(factKey(f));
+            if (!r) continue;
+            if (r.uncount) suppressed++;
+            else if (r.state === null) candidates.push({ fact: f, scrub: r.scrub });
+            else {
+              const d = classifyDelivery(f.revision, keyOf(r));
+              if (d.action === 'duplicate') duplicates++;
+              else if (d.action === 'suppressed') suppressed++;
+              else candidates.push({ fact: f, scrub: r.scrub });
+            }
           }
-        }
-        let restated = 0;
-        if (candidates.length > 0) {
-          const r = await restateDeliveries(client, candidates);
-          restated = r.restated;
-          duplicates += r.duplicates;
-          suppressed += r.suppressed;
-        }
-        return { applied: fresh.length, duplicates, suppressed, restated };
-      }),
+          let restated = 0;
+          if (candidates.length > 0) {
+            const r = await restateDeliveries(client, candidates);
+            restated = r.restated;
+            duplicates += r.duplicates;
+            suppressed += r.suppressed;
+          }
+          return { applied: fresh.length, duplicates, suppressed, restated };
+        },
+        rollupTransaction('mentions'),
+      ),
 
     applySignals: (facts) =>
-      inTransaction(deps.pool, 'signals', async (client) => {
-        const unique = dedupe(facts, (f) => `${f.signalId}\u0000${f.observedAt}`);
-        const { rows } = await client.query<{ applied: string }>({
-          name: 'metrics-rollup.apply-signals',
-          text: APPLY_SIGNALS_SQL,
-          values: toParams(SIGNAL_COLUMNS, unique),
-        });
-        const applied = Number(rows[0]?.applied ?? 0);
-        return { applied, duplicates: facts.length - applied };
-      }),
+      withTransaction(
+        deps.pool,
+        async (client) => {
+          const unique = dedupe(facts, (f) => `${f.signalId}\u0000${f.observedAt}`);
+          const { rows } = await client.query<{ applied: string }>({
+            name: 'metrics-rollup.apply-signals',
+            text: APPLY_SIGNALS_SQL,
+            values: toParams(SIGNAL_COLUMNS, unique),
+          });
+          const applied = Number(rows[0]?.applied ?? 0);
+          return { applied, duplicates: facts.length - applied };
+        },
+        rollupTransaction('signals'),
+      ),
   };
 }
 
@@ -515,33 +522,9 @@ export function rowToFact(r: FactRow): MentionFact {
   };
 }
 
-export async function inTransaction<T>(
-  pool: Pool,
-  what: string,
-  fn: (client: PoolClient) => Promise<T>,
-): Promise<T> {
-  let client: PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (err) {
-    throw toWriteError(err, `${what} rollup transaction`);
-  }
-  let failed: unknown;
-  try {
-    await client.query('begin');
-    const result = await fn(client);
-    await client.query('commit');
-    return result;
-  } catch (err) {
-    failed = err;
-    await client.query('rollback').catch(() => {});
-    throw toWriteError(err, `${what} rollup transaction`);
-  } finally {
-    // A connection that failed outside PostgreSQL's own error handling may be broken: replace it.
-    client.release(
-      failed !== undefined && !isDatabaseError(failed) ? (failed as Error) : undefined,
-    );
-  }
+/** Rollup transactions report failures as HARK_ROLLUP_WRITE_FAILED, retriable when transient. */
+export function rollupTransaction(what: string): TransactionErrors {
+  return { what: `${what} rollup transaction`, code: 'HARK_ROLLUP_WRITE_FAILED' };
 }
 
 function dedupe<T>(items: readonly T[], key: (t: T) => string): T[] {

@@ -18,8 +18,8 @@ import {
 } from '../../src/adapters/partition-manager.ts';
 import {
   createRollupStore,
-  inTransaction,
   restateMentions,
+  rollupTransaction,
   type RollupStore,
 } from '../../src/adapters/rollup-store.ts';
 import { createTextRetention } from '../../src/adapters/text-retention.ts';
@@ -27,7 +27,7 @@ import { planCompliance, type DeletedPostsPolicy } from '../../src/domain/compli
 import { toMentionFact, type MentionFact } from '../../src/domain/mention-fact.ts';
 import { windowStart } from '../../src/domain/windows.ts';
 import { MIGRATIONS_DIR } from '../../src/service.ts';
-import { migrate } from '@hark/db';
+import { migrate, withTransaction } from '@hark/db';
 import { resolved } from '../unit/fixtures.ts';
 import {
   actualRollups,
@@ -93,7 +93,11 @@ async function restate(changes: { mentionId: string; to: MentionFact | null }[])
   await partitions.ensureDays(
     changes.flatMap((c) => (c.to ? [windowStart(c.to.createdAt, 'day')] : [])),
   );
-  return inTransaction(pool, 'test', (client) => restateMentions(client, changes));
+  return withTransaction(
+    pool,
+    (client) => restateMentions(client, changes),
+    rollupTransaction('test'),
+  );
 }
 
 function event(overrides: Partial<ComplianceEvent>): ComplianceEvent {
