@@ -3,7 +3,7 @@ import { HarkError } from '@hark/errors';
 import type { IdentityLink, Mention } from '@hark/events';
 import { IV_BYTES, keyObject, nextIv } from './aes-gcm.ts';
 import type { DataKey, Keyring } from './keyring.ts';
-import { openSealedMention, sealedKeyId, sealMention } from './mention-envelope.ts';
+import { openSealedMention, SEALED_FIELDS, sealedKeyId, sealMention } from './mention-envelope.ts';
 
 /**
  * One encrypted string field: `hk1:<keyId>:<b64url(iv ‖ ciphertext ‖ tag)>`,
@@ -14,17 +14,8 @@ export const ENVELOPE_PREFIX = 'hk1:';
 const ENVELOPE = /^hk1:([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]{38,})$/;
 const TAG_BYTES = 16;
 
-/** Personal fields of a Mention (paths inside the Mention record). */
-export const MENTION_PII_FIELDS = [
-  'url',
-  'title',
-  'text',
-  'author.handle',
-  'author.name',
-  'author.location',
-  'author.email',
-  'author.profileUrl',
-] as const;
+/** Personal fields of a Mention (paths inside the Mention record), in hk2's envelope order. */
+export const MENTION_PII_FIELDS = SEALED_FIELDS;
 
 export type MentionPiiField = (typeof MENTION_PII_FIELDS)[number];
 

@@ -25,7 +25,7 @@ const TAG_BYTES = 16;
 const HEADER = 1 + KEY_ID_BYTES;
 const MIN_LENGTH = HEADER + IV_BYTES + TAG_BYTES;
 
-/** Mention paths in envelope order; the same list as MENTION_PII_FIELDS. */
+/** A Mention's personal fields (MENTION_PII_FIELDS), in envelope order: the order is hk2's wire format. */
 export const SEALED_FIELDS = [
   'url',
   'title',

@@ -267,8 +267,18 @@ describe('one sealed envelope per mention (hk2)', () => {
 });
 
 describe('the plaintext layout inside the envelope', () => {
-  it('when a personal field is added to MENTION_PII_FIELDS, the envelope layout must follow (new version)', () => {
-    expect([...SEALED_FIELDS]).toEqual([...MENTION_PII_FIELDS]);
+  it('the field order is the hk2 wire format: changing MENTION_PII_FIELDS needs a new envelope version', () => {
+    expect(MENTION_PII_FIELDS).toBe(SEALED_FIELDS);
+    expect([...SEALED_FIELDS]).toEqual([
+      'url',
+      'title',
+      'text',
+      'author.handle',
+      'author.name',
+      'author.location',
+      'author.email',
+      'author.profileUrl',
+    ]);
   });
 
   it('when fields are encoded, each is a varint of length + 1 (0 = null) and its UTF-8 bytes', () => {
