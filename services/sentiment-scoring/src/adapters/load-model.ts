@@ -117,56 +117,41 @@ function fromSenticon(doc: Senticon): Record<string, number> {
   return out;
 }
 
-/** Reads and validates the intent model file; a bad file is HARK_MODEL_INVALID. */
-export async function loadIntentModel(path: string | URL): Promise<IntentModel> {
+/** Reads a JSON model file and validates it with `parse`; a bad file is HARK_MODEL_INVALID. */
+async function loadModelFile<T>(
+  what: string,
+  path: string | URL,
+  parse: (doc: unknown) => T,
+): Promise<T> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new HarkError(
       'HARK_MODEL_INVALID',
-      `cannot read intent model ${String(path)}: ${(err as Error).message}`,
-      {
-        cause: err,
-        context: { path: String(path) },
-      },
+      `cannot read ${what} ${String(path)}: ${(err as Error).message}`,
+      { cause: err, context: { path: String(path) } },
     );
   }
   try {
-    return fromModelFile(JSON.parse(text));
+    return parse(JSON.parse(text));
   } catch (err) {
     throw new HarkError(
       'HARK_MODEL_INVALID',
-      `intent model ${String(path)} is invalid: ${(err as Error).message}`,
-      {
-        cause: err,
-        context: { path: String(path) },
-      },
+      `${what} ${String(path)} is invalid: ${(err as Error).message}`,
+      { cause: err, context: { path: String(path) } },
     );
   }
 }
 
+/** Reads and validates the intent model file; a bad file is HARK_MODEL_INVALID. */
+export function loadIntentModel(path: string | URL): Promise<IntentModel> {
+  return loadModelFile('intent model', path, fromModelFile);
+}
+
 /** Reads and validates the learned English model file; a bad file is HARK_MODEL_INVALID. */
-export async function loadSocialModel(path: string | URL): Promise<SocialModel> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new HarkError(
-      'HARK_MODEL_INVALID',
-      `cannot read social model ${String(path)}: ${(err as Error).message}`,
-      { cause: err, context: { path: String(path) } },
-    );
-  }
-  try {
-    return fromSocialModelFile(JSON.parse(text));
-  } catch (err) {
-    throw new HarkError(
-      'HARK_MODEL_INVALID',
-      `social model ${String(path)} is invalid: ${(err as Error).message}`,
-      { cause: err, context: { path: String(path) } },
-    );
-  }
+export function loadSocialModel(path: string | URL): Promise<SocialModel> {
+  return loadModelFile('social model', path, fromSocialModelFile);
 }
 
 /** Builds the scoring model once at start: vocabularies from natural, the trained intent model from disk. */
