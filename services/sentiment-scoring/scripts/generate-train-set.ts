@@ -10,7 +10,7 @@
  *   npm run gen:train -w @hark/sentiment-scoring
  */
 import { writeFileSync } from 'node:fs';
-import { mulberry32 } from '../src/domain/intent-model.ts';
+import { mulberry32 } from '../src/domain/seeded-random.ts';
 
 type Intent =
   'complaint' | 'question' | 'praise' | 'suggestion' | 'purchase_intent' | 'churn_risk' | 'other';

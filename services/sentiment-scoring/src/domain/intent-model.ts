@@ -1,5 +1,6 @@
 import { INTENT_LABELS, type IntentLabel } from './intent-rules.ts';
 import type { NormalizedText } from './normalize.ts';
+import { mulberry32 } from './seeded-random.ts';
 
 /** A multinomial logistic regression over sparse binary features, as loaded at start. */
 export interface IntentModel {
@@ -439,17 +440,5 @@ export function fromModelFile(doc: unknown): IntentModel {
     bias: d.bias,
     weights,
     temperature: d.temperature,
-  };
-}
-
-/** A small seeded PRNG, so training is reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

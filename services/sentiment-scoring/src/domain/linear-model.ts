@@ -1,4 +1,5 @@
 import type { FeatureBuffer } from './social-features.ts';
+import { mulberry32 } from './seeded-random.ts';
 
 /**
  * A linear model over hashed features: `classes` outputs (softmax) or one
@@ -128,16 +129,4 @@ export function decodeWeights(enc: { scale: number; data: string }, length: numb
   const w = new Float32Array(length);
   for (let i = 0; i < length; i++) w[i] = buf.readInt16LE(2 * i) * enc.scale;
   return w;
-}
-
-/** A small seeded PRNG, so training is reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
