@@ -1,7 +1,7 @@
 import { splitCompliance } from '../compliance/platform-compliance.ts';
 import { mapBluesky } from '../platforms/bluesky.ts';
 import type { AdapterOptions } from '../platforms/types.ts';
-import { malformedMessage, type StreamBatch } from './stream-batch.ts';
+import { emptyBatch, malformedMessage, type StreamBatch } from './stream-batch.ts';
 
 export interface JetstreamCursor {
   /** time_us of the newest event ingested. */
@@ -65,14 +65,7 @@ export function readJetstreamBatch(
   opts: AdapterOptions = {},
   mayMatch?: (text: string) => boolean,
 ): StreamBatch<JetstreamCursor | null> {
-  const out: StreamBatch<JetstreamCursor | null> = {
-    posts: [],
-    compliance: [],
-    ignored: 0,
-    replayed: 0,
-    unmatched: 0,
-    cursor,
-  };
+  const out: StreamBatch<JetstreamCursor | null> = emptyBatch(cursor);
   let newest = cursor?.timeUs ?? -1;
   for (const raw of messages) {
     let event: unknown;

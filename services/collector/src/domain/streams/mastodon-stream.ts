@@ -3,7 +3,7 @@ import { mapMastodon } from '../platforms/mastodon.ts';
 import type { AdapterOptions } from '../platforms/types.ts';
 import { compareIds, mergeSeen } from '../pollers/cursors.ts';
 import type { MastodonStreamSpec } from './stream-spec.ts';
-import { malformedMessage, type StreamBatch } from './stream-batch.ts';
+import { emptyBatch, malformedMessage, type StreamBatch } from './stream-batch.ts';
 
 export interface MastodonStreamCursor {
   /** The newest status id ingested: the REST backfill after a gap starts right after it. */
@@ -102,14 +102,7 @@ function readStatuses(
   cursor: MastodonStreamCursor | null,
   opts: AdapterOptions,
 ): StreamBatch<MastodonStreamCursor | null> {
-  const out: StreamBatch<MastodonStreamCursor | null> = {
-    posts: [],
-    compliance: [],
-    ignored: 0,
-    replayed: 0,
-    unmatched: 0,
-    cursor,
-  };
+  const out: StreamBatch<MastodonStreamCursor | null> = emptyBatch(cursor);
   const seen = new Set(cursor?.seen ?? []);
   const fresh: string[] = [];
   let lastId = cursor?.lastId;

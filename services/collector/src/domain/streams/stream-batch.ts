@@ -17,6 +17,11 @@ export interface StreamBatch<C> {
   cursor: C;
 }
 
+/** A batch holding nothing yet, at `cursor`. */
+export function emptyBatch<C>(cursor: C): StreamBatch<C> {
+  return { posts: [], compliance: [], ignored: 0, replayed: 0, unmatched: 0, cursor };
+}
+
 /** A message that is not JSON: refused with its bytes, so it is dead-lettered with the reason. */
 export function malformedMessage(raw: string, err: unknown): NativeEntry {
   return {
