@@ -27,6 +27,7 @@ function chunkOf(values: (string | null)[]): Chunk {
           value: v === null ? null : Buffer.from(v),
           headers: { trace: Buffer.from(`t${i}`) },
           timestamp: '1700000000000',
+          attributes: 0,
         }) as KafkaMessage,
     ),
     heartbeat: async () => {},
