@@ -322,6 +322,69 @@ describe('consume-process-produce stage', () => {
     expect(delivered).toHaveLength(3);
   });
 
+  it('when a retriable failure is confined to one partition, the other partitions are committed while it retries, and handled at most twice', async () => {
+    const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
+    const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
+    const out = await serde.encoder<Mention>(valueSubject(output!), loadSchema('Mention'));
+    for (const partition of [0, 1, 2]) {
+      await producer.send({
+        topic: input!,
+        acks: -1,
+        messages: Array.from({ length: 5 }, (_, i) => ({
+          partition,
+          key: `p${partition}`,
+          value: enc.encode(makeMention({ postId: `${partition}-${i}` })),
+        })),
+      });
+    }
+    const groupId = uniqueName('test-group');
+    const admin = kafka.admin();
+    await admin.connect();
+    cleanups.push(() => admin.disconnect());
+    const handled = new Map<string, number>();
+    let failures = 0;
+    let othersCommitted = false;
+    await startStage({
+      input: input!,
+      output: output!,
+      dlq: dlqTopic!,
+      groupId,
+      handle: async (records) => {
+        for (const r of records)
+          handled.set(r.value.postId, (handled.get(r.value.postId) ?? 0) + 1);
+        if (records.some((r) => r.partition === 1) && !othersCommitted) {
+          // Partition 1 fails (a deadlock on its rows, say) until the others are committed.
+          const [o] = await admin.fetchOffsets({ groupId, topics: [input!] });
+          othersCommitted = o!.partitions
+            .filter((p) => p.partition !== 1)
+            .every((p) => p.offset === '5');
+          if (!othersCommitted) {
+            failures++;
+            throw new HarkError('HARK_DB_UNAVAILABLE', 'deadlock on partition 1', {
+              retriable: true,
+            });
+          }
+        }
+        return {
+          outputs: records.map((r) => ({ topic: output!, key: r.key, value: out.encode(r.value) })),
+        };
+      },
+    });
+    expect(await readMessages(kafka, output!, 15)).toHaveLength(15);
+    expect(othersCommitted, 'partitions 0 and 2 committed while partition 1 retried').toBe(true);
+    expect(failures).toBeGreaterThan(0);
+    for (const p of [0, 2])
+      for (let i = 0; i < 5; i++)
+        expect(handled.get(`${p}-${i}`), `${p}-${i}`).toBeLessThanOrEqual(2);
+    await waitFor(
+      async () => {
+        const [o] = await admin.fetchOffsets({ groupId, topics: [input!] });
+        return o!.partitions.every((p) => p.offset === '5');
+      },
+      { what: 'offsets 5 committed on every partition' },
+    );
+  });
+
   it('one handler call takes every partition of a fetch: order holds per partition, a rejected record is dead-lettered from its own partition, every offset is committed', async () => {
     const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
     const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
