@@ -26,6 +26,7 @@ import {
   createStage,
   type AvroSerde,
   type BatchHandler,
+  type Encoder,
   type Stage,
 } from '../../src/index.ts';
 
@@ -58,6 +59,21 @@ async function topics(...prefixes: string[]) {
   );
   cleanups.push(t.drop);
   return t.names;
+}
+
+/** `count` mentions on each of partitions 0..2, postId `<partition>-<i>`, keyed `p<partition>`. */
+async function writeToEachPartition(topic: string, enc: Encoder<Mention>, count: number) {
+  for (const partition of [0, 1, 2]) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: count }, (_, i) => ({
+        partition,
+        key: `p${partition}`,
+        value: enc.encode(makeMention({ postId: `${partition}-${i}` })),
+      })),
+    });
+  }
 }
 
 /** A scoring-shaped stage under test: Mention in, ScoredMention out, keyed by author. */
@@ -326,17 +342,7 @@ describe('consume-process-produce stage', () => {
     const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
     const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
     const out = await serde.encoder<Mention>(valueSubject(output!), loadSchema('Mention'));
-    for (const partition of [0, 1, 2]) {
-      await producer.send({
-        topic: input!,
-        acks: -1,
-        messages: Array.from({ length: 5 }, (_, i) => ({
-          partition,
-          key: `p${partition}`,
-          value: enc.encode(makeMention({ postId: `${partition}-${i}` })),
-        })),
-      });
-    }
+    await writeToEachPartition(input!, enc, 5);
     const groupId = uniqueName('test-group');
     const admin = kafka.admin();
     await admin.connect();
@@ -344,11 +350,9 @@ describe('consume-process-produce stage', () => {
     const handled = new Map<string, number>();
     let failures = 0;
     let othersCommitted = false;
+    const io = { input: input!, output: output!, dlq: dlqTopic!, groupId };
     await startStage({
-      input: input!,
-      output: output!,
-      dlq: dlqTopic!,
-      groupId,
+      ...io,
       handle: async (records) => {
         for (const r of records)
           handled.set(r.value.postId, (handled.get(r.value.postId) ?? 0) + 1);
@@ -390,17 +394,7 @@ describe('consume-process-produce stage', () => {
     const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
     const out = await serde.encoder<Mention>(valueSubject(output!), loadSchema('Mention'));
     // Same offsets on every partition (0..19), so a failure found by offset alone would be ambiguous.
-    for (const partition of [0, 1, 2]) {
-      await producer.send({
-        topic: input!,
-        acks: -1,
-        messages: Array.from({ length: 20 }, (_, i) => ({
-          partition,
-          key: `p${partition}`,
-          value: enc.encode(makeMention({ postId: `${partition}-${i}` })),
-        })),
-      });
-    }
+    await writeToEachPartition(input!, enc, 20);
     const calls: { partitions: Set<number>; size: number }[] = [];
     const groupId = uniqueName('test-group');
     await startStage({
