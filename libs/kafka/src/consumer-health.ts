@@ -32,8 +32,6 @@ export function watchConsumer(
 ): ConsumerHealth {
   const { log, stage } = deps;
   let ready = false;
-  let crashed = false;
-  let closing = false;
   let kafkaFailing = false;
   let lastContact = Date.now();
   const touch = () => {
@@ -42,13 +40,14 @@ export function watchConsumer(
   consumer.on(consumer.events.FETCH, touch);
   consumer.on(consumer.events.HEARTBEAT, touch);
   consumer.on(consumer.events.COMMIT_OFFSETS, touch);
+  const restarts = restartOnCrash(consumer, deps, () => void (ready = false));
 
   // Lag series this instance reports; a rebalance drops the ones it no longer owns,
   // so a revoked partition does not keep a frozen value here.
   const lagSeries = new Map<string, { topic: string; partition: string }>();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     ready = true;
-    restartDelayMs = 1000;
+    restarts.joined();
     kafkaFailing = false;
     touch();
     const assigned = new Set(
@@ -69,9 +68,38 @@ export function watchConsumer(
   });
   consumer.on(consumer.events.STOP, () => void (ready = false));
 
-  // kafkajs restarts the consumer itself only when the error's innermost cause is marked
-  // retriable; some broker-outage errors are not (a group coordinator that cannot be found
-  // while the broker is down), so those are restarted here, with backoff, the same way.
+  return {
+    isReady: (flushing) =>
+      ready && !kafkaFailing && (flushing || Date.now() - lastContact < deps.staleAfterMs),
+    setKafkaFailing(failing) {
+      kafkaFailing = failing;
+    },
+    reportLag(topic, partition, lag) {
+      const labels = { topic, partition: String(partition) };
+      lagSeries.set(`${topic}:${labels.partition}`, labels);
+      deps.metrics.lag.set({ stage, ...labels }, lag);
+    },
+    close() {
+      ready = false;
+      restarts.close();
+    },
+  };
+}
+
+/**
+ * What happens when the consumer crashes. kafkajs restarts it itself only when the error's
+ * innermost cause is marked retriable; some broker-outage errors are not (a group coordinator
+ * that cannot be found while the broker is down), so those are restarted here, with backoff,
+ * the same way. Any other crash calls `onCrash`, once.
+ */
+function restartOnCrash(
+  consumer: Consumer,
+  deps: { log: Logger; onCrash?: (err: Error) => void; rerun: () => Promise<void> },
+  stopped: () => void,
+): { joined(): void; close(): void } {
+  const { log } = deps;
+  let crashed = false;
+  let closing = false;
   let restartDelayMs = 1000;
   let restartTimer: NodeJS.Timeout | undefined;
   function crash(error: Error): void {
@@ -94,26 +122,17 @@ export function watchConsumer(
     }, delayMs);
   }
   consumer.on(consumer.events.CRASH, (e) => {
-    ready = false;
+    stopped();
     const { error, restart } = e.payload;
     if (restart) log.warn({ err: error }, 'consumer lost the broker; reconnecting');
     else if (!closing && shouldRestartConsumer(error)) scheduleRerun(error);
     else crash(error);
   });
-
   return {
-    isReady: (flushing) =>
-      ready && !kafkaFailing && (flushing || Date.now() - lastContact < deps.staleAfterMs),
-    setKafkaFailing(failing) {
-      kafkaFailing = failing;
-    },
-    reportLag(topic, partition, lag) {
-      const labels = { topic, partition: String(partition) };
-      lagSeries.set(`${topic}:${labels.partition}`, labels);
-      deps.metrics.lag.set({ stage, ...labels }, lag);
+    joined() {
+      restartDelayMs = 1000;
     },
     close() {
-      ready = false;
       closing = true;
       clearTimeout(restartTimer);
     },
