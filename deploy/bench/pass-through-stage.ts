@@ -28,7 +28,7 @@ const stage = createStage<Buffer>({
   registry: createMetricsRegistry({ service: 'bench-pass-through', defaults: false }),
   groupId,
   topics: [from],
-  decoder: { decode: async (bytes: Buffer) => bytes },
+  decoder: { decode: async (bytes: Buffer) => bytes, decodeSync: (bytes: Buffer) => bytes },
   // Nothing fails in a pass-through, so nothing is dead-lettered.
   dlq: { topic: `${from}.dlq`, schemaId: 0, subject: 'unused', encode: () => Buffer.alloc(0) },
   handle: async (records) => ({

@@ -16,6 +16,12 @@ export interface Encoder<T> {
 export interface Decoder<T> {
   /** Decodes a framed value into the reader schema, resolving from the writer's schema. */
   decode(buf: Buffer): Promise<T>;
+  /**
+   * The same without a promise, when that needs no I/O (the writer's schema was resolved
+   * before); `undefined` otherwise, and the caller awaits `decode`. Throws what `decode`
+   * would. Optional, so other decoders need not have it; the stage loop calls it per record.
+   */
+  decodeSync?(buf: Buffer): T | undefined;
 }
 
 export interface AvroSerde {
@@ -108,63 +114,79 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
     decoder<T>(readerSchema: avro.Schema): Decoder<T> {
       const reader = avro.Type.forSchema(readerSchema);
       const resolvers = new Map<number, avro.Type | avro.Resolver>();
+
+      function resolverFor(id: number, writer: avro.Type): avro.Type | avro.Resolver {
+        let resolver: avro.Type | avro.Resolver;
+        try {
+          resolver = writer.equals(reader) ? reader : reader.createResolver(writer);
+        } catch (err) {
+          throw new HarkError(
+            'HARK_SERDE_INCOMPATIBLE_SCHEMA',
+            `writer schema ${id} cannot be read as ${reader.name ?? 'reader schema'}: ${(err as Error).message}`,
+            {
+              cause: err,
+              context: { schemaId: id },
+            },
+          );
+        }
+        resolvers.set(id, resolver);
+        return resolver;
+      }
+
+      function decodeWith(resolver: avro.Type | avro.Resolver, buf: Buffer, id: number): T {
+        let decoded: { value: unknown; offset: number };
+        try {
+          decoded =
+            resolver === reader
+              ? reader.decode(buf, HEADER)
+              : reader.decode(buf, HEADER, resolver as avro.Resolver);
+        } catch (err) {
+          throw new HarkError(
+            'HARK_SERDE_DECODE_FAILED',
+            `value does not decode with schema ${id}: ${(err as Error).message}`,
+            {
+              cause: err,
+              context: { schemaId: id },
+            },
+          );
+        }
+        if (decoded.offset !== buf.length) {
+          const why =
+            decoded.offset < 0
+              ? 'is truncated'
+              : `has ${buf.length - decoded.offset} trailing bytes`;
+          throw new HarkError('HARK_SERDE_DECODE_FAILED', `value ${why} for schema ${id}`, {
+            context: { schemaId: id, length: buf.length },
+          });
+        }
+        return decoded.value as T;
+      }
+
       return {
         async decode(buf: Buffer): Promise<T> {
-          if (!Buffer.isBuffer(buf) || buf.length < HEADER || buf[0] !== MAGIC) {
-            throw new HarkError(
-              'HARK_SERDE_NOT_FRAMED',
-              'value is not in Confluent wire format (magic byte 0 + schema id)',
-              {
-                context: { length: buf?.length ?? 0, firstByte: buf?.[0] },
-              },
-            );
-          }
-          const id = buf.readInt32BE(1);
-          let resolver = resolvers.get(id);
-          if (!resolver) {
-            const writer = await writerType(id);
-            try {
-              resolver = writer.equals(reader) ? reader : reader.createResolver(writer);
-            } catch (err) {
-              throw new HarkError(
-                'HARK_SERDE_INCOMPATIBLE_SCHEMA',
-                `writer schema ${id} cannot be read as ${reader.name ?? 'reader schema'}: ${(err as Error).message}`,
-                {
-                  cause: err,
-                  context: { schemaId: id },
-                },
-              );
-            }
-            resolvers.set(id, resolver);
-          }
-          let decoded: { value: unknown; offset: number };
-          try {
-            decoded =
-              resolver === reader
-                ? reader.decode(buf, HEADER)
-                : reader.decode(buf, HEADER, resolver as avro.Resolver);
-          } catch (err) {
-            throw new HarkError(
-              'HARK_SERDE_DECODE_FAILED',
-              `value does not decode with schema ${id}: ${(err as Error).message}`,
-              {
-                cause: err,
-                context: { schemaId: id },
-              },
-            );
-          }
-          if (decoded.offset !== buf.length) {
-            const why =
-              decoded.offset < 0
-                ? 'is truncated'
-                : `has ${buf.length - decoded.offset} trailing bytes`;
-            throw new HarkError('HARK_SERDE_DECODE_FAILED', `value ${why} for schema ${id}`, {
-              context: { schemaId: id, length: buf.length },
-            });
-          }
-          return decoded.value as T;
+          const id = schemaIdOf(buf);
+          const resolver = resolvers.get(id) ?? resolverFor(id, await writerType(id));
+          return decodeWith(resolver, buf, id);
+        },
+        decodeSync(buf: Buffer): T | undefined {
+          const id = schemaIdOf(buf);
+          const resolver = resolvers.get(id);
+          return resolver === undefined ? undefined : decodeWith(resolver, buf, id);
         },
       };
     },
   };
+}
+
+function schemaIdOf(buf: Buffer): number {
+  if (!Buffer.isBuffer(buf) || buf.length < HEADER || buf[0] !== MAGIC) {
+    throw new HarkError(
+      'HARK_SERDE_NOT_FRAMED',
+      'value is not in Confluent wire format (magic byte 0 + schema id)',
+      {
+        context: { length: buf?.length ?? 0, firstByte: buf?.[0] },
+      },
+    );
+  }
+  return buf.readInt32BE(1);
 }

@@ -37,7 +37,9 @@ export async function decodeChunk<T>(chunk: Chunk, deps: DecodeDeps<T>): Promise
     let value: T;
     let problems: readonly string[] | undefined;
     try {
-      value = await deps.decoder.decode(raw);
+      // Most records need no I/O to decode: no promise for them on the hot path.
+      const known = deps.decoder.decodeSync?.(raw);
+      value = known !== undefined ? known : await deps.decoder.decode(raw);
       problems = deps.check?.(value);
     } catch (err) {
       if (!isHarkError(err) || err.retriable) throw err;

@@ -53,6 +53,33 @@ describe('avro serde', () => {
     expect(registry.calls).toBe(1);
   });
 
+  it('decodeSync answers without a promise once the writer schema is known, undefined before', async () => {
+    const registry = memoryRegistry();
+    const serde = createAvroSerde({ registry });
+    const enc = await serde.encoder('s', loadSchema('Mention'));
+    const dec = serde.decoder(loadSchema('Mention'));
+    const buf = enc.encode(makeMention());
+    expect(dec.decodeSync!(buf), 'no registry call from the sync path').toBeUndefined();
+    expect(registry.calls).toBe(0);
+    await dec.decode(buf);
+    expect(dec.decodeSync!(buf)).toEqual(makeMention());
+    expect(registry.calls).toBe(1);
+  });
+
+  it.each([
+    ['not framed', Buffer.from('{"not":"avro"}'), 'HARK_SERDE_NOT_FRAMED'],
+    ['truncated', 'truncated', 'HARK_SERDE_DECODE_FAILED'],
+  ])('decodeSync fails like decode when the value is %s', async (_, bad, code) => {
+    const serde = createAvroSerde({ registry: memoryRegistry() });
+    const enc = await serde.encoder('s', loadSchema('Mention'));
+    const dec = serde.decoder(loadSchema('Mention'));
+    const good = enc.encode(makeMention());
+    await dec.decode(good);
+    const buf = Buffer.isBuffer(bad) ? bad : good.subarray(0, good.length - 3);
+    expect(() => dec.decodeSync!(buf)).toThrow(expect.objectContaining({ code }));
+    await expect(dec.decode(buf)).rejects.toMatchObject({ code });
+  });
+
   it('reads an older writer schema into the current reader schema with defaults', async () => {
     const registry = memoryRegistry();
     const serde = createAvroSerde({ registry });

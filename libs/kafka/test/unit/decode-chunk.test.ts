@@ -103,6 +103,37 @@ describe('decodeChunk', () => {
     });
   });
 
+  it("uses the decoder's sync path when it answers, and awaits decode only when it does not", async () => {
+    let awaited = 0;
+    const mixed: Decoder<number> = {
+      decode: async (buf) => {
+        awaited++;
+        return decoder.decode(buf);
+      },
+      // Known writer schema for "n:1" only.
+      decodeSync: (buf) => (buf.toString() === 'n:1' ? 1 : undefined),
+    };
+    const out = await decodeChunk(chunkOf(['n:1', 'n:2', 'n:1']), {
+      stage: 'test',
+      decoder: mixed,
+    });
+    expect(out.records.map((r) => r.value)).toEqual([1, 2, 1]);
+    expect(awaited).toBe(1);
+  });
+
+  it('a sync path that throws a serde error dead-letters the record like decode does', async () => {
+    const strict: Decoder<number> = {
+      decode: decoder.decode,
+      decodeSync: (buf) => {
+        if (buf.toString() === 'garbage') throw new HarkError('HARK_SERDE_NOT_FRAMED');
+        return undefined;
+      },
+    };
+    const out = await decodeChunk(chunkOf(['garbage', 'n:2']), { stage: 'test', decoder: strict });
+    expect(out.dead.map((d) => d.errorCode)).toEqual(['HARK_SERDE_NOT_FRAMED']);
+    expect(out.records.map((r) => r.value)).toEqual([2]);
+  });
+
   it('a failure that is not a hark error (a bug) throws instead of dead-lettering', async () => {
     const buggy: Decoder<number> = {
       decode: async () => {
