@@ -7,7 +7,7 @@ import { decodeChunk } from './decode-chunk.ts';
 import { createFlushQueue, type Chunk } from './partition-queue.ts';
 import { createProduceStep } from './produce.ts';
 import { startRetryBudget } from './retry-budget.ts';
-import { runFlush } from './run-flush.ts';
+import { runFlush, type FlushSteps } from './run-flush.ts';
 import { stageMetrics } from './stage-metrics.ts';
 import type { Stage, StageDeps } from './stage-types.ts';
 
@@ -66,33 +66,32 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
   };
   const produce = createProduceStep({ ...deps, metrics, log });
 
-  const queue = createFlushQueue<Chunk>((batch) =>
-    runFlush<T>(batch, {
-      stage,
-      async decode(chunk) {
-        const decoded = await decodeChunk(chunk, deps);
-        if (decoded.tombstones > 0)
-          metrics.tombstones.inc({ stage, topic: chunk.topic }, decoded.tombstones);
-        return decoded;
-      },
-      handle: deps.handle,
-      produce,
-      commit: (offsets) => consumer.commitOffsets(offsets),
-      startBudget: () => startRetryBudget(policy),
-      sleep: (ms) => sleep(ms),
-      heartbeat: async (chunks) => void (await Promise.all(chunks.map((c) => c.heartbeat()))),
-      onRetry(err, { attempt, delayMs, retried }) {
-        if (isHarkError(err) && err.code === 'HARK_KAFKA_UNAVAILABLE') health.setKafkaFailing(true);
-        metrics.retries.inc({ stage }, retried);
-        log.warn({ err, attempt, delayMs }, 'retriable failure, retrying batch');
-      },
-      onDone(chunks, seconds) {
-        health.setKafkaFailing(false);
-        for (const c of chunks) metrics.recordsIn.inc({ stage, topic: c.topic }, c.messages.length);
-        metrics.batchSeconds.observe({ stage }, seconds);
-      },
-    }),
-  );
+  const steps: FlushSteps<T> = {
+    stage,
+    async decode(chunk) {
+      const decoded = await decodeChunk(chunk, deps);
+      if (decoded.tombstones > 0)
+        metrics.tombstones.inc({ stage, topic: chunk.topic }, decoded.tombstones);
+      return decoded;
+    },
+    handle: deps.handle,
+    produce,
+    commit: (offsets) => consumer.commitOffsets(offsets),
+    startBudget: () => startRetryBudget(policy),
+    sleep: (ms) => sleep(ms),
+    heartbeat: async (chunks) => void (await Promise.all(chunks.map((c) => c.heartbeat()))),
+    onRetry(err, { attempt, delayMs, retried }) {
+      if (isHarkError(err) && err.code === 'HARK_KAFKA_UNAVAILABLE') health.setKafkaFailing(true);
+      metrics.retries.inc({ stage }, retried);
+      log.warn({ err, attempt, delayMs }, 'retriable failure, retrying batch');
+    },
+    onDone(chunks, seconds) {
+      health.setKafkaFailing(false);
+      for (const c of chunks) metrics.recordsIn.inc({ stage, topic: c.topic }, c.messages.length);
+      metrics.batchSeconds.observe({ stage }, seconds);
+    },
+  };
+  const queue = createFlushQueue<Chunk>((batch) => runFlush(batch, steps));
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
