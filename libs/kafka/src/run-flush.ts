@@ -14,7 +14,7 @@ export interface FlushSteps<T> {
   stage: string;
   decode(chunk: Chunk): Promise<DecodedChunk<T>>;
   handle: BatchHandler<T>;
-  produce: Pick<ProduceStep, 'build' | 'send'>;
+  produce: ProduceStep;
   commit(offsets: OffsetToCommit[]): Promise<void>;
   startBudget(): RetryBudget;
   sleep(ms: number): Promise<void>;
