@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from '@hark/db';
+import { createChannelListener, type Pool } from '@hark/db';
 import type { Logger } from 'pino';
 
 /** The PostgreSQL channel that carries shredded key ids (comma-separated). */
@@ -13,10 +13,9 @@ export interface ShredListener {
 }
 
 /**
- * `LISTEN hark_privacy_shredded` on a dedicated connection, reconnecting every
- * second while it is down. `onListening` runs once subscribed, `onLost` when
- * the connection drops or the subscription fails: the keyring caches only
- * between the two.
+ * `LISTEN hark_privacy_shredded`, reconnecting every second while it is down.
+ * `onListening` runs once subscribed, `onLost` when the connection drops or
+ * the subscription fails: the keyring caches only between the two.
  */
 export function startShredListener(deps: {
   pool: Pool;
@@ -27,50 +26,29 @@ export function startShredListener(deps: {
 }): ShredListener {
   const { log } = deps;
   let closed = false;
-  let listener: PoolClient | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
-  let readyResolve!: () => void;
-  const readyPromise = new Promise<void>((r) => (readyResolve = r));
+  const listener = createChannelListener({
+    pool: deps.pool,
+    channel: SHRED_CHANNEL,
+    onNotification: (payload) => {
+      if (payload) deps.onShred(payload.split(',').filter(Boolean));
+    },
+    onLost() {
+      deps.onLost();
+      log?.warn('shred listener lost; key caching is off until it reconnects');
+      scheduleReconnect();
+    },
+  });
 
   async function connect(): Promise<void> {
-    if (closed) return;
     try {
-      const client = await deps.pool.connect();
-      if (closed) {
-        // close() ran while this connection was being opened: hand it straight back,
-        // or pool.end() would wait for it forever.
-        client.release();
-        return;
-      }
-      listener = client;
-      client.on('notification', (msg) => {
-        if (msg.channel !== SHRED_CHANNEL || !msg.payload) return;
-        deps.onShred(msg.payload.split(',').filter(Boolean));
-      });
-      client.once('end', () => onListenerLost(client));
-      client.on('error', () => onListenerLost(client));
-      await client.query(`listen ${SHRED_CHANNEL}`);
-      deps.onListening();
+      await listener.connect();
+      if (listener.listening) deps.onListening();
     } catch (err) {
       log?.warn({ err }, 'shred listener failed; key caching is off until it reconnects');
-      if (listener) onListenerLost(listener);
-      else scheduleReconnect();
-    } finally {
-      readyResolve();
+      deps.onLost();
+      scheduleReconnect();
     }
-  }
-
-  function onListenerLost(client: PoolClient): void {
-    if (listener !== client) return;
-    listener = undefined;
-    deps.onLost();
-    try {
-      client.release(true);
-    } catch {
-      // already released
-    }
-    if (!closed) log?.warn('shred listener lost; key caching is off until it reconnects');
-    scheduleReconnect();
   }
 
   function scheduleReconnect(): void {
@@ -82,18 +60,13 @@ export function startShredListener(deps: {
     reconnectTimer.unref();
   }
 
-  void connect();
+  const ready = connect();
   return {
-    ready: () => readyPromise,
+    ready: () => ready,
     async close() {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
-      const l = listener;
-      listener = undefined;
-      if (l) {
-        await l.query(`unlisten ${SHRED_CHANNEL}`).catch(() => {});
-        l.release();
-      }
+      await listener.close();
     },
   };
 }
