@@ -36,76 +36,9 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'hark-private-kafka-'));
   const [port, controllerPort] = [await freePort(), await freePort()];
   const props = join(dir, 'server.properties');
-  await writeFile(
-    props,
-    [
-      'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-      'controller.listener.names=CONTROLLER',
-      'inter.broker.listener.name=PLAINTEXT',
-      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      `log.dirs=${join(dir, 'data')}`,
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=3',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'transaction.state.log.num.partitions=3',
-      'min.insync.replicas=1',
-      'default.replication.factor=1',
-      'group.initial.rebalance.delay.ms=0',
-      'auto.create.topics.enable=false',
-      'num.network.threads=1',
-      'num.io.threads=2',
-      'background.threads=2',
-      'log.cleaner.threads=1',
-      'log.cleaner.dedupe.buffer.size=4194304',
-      '',
-    ].join('\n'),
-  );
-  const java = (
-    mainClass: string,
-    args: string[],
-    heap: string[],
-    stdio: 'ignore' | 'pipe' = 'ignore',
-  ) =>
-    spawn(
-      'java',
-      [
-        ...heap,
-        `-Dlog4j.configuration=file:${LOG4J}`,
-        `-Dkafka.logs.dir=${join(dir, 'logs')}`,
-        '-cp',
-        JARS,
-        mainClass,
-        ...args,
-      ],
-      {
-        stdio: ['ignore', stdio, stdio],
-      },
-    );
-  const clusterId = randomBytes(16).toString('base64url');
+  await writeFile(props, brokerProperties(dir, port, controllerPort));
   try {
-    await new Promise<void>((resolve, reject) => {
-      // `--cluster-id=`: a base64url id may start with '-', which would read as an option.
-      const format = java(
-        'kafka.tools.StorageTool',
-        ['format', `--cluster-id=${clusterId}`, '-c', props],
-        ['-Xmx128m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'],
-        'pipe',
-      );
-      let output = '';
-      format.stdout?.on('data', (d) => (output += d));
-      format.stderr?.on('data', (d) => (output += d));
-      format.on('error', reject);
-      format.on('exit', (code) =>
-        code === 0
-          ? resolve()
-          : reject(new Error(`kafka storage format exited ${code}: ${output.trim()}`)),
-      );
-    });
+    await formatStorage(dir, props);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
@@ -122,48 +55,20 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
   });
 
   async function start(): Promise<void> {
-    child = java(
-      'kafka.Kafka',
-      [props],
-      ['-Xmx320m', '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'],
-    );
-    const proc = child;
-    await waitFor(
-      async () => {
-        if (proc.exitCode !== null)
-          throw new Error(`private broker exited with ${proc.exitCode} (logs: ${dir}/logs)`);
-        const admin = probe.admin();
-        try {
-          await admin.connect();
-          await admin.listTopics();
-          return true;
-        } catch {
-          return false;
-        } finally {
-          await admin.disconnect().catch(() => {});
-        }
-      },
-      { timeoutMs: 120_000, intervalMs: 500, what: 'the private Kafka broker' },
-    );
+    child = java(dir, 'kafka.Kafka', [props], BROKER_HEAP);
+    await waitForBroker(child, probe, dir);
   }
 
   async function kill(): Promise<void> {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGKILL');
-    await exited;
+    await signalAndWait(proc, 'SIGKILL');
   }
 
   async function stop(): Promise<void> {
     const proc = child;
     if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-    await exited;
-    clearTimeout(timer);
+    await signalAndWait(proc, 'SIGTERM', 60_000);
     child = undefined;
   }
 
@@ -185,4 +90,119 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+const BROKER_HEAP = ['-Xmx320m', '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
+const TOOL_HEAP = ['-Xmx128m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
+/** The stack's broker settings, scaled down to one node and fewer threads. */
+function brokerProperties(dir: string, port: number, controllerPort: number): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${join(dir, 'data')}`,
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=3',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'transaction.state.log.num.partitions=3',
+    'min.insync.replicas=1',
+    'default.replication.factor=1',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    'num.network.threads=1',
+    'num.io.threads=2',
+    'background.threads=2',
+    'log.cleaner.threads=1',
+    'log.cleaner.dedupe.buffer.size=4194304',
+    '',
+  ].join('\n');
+}
+
+function java(
+  dir: string,
+  mainClass: string,
+  args: string[],
+  heap: string[],
+  stdio: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
+  return spawn(
+    'java',
+    [
+      ...heap,
+      `-Dlog4j.configuration=file:${LOG4J}`,
+      `-Dkafka.logs.dir=${join(dir, 'logs')}`,
+      '-cp',
+      JARS,
+      mainClass,
+      ...args,
+    ],
+    { stdio: ['ignore', stdio, stdio] },
+  );
+}
+
+/** `kafka-storage format` with a fresh cluster id; its output goes into the error when it fails. */
+function formatStorage(dir: string, props: string): Promise<void> {
+  const clusterId = randomBytes(16).toString('base64url');
+  return new Promise<void>((resolve, reject) => {
+    // `--cluster-id=`: a base64url id may start with '-', which would read as an option.
+    const format = java(
+      dir,
+      'kafka.tools.StorageTool',
+      ['format', `--cluster-id=${clusterId}`, '-c', props],
+      TOOL_HEAP,
+      'pipe',
+    );
+    let output = '';
+    format.stdout?.on('data', (d) => (output += d));
+    format.stderr?.on('data', (d) => (output += d));
+    format.on('error', reject);
+    format.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`kafka storage format exited ${code}: ${output.trim()}`)),
+    );
+  });
+}
+
+/** Until the broker lists topics; fails at once when its process exits. */
+async function waitForBroker(proc: ChildProcess, probe: Kafka, dir: string): Promise<void> {
+  await waitFor(
+    async () => {
+      if (proc.exitCode !== null)
+        throw new Error(`private broker exited with ${proc.exitCode} (logs: ${dir}/logs)`);
+      const admin = probe.admin();
+      try {
+        await admin.connect();
+        await admin.listTopics();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await admin.disconnect().catch(() => {});
+      }
+    },
+    { timeoutMs: 120_000, intervalMs: 500, what: 'the private Kafka broker' },
+  );
+}
+
+/** Signals a running process and waits for its exit; SIGKILL after `killAfterMs`. */
+async function signalAndWait(
+  proc: ChildProcess | undefined,
+  signal: NodeJS.Signals,
+  killAfterMs?: number,
+): Promise<void> {
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill(signal);
+  const timer =
+    killAfterMs === undefined ? undefined : setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
+  await exited;
+  clearTimeout(timer);
 }

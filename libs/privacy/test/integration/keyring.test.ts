@@ -156,6 +156,43 @@ describe('keyring on PostgreSQL', () => {
     expect((await rotated.keysForRead([dk.keyId])).get(dk.keyId)!.key.equals(dk.key)).toBe(true);
   });
 
+  it('when its shred listener is cut off, it stops caching, so a shred meanwhile is not missed, and listens again', async () => {
+    const app = 'keyring-cut-off';
+    const own = createPool({ url: db.url, logger, max: 4, applicationName: app });
+    const reader = createKeyring({ pool: own, masterKey: TEST_MASTER_KEY, logger });
+    const listeners = async () =>
+      (
+        await pool.query(
+          `select pid from pg_stat_activity
+            where application_name = $1 and query = 'listen hark_privacy_shredded'`,
+          [app],
+        )
+      ).rowCount;
+    try {
+      await reader.ready();
+      const dk = (await reader.keysForWrite(['x:cut-off'])).get('x:cut-off')!;
+      expect((await reader.keysForRead([dk.keyId])).get(dk.keyId)).not.toBeNull();
+      await pool.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+          where application_name = $1 and query = 'listen hark_privacy_shredded'`,
+        [app],
+      );
+      await waitFor(async () => (await listeners()) === 0, { what: 'the listener to be gone' });
+      await new Promise((r) => setTimeout(r, 100));
+      // No NOTIFY can reach the reader now; only reading PostgreSQL tells it about the shred.
+      expect(await keyring({ listen: false }).shred(['x:cut-off'])).toBe(1);
+      expect((await reader.keysForRead([dk.keyId])).get(dk.keyId)).toBeNull();
+      expect((await reader.keysForWrite(['x:cut-off'])).get('x:cut-off')!.keyId).not.toBe(dk.keyId);
+      await waitFor(async () => (await listeners()) === 1, {
+        timeoutMs: 5000,
+        what: 'the listener to reconnect',
+      });
+    } finally {
+      await reader.close();
+      await own.end();
+    }
+  });
+
   it('when PostgreSQL is unreachable, keysForWrite fails retriable with HARK_DB_UNAVAILABLE', async () => {
     const dead = createPool({ url: 'postgres://postgres@127.0.0.1:1/none', logger });
     const k = createKeyring({ pool: dead, masterKey: TEST_MASTER_KEY, listen: false });

@@ -2,6 +2,7 @@ import type { PoolClient } from '@hark/db';
 import type { AlertMention, AlertMetric } from '@hark/events';
 import type { Episode, WindowCounts } from '../domain/spikes/detector.ts';
 import type { SeriesState } from '../domain/spikes/evaluate.ts';
+import { seriesKey, splitKey } from '../domain/spikes/round.ts';
 
 const LOCK_KEY = 'hark:action-router:spikes';
 
@@ -164,12 +165,3 @@ export const spikeStore = {
     );
   },
 };
-
-export function seriesKey(brand: string, platform: string): string {
-  return `${brand}\u0000${platform}`;
-}
-
-export function splitKey(key: string): [string, string] {
-  const i = key.indexOf('\u0000');
-  return [key.slice(0, i), key.slice(i + 1)];
-}

@@ -3,17 +3,12 @@ import { Transform } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import type { Pool } from '@hark/db';
 import { HarkError } from '@hark/errors';
-import { draftFromRecord, mapColumns } from '../domain/csv-columns.ts';
-import { validateCustomer, type Customer, type CustomerRejectReason } from '../domain/customer.ts';
-import { createCustomerRepository } from './customer-repository.ts';
+import { mapColumns, type ColumnTarget } from '../domain/csv-columns.ts';
+import { readCustomerRow, type RowError } from '../domain/csv-rows.ts';
+import type { Customer, CustomerRejectReason } from '../domain/customer.ts';
+import { createCustomerRepository, type CustomerRepository } from './customer-repository.ts';
 
-export interface RowError {
-  line: number;
-  externalId: string | null;
-  field: string;
-  reason: CustomerRejectReason;
-  message: string;
-}
+export type { RowError } from '../domain/csv-rows.ts';
 
 export interface ImportSummary {
   read: number;
@@ -50,22 +45,73 @@ export async function importCustomersCsv(deps: {
   progress?: ImportProgress;
 }): Promise<ImportSummary> {
   const started = Date.now();
-  const repo = createCustomerRepository({ pool: deps.pool });
-  const batchSize = deps.batchSize ?? 5000;
-  let size: number;
+  const size = fileSize(deps.file);
+  const summary = emptySummary();
+  const reject = (e: RowError) => {
+    summary.rejected++;
+    summary.rejectedByReason[e.reason] = (summary.rejectedByReason[e.reason] ?? 0) + 1;
+    deps.onRowError?.(e);
+  };
+  const csv = openCsv(deps.file, deps.delimiter ?? ',', (e) => {
+    summary.read++;
+    reject(e);
+  });
+  deps.progress?.start(size);
+  const batch = createUpsertBatch(
+    createCustomerRepository({ pool: deps.pool }),
+    deps.batchSize ?? 5000,
+    summary,
+  );
+  let targets: (ColumnTarget | null)[] | null = null;
   try {
-    size = statSync(deps.file).size;
+    for await (const { record, info } of csv.records()) {
+      if (!targets) {
+        targets = headerTargets(deps.file, record, summary);
+        continue;
+      }
+      summary.read++;
+      const row = readCustomerRow(record, targets, info.lines);
+      if (!row.ok) reject(row.error);
+      else if (await batch.add(row.customer)) deps.progress?.update(csv.bytes(), summary.read);
+    }
+    await batch.flush();
+  } catch (err) {
+    if (err instanceof HarkError) throw err;
+    throw new HarkError(
+      'HARK_CRM_IMPORT_FAILED',
+      `import of ${deps.file} stopped: ${(err as Error).message}`,
+      { cause: err, context: { file: deps.file, read: summary.read } },
+    );
+  } finally {
+    deps.progress?.update(csv.bytes(), summary.read);
+    deps.progress?.stop();
+  }
+  if (!targets) {
+    throw new HarkError('HARK_CRM_IMPORT_FAILED', `${deps.file} is empty: expected a header row`, {
+      context: { file: deps.file },
+    });
+  }
+  summary.ms = Date.now() - started;
+  return summary;
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
   } catch (err) {
     throw new HarkError(
       'HARK_CRM_IMPORT_FAILED',
-      `cannot read ${deps.file}: ${(err as Error).message}`,
+      `cannot read ${file}: ${(err as Error).message}`,
       {
         cause: err,
-        context: { file: deps.file },
+        context: { file },
       },
     );
   }
-  const summary: ImportSummary = {
+}
+
+function emptySummary(): ImportSummary {
+  return {
     read: 0,
     inserted: 0,
     updated: 0,
@@ -76,12 +122,18 @@ export async function importCustomersCsv(deps: {
     unknownColumns: [],
     ms: 0,
   };
-  const reject = (e: RowError) => {
-    summary.rejected++;
-    summary.rejectedByReason[e.reason] = (summary.rejectedByReason[e.reason] ?? 0) + 1;
-    deps.onRowError?.(e);
-  };
+}
 
+/**
+ * The file's records with their line numbers, and the bytes read so far. A
+ * record the parser cannot read (bad quoting, wrong length) is skipped and
+ * handed to `onMalformed`.
+ */
+function openCsv(
+  file: string,
+  delimiter: string,
+  onMalformed: (e: RowError) => void,
+): { records(): AsyncIterable<{ record: string[]; info: { lines: number } }>; bytes(): number } {
   let bytes = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -90,7 +142,7 @@ export async function importCustomersCsv(deps: {
     },
   });
   const parser = parse({
-    delimiter: deps.delimiter ?? ',',
+    delimiter,
     bom: true,
     info: true,
     relax_quotes: true,
@@ -98,8 +150,7 @@ export async function importCustomersCsv(deps: {
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined) => {
       if (!err) return undefined;
-      summary.read++;
-      reject({
+      onMalformed({
         line: Number((err as CsvError & { lines?: number }).lines ?? 0),
         externalId: null,
         field: 'row',
@@ -109,9 +160,37 @@ export async function importCustomersCsv(deps: {
       return undefined;
     },
   });
-  deps.progress?.start(size);
+  return {
+    records: () => createReadStream(file).pipe(counter).pipe(parser),
+    bytes: () => bytes,
+  };
+}
 
-  let targets: ReturnType<typeof mapColumns>['targets'] | null = null;
+/** The header's column targets; a header without an external id column stops the import. */
+function headerTargets(
+  file: string,
+  header: string[],
+  summary: ImportSummary,
+): (ColumnTarget | null)[] {
+  const mapped = mapColumns(header);
+  if (mapped.problems.length > 0) {
+    throw new HarkError('HARK_CRM_IMPORT_FAILED', `${file}: ${mapped.problems.join('; ')}`, {
+      context: { file, header },
+    });
+  }
+  summary.unknownColumns = mapped.unknown;
+  return mapped.targets;
+}
+
+/**
+ * Valid rows keyed by external id, upserted in one statement per batch; a
+ * later row with the same id replaces the earlier one (counted as superseded).
+ */
+function createUpsertBatch(
+  repo: CustomerRepository,
+  batchSize: number,
+  summary: ImportSummary,
+): { add(c: Customer): Promise<boolean>; flush(): Promise<void> } {
   let batch = new Map<string, Customer>();
   const flush = async () => {
     if (batch.size === 0) return;
@@ -121,81 +200,15 @@ export async function importCustomersCsv(deps: {
     summary.unchanged += outcome.unchanged;
     batch = new Map();
   };
-
-  const input = createReadStream(deps.file).pipe(counter).pipe(parser);
-  try {
-    for await (const item of input as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      const { record, info } = item;
-      if (!targets) {
-        const mapped = mapColumns(record);
-        if (mapped.problems.length > 0) {
-          throw new HarkError(
-            'HARK_CRM_IMPORT_FAILED',
-            `${deps.file}: ${mapped.problems.join('; ')}`,
-            {
-              context: { file: deps.file, header: record },
-            },
-          );
-        }
-        targets = mapped.targets;
-        summary.unknownColumns = mapped.unknown;
-        continue;
-      }
-      summary.read++;
-      if (record.length !== targets.length) {
-        reject({
-          line: info.lines,
-          externalId: null,
-          field: 'row',
-          reason: 'malformed_row',
-          message: `expected ${targets.length} fields, got ${record.length}`,
-        });
-        continue;
-      }
-      const v = validateCustomer(draftFromRecord(record, targets));
-      if (!v.ok) {
-        const externalId =
-          record[targets.findIndex((t) => t && 'field' in t && t.field === 'externalId')] ?? null;
-        const first = v.problems[0]!;
-        reject({
-          line: info.lines,
-          externalId: externalId || null,
-          field: first.field,
-          reason: first.reason,
-          message: v.problems.map((p) => p.message).join('; '),
-        });
-        continue;
-      }
-      if (batch.has(v.customer.externalId)) summary.superseded++;
-      batch.set(v.customer.externalId, v.customer);
-      if (batch.size >= batchSize) {
-        await flush();
-        deps.progress?.update(bytes, summary.read);
-      }
-    }
-    await flush();
-  } catch (err) {
-    if (err instanceof HarkError) throw err;
-    throw new HarkError(
-      'HARK_CRM_IMPORT_FAILED',
-      `import of ${deps.file} stopped: ${(err as Error).message}`,
-      {
-        cause: err,
-        context: { file: deps.file, read: summary.read },
-      },
-    );
-  } finally {
-    deps.progress?.update(bytes, summary.read);
-    deps.progress?.stop();
-  }
-  if (!targets) {
-    throw new HarkError('HARK_CRM_IMPORT_FAILED', `${deps.file} is empty: expected a header row`, {
-      context: { file: deps.file },
-    });
-  }
-  summary.ms = Date.now() - started;
-  return summary;
+  return {
+    /** True when the batch was full and has been written. */
+    async add(c) {
+      if (batch.has(c.externalId)) summary.superseded++;
+      batch.set(c.externalId, c);
+      if (batch.size < batchSize) return false;
+      await flush();
+      return true;
+    },
+    flush,
+  };
 }

@@ -12,6 +12,7 @@ import {
   subjectKey,
   type ErasureSubject,
 } from '../domain/erasure-plan.ts';
+import { erasureProgress } from '../domain/erasure-progress.ts';
 import {
   auditsByDigest,
   clearOutbox,
@@ -77,170 +78,195 @@ export interface PrivacyServiceDeps {
   now?: () => number;
 }
 
+interface Context extends PrivacyServiceDeps {
+  log: Logger;
+  now: () => number;
+}
+
 /** The erasure orchestrator shared by `hark privacy erase` and POST /v1/privacy/erasures. */
 export function createPrivacyService(deps: PrivacyServiceDeps): PrivacyService {
-  const log = deps.logger.child({ component: 'privacy' });
-  const now = deps.now ?? Date.now;
-
-  async function propagate(requestId: string): Promise<void> {
-    const rows = await readOutbox(deps.pool, requestId);
-    const links = rows.filter((r) => r.kind === 'link_tombstone');
-    const events = rows.filter((r) => r.kind === 'compliance_event' && r.event);
-    try {
-      if (rows.length > 0) {
-        await deps.producer.send({
-          topic: deps.topics.links,
-          acks: -1,
-          messages: links.map((r) => ({ key: r.key, value: null })),
-        });
-        await deps.producer.send({
-          topic: deps.topics.compliance,
-          acks: -1,
-          messages: events.map((r) => ({
-            key: r.key,
-            value: deps.complianceEncoder.encode(r.event!),
-          })),
-        });
-      }
-    } catch (err) {
-      throw new HarkError(
-        'HARK_KAFKA_UNAVAILABLE',
-        `Kafka did not acknowledge the erasure's tombstones and events: ${(err as Error).message}; the request stays pending, run the same erase again to resume`,
-        { cause: err, context: { requestId } },
-      );
-    }
-    await clearOutbox(deps.pool, requestId);
-    await markPropagated(deps.pool, requestId);
-    log.info(
-      { requestId, tombstones: links.length, events: events.length },
-      'erasure propagated to Kafka',
-    );
-  }
-
-  async function status(requestId: string, resumed = false): Promise<ErasureStatus> {
-    let audit = await getAudit(deps.pool, requestId);
-    if (!audit)
-      throw new HarkError('HARK_PRIVACY_REQUEST_NOT_FOUND', `no erasure request ${requestId}`, {
-        context: { requestId },
-      });
-    const steps = await stepsOf(deps.pool, requestId);
-    const reported = new Set(steps.filter((s) => s.stage === ROLLUP_STAGE).map((s) => s.eventId));
-    const waitingFor = audit.eventIds.filter((id) => !reported.has(id)).length;
-    if (audit.status === 'pending' && audit.propagatedAt && waitingFor === 0) {
-      const rollup = steps.filter((s) => s.stage === ROLLUP_STAGE);
-      await markCompleted(deps.pool, requestId, {
-        factsRemoved: rollup.reduce((n, s) => n + s.factsRemoved, 0),
-        windowsRestated: rollup.reduce((n, s) => n + s.windowsRestated, 0),
-      });
-      audit = (await getAudit(deps.pool, requestId))!;
-      log.info({ requestId, counts: audit.counts }, 'erasure completed');
-    }
-    return { requestId, status: audit.status, resumed, audit, steps, waitingFor };
-  }
-
+  const ctx: Context = {
+    ...deps,
+    log: deps.logger.child({ component: 'privacy' }),
+    now: deps.now ?? Date.now,
+  };
   return {
-    async erase(req) {
-      const problems = checkRequestMeta(req);
-      if (problems.length > 0)
-        throw new HarkError('HARK_PRIVACY_BAD_REQUEST', problems.join('; '), {
-          context: { problems },
-        });
-      const digest = subjectDigest(deps.secret, req.subject);
-      const previous = await auditsByDigest(deps.pool, [digest]);
-      const open = previous.find((a) => a.status === 'pending');
-      if (req.subject.kind === 'customer' && !open) {
-        const { rows } = await deps.pool.query<{ erased: boolean }>(
-          'select erased_at is not null as erased from customers where external_id = $1',
-          [req.subject.customerId],
-        );
-        if (!rows[0])
-          throw new HarkError(
-            'HARK_CRM_CUSTOMER_NOT_FOUND',
-            `no customer with external id ${req.subject.customerId}; check the id against the CRM (nothing was erased)`,
-            { context: { customerId: req.subject.customerId } },
-          );
-        const done = previous.find((a) => a.status === 'completed');
-        if (rows[0].erased && done) return status(done.requestId, true);
-      }
-      const requestId = open?.requestId ?? `er_${randomUUID()}`;
-      if (!open) {
-        await insertAudit(deps.pool, {
-          requestId,
-          subjectKind: req.subject.kind,
-          subjectDigest: digest,
-          requestedBy: req.requestedBy,
-          reasonCode: req.reason,
-          source: req.source,
-        });
-        log.info(
-          { requestId, subjectKind: req.subject.kind, source: req.source },
-          'erasure requested',
-        );
-      } else {
-        log.info({ requestId }, 'resuming an open erasure request for the same subject');
-      }
-      let audit = (await getAudit(deps.pool, requestId))!;
-      if (!audit.erasedAt) {
-        await withTransaction(deps.pool, async (client) => {
-          // Two runs resuming one request serialize here; the second finds erased_at set.
-          const { rows } = await client.query<{ erased: boolean }>(
-            'select erased_at is not null as erased from privacy_audit where request_id = $1 for update',
-            [requestId],
-          );
-          if (rows[0]?.erased) return;
-          const result = await eraseSubject(client, {
-            subject: req.subject,
-            origin: requestId,
-            requestId,
-            stepEventId: null,
-            secret: deps.secret,
-            now: now(),
-            source: req.source,
-            emitEvents: true,
-            shred: deps.shred,
-          });
-          const subjectEvent = result.plan.events.find((e) => e.key === subjectKey(req.subject))
-            ?.event.eventId;
-          if (subjectEvent) {
-            await client.query(
-              `insert into privacy_audit_steps (request_id, stage, subject_kind, event_id, facts_removed, windows_restated)
-               values ($1, 'identity-resolution', $2, $3, $4, 0) on conflict do nothing`,
-              [
-                requestId,
-                req.subject.kind,
-                subjectEvent,
-                result.counts.linksRemoved +
-                  result.counts.reviewItemsRemoved +
-                  result.counts.rejectedRemoved,
-              ],
-            );
-          }
-          await markErased(
-            client,
-            requestId,
-            result.counts,
-            result.plan.events.map((e) => e.event.eventId),
-          );
-          log.info({ requestId, counts: result.counts }, 'identity side erased');
-        });
-        audit = (await getAudit(deps.pool, requestId))!;
-      }
-      if (!audit.propagatedAt) await propagate(requestId);
-      return status(requestId, open !== undefined);
-    },
-
-    status: (requestId) => status(requestId),
-
+    erase: (req) => erase(ctx, req),
+    status: (requestId) => status(ctx, requestId),
     async waitForCompletion(requestId, opts) {
-      const deadline = now() + opts.timeoutMs;
+      const deadline = ctx.now() + opts.timeoutMs;
       for (;;) {
-        const s = await status(requestId);
+        const s = await status(ctx, requestId);
         opts.onProgress?.(s);
         if (s.status === 'completed') return s;
-        if (!s.audit.propagatedAt) await propagate(requestId);
-        if (now() >= deadline) return s;
+        if (!s.audit.propagatedAt) await propagate(ctx, requestId);
+        if (ctx.now() >= deadline) return s;
         await sleep(opts.pollMs ?? 500);
       }
     },
   };
+}
+
+/**
+ * Each step records that it ran (audit row, erased_at, propagated_at) before
+ * the next, so a run that stops anywhere is resumed by the same request.
+ */
+async function erase(ctx: Context, req: ErasureRequest): Promise<ErasureStatus> {
+  const problems = checkRequestMeta(req);
+  if (problems.length > 0)
+    throw new HarkError('HARK_PRIVACY_BAD_REQUEST', problems.join('; '), {
+      context: { problems },
+    });
+  const digest = subjectDigest(ctx.secret, req.subject);
+  const previous = await auditsByDigest(ctx.pool, [digest]);
+  const open = previous.find((a) => a.status === 'pending');
+  if (req.subject.kind === 'customer' && !open) {
+    const erased = await customerErased(ctx, req.subject.customerId);
+    const done = previous.find((a) => a.status === 'completed');
+    if (erased && done) return status(ctx, done.requestId, true);
+  }
+  const requestId = open?.requestId ?? (await openRequest(ctx, req, digest));
+  if (open) ctx.log.info({ requestId }, 'resuming an open erasure request for the same subject');
+  let audit = (await getAudit(ctx.pool, requestId))!;
+  if (!audit.erasedAt) {
+    await eraseIdentitySide(ctx, req, requestId);
+    audit = (await getAudit(ctx.pool, requestId))!;
+  }
+  if (!audit.propagatedAt) await propagate(ctx, requestId);
+  return status(ctx, requestId, open !== undefined);
+}
+
+/** Whether the customer's record is already erased; an unknown customer is refused. */
+async function customerErased(ctx: Context, customerId: string): Promise<boolean> {
+  const { rows } = await ctx.pool.query<{ erased: boolean }>(
+    'select erased_at is not null as erased from customers where external_id = $1',
+    [customerId],
+  );
+  if (!rows[0])
+    throw new HarkError(
+      'HARK_CRM_CUSTOMER_NOT_FOUND',
+      `no customer with external id ${customerId}; check the id against the CRM (nothing was erased)`,
+      { context: { customerId } },
+    );
+  return rows[0].erased;
+}
+
+async function openRequest(ctx: Context, req: ErasureRequest, digest: string): Promise<string> {
+  const requestId = `er_${randomUUID()}`;
+  await insertAudit(ctx.pool, {
+    requestId,
+    subjectKind: req.subject.kind,
+    subjectDigest: digest,
+    requestedBy: req.requestedBy,
+    reasonCode: req.reason,
+    source: req.source,
+  });
+  ctx.log.info(
+    { requestId, subjectKind: req.subject.kind, source: req.source },
+    'erasure requested',
+  );
+  return requestId;
+}
+
+/** Step (b): the identity side in one transaction, with the outbox of what to produce. */
+function eraseIdentitySide(ctx: Context, req: ErasureRequest, requestId: string): Promise<void> {
+  return withTransaction(ctx.pool, async (client) => {
+    // Two runs resuming one request serialize here; the second finds erased_at set.
+    const { rows } = await client.query<{ erased: boolean }>(
+      'select erased_at is not null as erased from privacy_audit where request_id = $1 for update',
+      [requestId],
+    );
+    if (rows[0]?.erased) return;
+    const result = await eraseSubject(client, {
+      subject: req.subject,
+      origin: requestId,
+      requestId,
+      stepEventId: null,
+      secret: ctx.secret,
+      now: ctx.now(),
+      source: req.source,
+      emitEvents: true,
+      shred: ctx.shred,
+    });
+    const subjectEvent = result.plan.events.find((e) => e.key === subjectKey(req.subject))?.event
+      .eventId;
+    if (subjectEvent) {
+      await client.query(
+        `insert into privacy_audit_steps (request_id, stage, subject_kind, event_id, facts_removed, windows_restated)
+         values ($1, 'identity-resolution', $2, $3, $4, 0) on conflict do nothing`,
+        [
+          requestId,
+          req.subject.kind,
+          subjectEvent,
+          result.counts.linksRemoved +
+            result.counts.reviewItemsRemoved +
+            result.counts.rejectedRemoved,
+        ],
+      );
+    }
+    await markErased(
+      client,
+      requestId,
+      result.counts,
+      result.plan.events.map((e) => e.event.eventId),
+    );
+    ctx.log.info({ requestId, counts: result.counts }, 'identity side erased');
+  });
+}
+
+/** Step (c): produces the outbox (acks=all), then clears it; a failure leaves it for a resume. */
+async function propagate(ctx: Context, requestId: string): Promise<void> {
+  const rows = await readOutbox(ctx.pool, requestId);
+  const links = rows.filter((r) => r.kind === 'link_tombstone');
+  const events = rows.filter((r) => r.kind === 'compliance_event' && r.event);
+  try {
+    if (rows.length > 0) {
+      await ctx.producer.send({
+        topic: ctx.topics.links,
+        acks: -1,
+        messages: links.map((r) => ({ key: r.key, value: null })),
+      });
+      await ctx.producer.send({
+        topic: ctx.topics.compliance,
+        acks: -1,
+        messages: events.map((r) => ({
+          key: r.key,
+          value: ctx.complianceEncoder.encode(r.event!),
+        })),
+      });
+    }
+  } catch (err) {
+    throw new HarkError(
+      'HARK_KAFKA_UNAVAILABLE',
+      `Kafka did not acknowledge the erasure's tombstones and events: ${(err as Error).message}; the request stays pending, run the same erase again to resume`,
+      { cause: err, context: { requestId } },
+    );
+  }
+  await clearOutbox(ctx.pool, requestId);
+  await markPropagated(ctx.pool, requestId);
+  ctx.log.info(
+    { requestId, tombstones: links.length, events: events.length },
+    'erasure propagated to Kafka',
+  );
+}
+
+/** The request as it stands; completes it once propagated and every rollup report is in. */
+async function status(ctx: Context, requestId: string, resumed = false): Promise<ErasureStatus> {
+  let audit = await getAudit(ctx.pool, requestId);
+  if (!audit)
+    throw new HarkError('HARK_PRIVACY_REQUEST_NOT_FOUND', `no erasure request ${requestId}`, {
+      context: { requestId },
+    });
+  const steps = await stepsOf(ctx.pool, requestId);
+  const { waitingFor, factsRemoved, windowsRestated } = erasureProgress(
+    audit.eventIds,
+    steps,
+    ROLLUP_STAGE,
+  );
+  if (audit.status === 'pending' && audit.propagatedAt && waitingFor === 0) {
+    await markCompleted(ctx.pool, requestId, { factsRemoved, windowsRestated });
+    audit = (await getAudit(ctx.pool, requestId))!;
+    ctx.log.info({ requestId, counts: audit.counts }, 'erasure completed');
+  }
+  return { requestId, status: audit.status, resumed, audit, steps, waitingFor };
 }
