@@ -10,9 +10,12 @@ export interface Delivery {
   labels: { source: string; type: 'mention' | 'signal' | 'compliance' };
   received: number;
   records: PublishRecord[];
-  /** Published with the records, in the same acknowledged request. */
-  deadLetters: PublishRecord[];
   accepted: number;
+  /**
+   * Where refused items came from, when they are to be dead-lettered (webhooks,
+   * pollers: nobody else would hear of them); published with the records.
+   */
+  deadLetterRejected?: false | { source: Source; at: number };
   rejected: readonly RejectedItem[];
 }
 
@@ -20,8 +23,6 @@ export interface IngestDelivery {
   mentionRecords(mentions: readonly Mention[]): PublishRecord[];
   signalRecords(signals: readonly BrandSignal[]): PublishRecord[];
   complianceRecords(events: readonly { key: string; event: ComplianceEvent }[]): PublishRecord[];
-  /** Refused items of webhooks and pollers: nobody else would hear of them. */
-  deadLetters(rejected: readonly RejectedItem[], source: Source, at: number): PublishRecord[];
   deadLetter(refused: Parameters<typeof collectorDeadLetter>[0]): PublishRecord;
   /** Publishes (acks=all), then counts the dead letters among the records, as every stage does. */
   publish(records: readonly PublishRecord[]): Promise<void>;
@@ -38,6 +39,19 @@ export function createIngestDelivery(
   function deadLetter(refused: Parameters<typeof collectorDeadLetter>[0]): PublishRecord {
     const value = encoders.deadLetter.encode(collectorDeadLetter(refused));
     return { topic: topics.dlq, key: refused.id, value, deadLetterCode: refused.code };
+  }
+
+  function refusedItem(r: RejectedItem, from: { source: Source; at: number }): PublishRecord {
+    const message = describeErrors(r.errors);
+    const { source, at } = from;
+    return deadLetter({
+      id: r.id,
+      native: r.native,
+      source,
+      code: 'HARK_INGEST_INVALID',
+      message,
+      at,
+    });
   }
 
   async function publish(records: readonly PublishRecord[]): Promise<void> {
@@ -68,20 +82,11 @@ export function createIngestDelivery(
         key,
         value: encoders.compliance.encode(event),
       })),
-    deadLetters: (rejected, source, at) =>
-      rejected.map((r) =>
-        deadLetter({
-          id: r.id,
-          native: r.native,
-          source,
-          code: 'HARK_INGEST_INVALID',
-          message: describeErrors(r.errors),
-          at,
-        }),
-      ),
     async deliver(d) {
+      const refused = d.deadLetterRejected;
+      const deadLetters = refused ? d.rejected.map((r) => refusedItem(r, refused)) : [];
       metrics.received.inc(d.labels, d.received);
-      await publish([...d.records, ...d.deadLetters]);
+      await publish([...d.records, ...deadLetters]);
       if (d.accepted > 0) metrics.accepted.inc(d.labels, d.accepted);
       for (const r of d.rejected) metrics.rejected.inc({ ...d.labels, reason: rejectionReason(r) });
     },

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { BrandMatcher } from '../domain/brand-matcher.ts';
 import type { SourcedComplianceEntry } from '../domain/compliance/expand-compliance.ts';
 import { prepareCompliance } from '../domain/compliance/prepare-compliance.ts';
-import { placeErrors, type ItemError } from '../domain/item-errors.ts';
+import { placeErrors, type ItemError, type RejectedItem } from '../domain/item-errors.ts';
 import type { BodyRecord } from '../domain/parse-body.ts';
 import { answerItems, prepareMentions, type SourcedEntry } from '../domain/prepare-mentions.ts';
 import { prepareSignals } from '../domain/prepare-signals.ts';
@@ -157,7 +157,7 @@ async function ingestMentions(
     labels: { source: source.kind, type: 'mention' },
     received: entries.length,
     records: delivery.mentionRecords(outgoing),
-    deadLetters: opts.deadLetterRejected ? delivery.deadLetters(rejected, source, at) : [],
+    deadLetterRejected: opts.deadLetterRejected && { source, at },
     accepted: mentions.length,
     rejected,
   });
@@ -192,21 +192,15 @@ async function ingestSignals(
     labels: { source: opts.kind, type: 'signal' },
     received: records.length,
     records: delivery.signalRecords(signals.map((s) => s.signal)),
-    deadLetters: [],
     accepted: signals.length,
     rejected,
   });
-  return {
-    received: records.length,
-    accepted: signals.length,
-    rejected: rejected.length,
-    items: signals.map(({ index, signal }) => ({
-      index,
-      signalId: signal.signalId,
-      status: 'accepted' as const,
-    })),
-    errors: placeErrors(rejected),
-  };
+  const items = signals.map(({ index, signal }) => ({
+    index,
+    signalId: signal.signalId,
+    status: 'accepted' as const,
+  }));
+  return outcomeOf(records.length, items, rejected);
 }
 
 async function ingestCompliance(
@@ -225,7 +219,7 @@ async function ingestCompliance(
     labels: { source: source.kind, type: 'compliance' },
     received: entries.length,
     records: delivery.complianceRecords(unique),
-    deadLetters: opts.deadLetterRejected ? delivery.deadLetters(rejected, source, at) : [],
+    deadLetterRejected: opts.deadLetterRejected && { source, at },
     accepted: events.length,
     rejected,
   });
@@ -233,16 +227,17 @@ async function ingestCompliance(
     { source, accepted: events.length, rejected: rejected.length },
     'compliance events accepted',
   );
-  return {
-    received: entries.length,
-    accepted: events.length,
-    rejected: rejected.length,
-    items: events.map(({ index, event }) => ({
-      index,
-      eventId: event.eventId,
-      kind: event.kind,
-      status: 'accepted' as const,
-    })),
-    errors: placeErrors(rejected),
-  };
+  const items = events.map(({ index, event }) => ({
+    index,
+    eventId: event.eventId,
+    kind: event.kind,
+    status: 'accepted' as const,
+  }));
+  return outcomeOf(entries.length, items, rejected);
+}
+
+/** The answer to a call whose every valid item is accepted (signals, compliance events). */
+function outcomeOf<I>(received: number, items: I[], rejected: readonly RejectedItem[]) {
+  const errors = placeErrors(rejected);
+  return { received, accepted: items.length, rejected: rejected.length, items, errors };
 }

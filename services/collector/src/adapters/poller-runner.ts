@@ -1,33 +1,22 @@
 import { isHarkError } from '@hark/errors';
-import type { Logger } from 'pino';
 import type { NativeEntry } from '../domain/platforms/index.ts';
 import { itemDelaysSeconds } from '../domain/pollers/item-delay.ts';
 import type { PollerSpec } from '../domain/pollers/poller-spec.ts';
 import { backoffDelay, retryHints } from '../domain/retry-after.ts';
-import type { CollectorMetrics } from './collector-metrics.ts';
-import type { CursorStore } from './cursor-store.ts';
-import type { IngestService } from './ingest.ts';
 import { pollerChunks } from './poller-pages.ts';
 import { createSourceHttp } from './source-http.ts';
 import { createSourceLeases } from './source-leases.ts';
-import { createSourceLoops, repeatUntilStopped, type Wait } from './source-loops.ts';
+import {
+  createSourceLoops,
+  repeatUntilStopped,
+  type SourceRunnerDeps,
+  type Wait,
+} from './source-loops.ts';
 
-export interface PollerRunnerDeps {
+export interface PollerRunnerDeps extends SourceRunnerDeps {
   pollers: readonly PollerSpec[];
-  store: CursorStore;
-  ingest: IngestService;
-  metrics: CollectorMetrics;
-  logger: Logger;
-  /** This instance's lease owner name (host and pid by default). */
-  owner: string;
-  userAgent: string;
-  maxTextLength: number;
   requestTimeoutMs?: number;
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  fetch?: typeof fetch;
   now?: () => number;
-  random?: () => number;
   /** Waits between rounds; injected by tests to see the delays. Rejects when aborted. */
   sleep?: Wait;
 }

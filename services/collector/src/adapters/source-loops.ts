@@ -1,4 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { CollectorMetrics } from './collector-metrics.ts';
+import type { CursorStore } from './cursor-store.ts';
+import type { IngestService } from './ingest.ts';
+
+/** What the poller and the stream runner both need: leases, ingest, and how to reach sources. */
+export interface SourceRunnerDeps {
+  store: CursorStore;
+  ingest: IngestService;
+  metrics: CollectorMetrics;
+  logger: Logger;
+  /** This instance's lease owner name (host and pid by default). */
+  owner: string;
+  userAgent: string;
+  maxTextLength: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  fetch?: typeof fetch;
+  random?: () => number;
+}
 
 /** Waits `ms`; rejects when the signal aborts (that is how a loop learns it must stop). */
 export type Wait = (ms: number, signal: AbortSignal) => Promise<void>;

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { backoffDelay } from '../domain/retry-after.ts';
 import type { MastodonStreamCursor } from '../domain/streams/mastodon-stream.ts';
 import { countBatchEvents, type StreamBatch } from '../domain/streams/stream-batch.ts';
@@ -8,25 +7,19 @@ import {
   type StreamCursor,
 } from '../domain/streams/stream-kind.ts';
 import type { StreamSpec } from '../domain/streams/stream-spec.ts';
-import type { CollectorMetrics } from './collector-metrics.ts';
-import type { CursorStore } from './cursor-store.ts';
-import type { IngestService } from './ingest.ts';
 import { backfillMastodon } from './mastodon-backfill.ts';
 import { openMessageSocket } from './message-socket.ts';
 import { createSourceHttp } from './source-http.ts';
 import { createSourceLeases } from './source-leases.ts';
-import { abortableSleep, createSourceLoops, repeatUntilStopped } from './source-loops.ts';
+import {
+  abortableSleep,
+  createSourceLoops,
+  repeatUntilStopped,
+  type SourceRunnerDeps,
+} from './source-loops.ts';
 
-export interface StreamRunnerDeps {
+export interface StreamRunnerDeps extends SourceRunnerDeps {
   streams: readonly StreamSpec[];
-  store: CursorStore;
-  ingest: IngestService;
-  metrics: CollectorMetrics;
-  logger: Logger;
-  /** This instance's lease owner name. */
-  owner: string;
-  userAgent: string;
-  maxTextLength: number;
   /**
    * Whether a text names a tracked brand (the matcher): a stream not
    * dedicated to a brand counts posts that do not without mapping them.
@@ -37,10 +30,6 @@ export interface StreamRunnerDeps {
   batchMaxWaitMs?: number;
   /** How long a stream's lease lasts; renewed with every checkpoint and while idle. */
   leaseMs?: number;
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  fetch?: typeof fetch;
-  random?: () => number;
 }
 
 export interface StreamRunner {

@@ -69,6 +69,21 @@ export class SourceFields {
     return null;
   }
 
+  /**
+   * The id and kind a poller or stream starts with; undefined when the kind
+   * is unknown, since nothing else of the entry can be read then.
+   */
+  entry<K extends string>(
+    o: Item,
+    path: string,
+    ids: Set<string>,
+    kinds: readonly K[],
+  ): { id: string | undefined; kind: K | undefined } | undefined {
+    const id = this.id(o, 'id', path, ids);
+    const kind = this.kind(o, path, kinds);
+    return kind === null ? undefined : { id, kind };
+  }
+
   /** A secret named by an environment variable (`secretEnv: NAME`): the file never holds it. */
   secret(o: Item, key: string, path: string, required: boolean): string | undefined {
     const name = this.text(o, key, path, required);

@@ -104,9 +104,9 @@ function readPoller(
   path: string,
   ids: Set<string>,
 ): PollerSpec | undefined {
-  const id = f.id(p, 'id', path, ids);
-  const kind = f.kind(p, path, POLLER_KINDS);
-  if (kind === null) return undefined;
+  const entry = f.entry(p, path, ids, POLLER_KINDS);
+  if (!entry) return undefined;
+  const { id, kind } = entry;
   const common = {
     id: id ?? '',
     brand: f.brand(p, path),
@@ -138,9 +138,9 @@ function readStream(
   path: string,
   ids: Set<string>,
 ): StreamSpec | undefined {
-  const id = f.id(st, 'id', path, ids);
-  const kind = f.kind(st, path, STREAM_KINDS);
-  if (kind === null) return undefined;
+  const entry = f.entry(st, path, ids, STREAM_KINDS);
+  if (!entry) return undefined;
+  const { id, kind } = entry;
   const brand = f.brand(st, path);
   if (kind === 'jetstream') {
     const url = f.text(st, 'url', path, false) ?? 'wss://jetstream2.us-east.bsky.network/subscribe';

@@ -44,11 +44,8 @@ const MAX_NAME = 256;
  */
 export function validatePost(input: unknown, opts: PostLimits & { now: number }): PostValidation {
   const r = new FieldReader();
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    r.fail('', 'not_an_object', `each item must be a JSON object, got ${typeOf(input)}`);
-    return { ok: false, mentionId: null, errors: r.errors };
-  }
-  const o = input as Record<string, unknown>;
+  const o = r.item(input);
+  if (!o) return { ok: false, mentionId: null, errors: r.errors };
   // Read in this order, so the errors come in the order of the README's table.
   const platform = readPlatform(r, o.platform);
   const postId = readPostId(r, o);
