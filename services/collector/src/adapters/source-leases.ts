@@ -1,11 +1,17 @@
 import { HarkError } from '@hark/errors';
 import type { CursorStore } from './cursor-store.ts';
+import { abortableSleep } from './source-loops.ts';
 
 /** Pollers and streams share one checkpoint table; the noun only names them in errors. */
 export type SourceNoun = 'poller' | 'stream';
 
 export interface SourceLeases {
   acquire(id: string, kind: string, leaseMs: number): ReturnType<CursorStore['acquire']>;
+  /**
+   * Waits until this instance holds the lease, trying again every quarter
+   * lease; resolves with the checkpoint, rejects when `signal` aborts.
+   */
+  waitFor(id: string, kind: string, leaseMs: number, signal: AbortSignal): Promise<unknown>;
   /**
    * Stores the checkpoint and renews the lease. Throws HARK_POLLER_LEASE_LOST
    * when another instance took the source over, so the caller stops before
@@ -24,6 +30,13 @@ export function createSourceLeases(deps: {
   const { store, owner, noun } = deps;
   return {
     acquire: (id, kind, leaseMs) => store.acquire(id, kind, owner, leaseMs),
+    async waitFor(id, kind, leaseMs, signal) {
+      for (;;) {
+        const lease = await store.acquire(id, kind, owner, leaseMs);
+        if (!lease.held) return lease.cursor;
+        await abortableSleep(leaseMs / 4, signal);
+      }
+    },
     async save(id, cursor, leaseMs) {
       if (await store.save(id, owner, cursor, leaseMs)) return;
       throw new HarkError('HARK_POLLER_LEASE_LOST', `another instance took over ${noun} ${id}`, {

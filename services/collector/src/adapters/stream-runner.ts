@@ -1,6 +1,5 @@
 import { backoffDelay } from '../domain/retry-after.ts';
 import type { MastodonStreamCursor } from '../domain/streams/mastodon-stream.ts';
-import { countBatchEvents, type StreamBatch } from '../domain/streams/stream-batch.ts';
 import {
   readStreamMessages,
   streamEndpoint,
@@ -9,14 +8,10 @@ import {
 import type { StreamSpec } from '../domain/streams/stream-spec.ts';
 import { backfillMastodon } from './mastodon-backfill.ts';
 import { openMessageSocket } from './message-socket.ts';
+import { createStreamDelivery } from './stream-delivery.ts';
 import { createSourceHttp } from './source-http.ts';
 import { createSourceLeases } from './source-leases.ts';
-import {
-  abortableSleep,
-  createSourceLoops,
-  repeatUntilStopped,
-  type SourceRunnerDeps,
-} from './source-loops.ts';
+import { createSourceLoops, repeatUntilStopped, type SourceRunnerDeps } from './source-loops.ts';
 
 export interface StreamRunnerDeps extends SourceRunnerDeps {
   streams: readonly StreamSpec[];
@@ -66,27 +61,7 @@ export function createStreamRunner(deps: StreamRunnerDeps): StreamRunner {
     fetch: deps.fetch,
   });
   const opts = { maxTextLength: deps.maxTextLength };
-
-  /** Makes the batch durable (ingest resolves after Kafka acknowledged), then checkpoints it. */
-  async function deliver(spec: StreamSpec, batch: StreamBatch<StreamCursor>): Promise<void> {
-    // A stream is a source the collector pulls from, like a poller: same Source kind, its own name.
-    const source = { kind: 'poller' as const, name: spec.id };
-    if (batch.compliance.length > 0) {
-      const entries = batch.compliance.map((entry) => ({ entry }));
-      await deps.ingest.compliance(entries, { source, deadLetterRejected: true });
-    }
-    if (batch.posts.length > 0) {
-      const entries = batch.posts.map((entry) => ({ entry }));
-      await deps.ingest.mentions(entries, { source, brand: spec.brand, deadLetterRejected: true });
-    }
-    for (const [outcome, n] of countBatchEvents(batch))
-      deps.metrics.streamEvents.inc({ stream: spec.id, outcome }, n);
-    if (batch.unmatched > 0) {
-      deps.metrics.received.inc({ source: source.kind, type: 'mention' }, batch.unmatched);
-      deps.metrics.unmatched.inc({ source: source.kind }, batch.unmatched);
-    }
-    await leases.save(spec.id, batch.cursor, leaseMs);
-  }
+  const deliver = createStreamDelivery({ ...deps, leases, leaseMs });
 
   /** One connection: read until it closes or the runner stops; resolves with the last checkpoint. */
   async function connection(spec: StreamSpec, start: StreamCursor): Promise<StreamCursor> {
@@ -127,15 +102,6 @@ export function createStreamRunner(deps: StreamRunnerDeps): StreamRunner {
     return cursor;
   }
 
-  /** Waits until this instance holds the stream's lease; resolves with its checkpoint. */
-  async function leaseOf(spec: StreamSpec): Promise<StreamCursor> {
-    for (;;) {
-      const lease = await leases.acquire(spec.id, spec.kind, leaseMs);
-      if (!lease.held) return (lease.cursor as StreamCursor) ?? null;
-      await abortableSleep(leaseMs / 4, loops.signal);
-    }
-  }
-
   const backoff = (failures: number) =>
     backoffDelay({
       attempt: Math.max(failures, 1),
@@ -149,7 +115,8 @@ export function createStreamRunner(deps: StreamRunnerDeps): StreamRunner {
     repeatUntilStopped({
       signal: loops.signal,
       async round() {
-        await connection(spec, await leaseOf(spec));
+        const checkpoint = await leases.waitFor(spec.id, spec.kind, leaseMs, loops.signal);
+        await connection(spec, (checkpoint as StreamCursor) ?? null);
         if (!loops.stopped)
           log.warn({ stream: spec.id }, 'stream closed by the server; reconnecting');
         return Math.min(backoff(0), backoffBaseMs);
