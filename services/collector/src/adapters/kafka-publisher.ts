@@ -140,10 +140,11 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
     sizes: RecordSizes,
     t: number,
   ): Promise<void> {
-    const { ticket, done } = tickets.open(records.length, t, deps.sendTimeoutMs + 250, () => {
-      queue.drop(ticket);
+    // A little after the send timeout, so a request that times out answers first, with its cause.
+    const { ticket, done } = tickets.open(records.length, t, deps.sendTimeoutMs + 250, (late) => {
+      queue.drop(late);
       const message = `Kafka did not acknowledge within ${deps.sendTimeoutMs} ms`;
-      tickets.settle(ticket, unavailable(message, deps.circuitOpenMs));
+      tickets.settle(late, unavailable(message, deps.circuitOpenMs));
     });
     queue.push([...records], sizes, ticket);
     void flush();
@@ -181,29 +182,31 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
 function createProducerConnection(producer: ProducerLike, log: Logger) {
   let connected = false;
   let connecting: Promise<void> | undefined;
+
+  function ensure(): Promise<void> {
+    if (connected) return Promise.resolve();
+    connecting ??= producer.connect().then(
+      () => {
+        connected = true;
+        connecting = undefined;
+        log.info('producer connected');
+      },
+      (err: unknown) => {
+        connecting = undefined;
+        throw err;
+      },
+    );
+    return connecting;
+  }
+
   return {
     get connected() {
       return connected;
     },
-    ensure(): Promise<void> {
-      if (connected) return Promise.resolve();
-      connecting ??= producer.connect().then(
-        () => {
-          connected = true;
-          connecting = undefined;
-          log.info('producer connected');
-        },
-        (err: unknown) => {
-          connecting = undefined;
-          throw err;
-        },
-      );
-      return connecting;
-    },
     /** A broker that is down now is not fatal: publishes answer 503 and retry the connection. */
     async tryConnect(timeoutMs: number): Promise<void> {
       try {
-        await withTimeout(this.ensure(), timeoutMs);
+        await withTimeout(ensure(), timeoutMs);
       } catch (err) {
         log.warn({ err }, 'Kafka is not reachable yet; publishes answer 503 until it is');
       }
@@ -211,7 +214,7 @@ function createProducerConnection(producer: ProducerLike, log: Logger) {
     /** One produce request, answered within `timeoutMs` (connecting included) or failed. */
     send(batch: ProducerBatch, timeoutMs: number): Promise<RecordMetadata[]> {
       return withTimeout(
-        this.ensure().then(() => producer.sendBatch(batch)),
+        ensure().then(() => producer.sendBatch(batch)),
         timeoutMs,
       );
     },

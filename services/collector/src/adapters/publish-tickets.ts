@@ -38,18 +38,21 @@ export function createTickets(deps: { metrics: CollectorMetrics; now: () => numb
   return {
     settle,
     open(count, startedAt, timeoutMs, onTimeout) {
-      let ticket!: Ticket;
-      const done = new Promise<void>((resolve, reject) => {
-        ticket = {
-          remaining: count,
-          settled: false,
-          startedAt,
-          resolve,
-          reject,
-          timer: undefined!,
-        };
-        ticket.timer = setTimeout(() => onTimeout(ticket), timeoutMs);
+      let resolve!: () => void;
+      let reject!: (err: HarkError) => void;
+      const done = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
       });
+      const timer = setTimeout(() => onTimeout(ticket), timeoutMs);
+      const ticket: Ticket = {
+        remaining: count,
+        settled: false,
+        startedAt,
+        resolve,
+        reject,
+        timer,
+      };
       return { ticket, done };
     },
     acknowledge(ticket, n) {
