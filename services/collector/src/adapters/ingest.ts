@@ -11,14 +11,15 @@ import type { Encoder } from '@hark/kafka';
 import type { Logger } from 'pino';
 import type { BrandMatcher } from '../domain/brand-matcher.ts';
 import type { SourcedComplianceEntry } from '../domain/compliance/expand-compliance.ts';
-import { validateCompliance } from '../domain/compliance/validate-compliance.ts';
-import type { FieldError, ItemError } from '../domain/item-errors.ts';
+import { prepareCompliance } from '../domain/compliance/prepare-compliance.ts';
+import { placeErrors, type ItemError, type RejectedItem } from '../domain/item-errors.ts';
 import type { BodyRecord } from '../domain/parse-body.ts';
-import { prepareMentions, type SourcedEntry } from '../domain/prepare-mentions.ts';
-import { validateSignal } from '../domain/validate-signal.ts';
+import { answerItems, prepareMentions, type SourcedEntry } from '../domain/prepare-mentions.ts';
+import { prepareSignals } from '../domain/prepare-signals.ts';
 import type { PostLimits } from '../domain/validate-post.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
-import type { Publisher, PublishRecord } from './kafka-publisher.ts';
+import { createIngestDelivery, type IngestDelivery } from './ingest-delivery.ts';
+import type { Publisher } from './kafka-publisher.ts';
 import type { MentionPrivacy } from './mention-privacy.ts';
 
 export interface MentionItem {
@@ -101,268 +102,142 @@ export interface IngestDeps {
   now?: () => number;
 }
 
-const STAGE = 'collector';
-
+/**
+ * Each call is one story: validate (pure, in domain/), encode, publish with
+ * acks=all, count, answer. Nothing is counted as accepted, and no caller is
+ * answered, before Kafka acknowledged every record of the call.
+ */
 export function createIngestService(deps: IngestDeps): IngestService {
-  const now = deps.now ?? Date.now;
-  const log = deps.logger.child({ component: 'ingest' });
-
-  function deadLetter(
-    id: string | null,
-    native: unknown,
-    source: Source,
-    code: ErrorCode,
-    message: string,
-    at: number,
-  ): PublishRecord {
-    const value: DeadLetter = {
-      stage: STAGE,
-      sourceTopic: 'http',
-      sourcePartition: -1,
-      sourceOffset: -1,
-      key: id === null ? null : Buffer.from(id),
-      value: toBytes(native),
-      headers: {
-        'hark-source-kind': Buffer.from(source.kind),
-        'hark-source-name': Buffer.from(source.name),
-      },
-      errorCode: code,
-      errorMessage: message,
-      attempts: 1,
-      failedAt: at,
-    };
-    return {
-      topic: deps.topics.dlq,
-      key: id,
-      value: deps.encoders.deadLetter.encode(value),
-      deadLetterCode: code,
-    };
-  }
-
-  /** Publishes (acks=all), then counts the dead letters among the records, as every stage does. */
-  async function publish(records: readonly PublishRecord[]): Promise<void> {
-    await deps.publisher.publish(records);
-    for (const r of records)
-      if (r.deadLetterCode) deps.metrics.deadLetters.inc({ stage: STAGE, code: r.deadLetterCode });
-  }
-
+  const ctx: IngestContext = {
+    deps,
+    now: deps.now ?? Date.now,
+    log: deps.logger.child({ component: 'ingest' }),
+    delivery: createIngestDelivery(deps),
+  };
   return {
-    async mentions(entries, opts) {
-      const at = now();
-      const kind = opts.source.kind;
-      const prepared = prepareMentions(entries, {
-        matcher: deps.matcher,
-        limits: deps.limits,
-        now: at,
-        source: opts.source,
-        brand: opts.brand,
-      });
-      // Protected after matching and validation, right before producing; a keyring
-      // outage throws here, so nothing of the request is produced (503).
-      const outgoing = deps.privacy
-        ? await deps.privacy.protect(prepared.mentions.map((p) => p.mention))
-        : prepared.mentions.map((p) => p.mention);
-      const records: PublishRecord[] = outgoing.map((mention) => ({
-        topic: deps.topics.mentions,
-        key: mention.mentionId,
-        value: deps.encoders.mention.encode(mention),
-      }));
-      const errors: ItemError[] = [];
-      for (const r of prepared.rejected) {
-        for (const e of r.errors) errors.push(placed(e, r.index, r.id, r.line));
-        if (opts.deadLetterRejected) {
-          records.push(
-            deadLetter(r.id, r.native, opts.source, 'HARK_INGEST_INVALID', describe(r.errors), at),
-          );
-        }
-      }
-
-      deps.metrics.received.inc({ source: kind, type: 'mention' }, entries.length);
-      await publish(records);
-
-      if (prepared.mentions.length > 0) {
-        deps.metrics.accepted.inc({ source: kind, type: 'mention' }, prepared.mentions.length);
-      }
-      for (const { mention } of prepared.mentions) {
-        for (const b of mention.brands) deps.metrics.brandMatches.inc({ brand: b });
-      }
-      if (prepared.unmatched.length > 0)
-        deps.metrics.unmatched.inc({ source: kind }, prepared.unmatched.length);
-      countRejections(deps.metrics, kind, 'mention', prepared.rejected);
-      if (prepared.rejected.length > 0) {
-        log.debug(
-          { source: opts.source, rejected: prepared.rejected.length, first: errors[0] },
-          'items rejected',
-        );
-      }
-
-      const items: MentionItem[] = [
-        ...prepared.mentions.map(({ index, mention }) => ({
-          index,
-          mentionId: mention.mentionId,
-          status: 'accepted' as const,
-          brands: mention.brands,
-          keywords: mention.keywords,
-        })),
-        ...prepared.unmatched.map(({ index, mentionId }) => ({
-          index,
-          mentionId,
-          status: 'unmatched' as const,
-        })),
-      ].sort((a, b) => a.index - b.index);
-      return {
-        received: entries.length,
-        accepted: prepared.mentions.length,
-        unmatched: prepared.unmatched.length,
-        rejected: prepared.rejected.length,
-        items,
-        errors,
-      };
-    },
-
-    async signals(records, opts) {
-      const at = now();
-      const accepted: { index: number; signal: BrandSignal }[] = [];
-      const rejected: { index: number; id: string | null; line?: number; errors: FieldError[] }[] =
-        [];
-      records.forEach((record, index) => {
-        if ('error' in record) {
-          rejected.push({ index, id: null, line: record.line, errors: [record.error] });
-          return;
-        }
-        const result = validateSignal(record.value, {
-          now: at,
-          maxFutureSkewMs: deps.limits.maxFutureSkewMs,
-          brandIds: deps.brandIds,
-          defaultSource: opts.defaultSource,
-        });
-        if (result.ok) accepted.push({ index, signal: { ...result.draft, collectedAt: at } });
-        else
-          rejected.push({ index, id: result.signalId, line: record.line, errors: result.errors });
-      });
-      deps.metrics.received.inc({ source: opts.kind, type: 'signal' }, records.length);
-      await publish(
-        accepted.map(({ signal }) => ({
-          topic: deps.topics.signals,
-          key: `${signal.brand}:${signal.metric}`,
-          value: deps.encoders.signal.encode(signal),
-        })),
-      );
-      if (accepted.length > 0)
-        deps.metrics.accepted.inc({ source: opts.kind, type: 'signal' }, accepted.length);
-      countRejections(deps.metrics, opts.kind, 'signal', rejected);
-      return {
-        received: records.length,
-        accepted: accepted.length,
-        rejected: rejected.length,
-        items: accepted.map(({ index, signal }) => ({
-          index,
-          signalId: signal.signalId,
-          status: 'accepted' as const,
-        })),
-        errors: rejected.flatMap((r) => r.errors.map((e) => placed(e, r.index, r.id, r.line))),
-      };
-    },
-
-    async compliance(entries, opts) {
-      const at = now();
-      const records: PublishRecord[] = [];
-      const items: ComplianceOutcome['items'] = [];
-      const errors: ItemError[] = [];
-      const seen = new Set<string>();
-      const reasons: string[] = [];
-      entries.forEach(({ entry, line }, index) => {
-        const result =
-          'error' in entry
-            ? { ok: false as const, eventId: null, errors: [entry.error] }
-            : validateCompliance(entry.item, {
-                now: at,
-                maxFutureSkewMs: deps.limits.maxFutureSkewMs,
-              });
-        if (!result.ok) {
-          reasons.push(result.errors[0]?.reason ?? 'invalid_value');
-          for (const e of result.errors) errors.push(placed(e, index, result.eventId, line));
-          if (opts.deadLetterRejected) {
-            records.push(
-              deadLetter(
-                result.eventId,
-                entry.native,
-                opts.source,
-                'HARK_INGEST_INVALID',
-                describe(result.errors),
-                at,
-              ),
-            );
-          }
-          return;
-        }
-        const event: ComplianceEvent = {
-          ...result.draft,
-          receivedAt: at,
-          source: `${opts.source.kind}:${opts.source.name}`,
-        };
-        items.push({ index, eventId: event.eventId, kind: event.kind, status: 'accepted' });
-        // The same event twice in one body is produced once; across requests the eventId dedups.
-        if (seen.has(event.eventId)) return;
-        seen.add(event.eventId);
-        records.push({
-          topic: deps.topics.compliance,
-          key: result.key,
-          value: deps.encoders.compliance.encode(event),
-        });
-      });
-      deps.metrics.received.inc({ source: opts.source.kind, type: 'compliance' }, entries.length);
-      await publish(records);
-      if (items.length > 0)
-        deps.metrics.accepted.inc({ source: opts.source.kind, type: 'compliance' }, items.length);
-      for (const reason of reasons)
-        deps.metrics.rejected.inc({ source: opts.source.kind, type: 'compliance', reason });
-      log.info(
-        { source: opts.source, accepted: items.length, rejected: reasons.length },
-        'compliance events accepted',
-      );
-      return {
-        received: entries.length,
-        accepted: items.length,
-        rejected: reasons.length,
-        items,
-        errors,
-      };
-    },
-
+    mentions: (entries, opts) => ingestMentions(ctx, entries, opts),
+    signals: (records, opts) => ingestSignals(ctx, records, opts),
+    compliance: (entries, opts) => ingestCompliance(ctx, entries, opts),
     async deadLetterPayload(raw, source, code, message) {
-      await publish([deadLetter(null, raw, source, code, message, now())]);
+      const at = ctx.now();
+      await ctx.delivery.publish([
+        ctx.delivery.deadLetter({ id: null, native: raw, source, code, message, at }),
+      ]);
     },
   };
 }
 
-function placed(
-  e: FieldError,
-  index: number,
-  id: string | null,
-  line: number | undefined,
-): ItemError {
-  return line === undefined ? { index, id, ...e } : { index, id, line, ...e };
+interface IngestContext {
+  deps: IngestDeps;
+  now: () => number;
+  log: Logger;
+  delivery: IngestDelivery;
 }
 
-function describe(errors: readonly FieldError[]): string {
-  return errors.map((e) => `${e.path || '(item)'}: ${e.reason}: ${e.message}`).join('; ');
+async function ingestMentions(
+  { deps, now, log, delivery }: IngestContext,
+  entries: readonly SourcedEntry[],
+  opts: Parameters<IngestService['mentions']>[1],
+): Promise<MentionOutcome> {
+  const at = now();
+  const { source, brand } = opts;
+  const prepared = prepareMentions(entries, {
+    matcher: deps.matcher,
+    limits: deps.limits,
+    now: at,
+    source,
+    brand,
+  });
+  const { rejected, unmatched } = prepared;
+  const mentions = prepared.mentions.map((p) => p.mention);
+  // Protected after matching and validation, right before producing; a keyring
+  // outage throws here, so nothing of the request is produced (503).
+  const outgoing = deps.privacy ? await deps.privacy.protect(mentions) : mentions;
+  await delivery.deliver({
+    labels: { source: source.kind, type: 'mention' },
+    received: entries.length,
+    records: delivery.mentionRecords(outgoing),
+    deadLetterRejected: opts.deadLetterRejected && { source, at },
+    accepted: mentions.length,
+    rejected,
+  });
+  for (const mention of mentions)
+    for (const b of mention.brands) deps.metrics.brandMatches.inc({ brand: b });
+  if (unmatched.length > 0) deps.metrics.unmatched.inc({ source: source.kind }, unmatched.length);
+  const errors = placeErrors(rejected);
+  if (rejected.length > 0)
+    log.debug({ source, rejected: rejected.length, first: errors[0] }, 'items rejected');
+  return {
+    received: entries.length,
+    accepted: mentions.length,
+    unmatched: unmatched.length,
+    rejected: rejected.length,
+    items: answerItems(prepared),
+    errors,
+  };
 }
 
-function countRejections(
-  metrics: CollectorMetrics,
-  source: string,
-  type: string,
-  rejected: readonly { errors: readonly FieldError[] }[],
-): void {
-  // One count per item, under the reason of its first problem: the totals then add up to items.
-  for (const r of rejected)
-    metrics.rejected.inc({ source, type, reason: r.errors[0]?.reason ?? 'invalid_value' });
+async function ingestSignals(
+  { deps, now, delivery }: IngestContext,
+  records: readonly BodyRecord[],
+  opts: Parameters<IngestService['signals']>[1],
+): Promise<SignalOutcome> {
+  const { signals, rejected } = prepareSignals(records, {
+    now: now(),
+    maxFutureSkewMs: deps.limits.maxFutureSkewMs,
+    brandIds: deps.brandIds,
+    defaultSource: opts.defaultSource,
+  });
+  await delivery.deliver({
+    labels: { source: opts.kind, type: 'signal' },
+    received: records.length,
+    records: delivery.signalRecords(signals.map((s) => s.signal)),
+    accepted: signals.length,
+    rejected,
+  });
+  const items = signals.map(({ index, signal }) => ({
+    index,
+    signalId: signal.signalId,
+    status: 'accepted' as const,
+  }));
+  return outcomeOf(records.length, items, rejected);
 }
 
-function toBytes(native: unknown): Buffer | null {
-  if (native === undefined || native === null) return null;
-  if (Buffer.isBuffer(native)) return native;
-  if (typeof native === 'string') return Buffer.from(native);
-  return Buffer.from(JSON.stringify(native));
+async function ingestCompliance(
+  { deps, now, log, delivery }: IngestContext,
+  entries: readonly SourcedComplianceEntry[],
+  opts: Parameters<IngestService['compliance']>[1],
+): Promise<ComplianceOutcome> {
+  const at = now();
+  const { source } = opts;
+  const { events, unique, rejected } = prepareCompliance(entries, {
+    now: at,
+    maxFutureSkewMs: deps.limits.maxFutureSkewMs,
+    source: `${source.kind}:${source.name}`,
+  });
+  await delivery.deliver({
+    labels: { source: source.kind, type: 'compliance' },
+    received: entries.length,
+    records: delivery.complianceRecords(unique),
+    deadLetterRejected: opts.deadLetterRejected && { source, at },
+    accepted: events.length,
+    rejected,
+  });
+  log.info(
+    { source, accepted: events.length, rejected: rejected.length },
+    'compliance events accepted',
+  );
+  const items = events.map(({ index, event }) => ({
+    index,
+    eventId: event.eventId,
+    kind: event.kind,
+    status: 'accepted' as const,
+  }));
+  return outcomeOf(entries.length, items, rejected);
+}
+
+/** The answer to a call whose every valid item is accepted (signals, compliance events). */
+function outcomeOf<I>(received: number, items: I[], rejected: readonly RejectedItem[]) {
+  const errors = placeErrors(rejected);
+  return { received, accepted: items.length, rejected: rejected.length, items, errors };
 }

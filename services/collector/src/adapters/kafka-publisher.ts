@@ -1,8 +1,16 @@
-import { HarkError } from '@hark/errors';
+import type { HarkError } from '@hark/errors';
 import type { ProducerBatch, RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
-import { createCircuitBreaker, type CircuitState } from '../domain/circuit-breaker.ts';
+import type { CircuitState } from '../domain/circuit-breaker.ts';
+import {
+  createPublishQueue,
+  measureRecords,
+  type QueuedPart,
+  type RecordSizes,
+} from '../domain/publish-queue.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
+import { createKafkaCircuit, kafkaUnavailable as unavailable } from './kafka-circuit.ts';
+import { createTickets, type Ticket } from './publish-tickets.ts';
 
 /** The part of a kafkajs Producer the publisher uses (a fake in unit tests). */
 export interface ProducerLike {
@@ -49,22 +57,7 @@ export interface PublisherDeps {
   now?: () => number;
 }
 
-interface Ticket {
-  remaining: number;
-  settled: boolean;
-  startedAt: number;
-  resolve: () => void;
-  reject: (err: HarkError) => void;
-  timer: NodeJS.Timeout;
-}
-
-/** Records of one publish waiting for a request (a publish larger than a request is split). */
-interface Queued {
-  records: PublishRecord[];
-  bytes: number[];
-  size: number;
-  ticket: Ticket;
-}
+type Part = QueuedPart<PublishRecord, Ticket>;
 
 /**
  * Publishes records with acks=all and answers within a bounded time.
@@ -86,91 +79,113 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
   const now = deps.now ?? Date.now;
   const maxRequestBytes = deps.maxRequestBytes ?? 900_000;
   const maxQueuedBytes = deps.maxQueuedBytes ?? 64 * 1024 * 1024;
-  const circuit = createCircuitBreaker({ openMs: deps.circuitOpenMs });
-  const queue: Queued[] = [];
-  let queuedBytes = 0;
+  const circuit = createKafkaCircuit({ openMs: deps.circuitOpenMs, metrics: deps.metrics, log });
+  const queue = createPublishQueue<PublishRecord, Ticket>();
+  const connection = createProducerConnection(deps.producer, log);
+  const tickets = createTickets({ metrics: deps.metrics, now });
   let inFlight = false;
-  let connected = false;
-  let connecting: Promise<void> | undefined;
   let closing = false;
   let drained: (() => void) | undefined;
 
-  function unavailable(message: string, retryAfterMs: number, cause?: unknown): HarkError {
-    return new HarkError('HARK_KAFKA_UNAVAILABLE', message, {
-      cause,
-      context: { retryAfterMs: Math.max(1000, retryAfterMs) },
-    });
+  function failWaiting(err: HarkError, parts: readonly Part[] = []): void {
+    for (const q of parts) tickets.settle(q.ticket, err);
+    for (const ticket of queue.clear()) tickets.settle(ticket, err);
   }
 
-  function settle(ticket: Ticket, err?: HarkError): void {
-    if (ticket.settled) return;
-    ticket.settled = true;
-    clearTimeout(ticket.timer);
-    const seconds = (now() - ticket.startedAt) / 1000;
-    if (err) {
-      deps.metrics.produceSeconds.observe({ outcome: 'failed' }, seconds);
-      ticket.reject(err);
-    } else {
-      deps.metrics.produceSeconds.observe({ outcome: 'ok' }, seconds);
-      ticket.resolve();
+  /** Why a publish is refused at once, before it queues; undefined when it may queue. */
+  function refusal(t: number, size: number): HarkError | undefined {
+    if (closing) return unavailable('collector is shutting down', 1000);
+    const open = circuit.failFast(t);
+    if (open) return open;
+    if (queue.bytes + size > maxQueuedBytes && queue.bytes > 0)
+      return unavailable('too many records are waiting for Kafka', 1000);
+    return undefined;
+  }
+
+  /** One produce request; its callers hear of it only through the acknowledgement or the failure. */
+  async function send(parts: Part[]): Promise<void> {
+    try {
+      await connection.send(toBatch(parts, deps.sendTimeoutMs), deps.sendTimeoutMs);
+    } catch (cause) {
+      failWaiting(circuit.failed(cause, now(), { records: parts.length }), parts);
+      return;
     }
+    circuit.succeeded(now());
+    // A publish resolves when its last record is acknowledged, never before (acks=all).
+    for (const q of parts) tickets.acknowledge(q.ticket, q.records.length);
   }
 
-  function dropQueued(predicate: (q: Queued) => boolean): void {
-    for (let i = queue.length - 1; i >= 0; i--) {
-      if (predicate(queue[i]!)) {
-        queuedBytes -= queue[i]!.size;
-        queue.splice(i, 1);
-      }
-    }
-  }
-
-  /** Takes queued records for one request: whole publishes while they fit, splitting one that does not. */
-  function takeBatch(): Queued[] {
-    const batch: Queued[] = [];
-    let room = maxRequestBytes;
+  async function flush(): Promise<void> {
+    if (inFlight) return;
     while (queue.length > 0) {
-      const head = queue[0]!;
-      if (head.ticket.settled) {
-        queue.shift();
-        queuedBytes -= head.size;
-        continue;
+      const open = circuit.failFast(now());
+      if (open) {
+        failWaiting(open);
+        break;
       }
-      if (head.size <= room) {
-        queue.shift();
-        queuedBytes -= head.size;
-        batch.push(head);
-        room -= head.size;
-        continue;
+      const parts = queue.take(maxRequestBytes);
+      if (parts.length === 0) continue;
+      inFlight = true;
+      try {
+        await send(parts);
+      } finally {
+        inFlight = false;
       }
-      // Split the head: as many of its records as fit (at least one when the request is empty).
-      let n = 0;
-      let size = 0;
-      while (
-        n < head.records.length &&
-        (size + head.bytes[n]! <= room || (n === 0 && batch.length === 0))
-      ) {
-        size += head.bytes[n]!;
-        n++;
-      }
-      if (n > 0) {
-        batch.push({
-          records: head.records.splice(0, n),
-          bytes: head.bytes.splice(0, n),
-          size,
-          ticket: head.ticket,
-        });
-        head.size -= size;
-        queuedBytes -= size;
-      }
-      break;
     }
-    return batch;
+    if (queue.length === 0 && drained) drained();
   }
 
-  function ensureConnected(): Promise<void> {
+  function enqueue(
+    records: readonly PublishRecord[],
+    sizes: RecordSizes,
+    t: number,
+  ): Promise<void> {
+    // A little after the send timeout, so a request that times out answers first, with its cause.
+    const { ticket, done } = tickets.open(records.length, t, deps.sendTimeoutMs + 250, (late) => {
+      queue.drop(late);
+      const message = `Kafka did not acknowledge within ${deps.sendTimeoutMs} ms`;
+      tickets.settle(late, unavailable(message, deps.circuitOpenMs));
+    });
+    queue.push([...records], sizes, ticket);
+    void flush();
+    return done;
+  }
+
+  return {
+    start: () => connection.tryConnect(deps.sendTimeoutMs),
+
+    publish(records) {
+      if (records.length === 0) return Promise.resolve();
+      const t = now();
+      const sizes = measureRecords(records);
+      const refused = refusal(t, sizes.size);
+      return refused ? Promise.reject(refused) : enqueue(records, sizes, t);
+    },
+
+    isConnected: () => connection.connected,
+    circuitState: () => circuit.state(now()),
+
+    async close() {
+      closing = true;
+      if (queue.length > 0 || inFlight) {
+        const drain = new Promise<void>((resolve) => (drained = resolve));
+        await withTimeout(drain, deps.sendTimeoutMs + 500).catch(() =>
+          log.warn({ queued: queue.length }, 'records still queued at shutdown'),
+        );
+      }
+      await connection.disconnect();
+    },
+  };
+}
+
+/** Connects once, shared by concurrent callers; a failed attempt lets the next call try again. */
+function createProducerConnection(producer: ProducerLike, log: Logger) {
+  let connected = false;
+  let connecting: Promise<void> | undefined;
+
+  function ensure(): Promise<void> {
     if (connected) return Promise.resolve();
-    connecting ??= deps.producer.connect().then(
+    connecting ??= producer.connect().then(
       () => {
         connected = true;
         connecting = undefined;
@@ -184,131 +199,45 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
     return connecting;
   }
 
-  function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no acknowledgement within ${ms} ms`)), ms);
-      }),
-    ]).finally(() => clearTimeout(timer));
-  }
-
-  async function flush(): Promise<void> {
-    if (inFlight) return;
-    while (queue.length > 0) {
-      if (!circuit.canAttempt(now())) {
-        const err = unavailable('Kafka is unavailable (failing fast)', circuit.retryAfterMs(now()));
-        for (const q of queue.splice(0)) settle(q.ticket, err);
-        queuedBytes = 0;
-        break;
-      }
-      const batch = takeBatch();
-      if (batch.length === 0) continue;
-      inFlight = true;
-      try {
-        await withTimeout(
-          ensureConnected().then(() => deps.producer.sendBatch(toBatch(batch, deps.sendTimeoutMs))),
-          deps.sendTimeoutMs,
-        );
-        if (circuit.state(now()) !== 'closed') log.info('Kafka acknowledged again; circuit closed');
-        circuit.recordSuccess();
-        deps.metrics.kafkaCircuitOpen.set(0);
-        for (const q of batch) {
-          q.ticket.remaining -= q.records.length;
-          if (q.ticket.remaining === 0) settle(q.ticket);
-        }
-      } catch (cause) {
-        circuit.recordFailure(now());
-        deps.metrics.kafkaCircuitOpen.set(1);
-        log.warn(
-          { err: cause, records: batch.length, circuitOpenMs: deps.circuitOpenMs },
-          'produce failed; failing fast until the next probe',
-        );
-        const err = unavailable(
-          `Kafka did not acknowledge: ${(cause as Error).message}`,
-          deps.circuitOpenMs,
-          cause,
-        );
-        for (const q of batch) settle(q.ticket, err);
-        for (const q of queue.splice(0)) settle(q.ticket, err);
-        queuedBytes = 0;
-      } finally {
-        inFlight = false;
-      }
-    }
-    if (queue.length === 0 && drained) drained();
-  }
-
   return {
-    async start() {
+    get connected() {
+      return connected;
+    },
+    /** A broker that is down now is not fatal: publishes answer 503 and retry the connection. */
+    async tryConnect(timeoutMs: number): Promise<void> {
       try {
-        await withTimeout(ensureConnected(), deps.sendTimeoutMs);
+        await withTimeout(ensure(), timeoutMs);
       } catch (err) {
         log.warn({ err }, 'Kafka is not reachable yet; publishes answer 503 until it is');
       }
     },
-
-    publish(records) {
-      if (records.length === 0) return Promise.resolve();
-      const t = now();
-      if (closing) return Promise.reject(unavailable('collector is shutting down', 1000));
-      if (!circuit.canAttempt(t)) {
-        return Promise.reject(
-          unavailable('Kafka is unavailable (failing fast)', circuit.retryAfterMs(t)),
-        );
-      }
-      const bytes = records.map((r) => r.value.length + (r.key?.length ?? 0) + 64);
-      const size = bytes.reduce((n, b) => n + b, 0);
-      if (queuedBytes + size > maxQueuedBytes && queuedBytes > 0) {
-        return Promise.reject(unavailable('too many records are waiting for Kafka', 1000));
-      }
-      return new Promise<void>((resolve, reject) => {
-        const ticket: Ticket = {
-          remaining: records.length,
-          settled: false,
-          startedAt: t,
-          resolve,
-          reject,
-          timer: setTimeout(() => {
-            dropQueued((q) => q.ticket === ticket);
-            settle(
-              ticket,
-              unavailable(
-                `Kafka did not acknowledge within ${deps.sendTimeoutMs} ms`,
-                deps.circuitOpenMs,
-              ),
-            );
-          }, deps.sendTimeoutMs + 250),
-        };
-        queue.push({ records: [...records], bytes, size, ticket });
-        queuedBytes += size;
-        void flush();
-      });
+    /** One produce request, answered within `timeoutMs` (connecting included) or failed. */
+    send(batch: ProducerBatch, timeoutMs: number): Promise<RecordMetadata[]> {
+      return withTimeout(
+        ensure().then(() => producer.sendBatch(batch)),
+        timeoutMs,
+      );
     },
-
-    isConnected: () => connected,
-    circuitState: () => circuit.state(now()),
-
-    async close() {
-      closing = true;
-      if (queue.length > 0 || inFlight) {
-        await withTimeout(
-          new Promise<void>((resolve) => {
-            drained = resolve;
-          }),
-          deps.sendTimeoutMs + 500,
-        ).catch(() => log.warn({ queued: queue.length }, 'records still queued at shutdown'));
-      }
+    async disconnect(): Promise<void> {
       connected = false;
-      await deps.producer.disconnect();
+      await producer.disconnect();
     },
   };
 }
 
-function toBatch(batch: Queued[], timeoutMs: number): ProducerBatch {
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no acknowledgement within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function toBatch(parts: readonly Part[], timeoutMs: number): ProducerBatch {
   const byTopic = new Map<string, { key: string | null; value: Buffer }[]>();
-  for (const { records } of batch) {
+  for (const { records } of parts) {
     for (const record of records) {
       let list = byTopic.get(record.topic);
       if (!list) byTopic.set(record.topic, (list = []));

@@ -1,36 +1,20 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { HarkError } from '@hark/errors';
-import type { Logger } from 'pino';
-import WebSocket from 'ws';
 import { backoffDelay } from '../domain/retry-after.ts';
+import type { MastodonStreamCursor } from '../domain/streams/mastodon-stream.ts';
 import {
-  jetstreamUrl,
-  readJetstreamBatch,
-  type JetstreamCursor,
-} from '../domain/streams/jetstream.ts';
-import {
-  mastodonBackfillUrl,
-  mastodonStreamUrl,
-  readMastodonPage,
-  readMastodonStream,
-  type MastodonStreamCursor,
-} from '../domain/streams/mastodon-stream.ts';
-import type { StreamBatch } from '../domain/streams/stream-batch.ts';
+  readStreamMessages,
+  streamEndpoint,
+  type StreamCursor,
+} from '../domain/streams/stream-kind.ts';
 import type { StreamSpec } from '../domain/streams/stream-spec.ts';
-import type { CollectorMetrics } from './collector-metrics.ts';
-import type { CursorStore } from './cursor-store.ts';
-import type { IngestService } from './ingest.ts';
+import { backfillMastodon } from './mastodon-backfill.ts';
+import { openMessageSocket } from './message-socket.ts';
+import { createStreamDelivery } from './stream-delivery.ts';
+import { createSourceHttp } from './source-http.ts';
+import { createSourceLeases } from './source-leases.ts';
+import { createSourceLoops, repeatUntilStopped, type SourceRunnerDeps } from './source-loops.ts';
 
-export interface StreamRunnerDeps {
+export interface StreamRunnerDeps extends SourceRunnerDeps {
   streams: readonly StreamSpec[];
-  store: CursorStore;
-  ingest: IngestService;
-  metrics: CollectorMetrics;
-  logger: Logger;
-  /** This instance's lease owner name. */
-  owner: string;
-  userAgent: string;
-  maxTextLength: number;
   /**
    * Whether a text names a tracked brand (the matcher): a stream not
    * dedicated to a brand counts posts that do not without mapping them.
@@ -41,10 +25,6 @@ export interface StreamRunnerDeps {
   batchMaxWaitMs?: number;
   /** How long a stream's lease lasts; renewed with every checkpoint and while idle. */
   leaseMs?: number;
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  fetch?: typeof fetch;
-  random?: () => number;
 }
 
 export interface StreamRunner {
@@ -52,8 +32,6 @@ export interface StreamRunner {
   /** Stops reading, lets the batch in hand become durable and checkpointed, releases the leases. */
   close(): Promise<void>;
 }
-
-type Cursor = JetstreamCursor | MastodonStreamCursor | null;
 
 /**
  * Runs the live streams (Bluesky Jetstream, Mastodon streaming timelines).
@@ -70,236 +48,95 @@ type Cursor = JetstreamCursor | MastodonStreamCursor | null;
 export function createStreamRunner(deps: StreamRunnerDeps): StreamRunner {
   const log = deps.logger.child({ component: 'streams' });
   const random = deps.random ?? Math.random;
-  const doFetch = deps.fetch ?? fetch;
   const batchMax = deps.batchMaxMessages ?? 2000;
   const batchWait = deps.batchMaxWaitMs ?? 200;
   const leaseMs = deps.leaseMs ?? 120_000;
-  const abort = new AbortController();
-  const loops: Promise<void>[] = [];
-  let stopped = false;
-
-  async function handle(spec: StreamSpec, batch: StreamBatch<Cursor>): Promise<void> {
-    // A stream is a source the collector pulls from, like a poller: same Source kind, its own name.
-    const source = { kind: 'poller' as const, name: spec.id };
-    if (batch.compliance.length > 0) {
-      await deps.ingest.compliance(
-        batch.compliance.map((entry) => ({ entry })),
-        { source, deadLetterRejected: true },
-      );
-    }
-    if (batch.posts.length > 0) {
-      await deps.ingest.mentions(
-        batch.posts.map((entry) => ({ entry })),
-        { source, brand: spec.brand, deadLetterRejected: true },
-      );
-    }
-    const count = (outcome: string, n: number) => {
-      if (n > 0) deps.metrics.streamEvents.inc({ stream: spec.id, outcome }, n);
-    };
-    count('post', batch.posts.length);
-    count('compliance', batch.compliance.length);
-    count('ignored', batch.ignored);
-    count('replayed', batch.replayed);
-    count('unmatched', batch.unmatched);
-    if (batch.unmatched > 0) {
-      deps.metrics.received.inc({ source: source.kind, type: 'mention' }, batch.unmatched);
-      deps.metrics.unmatched.inc({ source: source.kind }, batch.unmatched);
-    }
-  }
-
-  async function checkpoint(spec: StreamSpec, cursor: Cursor): Promise<void> {
-    if (!(await deps.store.save(spec.id, deps.owner, cursor, leaseMs))) {
-      throw new HarkError(
-        'HARK_POLLER_LEASE_LOST',
-        `another instance took over stream ${spec.id}`,
-        {
-          context: { stream: spec.id },
-        },
-      );
-    }
-  }
-
-  function read(spec: StreamSpec, messages: string[], cursor: Cursor): StreamBatch<Cursor> {
-    const opts = { maxTextLength: deps.maxTextLength };
-    // A stream dedicated to a brand keeps every post (prepareMentions tags them).
-    const mayMatch = spec.brand === undefined ? deps.mayMatch : undefined;
-    return spec.kind === 'jetstream'
-      ? readJetstreamBatch(messages, cursor as JetstreamCursor | null, opts, mayMatch)
-      : readMastodonStream(messages, cursor as MastodonStreamCursor | null, opts);
-  }
-
-  /** Mastodon: what was posted while disconnected, from the REST timeline, before the stream. */
-  async function backfill(
-    spec: Extract<StreamSpec, { kind: 'mastodon-stream' }>,
-    start: MastodonStreamCursor,
-  ): Promise<MastodonStreamCursor> {
-    let cursor = start;
-    for (let page = 0; page < 10; page++) {
-      const url = mastodonBackfillUrl(spec, cursor.lastId);
-      const res = await doFetch(url, {
-        headers: {
-          accept: 'application/json',
-          'user-agent': deps.userAgent,
-          ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}),
-        },
-        signal: AbortSignal.any([AbortSignal.timeout(15_000), abort.signal]),
-      });
-      if (!res.ok) {
-        await res.body?.cancel().catch(() => {});
-        throw new HarkError('HARK_POLLER_FETCH_FAILED', `GET ${url} answered ${res.status}`, {
-          context: { url, status: res.status },
-        });
-      }
-      const statuses = (await res.json()) as unknown[];
-      if (!Array.isArray(statuses) || statuses.length === 0) return cursor;
-      const batch = readMastodonPage(statuses, cursor, { maxTextLength: deps.maxTextLength });
-      await handle(spec, batch);
-      const next = batch.cursor ?? cursor;
-      await checkpoint(spec, next);
-      if (next.lastId === cursor.lastId) return next;
-      cursor = next;
-    }
-    return cursor;
-  }
+  const backoffBaseMs = deps.backoffBaseMs ?? 1000;
+  const loops = createSourceLoops();
+  const leases = createSourceLeases({ store: deps.store, owner: deps.owner, noun: 'stream' });
+  const http = createSourceHttp({
+    userAgent: deps.userAgent,
+    timeoutMs: 15_000,
+    signal: loops.signal,
+    fetch: deps.fetch,
+  });
+  const opts = { maxTextLength: deps.maxTextLength };
+  const deliver = createStreamDelivery({ ...deps, leases, leaseMs });
 
   /** One connection: read until it closes or the runner stops; resolves with the last checkpoint. */
-  async function connection(spec: StreamSpec, start: Cursor): Promise<Cursor> {
+  async function connection(spec: StreamSpec, start: StreamCursor): Promise<StreamCursor> {
     let cursor = start;
-    const url =
-      spec.kind === 'jetstream'
-        ? jetstreamUrl(spec.url, cursor as JetstreamCursor | null)
-        : mastodonStreamUrl(spec);
-    const headers: Record<string, string> = { 'user-agent': deps.userAgent };
-    if (spec.kind === 'mastodon-stream' && spec.token)
-      headers.authorization = `Bearer ${spec.token}`;
-    const ws = new WebSocket(url, { headers, handshakeTimeout: 15_000 });
-    const queue: string[] = [];
-    let closed = false;
-    let failure: Error | undefined;
-    let wake: (() => void) | undefined;
-    const notify = () => {
-      wake?.();
-      wake = undefined;
-    };
-    let paused = false;
-    ws.on('message', (data: WebSocket.RawData) => {
-      queue.push(data.toString());
-      if (queue.length >= batchMax) notify();
-      // Back-pressure: stop reading the socket while ingest is behind, so memory stays bounded.
-      if (!paused && queue.length >= 10 * batchMax) {
-        paused = true;
-        ws.pause();
-      }
-    });
-    ws.on('error', (err: Error) => {
-      failure = err;
-    });
-    ws.on('close', () => {
-      closed = true;
-      notify();
-    });
-    const onAbort = () => ws.terminate();
-    abort.signal.addEventListener('abort', onAbort, { once: true });
+    const { url, headers } = streamEndpoint(spec, cursor, deps.userAgent);
+    const socket = openMessageSocket({ url, headers, batchMax, signal: loops.signal });
     try {
-      await new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve());
-        ws.once('close', () => reject(failure ?? new Error(`${url}: closed before it opened`)));
-      });
+      await socket.opened();
       deps.metrics.streamConnections.inc({ stream: spec.id, outcome: 'opened' });
       log.info({ stream: spec.id, url }, 'stream connected');
       // Opened first, so nothing posted during the backfill is missed: the stream buffers it.
-      if (spec.kind === 'mastodon-stream' && cursor)
-        cursor = await backfill(spec, cursor as MastodonStreamCursor);
+      if (spec.kind === 'mastodon-stream' && cursor) {
+        const backfill = { spec, http, ...opts, start: cursor as MastodonStreamCursor };
+        cursor = await backfillMastodon({ ...backfill, deliver: (b) => deliver(spec, b) });
+      }
       let lastSave = Date.now();
-      for (;;) {
-        // Stopping: the batch in hand is checkpointed above; what is still queued is read again
-        // from the checkpoint next time (an aborted sleep resolves at once, so check here).
-        if (abort.signal.aborted) break;
-        if (queue.length === 0 && !closed) {
-          await Promise.race([
-            new Promise<void>((r) => (wake = r)),
-            sleep(batchWait, undefined, { signal: abort.signal }).catch(() => {}),
-          ]);
-        }
-        if (queue.length > 0) {
-          const messages = queue.splice(0, batchMax);
-          if (paused && queue.length < batchMax) {
-            paused = false;
-            ws.resume();
-          }
-          const batch = read(spec, messages, cursor);
-          await handle(spec, batch);
+      // Stopping: the batch in hand is checkpointed; what is still queued is read again
+      // from the checkpoint next time (an aborted wait resolves at once, so check here).
+      while (!loops.stopped) {
+        const messages = await socket.take(batchWait);
+        if (messages.length > 0) {
+          const batch = readStreamMessages(spec, messages, cursor, opts, deps.mayMatch);
+          await deliver(spec, batch);
           cursor = batch.cursor;
-          await checkpoint(spec, cursor);
           lastSave = Date.now();
-          continue;
-        }
-        if (closed) break;
-        if (Date.now() - lastSave > leaseMs / 3) {
-          await checkpoint(spec, cursor); // renews the lease while the stream is quiet
+        } else if (socket.closed) {
+          break;
+        } else if (Date.now() - lastSave > leaseMs / 3) {
+          await leases.save(spec.id, cursor, leaseMs); // renews the lease while the stream is quiet
           lastSave = Date.now();
         }
       }
     } finally {
-      abort.signal.removeEventListener('abort', onAbort);
-      if (!closed) ws.terminate();
+      socket.close();
     }
     deps.metrics.streamConnections.inc({ stream: spec.id, outcome: 'closed' });
-    if (failure && !stopped) throw failure;
+    if (socket.failure && !loops.stopped) throw socket.failure;
     return cursor;
   }
 
-  async function loop(spec: StreamSpec): Promise<void> {
-    let failures = 0;
-    while (!stopped) {
-      try {
-        const lease = await deps.store.acquire(spec.id, spec.kind, deps.owner, leaseMs);
-        if (lease.held) {
-          await sleep(leaseMs / 4, undefined, { signal: abort.signal });
-          continue;
-        }
-        await connection(spec, (lease.cursor as Cursor) ?? null);
-        failures = 0;
-        if (stopped) break;
-        log.warn({ stream: spec.id }, 'stream closed by the server; reconnecting');
-      } catch (err) {
-        if (stopped) break;
-        failures++;
+  const backoff = (failures: number) =>
+    backoffDelay({
+      attempt: Math.max(failures, 1),
+      baseMs: backoffBaseMs,
+      maxMs: deps.backoffMaxMs ?? 60_000,
+      random: random(),
+      serverDelayMs: null,
+    });
+
+  const run = (spec: StreamSpec) =>
+    repeatUntilStopped({
+      signal: loops.signal,
+      async round() {
+        const checkpoint = await leases.waitFor(spec.id, spec.kind, leaseMs, loops.signal);
+        await connection(spec, (checkpoint as StreamCursor) ?? null);
+        if (!loops.stopped)
+          log.warn({ stream: spec.id }, 'stream closed by the server; reconnecting');
+        return Math.min(backoff(0), backoffBaseMs);
+      },
+      onFailure(err, failures) {
         deps.metrics.streamConnections.inc({ stream: spec.id, outcome: 'failed' });
         log.warn({ err, stream: spec.id, failures }, 'stream failed; reconnecting with backoff');
-      }
-      const delay = backoffDelay({
-        attempt: Math.max(failures, 1),
-        baseMs: deps.backoffBaseMs ?? 1000,
-        maxMs: deps.backoffMaxMs ?? 60_000,
-        random: random(),
-        serverDelayMs: null,
-      });
-      try {
-        await sleep(
-          failures === 0 ? Math.min(delay, deps.backoffBaseMs ?? 1000) : delay,
-          undefined,
-          {
-            signal: abort.signal,
-          },
-        );
-      } catch {
-        break;
-      }
-    }
-  }
+        return backoff(failures);
+      },
+    });
 
   return {
     start() {
-      for (const spec of deps.streams) loops.push(loop(spec));
+      for (const spec of deps.streams) loops.spawn(run(spec));
       if (deps.streams.length > 0)
         log.info({ streams: deps.streams.map((s) => s.id), owner: deps.owner }, 'streams started');
     },
     async close() {
-      stopped = true;
-      abort.abort();
-      await Promise.allSettled(loops);
-      await Promise.allSettled(deps.streams.map((s) => deps.store.release(s.id, deps.owner)));
+      await loops.stop();
+      await leases.releaseAll(deps.streams.map((s) => s.id));
     },
   };
 }

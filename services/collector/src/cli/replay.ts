@@ -10,15 +10,16 @@
  * The API key may come from COLLECTOR_API_KEY instead of --api-key.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { parse as parseCsv } from 'csv-parse';
 import { csvRowToPost, mapCsvHeaders } from '../domain/csv-rows.ts';
-import { parseRetryAfter } from '../domain/retry-after.ts';
+import { emptySummary, formatSummary, type ReplaySummary } from '../domain/replay-summary.ts';
+import { createPacedPool } from './paced-pool.ts';
+import { createReplayClient, type Batch } from './replay-client.ts';
 
 export interface ReplayOptions {
   file: string;
@@ -33,43 +34,8 @@ export interface ReplayOptions {
   maxAttempts?: number;
 }
 
-export interface ReplaySummary {
-  file: string;
-  /** Records read from the file (non-blank lines, CSV rows). */
-  read: number;
-  /** Durable in Kafka. */
-  accepted: number;
-  /** Valid, named no tracked brand, not forwarded. */
-  unmatched: number;
-  rejected: number;
-  rejectedByReason: Record<string, number>;
-  /** Records whose batch never got an answer (collector down, retries exhausted). */
-  failed: number;
-  failedByReason: Record<string, number>;
-  elapsedMs: number;
-  /** The first rejections, with the file line. */
-  samples: { line: number; path: string; reason: string; message: string }[];
-}
-
-interface Batch {
-  lines: string[];
-  fileLines: number[];
-}
-
-interface ItemErrorBody {
-  index: number;
-  path: string;
-  reason: string;
-  message: string;
-}
-
-interface OutcomeBody {
-  accepted?: number;
-  unmatched?: number;
-  rejected?: number;
-  errors?: ItemErrorBody[];
-  message?: string;
-}
+export type { ReplaySummary } from '../domain/replay-summary.ts';
+export { formatSummary } from '../domain/replay-summary.ts';
 
 export interface ReplayIo {
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
@@ -77,170 +43,57 @@ export interface ReplayIo {
   fetch?: typeof fetch;
 }
 
-const MAX_SAMPLES = 10;
-
 /** Reads the file in batches, posts them, and counts what the collector answered. */
 export async function runReplay(opts: ReplayOptions, io: ReplayIo): Promise<ReplaySummary> {
-  const doFetch = io.fetch ?? fetch;
-  const summary: ReplaySummary = {
-    file: opts.file,
-    read: 0,
-    accepted: 0,
-    unmatched: 0,
-    rejected: 0,
-    rejectedByReason: {},
-    failed: 0,
-    failedByReason: {},
-    elapsedMs: 0,
-    samples: [],
-  };
   const started = Date.now();
-  const totalBytes = statSync(opts.file).size;
-  const progress = createProgress(io, totalBytes, summary, started);
-  const endpoint = new URL('/v1/mentions', opts.url);
-  if (opts.format !== 'generic') endpoint.searchParams.set('format', opts.format);
-  const sourceName =
-    basename(opts.file)
-      .replace(/[^\w.@/+-]/g, '_')
-      .slice(0, 120) || 'file';
-  const maxAttempts = opts.maxAttempts ?? 8;
-  let sentItems = 0;
-  const inFlight = new Set<Promise<void>>();
-
-  const add = (counts: Record<string, number>, key: string, n = 1) => {
-    counts[key] = (counts[key] ?? 0) + n;
-  };
-
-  async function post(batch: Batch): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      let res: Response;
-      try {
-        res = await doFetch(endpoint, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-ndjson',
-            authorization: `Bearer ${opts.apiKey}`,
-            'x-hark-source': `replay:${sourceName}`,
-          },
-          body: batch.lines.join('\n'),
-          signal: AbortSignal.timeout(60_000),
-        });
-      } catch (err) {
-        if (attempt >= maxAttempts) return fail(batch, 'unreachable', err as Error);
-        await sleep(Math.min(30_000, 500 * 2 ** attempt));
-        continue;
-      }
-      if (res.status === 503 || res.status === 429) {
-        await res.body?.cancel().catch(() => {});
-        if (attempt >= maxAttempts) return fail(batch, `http_${res.status}`);
-        await sleep(
-          Math.min(
-            60_000,
-            parseRetryAfter(res.headers.get('retry-after'), Date.now()) ?? 1000 * attempt,
-          ),
-        );
-        continue;
-      }
-      if (res.status === 413 && batch.lines.length > 1) {
-        await res.body?.cancel().catch(() => {});
-        const half = Math.ceil(batch.lines.length / 2);
-        await post({
-          lines: batch.lines.slice(0, half),
-          fileLines: batch.fileLines.slice(0, half),
-        });
-        await post({ lines: batch.lines.slice(half), fileLines: batch.fileLines.slice(half) });
-        return;
-      }
-      let body: OutcomeBody;
-      try {
-        body = (await res.json()) as OutcomeBody;
-      } catch {
-        body = {};
-      }
-      if (res.status === 401)
-        throw new Error(`the collector refused the API key: ${body.message ?? res.status}`);
-      if (res.status !== 202 && res.status !== 207 && res.status !== 400) {
-        return fail(batch, `http_${res.status}`, new Error(body.message ?? res.statusText));
-      }
-      if (body.errors === undefined)
-        return fail(batch, `http_${res.status}`, new Error(body.message ?? 'unexpected answer'));
-      summary.accepted += body.accepted ?? 0;
-      summary.unmatched += body.unmatched ?? 0;
-      summary.rejected += body.rejected ?? 0;
-      const counted = new Set<number>();
-      for (const e of body.errors) {
-        // Items with several bad fields count once, under their first reason (as the collector's metric does).
-        if (!counted.has(e.index)) {
-          counted.add(e.index);
-          add(summary.rejectedByReason, e.reason);
-        }
-        if (summary.samples.length < MAX_SAMPLES) {
-          summary.samples.push({
-            line: batch.fileLines[e.index] ?? -1,
-            path: e.path,
-            reason: e.reason,
-            message: e.message,
-          });
-        }
-      }
-      return;
-    }
-  }
-
-  function fail(batch: Batch, reason: string, err?: Error): void {
-    summary.failed += batch.lines.length;
-    add(summary.failedByReason, reason, batch.lines.length);
-    if (err)
-      io.stderr.write(
-        `replay: lines ${batch.fileLines[0]}–${batch.fileLines.at(-1)} not delivered (${reason}): ${err.message}\n`,
-      );
-  }
-
-  let fatal: Error | undefined;
-  async function dispatch(batch: Batch): Promise<void> {
-    if (opts.rate > 0) {
-      const due = started + (sentItems / opts.rate) * 1000;
-      const wait = due - Date.now();
-      if (wait > 0) await sleep(wait);
-    }
-    sentItems += batch.lines.length;
-    while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
-    if (fatal) throw fatal;
-    const p = post(batch)
-      .catch((err: Error) => {
-        fatal ??= err;
-      })
-      .finally(() => {
-        inFlight.delete(p);
-        progress.update();
-      });
-    inFlight.add(p);
-  }
-
-  let batch: Batch = { lines: [], fileLines: [] };
-  for await (const record of readRecords(opts.file, io)) {
+  const summary = emptySummary(opts.file);
+  const progress = createProgress(io, statSync(opts.file).size, summary, started);
+  const client = createReplayClient(
+    { ...opts, maxAttempts: opts.maxAttempts ?? 8, fetch: io.fetch ?? fetch, stderr: io.stderr },
+    summary,
+  );
+  const pool = createPacedPool({ ...opts, started, onSettled: () => progress.update() });
+  const records = countedRecords(readRecords(opts.file, io), (bytes) => {
     summary.read++;
-    progress.read(record.bytes);
-    batch.lines.push(record.json);
-    batch.fileLines.push(record.line);
-    if (batch.lines.length >= opts.batchSize) {
-      await dispatch(batch);
-      batch = { lines: [], fileLines: [] };
-    }
+    progress.read(bytes);
+  });
+  for await (const batch of batchesOf(records, opts.batchSize)) {
+    await pool.run(batch.lines.length, () => client.post(batch));
   }
-  if (batch.lines.length > 0) await dispatch(batch);
-  await Promise.all(inFlight);
+  await pool.drain();
   progress.stop();
-  if (fatal) throw fatal;
+  pool.rethrow();
   summary.elapsedMs = Date.now() - started;
   return summary;
 }
 
+type FileRecord = { json: string; line: number; bytes: number };
+
+async function* countedRecords(
+  records: AsyncIterable<FileRecord>,
+  onRecord: (bytes: number) => void,
+): AsyncGenerator<FileRecord> {
+  for await (const record of records) {
+    onRecord(record.bytes);
+    yield record;
+  }
+}
+
+async function* batchesOf(records: AsyncIterable<FileRecord>, size: number): AsyncGenerator<Batch> {
+  let batch: Batch = { lines: [], fileLines: [] };
+  for await (const record of records) {
+    batch.lines.push(record.json);
+    batch.fileLines.push(record.line);
+    if (batch.lines.length >= size) {
+      yield batch;
+      batch = { lines: [], fileLines: [] };
+    }
+  }
+  if (batch.lines.length > 0) yield batch;
+}
+
 /** Each record as one NDJSON line, with its 1-based line in the file. */
-async function* readRecords(
-  file: string,
-  io: ReplayIo,
-): AsyncGenerator<{ json: string; line: number; bytes: number }> {
+async function* readRecords(file: string, io: ReplayIo): AsyncGenerator<FileRecord> {
   const ext = extname(file).toLowerCase();
   if (ext === '.csv') {
     const parser = createReadStream(file).pipe(
@@ -332,31 +185,6 @@ function createProgress(io: ReplayIo, totalBytes: number, summary: ReplaySummary
     },
     stop: () => undefined,
   };
-}
-
-export function formatSummary(s: ReplaySummary): string {
-  const reasons = (counts: Record<string, number>) =>
-    Object.entries(counts)
-      .sort((a, b) => b[1] - a[1])
-      .map(([r, n]) => `    ${r.padEnd(22)} ${n}`)
-      .join('\n');
-  const seconds = s.elapsedMs / 1000;
-  const lines = [
-    `replayed ${s.file} in ${seconds.toFixed(1)} s (${Math.round(s.read / Math.max(seconds, 0.001))} records/s)`,
-    `  read       ${s.read}`,
-    `  accepted   ${s.accepted}`,
-    `  unmatched  ${s.unmatched}   (valid, no tracked brand: not forwarded)`,
-    `  rejected   ${s.rejected}`,
-  ];
-  if (s.rejected > 0) lines.push(reasons(s.rejectedByReason));
-  if (s.failed > 0)
-    lines.push(`  failed     ${s.failed}   (not delivered)`, reasons(s.failedByReason));
-  if (s.samples.length > 0) {
-    lines.push('  first rejections:');
-    for (const x of s.samples)
-      lines.push(`    line ${x.line}: ${x.path || '(item)'}: ${x.reason}: ${x.message}`);
-  }
-  return lines.join('\n');
 }
 
 const USAGE = `usage: replay <file.jsonl|file.csv> [--url http://127.0.0.1:8080] [--api-key KEY] [--rate N] [--batch 100] [--concurrency 2] [--format generic] [--json]`;

@@ -12,6 +12,13 @@ export class FieldReader {
     return undefined;
   }
 
+  /** The whole item as a record, or undefined with `not_an_object` recorded. */
+  item(input: unknown): Record<string, unknown> | undefined {
+    if (typeof input === 'object' && input !== null && !Array.isArray(input))
+      return input as Record<string, unknown>;
+    return this.fail('', 'not_an_object', `each item must be a JSON object, got ${typeOf(input)}`);
+  }
+
   /** A plain object, or undefined with an error recorded. */
   object(value: unknown, path: string, required: boolean): Record<string, unknown> | undefined {
     if (value === undefined || value === null) {

@@ -38,3 +38,38 @@ export interface ItemError extends FieldError {
 export function fieldError(path: string, reason: RejectReason, message: string): FieldError {
   return { path, reason, message };
 }
+
+/** An input item that was refused, with what is needed to answer and dead-letter it. */
+export interface RejectedItem {
+  index: number;
+  /** Its mentionId, signalId or eventId when it got far enough to have one. */
+  id: string | null;
+  line?: number;
+  errors: FieldError[];
+  /** The item as received, for the dead letter. */
+  native?: unknown;
+}
+
+/** Every problem of every refused item, placed in its request, in item order. */
+export function placeErrors(rejected: readonly RejectedItem[]): ItemError[] {
+  return rejected.flatMap((r) =>
+    r.errors.map((e) =>
+      r.line === undefined
+        ? { index: r.index, id: r.id, ...e }
+        : { index: r.index, id: r.id, line: r.line, ...e },
+    ),
+  );
+}
+
+/**
+ * The one reason an item is counted under: its first problem's, so the
+ * rejection counts add up to items rather than to fields.
+ */
+export function rejectionReason(item: RejectedItem): RejectReason {
+  return item.errors[0]?.reason ?? 'invalid_value';
+}
+
+/** All of an item's problems in one line, for a dead letter's message. */
+export function describeErrors(errors: readonly FieldError[]): string {
+  return errors.map((e) => `${e.path || '(item)'}: ${e.reason}: ${e.message}`).join('; ');
+}

@@ -85,3 +85,27 @@ export function prepareMentions(
   });
   return out;
 }
+
+/** The per-item answer: accepted and unmatched items in request order (refused ones are errors). */
+export function answerItems(prepared: PreparedMentions): {
+  index: number;
+  mentionId: string;
+  status: 'accepted' | 'unmatched';
+  brands?: string[];
+  keywords?: string[];
+}[] {
+  return [
+    ...prepared.mentions.map(({ index, mention }) => ({
+      index,
+      mentionId: mention.mentionId,
+      status: 'accepted' as const,
+      brands: mention.brands,
+      keywords: mention.keywords,
+    })),
+    ...prepared.unmatched.map(({ index, mentionId }) => ({
+      index,
+      mentionId,
+      status: 'unmatched' as const,
+    })),
+  ].sort((a, b) => a.index - b.index);
+}

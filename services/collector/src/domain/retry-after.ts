@@ -38,3 +38,17 @@ export function backoffDelay(input: BackoffInput): number {
   const jittered = exp * (0.5 + input.random);
   return Math.round(Math.min(input.maxMs, jittered));
 }
+
+/**
+ * What a failed call's error context says about waiting: the HTTP status and
+ * the server's requested delay, as the source HTTP client records them.
+ */
+export function retryHints(context: Readonly<Record<string, unknown>>): {
+  status: number | undefined;
+  serverDelayMs: number | null;
+} {
+  return {
+    status: typeof context.status === 'number' ? context.status : undefined,
+    serverDelayMs: typeof context.retryAfterMs === 'number' ? context.retryAfterMs : null,
+  };
+}

@@ -1,5 +1,6 @@
 import { FORMAT_NAMES, resolveFormat, type FormatName } from './platforms/index.ts';
 import { POLLER_KINDS, type PollerSpec } from './pollers/poller-spec.ts';
+import { SourceFields } from './source-fields.ts';
 import {
   MASTODON_TIMELINES,
   STREAM_KINDS,
@@ -38,7 +39,7 @@ export const NO_SOURCES: SourcesConfig = Object.freeze({
   streams: [],
 }) as SourcesConfig;
 
-const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+type Item = Record<string, unknown>;
 
 /**
  * Validates the sources document (webhooks and pollers). Secrets are never
@@ -49,201 +50,111 @@ export function parseSourcesConfig(
   doc: unknown,
   opts: { env: Record<string, string | undefined>; brandIds: ReadonlySet<string>; source?: string },
 ): { ok: true; config: SourcesConfig } | { ok: false; problems: string[] } {
-  const problems: string[] = [];
   if (doc === null || doc === undefined)
     return { ok: true, config: { webhooks: [], pollers: [], streams: [] } };
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     return { ok: false, problems: ['root: must be a mapping with `webhooks` and/or `pollers`'] };
   }
-  const root = doc as Record<string, unknown>;
-  const list = (key: string): Record<string, unknown>[] => {
-    const v = root[key];
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) {
-      problems.push(`${key}: must be a list`);
-      return [];
-    }
-    return v.map((item, i) => {
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        problems.push(`${key}[${i}]: must be a mapping`);
-        return {};
-      }
-      return item as Record<string, unknown>;
-    });
+  const root = doc as Item;
+  const f = new SourceFields(opts.env, opts.brandIds);
+  const sources = new Set<string>();
+  const webhooks = f
+    .list(root, 'webhooks')
+    .map((w, i) => readWebhook(f, w, `webhooks[${i}]`, sources));
+  // Streams and pollers share the checkpoint table: one id space.
+  const ids = new Set<string>();
+  const pollers = f.list(root, 'pollers').map((p, i) => readPoller(f, p, `pollers[${i}]`, ids));
+  const streams = f.list(root, 'streams').map((st, i) => readStream(f, st, `streams[${i}]`, ids));
+  if (f.problems.length > 0) return { ok: false, problems: f.problems };
+  return {
+    ok: true,
+    config: { webhooks: present(webhooks), pollers: present(pollers), streams: present(streams) },
   };
-  const text = (
-    o: Record<string, unknown>,
-    key: string,
-    path: string,
-    required: boolean,
-  ): string | undefined => {
-    const v = o[key];
-    if (v === undefined || v === null || v === '') {
-      if (required) problems.push(`${path}.${key}: is required`);
-      return undefined;
-    }
-    if (typeof v !== 'string') {
-      problems.push(`${path}.${key}: must be a string`);
-      return undefined;
-    }
-    return v.trim();
-  };
-  const secretFrom = (
-    o: Record<string, unknown>,
-    key: string,
-    path: string,
-    required: boolean,
-  ): string | undefined => {
-    const name = text(o, key, path, required);
-    if (name === undefined) return undefined;
-    const value = opts.env[name];
-    if (value === undefined || value === '') {
-      problems.push(`${path}.${key}: environment variable ${name} is not set`);
-      return undefined;
-    }
-    return value;
-  };
-  const brand = (o: Record<string, unknown>, path: string): string | undefined => {
-    const b = text(o, 'brand', path, false);
-    if (b !== undefined && !opts.brandIds.has(b))
-      problems.push(`${path}.brand: unknown brand "${b}"`);
-    return b;
-  };
-  const positive = (
-    o: Record<string, unknown>,
-    key: string,
-    path: string,
-    fallback: number,
-    max: number,
-  ): number => {
-    const v = o[key];
-    if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
-      problems.push(`${path}.${key}: must be a whole number from 1 to ${max}`);
-      return fallback;
-    }
-    return v;
-  };
-  const httpUrl = (
-    o: Record<string, unknown>,
-    key: string,
-    path: string,
-    fallback?: string,
-  ): string | undefined => {
-    const v = text(o, key, path, fallback === undefined) ?? fallback;
-    if (v === undefined) return undefined;
-    try {
-      const u = new URL(v);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
-      return v;
-    } catch {
-      problems.push(`${path}.${key}: must be an http(s) URL, got "${v}"`);
-      return undefined;
-    }
-  };
+}
 
-  const webhooks: WebhookSource[] = [];
-  const seenSources = new Set<string>();
-  list('webhooks').forEach((w, i) => {
-    const path = `webhooks[${i}]`;
-    const source = text(w, 'source', path, true);
-    if (source !== undefined && !ID.test(source))
-      problems.push(`${path}.source: must match ${ID.source}`);
-    if (source !== undefined && seenSources.has(source))
-      problems.push(`${path}.source: duplicate "${source}"`);
-    if (source !== undefined) seenSources.add(source);
-    const formatName = text(w, 'format', path, false) ?? source ?? 'generic';
-    const format = resolveFormat(formatName);
-    if (!format)
-      problems.push(
-        `${path}.format: must be one of ${FORMAT_NAMES.join(', ')}, rss, atom (got "${formatName}")`,
-      );
-    const secret = secretFrom(w, 'secretEnv', path, true);
-    const verifyToken = secretFrom(w, 'verifyTokenEnv', path, false);
-    const b = brand(w, path);
-    const platform = text(w, 'platform', path, false);
-    const topic = w.topic === undefined ? undefined : httpUrl(w, 'topic', path);
-    if (source && format && secret) {
-      webhooks.push({ source, format, secret, verifyToken, topic, brand: b, platform });
-    }
-  });
+function present<T>(items: (T | undefined)[]): T[] {
+  return items.filter((x): x is T => x !== undefined);
+}
 
-  const pollers: PollerSpec[] = [];
-  const seenIds = new Set<string>();
-  list('pollers').forEach((p, i) => {
-    const path = `pollers[${i}]`;
-    const id = text(p, 'id', path, true);
-    if (id !== undefined && !ID.test(id)) problems.push(`${path}.id: must match ${ID.source}`);
-    if (id !== undefined && seenIds.has(id)) problems.push(`${path}.id: duplicate "${id}"`);
-    if (id !== undefined) seenIds.add(id);
-    const kind = text(p, 'kind', path, true);
-    if (kind !== undefined && !(POLLER_KINDS as readonly string[]).includes(kind)) {
-      problems.push(`${path}.kind: must be one of ${POLLER_KINDS.join(', ')} (got "${kind}")`);
-      return;
-    }
-    const common = {
-      id: id ?? '',
-      brand: brand(p, path),
-      intervalMs: positive(p, 'intervalSeconds', path, 60, 86_400) * 1000,
-      maxPages: positive(p, 'maxPages', path, 5, 100),
-    };
-    if (kind === 'mastodon-tag') {
-      const instance = httpUrl(p, 'instance', path);
-      const tag = text(p, 'tag', path, true)?.replace(/^#/, '');
-      const limit = positive(p, 'limit', path, 40, 40);
-      if (instance && tag) pollers.push({ ...common, kind, instance, tag, limit });
-    } else if (kind === 'reddit-search') {
-      const baseUrl = httpUrl(p, 'baseUrl', path, 'https://www.reddit.com');
-      const query = text(p, 'query', path, true);
-      const subreddit = text(p, 'subreddit', path, false);
-      const limit = positive(p, 'limit', path, 100, 100);
-      if (baseUrl && query) pollers.push({ ...common, kind, baseUrl, query, subreddit, limit });
-    } else if (kind === 'feed') {
-      const url = httpUrl(p, 'url', path);
-      const platform = text(p, 'platform', path, false) ?? 'rss';
-      if (url) pollers.push({ ...common, kind, url, platform });
-    }
-  });
+function readWebhook(
+  f: SourceFields,
+  w: Item,
+  path: string,
+  seen: Set<string>,
+): WebhookSource | undefined {
+  const source = f.id(w, 'source', path, seen);
+  const formatName = f.text(w, 'format', path, false) ?? source ?? 'generic';
+  const format = resolveFormat(formatName);
+  if (!format)
+    f.problem(
+      `${path}.format: must be one of ${FORMAT_NAMES.join(', ')}, rss, atom (got "${formatName}")`,
+    );
+  const secret = f.secret(w, 'secretEnv', path, true);
+  const verifyToken = f.secret(w, 'verifyTokenEnv', path, false);
+  const brand = f.brand(w, path);
+  const platform = f.text(w, 'platform', path, false);
+  const topic = w.topic === undefined ? undefined : f.httpUrl(w, 'topic', path);
+  if (!source || !format || !secret) return undefined;
+  return { source, format, secret, verifyToken, topic, brand, platform };
+}
 
-  const streams: StreamSpec[] = [];
-  list('streams').forEach((st, i) => {
-    const path = `streams[${i}]`;
-    const id = text(st, 'id', path, true);
-    if (id !== undefined && !ID.test(id)) problems.push(`${path}.id: must match ${ID.source}`);
-    // Streams and pollers share the checkpoint table: one id space.
-    if (id !== undefined && seenIds.has(id)) problems.push(`${path}.id: duplicate "${id}"`);
-    if (id !== undefined) seenIds.add(id);
-    const kind = text(st, 'kind', path, true);
-    if (kind !== undefined && !(STREAM_KINDS as readonly string[]).includes(kind)) {
-      problems.push(`${path}.kind: must be one of ${STREAM_KINDS.join(', ')} (got "${kind}")`);
-      return;
-    }
-    const b = brand(st, path);
-    if (kind === 'jetstream') {
-      const url = text(st, 'url', path, false) ?? 'wss://jetstream2.us-east.bsky.network/subscribe';
-      if (!/^wss?:\/\//.test(url)) problems.push(`${path}.url: must be a ws(s) URL, got "${url}"`);
-      else if (id) streams.push({ id, kind, url, brand: b });
-    } else if (kind === 'mastodon-stream') {
-      const instance = httpUrl(st, 'instance', path);
-      const timeline = text(st, 'timeline', path, false) ?? 'public';
-      if (!(MASTODON_TIMELINES as readonly string[]).includes(timeline))
-        problems.push(`${path}.timeline: must be one of ${MASTODON_TIMELINES.join(', ')}`);
-      const tag = text(st, 'tag', path, timeline === 'hashtag')?.replace(/^#/, '');
-      const token = secretFrom(st, 'tokenEnv', path, false);
-      if (id && instance && (MASTODON_TIMELINES as readonly string[]).includes(timeline))
-        streams.push({
-          id,
-          kind,
-          instance,
-          timeline: timeline as MastodonTimeline,
-          tag,
-          token,
-          brand: b,
-        });
-    }
-  });
+function readPoller(
+  f: SourceFields,
+  p: Item,
+  path: string,
+  ids: Set<string>,
+): PollerSpec | undefined {
+  const entry = f.entry(p, path, ids, POLLER_KINDS);
+  if (!entry) return undefined;
+  const { id, kind } = entry;
+  const common = {
+    id: id ?? '',
+    brand: f.brand(p, path),
+    intervalMs: f.positive(p, 'intervalSeconds', path, 60, 86_400) * 1000,
+    maxPages: f.positive(p, 'maxPages', path, 5, 100),
+  };
+  if (kind === 'mastodon-tag') {
+    const instance = f.httpUrl(p, 'instance', path);
+    const tag = f.text(p, 'tag', path, true)?.replace(/^#/, '');
+    const limit = f.positive(p, 'limit', path, 40, 40);
+    if (instance && tag) return { ...common, kind, instance, tag, limit };
+  } else if (kind === 'reddit-search') {
+    const baseUrl = f.httpUrl(p, 'baseUrl', path, 'https://www.reddit.com');
+    const query = f.text(p, 'query', path, true);
+    const subreddit = f.text(p, 'subreddit', path, false);
+    const limit = f.positive(p, 'limit', path, 100, 100);
+    if (baseUrl && query) return { ...common, kind, baseUrl, query, subreddit, limit };
+  } else if (kind === 'feed') {
+    const url = f.httpUrl(p, 'url', path);
+    const platform = f.text(p, 'platform', path, false) ?? 'rss';
+    if (url) return { ...common, kind, url, platform };
+  }
+  return undefined;
+}
 
-  return problems.length > 0
-    ? { ok: false, problems }
-    : { ok: true, config: { webhooks, pollers, streams } };
+function readStream(
+  f: SourceFields,
+  st: Item,
+  path: string,
+  ids: Set<string>,
+): StreamSpec | undefined {
+  const entry = f.entry(st, path, ids, STREAM_KINDS);
+  if (!entry) return undefined;
+  const { id, kind } = entry;
+  const brand = f.brand(st, path);
+  if (kind === 'jetstream') {
+    const url = f.text(st, 'url', path, false) ?? 'wss://jetstream2.us-east.bsky.network/subscribe';
+    if (!/^wss?:\/\//.test(url)) f.problem(`${path}.url: must be a ws(s) URL, got "${url}"`);
+    else if (id) return { id, kind, url, brand };
+  } else if (kind === 'mastodon-stream') {
+    const instance = f.httpUrl(st, 'instance', path);
+    const timeline = f.text(st, 'timeline', path, false) ?? 'public';
+    const known = (MASTODON_TIMELINES as readonly string[]).includes(timeline);
+    if (!known) f.problem(`${path}.timeline: must be one of ${MASTODON_TIMELINES.join(', ')}`);
+    const tag = f.text(st, 'tag', path, timeline === 'hashtag')?.replace(/^#/, '');
+    const token = f.secret(st, 'tokenEnv', path, false);
+    if (id && instance && known)
+      return { id, kind, instance, timeline: timeline as MastodonTimeline, tag, token, brand };
+  }
+  return undefined;
 }

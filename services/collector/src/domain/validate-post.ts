@@ -44,147 +44,22 @@ const MAX_NAME = 256;
  */
 export function validatePost(input: unknown, opts: PostLimits & { now: number }): PostValidation {
   const r = new FieldReader();
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    r.fail('', 'not_an_object', `each item must be a JSON object, got ${typeOf(input)}`);
-    return { ok: false, mentionId: null, errors: r.errors };
-  }
-  const o = input as Record<string, unknown>;
-
-  const platformRaw = r.string(o.platform, 'platform', { required: true });
-  let platform: string | undefined;
-  if (platformRaw !== undefined) {
-    const lower = platformRaw.toLowerCase();
-    if (!PLATFORM.test(lower)) {
-      r.fail(
-        'platform',
-        'invalid_value',
-        `platform must match ${PLATFORM.source}, got "${platformRaw}"`,
-      );
-    } else {
-      platform = PLATFORM_ALIASES[lower] ?? lower;
-    }
-  }
-
-  let postId: string | undefined;
-  if (o.id !== undefined && o.postId !== undefined) {
-    const a = r.string(o.id, 'id', { allowInteger: true, maxLength: MAX_ID, wellFormed: true });
-    const b = r.string(o.postId, 'postId', {
-      allowInteger: true,
-      maxLength: MAX_ID,
-      wellFormed: true,
-    });
-    if (a !== undefined && b !== undefined && a !== b) {
-      r.fail(
-        'postId',
-        'invalid_value',
-        `id ("${a}") and postId ("${b}") disagree; send one of them`,
-      );
-    } else {
-      postId = a ?? b;
-    }
-  } else {
-    const path = o.postId !== undefined ? 'postId' : 'id';
-    postId = r.string(o[path], path, {
-      required: true,
-      allowInteger: true,
-      maxLength: MAX_ID,
-      wellFormed: true,
-    });
-  }
+  const o = r.item(input);
+  if (!o) return { ok: false, mentionId: null, errors: r.errors };
+  // Read in this order, so the errors come in the order of the README's table.
+  const platform = readPlatform(r, o.platform);
+  const postId = readPostId(r, o);
   const mentionId = platform !== undefined && postId !== undefined ? `${platform}:${postId}` : null;
-
-  let kind: PostKind = 'post';
-  if (o.kind !== undefined && o.kind !== null) {
-    if (typeof o.kind !== 'string' || !KINDS.includes(o.kind as PostKind)) {
-      r.fail(
-        'kind',
-        'invalid_value',
-        `kind must be one of ${KINDS.join(', ')}, got ${typeOf(o.kind)}`,
-      );
-    } else {
-      kind = o.kind as PostKind;
-    }
-  }
-
+  const kind = readKind(r, o.kind);
   const url = r.url(o.url, 'url');
-
-  let parentId: string | null = null;
-  const parent = r.string(o.parentId, 'parentId', {
-    allowInteger: true,
-    maxLength: MAX_ID,
-    wellFormed: true,
-  });
-  if (parent !== undefined && platform !== undefined) {
-    // Either the parent's postId on the same platform or already its mentionId.
-    parentId = parent.startsWith(`${platform}:`) ? parent : `${platform}:${parent}`;
-  }
-
+  const parentId = readParentId(r, o.parentId, platform);
   const author = readAuthor(r, o.author);
-
   const title = r.string(o.title, 'title', { maxLength: MAX_TITLE }) ?? null;
-  let text = '';
-  if (o.text === undefined || o.text === null) {
-    if (title === null)
-      r.fail('text', 'missing_field', 'text is required (it may be empty only when title is set)');
-  } else if (typeof o.text !== 'string') {
-    r.fail('text', 'wrong_type', `text must be a string, got ${typeOf(o.text)}`);
-  } else {
-    // NUL is dropped: it carries no meaning in a post and PostgreSQL text cannot hold it.
-    text = toNfc(o.text).replaceAll('\u0000', '');
-    if (text.length > opts.maxTextLength && codePointLength(text) > opts.maxTextLength) {
-      r.fail(
-        'text',
-        'text_too_long',
-        `text is ${codePointLength(text)} characters; the limit is ${opts.maxTextLength}`,
-      );
-    } else if (text.trim() === '' && title === null) {
-      r.fail(
-        'text',
-        'missing_field',
-        'text must not be empty (it may be empty only when title is set)',
-      );
-    }
-  }
-
-  let lang: string | null = null;
-  const langRaw = r.string(o.lang, 'lang', { maxLength: 35 });
-  if (langRaw !== undefined) {
-    const m = LANG.exec(langRaw);
-    if (!m)
-      r.fail(
-        'lang',
-        'invalid_value',
-        `lang must be an ISO 639-1 code such as "en" or "pt-BR", got "${langRaw}"`,
-      );
-    else if (m[1]!.toLowerCase() !== 'und') lang = m[1]!.toLowerCase();
-  }
-
+  const text = readText(r, o.text, title, opts.maxTextLength);
+  const lang = readLang(r, o.lang);
   const createdAt = r.timestamp(o.createdAt, 'createdAt', opts);
-
-  const engagement = { likes: 0, shares: 0, replies: 0, views: 0 };
-  const e = r.object(o.engagement, 'engagement', false);
-  if (e) {
-    engagement.likes = r.count(e.likes, 'engagement.likes');
-    engagement.shares = r.count(e.shares, 'engagement.shares');
-    engagement.replies = r.count(e.replies, 'engagement.replies');
-    engagement.views = r.count(e.views, 'engagement.views');
-  }
-
-  let rating: number | null = null;
-  if (o.rating !== undefined && o.rating !== null) {
-    if (typeof o.rating !== 'number' || !Number.isFinite(o.rating)) {
-      r.fail(
-        'rating',
-        'wrong_type',
-        `rating must be a number from 1 to 5, got ${typeOf(o.rating)}`,
-      );
-    } else if (o.rating < 1 || o.rating > 5) {
-      r.fail('rating', 'invalid_value', `rating must be from 1 to 5, got ${o.rating}`);
-    } else {
-      rating = o.rating;
-    }
-  }
-
+  const engagement = readEngagement(r, o.engagement);
+  const rating = readRating(r, o.rating);
   const revision = readRevision(r, o, opts);
 
   if (r.errors.length > 0 || !platform || !postId || !author || createdAt === undefined) {
@@ -209,6 +84,112 @@ export function validatePost(input: unknown, opts: PostLimits & { now: number })
       revision,
     },
   };
+}
+
+/** Lower case, `twitter` read as `x`. */
+function readPlatform(r: FieldReader, value: unknown): string | undefined {
+  const raw = r.string(value, 'platform', { required: true });
+  if (raw === undefined) return undefined;
+  const lower = raw.toLowerCase();
+  if (!PLATFORM.test(lower)) {
+    r.fail('platform', 'invalid_value', `platform must match ${PLATFORM.source}, got "${raw}"`);
+    return undefined;
+  }
+  return PLATFORM_ALIASES[lower] ?? lower;
+}
+
+/** `id` or its synonym `postId`; both may be given only when they agree. */
+function readPostId(r: FieldReader, o: Record<string, unknown>): string | undefined {
+  const rules = { allowInteger: true, maxLength: MAX_ID, wellFormed: true };
+  if (o.id === undefined || o.postId === undefined) {
+    const path = o.postId !== undefined ? 'postId' : 'id';
+    return r.string(o[path], path, { required: true, ...rules });
+  }
+  const a = r.string(o.id, 'id', rules);
+  const b = r.string(o.postId, 'postId', rules);
+  if (a !== undefined && b !== undefined && a !== b) {
+    r.fail('postId', 'invalid_value', `id ("${a}") and postId ("${b}") disagree; send one of them`);
+    return undefined;
+  }
+  return a ?? b;
+}
+
+function readKind(r: FieldReader, value: unknown): PostKind {
+  if (value === undefined || value === null) return 'post';
+  if (typeof value === 'string' && KINDS.includes(value as PostKind)) return value as PostKind;
+  r.fail('kind', 'invalid_value', `kind must be one of ${KINDS.join(', ')}, got ${typeOf(value)}`);
+  return 'post';
+}
+
+/** Either the parent's postId on the same platform or already its mentionId. */
+function readParentId(r: FieldReader, value: unknown, platform: string | undefined): string | null {
+  const rules = { allowInteger: true, maxLength: MAX_ID, wellFormed: true };
+  const parent = r.string(value, 'parentId', rules);
+  if (parent === undefined || platform === undefined) return null;
+  return parent.startsWith(`${platform}:`) ? parent : `${platform}:${parent}`;
+}
+
+/** NFC, without NUL; empty only when the post has a title. */
+function readText(r: FieldReader, value: unknown, title: string | null, maxLength: number): string {
+  if (value === undefined || value === null) {
+    if (title === null)
+      r.fail('text', 'missing_field', 'text is required (it may be empty only when title is set)');
+    return '';
+  }
+  if (typeof value !== 'string') {
+    r.fail('text', 'wrong_type', `text must be a string, got ${typeOf(value)}`);
+    return '';
+  }
+  // NUL is dropped: it carries no meaning in a post and PostgreSQL text cannot hold it.
+  const text = toNfc(value).replaceAll('\u0000', '');
+  if (text.length > maxLength && codePointLength(text) > maxLength) {
+    const length = codePointLength(text);
+    r.fail('text', 'text_too_long', `text is ${length} characters; the limit is ${maxLength}`);
+  } else if (text.trim() === '' && title === null) {
+    const message = 'text must not be empty (it may be empty only when title is set)';
+    r.fail('text', 'missing_field', message);
+  }
+  return text;
+}
+
+/** The language subtag of an ISO 639-1 code or BCP 47 tag (`pt-BR` → `pt`); `und` is null. */
+function readLang(r: FieldReader, value: unknown): string | null {
+  const raw = r.string(value, 'lang', { maxLength: 35 });
+  if (raw === undefined) return null;
+  const m = LANG.exec(raw);
+  if (!m) {
+    const message = `lang must be an ISO 639-1 code such as "en" or "pt-BR", got "${raw}"`;
+    r.fail('lang', 'invalid_value', message);
+    return null;
+  }
+  const lang = m[1]!.toLowerCase();
+  return lang === 'und' ? null : lang;
+}
+
+function readEngagement(r: FieldReader, value: unknown): PostDraft['engagement'] {
+  const engagement = { likes: 0, shares: 0, replies: 0, views: 0 };
+  const e = r.object(value, 'engagement', false);
+  if (e) {
+    engagement.likes = r.count(e.likes, 'engagement.likes');
+    engagement.shares = r.count(e.shares, 'engagement.shares');
+    engagement.replies = r.count(e.replies, 'engagement.replies');
+    engagement.views = r.count(e.views, 'engagement.views');
+  }
+  return engagement;
+}
+
+function readRating(r: FieldReader, value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    const message = `rating must be a number from 1 to 5, got ${typeOf(value)}`;
+    r.fail('rating', 'wrong_type', message);
+    return null;
+  }
+  if (value < 1 || value > 5) {
+    r.fail('rating', 'invalid_value', `rating must be from 1 to 5, got ${value}`);
+    return null;
+  }
+  return value;
 }
 
 /**

@@ -37,11 +37,8 @@ export function validateSignal(
   },
 ): SignalValidation {
   const r = new FieldReader();
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    r.fail('', 'not_an_object', `each item must be a JSON object, got ${typeOf(input)}`);
-    return { ok: false, signalId: null, errors: r.errors };
-  }
-  const o = input as Record<string, unknown>;
+  const o = r.item(input);
+  if (!o) return { ok: false, signalId: null, errors: r.errors };
 
   let brand = r.string(o.brand, 'brand', { required: true, maxLength: 64 });
   if (brand !== undefined && !opts.brandIds.has(brand)) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCircuitBreaker } from '../../src/domain/circuit-breaker.ts';
-import { backoffDelay, parseRetryAfter } from '../../src/domain/retry-after.ts';
+import { backoffDelay, parseRetryAfter, retryHints } from '../../src/domain/retry-after.ts';
 
 describe('circuit breaker', () => {
   it('opens on a failure, fails fast for the window, then lets a probe through', () => {
@@ -53,5 +53,16 @@ describe('Retry-After and backoff', () => {
     expect(at(3, 0)).toBe(2000);
     expect(at(3, 0.999)).toBeCloseTo(5996, -1);
     expect(at(30, 0.5)).toBe(60_000);
+  });
+
+  it('reads the status and the server delay a failed call recorded, and nothing else', () => {
+    expect(retryHints({ url: 'u', status: 429, retryAfterMs: 7000 })).toEqual({
+      status: 429,
+      serverDelayMs: 7000,
+    });
+    expect(retryHints({ status: '503', retryAfterMs: null })).toEqual({
+      status: undefined,
+      serverDelayMs: null,
+    });
   });
 });

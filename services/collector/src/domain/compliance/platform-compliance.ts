@@ -224,6 +224,24 @@ function noteToPost(
   };
 }
 
+/** A Jetstream post commit as an event: a deletion at its time, an edit with it as its revision. */
+function blueskyPostEvent(
+  p: Record<string, unknown>,
+  c: Record<string, unknown>,
+  kind: 'post_deleted' | 'post_edited',
+): Record<string, unknown> {
+  const did = str(p.did);
+  const rkey = str(c.rkey);
+  const at = microsToMs(p.time_us);
+  return {
+    kind,
+    platform: 'bluesky',
+    postId: did && rkey ? `at://${did}/${POST_COLLECTION}/${rkey}` : undefined,
+    authorId: did,
+    ...(kind === 'post_deleted' ? { occurredAt: at } : { editedAt: at }),
+  };
+}
+
 function splitBluesky(p: Record<string, unknown>, out: SplitPayload): SplitPayload {
   // Jetstream commit: { did, time_us, kind: 'commit', commit: { operation, collection, rkey } }.
   if (p.kind === 'commit' && isRecord(p.commit)) {
@@ -233,33 +251,11 @@ function splitBluesky(p: Record<string, unknown>, out: SplitPayload): SplitPaylo
       return out;
     }
     if (c.collection === POST_COLLECTION && c.operation === 'delete') {
-      const did = str(p.did);
-      const rkey = str(c.rkey);
-      out.compliance.push({
-        native: p,
-        item: {
-          kind: 'post_deleted',
-          platform: 'bluesky',
-          postId: did && rkey ? `at://${did}/${POST_COLLECTION}/${rkey}` : undefined,
-          authorId: did,
-          occurredAt: microsToMs(p.time_us),
-        },
-      });
+      out.compliance.push({ native: p, item: blueskyPostEvent(p, c, 'post_deleted') });
       return out;
     }
     if (c.collection === POST_COLLECTION && c.operation === 'update') {
-      const did = str(p.did);
-      const rkey = str(c.rkey);
-      out.compliance.push({
-        native: p,
-        item: {
-          kind: 'post_edited',
-          platform: 'bluesky',
-          postId: did && rkey ? `at://${did}/${POST_COLLECTION}/${rkey}` : undefined,
-          authorId: did,
-          editedAt: microsToMs(p.time_us),
-        },
-      });
+      out.compliance.push({ native: p, item: blueskyPostEvent(p, c, 'post_edited') });
       out.remainder = p; // mapBluesky re-sends the updated record with time_us as its revision
       return out;
     }

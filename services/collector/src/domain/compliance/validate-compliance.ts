@@ -1,5 +1,5 @@
 import type { ComplianceEvent, ComplianceKind } from '@hark/events';
-import { FieldReader, typeOf } from '../fields.ts';
+import { FieldReader } from '../fields.ts';
 import type { FieldError } from '../item-errors.ts';
 
 /** A validated compliance event before the collector stamps receivedAt and source. */
@@ -38,11 +38,8 @@ export function validateCompliance(
   opts: { now: number; maxFutureSkewMs: number },
 ): ComplianceValidation {
   const r = new FieldReader();
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    r.fail('', 'not_an_object', `each item must be a JSON object, got ${typeOf(input)}`);
-    return { ok: false, eventId: null, errors: r.errors };
-  }
-  const o = input as Record<string, unknown>;
+  const o = r.item(input);
+  if (!o) return { ok: false, eventId: null, errors: r.errors };
 
   let kind: PlatformKind | undefined;
   const kindRaw = r.string(o.kind, 'kind', { required: true });

@@ -33,3 +33,15 @@ export function malformedMessage(raw: string, err: unknown): NativeEntry {
     },
   };
 }
+
+/** The batch's events per outcome label of the stream events counter, leaving out zeros. */
+export function countBatchEvents<C>(batch: StreamBatch<C>): [outcome: string, n: number][] {
+  const counts: [string, number][] = [
+    ['post', batch.posts.length],
+    ['compliance', batch.compliance.length],
+    ['ignored', batch.ignored],
+    ['replayed', batch.replayed],
+    ['unmatched', batch.unmatched],
+  ];
+  return counts.filter(([, n]) => n > 0);
+}
