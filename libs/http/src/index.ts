@@ -1,0 +1,24 @@
+export {
+  problemOf,
+  renderProblem,
+  setErrorHandler,
+  type ErrorHandlerOptions,
+  type HttpProblem,
+} from './error-handler.ts';
+export {
+  bareBearerKeys,
+  gateUntilStarted,
+  matchBearerKey,
+  parseBearerKeys,
+  requireBearerKey,
+  type BearerAuthOptions,
+  type BearerKey,
+} from './bearer-keys.ts';
+export {
+  documentOnlySchemas,
+  problem,
+  problemSchema,
+  registerOpenApi,
+  serializeAsIs,
+  type OpenApiOptions,
+} from './openapi.ts';

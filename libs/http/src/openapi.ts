@@ -1,0 +1,79 @@
+import fastifySwagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+
+export interface OpenApiOptions {
+  title: string;
+  version: string;
+  description?: string;
+  /** Who holds the bearer keys, e.g. "A key from COLLECTOR_API_KEYS." */
+  bearerKey?: string;
+  /** Where the document is served; `/openapi.json` by default. */
+  path?: string;
+}
+
+/**
+ * Generates the OpenAPI 3.1 document of `app` from its route schemas with
+ * @fastify/swagger and serves it. Call it before the API's routes are
+ * declared: the document collects routes as they are added, and a route
+ * declared earlier (the ops server's probes) stays out of it. Calling it
+ * twice on one server is harmless: the first document describes both APIs.
+ */
+export async function registerOpenApi(app: FastifyInstance, opts: OpenApiOptions): Promise<void> {
+  if (app.hasDecorator('swagger')) return;
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: opts.title,
+        version: opts.version,
+        ...(opts.description ? { description: opts.description } : {}),
+      },
+      components: {
+        securitySchemes: {
+          bearerKey: {
+            type: 'http',
+            scheme: 'bearer',
+            ...(opts.bearerKey ? { description: opts.bearerKey } : {}),
+          },
+        },
+      },
+    },
+  });
+  app.get(
+    opts.path ?? '/openapi.json',
+    { schema: { summary: 'This document', response: { 200: { description: 'OpenAPI 3.1' } } } },
+    async () => app.swagger(),
+  );
+}
+
+/**
+ * Route schemas in `app` document the API without validating requests: for
+ * APIs whose hand-written validators answer bad input with more specific
+ * codes, dead-letter it, or must see the raw bytes (signed webhooks).
+ */
+export function documentOnlySchemas(app: FastifyInstance): void {
+  app.setValidatorCompiler(() => () => true);
+}
+
+/**
+ * Answers are written with JSON.stringify whatever the response schema says:
+ * a response schema documents the answer and never drops or coerces a field.
+ */
+export function serializeAsIs(app: FastifyInstance): void {
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+}
+
+/** The `{ code, message, statusCode }` answer of an error, for response schemas. */
+export const problemSchema = {
+  type: 'object',
+  required: ['code', 'message', 'statusCode'],
+  properties: {
+    code: { type: 'string', description: 'HARK_* code, see libs/errors/ERRORS.md.' },
+    message: { type: 'string' },
+    statusCode: { type: 'integer' },
+  },
+  additionalProperties: true,
+} as const;
+
+/** A documented error answer of a route. */
+export const problem = (description: string) => ({ description, ...problemSchema });

@@ -1,0 +1,175 @@
+import { HarkError } from '@hark/errors';
+import Fastify from 'fastify';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import {
+  documentOnlySchemas,
+  matchBearerKey,
+  parseBearerKeys,
+  registerOpenApi,
+  requireBearerKey,
+  setErrorHandler,
+} from '../../src/index.ts';
+import { createHash } from 'node:crypto';
+
+const logger = pino({ level: 'silent' });
+
+async function build(opts: { documentOnly?: boolean } = {}) {
+  const app = Fastify();
+  setErrorHandler(app, {
+    logger,
+    badRequestCode: 'HARK_IDENTITY_API_BAD_REQUEST',
+    internal: { code: 'HARK_IDENTITY_API_FAILED', message: 'internal error' },
+  });
+  await registerOpenApi(app, { title: 'test', version: '1.0.0' });
+  await app.register(async (api) => {
+    if (opts.documentOnly) documentOnlySchemas(api);
+    requireBearerKey(api, {
+      keys: parseBearerKeys(['alice:k1', 'k2']),
+      code: 'HARK_IDENTITY_API_UNAUTHORIZED',
+      message: (h) => (h ? 'unknown key' : 'no key'),
+      challenge: 'Bearer',
+      protects: (route) => route.url !== '/open',
+    });
+    api.post(
+      '/things',
+      {
+        schema: {
+          body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+        },
+      },
+      async (req) => ({ principal: req.principal }),
+    );
+    api.get('/open', { schema: { response: { 200: { type: 'object' } } } }, async () => ({}));
+    api.get('/gone', async () => {
+      throw new HarkError('HARK_IDENTITY_NOT_FOUND', 'nobody', { context: { field: 'id' } });
+    });
+    api.get('/bug', async () => {
+      throw new TypeError('boom');
+    });
+  });
+  return app;
+}
+
+describe('the HTTP kit', () => {
+  it('answers a HarkError with its code’s HTTP status and the field it names', async () => {
+    const app = await build();
+    const res = await app.inject({ url: '/gone', headers: { authorization: 'Bearer k2' } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({
+      code: 'HARK_IDENTITY_NOT_FOUND',
+      message: 'nobody',
+      statusCode: 404,
+      field: 'id',
+    });
+  });
+
+  it('answers a schema violation 400 under the API’s bad-request code, naming the path', async () => {
+    const app = await build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { authorization: 'Bearer k2' },
+      payload: {},
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'HARK_IDENTITY_API_BAD_REQUEST', statusCode: 400 });
+    expect(res.json().message).toContain('body');
+  });
+
+  it('with document-only schemas, the handler sees input the schema would refuse', async () => {
+    const app = await build({ documentOnly: true });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { authorization: 'Bearer k2' },
+      payload: {},
+    });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('hides an unexpected error behind the internal answer', async () => {
+    const app = await build();
+    const res = await app.inject({ url: '/bug', headers: { authorization: 'Bearer k1' } });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({
+      code: 'HARK_IDENTITY_API_FAILED',
+      message: 'internal error',
+      statusCode: 500,
+    });
+  });
+
+  it.each([
+    [undefined, 'no key'],
+    ['Bearer nope', 'unknown key'],
+    ['Basic azE=', 'unknown key'],
+  ])('refuses Authorization %s with 401 and a challenge', async (authorization, message) => {
+    const app = await build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: authorization ? { authorization } : {},
+      payload: { name: 'x' },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.json()).toEqual({
+      code: 'HARK_IDENTITY_API_UNAUTHORIZED',
+      message,
+      statusCode: 401,
+    });
+  });
+
+  it.each([
+    ['Bearer k1', 'alice'],
+    ['bearer   k1 ', 'alice'],
+    ['BEARER k2', null],
+  ])('accepts %s as principal %s (the scheme is case-insensitive)', async (authorization, who) => {
+    const app = await build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { authorization },
+      payload: { name: 'x' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ principal: who });
+  });
+
+  it('leaves routes it does not protect open', async () => {
+    const app = await build();
+    expect((await app.inject({ url: '/open' })).statusCode).toBe(200);
+  });
+
+  it('matches a key only in full', () => {
+    const keys = parseBearerKeys(['a:secret']).map((k) => ({
+      principal: k.principal,
+      digest: createHash('sha256').update(k.key).digest(),
+    }));
+    expect(matchBearerKey('Bearer secre', keys)).toBeUndefined();
+    expect(matchBearerKey('Bearer a:secret', keys)).toBeUndefined();
+    expect(matchBearerKey('Bearer secret', keys)).toEqual({ principal: 'a' });
+  });
+
+  it('generates the OpenAPI document from the route schemas, with the security scheme', async () => {
+    const app = await build();
+    const doc = (await app.inject({ url: '/openapi.json' })).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/bug',
+      '/gone',
+      '/open',
+      '/openapi.json',
+      '/things',
+    ]);
+    expect(doc.paths['/things'].post.security).toEqual([{ bearerKey: [] }]);
+    expect(doc.paths['/open'].get.security).toBeUndefined();
+    expect(doc.paths['/things'].post.requestBody.content['application/json'].schema).toMatchObject({
+      required: ['name'],
+    });
+    expect(doc.components.securitySchemes.bearerKey).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+  });
+});
