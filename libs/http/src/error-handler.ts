@@ -34,7 +34,7 @@ const ANSWERED_CONTEXT = ['field', 'errors', 'problems', 'retryAfterSeconds'] as
 
 /**
  * Reads any error into an answer: a HarkError with its code's HTTP status (or
- * the one its throw site named), Fastify's own 4xx (validation: the message
+ * the one its throw site named; 503 rather than 500 when it is retriable), Fastify's own 4xx (validation: the message
  * names the field path) under `badRequestCode`, anything else a logged 500.
  */
 export function problemOf(
@@ -48,7 +48,10 @@ export function problemOf(
     const details: Record<string, unknown> = {};
     for (const key of ANSWERED_CONTEXT)
       if (err.context[key] !== undefined) details[key] = err.context[key];
-    return { statusCode: err.statusCode, code: err.code, message: err.message, details };
+    // A failure with no HTTP meaning of its own that may pass on retry (a database write
+    // failing over) tells the client to come back, not that the server is broken.
+    const statusCode = err.statusCode === 500 && err.retriable ? 503 : err.statusCode;
+    return { statusCode, code: err.code, message: err.message, details };
   }
   const e = err as { validation?: unknown; statusCode?: unknown; message?: unknown };
   const message = typeof e.message === 'string' ? e.message : String(err);

@@ -20,5 +20,6 @@ export {
   problemSchema,
   registerOpenApi,
   serializeAsIs,
+  undocumentedOperations,
   type OpenApiOptions,
 } from './openapi.ts';

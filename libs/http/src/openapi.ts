@@ -77,3 +77,28 @@ export const problemSchema = {
 
 /** A documented error answer of a route. */
 export const problem = (description: string) => ({ description, ...problemSchema });
+
+/**
+ * Operations of an OpenAPI document that say too little: no summary, or no
+ * answer described (@fastify/swagger writes "Default Response" for a route
+ * without a response schema). A test asserts this list is empty.
+ */
+export function undocumentedOperations(doc: {
+  paths?: Record<string, Record<string, unknown>>;
+}): string[] {
+  const out: string[] = [];
+  for (const [path, ops] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(ops)) {
+      if (method === 'parameters') continue;
+      const o = op as { summary?: string; responses?: Record<string, { description?: string }> };
+      const answers = Object.values(o.responses ?? {});
+      if (
+        !o.summary ||
+        answers.length === 0 ||
+        answers.some((a) => a.description === 'Default Response')
+      )
+        out.push(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  return out;
+}
