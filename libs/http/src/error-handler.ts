@@ -78,10 +78,10 @@ export function setErrorHandler(app: FastifyInstance, opts: ErrorHandlerOptions)
   const render = opts.render ?? renderProblem;
   app.setErrorHandler((err, req, reply) => {
     const problem = problemOf(err, opts, req);
+    // A 503 is an outage the component that met it reports; one line per refused request
+    // would flood the log while it lasts.
     if (problem.statusCode >= 500 && problem.statusCode !== 503)
       opts.logger.error({ err, method: req.method, url: req.url }, 'request failed');
-    else if (problem.statusCode === 503)
-      opts.logger.warn({ err, method: req.method, url: req.url }, 'request refused: unavailable');
     opts.onAnswer?.(problem, req, reply);
     return reply.code(problem.statusCode).send(render(problem));
   });

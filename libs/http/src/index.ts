@@ -19,6 +19,7 @@ export {
   problem,
   problemSchema,
   registerOpenApi,
+  routesMissingFromDocument,
   serializeAsIs,
   undocumentedOperations,
   type OpenApiOptions,

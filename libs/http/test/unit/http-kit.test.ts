@@ -8,6 +8,7 @@ import {
   parseBearerKeys,
   registerOpenApi,
   requireBearerKey,
+  routesMissingFromDocument,
   setErrorHandler,
 } from '../../src/index.ts';
 import { createHash } from 'node:crypto';
@@ -21,7 +22,7 @@ async function build(opts: { documentOnly?: boolean } = {}) {
     badRequestCode: 'HARK_IDENTITY_API_BAD_REQUEST',
     internal: { code: 'HARK_IDENTITY_API_FAILED', message: 'internal error' },
   });
-  await registerOpenApi(app, { title: 'test', version: '1.0.0' });
+  registerOpenApi(app, { title: 'test', version: '1.0.0' });
   await app.register(async (api) => {
     if (opts.documentOnly) documentOnlySchemas(api);
     requireBearerKey(api, {
@@ -167,9 +168,24 @@ describe('the HTTP kit', () => {
     expect(doc.paths['/things'].post.requestBody.content['application/json'].schema).toMatchObject({
       required: ['name'],
     });
+    expect(routesMissingFromDocument(app, doc)).toEqual([]);
     expect(doc.components.securitySchemes.bearerKey).toMatchObject({
       type: 'http',
       scheme: 'bearer',
     });
+  });
+});
+
+describe('routesMissingFromDocument', () => {
+  it('names a route the document leaves out', async () => {
+    const app = Fastify();
+    app.get('/healthz', async () => ({}));
+    registerOpenApi(app, { title: 't', version: '1' });
+    await app.register(async (api) => {
+      api.post('/v1/things/:id', { schema: { hide: true } }, async () => ({}));
+    });
+    await app.ready();
+    const doc = app.swagger() as { paths?: Record<string, Record<string, unknown>> };
+    expect(routesMissingFromDocument(app, doc, ['/healthz'])).toEqual(['POST /v1/things/:id']);
   });
 });

@@ -41,7 +41,7 @@ export async function registerIdentityApi(
   deps: IdentityApiDeps,
 ): Promise<void> {
   const log = deps.logger.child({ component: 'api' });
-  await registerOpenApi(app, {
+  registerOpenApi(app, {
     title: 'hark identity-resolution',
     version: '0.1.0',
     description: 'CRM customers in and out, the identity review queue, privacy requests.',

@@ -34,7 +34,7 @@ export interface CorrectionsApiDeps {
  */
 export async function registerCorrectionsApi(app: App, deps: CorrectionsApiDeps): Promise<void> {
   const log = deps.logger.child({ component: 'corrections-api' });
-  await registerOpenApi(app, {
+  registerOpenApi(app, {
     title: 'hark metrics-rollup corrections',
     version: '0.1.0',
     description: 'Analysts correct the sentiment and intent of counted mentions.',
