@@ -7,6 +7,8 @@ export interface OpenApiOptions {
   description?: string;
   /** Who holds the bearer keys, e.g. "A key from COLLECTOR_API_KEYS." */
   bearerKey?: string;
+  /** The API takes HTTP basic auth instead (the schema registry): who holds the passwords. */
+  basicAuth?: string;
   /** Where the document is served; `/openapi.json` by default. */
   path?: string;
 }
@@ -34,13 +36,16 @@ export function registerOpenApi(app: FastifyInstance, opts: OpenApiOptions): voi
         ...(opts.description ? { description: opts.description } : {}),
       },
       components: {
-        securitySchemes: {
-          bearerKey: {
-            type: 'http',
-            scheme: 'bearer',
-            ...(opts.bearerKey ? { description: opts.bearerKey } : {}),
-          },
-        },
+        securitySchemes:
+          opts.basicAuth !== undefined
+            ? { basicAuth: { type: 'http', scheme: 'basic', description: opts.basicAuth } }
+            : {
+                bearerKey: {
+                  type: 'http',
+                  scheme: 'bearer',
+                  ...(opts.bearerKey ? { description: opts.bearerKey } : {}),
+                },
+              },
       },
     },
   });
@@ -121,13 +126,19 @@ export function routesMissingFromDocument(
   except: readonly string[] = [],
 ): string[] {
   const missing: string[] = [];
+  // printRoutes draws a tree: each line is a path segment, indented four columns per level.
+  const prefixes: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /(\/\S*) \(([A-Z, ]+)\)/.exec(line);
-    if (!m || except.includes(m[1]!)) continue;
-    const path = m[1]!.replace(/:(\w+)/g, '{$1}');
-    for (const method of m[2]!.split(', '))
+    const m = /^([│├└─\s]*)(\S.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    const url = (prefixes[depth - 1] ?? '') + m[2]!;
+    prefixes[depth] = url;
+    if (!m[3] || except.includes(url)) continue;
+    const path = url.replace(/:(\w+)/g, '{$1}');
+    for (const method of m[3].split(', '))
       if (method !== 'HEAD' && method !== 'OPTIONS' && !doc.paths?.[path]?.[method.toLowerCase()])
-        missing.push(`${method} ${m[1]}`);
+        missing.push(`${method} ${url}`);
   }
   return missing;
 }
