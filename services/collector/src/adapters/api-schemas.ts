@@ -75,53 +75,47 @@ const mentionResult = {
   },
 } as const;
 
-const complianceResult = {
-  type: 'object',
-  properties: {
+/** The answer of a batch whose accepted items are named by `idField` (eventId, signalId). */
+const acceptedBatch = (idField: string) =>
+  ({
     received: count,
     accepted: count,
     rejected: count,
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          index: { type: 'integer' },
+          [idField]: { type: 'string' },
+          status: { const: 'accepted' },
+        },
+      },
+    },
+    errors: itemErrors,
+  }) as const;
+
+const complianceBatch = acceptedBatch('eventId');
+const complianceResult = {
+  type: 'object',
+  properties: {
+    ...complianceBatch,
     ignored: {
       ...count,
       description: 'Native events understood and not acted on (profile edits, …).',
     },
     items: {
-      type: 'array',
+      ...complianceBatch.items,
       items: {
-        type: 'object',
-        properties: {
-          index: { type: 'integer' },
-          eventId: { type: 'string' },
-          kind: { type: 'string' },
-          status: { const: 'accepted' },
-        },
+        ...complianceBatch.items.items,
+        properties: { ...complianceBatch.items.items.properties, kind: { type: 'string' } },
       },
     },
-    errors: itemErrors,
     mentions: { ...mentionResult, description: 'Edited posts of the body (post_edited).' },
   },
 } as const;
 
-const signalResult = {
-  type: 'object',
-  properties: {
-    received: count,
-    accepted: count,
-    rejected: count,
-    items: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          index: { type: 'integer' },
-          signalId: { type: 'string' },
-          status: { const: 'accepted' },
-        },
-      },
-    },
-    errors: itemErrors,
-  },
-} as const;
+const signalResult = { type: 'object', properties: acceptedBatch('signalId') } as const;
 
 const post = {
   type: 'object',

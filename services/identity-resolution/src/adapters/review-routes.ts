@@ -30,8 +30,15 @@ const decisionResponses = {
 /** The review queue: links the matcher was unsure of, and a reviewer's decision on each. */
 export function registerReviewRoutes(api: FastifyInstance, deps: ReviewRoutesDeps): void {
   const { identities, log } = deps;
-  const emit = (identity: Parameters<typeof identityLinkOf>[0]) =>
-    deps.emitLink(identityLinkOf(identity));
+  type Identity = Parameters<typeof identityLinkOf>[0];
+  const emit = (identity: Identity) => deps.emitLink(identityLinkOf(identity));
+  const decided = (stored: Identity, what: string) => {
+    log.info(
+      { platform: stored.platform, authorId: stored.authorId, reviewer: stored.decidedBy },
+      what,
+    );
+    return { identity: identityLinkOf(stored) };
+  };
 
   api.get<{ Querystring: { limit: number; cursor?: string } }>(
     '/reviews',
@@ -80,11 +87,7 @@ export function registerReviewRoutes(api: FastifyInstance, deps: ReviewRoutesDep
         },
         emit,
       );
-      log.info(
-        { platform: stored.platform, authorId: stored.authorId, reviewer: stored.decidedBy },
-        'link confirmed',
-      );
-      return { identity: identityLinkOf(stored) };
+      return decided(stored, 'link confirmed');
     },
   );
 
@@ -113,11 +116,7 @@ export function registerReviewRoutes(api: FastifyInstance, deps: ReviewRoutesDep
         },
         emit,
       );
-      log.info(
-        { platform: stored.platform, authorId: stored.authorId, reviewer: stored.decidedBy },
-        'link rejected',
-      );
-      return { identity: identityLinkOf(stored) };
+      return decided(stored, 'link rejected');
     },
   );
 }
