@@ -24,3 +24,4 @@ export {
   undocumentedOperations,
   type OpenApiOptions,
 } from './openapi.ts';
+export { registerBearerApi, type BearerApiOptions } from './api-scope.ts';

@@ -1,14 +1,7 @@
 import { isTransientDbError } from '@hark/db';
 import { HarkError, isHarkError } from '@hark/errors';
 import type { IdentityLink } from '@hark/events';
-import {
-  bareBearerKeys,
-  gateUntilStarted,
-  registerOpenApi,
-  requireBearerKey,
-  serializeAsIs,
-  setErrorHandler,
-} from '@hark/http';
+import { bareBearerKeys, registerBearerApi, type BearerApiOptions } from '@hark/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { findNul } from '../domain/find-nul.ts';
@@ -41,47 +34,45 @@ export async function registerIdentityApi(
   deps: IdentityApiDeps,
 ): Promise<void> {
   const log = deps.logger.child({ component: 'api' });
-  registerOpenApi(app, {
-    title: 'hark identity-resolution',
-    version: '0.1.0',
-    description: 'CRM customers in and out, the identity review queue, privacy requests.',
-    bearerKey: 'A key from IDENTITY_API_KEYS.',
-  });
-  await app.register(
-    async (api) => {
-      setErrorHandler(api, {
-        logger: log,
-        badRequestCode: 'HARK_IDENTITY_API_BAD_REQUEST',
-        internal: { code: 'HARK_IDENTITY_API_FAILED', message: 'internal error' },
-        // A pg or network error that says retry: a HarkError already carries its own status.
-        translate: (err) =>
-          !isHarkError(err) && isTransientDbError(err)
-            ? {
-                statusCode: 503,
-                code: 'HARK_DB_UNAVAILABLE',
-                message: 'a dependency is unavailable; retry',
-              }
-            : undefined,
-      });
-      serializeAsIs(api);
-      requireBearerKey(api, {
-        keys: bareBearerKeys(deps.apiKeys),
-        code: 'HARK_IDENTITY_API_UNAUTHORIZED',
-        message: () => 'send Authorization: Bearer <an IDENTITY_API_KEYS key>',
-        challenge: 'Bearer',
-      });
-      gateUntilStarted(
-        api,
-        deps.isStarted,
-        'the service is still starting (migrations, customer index); retry',
-      );
-      api.addHook('preValidation', refuseNul);
-      registerCustomerRoutes(api, deps);
-      registerReviewRoutes(api, { ...deps, log });
-      if (deps.extraRoutes) await deps.extraRoutes(api);
+  const api: BearerApiOptions = {
+    prefix: '/v1',
+    openapi: {
+      title: 'hark identity-resolution',
+      version: '0.1.0',
+      description: 'CRM customers in and out, the identity review queue, privacy requests.',
+      bearerKey: 'A key from IDENTITY_API_KEYS.',
     },
-    { prefix: '/v1' },
-  );
+    errors: {
+      logger: log,
+      badRequestCode: 'HARK_IDENTITY_API_BAD_REQUEST',
+      internal: { code: 'HARK_IDENTITY_API_FAILED', message: 'internal error' },
+      // A pg or network error that says retry: a HarkError already carries its own status.
+      translate: (err) =>
+        !isHarkError(err) && isTransientDbError(err)
+          ? {
+              statusCode: 503,
+              code: 'HARK_DB_UNAVAILABLE',
+              message: 'a dependency is unavailable; retry',
+            }
+          : undefined,
+    },
+    bearer: {
+      keys: bareBearerKeys(deps.apiKeys),
+      code: 'HARK_IDENTITY_API_UNAUTHORIZED',
+      message: () => 'send Authorization: Bearer <an IDENTITY_API_KEYS key>',
+      challenge: 'Bearer',
+    },
+    startup: {
+      isStarted: deps.isStarted,
+      message: 'the service is still starting (migrations, customer index); retry',
+    },
+  };
+  await registerBearerApi(app, api, async (scope) => {
+    scope.addHook('preValidation', refuseNul);
+    registerCustomerRoutes(scope, deps);
+    registerReviewRoutes(scope, { ...deps, log });
+    if (deps.extraRoutes) await deps.extraRoutes(scope);
+  });
 }
 
 /**

@@ -1,11 +1,4 @@
-import {
-  gateUntilStarted,
-  parseBearerKeys,
-  registerOpenApi,
-  requireBearerKey,
-  serializeAsIs,
-  setErrorHandler,
-} from '@hark/http';
+import { parseBearerKeys, registerBearerApi, type BearerApiOptions } from '@hark/http';
 import type { OpsServer } from '@hark/observability';
 import type { Logger } from 'pino';
 import { registerCorrectionRoutes } from './correction-routes.ts';
@@ -34,32 +27,31 @@ export interface CorrectionsApiDeps {
  */
 export async function registerCorrectionsApi(app: App, deps: CorrectionsApiDeps): Promise<void> {
   const log = deps.logger.child({ component: 'corrections-api' });
-  registerOpenApi(app, {
-    title: 'hark metrics-rollup corrections',
-    version: '0.1.0',
-    description: 'Analysts correct the sentiment and intent of counted mentions.',
-    bearerKey: 'A key from ROLLUP_API_KEYS, `principal:key` or bare.',
-  });
-  await app.register(
-    async (api) => {
-      setErrorHandler(api, {
-        logger: log,
-        badRequestCode: 'HARK_ROLLUP_API_BAD_REQUEST',
-        internal: { code: 'HARK_ROLLUP_API_FAILED', message: 'internal error' },
-      });
-      serializeAsIs(api);
-      requireBearerKey(api, {
-        keys: parseBearerKeys(deps.apiKeys),
-        code: 'HARK_ROLLUP_API_UNAUTHORIZED',
-        message: () =>
-          deps.apiKeys.length === 0
-            ? 'the corrections API is closed: set ROLLUP_API_KEYS'
-            : 'send Authorization: Bearer <a ROLLUP_API_KEYS key>',
-        challenge: 'Bearer',
-      });
-      gateUntilStarted(api, deps.isStarted, 'the service is still starting; retry');
-      registerCorrectionRoutes(api, { store: deps.store, metrics: deps.metrics, log });
+  const api: BearerApiOptions = {
+    prefix: '/v1',
+    openapi: {
+      title: 'hark metrics-rollup corrections',
+      version: '0.1.0',
+      description: 'Analysts correct the sentiment and intent of counted mentions.',
+      bearerKey: 'A key from ROLLUP_API_KEYS, `principal:key` or bare.',
     },
-    { prefix: '/v1' },
+    errors: {
+      logger: log,
+      badRequestCode: 'HARK_ROLLUP_API_BAD_REQUEST',
+      internal: { code: 'HARK_ROLLUP_API_FAILED', message: 'internal error' },
+    },
+    bearer: {
+      keys: parseBearerKeys(deps.apiKeys),
+      code: 'HARK_ROLLUP_API_UNAUTHORIZED',
+      message: () =>
+        deps.apiKeys.length === 0
+          ? 'the corrections API is closed: set ROLLUP_API_KEYS'
+          : 'send Authorization: Bearer <a ROLLUP_API_KEYS key>',
+      challenge: 'Bearer',
+    },
+    startup: { isStarted: deps.isStarted, message: 'the service is still starting; retry' },
+  };
+  await registerBearerApi(app, api, (scope) =>
+    registerCorrectionRoutes(scope, { store: deps.store, metrics: deps.metrics, log }),
   );
 }
