@@ -189,3 +189,51 @@ describe('routesMissingFromDocument', () => {
     expect(routesMissingFromDocument(app, doc, ['/healthz'])).toEqual(['POST /v1/things/:id']);
   });
 });
+
+describe('setErrorHandler', () => {
+  async function answer(err: unknown, opts: Partial<Parameters<typeof setErrorHandler>[1]> = {}) {
+    const app = Fastify();
+    const seen: unknown[] = [];
+    setErrorHandler(app, {
+      logger,
+      badRequestCode: 'HARK_ROLLUP_API_BAD_REQUEST',
+      internal: { code: 'HARK_ROLLUP_API_FAILED', message: 'internal error' },
+      onAnswer: (problem) => seen.push(problem),
+      ...opts,
+    });
+    app.get('/', async () => {
+      throw err;
+    });
+    const res = await app.inject({ url: '/' });
+    return { status: res.statusCode, body: res.json(), seen };
+  }
+
+  it('answers a retriable error whose code has no HTTP meaning 503, not 500', async () => {
+    const err = new HarkError('HARK_ROLLUP_WRITE_FAILED', 'failover', { retriable: true });
+    expect((await answer(err)).status).toBe(503);
+    expect((await answer(new HarkError('HARK_ROLLUP_WRITE_FAILED'))).status).toBe(500);
+  });
+
+  it('answers Fastify’s own 4xx under the API’s bad-request code with its status', async () => {
+    const err = Object.assign(new Error('Request body is too large'), { statusCode: 413 });
+    expect(await answer(err)).toMatchObject({
+      status: 413,
+      body: { code: 'HARK_ROLLUP_API_BAD_REQUEST', statusCode: 413 },
+    });
+  });
+
+  it('lets a service translate, render and observe an answer', async () => {
+    const { status, body, seen } = await answer(new TypeError('x'), {
+      translate: () => ({ statusCode: 418, message: 'teapot', details: { errorCode: 41801 } }),
+      render: (p) => ({ error_code: p.details?.errorCode, message: p.message }),
+    });
+    expect(status).toBe(418);
+    expect(body).toEqual({ error_code: 41801, message: 'teapot' });
+    expect(seen).toEqual([{ statusCode: 418, message: 'teapot', details: { errorCode: 41801 } }]);
+  });
+
+  it('never sends an internal error’s message', async () => {
+    const { body } = await answer(new Error('password=hunter2 in a connection string'));
+    expect(JSON.stringify(body)).not.toContain('hunter2');
+  });
+});
