@@ -3,6 +3,8 @@ import { ERROR_CODES, type ErrorCode } from './codes.ts';
 export interface HarkErrorOptions {
   cause?: unknown;
   retriable?: boolean;
+  /** The HTTP status an API answers with; the code's `httpStatus` when omitted. */
+  statusCode?: number;
   /** Enumerable context fields, so structured logs show them. */
   context?: Record<string, unknown>;
 }
@@ -11,6 +13,7 @@ export interface HarkErrorOptions {
 export class HarkError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
+  readonly statusCode: number;
   readonly context: Record<string, unknown>;
 
   constructor(code: ErrorCode, message?: string, options: HarkErrorOptions = {}) {
@@ -18,6 +21,7 @@ export class HarkError extends Error {
     this.name = 'HarkError';
     this.code = code;
     this.retriable = options.retriable ?? ERROR_CODES[code].retriable;
+    this.statusCode = options.statusCode ?? ERROR_CODES[code].httpStatus;
     this.context = options.context ?? {};
   }
 

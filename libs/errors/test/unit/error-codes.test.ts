@@ -41,3 +41,19 @@ describe('error codes', () => {
     expect(isRetriable(err)).toBe(expected);
   });
 });
+
+describe('HTTP status of each code', () => {
+  it.each(errorCodes)('%s declares an HTTP error status', (code) => {
+    const status: unknown = (ERROR_CODES[code] as { httpStatus?: unknown }).httpStatus;
+    expect(Number.isInteger(status), `${code} has no httpStatus`).toBe(true);
+    expect(status as number).toBeGreaterThanOrEqual(400);
+    expect(status as number).toBeLessThan(600);
+  });
+
+  it('an error answers its code’s status unless the throw site names another', () => {
+    expect(new HarkError('HARK_INGEST_PAYLOAD_TOO_LARGE').statusCode).toBe(413);
+    expect(
+      new HarkError('HARK_INGEST_BAD_REQUEST', 'no route', { statusCode: 404 }).statusCode,
+    ).toBe(404);
+  });
+});

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { parseBrandsConfig } from '@hark/brands';
 import type { Encoder } from '@hark/kafka';
+import { routesMissingFromDocument, undocumentedOperations } from '@hark/http';
 import { describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/adapters/http-api.ts';
 import { createIngestService } from '../../src/adapters/ingest.ts';
@@ -951,6 +952,12 @@ describe('GET /openapi.json', () => {
       '415',
       '503',
     ]);
+    expect(undocumentedOperations(doc)).toEqual([]);
+    expect(routesMissingFromDocument(app, doc)).toEqual([]);
+    for (const path of ['/v1/mentions', '/v1/compliance', '/v1/signals'])
+      expect(doc.paths[path].post.security, path).toEqual([{ bearerKey: [] }]);
+    expect(doc.paths['/v1/webhooks/{source}'].post.security).toBeUndefined();
+    expect(doc.components.securitySchemes.bearerKey).toMatchObject({ scheme: 'bearer' });
     // Every documented operation is a real route.
     for (const [path, ops] of Object.entries(
       doc.paths as Record<string, Record<string, unknown>>,

@@ -1,4 +1,5 @@
 import { HarkError } from '@hark/errors';
+import { problem } from '@hark/http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { parseAuthorRef, type ErasureSubject } from '../domain/erasure-plan.ts';
@@ -12,6 +13,35 @@ export interface PrivacyApiDeps {
 }
 
 const requestIdSchema = { type: 'string', pattern: '^er_[0-9a-f-]{36}$' } as const;
+
+/** What a caller sees of an erasure request (see `view`): its audit record and stage reports. */
+const erasureView = {
+  type: 'object',
+  properties: {
+    requestId: { type: 'string' },
+    status: { enum: ['pending', 'completed'] },
+    resumed: { type: 'boolean' },
+    subjectKind: { type: 'string' },
+    requestedBy: { type: 'string' },
+    reason: { type: 'string' },
+    requestedAt: { type: ['string', 'null'] },
+    erasedAt: { type: ['string', 'null'] },
+    propagatedAt: { type: ['string', 'null'] },
+    completedAt: { type: ['string', 'null'] },
+    counts: { type: 'object', additionalProperties: true },
+    waitingFor: {
+      type: 'integer',
+      description: 'Erasure events metrics-rollup has not reported yet.',
+    },
+    steps: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;
+
+const privacyProblems = {
+  400: problem('Malformed request: not exactly one subject, or a bad author reference.'),
+  401: problem('Missing or unknown API key (IDENTITY_API_KEYS).'),
+  503: problem('Still starting, or PostgreSQL or Kafka is unavailable; retry.'),
+} as const;
 
 /**
  * Erasure and access requests under /v1/privacy, registered inside the
@@ -38,6 +68,12 @@ export async function registerPrivacyApi(
     '/privacy/erasures',
     {
       schema: {
+        summary: 'Erase a customer or an author everywhere (crypto-shredding)',
+        response: {
+          200: { description: 'Erased and propagated to every stage.', ...erasureView },
+          202: { description: 'Accepted; stages still report (poll its status).', ...erasureView },
+          ...privacyProblems,
+        },
         body: {
           type: 'object',
           additionalProperties: false,
@@ -72,6 +108,12 @@ export async function registerPrivacyApi(
     '/privacy/erasures/:requestId',
     {
       schema: {
+        summary: 'The status of an erasure request',
+        response: {
+          200: { description: 'The request as it stands.', ...erasureView },
+          404: problem('No erasure request with that id.'),
+          ...privacyProblems,
+        },
         params: {
           type: 'object',
           required: ['requestId'],
@@ -86,6 +128,16 @@ export async function registerPrivacyApi(
     '/privacy/customers/:customerId/export',
     {
       schema: {
+        summary: 'Everything hark holds on a customer (access request)',
+        response: {
+          200: {
+            description: 'The export, by section.',
+            type: 'object',
+            additionalProperties: true,
+          },
+          404: problem('No customer with that external id.'),
+          ...privacyProblems,
+        },
         params: {
           type: 'object',
           required: ['customerId'],

@@ -16,6 +16,7 @@ import {
   createRegistryClient,
   type Encoder,
 } from '@hark/kafka';
+import { undocumentedOperations } from '@hark/http';
 import { createLogger, createMetricsRegistry } from '@hark/observability';
 import { TEST_MASTER_KEY } from '@hark/privacy';
 import {
@@ -472,6 +473,29 @@ describe('API errors', () => {
       status: 404,
       body: { code: 'HARK_CRM_CUSTOMER_NOT_FOUND', statusCode: 404 },
     });
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('describes every identity and privacy route with its schemas and the bearer-key scheme', async () => {
+    const { status, body: doc } = await api('GET', '/openapi.json', undefined, null);
+    expect(status).toBe(200);
+    const paths = doc.paths as Record<string, Record<string, { security?: unknown }>>;
+    expect(Object.keys(paths).sort()).toEqual([
+      '/openapi.json',
+      '/v1/customers',
+      '/v1/customers/{externalId}',
+      '/v1/privacy/customers/{customerId}/export',
+      '/v1/privacy/erasures',
+      '/v1/privacy/erasures/{requestId}',
+      '/v1/reviews',
+      '/v1/reviews/{platform}/{authorId}/confirm',
+      '/v1/reviews/{platform}/{authorId}/reject',
+    ]);
+    expect(undocumentedOperations(doc)).toEqual([]);
+    for (const [path, ops] of Object.entries(paths))
+      for (const op of Object.values(ops))
+        if (path !== '/openapi.json') expect(op.security, path).toEqual([{ bearerKey: [] }]);
   });
 });
 

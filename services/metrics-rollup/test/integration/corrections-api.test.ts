@@ -1,5 +1,6 @@
 import { createPool, migrate, type Pool } from '@hark/db';
 import { createLogger, createMetricsRegistry, createOpsServer } from '@hark/observability';
+import { undocumentedOperations } from '@hark/http';
 import { createTestDatabase } from '@hark/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registerCorrectionsApi } from '../../src/adapters/corrections-api.ts';
@@ -269,5 +270,25 @@ describe('the corrections API', () => {
       .map((l) => (JSON.parse(l) as { mentionId: string }).mentionId);
     expect(new Set(ids).size).toBe(1000);
     await expectRollupsMatchRecount(pool);
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('describes every corrections route with its schemas and the bearer-key scheme', async () => {
+    const res = await ops.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/openapi.json',
+      '/v1/corrections',
+      '/v1/corrections/export',
+    ]);
+    expect(Object.keys(doc.paths['/v1/corrections'])).toEqual(['post', 'get']);
+    expect(undocumentedOperations(doc)).toEqual([]);
+    for (const op of [doc.paths['/v1/corrections'].post, doc.paths['/v1/corrections/export'].get])
+      expect(op.security).toEqual([{ bearerKey: [] }]);
+    expect(
+      doc.paths['/v1/corrections'].post.requestBody.content['application/json'].schema,
+    ).toMatchObject({ required: ['corrections'] });
   });
 });

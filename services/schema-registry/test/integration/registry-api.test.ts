@@ -1,3 +1,4 @@
+import { routesMissingFromDocument, undocumentedOperations } from '@hark/http';
 import { uniqueName } from '@hark/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -569,5 +570,23 @@ describe('a deeply nested schema (issue 15, defect 8)', () => {
     const schema = '{"type":"array","items":'.repeat(depth) + '"int"' + '}'.repeat(depth);
     const r = await call(registry.url, 'POST', '/subjects/nested-ok-value/versions', { schema });
     expect(r.status).toBe(200);
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('describes every registry route with its schemas and the basic-auth scheme', async () => {
+    const res = await fetch(`${registry.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { security?: unknown }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(
+      routesMissingFromDocument(registry.app, doc, ['/healthz', '/readyz', '/metrics']),
+    ).toEqual([]);
+    expect(undocumentedOperations(doc)).toEqual([]);
+    expect(Object.keys(doc.paths)).toContain('/subjects/{subject}/versions/{version}');
+    expect(doc.paths['/subjects/{subject}/versions']!.post!.security).toEqual([{ basicAuth: [] }]);
+    expect(doc.components.securitySchemes.basicAuth).toMatchObject({ scheme: 'basic' });
   });
 });

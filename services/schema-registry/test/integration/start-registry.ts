@@ -1,12 +1,14 @@
 import { createPool, migrate, type Pool } from '@hark/db';
 import { createLogger, createMetricsRegistry } from '@hark/observability';
 import { createTestDatabase } from '@hark/testing';
+import type { FastifyInstance } from 'fastify';
 import { createRegistryServer } from '../../src/adapters/registry-server.ts';
 import { MIGRATIONS_DIR } from '../../src/config.ts';
 import type { RegistryUser } from '../../src/domain/basic-auth.ts';
 
 export interface RunningRegistry {
   url: string;
+  app: FastifyInstance;
   pool: Pool;
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export async function startRegistry(
   const { url } = await server.start();
   return {
     url,
+    app: server.app,
     pool,
     async close() {
       await server.close();
