@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { HarkError } from '@hark/errors';
-import { parse } from 'yaml';
+import { readYamlFile } from '@hark/config';
 
 /** One tracked brand, as the brands config describes it. */
 export interface Brand {
@@ -131,18 +130,5 @@ export function parseBrandsConfig(doc: unknown, source = 'brands config'): Brand
 
 /** Reads and validates a brands YAML file. */
 export function loadBrandsConfig(path: string): BrandsConfig {
-  let doc: unknown;
-  try {
-    doc = parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new HarkError(
-      'HARK_CONFIG_INVALID',
-      `cannot read brands config ${path}: ${(err as Error).message}`,
-      {
-        cause: err,
-        context: { source: path },
-      },
-    );
-  }
-  return parseBrandsConfig(doc, path);
+  return parseBrandsConfig(readYamlFile(path, 'brands config'), path);
 }

@@ -11,3 +11,4 @@ export {
 } from './parse-config.ts';
 export { commonSettings, httpLimitSettings } from './common.ts';
 export { duration, parseDuration, type Duration } from './duration.ts';
+export { readYamlFile } from './yaml-file.ts';

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readYamlFile } from '@hark/config';
 import { HarkError } from '@hark/errors';
-import { parse } from 'yaml';
 import { NO_SOURCES, parseSourcesConfig, type SourcesConfig } from '../domain/sources-config.ts';
 
 /** Reads the webhooks and pollers YAML; an empty path means none. Secrets come from `env`. */
@@ -9,19 +8,7 @@ export function loadSourcesFile(
   opts: { env: Record<string, string | undefined>; brandIds: ReadonlySet<string> },
 ): SourcesConfig {
   if (path === '') return NO_SOURCES;
-  let doc: unknown;
-  try {
-    doc = parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new HarkError(
-      'HARK_CONFIG_INVALID',
-      `cannot read sources file ${path}: ${(err as Error).message}`,
-      {
-        cause: err,
-        context: { source: path, problems: [`${path}: ${(err as Error).message}`] },
-      },
-    );
-  }
+  const doc = readYamlFile(path, 'sources file');
   const result = parseSourcesConfig(doc, { ...opts, source: path });
   if (!result.ok) {
     throw new HarkError(
