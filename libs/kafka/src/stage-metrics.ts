@@ -1,3 +1,4 @@
+import { metricsOnce } from '@hark/observability';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface StageMetrics {
@@ -9,8 +10,6 @@ export interface StageMetrics {
   batchSeconds: Histogram<'stage'>;
   lag: Gauge<'stage' | 'topic' | 'partition'>;
 }
-
-const cache = new WeakMap<Registry, StageMetrics>();
 
 /**
  * `hark_dlq_records_total{stage,code}` on a registry, created once: the stage loop counts
@@ -31,10 +30,7 @@ export function deadLetterCounter(registry: Registry): Counter<'stage' | 'code'>
 
 /** The consume-process-produce metrics, one set per registry (several stages in a process share it). */
 export function stageMetrics(registry: Registry): StageMetrics {
-  let m = cache.get(registry);
-  if (m) return m;
-  const registers = [registry];
-  m = {
+  return metricsOnce(registry, 'stage', (registers): StageMetrics => ({
     recordsIn: new Counter({
       name: 'hark_stage_records_in_total',
       help: 'Records consumed by a stage, by topic.',
@@ -73,7 +69,5 @@ export function stageMetrics(registry: Registry): StageMetrics {
       labelNames: ['stage', 'topic', 'partition'],
       registers,
     }),
-  };
-  cache.set(registry, m);
-  return m;
+  }));
 }

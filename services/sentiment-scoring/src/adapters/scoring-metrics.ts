@@ -1,3 +1,4 @@
+import { metricsOnce } from '@hark/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface ScoringMetrics {
@@ -6,43 +7,39 @@ export interface ScoringMetrics {
   failures: Counter<'code'>;
 }
 
-const cache = new WeakMap<Registry, ScoringMetrics>();
-
 /** Counts what the stage decided, so dashboards see label drift without reading the topic. One set per registry. */
 export function createScoringMetrics(
   registry: Registry,
   models: { sentiment: string; intent: string },
 ): ScoringMetrics {
-  const cached = cache.get(registry);
-  if (cached) return cached;
-  const registers = [registry];
-  const info = new Gauge({
-    name: 'hark_scoring_model_info',
-    help: 'Model versions this process scores with (value is always 1).',
-    labelNames: ['sentiment_model', 'intent_model'],
-    registers,
+  return metricsOnce(registry, 'scoring', (registers) => {
+    const info = new Gauge({
+      name: 'hark_scoring_model_info',
+      help: 'Model versions this process scores with (value is always 1).',
+      labelNames: ['sentiment_model', 'intent_model'],
+      registers,
+    });
+    info.set({ sentiment_model: models.sentiment, intent_model: models.intent }, 1);
+    const metrics: ScoringMetrics = {
+      scored: new Counter({
+        name: 'hark_scoring_mentions_total',
+        help: 'Mentions scored, by sentiment label and intent label.',
+        labelNames: ['sentiment', 'intent'],
+        registers,
+      }),
+      languages: new Counter({
+        name: 'hark_scoring_languages_total',
+        help: 'Mentions scored, by detected language (und when undetermined).',
+        labelNames: ['lang'],
+        registers,
+      }),
+      failures: new Counter({
+        name: 'hark_scoring_failures_total',
+        help: 'Mentions that could not be scored or encoded and went to the dead-letter topic, by error code.',
+        labelNames: ['code'],
+        registers,
+      }),
+    };
+    return metrics;
   });
-  info.set({ sentiment_model: models.sentiment, intent_model: models.intent }, 1);
-  const metrics: ScoringMetrics = {
-    scored: new Counter({
-      name: 'hark_scoring_mentions_total',
-      help: 'Mentions scored, by sentiment label and intent label.',
-      labelNames: ['sentiment', 'intent'],
-      registers,
-    }),
-    languages: new Counter({
-      name: 'hark_scoring_languages_total',
-      help: 'Mentions scored, by detected language (und when undetermined).',
-      labelNames: ['lang'],
-      registers,
-    }),
-    failures: new Counter({
-      name: 'hark_scoring_failures_total',
-      help: 'Mentions that could not be scored or encoded and went to the dead-letter topic, by error code.',
-      labelNames: ['code'],
-      registers,
-    }),
-  };
-  cache.set(registry, metrics);
-  return metrics;
 }
