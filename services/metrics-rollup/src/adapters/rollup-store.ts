@@ -66,21 +66,27 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
         async (client) => {
           // One fact per mentionId in a batch too: the highest revision, else the first delivery.
           const unique = latestRevisions(facts);
-          // The statement returns only the facts it did not insert: usually none.
-          const { rows: stored } = await client.query<StoredRow>({
-            name: 'metrics-rollup.insert-mentions',
-            text: INSERT_MENTIONS_SQL,
-            values: toParams(MENTION_COLUMNS, unique),
+          // Returns the claimed ids only; the rest (usually none) are looked up below.
+          const { rows: claims } = await client.query<{ mention_id: string; scrub: boolean }>({
+            name: 'metrics-rollup.claim-mentions',
+            text: CLAIM_MENTIONS_SQL,
+            values: toParams(CLAIM_COLUMNS, unique),
           });
-          const notNew = new Map(stored.map((r) => [`${r.mention_id}\u0000${r.created_ms}`, r]));
-          const fresh = notNew.size === 0 ? unique : unique.filter((f) => !notNew.has(factKey(f)));
+          const claimed = new Map(claims.map((r) => [r.mention_id, r.scrub]));
+          const fresh: MentionFact[] = [];
+          const notNew: MentionFact[] = [];
+          for (const f of unique) {
+            const scrub = claimed.get(f.mentionId);
+            if (scrub === undefined) notNew.push(f);
+            else fresh.push(scrub ? { ...scrubFact(f, PRIVATE), scrubbed: PRIVATE } : f);
+          }
           if (fresh.length > 0) await addNewFacts(client, fresh);
           let suppressed = 0;
           let duplicates = facts.length - unique.length;
           const candidates: { fact: MentionFact; scrub: boolean }[] = [];
-          for (const f of unique) {
-            const r = notNew.get(factKey(f));
-            if (!r) continue;
+          const stored = notNew.length > 0 ? await storedClaims(client, notNew) : new Map();
+          for (const f of notNew) {
+            const r = stored.get(f.mentionId)!;
             if (r.uncount) suppressed++;
             else if (r.state === null) candidates.push({ fact: f, scrub: r.scrub });
             else {
@@ -122,7 +128,6 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
 
 interface StoredRow {
   mention_id: string;
-  created_ms: string;
   uncount: boolean;
   scrub: boolean;
   state: MentionKey['state'] | null;
@@ -142,14 +147,31 @@ function keyOf(r: {
   };
 }
 
-/** Pre-aggregates new facts and adds them, author activity first, in one statement. */
+/** Inserts the claimed facts and adds their pre-aggregates, author activity first, in one statement. */
 async function addNewFacts(client: PoolClient, fresh: readonly MentionFact[]): Promise<void> {
   const { rollups, authors } = aggregateMentions(fresh);
   await client.query({
-    name: 'metrics-rollup.apply-rollups',
-    text: APPLY_ROLLUPS_SQL,
-    values: [...toParams(AUTHOR_COLUMNS, authors), ...toParams(ROLLUP_COLUMNS, rollups)],
+    name: 'metrics-rollup.apply-facts',
+    text: APPLY_FACTS_SQL,
+    values: [
+      ...toParams(MENTION_COLUMNS, fresh),
+      ...toParams(AUTHOR_COLUMNS, authors),
+      ...toParams(ROLLUP_COLUMNS, rollups),
+    ],
   });
+}
+
+/** The claims of deliveries that claimed nothing, as of now, and their compliance flags. */
+async function storedClaims(
+  client: PoolClient,
+  notNew: readonly MentionFact[],
+): Promise<Map<string, StoredRow>> {
+  const { rows } = await client.query<StoredRow>({
+    name: 'metrics-rollup.stored-claims',
+    text: STORED_CLAIMS_SQL,
+    values: toParams(CLAIM_COLUMNS, notNew),
+  });
+  return new Map(rows.map((r) => [r.mention_id, r]));
 }
 
 /**
@@ -537,8 +559,6 @@ function dedupe<T>(items: readonly T[], key: (t: T) => string): T[] {
   });
 }
 
-const factKey = (f: MentionFact): string => `${f.mentionId}\u0000${f.createdAt}`;
-
 // ---------------------------------------------------------------- parameters
 
 /**
@@ -650,31 +670,28 @@ const MENTION_COLUMNS: Column<MentionFact>[] = [
   { name: 'theme', kind: 'text', get: (f) => f.theme },
 ];
 
-/** What a scrubbed fact holds instead of its personal and content fields (see `scrubFact`). */
-const SCRUBBED_VALUE: Record<string, string> = {
-  text: "''",
-  title: 'null',
-  url: 'null',
-  author_handle: "''",
-  author_name: 'null',
-};
+/** Why a fact of an author under a `scrub` suppression (account made private) arrives blanked. */
+const PRIVATE = 'account_private';
+
+/** What the claim and the compliance lookup need of a mention. */
+const CLAIM_COLUMNS: Column<MentionFact>[] = [
+  { name: 'mention_id', kind: 'text', get: (f) => f.mentionId },
+  { name: 'created_at', kind: 'ms', get: (f) => f.createdAt },
+  { name: 'revision', kind: 'int', get: (f) => f.revision },
+  { name: 'platform', kind: 'text', get: (f) => f.platform },
+  { name: 'author_id', kind: 'text', get: (f) => f.authorId },
+  { name: 'customer_id', kind: 'text', get: (f) => f.customerId },
+];
 
 /**
- * Claims each mentionId in mention_keys (first delivery wins, whatever its
- * createdAt), inserts the facts of the claimed ones, and returns the rest,
- * so the common case returns nothing. Mentions of authors or customers under
- * a compliance suppression (`compliance_subjects`) are not claimed when the
- * action is `uncount`, and are stored scrubbed when it is `scrub`. Returned
- * rows carry the claim as this statement's snapshot saw it (NULL when it
- * did not exist yet: a concurrent transaction claimed it), which decides
- * whether the delivery is a duplicate or needs the restatement path. Rows
- * are inserted in key order, so two transactions racing on the same mention
- * cannot deadlock.
+ * `input` (CLAIM_COLUMNS) and `flags`: per mention under a compliance
+ * suppression (`compliance_subjects`) of its author or customer, whether it
+ * must not count (`uncount`) or must be stored without text (`scrub`).
  */
-const INSERT_MENTIONS_SQL = `
+const CLAIM_INPUT_CTES = `
 with input as (
-  select u.created_at as created_ms, ${MENTION_COLUMNS.map((c) => `${read(c, 'u')} as ${c.name}`).join(', ')}
-  from ${unnestFrom(MENTION_COLUMNS, 'u')}
+  select ${CLAIM_COLUMNS.map((c) => `${read(c, 'u')} as ${c.name}`).join(', ')}
+  from ${unnestFrom(CLAIM_COLUMNS, 'u')}
 ), flags as (
   select mention_id, bool_or(action = 'uncount') as uncount, bool_or(action = 'scrub') as scrub
   from (
@@ -687,35 +704,43 @@ with input as (
      and s.subject_id = i.customer_id and i.created_at <= s.until
   ) x
   group by mention_id
-), claimed as (
+)`;
+
+/**
+ * Claims each mentionId in mention_keys (first delivery wins, whatever its
+ * createdAt) unless a compliance record uncounts it, and returns the claimed
+ * ids with their `scrub` flag. It returns nothing about the others: joining
+ * the batch against what the insert returned is what made the former single
+ * statement quadratic in the batch size (the planner estimates 10 rows for an
+ * unnest parameter and picks a nested loop), and the caller already knows the
+ * batch. Rows are inserted in key order, so two transactions racing on the
+ * same mention cannot deadlock; the loser waits for the winner's commit and
+ * claims nothing.
+ */
+const CLAIM_MENTIONS_SQL = `${CLAIM_INPUT_CTES}, claimed as (
   insert into mention_keys (mention_id, created_at, revision)
   select i.mention_id, i.created_at, i.revision from input i
   where not exists (select from flags f where f.mention_id = i.mention_id and f.uncount)
-  order by i.mention_id collate "C", i.created_at
+  order by i.mention_id collate "C"
   on conflict (mention_id) do nothing
-  returning mention_id, created_at
-), inserted as (
-  insert into mentions (${MENTION_COLUMNS.map((c) => c.name).join(', ')})
-  select ${MENTION_COLUMNS.map((c) =>
-    c.name in SCRUBBED_VALUE
-      ? `case when f.scrub then ${SCRUBBED_VALUE[c.name]} else i.${c.name} end`
-      : c.name === 'scrubbed'
-        ? `case when f.scrub then 'account_private' else i.scrubbed end`
-        : `i.${c.name}`,
-  ).join(', ')}
-  from input i
-  join claimed k on k.mention_id = i.mention_id and k.created_at = i.created_at
-  left join flags f on f.mention_id = i.mention_id
-  order by i.mention_id collate "C", i.created_at
-  on conflict (mention_id, created_at) do nothing
-  returning mention_id, created_at
+  returning mention_id
 )
-select i.mention_id, i.created_ms, coalesce(f.uncount, false) as uncount,
-       coalesce(f.scrub, false) as scrub, k.state, k.revision, k.scrub_below
+select c.mention_id, coalesce(f.scrub, false) as scrub
+from claimed c
+left join flags f on f.mention_id = c.mention_id`;
+
+/**
+ * For deliveries that claimed nothing (re-deliveries, suppressed ones): the
+ * claim as it stands (NULL when there is none: the mention is suppressed)
+ * and the compliance flags, which decide between duplicate, suppressed and
+ * the restatement path.
+ */
+const STORED_CLAIMS_SQL = `${CLAIM_INPUT_CTES}
+select i.mention_id, coalesce(f.uncount, false) as uncount, coalesce(f.scrub, false) as scrub,
+       k.state, k.revision, k.scrub_below
 from input i
 left join flags f on f.mention_id = i.mention_id
-left join mention_keys k on k.mention_id = i.mention_id
-where not exists (select from inserted n where n.mention_id = i.mention_id and n.created_at = i.created_at)`;
+left join mention_keys k on k.mention_id = i.mention_id`;
 
 // ---------------------------------------------------------------- authors
 
@@ -779,8 +804,10 @@ ${grain}_rows as (
 }
 
 /**
- * One statement for everything after the facts, so nothing travels back to
+ * One statement for everything after the claim, so nothing travels back to
  * the service in between:
+ * - `facts` inserts the claimed facts (the claim guarantees they are new, so
+ *   no ON CONFLICT: the primary key still refuses a second fact, loudly);
  * - `written` merges the batch's author activity (minutes of the day, hour
  *   bits) into `author_days`, keeping what it found in `prev_*`;
  * - `new_authors` counts, per window, the authors not active in it before:
@@ -792,13 +819,20 @@ ${grain}_rows as (
  * concurrent transactions lock in one order. Author rows that already hold
  * all of the batch's minutes are left untouched.
  */
-const APPLY_ROLLUPS_SQL = (() => {
+const APPLY_FACTS_SQL = (() => {
+  const authorsFrom = MENTION_COLUMNS.length + 1;
   return `
-with pairs as (
+with facts as (
+  insert into mentions (${MENTION_COLUMNS.map((c) => c.name).join(', ')})
+  select ${MENTION_COLUMNS.map((c) => read(c, 'f')).join(', ')}
+  from ${unnestFrom(MENTION_COLUMNS, 'f')}
+  order by f.mention_id collate "C"
+  returning 1
+), pairs as (
   select timestamptz 'epoch' + p.day_ms * interval '1 millisecond' as day, p.day_ms,
          p.brand collate "C" as brand, p.platform collate "C" as platform,
          p.author_id collate "C" as author_id, p.minute::smallint as minute
-  from ${unnestFrom(AUTHOR_COLUMNS, 'p')}
+  from ${unnestFrom(AUTHOR_COLUMNS, 'p', authorsFrom)}
 ), activity as (
   select day, brand, platform, author_id,
          bit_or(1 << (minute / 60)) as hours,
@@ -840,12 +874,13 @@ with pairs as (
 ), deltas as (
   select u.grain, u.brand, timestamptz 'epoch' + u.window_ms * interval '1 millisecond' as window_start,
          u.platform, ${COUNTERS.map((c) => `u.${c.name}`).join(', ')}, coalesce(a.n, 0) as unique_authors
-  from ${unnestFrom(ROLLUP_COLUMNS, 'u', AUTHOR_COLUMNS.length + 1)}
+  from ${unnestFrom(ROLLUP_COLUMNS, 'u', authorsFrom + AUTHOR_COLUMNS.length)}
   left join new_authors a
     on a.grain = u.grain and a.brand = u.brand collate "C" and a.platform = u.platform collate "C"
    and a.window_ms = u.window_ms
 ),${GRAINS.map(upsertRollupDeltas).join(',')}
-select (select count(*) from minute_rows) + (select count(*) from hour_rows)
+select (select count(*) from facts) as facts,
+       (select count(*) from minute_rows) + (select count(*) from hour_rows)
      + (select count(*) from day_rows) as written`;
 })();
 

@@ -1,0 +1,112 @@
+/**
+ * Where the PostgreSQL CPU of the write path goes, per statement: the
+ * backend's CPU ticks (/proc) before and after each query, summed by
+ * statement name over BENCH_MENTIONS mentions in batches of BENCH_BATCH.
+ *
+ *   npx tsx services/metrics-rollup/bench/profile-write.ts
+ */
+import { readFileSync } from 'node:fs';
+import { createPool, migrate } from '@hark/db';
+import { createLogger } from '@hark/observability';
+import { createTestDatabase } from '@hark/testing';
+import type pg from 'pg';
+import { createPartitionManager } from '../src/adapters/partition-manager.ts';
+import { createRollupStore } from '../src/adapters/rollup-store.ts';
+import { toMentionFact } from '../src/domain/mention-fact.ts';
+import { windowStart } from '../src/domain/windows.ts';
+import { MIGRATIONS_DIR } from '../src/service.ts';
+import { makeWorkload } from './workload.ts';
+
+const COUNT = Number(process.env.BENCH_MENTIONS ?? 50_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const SETUP_SQL = process.env.BENCH_SETUP_SQL ?? '';
+const logger = createLogger({ service: 'metrics-rollup-bench', level: 'warn' });
+
+function ticks(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+const db = await createTestDatabase();
+const pool = createPool({ url: db.url, logger, max: 1 });
+try {
+  await migrate({ pool, scope: 'metrics-rollup', dir: MIGRATIONS_DIR, logger });
+  if (SETUP_SQL) await pool.query(SETUP_SQL);
+  const now = Date.now();
+  const partitions = createPartitionManager({
+    pool,
+    logger,
+    now: () => now,
+    policy: {
+      latenessMs: 7 * 86_400_000,
+      futureToleranceMs: 900_000,
+      retentionMs: 30 * 86_400_000,
+      aheadDays: 2,
+    },
+  });
+  await partitions.maintain();
+  const byStatement = new Map<string, number>();
+  const pids = new WeakMap<pg.PoolClient, number>();
+  let measuring = false;
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+    const client = await connect();
+    if (!pids.has(client)) {
+      const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+      pids.set(client, rows[0]!.pid);
+      const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = async (
+        ...args: unknown[]
+      ) => {
+        const q = args[0] as string | { name?: string; text: string };
+        const name = typeof q === 'string' ? q.slice(0, 40) : (q.name ?? q.text.slice(0, 40));
+        const pid = pids.get(client)!;
+        const t0 = ticks(pid);
+        try {
+          return await query(...args);
+        } finally {
+          if (measuring) byStatement.set(name, (byStatement.get(name) ?? 0) + ticks(pid) - t0);
+        }
+      };
+    }
+    return client;
+  };
+  const store = createRollupStore({ pool });
+  const run = async (seedBase: number, count: number) => {
+    for (let i = 0; i < count / BATCH; i++) {
+      const batch = makeWorkload({
+        count: BATCH,
+        authors: 100_000,
+        now,
+        seed: seedBase + i,
+        prefix: `b${seedBase + i}-`,
+      }).map(toMentionFact);
+      await partitions.ensureDays(batch.map((f) => windowStart(f.createdAt, 'day')));
+      await store.applyMentions(batch);
+    }
+  };
+  await run(1_000_000, BATCH * 4);
+  measuring = true;
+  await run(1, COUNT);
+  measuring = false;
+  if (process.env.BENCH_EXPLAIN) {
+    // One more batch with every statement's plan, timings and WAL sent back as notices.
+    const c = await pool.connect();
+    c.on('notice', (n) => console.log(n.message));
+    await c.query(
+      `load 'auto_explain'; set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on;
+       set auto_explain.log_wal = on; set auto_explain.log_buffers = on; set auto_explain.log_level = notice`,
+    );
+    c.release();
+    await run(2_000_000, BATCH);
+  }
+  let total = 0;
+  for (const [name, t] of byStatement) {
+    total += t;
+    console.log(`${name.padEnd(42)} ${((t * 10_000) / COUNT).toFixed(1)} µs/mention`);
+  }
+  console.log(`${'total'.padEnd(42)} ${((total * 10_000) / COUNT).toFixed(1)} µs/mention`);
+} finally {
+  await pool.end();
+  await db.drop();
+}
