@@ -23,7 +23,14 @@ import {
 } from '../domain/restatement.ts';
 import type { SignalFact } from '../domain/signal-fact.ts';
 import { GRAINS, type Grain } from '../domain/windows.ts';
-import { boolArray, numberArray, textArray } from './pg-arrays.ts';
+import {
+  boolArray,
+  boolArrayBinary,
+  float8ArrayBinary,
+  int8ArrayBinary,
+  numberArray,
+  textArray,
+} from './pg-arrays.ts';
 
 export interface ApplyResult {
   /** Facts that were new and now count in the rollups. */
@@ -587,15 +594,16 @@ const SQL_ARRAY_TYPE: Record<Kind, string> = {
 
 const LIST_SEPARATOR = '\u001f';
 
-function toParams<T>(columns: readonly Column<T>[], rows: readonly T[]): string[] {
+function toParams<T>(columns: readonly Column<T>[], rows: readonly T[]): (string | Buffer)[] {
   return columns.map((c) => {
     switch (c.kind) {
       case 'bool':
-        return boolArray(rows, c.get as (r: T) => boolean);
+        return boolArrayBinary(rows, c.get as (r: T) => boolean);
       case 'int':
-      case 'float':
       case 'ms':
-        return numberArray(rows, c.get as (r: T) => number | null);
+        return int8ArrayBinary(rows, c.get as (r: T) => number | null);
+      case 'float':
+        return float8ArrayBinary(rows, c.get as (r: T) => number | null);
       default:
         return textArray(rows, c.get as (r: T) => string | null);
     }
