@@ -55,18 +55,22 @@ try {
       const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
       pids.set(client, rows[0]!.pid);
       const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
-      (client as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = async (
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (
         ...args: unknown[]
       ) => {
-        const q = args[0] as string | { name?: string; text: string };
+        const q = args[0] as string | { name?: string; text: string; submit?: unknown };
         const name = typeof q === 'string' ? q.slice(0, 40) : (q.name ?? q.text.slice(0, 40));
         const pid = pids.get(client)!;
         const t0 = ticks(pid);
-        try {
-          return await query(...args);
-        } finally {
+        const add = () => {
           if (measuring) byStatement.set(name, (byStatement.get(name) ?? 0) + ticks(pid) - t0);
-        }
+        };
+        const result = query(...args);
+        // A COPY stream (a submittable) is done when it finishes; a query when its promise settles.
+        if (typeof q === 'object' && q.submit)
+          (result as unknown as NodeJS.EventEmitter).once('finish', add);
+        else (result as Promise<unknown>).then(add, add);
+        return result;
       };
     }
     return client;

@@ -31,6 +31,7 @@ import {
   numberArray,
   textArray,
 } from './pg-arrays.ts';
+import { copyRows } from './pg-copy.ts';
 
 export interface ApplyResult {
   /** Facts that were new and now count in the rollups. */
@@ -154,17 +155,16 @@ function keyOf(r: {
   };
 }
 
-/** Inserts the claimed facts and adds their pre-aggregates, author activity first, in one statement. */
+/** Inserts the claimed facts (one binary COPY), then adds their pre-aggregates, author activity first, in one statement. */
 async function addNewFacts(client: PoolClient, fresh: readonly MentionFact[]): Promise<void> {
   const { rollups, authors } = aggregateMentions(fresh);
+  // The claim guarantees the facts are new, so no ON CONFLICT is needed: the primary key
+  // would still refuse a second fact, failing the transaction rather than counting twice.
+  await copyRows(client, 'mentions', MENTION_COLUMNS, fresh);
   await client.query({
-    name: 'metrics-rollup.apply-facts',
-    text: APPLY_FACTS_SQL,
-    values: [
-      ...toParams(MENTION_COLUMNS, fresh),
-      ...toParams(AUTHOR_COLUMNS, authors),
-      ...toParams(ROLLUP_COLUMNS, rollups),
-    ],
+    name: 'metrics-rollup.apply-rollups',
+    text: APPLY_ROLLUPS_SQL,
+    values: [...toParams(AUTHOR_COLUMNS, authors), ...toParams(ROLLUP_COLUMNS, rollups)],
   });
 }
 
@@ -580,6 +580,8 @@ interface Column<T> {
   name: string;
   kind: Kind;
   get: (row: T) => string | number | boolean | null;
+  /** The elements of a `list` column, for COPY. */
+  items?: (row: T) => readonly string[];
 }
 
 const SQL_ARRAY_TYPE: Record<Kind, string> = {
@@ -626,7 +628,8 @@ function read<T>(c: Column<T>, alias: string): string {
 
 // ---------------------------------------------------------------- mentions
 
-const MENTION_COLUMNS: Column<MentionFact>[] = [
+/** The fact row; every kind is also a COPY kind (`numeric` is not used here). */
+const MENTION_COLUMNS: (Column<MentionFact> & { kind: Exclude<Kind, 'numeric'> })[] = [
   { name: 'mention_id', kind: 'text', get: (f) => f.mentionId },
   { name: 'created_at', kind: 'ms', get: (f) => f.createdAt },
   { name: 'platform', kind: 'text', get: (f) => f.platform },
@@ -647,8 +650,18 @@ const MENTION_COLUMNS: Column<MentionFact>[] = [
   { name: 'shares', kind: 'int', get: (f) => f.shares },
   { name: 'replies', kind: 'int', get: (f) => f.replies },
   { name: 'views', kind: 'int', get: (f) => f.views },
-  { name: 'brands', kind: 'list', get: (f) => f.brands.join(LIST_SEPARATOR) },
-  { name: 'keywords', kind: 'list', get: (f) => f.keywords.join(LIST_SEPARATOR) },
+  {
+    name: 'brands',
+    kind: 'list',
+    get: (f) => f.brands.join(LIST_SEPARATOR),
+    items: (f) => f.brands,
+  },
+  {
+    name: 'keywords',
+    kind: 'list',
+    get: (f) => f.keywords.join(LIST_SEPARATOR),
+    items: (f) => f.keywords,
+  },
   { name: 'source_kind', kind: 'text', get: (f) => f.sourceKind },
   { name: 'source_name', kind: 'text', get: (f) => f.sourceName },
   { name: 'collected_at', kind: 'ms', get: (f) => f.collectedAt },
@@ -812,10 +825,8 @@ ${grain}_rows as (
 }
 
 /**
- * One statement for everything after the claim, so nothing travels back to
+ * One statement for everything after the facts, so nothing travels back to
  * the service in between:
- * - `facts` inserts the claimed facts (the claim guarantees they are new, so
- *   no ON CONFLICT: the primary key still refuses a second fact, loudly);
  * - `written` merges the batch's author activity (minutes of the day, hour
  *   bits) into `author_days`, keeping what it found in `prev_*`;
  * - `new_authors` counts, per window, the authors not active in it before:
@@ -827,20 +838,13 @@ ${grain}_rows as (
  * concurrent transactions lock in one order. Author rows that already hold
  * all of the batch's minutes are left untouched.
  */
-const APPLY_FACTS_SQL = (() => {
-  const authorsFrom = MENTION_COLUMNS.length + 1;
+const APPLY_ROLLUPS_SQL = (() => {
   return `
-with facts as (
-  insert into mentions (${MENTION_COLUMNS.map((c) => c.name).join(', ')})
-  select ${MENTION_COLUMNS.map((c) => read(c, 'f')).join(', ')}
-  from ${unnestFrom(MENTION_COLUMNS, 'f')}
-  order by f.mention_id collate "C"
-  returning 1
-), pairs as (
+with pairs as (
   select timestamptz 'epoch' + p.day_ms * interval '1 millisecond' as day, p.day_ms,
          p.brand collate "C" as brand, p.platform collate "C" as platform,
          p.author_id collate "C" as author_id, p.minute::smallint as minute
-  from ${unnestFrom(AUTHOR_COLUMNS, 'p', authorsFrom)}
+  from ${unnestFrom(AUTHOR_COLUMNS, 'p')}
 ), activity as (
   select day, brand, platform, author_id,
          bit_or(1 << (minute / 60)) as hours,
@@ -882,13 +886,12 @@ with facts as (
 ), deltas as (
   select u.grain, u.brand, timestamptz 'epoch' + u.window_ms * interval '1 millisecond' as window_start,
          u.platform, ${COUNTERS.map((c) => `u.${c.name}`).join(', ')}, coalesce(a.n, 0) as unique_authors
-  from ${unnestFrom(ROLLUP_COLUMNS, 'u', authorsFrom + AUTHOR_COLUMNS.length)}
+  from ${unnestFrom(ROLLUP_COLUMNS, 'u', AUTHOR_COLUMNS.length + 1)}
   left join new_authors a
     on a.grain = u.grain and a.brand = u.brand collate "C" and a.platform = u.platform collate "C"
    and a.window_ms = u.window_ms
 ),${GRAINS.map(upsertRollupDeltas).join(',')}
-select (select count(*) from facts) as facts,
-       (select count(*) from minute_rows) + (select count(*) from hour_rows)
+select (select count(*) from minute_rows) + (select count(*) from hour_rows)
      + (select count(*) from day_rows) as written`;
 })();
 
