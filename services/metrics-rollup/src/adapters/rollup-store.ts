@@ -52,18 +52,20 @@ export interface RollupStore {
 
 /**
  * The exactly-once write path. Per batch, in one transaction:
- * 1. claim the mention ids and insert the facts with ON CONFLICT DO NOTHING:
- *    only new ones are inserted; the statement returns the others;
- * 2. pre-aggregate the new facts by grain, brand, platform and window;
- * 3. OR the authors' activity into `author_days`, which answers how many
- *    authors are new in each window;
- * 4. add the deltas to the three rollup tables in one statement;
- * 5. the returned deliveries that carry a higher revision, or whose claim a
- *    compliance event left pending, go through the restatement primitive
+ * 1. claim the mention ids in `mention_keys` (ON CONFLICT DO NOTHING); the
+ *    statement returns the claimed ids only;
+ * 2. COPY the claimed facts into `mentions` (binary): the claim makes them new;
+ * 3. pre-aggregate them by grain, brand, platform and window, then in one
+ *    statement OR the authors' activity into `author_days` (which answers how
+ *    many authors are new in each window) and add the deltas to the three
+ *    rollup tables;
+ * 4. only for deliveries that claimed nothing (usually none): read their
+ *    claims; those that carry a higher revision, or whose claim a compliance
+ *    event left pending, go through the restatement primitive
  *    (`restateMentions`) in the same transaction; the rest are duplicates or
  *    suppressed.
  * The hot rollup rows are written last, so concurrent transactions overlap
- * on steps 1–3 and queue only briefly on 4. A crash, replay or rebalance
+ * on steps 1–2 and queue only briefly on 3. A crash, replay or rebalance
  * therefore never changes a total.
  */
 export function createRollupStore(deps: { pool: Pool }): RollupStore {
