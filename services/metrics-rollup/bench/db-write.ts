@@ -13,38 +13,18 @@
  * (mentions per CPU-second of both) is the steadier figure: two idle cores
  * give about twice that with two transactions in flight.
  */
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { createPool, migrate, type Pool } from '@hark/db';
-import { createLogger } from '@hark/observability';
-import { createTestDatabase } from '@hark/testing';
-import { createPartitionManager } from '../src/adapters/partition-manager.ts';
-import { createRollupStore } from '../src/adapters/rollup-store.ts';
+import type { Pool } from '@hark/db';
 import { toMentionFact, type MentionFact } from '../src/domain/mention-fact.ts';
-import { windowStart } from '../src/domain/windows.ts';
-import { MIGRATIONS_DIR } from '../src/service.ts';
+import { cpuTicks, median, openBenchDatabase, TICKS_PER_SECOND } from './bench-database.ts';
 import { makeWorkload } from './workload.ts';
 
 const COUNT = Number(process.env.BENCH_MENTIONS ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1').split(',').map(Number);
 const AUTHORS = 100_000;
-const logger = createLogger({ service: 'metrics-rollup-bench', level: 'warn' });
-const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) of the given processes, from /proc. */
-function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // a backend that exited is counted up to its last reading
-    }
-  }
-  return ticks / TICKS_PER_SECOND;
-}
+const cpuSeconds = (pids: number[]): number => cpuTicks(pids) / TICKS_PER_SECOND;
 
 async function backendPids(pool: Pool, n: number): Promise<number[]> {
   const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
@@ -146,11 +126,6 @@ interface RunFigures {
   walKiB: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 /** Extra SQL run after the migrations, to measure a variant (e.g. `drop index mentions_theme_idx`). */
 const SETUP_SQL = process.env.BENCH_SETUP_SQL ?? '';
@@ -168,29 +143,10 @@ console.log('|---|---|---|---|---|---|---|---|---|');
 for (const concurrency of CONCURRENCY) {
   const runs: Record<RunLabel, RunFigures[]> = { first: [], again: [] };
   for (let r = 0; r < REPEAT; r++) {
-    const db = await createTestDatabase();
-    const pool = createPool({ url: db.url, logger, max: concurrency + 1 });
+    const now = Date.now();
+    const db = await openBenchDatabase({ now, max: concurrency + 1, setupSql: SETUP_SQL });
+    const { pool, apply } = db;
     try {
-      await migrate({ pool, scope: 'metrics-rollup', dir: MIGRATIONS_DIR, logger });
-      if (SETUP_SQL) await pool.query(SETUP_SQL);
-      const now = Date.now();
-      const partitions = createPartitionManager({
-        pool,
-        logger,
-        now: () => now,
-        policy: {
-          latenessMs: 7 * 86_400_000,
-          futureToleranceMs: 900_000,
-          retentionMs: 30 * 86_400_000,
-          aheadDays: 2,
-        },
-      });
-      await partitions.maintain();
-      const store = createRollupStore({ pool });
-      const apply = async (batch: MentionFact[]) => {
-        await partitions.ensureDays(batch.map((f) => windowStart(f.createdAt, 'day')));
-        return store.applyMentions(batch);
-      };
       // Warm up connections, prepared statements and the JIT outside the measurement.
       const warm = makeWorkload({
         count: BATCH * 4,
@@ -206,7 +162,6 @@ for (const concurrency of CONCURRENCY) {
         await runOnce(pool, concurrency, 're-delivery (all duplicates)', now, pids, apply),
       );
     } finally {
-      await pool.end();
       await db.drop();
     }
   }

@@ -5,46 +5,20 @@
  *
  *   npx tsx services/metrics-rollup/bench/profile-write.ts
  */
-import { readFileSync } from 'node:fs';
-import { createPool, migrate } from '@hark/db';
-import { createLogger } from '@hark/observability';
-import { createTestDatabase } from '@hark/testing';
 import type pg from 'pg';
-import { createPartitionManager } from '../src/adapters/partition-manager.ts';
-import { createRollupStore } from '../src/adapters/rollup-store.ts';
 import { toMentionFact } from '../src/domain/mention-fact.ts';
-import { windowStart } from '../src/domain/windows.ts';
-import { MIGRATIONS_DIR } from '../src/service.ts';
+import { cpuTicks, openBenchDatabase } from './bench-database.ts';
 import { makeWorkload } from './workload.ts';
 
 const COUNT = Number(process.env.BENCH_MENTIONS ?? 50_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const SETUP_SQL = process.env.BENCH_SETUP_SQL ?? '';
-const logger = createLogger({ service: 'metrics-rollup-bench', level: 'warn' });
 
-function ticks(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
-
-const db = await createTestDatabase();
-const pool = createPool({ url: db.url, logger, max: 1 });
+const ticks = (pid: number) => cpuTicks([pid]);
+const now = Date.now();
+const db = await openBenchDatabase({ now, max: 1, setupSql: SETUP_SQL });
+const { pool, apply } = db;
 try {
-  await migrate({ pool, scope: 'metrics-rollup', dir: MIGRATIONS_DIR, logger });
-  if (SETUP_SQL) await pool.query(SETUP_SQL);
-  const now = Date.now();
-  const partitions = createPartitionManager({
-    pool,
-    logger,
-    now: () => now,
-    policy: {
-      latenessMs: 7 * 86_400_000,
-      futureToleranceMs: 900_000,
-      retentionMs: 30 * 86_400_000,
-      aheadDays: 2,
-    },
-  });
-  await partitions.maintain();
   const byStatement = new Map<string, number>();
   const pids = new WeakMap<pg.PoolClient, number>();
   let measuring = false;
@@ -75,18 +49,14 @@ try {
     }
     return client;
   };
-  const store = createRollupStore({ pool });
   const run = async (seedBase: number, count: number) => {
     for (let i = 0; i < count / BATCH; i++) {
-      const batch = makeWorkload({
-        count: BATCH,
-        authors: 100_000,
-        now,
-        seed: seedBase + i,
-        prefix: `b${seedBase + i}-`,
-      }).map(toMentionFact);
-      await partitions.ensureDays(batch.map((f) => windowStart(f.createdAt, 'day')));
-      await store.applyMentions(batch);
+      const seed = seedBase + i;
+      await apply(
+        makeWorkload({ count: BATCH, authors: 100_000, now, seed, prefix: `b${seed}-` }).map(
+          toMentionFact,
+        ),
+      );
     }
   };
   await run(1_000_000, BATCH * 4);
@@ -111,6 +81,5 @@ try {
   }
   console.log(`${'total'.padEnd(42)} ${((total * 10_000) / COUNT).toFixed(1)} µs/mention`);
 } finally {
-  await pool.end();
   await db.drop();
 }
