@@ -11,8 +11,9 @@ import { createLogger } from '@hark/observability';
 import { createTestDatabase } from '@hark/testing';
 import { createPartitionManager } from '../src/adapters/partition-manager.ts';
 import type { ApplyResult, RollupStore } from '../src/adapters/rollup-store.ts';
-import type { MentionFact } from '../src/domain/mention-fact.ts';
+import { toMentionFact, type MentionFact } from '../src/domain/mention-fact.ts';
 import { windowStart } from '../src/domain/windows.ts';
+import { makeWorkload } from './workload.ts';
 
 export const logger = createLogger({ service: 'metrics-rollup-bench', level: 'warn' });
 
@@ -39,6 +40,8 @@ export interface BenchDatabase {
   /** Creates the batch's partitions if needed, then runs the write path, as the handler does. */
   apply(batch: readonly MentionFact[]): Promise<ApplyResult>;
   ensureDays(facts: readonly MentionFact[]): Promise<void>;
+  /** Four batches of another population, so connections, prepared statements and caches are warm. */
+  warmUp(batch: number): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -90,6 +93,20 @@ export async function openBenchDatabase(opts: {
     apply: async (batch) => {
       await ensureDays(batch);
       return store.applyMentions(batch);
+    },
+    warmUp: async (batch) => {
+      const warm = makeWorkload({
+        count: batch * 4,
+        authors: 1000,
+        now: opts.now,
+        prefix: 'warm',
+        seed: 7,
+      });
+      const facts = warm.map(toMentionFact);
+      for (let i = 0; i < facts.length; i += batch) {
+        await ensureDays(facts.slice(i, i + batch));
+        await store.applyMentions(facts.slice(i, i + batch));
+      }
     },
     drop: async () => {
       await pool.end();

@@ -50,15 +50,7 @@ for (let r = 0; r < REPEAT; r++) {
   const prepared: Prepared[] = [];
   for (const v of VARIANTS) prepared.push(await prepare(v, now));
   try {
-    const warm = makeWorkload({
-      count: BATCH * 4,
-      authors: 1000,
-      now,
-      prefix: 'warm',
-      seed: 7,
-    }).map(toMentionFact);
-    for (const p of prepared)
-      for (let i = 0; i < warm.length; i += BATCH) await p.apply(warm.slice(i, i + BATCH));
+    for (const p of prepared) await p.warmUp(BATCH);
     for (const pass of ['first', 'again'] as const) {
       const used = new Map(prepared.map((p) => [p, 0]));
       for (let i = 0; i < COUNT / BATCH; i++) {

@@ -147,15 +147,7 @@ for (const concurrency of CONCURRENCY) {
     const db = await openBenchDatabase({ now, max: concurrency + 1, setupSql: SETUP_SQL });
     const { pool, apply } = db;
     try {
-      // Warm up connections, prepared statements and the JIT outside the measurement.
-      const warm = makeWorkload({
-        count: BATCH * 4,
-        authors: 1000,
-        now,
-        prefix: 'warm',
-        seed: 7,
-      }).map(toMentionFact);
-      for (let i = 0; i < warm.length; i += BATCH) await apply(warm.slice(i, i + BATCH));
+      await db.warmUp(BATCH);
       const pids = await backendPids(pool, concurrency + 1);
       runs.first.push(await runOnce(pool, concurrency, 'first delivery', now, pids, apply));
       runs.again.push(
