@@ -42,9 +42,10 @@ async function prepare(variant: Variant, now: number): Promise<Prepared> {
 console.log(
   `metrics-rollup write variants, paired: ${COUNT} mentions per run in batches of ${BATCH}, ${REPEAT} runs, load average ${loadavg()[0]!.toFixed(2)} at start\n`,
 );
-const results = new Map<string, { first: number[]; again: number[]; wal: number[] }>(
-  VARIANTS.map((v) => [v.label, { first: [], again: [], wal: [] }]),
-);
+const results = new Map<
+  string,
+  { first: number[]; again: number[]; wal: number[]; client: number[] }
+>(VARIANTS.map((v) => [v.label, { first: [], again: [], wal: [], client: [] }]));
 for (let r = 0; r < REPEAT; r++) {
   const now = Date.now();
   const prepared: Prepared[] = [];
@@ -53,6 +54,7 @@ for (let r = 0; r < REPEAT; r++) {
     for (const p of prepared) await p.warmUp(BATCH);
     for (const pass of ['first', 'again'] as const) {
       const used = new Map(prepared.map((p) => [p, 0]));
+      const client = new Map(prepared.map((p) => [p, 0]));
       for (let i = 0; i < COUNT / BATCH; i++) {
         const batch = makeWorkload({
           count: BATCH,
@@ -68,7 +70,10 @@ for (let r = 0; r < REPEAT; r++) {
             `select pg_current_wal_insert_lsn() - '0/0'::pg_lsn as b`,
           );
           const w0 = Number(rows[0]!.b);
+          const c0 = process.cpuUsage();
           await p.apply(batch);
+          const c = process.cpuUsage(c0);
+          client.set(p, client.get(p)! + c.user + c.system);
           const { rows: after } = await p.pool.query<{ b: string }>(
             `select pg_current_wal_insert_lsn() - '0/0'::pg_lsn as b`,
           );
@@ -81,6 +86,8 @@ for (let r = 0; r < REPEAT; r++) {
         const res = results.get(p.variant.label)!;
         res[pass].push((used.get(p)! * 10_000) / COUNT);
         if (pass === 'first') res.wal.push(p.wal / COUNT / 1024);
+        // This process's CPU while the variant's transactions ran (µs), batch generation excluded.
+        if (pass === 'first') res.client.push(client.get(p)! / COUNT);
       }
     }
   } finally {
@@ -88,11 +95,13 @@ for (let r = 0; r < REPEAT; r++) {
   }
 }
 console.log(
-  '| variant | PostgreSQL CPU µs per mention, first delivery (median; runs) | re-delivery | WAL KiB per mention (upper bound) |',
+  '| variant | PostgreSQL CPU µs per mention, first delivery (median; runs) | re-delivery | client CPU µs per mention, first delivery | WAL KiB per mention (upper bound) |',
 );
-console.log('|---|---|---|---|');
+console.log('|---|---|---|---|---|');
 for (const [label, r] of results) {
   const f = (xs: number[]) =>
     `**${median(xs).toFixed(1)}** (${xs.map((x) => x.toFixed(1)).join(', ')})`;
-  console.log(`| ${label} | ${f(r.first)} | ${f(r.again)} | ${median(r.wal).toFixed(2)} |`);
+  console.log(
+    `| ${label} | ${f(r.first)} | ${f(r.again)} | ${f(r.client)} | ${median(r.wal).toFixed(2)} |`,
+  );
 }
