@@ -28,8 +28,12 @@ const NUL = String.fromCharCode(0);
 
 /** A growable buffer for one COPY payload. */
 class Writer {
-  buf = Buffer.allocUnsafe(1 << 16);
+  buf: Buffer;
   at = 0;
+
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
 
   ensure(n: number): void {
     if (this.at + n <= this.buf.length) return;
@@ -91,7 +95,8 @@ class Writer {
 
 /** The rows as one binary COPY payload (header, tuples, trailer). */
 export function encodeCopyBinary<T>(columns: readonly CopyColumn<T>[], rows: readonly T[]): Buffer {
-  const w = new Writer();
+  // Sized for rows of up to 1 KiB, so a usual batch never grows (each growth copies the payload).
+  const w = new Writer(4096 + rows.length * 1024);
   w.ensure(SIGNATURE.length + 8);
   w.at += SIGNATURE.copy(w.buf, w.at);
   w.int32(0); // flags: no OIDs
