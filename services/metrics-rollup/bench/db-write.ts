@@ -4,7 +4,7 @@
  *
  *   npm run bench:db -w @hark/metrics-rollup
  *   BENCH_MENTIONS=200000 BENCH_BATCH=500 BENCH_CONCURRENCY=1,2 BENCH_REPEAT=3 npm run bench:db -w @hark/metrics-rollup
- *   BENCH_SETUP_SQL='drop index mentions_theme_idx' npm run bench:db -w @hark/metrics-rollup
+ *   BENCH_SETUP_SQL='drop index mentions_author_idx' npm run bench:db -w @hark/metrics-rollup
  *
  * Besides wall-clock throughput it reports the CPU the Node process and the
  * PostgreSQL backends spent per mention (read from /proc, PostgreSQL being
@@ -127,7 +127,7 @@ interface RunFigures {
 }
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-/** Extra SQL run after the migrations, to measure a variant (e.g. `drop index mentions_theme_idx`). */
+/** Extra SQL run after the migrations, to measure a variant (e.g. `drop index mentions_author_idx`). */
 const SETUP_SQL = process.env.BENCH_SETUP_SQL ?? '';
 
 console.log(
