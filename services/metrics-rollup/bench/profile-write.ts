@@ -4,6 +4,7 @@
  * statement name over BENCH_MENTIONS mentions in batches of BENCH_BATCH.
  *
  *   npx tsx services/metrics-rollup/bench/profile-write.ts
+ *   BENCH_EXPLAIN=1 npx tsx …   # then one more batch with every plan (auto_explain, as notices)
  */
 import type pg from 'pg';
 import { toMentionFact } from '../src/domain/mention-fact.ts';
