@@ -3,7 +3,8 @@
  * rollup grains, one transaction per batch, exactly as the consumer runs it.
  *
  *   npm run bench:db -w @hark/metrics-rollup
- *   BENCH_MENTIONS=200000 BENCH_BATCH=500 BENCH_CONCURRENCY=1,2 npm run bench:db -w @hark/metrics-rollup
+ *   BENCH_MENTIONS=200000 BENCH_BATCH=500 BENCH_CONCURRENCY=1,2 BENCH_REPEAT=3 npm run bench:db -w @hark/metrics-rollup
+ *   BENCH_SETUP_SQL='drop index mentions_author_idx' npm run bench:db -w @hark/metrics-rollup
  *
  * Besides wall-clock throughput it reports the CPU the Node process and the
  * PostgreSQL backends spent per mention (read from /proc, PostgreSQL being
@@ -12,38 +13,18 @@
  * (mentions per CPU-second of both) is the steadier figure: two idle cores
  * give about twice that with two transactions in flight.
  */
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { createPool, migrate, type Pool } from '@hark/db';
-import { createLogger } from '@hark/observability';
-import { createTestDatabase } from '@hark/testing';
-import { createPartitionManager } from '../src/adapters/partition-manager.ts';
-import { createRollupStore } from '../src/adapters/rollup-store.ts';
+import type { Pool } from '@hark/db';
 import { toMentionFact, type MentionFact } from '../src/domain/mention-fact.ts';
-import { windowStart } from '../src/domain/windows.ts';
-import { MIGRATIONS_DIR } from '../src/service.ts';
+import { cpuTicks, median, openBenchDatabase, TICKS_PER_SECOND } from './bench-database.ts';
 import { makeWorkload } from './workload.ts';
 
 const COUNT = Number(process.env.BENCH_MENTIONS ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
-const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,2').split(',').map(Number);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1').split(',').map(Number);
 const AUTHORS = 100_000;
-const logger = createLogger({ service: 'metrics-rollup-bench', level: 'warn' });
-const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) of the given processes, from /proc. */
-function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // a backend that exited is counted up to its last reading
-    }
-  }
-  return ticks / TICKS_PER_SECOND;
-}
+const cpuSeconds = (pids: number[]): number => cpuTicks(pids) / TICKS_PER_SECOND;
 
 async function backendPids(pool: Pool, n: number): Promise<number[]> {
   const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
@@ -124,57 +105,65 @@ async function runOnce(
   latencies.sort((a, b) => a - b);
   const p = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
+  const figures: RunFigures = {
+    nodeUs: (nodeCpu * 1e6) / count,
+    dbUs: (dbCpu * 1e6) / count,
+    walKiB: wal / count / 1024,
+  };
   console.log(
     `| ${label} | ${concurrency} | ${count} | ${serviceSeconds.toFixed(2)} | **${Math.round(count / serviceSeconds)}** | ${p(0.5)} / ${p(0.99)} | ` +
-      `${((nodeCpu * 1e6) / count).toFixed(1)} + ${((dbCpu * 1e6) / count).toFixed(1)} | ${Math.round(count / (nodeCpu + dbCpu))} | ${(wal / count / 1024).toFixed(1)} |`,
+      `${figures.nodeUs.toFixed(1)} + ${figures.dbUs.toFixed(1)} | ${Math.round(count / (nodeCpu + dbCpu))} | ${figures.walKiB.toFixed(2)} |`,
   );
+  return figures;
 }
+
+type RunLabel = 'first' | 'again';
+interface RunFigures {
+  /** Client (Node) CPU µs per mention, workload generation excluded. */
+  nodeUs: number;
+  /** CPU µs per mention of the PostgreSQL backends that ran the transactions. */
+  dbUs: number;
+  walKiB: number;
+}
+
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+/** Extra SQL run after the migrations, to measure a variant (e.g. `drop index mentions_author_idx`). */
+const SETUP_SQL = process.env.BENCH_SETUP_SQL ?? '';
 
 console.log(
   `metrics-rollup DB write path: ${COUNT} mentions per run (10 brands × 5 platforms, ${AUTHORS / 1000}k authors, 20% naming two brands), ` +
-    `batches of ${BATCH}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)} at start\n`,
+    `batches of ${BATCH}, ${REPEAT} runs each on a fresh database, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)} at start` +
+    (SETUP_SQL ? `, setup: ${SETUP_SQL}` : '') +
+    '\n',
 );
 console.log(
   '| run | transactions in flight | mentions | seconds | mentions/s | batch p50 / p99 ms | CPU µs per mention (node + PostgreSQL) | capacity (mentions per CPU-second) | WAL KiB per mention |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const concurrency of CONCURRENCY) {
-  const db = await createTestDatabase();
-  const pool = createPool({ url: db.url, logger, max: concurrency + 1 });
-  try {
-    await migrate({ pool, scope: 'metrics-rollup', dir: MIGRATIONS_DIR, logger });
+  const runs: Record<RunLabel, RunFigures[]> = { first: [], again: [] };
+  for (let r = 0; r < REPEAT; r++) {
     const now = Date.now();
-    const partitions = createPartitionManager({
-      pool,
-      logger,
-      now: () => now,
-      policy: {
-        latenessMs: 7 * 86_400_000,
-        futureToleranceMs: 900_000,
-        retentionMs: 30 * 86_400_000,
-        aheadDays: 2,
-      },
-    });
-    await partitions.maintain();
-    const store = createRollupStore({ pool });
-    const apply = async (batch: MentionFact[]) => {
-      await partitions.ensureDays(batch.map((f) => windowStart(f.createdAt, 'day')));
-      return store.applyMentions(batch);
-    };
-    // Warm up connections, prepared statements and the JIT outside the measurement.
-    const warm = makeWorkload({
-      count: BATCH * 4,
-      authors: 1000,
-      now,
-      prefix: 'warm',
-      seed: 7,
-    }).map(toMentionFact);
-    for (let i = 0; i < warm.length; i += BATCH) await apply(warm.slice(i, i + BATCH));
-    const pids = await backendPids(pool, concurrency + 1);
-    await runOnce(pool, concurrency, 'first delivery', now, pids, apply);
-    await runOnce(pool, concurrency, 're-delivery (all duplicates)', now, pids, apply);
-  } finally {
-    await pool.end();
-    await db.drop();
+    const db = await openBenchDatabase({ now, max: concurrency + 1, setupSql: SETUP_SQL });
+    const { pool, apply } = db;
+    try {
+      await db.warmUp(BATCH);
+      const pids = await backendPids(pool, concurrency + 1);
+      runs.first.push(await runOnce(pool, concurrency, 'first delivery', now, pids, apply));
+      runs.again.push(
+        await runOnce(pool, concurrency, 're-delivery (all duplicates)', now, pids, apply),
+      );
+    } finally {
+      await db.drop();
+    }
+  }
+  if (REPEAT > 1) {
+    for (const [label, figures] of Object.entries(runs)) {
+      const m = (f: (x: RunFigures) => number) => median(figures.map(f)).toFixed(1);
+      console.log(
+        `| **median of ${REPEAT}**, ${label === 'first' ? 'first delivery' : 're-delivery'} | ${concurrency} | | | | | ` +
+          `**${m((x) => x.nodeUs)} + ${m((x) => x.dbUs)}** | | ${m((x) => x.walKiB)} |`,
+      );
+    }
   }
 }

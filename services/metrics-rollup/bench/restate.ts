@@ -12,44 +12,23 @@
  * distinct mentions, so no run finds its rows cached by the previous one.
  */
 import { loadavg } from 'node:os';
-import { createPool, migrate, withTransaction } from '@hark/db';
-import { createLogger } from '@hark/observability';
-import { createTestDatabase } from '@hark/testing';
-import { createPartitionManager } from '../src/adapters/partition-manager.ts';
+import { withTransaction } from '@hark/db';
 import {
-  createRollupStore,
   restateMentions,
   rollupTransaction,
   type RestateChange,
 } from '../src/adapters/rollup-store.ts';
 import { toMentionFact, type MentionFact } from '../src/domain/mention-fact.ts';
-import { windowStart } from '../src/domain/windows.ts';
-import { MIGRATIONS_DIR } from '../src/service.ts';
+import { openBenchDatabase } from './bench-database.ts';
 import { makeWorkload } from './workload.ts';
 
 const COUNT = Number(process.env.BENCH_MENTIONS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const DAY = 86_400_000;
-const logger = createLogger({ service: 'metrics-rollup-bench', level: 'warn' });
 
-const db = await createTestDatabase();
-const pool = createPool({ url: db.url, logger, max: 4 });
+const now = Date.now();
+const db = await openBenchDatabase({ now, max: 4 });
+const { pool, store } = db;
 try {
-  await migrate({ pool, scope: 'metrics-rollup', dir: MIGRATIONS_DIR, logger });
-  const now = Date.now();
-  const partitions = createPartitionManager({
-    pool,
-    logger,
-    now: () => now,
-    policy: {
-      latenessMs: 7 * DAY,
-      futureToleranceMs: 900_000,
-      retentionMs: 30 * DAY,
-      aheadDays: 2,
-    },
-  });
-  await partitions.maintain();
-  const store = createRollupStore({ pool });
   const facts: MentionFact[] = [];
   for (let i = 0; i < COUNT; i += 500) {
     const batch = makeWorkload({
@@ -88,7 +67,7 @@ try {
                   sentimentMicros: -500_000,
                 },
         }));
-        await partitions.ensureDays(picked.map((f) => windowStart(f.createdAt, 'day')));
+        await db.ensureDays(picked);
         const t0 = performance.now();
         await withTransaction(
           pool,
@@ -105,6 +84,5 @@ try {
     }
   }
 } finally {
-  await pool.end();
   await db.drop();
 }

@@ -23,7 +23,15 @@ import {
 } from '../domain/restatement.ts';
 import type { SignalFact } from '../domain/signal-fact.ts';
 import { GRAINS, type Grain } from '../domain/windows.ts';
-import { boolArray, numberArray, textArray } from './pg-arrays.ts';
+import {
+  boolArray,
+  boolArrayBinary,
+  float8ArrayBinary,
+  int8ArrayBinary,
+  numberArray,
+  textArray,
+} from './pg-arrays.ts';
+import { copyRows } from './pg-copy.ts';
 
 export interface ApplyResult {
   /** Facts that were new and now count in the rollups. */
@@ -44,18 +52,20 @@ export interface RollupStore {
 
 /**
  * The exactly-once write path. Per batch, in one transaction:
- * 1. claim the mention ids and insert the facts with ON CONFLICT DO NOTHING:
- *    only new ones are inserted; the statement returns the others;
- * 2. pre-aggregate the new facts by grain, brand, platform and window;
- * 3. OR the authors' activity into `author_days`, which answers how many
- *    authors are new in each window;
- * 4. add the deltas to the three rollup tables in one statement;
- * 5. the returned deliveries that carry a higher revision, or whose claim a
- *    compliance event left pending, go through the restatement primitive
+ * 1. claim the mention ids in `mention_keys` (ON CONFLICT DO NOTHING); the
+ *    statement returns the claimed ids only;
+ * 2. COPY the claimed facts into `mentions` (binary): the claim makes them new;
+ * 3. pre-aggregate them by grain, brand, platform and window, then in one
+ *    statement OR the authors' activity into `author_days` (which answers how
+ *    many authors are new in each window) and add the deltas to the three
+ *    rollup tables;
+ * 4. only for deliveries that claimed nothing (usually none): read their
+ *    claims; those that carry a higher revision, or whose claim a compliance
+ *    event left pending, go through the restatement primitive
  *    (`restateMentions`) in the same transaction; the rest are duplicates or
  *    suppressed.
  * The hot rollup rows are written last, so concurrent transactions overlap
- * on steps 1–3 and queue only briefly on 4. A crash, replay or rebalance
+ * on steps 1–2 and queue only briefly on 3. A crash, replay or rebalance
  * therefore never changes a total.
  */
 export function createRollupStore(deps: { pool: Pool }): RollupStore {
@@ -66,21 +76,27 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
         async (client) => {
           // One fact per mentionId in a batch too: the highest revision, else the first delivery.
           const unique = latestRevisions(facts);
-          // The statement returns only the facts it did not insert: usually none.
-          const { rows: stored } = await client.query<StoredRow>({
-            name: 'metrics-rollup.insert-mentions',
-            text: INSERT_MENTIONS_SQL,
-            values: toParams(MENTION_COLUMNS, unique),
+          // Returns the claimed ids only; the rest (usually none) are looked up below.
+          const { rows: claims } = await client.query<{ mention_id: string; scrub: boolean }>({
+            name: 'metrics-rollup.claim-mentions',
+            text: CLAIM_MENTIONS_SQL,
+            values: toParams(CLAIM_COLUMNS, unique),
           });
-          const notNew = new Map(stored.map((r) => [`${r.mention_id}\u0000${r.created_ms}`, r]));
-          const fresh = notNew.size === 0 ? unique : unique.filter((f) => !notNew.has(factKey(f)));
+          const claimed = new Map(claims.map((r) => [r.mention_id, r.scrub]));
+          const fresh: MentionFact[] = [];
+          const notNew: MentionFact[] = [];
+          for (const f of unique) {
+            const scrub = claimed.get(f.mentionId);
+            if (scrub === undefined) notNew.push(f);
+            else fresh.push(scrub ? { ...scrubFact(f, PRIVATE), scrubbed: PRIVATE } : f);
+          }
           if (fresh.length > 0) await addNewFacts(client, fresh);
           let suppressed = 0;
           let duplicates = facts.length - unique.length;
           const candidates: { fact: MentionFact; scrub: boolean }[] = [];
-          for (const f of unique) {
-            const r = notNew.get(factKey(f));
-            if (!r) continue;
+          const stored = notNew.length > 0 ? await storedClaims(client, notNew) : new Map();
+          for (const f of notNew) {
+            const r = stored.get(f.mentionId)!;
             if (r.uncount) suppressed++;
             else if (r.state === null) candidates.push({ fact: f, scrub: r.scrub });
             else {
@@ -122,7 +138,6 @@ export function createRollupStore(deps: { pool: Pool }): RollupStore {
 
 interface StoredRow {
   mention_id: string;
-  created_ms: string;
   uncount: boolean;
   scrub: boolean;
   state: MentionKey['state'] | null;
@@ -142,14 +157,30 @@ function keyOf(r: {
   };
 }
 
-/** Pre-aggregates new facts and adds them, author activity first, in one statement. */
+/** Inserts the claimed facts (one binary COPY), then adds their pre-aggregates, author activity first, in one statement. */
 async function addNewFacts(client: PoolClient, fresh: readonly MentionFact[]): Promise<void> {
   const { rollups, authors } = aggregateMentions(fresh);
+  // The claim guarantees the facts are new, so no ON CONFLICT is needed: the primary key
+  // would still refuse a second fact, failing the transaction rather than counting twice.
+  await copyRows(client, 'mentions', MENTION_COLUMNS, fresh);
   await client.query({
     name: 'metrics-rollup.apply-rollups',
     text: APPLY_ROLLUPS_SQL,
     values: [...toParams(AUTHOR_COLUMNS, authors), ...toParams(ROLLUP_COLUMNS, rollups)],
   });
+}
+
+/** The claims of deliveries that claimed nothing, as of now, and their compliance flags. */
+async function storedClaims(
+  client: PoolClient,
+  notNew: readonly MentionFact[],
+): Promise<Map<string, StoredRow>> {
+  const { rows } = await client.query<StoredRow>({
+    name: 'metrics-rollup.stored-claims',
+    text: STORED_CLAIMS_SQL,
+    values: toParams(CLAIM_COLUMNS, notNew),
+  });
+  return new Map(rows.map((r) => [r.mention_id, r]));
 }
 
 /**
@@ -537,8 +568,6 @@ function dedupe<T>(items: readonly T[], key: (t: T) => string): T[] {
   });
 }
 
-const factKey = (f: MentionFact): string => `${f.mentionId}\u0000${f.createdAt}`;
-
 // ---------------------------------------------------------------- parameters
 
 /**
@@ -553,6 +582,8 @@ interface Column<T> {
   name: string;
   kind: Kind;
   get: (row: T) => string | number | boolean | null;
+  /** The elements of a `list` column, for COPY. */
+  items?: (row: T) => readonly string[];
 }
 
 const SQL_ARRAY_TYPE: Record<Kind, string> = {
@@ -567,15 +598,16 @@ const SQL_ARRAY_TYPE: Record<Kind, string> = {
 
 const LIST_SEPARATOR = '\u001f';
 
-function toParams<T>(columns: readonly Column<T>[], rows: readonly T[]): string[] {
+function toParams<T>(columns: readonly Column<T>[], rows: readonly T[]): (string | Buffer)[] {
   return columns.map((c) => {
     switch (c.kind) {
       case 'bool':
-        return boolArray(rows, c.get as (r: T) => boolean);
+        return boolArrayBinary(rows, c.get as (r: T) => boolean);
       case 'int':
-      case 'float':
       case 'ms':
-        return numberArray(rows, c.get as (r: T) => number | null);
+        return int8ArrayBinary(rows, c.get as (r: T) => number | null);
+      case 'float':
+        return float8ArrayBinary(rows, c.get as (r: T) => number | null);
       default:
         return textArray(rows, c.get as (r: T) => string | null);
     }
@@ -598,7 +630,8 @@ function read<T>(c: Column<T>, alias: string): string {
 
 // ---------------------------------------------------------------- mentions
 
-const MENTION_COLUMNS: Column<MentionFact>[] = [
+/** The fact row; every kind is also a COPY kind (`numeric` is not used here). */
+const MENTION_COLUMNS: (Column<MentionFact> & { kind: Exclude<Kind, 'numeric'> })[] = [
   { name: 'mention_id', kind: 'text', get: (f) => f.mentionId },
   { name: 'created_at', kind: 'ms', get: (f) => f.createdAt },
   { name: 'platform', kind: 'text', get: (f) => f.platform },
@@ -619,8 +652,18 @@ const MENTION_COLUMNS: Column<MentionFact>[] = [
   { name: 'shares', kind: 'int', get: (f) => f.shares },
   { name: 'replies', kind: 'int', get: (f) => f.replies },
   { name: 'views', kind: 'int', get: (f) => f.views },
-  { name: 'brands', kind: 'list', get: (f) => f.brands.join(LIST_SEPARATOR) },
-  { name: 'keywords', kind: 'list', get: (f) => f.keywords.join(LIST_SEPARATOR) },
+  {
+    name: 'brands',
+    kind: 'list',
+    get: (f) => f.brands.join(LIST_SEPARATOR),
+    items: (f) => f.brands,
+  },
+  {
+    name: 'keywords',
+    kind: 'list',
+    get: (f) => f.keywords.join(LIST_SEPARATOR),
+    items: (f) => f.keywords,
+  },
   { name: 'source_kind', kind: 'text', get: (f) => f.sourceKind },
   { name: 'source_name', kind: 'text', get: (f) => f.sourceName },
   { name: 'collected_at', kind: 'ms', get: (f) => f.collectedAt },
@@ -650,31 +693,28 @@ const MENTION_COLUMNS: Column<MentionFact>[] = [
   { name: 'theme', kind: 'text', get: (f) => f.theme },
 ];
 
-/** What a scrubbed fact holds instead of its personal and content fields (see `scrubFact`). */
-const SCRUBBED_VALUE: Record<string, string> = {
-  text: "''",
-  title: 'null',
-  url: 'null',
-  author_handle: "''",
-  author_name: 'null',
-};
+/** Why a fact of an author under a `scrub` suppression (account made private) arrives blanked. */
+const PRIVATE = 'account_private';
+
+/** What the claim and the compliance lookup need of a mention. */
+const CLAIM_COLUMNS: Column<MentionFact>[] = [
+  { name: 'mention_id', kind: 'text', get: (f) => f.mentionId },
+  { name: 'created_at', kind: 'ms', get: (f) => f.createdAt },
+  { name: 'revision', kind: 'int', get: (f) => f.revision },
+  { name: 'platform', kind: 'text', get: (f) => f.platform },
+  { name: 'author_id', kind: 'text', get: (f) => f.authorId },
+  { name: 'customer_id', kind: 'text', get: (f) => f.customerId },
+];
 
 /**
- * Claims each mentionId in mention_keys (first delivery wins, whatever its
- * createdAt), inserts the facts of the claimed ones, and returns the rest,
- * so the common case returns nothing. Mentions of authors or customers under
- * a compliance suppression (`compliance_subjects`) are not claimed when the
- * action is `uncount`, and are stored scrubbed when it is `scrub`. Returned
- * rows carry the claim as this statement's snapshot saw it (NULL when it
- * did not exist yet: a concurrent transaction claimed it), which decides
- * whether the delivery is a duplicate or needs the restatement path. Rows
- * are inserted in key order, so two transactions racing on the same mention
- * cannot deadlock.
+ * `input` (CLAIM_COLUMNS) and `flags`: per mention under a compliance
+ * suppression (`compliance_subjects`) of its author or customer, whether it
+ * must not count (`uncount`) or must be stored without text (`scrub`).
  */
-const INSERT_MENTIONS_SQL = `
+const CLAIM_INPUT_CTES = `
 with input as (
-  select u.created_at as created_ms, ${MENTION_COLUMNS.map((c) => `${read(c, 'u')} as ${c.name}`).join(', ')}
-  from ${unnestFrom(MENTION_COLUMNS, 'u')}
+  select ${CLAIM_COLUMNS.map((c) => `${read(c, 'u')} as ${c.name}`).join(', ')}
+  from ${unnestFrom(CLAIM_COLUMNS, 'u')}
 ), flags as (
   select mention_id, bool_or(action = 'uncount') as uncount, bool_or(action = 'scrub') as scrub
   from (
@@ -687,35 +727,43 @@ with input as (
      and s.subject_id = i.customer_id and i.created_at <= s.until
   ) x
   group by mention_id
-), claimed as (
+)`;
+
+/**
+ * Claims each mentionId in mention_keys (first delivery wins, whatever its
+ * createdAt) unless a compliance record uncounts it, and returns the claimed
+ * ids with their `scrub` flag. It returns nothing about the others: joining
+ * the batch against what the insert returned is what made the former single
+ * statement quadratic in the batch size (the planner estimates 10 rows for an
+ * unnest parameter and picks a nested loop), and the caller already knows the
+ * batch. Rows are inserted in key order, so two transactions racing on the
+ * same mention cannot deadlock; the loser waits for the winner's commit and
+ * claims nothing.
+ */
+const CLAIM_MENTIONS_SQL = `${CLAIM_INPUT_CTES}, claimed as (
   insert into mention_keys (mention_id, created_at, revision)
   select i.mention_id, i.created_at, i.revision from input i
   where not exists (select from flags f where f.mention_id = i.mention_id and f.uncount)
-  order by i.mention_id collate "C", i.created_at
+  order by i.mention_id collate "C"
   on conflict (mention_id) do nothing
-  returning mention_id, created_at
-), inserted as (
-  insert into mentions (${MENTION_COLUMNS.map((c) => c.name).join(', ')})
-  select ${MENTION_COLUMNS.map((c) =>
-    c.name in SCRUBBED_VALUE
-      ? `case when f.scrub then ${SCRUBBED_VALUE[c.name]} else i.${c.name} end`
-      : c.name === 'scrubbed'
-        ? `case when f.scrub then 'account_private' else i.scrubbed end`
-        : `i.${c.name}`,
-  ).join(', ')}
-  from input i
-  join claimed k on k.mention_id = i.mention_id and k.created_at = i.created_at
-  left join flags f on f.mention_id = i.mention_id
-  order by i.mention_id collate "C", i.created_at
-  on conflict (mention_id, created_at) do nothing
-  returning mention_id, created_at
+  returning mention_id
 )
-select i.mention_id, i.created_ms, coalesce(f.uncount, false) as uncount,
-       coalesce(f.scrub, false) as scrub, k.state, k.revision, k.scrub_below
+select c.mention_id, coalesce(f.scrub, false) as scrub
+from claimed c
+left join flags f on f.mention_id = c.mention_id`;
+
+/**
+ * For deliveries that claimed nothing (re-deliveries, suppressed ones): the
+ * claim as it stands (NULL when there is none: the mention is suppressed)
+ * and the compliance flags, which decide between duplicate, suppressed and
+ * the restatement path.
+ */
+const STORED_CLAIMS_SQL = `${CLAIM_INPUT_CTES}
+select i.mention_id, coalesce(f.uncount, false) as uncount, coalesce(f.scrub, false) as scrub,
+       k.state, k.revision, k.scrub_below
 from input i
 left join flags f on f.mention_id = i.mention_id
-left join mention_keys k on k.mention_id = i.mention_id
-where not exists (select from inserted n where n.mention_id = i.mention_id and n.created_at = i.created_at)`;
+left join mention_keys k on k.mention_id = i.mention_id`;
 
 // ---------------------------------------------------------------- authors
 

@@ -11,7 +11,7 @@ import {
   createPartitionManager,
   type PartitionManager,
 } from '../../src/adapters/partition-manager.ts';
-import { createRollupStore, type RollupStore } from '../../src/adapters/rollup-store.ts';
+import { createRollupStore, rowToFact, type RollupStore } from '../../src/adapters/rollup-store.ts';
 import { toMentionFact } from '../../src/domain/mention-fact.ts';
 import { shareOfVoice } from '../../src/domain/share-of-voice.ts';
 import { toSignalFact } from '../../src/domain/signal-fact.ts';
@@ -217,6 +217,29 @@ describe('mention rollups are exact under re-delivery', () => {
     expect(rows).toEqual([
       { text: 'say "hi" \\ {a,b}\nnext line 😡end', keywords: ['@acme', 'a,b'] },
     ]);
+  });
+});
+
+describe('facts are stored as delivered', () => {
+  it('every column of a fact reads back as the fact (binary COPY: nulls, empty lists, negative scores, large counters, milliseconds)', async () => {
+    await reset();
+    const linked = resolved({ id: 'cols-1', at: NOW - 1234, customerId: 'CRM-9' });
+    linked.mention.keywords = ['@acme', 'a,b', ''];
+    linked.mention.engagement.views = 2 ** 40;
+    linked.sentiment.score = -0.123456789;
+    linked.sentiment.label = 'negative';
+    const prospect = resolved({ id: 'cols-2', at: NOW - 987_654 });
+    prospect.mention.keywords = [];
+    prospect.mention.title = null;
+    prospect.mention.url = 'https://example.com/ü?q="x"';
+    const facts = [linked, prospect].map(toMentionFact);
+    await apply([linked, prospect]);
+    const { rows } = await pool.query<Record<string, unknown> & { mention_id: string }>(
+      `select * from mentions order by mention_id`,
+    );
+    expect(rows.map(rowToFact)).toEqual(
+      [...facts].sort((a, b) => (a.mentionId < b.mentionId ? -1 : 1)),
+    );
   });
 });
 
