@@ -39,11 +39,18 @@ export type Emit<M extends EventMap, T = unknown> = {
   };
 }[keyof M & string];
 
-export interface HandlerResult<T, M extends EventMap> {
-  outputs: Emit<M, T>[];
+/** What a handler returns: typed outputs (`E`, a union of `Emit`s) and rejected records. */
+export interface StageResult<T, E> {
+  outputs: E[];
   /** Records rejected for good: the runtime dead-letters them (original bytes) and moves on. */
   failures?: { record: StageRecord<T>; error: HarkError }[];
 }
+
+/**
+ * A handler's result for the outputs `M`. An alias over the union of emits, so a handler
+ * that emits fewer outputs than its service declares fits.
+ */
+export type HandlerResult<T, M extends EventMap> = StageResult<T, Emit<M, T>>;
 
 /**
  * A record whose personal fields were opened: `record.value` stays as consumed

@@ -14,6 +14,7 @@ export {
   type PersonalInput,
   type PlainInput,
   type ServiceDeclaration,
+  type StageResult,
   type SetupContext,
   type Wiring,
   type Writers,
