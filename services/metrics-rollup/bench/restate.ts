@@ -24,7 +24,7 @@ import {
 } from '../src/adapters/rollup-store.ts';
 import { toMentionFact, type MentionFact } from '../src/domain/mention-fact.ts';
 import { windowStart } from '../src/domain/windows.ts';
-import { MIGRATIONS_DIR } from '../src/service.ts';
+import { MIGRATIONS_DIR } from '../src/schema.ts';
 import { makeWorkload } from './workload.ts';
 
 const COUNT = Number(process.env.BENCH_MENTIONS ?? 100_000);
