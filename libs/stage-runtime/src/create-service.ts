@@ -75,15 +75,7 @@ export async function createService<S extends StageSettings, O extends Outputs<C
   const onCrash =
     opts.onCrash ??
     ((err: Error) => void lifecycle.shutdown(`consumer crashed: ${err.message}`, 1));
-  const pool = declaration.database
-    ? createPool({ url: config.databaseUrl, logger, max: config.dbPoolMax, applicationName: name })
-    : undefined;
-  const keyring = declaration.keyring ? openKeyring(pool, config, logger, name) : undefined;
-  const kafka = createKafka({ clientId: name, brokers: [...config.kafkaBrokers], logger });
-  const producer = createProducer(kafka);
-  const serde = createAvroSerde({
-    registry: createRegistryClient({ url: config.schemaRegistryUrl }),
-  });
+  const { pool, keyring, kafka, producer, serde } = createClients(declaration, config, logger);
   const ops = createOpsServer({
     host: config.opsHost,
     port: config.opsPort,
@@ -112,10 +104,23 @@ export async function createService<S extends StageSettings, O extends Outputs<C
     now: opts.now ?? Date.now,
     input: (input: Input<O>) => input,
   };
-  const wiring: Wiring<O, X> = await declaration.setup(ctx);
-  const problems = declarationProblems(name, Object.keys(declaration.outputs), wiring, config);
-  if (problems.length > 0)
-    throw new HarkError('HARK_CONFIG_INVALID', problems.join('\n'), { context: { problems } });
+  // Registered before setup: the keyring's listener connects from creation, so a setup that
+  // fails (a bad rules file) must still close it and the pool.
+  if (pool) lifecycle.onShutdown('database pool', () => pool.end());
+  // Closing before the listener subscribed would leave its connection checked out and
+  // pool.end() waiting forever.
+  if (keyring) lifecycle.onShutdown('keyring', () => keyring.ready().then(() => keyring.close()));
+  let wiring: Wiring<O, X>;
+  try {
+    wiring = await declaration.setup(ctx);
+    const problems = declarationProblems(name, Object.keys(declaration.outputs), wiring, config);
+    if (problems.length > 0)
+      throw new HarkError('HARK_CONFIG_INVALID', problems.join('\n'), { context: { problems } });
+  } catch (err) {
+    // The process's lifecycle is shut down by its owner; a private one is closed here.
+    if (!opts.lifecycle) await lifecycle.shutdown('setup failed', 1);
+    throw err;
+  }
   const stages: Stage[] = [];
   const isConsuming = () =>
     stages.length === wiring.inputs.length && stages.every((s) => s.isReady());
@@ -163,11 +168,6 @@ export async function createService<S extends StageSettings, O extends Outputs<C
     isConsuming,
 
     async start() {
-      if (pool) lifecycle.onShutdown('database pool', () => pool.end());
-      // The listener subscribes in the background from creation; closing before it did would
-      // leave its connection checked out and pool.end() waiting forever.
-      if (keyring)
-        lifecycle.onShutdown('keyring', () => keyring.ready().then(() => keyring.close()));
       await wiring.routes?.(ops.app);
       ops.addReadinessCheck('consumers', isConsuming);
       if (pool) ops.addReadinessCheck('database', () => pingDatabase(pool));
@@ -211,18 +211,30 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-function openKeyring(
-  pool: Pool | undefined,
+/** The clients a declaration needs, made without I/O (the keyring's listener aside). */
+function createClients(
+  declaration: { name: string; database?: object; keyring?: boolean },
   config: StageConfig,
   logger: Logger,
-  service: string,
-): Keyring {
-  return createKeyring({
-    pool: need(pool, `database (${service}'s keyring lives in it)`),
-    masterKey: config.privacyMasterKey,
-    previousMasterKeys: config.privacyPreviousMasterKeys,
-    logger,
+) {
+  const name = declaration.name;
+  const pool = declaration.database
+    ? createPool({ url: config.databaseUrl, logger, max: config.dbPoolMax, applicationName: name })
+    : undefined;
+  const keyring: Keyring | undefined = declaration.keyring
+    ? createKeyring({
+        pool: need(pool, `database (${name}'s keyring lives in it)`),
+        masterKey: config.privacyMasterKey,
+        previousMasterKeys: config.privacyPreviousMasterKeys,
+        logger,
+      })
+    : undefined;
+  const kafka = createKafka({ clientId: name, brokers: [...config.kafkaBrokers], logger });
+  const producer = createProducer(kafka);
+  const serde = createAvroSerde({
+    registry: createRegistryClient({ url: config.schemaRegistryUrl }),
   });
+  return { pool, keyring, kafka, producer, serde };
 }
 
 interface LazyWriter extends OutputWriter<unknown> {
