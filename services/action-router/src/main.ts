@@ -29,7 +29,7 @@ export const actionRouter = defineService({
     actions: { event: 'Action', topic: (c) => c.actionsTopic },
     alerts: { event: 'Alert', topic: (c) => c.alertsTopic },
   },
-  setup({ config, logger, registry, pool, keyring, producer, outputs, now, input }) {
+  setup({ config, logger, registry, pool, keyring, outputs, now, input }) {
     // A bad rules file stops the start here: HARK_RULES_INVALID with the file, line and reason.
     const ruleset = loadRuleset(config.rulesFile);
     const metrics = createRouterMetrics(registry);
@@ -91,9 +91,7 @@ export const actionRouter = defineService({
     if (config.alertsEnabled) {
       spikes = createSpikeMonitor({
         pool,
-        producer,
-        encode: (alert) => outputs.alerts.encode(alert),
-        topic: outputs.alerts.topic,
+        alerts: outputs.alerts,
         logger,
         metrics,
         params: detectorParams(config),

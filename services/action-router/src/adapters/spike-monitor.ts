@@ -2,7 +2,7 @@ import { HarkError } from '@hark/errors';
 import type { Pool } from '@hark/db';
 import type { Alert, AlertMetric } from '@hark/events';
 import type { Logger } from '@hark/observability';
-import type { Producer } from 'kafkajs';
+import type { OutputWriter } from '@hark/stage-runtime';
 import { describeDetector, type DetectorParams } from '../domain/spikes/detector.ts';
 import {
   endsToEvaluate,
@@ -17,9 +17,8 @@ import { seriesKey, spikeStore, splitKey } from './spike-store.ts';
 
 export interface SpikeMonitorDeps {
   pool: Pool;
-  producer: Producer;
-  encode: (alert: Alert) => Buffer;
-  topic: string;
+  /** The service's `alerts` output: produces with acks=all. */
+  alerts: Pick<OutputWriter<Alert>, 'send'>;
   logger: Logger;
   metrics: RouterMetrics;
   params: DetectorParams;
@@ -147,11 +146,7 @@ export function createSpikeMonitor(deps: SpikeMonitorDeps): SpikeMonitor {
       );
       const toSend = alerts.filter((a) => fresh.has(a.alertId));
       if (toSend.length > 0) {
-        await deps.producer.send({
-          topic: deps.topic,
-          acks: -1,
-          messages: toSend.map((a) => ({ key: `${a.brand}:${a.platform}`, value: deps.encode(a) })),
-        });
+        await deps.alerts.send(toSend.map((a) => ({ key: `${a.brand}:${a.platform}`, value: a })));
       }
       await spikeStore.saveStates(client, next);
       await client.query('commit');
