@@ -8,3 +8,4 @@ export {
   MAX_CUSTOMER_VALUE,
   type EventProblems,
 } from './check-events.ts';
+export type { EventOf, EventTypes } from './event-types.ts';

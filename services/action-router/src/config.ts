@@ -1,35 +1,33 @@
 import {
   bool,
-  commonSettings,
   type ConfigOf,
   duration,
-  httpLimitSettings,
   int,
   num,
   oneOf,
   parseConfig,
   parseDuration,
-  port,
   setting,
   str,
   url,
 } from '@hark/config';
 import { TOPICS } from '@hark/events';
-import { privacySettings } from '@hark/privacy';
+import { stageSettings } from '@hark/stage-runtime';
 import type { DetectorParams } from './domain/spikes/detector.ts';
 
 export const SERVICE = 'action-router';
 
 export const configSpec = {
-  ...commonSettings,
   // Mentions arrive with their personal fields encrypted per author (see docs/privacy.md).
-  ...privacySettings,
-  ...httpLimitSettings,
-  opsPort: setting({
-    env: 'OPS_PORT',
-    doc: 'port of the /healthz, /readyz and /metrics server',
-    parse: port(),
-    default: 9105,
+  ...stageSettings({
+    service: SERVICE,
+    opsPort: 9105,
+    dbPool: { default: 6, min: 3 },
+    docs: {
+      dlqTopic: 'dead-letter topic for records that cannot be decoded or routed',
+      groupId:
+        'consumer group of the rules stage; the webhook outbox consumes actions as `<GROUP_ID>.webhook`',
+    },
   }),
   inputTopic: setting({
     env: 'INPUT_TOPIC',
@@ -49,18 +47,6 @@ export const configSpec = {
     parse: str(),
     default: TOPICS.alerts.name,
   }),
-  dlqTopic: setting({
-    env: 'DLQ_TOPIC',
-    doc: 'dead-letter topic for records that cannot be decoded or routed',
-    parse: str(),
-    default: TOPICS.dlq.name,
-  }),
-  groupId: setting({
-    env: 'GROUP_ID',
-    doc: 'consumer group of the rules stage; the webhook outbox consumes actions as `<GROUP_ID>.webhook`',
-    parse: str(),
-    default: SERVICE,
-  }),
   rulesFile: setting({
     env: 'RULES_FILE',
     doc: 'routing rules YAML, validated at start; a relative path is read from the working directory, else the repository root',
@@ -72,18 +58,6 @@ export const configSpec = {
     doc: 'mentions posted longer ago than this are not routed (a backfill, a replay or a first start over old data must not page anyone); counted as too_old',
     parse: duration({ min: '1m' }),
     default: parseDuration('2d'),
-  }),
-  batchSize: setting({
-    env: 'BATCH_SIZE',
-    doc: 'records per partition in one handler call and commit (a call takes a chunk of every partition in the fetch)',
-    parse: int({ min: 1, max: 10_000 }),
-    default: 500,
-  }),
-  dbPoolMax: setting({
-    env: 'DB_POOL_MAX',
-    doc: 'PostgreSQL connections per instance',
-    parse: int({ min: 3, max: 100 }),
-    default: 6,
   }),
   webhookUrl: setting({
     env: 'ACTION_WEBHOOK_URL',

@@ -1,25 +1,22 @@
-import {
-  commonSettings,
-  type ConfigOf,
-  httpLimitSettings,
-  int,
-  list,
-  num,
-  port,
-  setting,
-  str,
-} from '@hark/config';
+import { type ConfigOf, int, list, num, setting, str } from '@hark/config';
 import { TOPICS } from '@hark/events';
-import { privacySettings } from '@hark/privacy';
+import { stageSettings } from '@hark/stage-runtime';
+import { SERVICE } from './schema.ts';
 
 /** Every setting of identity-resolution; the README table is rendered from it. */
 export const configSpec = {
-  ...commonSettings,
-  opsPort: setting({
-    env: 'OPS_PORT',
-    doc: 'port of the HTTP API and /healthz, /readyz, /metrics',
-    parse: port(),
-    default: 9103,
+  ...stageSettings({
+    service: SERVICE,
+    opsPort: 9103,
+    dbPool: { default: 10, min: 2 },
+    docs: {
+      opsPort: 'port of the HTTP API and /healthz, /readyz, /metrics',
+      dlqTopic: 'dead-letter topic for records that cannot be resolved',
+      groupId: 'Kafka consumer group',
+      batchSize:
+        'records per partition in one handler call (a chunk of every partition in the fetch): one identity read and one write transaction each',
+      dbPoolMax: 'PostgreSQL pool size',
+    },
   }),
   inputTopic: setting({
     env: 'INPUT_TOPIC',
@@ -38,24 +35,6 @@ export const configSpec = {
     doc: 'compacted topic of identity decisions (keyed by platform:authorId)',
     parse: str(),
     default: TOPICS.identityLinks.name,
-  }),
-  dlqTopic: setting({
-    env: 'DLQ_TOPIC',
-    doc: 'dead-letter topic for records that cannot be resolved',
-    parse: str(),
-    default: TOPICS.dlq.name,
-  }),
-  groupId: setting({
-    env: 'GROUP_ID',
-    doc: 'Kafka consumer group',
-    parse: str(),
-    default: 'identity-resolution',
-  }),
-  batchSize: setting({
-    env: 'BATCH_SIZE',
-    doc: 'records per partition in one handler call (a chunk of every partition in the fetch): one identity read and one write transaction each',
-    parse: int({ min: 1, max: 10_000 }),
-    default: 500,
   }),
   matchUpper: setting({
     env: 'MATCH_UPPER',
@@ -147,14 +126,6 @@ export const configSpec = {
     parse: str(),
     default: '',
     secret: true,
-  }),
-  ...privacySettings,
-  ...httpLimitSettings,
-  dbPoolMax: setting({
-    env: 'DB_POOL_MAX',
-    doc: 'PostgreSQL pool size',
-    parse: int({ min: 2, max: 100 }),
-    default: 10,
   }),
 };
 

@@ -13,7 +13,8 @@ import { createAvroSerde, createKafka, createProducer, createRegistryClient } fr
 import { createLogger, createMetricsRegistry } from '@hark/observability';
 import { createTestDatabase, createTestTopics, testEnv, uniqueName } from '@hark/testing';
 import { parseRollupConfig } from '../src/config.ts';
-import { createRollupService } from '../src/service.ts';
+import { createService } from '@hark/stage-runtime';
+import { rollupService } from '../src/main.ts';
 import { makeWorkload } from './workload.ts';
 
 const COUNT = Number(process.env.BENCH_MENTIONS ?? 100_000);
@@ -63,9 +64,10 @@ for (const batch of BATCHES) {
     await producer.disconnect();
 
     const groupId = uniqueName('metrics-rollup-bench');
-    const service = createRollupService({
+    const service = await createService(rollupService, {
       config: parseRollupConfig({
         KAFKA_BROKERS: env.kafkaBrokers.join(','),
+        OPS_PORT: '0',
         SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
         DATABASE_URL: db.url,
         MENTIONS_TOPIC: mentionsTopic,

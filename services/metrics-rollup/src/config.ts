@@ -1,29 +1,33 @@
 import {
-  commonSettings,
   type ConfigOf,
   duration,
-  httpLimitSettings,
   int,
   list,
   oneOf,
   parseConfig,
   parseDuration,
-  port,
   setting,
   str,
 } from '@hark/config';
 import { TOPICS } from '@hark/events';
-import { privacySettings } from '@hark/privacy';
+import { stageSettings } from '@hark/stage-runtime';
+
+export const SERVICE = 'metrics-rollup';
 
 export const configSpec = {
-  ...commonSettings,
-  ...privacySettings,
-  ...httpLimitSettings,
-  opsPort: setting({
-    env: 'OPS_PORT',
-    doc: 'port of the /healthz, /readyz and /metrics server',
-    parse: port(),
-    default: 9104,
+  ...stageSettings({
+    service: SERVICE,
+    opsPort: 9104,
+    dbPool: { default: 6, min: 4 },
+    docs: {
+      dlqTopic: 'dead-letter topic for late, future-dated and invalid records',
+      groupId:
+        'consumer group prefix: mentions consume as `<prefix>.mentions`, signals as `<prefix>.signals`, compliance events as `<prefix>.compliance`',
+      batchSize:
+        'records per partition in one rollup transaction (a transaction takes a chunk of every partition in the fetch)',
+      dbPoolMax:
+        'PostgreSQL connections per instance: one each for the mentions, signals and compliance consumers (each runs one transaction at a time), maintenance and the corrections API',
+    },
   }),
   mentionsTopic: setting({
     env: 'MENTIONS_TOPIC',
@@ -36,12 +40,6 @@ export const configSpec = {
     doc: 'topic of brand signals (BrandSignal)',
     parse: str(),
     default: TOPICS.signalsRaw.name,
-  }),
-  dlqTopic: setting({
-    env: 'DLQ_TOPIC',
-    doc: 'dead-letter topic for late, future-dated and invalid records',
-    parse: str(),
-    default: TOPICS.dlq.name,
   }),
   complianceTopic: setting({
     env: 'COMPLIANCE_TOPIC',
@@ -67,12 +65,6 @@ export const configSpec = {
     parse: list(str({ minLength: 16 })),
     default: [] as string[],
     secret: true,
-  }),
-  groupId: setting({
-    env: 'GROUP_ID',
-    doc: 'consumer group prefix: mentions consume as `<prefix>.mentions`, signals as `<prefix>.signals`, compliance events as `<prefix>.compliance`',
-    parse: str(),
-    default: 'metrics-rollup',
   }),
   brandsFile: setting({
     env: 'BRANDS_FILE',
@@ -103,18 +95,6 @@ export const configSpec = {
     doc: 'how often partitions are created ahead, expired ones dropped and the customer views refreshed',
     parse: duration({ min: '1s' }),
     default: parseDuration('1h'),
-  }),
-  batchSize: setting({
-    env: 'BATCH_SIZE',
-    doc: 'records per partition in one rollup transaction (a transaction takes a chunk of every partition in the fetch)',
-    parse: int({ min: 1, max: 10_000 }),
-    default: 500,
-  }),
-  dbPoolMax: setting({
-    env: 'DB_POOL_MAX',
-    doc: 'PostgreSQL connections per instance: one each for the mentions, signals and compliance consumers (each runs one transaction at a time), maintenance and the corrections API',
-    parse: int({ min: 4, max: 100 }),
-    default: 6,
   }),
 };
 

@@ -11,8 +11,9 @@ import { parseArgs } from 'node:util';
 import { loadSchema, valueSubject, type Mention } from '@hark/events';
 import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
 import { createLogger, createMetricsRegistry } from '@hark/observability';
-import { createPool } from '@hark/db';
-import { createKeyring, migratePrivacy, TEST_MASTER_KEY } from '@hark/privacy';
+import { parseConfig } from '@hark/config';
+import { TEST_MASTER_KEY } from '@hark/privacy';
+import { createService } from '@hark/stage-runtime';
 import {
   createTestDatabase,
   createTestTopics,
@@ -21,8 +22,8 @@ import {
   uniqueName,
 } from '@hark/testing';
 import type { Kafka } from 'kafkajs';
-import { loadScoringModel } from '../src/adapters/load-model.ts';
-import { createScoringService } from '../src/adapters/scoring-service.ts';
+import { configSpec } from '../src/config.ts';
+import { scoringService } from '../src/main.ts';
 import { loadEvalSet } from './lib/datasets.ts';
 
 const { values } = parseArgs({
@@ -91,22 +92,23 @@ try {
   }
   const produceSeconds = (performance.now() - produceStart) / 1000;
 
-  const model = await loadScoringModel({});
   // The keyring of the bench: its own database; the bench's mentions are plain, so it is not hit.
   const keyDb = await createTestDatabase();
-  const keyPool = createPool({ url: keyDb.url, logger, max: 2 });
-  await migratePrivacy({ pool: keyPool, logger });
-  const keyring = createKeyring({ pool: keyPool, masterKey: TEST_MASTER_KEY, listen: false });
-  const service = await createScoringService({
-    kafka,
-    producer,
-    serde,
+  // The stage as main.ts declares it (model loading included), in-process.
+  const service = await createService(scoringService, {
+    config: parseConfig(configSpec, {
+      KAFKA_BROKERS: env.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
+      DATABASE_URL: keyDb.url,
+      HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY,
+      OPS_PORT: '0',
+      INPUT_TOPIC: input,
+      OUTPUT_TOPIC: output,
+      DLQ_TOPIC: dlq,
+      GROUP_ID: uniqueName('sentiment-scoring-bench'),
+    }),
     logger,
     registry: createMetricsRegistry({ service: 'sentiment-scoring-bench', defaults: false }),
-    model,
-    keyring,
-    topics: { input, output, dlq },
-    groupId: uniqueName('sentiment-scoring-bench'),
   });
   const start = performance.now();
   await service.start();
@@ -119,8 +121,6 @@ try {
   }
   const end = performance.now();
   await service.close();
-  await keyring.close();
-  await keyPool.end();
   await keyDb.drop().catch(() => {});
 
   const total = (end - start) / 1000;

@@ -2,7 +2,7 @@ import { HarkError } from '@hark/errors';
 import type { Pool, PoolClient } from '@hark/db';
 import type { Alert } from '@hark/events';
 import type { Logger } from '@hark/observability';
-import type { Producer } from 'kafkajs';
+import type { OutputWriter } from '@hark/stage-runtime';
 import { describeDetector, type DetectorParams } from '../domain/spikes/detector.ts';
 import type { SeriesState } from '../domain/spikes/evaluate.ts';
 import { alertOf, evaluateRound, openEpisodes, roundRange } from '../domain/spikes/round.ts';
@@ -11,9 +11,8 @@ import { spikeStore } from './spike-store.ts';
 
 export interface SpikeMonitorDeps {
   pool: Pool;
-  producer: Producer;
-  encode: (alert: Alert) => Buffer;
-  topic: string;
+  /** The service's `alerts` output: produces with acks=all. */
+  alerts: Pick<OutputWriter<Alert>, 'send'>;
   logger: Logger;
   metrics: RouterMetrics;
   params: DetectorParams;
@@ -161,11 +160,7 @@ async function publishFreshAlerts(
   );
   const toSend = alerts.filter((a) => fresh.has(a.alertId));
   if (toSend.length > 0) {
-    await deps.producer.send({
-      topic: deps.topic,
-      acks: -1,
-      messages: toSend.map((a) => ({ key: `${a.brand}:${a.platform}`, value: deps.encode(a) })),
-    });
+    await deps.alerts.send(toSend.map((a) => ({ key: `${a.brand}:${a.platform}`, value: a })));
   }
   return toSend;
 }

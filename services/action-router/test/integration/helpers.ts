@@ -45,6 +45,8 @@ export function testConfig(env: Record<string, string>): Config {
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
     LOG_LEVEL: 'silent',
+    // The runtime starts an ops server: a free port, not the running service's.
+    OPS_PORT: '0',
     HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY,
     ACTION_WEBHOOK_BACKOFF_INITIAL: '100ms',
     ACTION_WEBHOOK_BACKOFF_MAX: '400ms',

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/adapters/delivery-worker.ts';
 import { createOutboxStore, type OutboxStore } from '../../src/adapters/outbox-store.ts';
 import { createRouterMetrics } from '../../src/adapters/router-metrics.ts';
-import { MIGRATIONS_DIR } from '../../src/service.ts';
+import { MIGRATIONS_DIR } from '../../src/schema.ts';
 import { startReceiver } from './helpers.ts';
 
 const SECRET = 'outbox-test-secret-0123456789';

@@ -15,7 +15,8 @@ import {
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/domain/delivery.ts';
-import { createActionRouter, type ActionRouter } from '../../src/service.ts';
+import { createService } from '@hark/stage-runtime';
+import { actionRouter, type ActionRouter } from '../../src/main.ts';
 import { startReceiver, testConfig } from './helpers.ts';
 
 const SECRET = 'integration-test-secret-0123456789';
@@ -45,7 +46,7 @@ beforeAll(async () => {
   [input, actionsTopic, , dlqTopic] = topics.names as [string, string, string, string];
   // Fails twice, then accepts: the action must arrive exactly once after the retries.
   receiver = await startReceiver([503, 500, 200]);
-  router = createActionRouter({
+  router = await createService(actionRouter, {
     config: testConfig({
       DATABASE_URL: db.url,
       INPUT_TOPIC: input,

@@ -11,7 +11,8 @@ import {
   uniqueName,
 } from '@hark/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActionRouter, type ActionRouter } from '../../src/service.ts';
+import { createService } from '@hark/stage-runtime';
+import { actionRouter, type ActionRouter } from '../../src/main.ts';
 import { testConfig } from './helpers.ts';
 
 const ROLLUP_MIGRATIONS = fileURLToPath(
@@ -135,9 +136,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function router(): ActionRouter {
+function router(): Promise<ActionRouter> {
   const [input, actions, alerts, dlq] = topics.names as [string, string, string, string];
-  return createActionRouter({
+  return createService(actionRouter, {
     config: testConfig({
       DATABASE_URL: db.url,
       INPUT_TOPIC: input,
@@ -168,18 +169,19 @@ async function alertCount(topic: string): Promise<number> {
 describe('spike alerts from the minute rollups', () => {
   it('a generated spike produces exactly one alert across many evaluation rounds and a restart', async () => {
     const alertsTopic = topics.names[2]!;
-    let r = router();
+    let r = await router();
     await r.start();
     const emitted: Alert[] = [];
     try {
       // Minute by minute from 30 minutes before the spike to 40 minutes after it began (2 min grace).
       for (clock = T0 - 30 * MIN; clock <= T0 + 25 * MIN; clock += MIN)
-        emitted.push(...(await r.spikes!.round()));
+        emitted.push(...(await r.exposed.spikes!.round()));
       // A restart mid-episode must not re-alert: the episode state is in PostgreSQL.
       await r.close();
-      r = router();
+      r = await router();
       await r.start();
-      for (; clock <= T0 + 70 * MIN; clock += MIN) emitted.push(...(await r.spikes!.round()));
+      for (; clock <= T0 + 70 * MIN; clock += MIN)
+        emitted.push(...(await r.exposed.spikes!.round()));
     } finally {
       await r.close();
     }

@@ -1,6 +1,7 @@
 import type { ResolvedMention } from '@hark/events';
 import type { StageRecord } from '@hark/kafka';
 import { createMetricsRegistry } from '@hark/observability';
+import { createStageHandler } from '@hark/stage-runtime';
 import { makeMention, makeResolvedMention } from '@hark/testing';
 import { describe, expect, it } from 'vitest';
 import { loadRuleset } from '../../src/adapters/load-rules.ts';
@@ -21,15 +22,24 @@ const record = (value: ResolvedMention, offset = '0'): StageRecord<ResolvedMenti
 describe('the routing handler', () => {
   const registry = createMetricsRegistry({ service: 'routing-handler-test' });
   const metrics = createRouterMetrics(registry);
-  const handle = createRoutingHandler({
+  // Behind the runtime's boundary, as main.ts declares it: text and title opened.
+  const handle = createStageHandler({
+    input: {
+      name: 'rules',
+      topic: 't',
+      event: 'ResolvedMention',
+      personal: { fields: ['text', 'title'], mentionOf: (r: ResolvedMention) => r.mention },
+      handle: createRoutingHandler({
+        ruleset: loadRuleset('rules/routing.yaml'),
+        metrics,
+        maxAgeMs: 2 * 86_400_000,
+        now: () => NOW,
+      }),
+    },
+    outputs: { actions: { topic: 'actions', encode: (a) => Buffer.from(JSON.stringify(a)) } },
     // Plain (unsealed) mentions never ask the keyring for keys.
     keyring: { keysForRead: async () => new Map() },
-    ruleset: loadRuleset('rules/routing.yaml'),
-    encode: (a) => Buffer.from(JSON.stringify(a)),
-    topic: 'actions',
-    metrics,
-    maxAgeMs: 2 * 86_400_000,
-    now: () => NOW,
+    onErased: () => {},
   });
 
   it('routes a fresh complaint, skips a mention older than ACTION_MAX_AGE, counts both', async () => {

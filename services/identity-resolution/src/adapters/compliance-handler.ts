@@ -1,7 +1,8 @@
 import { withTransaction, type Pool } from '@hark/db';
 import { HarkError } from '@hark/errors';
 import type { ComplianceEvent } from '@hark/events';
-import type { BatchHandler, OutputRecord } from '@hark/kafka';
+import type { StageRecord } from '@hark/kafka';
+import type { HandlerResult } from '@hark/stage-runtime';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { complianceAction, type ErasureSubject } from '../domain/erasure-plan.ts';
@@ -23,13 +24,14 @@ import {
  */
 export function createComplianceHandler(deps: {
   pool: Pool;
-  linksTopic: string;
   secret: Buffer;
   shred: Shredder | undefined;
   logger: Logger;
   registry: Registry;
   now?: () => number;
-}): BatchHandler<ComplianceEvent> {
+}): (
+  records: StageRecord<ComplianceEvent>[],
+) => Promise<HandlerResult<ComplianceEvent, { links: 'IdentityLink' }>> {
   const log = deps.logger.child({ component: 'compliance' });
   const handled = new Counter({
     name: 'hark_identity_compliance_events_total',
@@ -41,7 +43,7 @@ export function createComplianceHandler(deps: {
   let lastExpiry = 0;
 
   return async (records) => {
-    const outputs: OutputRecord[] = [];
+    const outputs: HandlerResult<ComplianceEvent, { links: 'IdentityLink' }>['outputs'] = [];
     try {
       if (now() - lastExpiry > 3_600_000) {
         await expireEventOutbox(deps.pool);
@@ -72,7 +74,7 @@ export function createComplianceHandler(deps: {
         );
         for (const row of await readOutbox(deps.pool, origin)) {
           if (row.kind === 'link_tombstone')
-            outputs.push({ topic: deps.linksTopic, key: row.key, value: null });
+            outputs.push({ output: 'links', key: row.key, value: null });
         }
         log.info(
           { eventId: e.eventId, kind: e.kind, found: result.found, counts: result.counts },

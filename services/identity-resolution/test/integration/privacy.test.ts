@@ -29,7 +29,8 @@ import {
 import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSpec } from '../../src/config.ts';
-import { createIdentityService, type IdentityService } from '../../src/service.ts';
+import { createService } from '@hark/stage-runtime';
+import { identityService, type IdentityService } from '../../src/main.ts';
 
 const env = testEnv();
 const logger = createLogger({
@@ -88,7 +89,7 @@ beforeAll(async () => {
     IDENTITY_API_KEYS: API_KEY,
     INDEX_REFRESH_MS: '300',
   });
-  service = createIdentityService({
+  service = await createService(identityService, {
     config,
     logger,
     registry: createMetricsRegistry({ service: 'privacy-test', defaults: false }),
@@ -169,7 +170,9 @@ describe('erasure by customer (POST /v1/privacy/erasures)', () => {
 
   it('empties the customer, unlinks its accounts, shreds linked keys, tombstones and announces', async () => {
     await plantCustomer('PRIV-1', ['501', '502'], '503');
-    await waitFor(() => service.index.lookupEmail(EMAIL).length > 0, { what: 'customer indexed' });
+    await waitFor(() => service.exposed.index.lookupEmail(EMAIL).length > 0, {
+      what: 'customer indexed',
+    });
 
     const res = await api('POST', '/v1/privacy/erasures', {
       customerId: 'PRIV-1',
@@ -237,7 +240,7 @@ describe('erasure by customer (POST /v1/privacy/erasures)', () => {
     }
 
     // The match index forgets the customer (the refresher applied the emptied row).
-    await waitFor(() => service.index.lookupEmail(EMAIL).length === 0, {
+    await waitFor(() => service.exposed.index.lookupEmail(EMAIL).length === 0, {
       what: 'erased customer dropped from the index',
     });
   });

@@ -33,7 +33,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCustomersCsv } from '../../src/adapters/csv-importer.ts';
 import { configSpec } from '../../src/config.ts';
 import { MIGRATIONS_DIR, SERVICE } from '../../src/schema.ts';
-import { createIdentityService, type IdentityService } from '../../src/service.ts';
+import { createService } from '@hark/stage-runtime';
+import { identityService, type IdentityService } from '../../src/main.ts';
 
 const env = testEnv();
 const logger = createLogger({
@@ -121,7 +122,7 @@ beforeAll(async () => {
     MATCH_REFIT_MS: '0',
     MATCH_REFIT_MIN_AUTHORS: '10',
   });
-  service = createIdentityService({
+  service = await createService(identityService, {
     config,
     logger,
     registry: createMetricsRegistry({ service: 'identity-test', defaults: false }),
@@ -531,7 +532,7 @@ describe('the matching model learned from the traffic the stage resolved', () =>
           : { id: `tr-${i}`, name: `Quentin Stranger${i}`, location: 'Nowhere' },
       );
     }
-    const fitted = await service.refitter.refit();
+    const fitted = await service.exposed.refitter.refit();
     expect(fitted).not.toBeNull();
     // These six, and the authors of the tests before.
     expect(fitted!.authors).toBeGreaterThan(6);

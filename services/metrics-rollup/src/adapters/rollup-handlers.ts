@@ -1,6 +1,7 @@
 import { HarkError, isHarkError } from '@hark/errors';
 import type { BrandSignal, ComplianceEvent, ResolvedMention } from '@hark/events';
-import type { BatchHandler, BatchResult } from '@hark/kafka';
+import type { StageRecord } from '@hark/kafka';
+import type { OpenedRecord, StageResult } from '@hark/stage-runtime';
 import {
   planCompliance,
   type CompliancePlan,
@@ -32,25 +33,27 @@ type Kind = 'mention' | 'signal';
  * durable in PostgreSQL before this returns, so the stage commits offsets
  * only after the rollup is. The database is the output: nothing is produced.
  */
-function createHandler<T, F>(
+function createHandler<T, I, F>(
   kind: Kind,
   deps: HandlerDeps,
-  toFact: (value: T) => F,
+  recordOf: (item: I) => StageRecord<T>,
+  toFact: (item: I) => F,
   eventTime: (fact: F) => number,
   apply: (facts: F[]) => Promise<ApplyResult>,
-): BatchHandler<T> {
-  return async (records) => {
+): (items: I[]) => Promise<StageResult<T, never>> {
+  return async (items) => {
     const now = deps.now();
     const facts: F[] = [];
-    const failures: NonNullable<BatchResult<T>['failures']> = [];
-    for (const record of records) {
+    const failures: NonNullable<StageResult<T, never>['failures']> = [];
+    for (const item of items) {
+      const record = recordOf(item);
       const rejected = (error: HarkError) => {
         failures.push({ record, error });
         deps.metrics.rejected.inc({ kind, code: error.code });
       };
       let fact: F;
       try {
-        fact = toFact(record.value);
+        fact = toFact(item);
       } catch (err) {
         if (!isHarkError(err) || err.retriable) throw err;
         rejected(err);
@@ -83,11 +86,27 @@ function createHandler<T, F>(
   };
 }
 
-export function createMentionsHandler(deps: HandlerDeps): BatchHandler<ResolvedMention> {
-  return createHandler<ResolvedMention, MentionFact>(
+/**
+ * The personal fields a fact keeps, opened by the runtime; location, e-mail and
+ * profile URL stay sealed (never stored here). The facts table holds plaintext,
+ * which the erase flow deletes there.
+ */
+export const MENTION_FACT_FIELDS = [
+  'url',
+  'title',
+  'text',
+  'author.handle',
+  'author.name',
+] as const;
+
+export function createMentionsHandler(
+  deps: HandlerDeps,
+): (records: OpenedRecord<ResolvedMention>[]) => Promise<StageResult<ResolvedMention, never>> {
+  return createHandler<ResolvedMention, OpenedRecord<ResolvedMention>, MentionFact>(
     'mention',
     deps,
-    toMentionFact,
+    (opened) => opened.record,
+    (opened) => toMentionFact({ ...opened.record.value, mention: opened.mention }),
     (f) => f.createdAt,
     async (facts) => {
       const result = await deps.store.applyMentions(facts);
@@ -99,11 +118,14 @@ export function createMentionsHandler(deps: HandlerDeps): BatchHandler<ResolvedM
   );
 }
 
-export function createSignalsHandler(deps: HandlerDeps): BatchHandler<BrandSignal> {
-  return createHandler<BrandSignal, SignalFact>(
+export function createSignalsHandler(
+  deps: HandlerDeps,
+): (records: StageRecord<BrandSignal>[]) => Promise<StageResult<BrandSignal, never>> {
+  return createHandler<BrandSignal, StageRecord<BrandSignal>, SignalFact>(
     'signal',
     deps,
-    toSignalFact,
+    (record) => record,
+    (record) => toSignalFact(record.value),
     (f) => f.observedAt,
     (facts) => deps.store.applySignals(facts),
   );
@@ -124,9 +146,9 @@ export interface ComplianceHandlerDeps {
  */
 export function createComplianceHandler(
   deps: ComplianceHandlerDeps,
-): BatchHandler<ComplianceEvent> {
+): (records: StageRecord<ComplianceEvent>[]) => Promise<StageResult<ComplianceEvent, never>> {
   return async (records) => {
-    const failures: NonNullable<BatchResult<ComplianceEvent>['failures']> = [];
+    const failures: NonNullable<StageResult<ComplianceEvent, never>['failures']> = [];
     for (const record of records) {
       const event = record.value;
       let plan: CompliancePlan;

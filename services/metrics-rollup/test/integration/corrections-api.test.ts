@@ -10,7 +10,7 @@ import { createRollupMetrics } from '../../src/adapters/rollup-metrics.ts';
 import { createRollupStore, type RollupStore } from '../../src/adapters/rollup-store.ts';
 import { toMentionFact } from '../../src/domain/mention-fact.ts';
 import { windowStart } from '../../src/domain/windows.ts';
-import { MIGRATIONS_DIR } from '../../src/service.ts';
+import { MIGRATIONS_DIR } from '../../src/schema.ts';
 import { resolved } from '../unit/fixtures.ts';
 import { expectRollupsMatchRecount } from './helpers.ts';
 

@@ -33,7 +33,8 @@ import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkload } from '../../bench/workload.ts';
 import { parseRollupConfig } from '../../src/config.ts';
-import { createRollupService, type InputName, type RollupService } from '../../src/service.ts';
+import { createService } from '@hark/stage-runtime';
+import { rollupService, type RollupService } from '../../src/main.ts';
 import { resolved } from '../unit/fixtures.ts';
 import {
   actualRollups,
@@ -127,14 +128,15 @@ interface Running {
 }
 
 async function startService(
-  opts: { wrapHandler?: <T>(input: InputName, h: BatchHandler<T>) => BatchHandler<T> } = {},
+  opts: { wrapHandler?: (input: string, h: BatchHandler<unknown>) => BatchHandler<unknown> } = {},
 ): Promise<Running> {
   const registry = createMetricsRegistry({ service: 'metrics-rollup-test', defaults: false });
   let onCrash!: (err: Error) => void;
   const crashed = new Promise<Error>((resolve) => (onCrash = resolve));
-  const service = createRollupService({
+  const service = await createService(rollupService, {
     config: parseRollupConfig({
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
+      OPS_PORT: '0',
       SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
       DATABASE_URL: db.url,
       MENTIONS_TOPIC: setup.mentionsTopic,

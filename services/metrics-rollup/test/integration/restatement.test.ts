@@ -26,7 +26,7 @@ import { createTextRetention } from '../../src/adapters/text-retention.ts';
 import { planCompliance, type DeletedPostsPolicy } from '../../src/domain/compliance.ts';
 import { toMentionFact, type MentionFact } from '../../src/domain/mention-fact.ts';
 import { windowStart } from '../../src/domain/windows.ts';
-import { MIGRATIONS_DIR } from '../../src/service.ts';
+import { MIGRATIONS_DIR } from '../../src/schema.ts';
 import { migrate, withTransaction } from '@hark/db';
 import { resolved } from '../unit/fixtures.ts';
 import {

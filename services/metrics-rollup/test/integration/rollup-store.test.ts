@@ -16,7 +16,7 @@ import { toMentionFact } from '../../src/domain/mention-fact.ts';
 import { shareOfVoice } from '../../src/domain/share-of-voice.ts';
 import { toSignalFact } from '../../src/domain/signal-fact.ts';
 import { windowStart } from '../../src/domain/windows.ts';
-import { MIGRATIONS_DIR } from '../../src/service.ts';
+import { MIGRATIONS_DIR } from '../../src/schema.ts';
 import { resolved } from '../unit/fixtures.ts';
 import {
   actualRollups,

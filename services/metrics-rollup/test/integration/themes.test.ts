@@ -11,7 +11,7 @@ import { createRollupStore, type RollupStore } from '../../src/adapters/rollup-s
 import { toMentionFact } from '../../src/domain/mention-fact.ts';
 import { correctionConstants, correctShares } from '../../src/domain/share-correction.ts';
 import { windowStart } from '../../src/domain/windows.ts';
-import { MIGRATIONS_DIR } from '../../src/service.ts';
+import { MIGRATIONS_DIR } from '../../src/schema.ts';
 import { resolved } from '../unit/fixtures.ts';
 
 const DAY = 86_400_000;

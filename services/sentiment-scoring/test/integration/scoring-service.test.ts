@@ -13,7 +13,9 @@ import {
   type AvroSerde,
 } from '@hark/kafka';
 import { createPool, type Pool } from '@hark/db';
+import { parseConfig } from '@hark/config';
 import { createLogger, createMetricsRegistry } from '@hark/observability';
+import { createService, type RunningService } from '@hark/stage-runtime';
 import {
   createKeyring,
   encryptMentionPii,
@@ -33,9 +35,8 @@ import {
 import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadScoringModel } from '../../src/adapters/load-model.ts';
-import { createScoringService, type ScoringService } from '../../src/adapters/scoring-service.ts';
-import type { ScoringModel } from '../../src/domain/model.ts';
+import { configSpec } from '../../src/config.ts';
+import { scoringService } from '../../src/main.ts';
 
 const env = testEnv();
 const logger = createLogger({
@@ -45,7 +46,7 @@ const logger = createLogger({
 let kafka: Kafka;
 let producer: Producer;
 let serde: AvroSerde;
-let model: ScoringModel;
+let databaseUrl: string;
 let pool: Pool;
 let keyring: Keyring;
 const cleanups: (() => Promise<void>)[] = [];
@@ -55,8 +56,8 @@ beforeAll(async () => {
   producer = createProducer(kafka);
   await producer.connect();
   serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
-  model = await loadScoringModel({ languages: ['en', 'es'] });
   const db = await createTestDatabase();
+  databaseUrl = db.url;
   pool = createPool({ url: db.url, logger, max: 4 });
   await migratePrivacy({ pool, logger });
   keyring = createKeyring({ pool, masterKey: TEST_MASTER_KEY, logger });
@@ -76,7 +77,7 @@ async function startService(): Promise<{
   input: string;
   output: string;
   dlq: string;
-  service: ScoringService;
+  service: RunningService<undefined>;
   registry: Registry;
 }> {
   const topics = await createTestTopics(kafka, [
@@ -87,16 +88,22 @@ async function startService(): Promise<{
   cleanups.push(topics.drop);
   const [input, output, dlq] = topics.names as [string, string, string];
   const registry = createMetricsRegistry({ service: 'sentiment-scoring-test', defaults: false });
-  const service = await createScoringService({
-    kafka,
-    producer,
-    serde,
+  // The service as main.ts declares it; its own keyring hears the test keyring's shreds.
+  const service = await createService(scoringService, {
+    config: parseConfig(configSpec, {
+      KAFKA_BROKERS: env.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
+      DATABASE_URL: databaseUrl,
+      HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY,
+      OPS_PORT: '0',
+      INPUT_TOPIC: input,
+      OUTPUT_TOPIC: output,
+      DLQ_TOPIC: dlq,
+      GROUP_ID: uniqueName('sentiment-scoring-test'),
+      SENTIMENT_LANGUAGES: 'en,es',
+    }),
     logger,
     registry,
-    model,
-    keyring,
-    topics: { input, output, dlq },
-    groupId: uniqueName('sentiment-scoring-test'),
   });
   await service.start();
   cleanups.push(() => service.close());
@@ -108,7 +115,7 @@ const author = (id: string) => ({ ...makeMention().author, id, handle: `user${id
 describe('sentiment-scoring against the real broker and registry', () => {
   it('scores each mention and produces it to the output topic keyed platform:authorId; an undecodable record goes to dlq with its bytes', async () => {
     const { input, output, dlq, service, registry } = await startService();
-    await waitFor(() => service.isReady(), {
+    await waitFor(() => service.isConsuming(), {
       timeoutMs: 30_000,
       what: 'the consumer to join its group',
     });
@@ -219,7 +226,7 @@ describe('sentiment-scoring against the real broker and registry', () => {
 
   it('when mentions are encrypted, the output keeps them encrypted with the clear-text score; a shredded author is dropped as erased, not dead-lettered', async () => {
     const { input, output, dlq, service, registry } = await startService();
-    await waitFor(() => service.isReady(), { timeoutMs: 30_000, what: 'consumer in group' });
+    await waitFor(() => service.isConsuming(), { timeoutMs: 30_000, what: 'consumer in group' });
     const keys = await keyring.keysForWrite(['x:keep', 'x:erase']);
     const kept = makeMention({
       postId: '501',

@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { HarkError } from '@hark/errors';
-import type { ScoredMention } from '@hark/events';
+import type { Mention, ScoredMention } from '@hark/events';
 import {
   createPrivacyMetrics,
   encryptMentionPii,
   encryptMentionPiiFields,
   type DataKey,
+  type Keyring,
 } from '@hark/privacy';
 import { makeMention } from '@hark/testing';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createScoringHandler } from '../../src/adapters/scoring-service.ts';
-import { createScoringMetrics } from '../../src/adapters/scoring-metrics.ts';
+import { createStageHandler } from '@hark/stage-runtime';
+import { createScoringHandler } from '../../src/adapters/scoring-handler.ts';
+import { createScoringMetrics, type ScoringMetrics } from '../../src/adapters/scoring-metrics.ts';
 import type { ScoringModel } from '../../src/domain/model.ts';
 import { scoredMentionKey, scoreMention } from '../../src/domain/score-mention.ts';
 import { testModel } from './model.ts';
@@ -86,6 +88,29 @@ describe('scoreMention', () => {
   });
 });
 
+/** The handler behind the runtime's boundary, as main.ts declares it: text and title opened. */
+function scoringStage(deps: {
+  encode: (value: ScoredMention) => Buffer;
+  keyring?: Pick<Keyring, 'keysForRead'>;
+  metrics?: ScoringMetrics;
+  registry?: Registry;
+}) {
+  const erased = deps.registry ? createPrivacyMetrics(deps.registry).erased : undefined;
+  return createStageHandler({
+    input: {
+      name: 'mentions',
+      topic: 'mentions.raw',
+      event: 'Mention',
+      personal: { fields: ['text', 'title'], mentionOf: (m: Mention) => m },
+      handle: createScoringHandler({ model, metrics: deps.metrics, now: () => NOW }),
+    },
+    outputs: { scored: { topic: 'mentions.scored', encode: deps.encode as (v: never) => Buffer } },
+    // Records without envelopes need no key: an empty keyring opens them as they are.
+    keyring: deps.keyring ?? { keysForRead: async () => new Map() },
+    onErased: (n) => erased?.inc({ stage: 'sentiment-scoring' }, n),
+  });
+}
+
 describe('scoring batch handler', () => {
   const record = (text: string, offset: string) => ({
     topic: 'mentions.raw',
@@ -101,13 +126,9 @@ describe('scoring batch handler', () => {
     const registry = new Registry();
     const metrics = createScoringMetrics(registry, { sentiment: 's@1', intent: 'i@1' });
     const encoded: ScoredMention[] = [];
-    const handle = createScoringHandler({
-      model,
-      topic: 'mentions.scored',
+    const handle = scoringStage({
       encode: (v) => (encoded.push(v), Buffer.from(v.mention.postId)),
-      keyring: null,
       metrics,
-      now: () => NOW,
     });
     const result = await handle([record('love it 😍', '1'), record('broken again 😡', '2')]);
     expect(result.outputs.map((o) => [o.topic, o.key, o.value!.toString()])).toEqual([
@@ -122,15 +143,11 @@ describe('scoring batch handler', () => {
   });
 
   it('when encoding a record fails, only that record is a failure, with its HarkError code', async () => {
-    const handle = createScoringHandler({
-      model,
-      topic: 'out',
+    const handle = scoringStage({
       encode: (v) => {
         if (v.mention.postId === '2') throw new HarkError('HARK_SERDE_ENCODE_FAILED', 'bad value');
         return Buffer.from('ok');
       },
-      keyring: null,
-      now: () => NOW,
     });
     const result = await handle([record('fine', '1'), record('fine', '2'), record('fine', '3')]);
     expect(result.outputs).toHaveLength(2);
@@ -140,13 +157,7 @@ describe('scoring batch handler', () => {
   });
 
   it('when scoring throws a plain error, the record fails with HARK_STAGE_PROCESSING_FAILED', async () => {
-    const handle = createScoringHandler({
-      model,
-      topic: 'out',
-      encode: () => Buffer.from('ok'),
-      keyring: null,
-      now: () => NOW,
-    });
+    const handle = scoringStage({ encode: () => Buffer.from('ok') });
     const broken = {
       ...record('fine', '9'),
       value: { ...makeMention(), text: null as unknown as string },
@@ -174,13 +185,10 @@ describe('scoring batch handler', () => {
     const keyring = { keysForRead: async () => keys };
     const registry = new Registry();
     const encoded: ScoredMention[] = [];
-    const handle = createScoringHandler({
-      model,
-      topic: 'out',
+    const handle = scoringStage({
       encode: (v) => (encoded.push(v), Buffer.from('ok')),
       keyring,
-      privacyMetrics: createPrivacyMetrics(registry),
-      now: () => NOW,
+      registry,
     });
     const enc = (offset: string, text: string, k: DataKey) => {
       const r = record(text, offset);

@@ -1,0 +1,58 @@
+import { HarkError, isHarkError } from '@hark/errors';
+import type { Mention } from '@hark/events';
+import type { Emit, HandlerResult, OpenedRecord } from '@hark/stage-runtime';
+import type { ScoringModel } from '../domain/model.ts';
+import { scoredMentionKey, scoreMention } from '../domain/score-mention.ts';
+import type { ScoringMetrics } from './scoring-metrics.ts';
+
+/** What the scoring stage writes. */
+export type ScoringOutputs = { scored: 'ScoredMention' };
+
+/**
+ * The batch handler, a thin adapter around `scoreMention`: the runtime opened
+ * the text and title. Scoring is pure and deterministic, so a record that
+ * makes it throw would throw again after any restart: it goes to the DLQ
+ * with the reason instead of crashing the consumer into a loop.
+ */
+export function createScoringHandler(deps: {
+  model: ScoringModel;
+  metrics?: ScoringMetrics;
+  now: () => number;
+}): (records: OpenedRecord<Mention>[]) => Promise<HandlerResult<Mention, ScoringOutputs>> {
+  return async (opened) => {
+    const outputs: Emit<ScoringOutputs, Mention>[] = [];
+    const failures: NonNullable<HandlerResult<Mention, ScoringOutputs>['failures']> = [];
+    const now = deps.now();
+    for (const { record, mention } of opened) {
+      try {
+        const scored = scoreMention(mention, deps.model, now);
+        outputs.push({
+          output: 'scored',
+          key: scoredMentionKey(record.value),
+          // The output carries the mention as it came in: personal fields stay encrypted.
+          value: { ...scored, mention: record.value },
+          from: record,
+        });
+        deps.metrics?.scored.inc({
+          sentiment: scored.sentiment.label,
+          intent: scored.intent.label,
+        });
+        deps.metrics?.languages.inc({ lang: scored.sentiment.lang });
+      } catch (err) {
+        const error = isHarkError(err)
+          ? err
+          : new HarkError(
+              'HARK_STAGE_PROCESSING_FAILED',
+              `scoring failed: ${(err as Error).message}`,
+              {
+                cause: err,
+                context: { mentionId: record.value.mentionId },
+              },
+            );
+        deps.metrics?.failures.inc({ code: error.code });
+        failures.push({ record, error });
+      }
+    }
+    return { outputs, failures };
+  };
+}
