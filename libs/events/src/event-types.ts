@@ -1,27 +1,17 @@
 import type { EventName } from './schemas.ts';
-import type {
-  Action,
-  Alert,
-  BrandSignal,
-  ComplianceEvent,
-  DeadLetter,
-  IdentityLink,
-  Mention,
-  ResolvedMention,
-  ScoredMention,
-} from './types.generated.ts';
+import type * as Generated from './types.generated.ts';
 
 /** The TypeScript type of each event in `schemas/`, by event name. */
 export interface EventTypes {
-  Mention: Mention;
-  ScoredMention: ScoredMention;
-  ResolvedMention: ResolvedMention;
-  IdentityLink: IdentityLink;
-  BrandSignal: BrandSignal;
-  DeadLetter: DeadLetter;
-  ComplianceEvent: ComplianceEvent;
-  Action: Action;
-  Alert: Alert;
+  Mention: Generated.Mention;
+  ScoredMention: Generated.ScoredMention;
+  ResolvedMention: Generated.ResolvedMention;
+  IdentityLink: Generated.IdentityLink;
+  BrandSignal: Generated.BrandSignal;
+  DeadLetter: Generated.DeadLetter;
+  ComplianceEvent: Generated.ComplianceEvent;
+  Action: Generated.Action;
+  Alert: Generated.Alert;
 }
 
 /** The type of the event named `N`. */

@@ -1,7 +1,12 @@
 export { createLogger, type Logger } from './logger.ts';
 export { createMetricsRegistry, metricsOnce } from './metrics.ts';
 export { instrumentHttp } from './http-metrics.ts';
-export { createOpsServer, type OpsServer, type ReadinessCheck } from './ops-server.ts';
+export {
+  createOpsServer,
+  createOpsServerFor,
+  type OpsServer,
+  type ReadinessCheck,
+} from './ops-server.ts';
 export { createLifecycle, type Lifecycle } from './lifecycle.ts';
 export {
   capConnections,

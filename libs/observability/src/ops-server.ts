@@ -24,6 +24,19 @@ export interface OpsServer {
 
 const CHECK_TIMEOUT_MS = 2000;
 
+/** The ops server of a service's settings (`OPS_HOST`, `OPS_PORT` and the HTTP limits of `commonSettings`). */
+export function createOpsServerFor(
+  settings: { opsHost: string; opsPort: number } & HttpLimits,
+  deps: { registry: Registry; logger: Logger },
+): OpsServer {
+  return createOpsServer({
+    host: settings.opsHost,
+    port: settings.opsPort,
+    limits: settings,
+    ...deps,
+  });
+}
+
 /**
  * The Fastify server every service runs: `/healthz` (the process lives),
  * `/readyz` (every readiness check passes), `/metrics` (the injected

@@ -12,7 +12,12 @@ import {
   type Encoder,
   type Stage,
 } from '@hark/kafka';
-import { createLifecycle, createOpsServer, type Lifecycle, type Logger } from '@hark/observability';
+import {
+  createLifecycle,
+  createOpsServerFor,
+  type Lifecycle,
+  type Logger,
+} from '@hark/observability';
 import { createKeyring, createPrivacyMetrics, migratePrivacy, type Keyring } from '@hark/privacy';
 import type { Registry } from 'prom-client';
 import type {
@@ -76,13 +81,7 @@ export async function createService<S extends StageSettings, O extends Outputs<C
     opts.onCrash ??
     ((err: Error) => void lifecycle.shutdown(`consumer crashed: ${err.message}`, 1));
   const { pool, keyring, kafka, producer, serde } = createClients(declaration, config, logger);
-  const ops = createOpsServer({
-    host: config.opsHost,
-    port: config.opsPort,
-    registry,
-    logger,
-    limits: config,
-  });
+  const ops = createOpsServerFor(config, { registry, logger });
   const outputs = createWriters(declaration.outputs, opts.config, producer);
   const privacyMetrics = createPrivacyMetrics(registry);
   let started = false;

@@ -8,7 +8,7 @@ import {
   createLifecycle,
   createLogger,
   createMetricsRegistry,
-  createOpsServer,
+  createOpsServerFor,
 } from '@hark/observability';
 import { createKeyring, migratePrivacy } from '@hark/privacy';
 import { createMentionPrivacy } from './adapters/mention-privacy.ts';
@@ -29,13 +29,7 @@ try {
     brandIds: new Set(brands.brands.map((b) => b.id)),
   });
 
-  const ops = createOpsServer({
-    host: config.opsHost,
-    port: config.opsPort,
-    registry,
-    logger,
-    limits: config,
-  });
+  const ops = createOpsServerFor(config, { registry, logger });
   await ops.start();
   lifecycle.onShutdown('ops server', () => ops.close());
   // Not ready until the ingest API listens: start-up may wait on Kafka for a while.
