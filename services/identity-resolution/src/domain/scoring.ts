@@ -5,6 +5,7 @@ import { jaroWinkler } from './jaro-winkler.ts';
 import { areNicknames, nameVariants } from './nicknames.ts';
 import { FREEMAIL_DOMAINS, emailDomain, emailLocal, handleCompact } from './normalize.ts';
 import { PairMemo } from './pair-memo.ts';
+import { isOneEdit } from './one-edit.ts';
 import { mentionsPlace } from './places.ts';
 import { soundAlike } from './phonetic.ts';
 
@@ -29,6 +30,8 @@ export interface MatchModel {
     tfPrior: number;
     nickname: MU;
     jwHigh: MU;
+    /** One typing slip apart (see isOneEdit), where Jaro–Winkler is not already high. */
+    oneEdit: MU;
     jwMid: MU;
     /** Display names of unverified accounts are often pseudonyms: a mismatch says less. */
     disagree: MU;
@@ -40,6 +43,7 @@ export interface MatchModel {
     exactM: number;
     tfPrior: number;
     jwHigh: MU;
+    oneEdit: MU;
     jwMid: MU;
     phonetic: MU;
     disagree: MU;
@@ -80,6 +84,7 @@ export const DEFAULT_MODEL: MatchModel = {
     tfPrior: 0.003,
     nickname: { m: 0.07, u: 0.008 },
     jwHigh: { m: 0.04, u: 0.006 },
+    oneEdit: { m: 0.02, u: 0.004 },
     jwMid: { m: 0.02, u: 0.02 },
     disagree: { m: 0.06, u: 0.95 },
     disagreeVerified: { m: 0.02, u: 0.95 },
@@ -90,6 +95,7 @@ export const DEFAULT_MODEL: MatchModel = {
     exactM: 0.86,
     tfPrior: 0.0003,
     jwHigh: { m: 0.05, u: 0.002 },
+    oneEdit: { m: 0.02, u: 0.001 },
     jwMid: { m: 0.02, u: 0.006 },
     phonetic: { m: 0.02, u: 0.004 },
     disagree: { m: 0.05, u: 0.985 },
@@ -123,9 +129,23 @@ function tfU(count: number, n: number, prior: number, alpha: number): number {
 }
 
 export type FirstLevel =
-  'exact' | 'nickname' | 'jw_high' | 'jw_mid' | 'disagree' | 'initial' | 'initial_disagree';
+  | 'exact'
+  | 'nickname'
+  | 'jw_high'
+  | 'one_edit'
+  | 'jw_mid'
+  | 'disagree'
+  | 'initial'
+  | 'initial_disagree';
 export type LastLevel =
-  'exact' | 'jw_high' | 'jw_mid' | 'phonetic' | 'disagree' | 'initial' | 'initial_disagree';
+  | 'exact'
+  | 'jw_high'
+  | 'one_edit'
+  | 'jw_mid'
+  | 'phonetic'
+  | 'disagree'
+  | 'initial'
+  | 'initial_disagree';
 
 export type PlaceLevel =
   'city' | 'city_fuzzy' | 'city_other' | 'region' | 'region_other' | 'country' | 'country_other';
@@ -157,6 +177,10 @@ export function isFuzzyTown(segments: readonly string[], city: string): boolean 
   return false;
 }
 
+/** One slip apart, and long enough that the slip is not the whole name ("jon"/"joe"). */
+const isTypo = (a: string, c: string): boolean =>
+  Math.min(a.length, c.length) >= 3 && Math.max(a.length, c.length) >= 4 && isOneEdit(a, c);
+
 export function compareFirst(a: string, c: string): FirstLevel | null {
   if (!a || !c) return null;
   if (a.length === 1 || c.length === 1) return a[0] === c[0] ? 'initial' : 'initial_disagree';
@@ -164,6 +188,7 @@ export function compareFirst(a: string, c: string): FirstLevel | null {
   if (areNicknames(a, c)) return 'nickname';
   const jw = jaroWinkler(a, c);
   if (jw >= 0.94) return 'jw_high';
+  if (isTypo(a, c)) return 'one_edit';
   if (jw >= 0.88) return 'jw_mid';
   return 'disagree';
 }
@@ -174,6 +199,7 @@ export function compareLast(a: string, c: string): LastLevel | null {
   if (a === c) return 'exact';
   const jw = jaroWinkler(a, c);
   if (jw >= 0.94) return 'jw_high';
+  if (isTypo(a, c)) return 'one_edit';
   if (jw >= 0.88) return 'jw_mid';
   // Sound-alikes spelled apart (Smith/Schmidt, Thompson/Tomson) still share most letters;
   // the phonetic lookup is skipped for names that share little.
@@ -196,6 +222,8 @@ function firstWeight(
       return w(f.nickname);
     case 'jw_high':
       return w(f.jwHigh);
+    case 'one_edit':
+      return w(f.oneEdit);
     case 'jw_mid':
       return w(f.jwMid);
     case 'disagree':
@@ -214,6 +242,8 @@ function lastWeight(level: LastLevel, count: number, n: number, model: MatchMode
       return log2(l.exactM / tfU(count, n, l.tfPrior, model.tfSmoothing));
     case 'jw_high':
       return w(l.jwHigh);
+    case 'one_edit':
+      return w(l.oneEdit);
     case 'jw_mid':
       return w(l.jwMid);
     case 'phonetic':

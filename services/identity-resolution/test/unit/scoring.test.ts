@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Evidence } from '@hark/events';
 import { prepareAuthor } from '../../src/domain/author.ts';
 import {
+  compareFirst,
+  compareLast,
   DEFAULT_MODEL,
   handleNameLevels,
   identifierWeight,
@@ -76,6 +78,15 @@ describe('Fellegi–Sunter weights', () => {
     const typo = score({ name: 'Robert Zywiki' }, ZYWICKI);
     expect(typo).toBeLessThan(score({ name: 'Robert Zywicki' }, ZYWICKI));
     expect(typo).toBeGreaterThan(score({ name: 'Robert Kowalski' }, ZYWICKI));
+  });
+
+  it('one slip in a short name is a typo, not a different name', () => {
+    expect(compareFirst('jogn', 'john')).toBe('one_edit');
+    expect(compareFirst('jon', 'joe')).toBe('disagree');
+    expect(compareLast('grafton', 'trafton')).toBe('one_edit');
+    const slip = score({ name: 'Jogn Smith' }, SMITH);
+    expect(slip).toBeGreaterThan(score({ name: 'Mark Smith' }, SMITH));
+    expect(slip).toBeLessThan(score({ name: 'John Smith' }, SMITH));
   });
 
   it('a different first name is evidence against, more so for a verified account', () => {
