@@ -273,6 +273,14 @@ export class Matcher {
     const slots: number[] = [];
     this.collected = slots;
     let skippedBlocks = 0;
+    this.forEachKey(a, (key, cap) => {
+      if (this.index.blocks.forEachUpTo(hashKey(key), cap, this.visit) > cap) skippedBlocks++;
+    });
+    return { slots, skippedBlocks };
+  }
+
+  /** Every blocking key of an author with the block cap that applies to it. */
+  private forEachKey(a: PreparedAuthor, fn: (key: string, cap: number) => void): void {
     const cities = [...a.cityIds].map((id) => this.index.cityNames.str(id));
     const { strong, weak } = authorKeys({
       name: a.name,
@@ -288,14 +296,31 @@ export class Matcher {
     ] as const) {
       for (const key of keys) {
         // A one-part pass is only worth scoring when the part is rare.
-        const c =
+        fn(
+          key,
           key.charCodeAt(1) === 124 /* | */ && isOnePartPass(key)
             ? Math.min(cap, ONE_PART_CAP)
-            : cap;
-        if (this.index.blocks.forEachUpTo(hashKey(key), c, this.visit) > c) skippedBlocks++;
+            : cap,
+        );
       }
     }
-    return { slots, skippedBlocks };
+  }
+
+  /**
+   * The blocking keys of an author whose block holds `slot`, with the block's
+   * size and cap (over the cap: skipped): which passes find a customer, for
+   * measuring each pass's completeness.
+   */
+  blockingTrace(input: AuthorInput, slot: number): { key: string; size: number; cap: number }[] {
+    const out: { key: string; size: number; cap: number }[] = [];
+    this.forEachKey(prepareAuthor(input, this.index), (key, cap) => {
+      let holds = false;
+      const size = this.index.blocks.forEachUpTo(hashKey(key), Infinity, (s) => {
+        if (s === slot) holds = true;
+      });
+      if (holds) out.push({ key, size, cap });
+    });
+    return out;
   }
 
   private fuzzy(a: PreparedAuthor): Resolution {

@@ -207,6 +207,12 @@ export function compareLast(a: string, c: string): LastLevel | null {
   return 'disagree';
 }
 
+/**
+ * Weight of a first-name level. A near miss (nickname, typo) of a name never
+ * says more than the name itself agreeing would: the fuzzy levels' u comes
+ * from random pairs and knows nothing of the name's frequency, so "Wikliam"
+ * would otherwise outweigh "William".
+ */
 function firstWeight(
   level: FirstLevel,
   count: number,
@@ -215,17 +221,18 @@ function firstWeight(
   model: MatchModel,
 ): number {
   const f = model.firstName;
+  const exact = (): number => log2(f.exactM / tfU(count, n, f.tfPrior, model.tfSmoothing));
   switch (level) {
     case 'exact':
-      return log2(f.exactM / tfU(count, n, f.tfPrior, model.tfSmoothing));
+      return exact();
     case 'nickname':
-      return w(f.nickname);
+      return Math.min(w(f.nickname), exact());
     case 'jw_high':
-      return w(f.jwHigh);
+      return Math.min(w(f.jwHigh), exact());
     case 'one_edit':
-      return w(f.oneEdit);
+      return Math.min(w(f.oneEdit), exact());
     case 'jw_mid':
-      return w(f.jwMid);
+      return Math.min(w(f.jwMid), exact());
     case 'disagree':
       return w(verified ? f.disagreeVerified : f.disagree);
     case 'initial':
@@ -235,19 +242,21 @@ function firstWeight(
   }
 }
 
+/** Weight of a family-name level; near misses are capped like first names'. */
 function lastWeight(level: LastLevel, count: number, n: number, model: MatchModel): number {
   const l = model.lastName;
+  const exact = (): number => log2(l.exactM / tfU(count, n, l.tfPrior, model.tfSmoothing));
   switch (level) {
     case 'exact':
-      return log2(l.exactM / tfU(count, n, l.tfPrior, model.tfSmoothing));
+      return exact();
     case 'jw_high':
-      return w(l.jwHigh);
+      return Math.min(w(l.jwHigh), exact());
     case 'one_edit':
-      return w(l.oneEdit);
+      return Math.min(w(l.oneEdit), exact());
     case 'jw_mid':
-      return w(l.jwMid);
+      return Math.min(w(l.jwMid), exact());
     case 'phonetic':
-      return w(l.phonetic);
+      return Math.min(w(l.phonetic), exact());
     case 'disagree':
       return w(l.disagree);
     case 'initial':

@@ -89,6 +89,18 @@ describe('Fellegi–Sunter weights', () => {
     expect(slip).toBeLessThan(score({ name: 'John Smith' }, SMITH));
   });
 
+  it('a typo of a common name never says more than the name itself', () => {
+    // A learned model can give a fuzzy level a tiny u (near misses are rare among random pairs).
+    const model = {
+      ...DEFAULT_MODEL,
+      firstName: { ...DEFAULT_MODEL.firstName, oneEdit: { m: 0.1, u: 1e-5 } },
+    };
+    const weigh = (name: string) =>
+      scoreCandidate(prepareAuthor(author({ name }), index), SMITH, index, model);
+    expect(weigh('Jogn Smith')).toBeLessThanOrEqual(weigh('John Smith'));
+    expect(weigh('Jogn Smith')).toBeGreaterThan(weigh('Mark Smith'));
+  });
+
   it('a different first name is evidence against, more so for a verified account', () => {
     const unverified = score({ name: 'Thomas Zywicki' }, ZYWICKI);
     const verified = score({ name: 'Thomas Zywicki', verified: true }, ZYWICKI);
