@@ -20,7 +20,8 @@ import { phoneticCodes } from './phonetic.ts';
  * - `t|first|las`   first-name sound + first three letters of the family
  *   name: family-name typos that change the sound (Smiht).
  * - `u|first|ast`   first-name sound + last three letters of the family
- *   name: a sound-changing slip near its start (Gumett for Gurnett).
+ *   name: a sound-changing slip near its start (Gumett for Gurnett); the
+ *   matcher gives it the one-part passes' small cap.
  * - `s|code`        a customer known by one name only.
  * - `m|compact`     e-mail local parts and CRM handles without separators,
  *   digits kept: a handle `jane_doe84` finds the customer with

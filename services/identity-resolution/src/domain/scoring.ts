@@ -207,11 +207,17 @@ export function compareLast(a: string, c: string): LastLevel | null {
   return 'disagree';
 }
 
+/** Weight of an exact agreement on a value held by `count` of `n` customers. */
+function exactWeight(m: number, count: number, n: number, prior: number, alpha: number): number {
+  return log2(m / tfU(count, n, prior, alpha));
+}
+
 /**
  * Weight of a first-name level. A near miss (nickname, typo) of a name never
  * says more than the name itself agreeing would: the fuzzy levels' u comes
  * from random pairs and knows nothing of the name's frequency, so "Wikliam"
- * would otherwise outweigh "William".
+ * would otherwise outweigh "William". (No closures here: this runs per
+ * candidate, and tsx wraps every closure it creates.)
  */
 function firstWeight(
   level: FirstLevel,
@@ -221,49 +227,59 @@ function firstWeight(
   model: MatchModel,
 ): number {
   const f = model.firstName;
-  const exact = (): number => log2(f.exactM / tfU(count, n, f.tfPrior, model.tfSmoothing));
+  let near: MU;
   switch (level) {
     case 'exact':
-      return exact();
-    case 'nickname':
-      return Math.min(w(f.nickname), exact());
-    case 'jw_high':
-      return Math.min(w(f.jwHigh), exact());
-    case 'one_edit':
-      return Math.min(w(f.oneEdit), exact());
-    case 'jw_mid':
-      return Math.min(w(f.jwMid), exact());
+      return exactWeight(f.exactM, count, n, f.tfPrior, model.tfSmoothing);
     case 'disagree':
       return w(verified ? f.disagreeVerified : f.disagree);
     case 'initial':
       return w(f.initialAgree);
     case 'initial_disagree':
       return w(f.initialDisagree);
+    case 'nickname':
+      near = f.nickname;
+      break;
+    case 'jw_high':
+      near = f.jwHigh;
+      break;
+    case 'one_edit':
+      near = f.oneEdit;
+      break;
+    case 'jw_mid':
+      near = f.jwMid;
+      break;
   }
+  return Math.min(w(near), exactWeight(f.exactM, count, n, f.tfPrior, model.tfSmoothing));
 }
 
 /** Weight of a family-name level; near misses are capped like first names'. */
 function lastWeight(level: LastLevel, count: number, n: number, model: MatchModel): number {
   const l = model.lastName;
-  const exact = (): number => log2(l.exactM / tfU(count, n, l.tfPrior, model.tfSmoothing));
+  let near: MU;
   switch (level) {
     case 'exact':
-      return exact();
-    case 'jw_high':
-      return Math.min(w(l.jwHigh), exact());
-    case 'one_edit':
-      return Math.min(w(l.oneEdit), exact());
-    case 'jw_mid':
-      return Math.min(w(l.jwMid), exact());
-    case 'phonetic':
-      return Math.min(w(l.phonetic), exact());
+      return exactWeight(l.exactM, count, n, l.tfPrior, model.tfSmoothing);
     case 'disagree':
       return w(l.disagree);
     case 'initial':
       return w(l.initialAgree);
     case 'initial_disagree':
       return w(l.initialDisagree);
+    case 'jw_high':
+      near = l.jwHigh;
+      break;
+    case 'one_edit':
+      near = l.oneEdit;
+      break;
+    case 'jw_mid':
+      near = l.jwMid;
+      break;
+    case 'phonetic':
+      near = l.phonetic;
+      break;
   }
+  return Math.min(w(near), exactWeight(l.exactM, count, n, l.tfPrior, model.tfSmoothing));
 }
 
 const variantCache = new Map<string, string[]>();
