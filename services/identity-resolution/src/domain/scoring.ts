@@ -298,12 +298,21 @@ function isConcat(s: string, x: string, y: string): boolean {
   return s.length === x.length + y.length && s.startsWith(x) && s.endsWith(y);
 }
 
-/** s contains x followed by y somewhere. */
+/**
+ * Whether `rest` letters after a name leave it whole: none, or a word of its
+ * own (`zywickifan`). One or two letters more make another name of it
+ * (`smit` + h, `brown` + e, `john` + s): `richardsmith` does not spell
+ * Richard Smit.
+ */
+const endsWord = (rest: number): boolean => rest === 0 || rest >= 3;
+
+/** s contains x followed by y somewhere, y not running on into a longer name. */
 function containsConcat(s: string, x: string, y: string): boolean {
   if (s.length < x.length + y.length) return false;
   let i = s.indexOf(x);
   while (i >= 0) {
-    if (s.startsWith(y, i + x.length)) return true;
+    const end = i + x.length + y.length;
+    if (s.startsWith(y, i + x.length) && endsWord(s.length - end)) return true;
     i = s.indexOf(x, i + 1);
   }
   return false;
@@ -366,7 +375,10 @@ export function handleNameLevels(
       return { first: 'exact', last: 'initial' };
     }
   }
-  if (cl.length >= 4 && (letters.startsWith(cl) || letters.endsWith(cl))) {
+  if (
+    cl.length >= 4 &&
+    ((letters.startsWith(cl) && endsWord(letters.length - cl.length)) || letters.endsWith(cl))
+  ) {
     return { first: null, last: 'exact' };
   }
   if (cf.length >= 4 && letters === cf) return { first: 'exact', last: null };

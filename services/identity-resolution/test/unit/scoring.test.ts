@@ -207,6 +207,10 @@ describe('handle-to-name patterns', () => {
     ['janemdoe', 'jane', 'doe', { first: 'exact', last: 'exact' }],
     ['zywickifan', 'robert', 'zywicki', { first: null, last: 'exact' }],
     ['sunflower', 'jane', 'doe', null],
+    // A family name that runs on into a longer one is not in the handle.
+    ['richardsmith', 'richard', 'smit', null],
+    ['smiths', 'jane', 'smith', null],
+    ['richardsmithart', 'richard', 'smith', { first: 'exact', last: 'exact' }],
   ])('%s vs %s %s', (letters, first, last, expected) => {
     expect(handleNameLevels(letters, first, last)).toEqual(expected);
   });
