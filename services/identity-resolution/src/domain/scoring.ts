@@ -212,13 +212,60 @@ function exactWeight(m: number, count: number, n: number, prior: number, alpha: 
   return log2(m / tfU(count, n, prior, alpha));
 }
 
+/** The keys of a model section that hold an m/u pair. */
+type MUKey<T> = { [K in keyof T]: T[K] extends MU ? K : never }[keyof T];
+
+/** Where each first-name level other than exact agreement keeps its m and u. */
+const FIRST_MU = {
+  nickname: 'nickname',
+  jw_high: 'jwHigh',
+  one_edit: 'oneEdit',
+  jw_mid: 'jwMid',
+  disagree: 'disagree',
+  initial: 'initialAgree',
+  initial_disagree: 'initialDisagree',
+} as const satisfies Record<Exclude<FirstLevel, 'exact'>, MUKey<MatchModel['firstName']>>;
+
+/** The same for family-name levels. */
+const LAST_MU = {
+  jw_high: 'jwHigh',
+  one_edit: 'oneEdit',
+  jw_mid: 'jwMid',
+  phonetic: 'phonetic',
+  disagree: 'disagree',
+  initial: 'initialAgree',
+  initial_disagree: 'initialDisagree',
+} as const satisfies Record<Exclude<LastLevel, 'exact'>, MUKey<MatchModel['lastName']>>;
+
+/** Levels that are the name spelled nearly right: never worth more than spelled right. */
+const NEAR_MISSES: ReadonlySet<string> = new Set([
+  'nickname',
+  'jw_high',
+  'one_edit',
+  'jw_mid',
+  'phonetic',
+]);
+
 /**
- * Weight of a first-name level. A near miss (nickname, typo) of a name never
- * says more than the name itself agreeing would: the fuzzy levels' u comes
- * from random pairs and knows nothing of the name's frequency, so "Wikliam"
- * would otherwise outweigh "William". (No closures here: this runs per
- * candidate, and tsx wraps every closure it creates.)
+ * Weight of a name level other than exact agreement. A near miss (nickname,
+ * typo) of a name never says more than the name itself agreeing would: the
+ * fuzzy levels' u comes from random pairs and knows nothing of the name's
+ * frequency, so "Wikliam" would otherwise outweigh "William". (No closures
+ * here: this runs per candidate, and tsx wraps every closure it creates.)
  */
+function levelWeight(
+  level: string,
+  mu: MU,
+  part: { exactM: number; tfPrior: number },
+  count: number,
+  n: number,
+  alpha: number,
+): number {
+  const weight = w(mu);
+  if (!NEAR_MISSES.has(level)) return weight;
+  return Math.min(weight, exactWeight(part.exactM, count, n, part.tfPrior, alpha));
+}
+
 function firstWeight(
   level: FirstLevel,
   count: number,
@@ -227,59 +274,15 @@ function firstWeight(
   model: MatchModel,
 ): number {
   const f = model.firstName;
-  let near: MU;
-  switch (level) {
-    case 'exact':
-      return exactWeight(f.exactM, count, n, f.tfPrior, model.tfSmoothing);
-    case 'disagree':
-      return w(verified ? f.disagreeVerified : f.disagree);
-    case 'initial':
-      return w(f.initialAgree);
-    case 'initial_disagree':
-      return w(f.initialDisagree);
-    case 'nickname':
-      near = f.nickname;
-      break;
-    case 'jw_high':
-      near = f.jwHigh;
-      break;
-    case 'one_edit':
-      near = f.oneEdit;
-      break;
-    case 'jw_mid':
-      near = f.jwMid;
-      break;
-  }
-  return Math.min(w(near), exactWeight(f.exactM, count, n, f.tfPrior, model.tfSmoothing));
+  if (level === 'exact') return exactWeight(f.exactM, count, n, f.tfPrior, model.tfSmoothing);
+  const mu = level === 'disagree' && verified ? f.disagreeVerified : f[FIRST_MU[level]];
+  return levelWeight(level, mu, f, count, n, model.tfSmoothing);
 }
 
-/** Weight of a family-name level; near misses are capped like first names'. */
 function lastWeight(level: LastLevel, count: number, n: number, model: MatchModel): number {
   const l = model.lastName;
-  let near: MU;
-  switch (level) {
-    case 'exact':
-      return exactWeight(l.exactM, count, n, l.tfPrior, model.tfSmoothing);
-    case 'disagree':
-      return w(l.disagree);
-    case 'initial':
-      return w(l.initialAgree);
-    case 'initial_disagree':
-      return w(l.initialDisagree);
-    case 'jw_high':
-      near = l.jwHigh;
-      break;
-    case 'one_edit':
-      near = l.oneEdit;
-      break;
-    case 'jw_mid':
-      near = l.jwMid;
-      break;
-    case 'phonetic':
-      near = l.phonetic;
-      break;
-  }
-  return Math.min(w(near), exactWeight(l.exactM, count, n, l.tfPrior, model.tfSmoothing));
+  if (level === 'exact') return exactWeight(l.exactM, count, n, l.tfPrior, model.tfSmoothing);
+  return levelWeight(level, l[LAST_MU[level]], l, count, n, model.tfSmoothing);
 }
 
 const variantCache = new Map<string, string[]>();
