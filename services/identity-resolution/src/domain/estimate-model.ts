@@ -21,7 +21,7 @@ import {
 /** Levels that share one conditional distribution (their m's, and u's, sum to 1). */
 export const LEVEL_GROUPS = {
   first: [
-    ['exact', 'nickname', 'jw_high', 'one_edit', 'jw_mid', 'disagree'],
+    ['exact', 'nickname', 'jw_high', 'one_edit', 'jw_mid', 'phonetic', 'disagree'],
     ['initial', 'initial_disagree'],
   ],
   last: [
@@ -72,6 +72,7 @@ export function tablesOf(model: MatchModel): { m: LevelTable; u: LevelTable } {
         jw_high: f.jwHigh.m,
         one_edit: f.oneEdit.m,
         jw_mid: f.jwMid.m,
+        phonetic: f.phonetic.m,
         disagree: f.disagree.m,
         initial: f.initialAgree.m,
         initial_disagree: f.initialDisagree.m,
@@ -102,6 +103,7 @@ export function tablesOf(model: MatchModel): { m: LevelTable; u: LevelTable } {
         jw_high: f.jwHigh.u,
         one_edit: f.oneEdit.u,
         jw_mid: f.jwMid.u,
+        phonetic: f.phonetic.u,
         disagree: f.disagree.u,
         initial: f.initialAgree.u,
         initial_disagree: f.initialDisagree.u,
@@ -145,6 +147,7 @@ export function applyFit(model: MatchModel, fit: Pick<FittedModel, 'm' | 'u'>): 
       jwHigh: mu('first', 'jw_high', f.jwHigh),
       oneEdit: mu('first', 'one_edit', f.oneEdit),
       jwMid: mu('first', 'jw_mid', f.jwMid),
+      phonetic: mu('first', 'phonetic', f.phonetic),
       disagree: disagreeFirst,
       // A verified account's display name is its owner's: never more forgiving than the rest.
       disagreeVerified: { m: Math.min(f.disagreeVerified.m, disagreeFirst.m), u: disagreeFirst.u },

@@ -33,6 +33,8 @@ export interface MatchModel {
     /** One typing slip apart (see isOneEdit), where Jaro–Winkler is not already high. */
     oneEdit: MU;
     jwMid: MU;
+    /** Spelled apart but sounding alike (Lewis/Louis, Reuben/Rubin). */
+    phonetic: MU;
     /** Display names of unverified accounts are often pseudonyms: a mismatch says less. */
     disagree: MU;
     disagreeVerified: MU;
@@ -86,6 +88,7 @@ export const DEFAULT_MODEL: MatchModel = {
     jwHigh: { m: 0.04, u: 0.006 },
     oneEdit: { m: 0.02, u: 0.004 },
     jwMid: { m: 0.02, u: 0.02 },
+    phonetic: { m: 0.01, u: 0.005 },
     disagree: { m: 0.06, u: 0.95 },
     disagreeVerified: { m: 0.02, u: 0.95 },
     initialAgree: { m: 0.96, u: 0.08 },
@@ -134,6 +137,7 @@ export type FirstLevel =
   | 'jw_high'
   | 'one_edit'
   | 'jw_mid'
+  | 'phonetic'
   | 'disagree'
   | 'initial'
   | 'initial_disagree';
@@ -190,6 +194,8 @@ export function compareFirst(a: string, c: string): FirstLevel | null {
   if (jw >= 0.94) return 'jw_high';
   if (isTypo(a, c)) return 'one_edit';
   if (jw >= 0.88) return 'jw_mid';
+  // Spellings of one name (Lewis/Louis); names that share little are not looked up.
+  if (jw >= 0.7 && soundAlike(a, c)) return 'phonetic';
   return 'disagree';
 }
 
@@ -221,6 +227,7 @@ const FIRST_MU = {
   jw_high: 'jwHigh',
   one_edit: 'oneEdit',
   jw_mid: 'jwMid',
+  phonetic: 'phonetic',
   disagree: 'disagree',
   initial: 'initialAgree',
   initial_disagree: 'initialDisagree',

@@ -89,6 +89,15 @@ describe('Fellegi–Sunter weights', () => {
     expect(slip).toBeLessThan(score({ name: 'John Smith' }, SMITH));
   });
 
+  it('two spellings of one first name sound alike, which says more than a different name', () => {
+    expect(compareFirst('lewis', 'louis')).toBe('phonetic');
+    expect(compareFirst('reuben', 'rubin')).toBe('phonetic');
+    expect(compareFirst('lewis', 'mark')).toBe('disagree');
+    expect(score({ name: 'Jon Zywicki' }, ZYWICKI)).toBeLessThan(
+      score({ name: 'Robert Zywicki' }, ZYWICKI),
+    );
+  });
+
   it('a typo of a common name never says more than the name itself', () => {
     // A learned model can give a fuzzy level a tiny u (near misses are rare among random pairs).
     const model = {
