@@ -141,15 +141,8 @@ export type FirstLevel =
   | 'disagree'
   | 'initial'
   | 'initial_disagree';
-export type LastLevel =
-  | 'exact'
-  | 'jw_high'
-  | 'one_edit'
-  | 'jw_mid'
-  | 'phonetic'
-  | 'disagree'
-  | 'initial'
-  | 'initial_disagree';
+/** Family names have the same levels, bar nicknames. */
+export type LastLevel = Exclude<FirstLevel, 'nickname'>;
 
 export type PlaceLevel =
   'city' | 'city_fuzzy' | 'city_other' | 'region' | 'region_other' | 'country' | 'country_other';
@@ -221,19 +214,7 @@ function exactWeight(m: number, count: number, n: number, prior: number, alpha: 
 /** The keys of a model section that hold an m/u pair. */
 type MUKey<T> = { [K in keyof T]: T[K] extends MU ? K : never }[keyof T];
 
-/** Where each first-name level other than exact agreement keeps its m and u. */
-const FIRST_MU = {
-  nickname: 'nickname',
-  jw_high: 'jwHigh',
-  one_edit: 'oneEdit',
-  jw_mid: 'jwMid',
-  phonetic: 'phonetic',
-  disagree: 'disagree',
-  initial: 'initialAgree',
-  initial_disagree: 'initialDisagree',
-} as const satisfies Record<Exclude<FirstLevel, 'exact'>, MUKey<MatchModel['firstName']>>;
-
-/** The same for family-name levels. */
+/** Where each family-name level other than exact agreement keeps its m and u. */
 const LAST_MU = {
   jw_high: 'jwHigh',
   one_edit: 'oneEdit',
@@ -243,6 +224,12 @@ const LAST_MU = {
   initial: 'initialAgree',
   initial_disagree: 'initialDisagree',
 } as const satisfies Record<Exclude<LastLevel, 'exact'>, MUKey<MatchModel['lastName']>>;
+
+/** The same for first names, which add nicknames. */
+const FIRST_MU = { ...LAST_MU, nickname: 'nickname' } as const satisfies Record<
+  Exclude<FirstLevel, 'exact'>,
+  MUKey<MatchModel['firstName']>
+>;
 
 /** Levels that are the name spelled nearly right: never worth more than spelled right. */
 const NEAR_MISSES: ReadonlySet<string> = new Set([
