@@ -4,8 +4,11 @@
  * baseline computed in the same run.
  */
 import type { AuthorInput } from '../src/domain/author.ts';
-import type { CustomerIndex } from '../src/domain/customer-index.ts';
-import type { Matcher } from '../src/domain/match-author.ts';
+import { CustomerIndex } from '../src/domain/customer-index.ts';
+import { applyFit, fitFromAuthors, type FittedModel } from '../src/domain/estimate-model.ts';
+import { Matcher, type MatchOptions } from '../src/domain/match-author.ts';
+import { DEFAULT_MODEL } from '../src/domain/scoring.ts';
+import { stableHash, type LinkageSet } from './linkage-sets.ts';
 import {
   normalizeEmail,
   normalizeHandle,
@@ -79,14 +82,59 @@ export function createExactBaseline(index: CustomerIndex): (a: AuthorInput) => n
   };
 }
 
+/** A set's customers in an index, and a matcher over it with `options`, before any fit. */
+export function indexSet(
+  set: LinkageSet,
+  options: MatchOptions,
+): { index: CustomerIndex; matcher: Matcher } {
+  const index = new CustomerIndex();
+  for (const c of set.customers) index.upsert(c);
+  index.finishLoad();
+  return { index, matcher: new Matcher(index, options) };
+}
+
+/**
+ * Fits the model the way the service fits it from traffic: on `sample`
+ * unlabeled dev-split authors (distinct, in a fixed pseudo-random order),
+ * and puts it in force. The test split is never used for fitting.
+ */
+export function fitOnDev(
+  index: CustomerIndex,
+  matcher: Matcher,
+  set: LinkageSet,
+  sample: number,
+): { fit: FittedModel; ms: number; share: number } {
+  const dev = set.authors
+    .filter((a) => a.split === 'dev')
+    .sort((x, y) => stableHash(x.input.id) - stableHash(y.input.id))
+    .slice(0, sample);
+  const started = performance.now();
+  const fit = fitFromAuthors(
+    index,
+    (a) => matcher.comparisonVectors(a),
+    dev.map((a) => a.input),
+    DEFAULT_MODEL,
+  );
+  const ms = performance.now() - started;
+  matcher.useModel({ model: applyFit(DEFAULT_MODEL, fit), prior: fit.prior, label: 'bench fit' });
+  const share = dev.length ? dev.filter((a) => a.truth !== null).length / dev.length : 0;
+  return { fit, ms, share };
+}
+
+/** Customer external id → index slot. */
+export function slotsByExternalId(index: CustomerIndex): Map<string, number> {
+  const slotOf = new Map<string, number>();
+  for (let slot = 0; slot < index.size; slot++) slotOf.set(index.externalId(slot), slot);
+  return slotOf;
+}
+
 export function evaluate(
   index: CustomerIndex,
   matcher: Matcher,
   authors: readonly LabeledAuthor[],
 ): Scores {
   const baselineOf = createExactBaseline(index);
-  const slotOf = new Map<string, number>();
-  for (let slot = 0; slot < index.size; slot++) slotOf.set(index.externalId(slot), slot);
+  const slotOf = slotsByExternalId(index);
   let positives = 0;
   let found = 0;
   const counts = { base: [0, 0], auto: [0, 0], review: [0, 0], both: [0, 0] };

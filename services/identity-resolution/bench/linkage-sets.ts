@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { StoredCustomer } from '../src/domain/customer.ts';
 import type { AuthorInput } from '../src/domain/author.ts';
+import { generateWorld } from './generate.ts';
 
 export const DATA_DIR = fileURLToPath(new URL('./data/', import.meta.url));
 
@@ -20,6 +21,8 @@ export interface LinkageAuthor {
   truth: string | null;
   /** dev: may be looked at while changing the matcher; test: never. */
   split: 'dev' | 'test';
+  /** How a generated author was made (name, handle, location noise); absent for real sets. */
+  noise?: readonly string[];
 }
 
 export interface LinkageSet {
@@ -41,6 +44,30 @@ export function stableHash(s: string): number {
 /** Half of the people go to each split, by a hash of their true identity. */
 export const splitOf = (personKey: string): 'dev' | 'test' =>
   stableHash(`split:${personKey}`) % 2 === 0 ? 'dev' : 'test';
+
+/**
+ * The project's generator: half the authors derived from customers with
+ * noise, a quarter look-alikes, a quarter unrelated; split by author id.
+ */
+export function loadGenerator(o: { seed: number; customers: number; authors: number }): LinkageSet {
+  const world = generateWorld({
+    seed: o.seed,
+    customers: o.customers,
+    derived: Math.round(o.authors * 0.5),
+    lookalikes: Math.round(o.authors * 0.25),
+    unrelated: Math.round(o.authors * 0.25),
+  });
+  return {
+    name: `generator (seed ${o.seed})`,
+    customers: world.customers,
+    authors: world.authors.map((a) => ({
+      input: a.input,
+      truth: a.truth,
+      split: splitOf(a.input.id),
+      noise: a.variants,
+    })),
+  };
+}
 
 function readCsv(path: string): Record<string, string>[] {
   return parse(readFileSync(path), { columns: true, skip_empty_lines: true, relax_quotes: true });

@@ -10,19 +10,9 @@
  * (authors per fit), --population N (hand override of the prior).
  */
 import { parseArgs } from 'node:util';
-import { CustomerIndex } from '../src/domain/customer-index.ts';
-import { applyFit, fitFromAuthors } from '../src/domain/estimate-model.ts';
-import { DEFAULT_MATCH_OPTIONS, Matcher } from '../src/domain/match-author.ts';
-import { DEFAULT_MODEL } from '../src/domain/scoring.ts';
-import { evaluate, TABLE_HEADER, tableRow } from './evaluate.ts';
-import { generateWorld } from './generate.ts';
-import {
-  loadSplinkHistorical,
-  loadUnionArmy,
-  splitOf,
-  stableHash,
-  type LinkageSet,
-} from './linkage-sets.ts';
+import { DEFAULT_MATCH_OPTIONS } from '../src/domain/match-author.ts';
+import { evaluate, fitOnDev, indexSet, TABLE_HEADER, tableRow } from './evaluate.ts';
+import { loadGenerator, loadSplinkHistorical, loadUnionArmy } from './linkage-sets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,25 +24,12 @@ const { values } = parseArgs({
   },
 });
 
-function generatorSet(): LinkageSet {
-  const nAuthors = Number(values.authors);
-  const world = generateWorld({
+const generatorSet = () =>
+  loadGenerator({
     seed: Number(values.seed),
     customers: Number(values.customers),
-    derived: Math.round(nAuthors * 0.5),
-    lookalikes: Math.round(nAuthors * 0.25),
-    unrelated: Math.round(nAuthors * 0.25),
+    authors: Number(values.authors),
   });
-  return {
-    name: `generator (seed ${values.seed})`,
-    customers: world.customers,
-    authors: world.authors.map((a) => ({
-      input: a.input,
-      truth: a.truth,
-      split: splitOf(a.input.id),
-    })),
-  };
-}
 
 const options = {
   ...DEFAULT_MATCH_OPTIONS,
@@ -72,30 +49,15 @@ for (const load of [generatorSet, loadSplinkHistorical, loadUnionArmy]) {
     notes.push(`${load.name}: data not found, skipped (see bench/data/SOURCES.md)`);
     continue;
   }
-  const index = new CustomerIndex();
-  for (const c of set.customers) index.upsert(c);
-  index.finishLoad();
-  const matcher = new Matcher(index, options);
+  const { index, matcher } = indexSet(set, options);
   const dev = set.authors.filter((a) => a.split === 'dev');
   const test = set.authors.filter((a) => a.split === 'test');
   rows.push(tableRow(set.name, 'test, before any fit', evaluate(index, matcher, test)));
-  // The service's traffic sample: distinct dev authors in a fixed pseudo-random order.
-  const sample = [...dev]
-    .sort((x, y) => stableHash(x.input.id) - stableHash(y.input.id))
-    .slice(0, Number(values.sample))
-    .map((a) => a.input);
-  const fitStarted = performance.now();
-  const fit = fitFromAuthors(index, (a) => matcher.comparisonVectors(a), sample, DEFAULT_MODEL);
-  const fitMs = performance.now() - fitStarted;
-  matcher.useModel({ model: applyFit(DEFAULT_MODEL, fit), prior: fit.prior, label: 'bench fit' });
+  const { fit, ms, share } = fitOnDev(index, matcher, set, Number(values.sample));
   rows.push(tableRow(set.name, 'dev', evaluate(index, matcher, dev)));
   rows.push(tableRow(set.name, 'test', evaluate(index, matcher, test)));
-  const share = sample.length
-    ? dev.filter((a) => sample.includes(a.input)).filter((a) => a.truth !== null).length /
-      sample.length
-    : 0;
   notes.push(
-    `${set.name}: ${index.size} customers, ${set.authors.length} authors; fit ${fitMs.toFixed(0)} ms ` +
+    `${set.name}: ${index.size} customers, ${set.authors.length} authors; fit ${ms.toFixed(0)} ms ` +
       `(${fit.pairs} pairs, ${fit.iterations} EM iterations): learned share of customers ` +
       `${fit.prior.toFixed(3)} (true ${share.toFixed(3)}); whole set ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );

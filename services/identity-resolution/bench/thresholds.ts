@@ -5,40 +5,14 @@
  * The model is fitted as in bench:quality; each author is resolved once with
  * the rules off and each setting is applied to the outcome.
  */
-import { CustomerIndex } from '../src/domain/customer-index.ts';
-import { applyFit, fitFromAuthors } from '../src/domain/estimate-model.ts';
-import { corroboration, DEFAULT_MATCH_OPTIONS, Matcher } from '../src/domain/match-author.ts';
-import { DEFAULT_MODEL } from '../src/domain/scoring.ts';
-import { generateWorld } from './generate.ts';
-import {
-  loadSplinkHistorical,
-  loadUnionArmy,
-  splitOf,
-  stableHash,
-  type LinkageSet,
-} from './linkage-sets.ts';
+import { corroboration, DEFAULT_MATCH_OPTIONS } from '../src/domain/match-author.ts';
+import { fitOnDev, indexSet, slotsByExternalId } from './evaluate.ts';
+import { loadGenerator, loadSplinkHistorical, loadUnionArmy } from './linkage-sets.ts';
 
 const UPPERS = [0.99, 0.995, 0.997, 0.999];
 const CORROBORATION = [0, 1, 2, 4];
 
-function generatorSet(): LinkageSet {
-  const world = generateWorld({
-    seed: 20261124,
-    customers: 100_000,
-    derived: 10_000,
-    lookalikes: 5_000,
-    unrelated: 5_000,
-  });
-  return {
-    name: 'generator (seed 20261124)',
-    customers: world.customers,
-    authors: world.authors.map((a) => ({
-      input: a.input,
-      truth: a.truth,
-      split: splitOf(a.input.id),
-    })),
-  };
-}
+const generatorSet = () => loadGenerator({ seed: 20261124, customers: 100_000, authors: 20_000 });
 
 console.log(
   '| set (dev split) | MATCH_UPPER | MATCH_CORROBORATION_BITS | auto-link P / R | wrong links |',
@@ -50,20 +24,15 @@ for (const load of [generatorSet, loadSplinkHistorical, loadUnionArmy]) {
     console.log(`| ${load.name}: data not found, skipped (see bench/data/SOURCES.md) | | | | |`);
     continue;
   }
-  const index = new CustomerIndex();
-  for (const c of set.customers) index.upsert(c);
-  index.finishLoad();
   // Rules off: every fuzzy outcome keeps its posterior, ambiguity and corroboration.
-  const matcher = new Matcher(index, { ...DEFAULT_MATCH_OPTIONS, upper: 0, corroborationBits: 0 });
+  const { index, matcher } = indexSet(set, {
+    ...DEFAULT_MATCH_OPTIONS,
+    upper: 0,
+    corroborationBits: 0,
+  });
   const dev = set.authors.filter((a) => a.split === 'dev');
-  const sample = [...dev]
-    .sort((x, y) => stableHash(x.input.id) - stableHash(y.input.id))
-    .slice(0, 2000)
-    .map((a) => a.input);
-  const fit = fitFromAuthors(index, (a) => matcher.comparisonVectors(a), sample, DEFAULT_MODEL);
-  matcher.useModel({ model: applyFit(DEFAULT_MODEL, fit), prior: fit.prior, label: 'bench fit' });
-  const slotOf = new Map<string, number>();
-  for (let slot = 0; slot < index.size; slot++) slotOf.set(index.externalId(slot), slot);
+  fitOnDev(index, matcher, set, 2000);
+  const slotOf = slotsByExternalId(index);
   let positives = 0;
   const outcomes: { right: boolean; exact: boolean; linked: boolean; p: number; bits: number }[] =
     [];

@@ -19,6 +19,9 @@ import { phoneticCodes } from './phonetic.ts';
  *   "J. Doe", handles like `jdoe`, first-name typos that change the sound.
  * - `t|first|las`   first-name sound + first three letters of the family
  *   name: family-name typos that change the sound (Smiht).
+ * - `u|first|ast`   first-name sound + last three letters of the family
+ *   name: a sound-changing slip near its start (Gumett for Gurnett); the
+ *   matcher gives it the one-part passes' small cap.
  * - `s|code`        a customer known by one name only.
  * - `m|compact`     e-mail local parts and CRM handles without separators,
  *   digits kept: a handle `jane_doe84` finds the customer with
@@ -41,7 +44,7 @@ import { phoneticCodes } from './phonetic.ts';
  *   caps them lower still (20): a common part, alone or in a big town, is
  *   hundreds of people whom a replaced other part could not link anyway.
  *
- * `i` and `t` keys exist for typos and initials; they are broad for common
+ * `i`, `t` and `u` keys exist for typos and initials; they are broad for common
  * names, so the author side marks them weak (a smaller block cap applies):
  * a typo in a common name could not be linked with confidence anyway.
  */
@@ -58,6 +61,9 @@ export function nameKeys(out: Set<string>, first: string, last: string, typoKeys
     if (!typoKeys) continue;
     for (const l of lastCodes) out.add(`i|${l}|${g[0]}`);
     out.add(`t|${firstCodes[0]}|${last.slice(0, 3)}`);
+    // The same from the other end: a slip early in the family name that changes its sound
+    // and its first letters (Gumett/Gurnett, Legee/Segee) leaves its end alone.
+    if (last.length >= 4) out.add(`u|${firstCodes[0]}|${last.slice(-3)}`);
   }
 }
 
@@ -233,6 +239,7 @@ export function authorKeys(a: {
     const c = k.charCodeAt(0);
     if (
       c === 116 /* t */ ||
+      c === 117 /* u */ ||
       c === 108 /* l */ ||
       c === 102 /* f */ ||
       c === 70 /* F */ ||

@@ -21,11 +21,11 @@ import {
 /** Levels that share one conditional distribution (their m's, and u's, sum to 1). */
 export const LEVEL_GROUPS = {
   first: [
-    ['exact', 'nickname', 'jw_high', 'jw_mid', 'disagree'],
+    ['exact', 'nickname', 'jw_high', 'one_edit', 'jw_mid', 'phonetic', 'disagree'],
     ['initial', 'initial_disagree'],
   ],
   last: [
-    ['exact', 'jw_high', 'jw_mid', 'phonetic', 'disagree'],
+    ['exact', 'jw_high', 'one_edit', 'jw_mid', 'phonetic', 'disagree'],
     ['initial', 'initial_disagree'],
   ],
   place: [
@@ -70,7 +70,9 @@ export function tablesOf(model: MatchModel): { m: LevelTable; u: LevelTable } {
         exact: f.exactM,
         nickname: f.nickname.m,
         jw_high: f.jwHigh.m,
+        one_edit: f.oneEdit.m,
         jw_mid: f.jwMid.m,
+        phonetic: f.phonetic.m,
         disagree: f.disagree.m,
         initial: f.initialAgree.m,
         initial_disagree: f.initialDisagree.m,
@@ -78,6 +80,7 @@ export function tablesOf(model: MatchModel): { m: LevelTable; u: LevelTable } {
       last: {
         exact: l.exactM,
         jw_high: l.jwHigh.m,
+        one_edit: l.oneEdit.m,
         jw_mid: l.jwMid.m,
         phonetic: l.phonetic.m,
         disagree: l.disagree.m,
@@ -98,13 +101,16 @@ export function tablesOf(model: MatchModel): { m: LevelTable; u: LevelTable } {
       first: {
         nickname: f.nickname.u,
         jw_high: f.jwHigh.u,
+        one_edit: f.oneEdit.u,
         jw_mid: f.jwMid.u,
+        phonetic: f.phonetic.u,
         disagree: f.disagree.u,
         initial: f.initialAgree.u,
         initial_disagree: f.initialDisagree.u,
       },
       last: {
         jw_high: l.jwHigh.u,
+        one_edit: l.oneEdit.u,
         jw_mid: l.jwMid.u,
         phonetic: l.phonetic.u,
         disagree: l.disagree.u,
@@ -139,7 +145,9 @@ export function applyFit(model: MatchModel, fit: Pick<FittedModel, 'm' | 'u'>): 
       exactM: fit.m.first.exact ?? f.exactM,
       nickname: mu('first', 'nickname', f.nickname),
       jwHigh: mu('first', 'jw_high', f.jwHigh),
+      oneEdit: mu('first', 'one_edit', f.oneEdit),
       jwMid: mu('first', 'jw_mid', f.jwMid),
+      phonetic: mu('first', 'phonetic', f.phonetic),
       disagree: disagreeFirst,
       // A verified account's display name is its owner's: never more forgiving than the rest.
       disagreeVerified: { m: Math.min(f.disagreeVerified.m, disagreeFirst.m), u: disagreeFirst.u },
@@ -150,6 +158,7 @@ export function applyFit(model: MatchModel, fit: Pick<FittedModel, 'm' | 'u'>): 
       ...l,
       exactM: fit.m.last.exact ?? l.exactM,
       jwHigh: mu('last', 'jw_high', l.jwHigh),
+      oneEdit: mu('last', 'one_edit', l.oneEdit),
       jwMid: mu('last', 'jw_mid', l.jwMid),
       phonetic: mu('last', 'phonetic', l.phonetic),
       disagree: mu('last', 'disagree', l.disagree),

@@ -131,6 +131,9 @@ export function parseDisplayName(raw: string | null | undefined): ParsedName | n
     }
   }
   const tokens = foldAscii(s)
+    // A digit inside a word is a slip ("m0berly", "atk9nson"), not a word break: dropped,
+    // the name is a typo away instead of cut in two.
+    .replace(/(?<=\p{L})\d(?=\p{L})/gu, '')
     .replace(/['’`]/g, '')
     .replace(/(\p{L})-(\p{L})/gu, '$1$2')
     .split(/[^a-z]+/)

@@ -5,6 +5,7 @@ import { jaroWinkler } from './jaro-winkler.ts';
 import { areNicknames, nameVariants } from './nicknames.ts';
 import { FREEMAIL_DOMAINS, emailDomain, emailLocal, handleCompact } from './normalize.ts';
 import { PairMemo } from './pair-memo.ts';
+import { isOneEdit } from './one-edit.ts';
 import { mentionsPlace } from './places.ts';
 import { soundAlike } from './phonetic.ts';
 
@@ -29,7 +30,11 @@ export interface MatchModel {
     tfPrior: number;
     nickname: MU;
     jwHigh: MU;
+    /** One typing slip apart (see isOneEdit), where Jaro–Winkler is not already high. */
+    oneEdit: MU;
     jwMid: MU;
+    /** Spelled apart but sounding alike (Lewis/Louis, Reuben/Rubin). */
+    phonetic: MU;
     /** Display names of unverified accounts are often pseudonyms: a mismatch says less. */
     disagree: MU;
     disagreeVerified: MU;
@@ -40,6 +45,7 @@ export interface MatchModel {
     exactM: number;
     tfPrior: number;
     jwHigh: MU;
+    oneEdit: MU;
     jwMid: MU;
     phonetic: MU;
     disagree: MU;
@@ -80,7 +86,9 @@ export const DEFAULT_MODEL: MatchModel = {
     tfPrior: 0.003,
     nickname: { m: 0.07, u: 0.008 },
     jwHigh: { m: 0.04, u: 0.006 },
+    oneEdit: { m: 0.02, u: 0.004 },
     jwMid: { m: 0.02, u: 0.02 },
+    phonetic: { m: 0.01, u: 0.005 },
     disagree: { m: 0.06, u: 0.95 },
     disagreeVerified: { m: 0.02, u: 0.95 },
     initialAgree: { m: 0.96, u: 0.08 },
@@ -90,6 +98,7 @@ export const DEFAULT_MODEL: MatchModel = {
     exactM: 0.86,
     tfPrior: 0.0003,
     jwHigh: { m: 0.05, u: 0.002 },
+    oneEdit: { m: 0.02, u: 0.001 },
     jwMid: { m: 0.02, u: 0.006 },
     phonetic: { m: 0.02, u: 0.004 },
     disagree: { m: 0.05, u: 0.985 },
@@ -123,9 +132,17 @@ function tfU(count: number, n: number, prior: number, alpha: number): number {
 }
 
 export type FirstLevel =
-  'exact' | 'nickname' | 'jw_high' | 'jw_mid' | 'disagree' | 'initial' | 'initial_disagree';
-export type LastLevel =
-  'exact' | 'jw_high' | 'jw_mid' | 'phonetic' | 'disagree' | 'initial' | 'initial_disagree';
+  | 'exact'
+  | 'nickname'
+  | 'jw_high'
+  | 'one_edit'
+  | 'jw_mid'
+  | 'phonetic'
+  | 'disagree'
+  | 'initial'
+  | 'initial_disagree';
+/** Family names have the same levels, bar nicknames. */
+export type LastLevel = Exclude<FirstLevel, 'nickname'>;
 
 export type PlaceLevel =
   'city' | 'city_fuzzy' | 'city_other' | 'region' | 'region_other' | 'country' | 'country_other';
@@ -157,6 +174,10 @@ export function isFuzzyTown(segments: readonly string[], city: string): boolean 
   return false;
 }
 
+/** One slip apart, and long enough that the slip is not the whole name ("jon"/"joe"). */
+const isTypo = (a: string, c: string): boolean =>
+  Math.min(a.length, c.length) >= 3 && Math.max(a.length, c.length) >= 4 && isOneEdit(a, c);
+
 export function compareFirst(a: string, c: string): FirstLevel | null {
   if (!a || !c) return null;
   if (a.length === 1 || c.length === 1) return a[0] === c[0] ? 'initial' : 'initial_disagree';
@@ -164,7 +185,10 @@ export function compareFirst(a: string, c: string): FirstLevel | null {
   if (areNicknames(a, c)) return 'nickname';
   const jw = jaroWinkler(a, c);
   if (jw >= 0.94) return 'jw_high';
+  if (isTypo(a, c)) return 'one_edit';
   if (jw >= 0.88) return 'jw_mid';
+  // Spellings of one name (Lewis/Louis); names that share little are not looked up.
+  if (jw >= 0.7 && soundAlike(a, c)) return 'phonetic';
   return 'disagree';
 }
 
@@ -174,11 +198,66 @@ export function compareLast(a: string, c: string): LastLevel | null {
   if (a === c) return 'exact';
   const jw = jaroWinkler(a, c);
   if (jw >= 0.94) return 'jw_high';
+  if (isTypo(a, c)) return 'one_edit';
   if (jw >= 0.88) return 'jw_mid';
   // Sound-alikes spelled apart (Smith/Schmidt, Thompson/Tomson) still share most letters;
   // the phonetic lookup is skipped for names that share little.
   if (jw >= 0.7 && soundAlike(a, c)) return 'phonetic';
   return 'disagree';
+}
+
+/** Weight of an exact agreement on a value held by `count` of `n` customers. */
+function exactWeight(m: number, count: number, n: number, prior: number, alpha: number): number {
+  return log2(m / tfU(count, n, prior, alpha));
+}
+
+/** The keys of a model section that hold an m/u pair. */
+type MUKey<T> = { [K in keyof T]: T[K] extends MU ? K : never }[keyof T];
+
+/** Where each family-name level other than exact agreement keeps its m and u. */
+const LAST_MU = {
+  jw_high: 'jwHigh',
+  one_edit: 'oneEdit',
+  jw_mid: 'jwMid',
+  phonetic: 'phonetic',
+  disagree: 'disagree',
+  initial: 'initialAgree',
+  initial_disagree: 'initialDisagree',
+} as const satisfies Record<Exclude<LastLevel, 'exact'>, MUKey<MatchModel['lastName']>>;
+
+/** The same for first names, which add nicknames. */
+const FIRST_MU = { ...LAST_MU, nickname: 'nickname' } as const satisfies Record<
+  Exclude<FirstLevel, 'exact'>,
+  MUKey<MatchModel['firstName']>
+>;
+
+/** Levels that are the name spelled nearly right: never worth more than spelled right. */
+const NEAR_MISSES: ReadonlySet<string> = new Set([
+  'nickname',
+  'jw_high',
+  'one_edit',
+  'jw_mid',
+  'phonetic',
+]);
+
+/**
+ * Weight of a name level other than exact agreement. A near miss (nickname,
+ * typo) of a name never says more than the name itself agreeing would: the
+ * fuzzy levels' u comes from random pairs and knows nothing of the name's
+ * frequency, so "Wikliam" would otherwise outweigh "William". (No closures
+ * here: this runs per candidate, and tsx wraps every closure it creates.)
+ */
+function levelWeight(
+  level: string,
+  mu: MU,
+  part: { exactM: number; tfPrior: number },
+  count: number,
+  n: number,
+  alpha: number,
+): number {
+  const weight = w(mu);
+  if (!NEAR_MISSES.has(level)) return weight;
+  return Math.min(weight, exactWeight(part.exactM, count, n, part.tfPrior, alpha));
 }
 
 function firstWeight(
@@ -189,42 +268,15 @@ function firstWeight(
   model: MatchModel,
 ): number {
   const f = model.firstName;
-  switch (level) {
-    case 'exact':
-      return log2(f.exactM / tfU(count, n, f.tfPrior, model.tfSmoothing));
-    case 'nickname':
-      return w(f.nickname);
-    case 'jw_high':
-      return w(f.jwHigh);
-    case 'jw_mid':
-      return w(f.jwMid);
-    case 'disagree':
-      return w(verified ? f.disagreeVerified : f.disagree);
-    case 'initial':
-      return w(f.initialAgree);
-    case 'initial_disagree':
-      return w(f.initialDisagree);
-  }
+  if (level === 'exact') return exactWeight(f.exactM, count, n, f.tfPrior, model.tfSmoothing);
+  const mu = level === 'disagree' && verified ? f.disagreeVerified : f[FIRST_MU[level]];
+  return levelWeight(level, mu, f, count, n, model.tfSmoothing);
 }
 
 function lastWeight(level: LastLevel, count: number, n: number, model: MatchModel): number {
   const l = model.lastName;
-  switch (level) {
-    case 'exact':
-      return log2(l.exactM / tfU(count, n, l.tfPrior, model.tfSmoothing));
-    case 'jw_high':
-      return w(l.jwHigh);
-    case 'jw_mid':
-      return w(l.jwMid);
-    case 'phonetic':
-      return w(l.phonetic);
-    case 'disagree':
-      return w(l.disagree);
-    case 'initial':
-      return w(l.initialAgree);
-    case 'initial_disagree':
-      return w(l.initialDisagree);
-  }
+  if (level === 'exact') return exactWeight(l.exactM, count, n, l.tfPrior, model.tfSmoothing);
+  return levelWeight(level, l[LAST_MU[level]], l, count, n, model.tfSmoothing);
 }
 
 const variantCache = new Map<string, string[]>();
@@ -243,12 +295,21 @@ function isConcat(s: string, x: string, y: string): boolean {
   return s.length === x.length + y.length && s.startsWith(x) && s.endsWith(y);
 }
 
-/** s contains x followed by y somewhere. */
+/**
+ * Whether `rest` letters after a name leave it whole: none, or a word of its
+ * own (`zywickifan`). One or two letters more make another name of it
+ * (`smit` + h, `brown` + e, `john` + s): `richardsmith` does not spell
+ * Richard Smit.
+ */
+const endsWord = (rest: number): boolean => rest === 0 || rest >= 3;
+
+/** s contains x followed by y somewhere, y not running on into a longer name. */
 function containsConcat(s: string, x: string, y: string): boolean {
   if (s.length < x.length + y.length) return false;
   let i = s.indexOf(x);
   while (i >= 0) {
-    if (s.startsWith(y, i + x.length)) return true;
+    const end = i + x.length + y.length;
+    if (s.startsWith(y, i + x.length) && endsWord(s.length - end)) return true;
     i = s.indexOf(x, i + 1);
   }
   return false;
@@ -311,7 +372,10 @@ export function handleNameLevels(
       return { first: 'exact', last: 'initial' };
     }
   }
-  if (cl.length >= 4 && (letters.startsWith(cl) || letters.endsWith(cl))) {
+  if (
+    cl.length >= 4 &&
+    ((letters.startsWith(cl) && endsWord(letters.length - cl.length)) || letters.endsWith(cl))
+  ) {
     return { first: null, last: 'exact' };
   }
   if (cf.length >= 4 && letters === cf) return { first: 'exact', last: null };

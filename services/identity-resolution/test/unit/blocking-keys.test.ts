@@ -67,6 +67,17 @@ describe('blocking keys', () => {
     expect(shared(smith, a('John Smiht')).weak.length).toBeGreaterThan(0);
   });
 
+  it('a slip near the start of the family name is caught by the last letters key', () => {
+    const gurnett = customerKeys({
+      first: 'thomas',
+      last: 'gurnett',
+      city: '',
+      emails: [],
+      handles: [],
+    });
+    expect(shared(gurnett, a('Thomas Gumett')).weak).toContain('u|TM|ett');
+  });
+
   it('unrelated people share no key', () => {
     const s = shared(jane, a('Carlos Mendez', 'cmendez', 'carlos@x.io', ['lyon']));
     expect(s.strong).toEqual([]);

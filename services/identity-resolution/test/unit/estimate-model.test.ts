@@ -65,6 +65,32 @@ describe('u from random customer pairs', () => {
   });
 });
 
+describe('the one-slip level', () => {
+  it('gets its u from how often random customers are a slip apart', () => {
+    // Half the customers are John, half Joan: a random pair is a slip apart about half the time.
+    const slips = indexOf(
+      ...Array.from({ length: 200 }, (_, i) => ({
+        firstName: i % 2 ? 'John' : 'Joan',
+        lastName: `Zz${i}`,
+      })),
+    );
+    const { u } = estimateU(slips, 5_000, seededRandom(3));
+    expect(u.first.one_edit).toBeGreaterThan(0.4);
+    expect(u.first.one_edit).toBeLessThan(0.6);
+    const { u: distinct } = estimateU(crm, 5_000, seededRandom(3));
+    expect(distinct.first.one_edit).toBeLessThan(0.01);
+  });
+
+  it('a fit without one-slip pairs keeps the hand-set value (old stored models too)', () => {
+    const fitted = applyFit(DEFAULT_MODEL, {
+      m: { first: {}, last: {}, place: {} },
+      u: { first: {}, last: {}, place: {} },
+    });
+    expect(fitted.firstName.oneEdit).toEqual(DEFAULT_MODEL.firstName.oneEdit);
+    expect(fitted.lastName.oneEdit).toEqual(DEFAULT_MODEL.lastName.oneEdit);
+  });
+});
+
 describe('m and the prior by expectation–maximisation', () => {
   const { u } = estimateU(crm, 20_000, seededRandom(7));
   // 100 authors are customers (their candidate agrees on everything), 200 are not (their

@@ -210,6 +210,32 @@ describe('blocking', () => {
     expect(slots.map((s) => crowd.externalId(s))).toEqual(['C31']);
   });
 
+  it('the last-letters typo pass finds a rare name and is capped like a one-part pass', () => {
+    const thomases = (n: number, last: (i: number) => string) =>
+      Array.from({ length: n }, (_, i) => ({ firstName: 'Thomas', lastName: last(i) }));
+    const few = indexOf(...thomases(5, (i) => `Q${'abcde'[i]}rnett`), {
+      firstName: 'Thomas',
+      lastName: 'Gurnett',
+    });
+    const slip = author({ name: 'Thomas Gumett' });
+    const m = new Matcher(few, options);
+    const target = few.size - 1;
+    expect(m.candidates(slip).slots).toContain(target);
+    // Of the name keys, only the last letters survive the slip (the first name alone too).
+    expect(m.blockingTrace(slip, target).map((t) => t.key)).toEqual(['u|TM|ett', 'f|TM']);
+    // 25 Thomas …ett: over the small cap (20), though under the weak one (50).
+    const many = indexOf(...thomases(25, (i) => `Q${i}rnett`), {
+      firstName: 'Thomas',
+      lastName: 'Gurnett',
+    });
+    const trace = new Matcher(many, options).blockingTrace(slip, many.size - 1);
+    expect(trace).toEqual([
+      { key: 'u|TM|ett', size: 26, cap: 20 },
+      { key: 'f|TM', size: 26, cap: 20 },
+    ]);
+    expect(new Matcher(many, options).candidates(slip).slots).not.toContain(many.size - 1);
+  });
+
   it('skips blocks larger than the cap and says so', () => {
     const big = indexOf(
       ...Array.from({ length: 30 }, () => ({ firstName: 'John', lastName: 'Smith' })),

@@ -27,6 +27,8 @@ describe('parseDisplayName', () => {
     ],
     ['Jörg Müller', { first: 'jorg', last: 'muller', middles: [], single: false }],
     ['jane', { first: 'jane', last: null, middles: [], single: true }],
+    ['Mary M0berly', { first: 'mary', last: 'mberly', middles: [], single: false }],
+    ['Jane Doe 84', { first: 'jane', last: 'doe', middles: [], single: false }],
   ])('parses %j', (raw, expected) => {
     expect(parseDisplayName(raw)).toEqual(expected);
   });

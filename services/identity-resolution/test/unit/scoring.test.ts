@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Evidence } from '@hark/events';
 import { prepareAuthor } from '../../src/domain/author.ts';
 import {
+  compareFirst,
+  compareLast,
   DEFAULT_MODEL,
   handleNameLevels,
   identifierWeight,
@@ -76,6 +78,36 @@ describe('Fellegi–Sunter weights', () => {
     const typo = score({ name: 'Robert Zywiki' }, ZYWICKI);
     expect(typo).toBeLessThan(score({ name: 'Robert Zywicki' }, ZYWICKI));
     expect(typo).toBeGreaterThan(score({ name: 'Robert Kowalski' }, ZYWICKI));
+  });
+
+  it('one slip in a short name is a typo, not a different name', () => {
+    expect(compareFirst('jogn', 'john')).toBe('one_edit');
+    expect(compareFirst('jon', 'joe')).toBe('disagree');
+    expect(compareLast('grafton', 'trafton')).toBe('one_edit');
+    const slip = score({ name: 'Jogn Smith' }, SMITH);
+    expect(slip).toBeGreaterThan(score({ name: 'Mark Smith' }, SMITH));
+    expect(slip).toBeLessThan(score({ name: 'John Smith' }, SMITH));
+  });
+
+  it('two spellings of one first name sound alike, which says more than a different name', () => {
+    expect(compareFirst('lewis', 'louis')).toBe('phonetic');
+    expect(compareFirst('reuben', 'rubin')).toBe('phonetic');
+    expect(compareFirst('lewis', 'mark')).toBe('disagree');
+    expect(score({ name: 'Jon Zywicki' }, ZYWICKI)).toBeLessThan(
+      score({ name: 'Robert Zywicki' }, ZYWICKI),
+    );
+  });
+
+  it('a typo of a common name never says more than the name itself', () => {
+    // A learned model can give a fuzzy level a tiny u (near misses are rare among random pairs).
+    const model = {
+      ...DEFAULT_MODEL,
+      firstName: { ...DEFAULT_MODEL.firstName, oneEdit: { m: 0.1, u: 1e-5 } },
+    };
+    const weigh = (name: string) =>
+      scoreCandidate(prepareAuthor(author({ name }), index), SMITH, index, model);
+    expect(weigh('Jogn Smith')).toBeLessThanOrEqual(weigh('John Smith'));
+    expect(weigh('Jogn Smith')).toBeGreaterThan(weigh('Mark Smith'));
   });
 
   it('a different first name is evidence against, more so for a verified account', () => {
@@ -184,6 +216,10 @@ describe('handle-to-name patterns', () => {
     ['janemdoe', 'jane', 'doe', { first: 'exact', last: 'exact' }],
     ['zywickifan', 'robert', 'zywicki', { first: null, last: 'exact' }],
     ['sunflower', 'jane', 'doe', null],
+    // A family name that runs on into a longer one is not in the handle.
+    ['richardsmith', 'richard', 'smit', null],
+    ['smiths', 'jane', 'smith', null],
+    ['richardsmithart', 'richard', 'smith', { first: 'exact', last: 'exact' }],
   ])('%s vs %s %s', (letters, first, last, expected) => {
     expect(handleNameLevels(letters, first, last)).toEqual(expected);
   });
