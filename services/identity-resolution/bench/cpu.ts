@@ -1,0 +1,209 @@
+/**
+ * npm run bench:cpu -w @hark/identity-resolution — CPU per mention of the
+ * resolution stage's per-record path in one process, without Kafka: generated
+ * traffic (`@hark/traffic`) sealed with a real keyring and Avro-encoded as
+ * ScoredMention, then, per batch, the steps the runtime and the handler run:
+ * decode, contract check, open the author fields (one keyring lookup),
+ * the resolution handler (stored decisions from PostgreSQL, matching against
+ * the in-memory index, writes and sealed links), encode the outputs.
+ * Reports CPU µs per mention by step (`process.cpuUsage()`, this process
+ * only: PostgreSQL's own CPU is not in it) and the heap allocated and GC
+ * time per mention. Options: --mentions N --customers N --share S (share of
+ * authors who are customers; 0 is what `make bench` sends) --batch N --passes N.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import { createPool, migrate } from '@hark/db';
+import { checkScoredMention, eventType, type ScoredMention } from '@hark/events';
+import type { StageRecord } from '@hark/kafka';
+import { createLogger } from '@hark/observability';
+import {
+  createKeyring,
+  encryptMentionPii,
+  mentionAuthorRef,
+  migratePrivacy,
+  openMentionBatch,
+  TEST_MASTER_KEY,
+} from '@hark/privacy';
+import { encodeOutputs } from '@hark/stage-runtime';
+import { createTestDatabase, makeMention, makeScoredMention } from '@hark/testing';
+import { createRng, customersToCsv, generateCustomers, generateTraffic } from '@hark/traffic';
+import { loadBrandsConfig } from '@hark/brands';
+import { Registry } from 'prom-client';
+import { importCustomersCsv } from '../src/adapters/csv-importer.ts';
+import { createCustomerRepository } from '../src/adapters/customer-repository.ts';
+import { createIdentityRepository } from '../src/adapters/identity-repository.ts';
+import { AUTHOR_FIELDS, createResolutionHandler } from '../src/adapters/resolution-handler.ts';
+import { CustomerIndex } from '../src/domain/customer-index.ts';
+import { DEFAULT_MATCH_OPTIONS, Matcher } from '../src/domain/match-author.ts';
+import { MIGRATIONS_DIR, SERVICE } from '../src/schema.ts';
+
+const { values } = parseArgs({
+  options: {
+    mentions: { type: 'string', default: '20000' },
+    customers: { type: 'string', default: '10000' },
+    share: { type: 'string', default: '0' },
+    batch: { type: 'string', default: '500' },
+    passes: { type: 'string', default: '3' },
+  },
+});
+const nMentions = Number(values.mentions);
+const batchSize = Number(values.batch);
+const passes = Number(values.passes);
+const logger = createLogger({ service: 'bench-cpu', level: 'warn' });
+
+const db = await createTestDatabase();
+const pool = createPool({ url: db.url, logger, max: 4 });
+try {
+  await migrate({ pool, scope: SERVICE, dir: MIGRATIONS_DIR, logger });
+  await migratePrivacy({ pool, logger });
+  const rng = createRng(7);
+  const customers = generateCustomers(Number(values.customers), rng);
+  const dir = mkdtempSync(join(tmpdir(), 'hark-cpu-'));
+  const csv = join(dir, 'customers.csv');
+  writeFileSync(csv, customersToCsv(customers));
+  await importCustomersCsv({ file: csv, pool });
+  const index = new CustomerIndex();
+  await createCustomerRepository({ pool }).scan((c) => index.upsert(c));
+  index.finishLoad();
+  const matcher = new Matcher(index, DEFAULT_MATCH_OPTIONS);
+  const keyring = createKeyring({ pool, masterKey: TEST_MASTER_KEY, listen: false });
+
+  const { posts } = generateTraffic({
+    brands: loadBrandsConfig(
+      fileURLToPath(new URL('../../../deploy/local/brands.yaml', import.meta.url)),
+    ),
+    customers,
+    customerAuthorShare: Number(values.share),
+    count: nMentions,
+    rng,
+    end: Date.now(),
+    days: 2,
+    runId: 'cpu',
+  });
+  const mentions = posts.map((p) =>
+    makeMention({
+      mentionId: `${p.platform}:${p.id}`,
+      platform: p.platform,
+      postId: p.id,
+      url: p.url,
+      author: { ...p.author, profileUrl: null },
+      text: p.text,
+      createdAt: Date.parse(p.createdAt),
+      engagement: p.engagement,
+    }),
+  );
+  const keys = await keyring.keysForWrite([...new Set(mentions.map(mentionAuthorRef))]);
+  const scoredType = eventType('ScoredMention');
+  // Confluent framing: magic byte and a 4-byte schema id before the Avro body.
+  const header = Buffer.from([0, 0, 0, 0, 1]);
+  const frames = mentions.map((m) => {
+    const sealed = encryptMentionPii(m, keys.get(mentionAuthorRef(m))!);
+    return Buffer.concat([header, scoredType.toBuffer(makeScoredMention({ mention: sealed }))]);
+  });
+
+  const encoders = {
+    resolved: { topic: 'resolved', encode: encoderOf('ResolvedMention') },
+    links: { topic: 'links', encode: encoderOf('IdentityLink') },
+  };
+  const handle = createResolutionHandler({
+    index,
+    matcher,
+    identities: createIdentityRepository({ pool }),
+    logger,
+    registry: new Registry(),
+    keyring,
+  });
+
+  const steps = ['decode', 'check', 'open', 'handler', 'encode'] as const;
+  type Step = (typeof steps)[number];
+  const cpu: Record<Step, number> = { decode: 0, check: 0, open: 0, handler: 0, encode: 0 };
+  let last = process.cpuUsage();
+  const lap = (step: Step) => {
+    const now = process.cpuUsage();
+    cpu[step] += now.user - last.user + now.system - last.system;
+    last = now;
+  };
+  let produced = 0;
+  const runBatch = async (bufs: Buffer[], base: number) => {
+    last = process.cpuUsage();
+    const records: StageRecord<ScoredMention>[] = bufs.map((b, i) => ({
+      topic: 'mentions.scored',
+      partition: 0,
+      offset: String(base + i),
+      key: null,
+      value: scoredType.decode(b, 5).value as ScoredMention,
+      headers: {},
+      timestamp: '0',
+    }));
+    lap('decode');
+    for (const r of records) if (checkScoredMention(r.value).length > 0) throw new Error('check');
+    lap('check');
+    const opened = await openMentionBatch(records, (r) => r.value.mention, keyring, AUTHOR_FIELDS);
+    lap('open');
+    const result = await handle(opened.clear);
+    lap('handler');
+    produced += encodeOutputs(result.outputs, encoders, []).length;
+    lap('encode');
+  };
+  const runPass = async () => {
+    for (let i = 0; i < frames.length; i += batchSize)
+      await runBatch(frames.slice(i, i + batchSize), i);
+  };
+
+  await runPass(); // warm-up: JIT, key cache, first decisions written
+  for (const s of steps) cpu[s] = 0;
+  produced = 0;
+  const profiler = new v8.GCProfiler();
+  const heap0 = v8.getHeapStatistics().used_heap_size;
+  profiler.start();
+  const total0 = process.cpuUsage();
+  for (let p = 0; p < passes; p++) await runPass();
+  const total = process.cpuUsage(total0);
+  const gc = gcFigures(profiler.stop(), heap0, v8.getHeapStatistics().used_heap_size);
+  const n = frames.length * passes;
+  const us = (x: number) => (x / n).toFixed(1);
+  console.log(
+    `${n} mentions (${frames.length} × ${passes} passes, batches of ${batchSize}), ${index.size} customers, customer share ${values.share}; ${produced} records encoded`,
+  );
+  for (const s of steps) console.log(`  ${s.padEnd(8)} ${us(cpu[s]).padStart(6)} µs/mention`);
+  console.log(`  total    ${us(total.user + total.system).padStart(6)} µs/mention (process CPU)`);
+  console.log(
+    `  GC     ${(gc.pauseUs / n).toFixed(1).padStart(6)} µs/mention in ${gc.count} collections (main-thread pause); heap allocated ${(gc.allocated / n / 1024).toFixed(2)} KiB/mention`,
+  );
+  await keyring.close();
+} finally {
+  await pool.end();
+  await db.drop();
+}
+
+function encoderOf(name: 'ResolvedMention' | 'IdentityLink'): (v: never) => Buffer {
+  const type = eventType(name);
+  const header = Buffer.from([0, 0, 0, 0, 2]);
+  return (v) => Buffer.concat([header, type.toBuffer(v)]);
+}
+
+/**
+ * Bytes allocated while profiling: heap growth between collections (used size
+ * before each GC minus after the one before) plus the growth since the last.
+ */
+function gcFigures(
+  profile: ReturnType<v8.GCProfiler['stop']>,
+  start: number,
+  end: number,
+): { allocated: number; pauseUs: number; count: number } {
+  let allocated = 0;
+  let after = start;
+  let pauseUs = 0;
+  const stats = profile?.statistics ?? [];
+  for (const g of stats) {
+    allocated += Math.max(0, g.beforeGC.heapStatistics.usedHeapSize - after);
+    after = g.afterGC.heapStatistics.usedHeapSize;
+    pauseUs += g.cost;
+  }
+  return { allocated: allocated + Math.max(0, end - after), pauseUs, count: stats.length };
+}
