@@ -9,9 +9,11 @@
  * Reports CPU µs per mention by step (`process.cpuUsage()`, this process
  * only: PostgreSQL's own CPU is not in it) and the heap allocated and GC
  * time per mention. Options: --mentions N --customers N --share S (share of
- * authors who are customers; 0 is what `make bench` sends) --batch N --passes N.
+ * authors who are customers; 0 is what `make bench` sends) --batch N --passes N
+ * --profile FILE (a .cpuprofile of the measured passes only, setup excluded).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,9 +39,12 @@ import { Registry } from 'prom-client';
 import { importCustomersCsv } from '../src/adapters/csv-importer.ts';
 import { createCustomerRepository } from '../src/adapters/customer-repository.ts';
 import { createIdentityRepository } from '../src/adapters/identity-repository.ts';
+import { createModelRefitter } from '../src/adapters/model-refitter.ts';
+import { createModelRepository } from '../src/adapters/model-repository.ts';
 import { AUTHOR_FIELDS, createResolutionHandler } from '../src/adapters/resolution-handler.ts';
 import { CustomerIndex } from '../src/domain/customer-index.ts';
 import { DEFAULT_MATCH_OPTIONS, Matcher } from '../src/domain/match-author.ts';
+import { DEFAULT_MODEL } from '../src/domain/scoring.ts';
 import { MIGRATIONS_DIR, SERVICE } from '../src/schema.ts';
 
 const { values } = parseArgs({
@@ -49,6 +54,7 @@ const { values } = parseArgs({
     share: { type: 'string', default: '0' },
     batch: { type: 'string', default: '500' },
     passes: { type: 'string', default: '3' },
+    profile: { type: 'string' },
   },
 });
 const nMentions = Number(values.mentions);
@@ -110,13 +116,27 @@ try {
     resolved: { topic: 'resolved', encode: encoderOf('ResolvedMention') },
     links: { topic: 'links', encode: encoderOf('IdentityLink') },
   };
+  const registry = new Registry();
+  // Not started: the handler only feeds it authors, as in the service between fits.
+  const refitter = createModelRefitter({
+    models: createModelRepository({ pool }),
+    index,
+    matcher,
+    base: DEFAULT_MODEL,
+    logger,
+    registry,
+    intervalMs: 0,
+    sampleSize: 2000,
+    minAuthors: 500,
+  });
   const handle = createResolutionHandler({
     index,
     matcher,
     identities: createIdentityRepository({ pool }),
     logger,
-    registry: new Registry(),
+    registry,
     keyring,
+    observe: (author) => refitter.observe(author),
   });
 
   const steps = ['decode', 'check', 'open', 'handler', 'encode'] as const;
@@ -161,9 +181,11 @@ try {
   const profiler = new v8.GCProfiler();
   const heap0 = v8.getHeapStatistics().used_heap_size;
   profiler.start();
+  const inspector = values.profile ? await startProfile() : undefined;
   const total0 = process.cpuUsage();
   for (let p = 0; p < passes; p++) await runPass();
   const total = process.cpuUsage(total0);
+  if (inspector) writeFileSync(values.profile!, JSON.stringify(await stopProfile(inspector)));
   const gc = gcFigures(profiler.stop(), heap0, v8.getHeapStatistics().used_heap_size);
   const n = frames.length * passes;
   const us = (x: number) => (x / n).toFixed(1);
@@ -206,4 +228,18 @@ function gcFigures(
     pauseUs += g.cost;
   }
   return { allocated: allocated + Math.max(0, end - after), pauseUs, count: stats.length };
+}
+
+async function startProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return session;
+}
+
+async function stopProfile(session: Session): Promise<unknown> {
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  return profile;
 }

@@ -1,12 +1,13 @@
 import { withDbErrors } from '@hark/db';
 import { HarkError } from '@hark/errors';
-import type { IdentityLink, Mention, ScoredMention } from '@hark/events';
+import type { CustomerMatch, IdentityLink, Mention, ScoredMention } from '@hark/events';
 import type { HandlerResult, OpenedRecord } from '@hark/stage-runtime';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { AuthorInput } from '../domain/author.ts';
 import type { CustomerIndex } from '../domain/customer-index.ts';
 import {
+  customerMatchOf,
   identityLinkOf,
   type IdentityWrite,
   type StoredIdentity,
@@ -15,9 +16,9 @@ import type { Matcher } from '../domain/match-author.ts';
 import {
   authorInputOf,
   identityKey,
+  latestPerAuthor,
   planBatch,
-  resolvedMentionOf,
-  type AuthorOutcome,
+  resolvedMentionWith,
 } from '../domain/resolve-batch.ts';
 import type { IdentityRepository } from './identity-repository.ts';
 import { encryptIdentityLinkPii, type Keyring } from '@hark/privacy';
@@ -57,25 +58,33 @@ export function createResolutionHandler(
   return async (opened) => {
     const failures: Failure[] = [];
     const good: OpenedRecord<ScoredMention>[] = [];
+    // The identity key of good[i], made once per record and reused for every lookup below.
+    const keys: string[] = [];
+    const authors = new Map<string, OpenedRecord<ScoredMention>>();
     for (const o of opened) {
-      const problem = authorProblem(o.mention);
-      if (problem) failures.push({ record: o.record, error: problem });
-      else good.push(o);
+      const m = o.mention;
+      const problem = authorProblem(m);
+      if (problem) {
+        failures.push({ record: o.record, error: problem });
+        continue;
+      }
+      const key = identityKey(m.platform, m.author.id);
+      good.push(o);
+      keys.push(key);
+      authors.set(key, o);
     }
-    // Matching reads the opened author; outputs keep the mention as consumed (sealed).
-    const clear = good.map((o) => ({ ...o.record.value, mention: o.mention }));
-    const authors = new Map<string, { platform: string; authorId: string }>();
-    for (const { mention: m } of clear)
-      authors.set(identityKey(m.platform, m.author.id), {
-        platform: m.platform,
-        authorId: m.author.id,
-      });
     // Every author counts for the model, linked ones too: the prior is the share who are customers.
-    if (deps.observe) for (const s of clear) deps.observe(authorInputOf(s));
+    if (deps.observe) for (const o of latestPerAuthor(good, keys)) deps.observe(authorInputOf(o));
     const stored = await withDbErrors(IDENTITY_STORE, () =>
-      deps.identities.loadMany([...authors.values()]),
+      deps.identities.loadMany(
+        Array.from(authors.values(), ({ mention: m }) => ({
+          platform: m.platform,
+          authorId: m.author.id,
+        })),
+      ),
     );
-    const plan = planBatch(clear, stored, deps.matcher, deps.index);
+    // Matching reads the opened author; outputs keep the mention as consumed (sealed).
+    const plan = planBatch(good, stored, deps.matcher, deps.index);
     const writes: IdentityWrite[] = [];
     for (const d of plan.values()) if (d.kind === 'write') writes.push(d.write);
     const written =
@@ -83,20 +92,21 @@ export function createResolutionHandler(
         ? await withDbErrors(IDENTITY_STORE, () => deps.identities.writeMany(writes))
         : new Map<string, { identity: StoredIdentity; written: boolean }>();
     const outputs: Result['outputs'] = [];
-    const outcomes = new Map<string, AuthorOutcome>();
+    // One customer match per author, shared by its mentions' outputs.
+    const matches = new Map<string, CustomerMatch>();
     const links: [string, IdentityLink][] = [];
     for (const [key, d] of plan) {
       if (d.kind === 'keep') {
-        outcomes.set(key, { identity: d.identity, fresh: false, prospectConfidence: 0 });
+        matches.set(key, customerMatchOf(d.identity, false));
       } else if (d.kind === 'prospect') {
-        outcomes.set(key, { identity: null, fresh: false, prospectConfidence: d.confidence });
+        matches.set(key, customerMatchOf(null, false, d.confidence));
       } else {
         const w = written.get(key);
         if (!w)
           throw new HarkError('HARK_DB_UNAVAILABLE', `identity ${key} missing after write`, {
             retriable: true,
           });
-        outcomes.set(key, { identity: w.identity, fresh: w.written, prospectConfidence: 0 });
+        matches.set(key, customerMatchOf(w.identity, w.written));
         if (w.written) {
           metrics.decisions.inc({ status: w.identity.status });
           links.push([key, identityLinkOf(w.identity)]);
@@ -123,17 +133,21 @@ export function createResolutionHandler(
         value: encryptIdentityLinkPii(link, linkKeys!.get(key)!),
       });
     const at = now();
-    for (const { record } of good) {
-      const m = record.value.mention;
-      const outcome = outcomes.get(identityKey(m.platform, m.author.id))!;
+    const resolutions = new Map<CustomerMatch, number>();
+    for (let i = 0; i < good.length; i++) {
+      const scored = good[i]!.record.value;
+      const customer = matches.get(keys[i]!)!;
+      resolutions.set(customer, (resolutions.get(customer) ?? 0) + 1);
       // Built from the mention as consumed: its personal fields stay encrypted downstream.
-      const resolved = resolvedMentionOf(record.value, outcome, at);
-      metrics.resolutions.inc({
-        status: resolved.customer.status,
-        method: resolved.customer.method,
+      outputs.push({
+        output: 'resolved',
+        key: scored.mention.mentionId,
+        value: resolvedMentionWith(scored, customer, at),
       });
-      outputs.push({ output: 'resolved', key: m.mentionId, value: resolved });
     }
+    // Counted per author, not per mention: a labelled increment hashes its labels each call.
+    for (const [c, n] of resolutions)
+      metrics.resolutions.inc({ status: c.status, method: c.method }, n);
     return { outputs, failures };
   };
 }
@@ -162,17 +176,16 @@ function createResolutionMetrics(registry: Registry) {
 
 /** Why an opened mention's author cannot be stored, or undefined when it can. */
 function authorProblem(m: Mention): HarkError | undefined {
+  const a = m.author;
   const problem =
-    !m.platform || !m.author.id
+    !m.platform || !a.id
       ? 'has no platform or author id'
-      : hasNul(
-            m.platform,
-            m.author.id,
-            m.author.handle,
-            m.author.name,
-            m.author.email,
-            m.author.location,
-          )
+      : hasNul(m.platform) ||
+          hasNul(a.id) ||
+          hasNul(a.handle) ||
+          hasNul(a.name) ||
+          hasNul(a.email) ||
+          hasNul(a.location)
         ? 'has a NUL character in its platform or author fields, which PostgreSQL cannot store'
         : undefined;
   if (!problem) return undefined;
@@ -193,6 +206,6 @@ export const AUTHOR_FIELDS = [
 // backoff, offsets staying put; a constraint or type error stops the consumer uncommitted.
 const IDENTITY_STORE = 'identity store';
 
-function hasNul(...values: (string | null)[]): boolean {
-  return values.some((v) => v !== null && v.includes('\u0000'));
+function hasNul(value: string | null): boolean {
+  return value !== null && value.includes('\u0000');
 }

@@ -1,4 +1,4 @@
-import type { ResolvedMention, ScoredMention } from '@hark/events';
+import type { CustomerMatch, Mention, ResolvedMention, ScoredMention } from '@hark/events';
 import type { AuthorInput } from './author.ts';
 import type { CustomerIndex } from './customer-index.ts';
 import {
@@ -15,7 +15,10 @@ export function identityKey(platform: string, authorId: string): string {
   return `${platform}:${authorId}`;
 }
 
-export function authorInputOf(s: ScoredMention): AuthorInput {
+/** Anything carrying a mention: a scored mention, or an opened record beside its sealed one. */
+type WithMention = Pick<ScoredMention, 'mention'>;
+
+export function authorInputOf(s: WithMention): AuthorInput {
   const m = s.mention;
   return {
     platform: m.platform,
@@ -34,12 +37,12 @@ export function authorInputOf(s: ScoredMention): AuthorInput {
  * mention's profile is the one matched.
  */
 export function planBatch(
-  mentions: readonly ScoredMention[],
+  mentions: readonly WithMention[],
   stored: ReadonlyMap<string, StoredIdentity>,
   matcher: Matcher,
   index: CustomerIndex,
 ): Map<string, AuthorDecision> {
-  const latest = new Map<string, ScoredMention>();
+  const latest = new Map<string, WithMention>();
   for (const s of mentions) latest.set(identityKey(s.mention.platform, s.mention.author.id), s);
   const decisions = new Map<string, AuthorDecision>();
   for (const [key, s] of latest) {
@@ -68,15 +71,52 @@ export function resolvedMentionOf(
   outcome: AuthorOutcome,
   now: number,
 ): ResolvedMention {
+  return resolvedMentionWith(
+    s,
+    customerMatchOf(outcome.identity, outcome.fresh, outcome.prospectConfidence),
+    now,
+  );
+}
+
+/**
+ * The resolved mention with an author's customer match made once for all of
+ * its mentions in the batch (encoding only reads it, so they share it).
+ */
+export function resolvedMentionWith(
+  s: ScoredMention,
+  customer: CustomerMatch,
+  now: number,
+): ResolvedMention {
   const a = s.mention.author;
   return {
     mention: s.mention,
     sentiment: s.sentiment,
     intent: s.intent,
     scoredAt: s.scoredAt,
-    customer: customerMatchOf(outcome.identity, outcome.fresh, outcome.prospectConfidence),
+    customer,
     influence: influenceOf(a.followers, a.verified),
     resolvedAt: now,
     theme: s.theme,
   };
+}
+
+/**
+ * Each distinct author's latest mention, in the order of their last mention
+ * (`keys[i]` is the identity key of `items[i]`). Observing these leaves a
+ * most-recently-seen set exactly as observing every mention in turn would,
+ * with one call per author instead of one per mention.
+ */
+export function latestPerAuthor<T extends { mention: Mention }>(
+  items: readonly T[],
+  keys: readonly string[],
+): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (let i = items.length - 1; i >= 0; i--) {
+    const key = keys[i]!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(items[i]!);
+  }
+  return out.reverse();
 }

@@ -1,7 +1,12 @@
 import { makeMention, makeScoredMention } from '@hark/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { Matcher } from '../../src/domain/match-author.ts';
-import { planBatch, resolvedMentionOf } from '../../src/domain/resolve-batch.ts';
+import {
+  identityKey,
+  latestPerAuthor,
+  planBatch,
+  resolvedMentionOf,
+} from '../../src/domain/resolve-batch.ts';
 import { CRM, indexOf } from './fixtures.ts';
 
 const index = indexOf(...CRM);
@@ -52,5 +57,37 @@ describe('resolvedMentionOf', () => {
       influence: { tier: 'mid' },
       resolvedAt: 42,
     });
+  });
+});
+
+describe('latestPerAuthor', () => {
+  const batch = [
+    scored('a1', '1', { name: 'Old Name' }),
+    scored('a2', '2'),
+    scored('a3', '3'),
+    scored('a1', '4', { name: 'Jane Doe' }),
+    scored('a2', '5'),
+  ];
+  const keys = batch.map((s) => identityKey(s.mention.platform, s.mention.author.id));
+
+  it('keeps each author once, with its latest mention, in the order of last mentions', () => {
+    expect(latestPerAuthor(batch, keys).map((s) => s.mention.postId)).toEqual(['3', '4', '5']);
+  });
+
+  it('leaves a most-recently-seen set as observing every mention would', () => {
+    // The model refitter's sample: re-inserted on every sighting, the oldest evicted past the cap.
+    const observe = (seen: Map<string, string>, cap: number, key: string, value: string) => {
+      seen.delete(key);
+      seen.set(key, value);
+      if (seen.size > cap) seen.delete(seen.keys().next().value!);
+    };
+    for (const cap of [1, 2, 3, 10]) {
+      const every = new Map([['old', 'x']]);
+      batch.forEach((s, i) => observe(every, cap, keys[i]!, s.mention.postId));
+      const once = new Map([['old', 'x']]);
+      for (const s of latestPerAuthor(batch, keys))
+        observe(once, cap, identityKey(s.mention.platform, s.mention.author.id), s.mention.postId);
+      expect([...once]).toEqual([...every]);
+    }
   });
 });
