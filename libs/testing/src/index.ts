@@ -15,3 +15,11 @@ export { freePort } from './ports.ts';
 export { startPrivateBroker, type PrivateBroker } from './private-broker.ts';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
 export { slowClient, type SlowClientResult } from './slow-client.ts';
+export {
+  createStepClock,
+  formatCpuReport,
+  measureGc,
+  profileCpu,
+  type GcFigures,
+  type StepClock,
+} from './cpu-bench.ts';

@@ -13,12 +13,10 @@
  * --profile FILE (a .cpuprofile of the measured passes only, setup excluded).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
 import { createPool, migrate } from '@hark/db';
 import { checkScoredMention, eventType, type ScoredMention } from '@hark/events';
 import type { StageRecord } from '@hark/kafka';
@@ -32,7 +30,15 @@ import {
   TEST_MASTER_KEY,
 } from '@hark/privacy';
 import { encodeOutputs } from '@hark/stage-runtime';
-import { createTestDatabase, makeMention, makeScoredMention } from '@hark/testing';
+import {
+  createStepClock,
+  createTestDatabase,
+  formatCpuReport,
+  makeMention,
+  makeScoredMention,
+  measureGc,
+  profileCpu,
+} from '@hark/testing';
 import { createRng, customersToCsv, generateCustomers, generateTraffic } from '@hark/traffic';
 import { loadBrandsConfig } from '@hark/brands';
 import { Registry } from 'prom-client';
@@ -60,7 +66,7 @@ const { values } = parseArgs({
 const nMentions = Number(values.mentions);
 const batchSize = Number(values.batch);
 const passes = Number(values.passes);
-const logger = createLogger({ service: 'bench-cpu', level: 'warn' });
+const logger = createLogger({ service: 'bench-cpu', level: 'error' });
 
 const db = await createTestDatabase();
 const pool = createPool({ url: db.url, logger, max: 4 });
@@ -139,18 +145,10 @@ try {
     observe: (author) => refitter.observe(author),
   });
 
-  const steps = ['decode', 'check', 'open', 'handler', 'encode'] as const;
-  type Step = (typeof steps)[number];
-  const cpu: Record<Step, number> = { decode: 0, check: 0, open: 0, handler: 0, encode: 0 };
-  let last = process.cpuUsage();
-  const lap = (step: Step) => {
-    const now = process.cpuUsage();
-    cpu[step] += now.user - last.user + now.system - last.system;
-    last = now;
-  };
+  const clock = createStepClock(['decode', 'check', 'open', 'handler', 'encode'] as const);
   let produced = 0;
   const runBatch = async (bufs: Buffer[], base: number) => {
-    last = process.cpuUsage();
+    clock.restart();
     const records: StageRecord<ScoredMention>[] = bufs.map((b, i) => ({
       topic: 'mentions.scored',
       partition: 0,
@@ -160,43 +158,45 @@ try {
       headers: {},
       timestamp: '0',
     }));
-    lap('decode');
+    clock.lap('decode');
     for (const r of records) if (checkScoredMention(r.value).length > 0) throw new Error('check');
-    lap('check');
+    clock.lap('check');
     const opened = await openMentionBatch(records, (r) => r.value.mention, keyring, AUTHOR_FIELDS);
-    lap('open');
+    clock.lap('open');
     const result = await handle(opened.clear);
-    lap('handler');
+    clock.lap('handler');
     produced += encodeOutputs(result.outputs, encoders, []).length;
-    lap('encode');
+    clock.lap('encode');
   };
-  const runPass = async () => {
-    for (let i = 0; i < frames.length; i += batchSize)
-      await runBatch(frames.slice(i, i + batchSize), i);
+  const runPasses = async (n: number) => {
+    for (let p = 0; p < n; p++)
+      for (let i = 0; i < frames.length; i += batchSize)
+        await runBatch(frames.slice(i, i + batchSize), i);
   };
 
-  await runPass(); // warm-up: JIT, key cache, first decisions written
-  for (const s of steps) cpu[s] = 0;
+  await runPasses(1); // warm-up: JIT, key cache, first decisions written
+  clock.reset();
   produced = 0;
-  const profiler = new v8.GCProfiler();
-  const heap0 = v8.getHeapStatistics().used_heap_size;
-  profiler.start();
-  const inspector = values.profile ? await startProfile() : undefined;
   const total0 = process.cpuUsage();
-  for (let p = 0; p < passes; p++) await runPass();
+  const measured = () => measureGc(() => runPasses(passes));
+  const { gc } = values.profile
+    ? await profileCpu(measured).then(({ result, profile }) => {
+        writeFileSync(values.profile!, JSON.stringify(profile));
+        return result;
+      })
+    : await measured();
   const total = process.cpuUsage(total0);
-  if (inspector) writeFileSync(values.profile!, JSON.stringify(await stopProfile(inspector)));
-  const gc = gcFigures(profiler.stop(), heap0, v8.getHeapStatistics().used_heap_size);
   const n = frames.length * passes;
-  const us = (x: number) => (x / n).toFixed(1);
   console.log(
     `${n} mentions (${frames.length} × ${passes} passes, batches of ${batchSize}), ${index.size} customers, customer share ${values.share}; ${produced} records encoded`,
   );
-  for (const s of steps) console.log(`  ${s.padEnd(8)} ${us(cpu[s]).padStart(6)} µs/mention`);
-  console.log(`  total    ${us(total.user + total.system).padStart(6)} µs/mention (process CPU)`);
-  console.log(
-    `  GC     ${(gc.pauseUs / n).toFixed(1).padStart(6)} µs/mention in ${gc.count} collections (main-thread pause); heap allocated ${(gc.allocated / n / 1024).toFixed(2)} KiB/mention`,
-  );
+  for (const line of formatCpuReport({
+    items: n,
+    steps: clock.totals,
+    totalUs: total.user + total.system,
+    gc,
+  }))
+    console.log(line);
   await keyring.close();
 } finally {
   await pool.end();
@@ -207,39 +207,4 @@ function encoderOf(name: 'ResolvedMention' | 'IdentityLink'): (v: never) => Buff
   const type = eventType(name);
   const header = Buffer.from([0, 0, 0, 0, 2]);
   return (v) => Buffer.concat([header, type.toBuffer(v)]);
-}
-
-/**
- * Bytes allocated while profiling: heap growth between collections (used size
- * before each GC minus after the one before) plus the growth since the last.
- */
-function gcFigures(
-  profile: ReturnType<v8.GCProfiler['stop']>,
-  start: number,
-  end: number,
-): { allocated: number; pauseUs: number; count: number } {
-  let allocated = 0;
-  let after = start;
-  let pauseUs = 0;
-  const stats = profile?.statistics ?? [];
-  for (const g of stats) {
-    allocated += Math.max(0, g.beforeGC.heapStatistics.usedHeapSize - after);
-    after = g.afterGC.heapStatistics.usedHeapSize;
-    pauseUs += g.cost;
-  }
-  return { allocated: allocated + Math.max(0, end - after), pauseUs, count: stats.length };
-}
-
-async function startProfile(): Promise<Session> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return session;
-}
-
-async function stopProfile(session: Session): Promise<unknown> {
-  const { profile } = await session.post('Profiler.stop');
-  session.disconnect();
-  return profile;
 }
