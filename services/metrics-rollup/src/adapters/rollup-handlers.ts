@@ -41,35 +41,32 @@ function createHandler<T, I, F>(
   eventTime: (fact: F) => number,
   apply: (facts: F[]) => Promise<ApplyResult>,
 ): (items: I[]) => Promise<StageResult<T, never>> {
+  const timeField = kind === 'mention' ? 'createdAt' : 'observedAt';
   return async (items) => {
     const now = deps.now();
     const facts: F[] = [];
     const failures: NonNullable<StageResult<T, never>['failures']> = [];
+    const rejected = (record: StageRecord<T>, error: HarkError) => {
+      failures.push({ record, error });
+      deps.metrics.rejected.inc({ kind, code: error.code });
+    };
+    const ageLabels = { kind };
     for (const item of items) {
-      const record = recordOf(item);
-      const rejected = (error: HarkError) => {
-        failures.push({ record, error });
-        deps.metrics.rejected.inc({ kind, code: error.code });
-      };
       let fact: F;
       try {
         fact = toFact(item);
       } catch (err) {
         if (!isHarkError(err) || err.retriable) throw err;
-        rejected(err);
+        rejected(recordOf(item), err);
         continue;
       }
-      const late = checkEventTime(
-        eventTime(fact),
-        now,
-        deps.policy,
-        kind === 'mention' ? 'createdAt' : 'observedAt',
-      );
+      const at = eventTime(fact);
+      const late = checkEventTime(at, now, deps.policy, timeField);
       if (late) {
-        rejected(late);
+        rejected(recordOf(item), late);
         continue;
       }
-      deps.metrics.eventAgeSeconds.observe({ kind }, Math.max(0, (now - eventTime(fact)) / 1000));
+      deps.metrics.eventAgeSeconds.observe(ageLabels, Math.max(0, (now - at) / 1000));
       facts.push(fact);
     }
     if (facts.length > 0) {
@@ -106,7 +103,7 @@ export function createMentionsHandler(
     'mention',
     deps,
     (opened) => opened.record,
-    (opened) => toMentionFact({ ...opened.record.value, mention: opened.mention }),
+    (opened) => toMentionFact(opened.record.value, opened.mention),
     (f) => f.createdAt,
     async (facts) => {
       const result = await deps.store.applyMentions(facts);

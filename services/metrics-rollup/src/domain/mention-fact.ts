@@ -4,6 +4,7 @@ import type {
   InfluenceTier,
   IntentLabel,
   MatchMethod,
+  Mention,
   MatchStatus,
   PostKind,
   ResolvedMention,
@@ -78,8 +79,9 @@ export interface MentionFact {
  * HARK_STAGE_PROCESSING_FAILED naming the field when a value would corrupt a
  * rollup (a NaN score poisons a sum for good; a negative counter subtracts).
  */
-export function toMentionFact(rm: ResolvedMention): MentionFact {
-  const m = rm.mention;
+export function toMentionFact(rm: ResolvedMention, mention: Mention = rm.mention): MentionFact {
+  // The opened mention comes beside its sealed record, so no copy of the record is made.
+  const m = mention;
   const problems: string[] = [];
   if (m.mentionId.trim() === '') problems.push('mention.mentionId: must not be empty');
   if (m.platform.trim() === '') problems.push('mention.platform: must not be empty');
@@ -88,18 +90,13 @@ export function toMentionFact(rm: ResolvedMention): MentionFact {
     problems.push(`mention.revision: must be a non-negative integer, got ${m.revision}`);
   if (!Number.isSafeInteger(m.createdAt))
     problems.push('mention.createdAt: must be epoch milliseconds');
-  const brands = [...new Set(m.brands.filter((b) => b.trim() !== ''))];
+  const brands = distinctBrands(m.brands);
   if (brands.length === 0) problems.push('mention.brands: must name at least one tracked brand');
-  for (const [name, v] of [
-    ['mention.engagement.likes', m.engagement.likes],
-    ['mention.engagement.shares', m.engagement.shares],
-    ['mention.engagement.replies', m.engagement.replies],
-    ['mention.engagement.views', m.engagement.views],
-    ['mention.author.followers', m.author.followers],
-  ] as const) {
-    if (!Number.isSafeInteger(v) || v < 0)
-      problems.push(`${name}: must be a non-negative integer, got ${v}`);
-  }
+  checkCount(problems, 'mention.engagement.likes', m.engagement.likes);
+  checkCount(problems, 'mention.engagement.shares', m.engagement.shares);
+  checkCount(problems, 'mention.engagement.replies', m.engagement.replies);
+  checkCount(problems, 'mention.engagement.views', m.engagement.views);
+  checkCount(problems, 'mention.author.followers', m.author.followers);
   const score = rm.sentiment.score;
   if (!Number.isFinite(score) || score < -1 || score > 1) {
     problems.push(`sentiment.score: must be within [-1, 1], got ${score}`);
@@ -167,4 +164,19 @@ export function toMentionFact(rm: ResolvedMention): MentionFact {
     intentCorrected: false,
     scrubbed: null,
   };
+}
+
+function checkCount(problems: string[], name: string, v: number): void {
+  if (!Number.isSafeInteger(v) || v < 0)
+    problems.push(`${name}: must be a non-negative integer, got ${v}`);
+}
+
+/**
+ * The non-blank brand ids in first-seen order, without duplicates. A mention
+ * names one or two brands, so a linear scan beats building a Set per record.
+ */
+export function distinctBrands(brands: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const b of brands) if (b.trim() !== '' && !out.includes(b)) out.push(b);
+  return out;
 }

@@ -1,6 +1,6 @@
 import { makeResolvedMention } from '@hark/testing';
 import { describe, expect, it } from 'vitest';
-import { toMentionFact } from '../../src/domain/mention-fact.ts';
+import { distinctBrands, toMentionFact } from '../../src/domain/mention-fact.ts';
 import { toSignalFact } from '../../src/domain/signal-fact.ts';
 import { makeBrandSignal } from '@hark/testing';
 import { resolved } from './fixtures.ts';
@@ -89,6 +89,37 @@ describe('resolved mention → fact row', () => {
     const reason = problemOf(() => toMentionFact(m));
     expect(reason).toMatch(/brands/);
     expect(reason).toMatch(/sentiment.score/);
+  });
+});
+
+describe('distinctBrands', () => {
+  it.each([
+    [['acme'], ['acme']],
+    [
+      ['acme', 'globex', 'acme'],
+      ['acme', 'globex'],
+    ],
+    [['', ' ', 'acme', ' '], ['acme']],
+    [
+      ['globex', 'acme', 'globex', 'initech'],
+      ['globex', 'acme', 'initech'],
+    ],
+    [[], []],
+  ])('keeps %j as %j: non-blank, first-seen order, once each', (brands, expected) => {
+    expect(distinctBrands(brands)).toEqual(expected);
+    expect(distinctBrands(brands)).toEqual([...new Set(brands.filter((b) => b.trim() !== ''))]);
+  });
+});
+
+describe('toMentionFact with the opened mention beside its sealed record', () => {
+  it('reads every mention field from the opened mention', () => {
+    const sealed = makeResolvedMention();
+    const opened = {
+      ...sealed.mention,
+      text: 'opened text',
+      author: { ...sealed.mention.author, handle: 'opened' },
+    };
+    expect(toMentionFact(sealed, opened)).toEqual(toMentionFact({ ...sealed, mention: opened }));
   });
 });
 
