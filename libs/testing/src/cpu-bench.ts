@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import v8 from 'node:v8';
+import type { StageRecord } from '@hark/kafka';
 
 /** CPU time of this process split by named step, in µs (`process.cpuUsage()`, user + system). */
 export interface StepClock<S extends string> {
@@ -97,4 +99,63 @@ export function formatCpuReport(opts: {
     `  total    ${per(opts.totalUs)} µs/mention (process CPU)`,
     `  GC       ${per(opts.gc.pauseUs)} µs/mention in ${opts.gc.collections} collections (main-thread pause); heap allocated ${(opts.gc.allocated / opts.items / 1024).toFixed(2)} KiB/mention`,
   ];
+}
+
+/** A value in Confluent's wire format (magic byte, 4-byte schema id, Avro body) without a registry. */
+export function frameAvro(
+  type: { toBuffer(v: unknown): Buffer },
+  value: unknown,
+  schemaId = 1,
+): Buffer {
+  const body = type.toBuffer(value);
+  const out = Buffer.allocUnsafe(5 + body.length);
+  out[0] = 0;
+  out.writeInt32BE(schemaId, 1);
+  body.copy(out, 5);
+  return out;
+}
+
+/** Framed values decoded as the stage loop hands them to a handler (one partition, offsets from `base`). */
+export function decodeFramed<T>(
+  topic: string,
+  type: { decode(buf: Buffer, pos: number): { value: unknown } },
+  frames: readonly Buffer[],
+  base: number,
+): StageRecord<T>[] {
+  return frames.map((b, i) => ({
+    topic,
+    partition: 0,
+    offset: String(base + i),
+    key: null,
+    value: type.decode(b, 5).value as T,
+    headers: {},
+    timestamp: '0',
+  }));
+}
+
+/**
+ * Runs `run` once measured: process CPU, GC and allocation, and a CPU
+ * profile written to `profileFile` when given. Returns the report lines.
+ */
+export async function measureCpu(opts: {
+  run: () => Promise<void>;
+  items: number;
+  steps: Record<string, number>;
+  profileFile?: string;
+}): Promise<string[]> {
+  const total0 = process.cpuUsage();
+  const measured = () => measureGc(opts.run);
+  const { gc } = opts.profileFile
+    ? await profileCpu(measured).then(({ result, profile }) => {
+        writeFileSync(opts.profileFile!, JSON.stringify(profile));
+        return result;
+      })
+    : await measured();
+  const total = process.cpuUsage(total0);
+  return formatCpuReport({
+    items: opts.items,
+    steps: opts.steps,
+    totalUs: total.user + total.system,
+    gc,
+  });
 }

@@ -17,7 +17,10 @@ export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.t
 export { slowClient, type SlowClientResult } from './slow-client.ts';
 export {
   createStepClock,
+  decodeFramed,
   formatCpuReport,
+  frameAvro,
+  measureCpu,
   measureGc,
   profileCpu,
   type GcFigures,

@@ -19,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createPool, migrate } from '@hark/db';
 import { checkScoredMention, eventType, type ScoredMention } from '@hark/events';
-import type { StageRecord } from '@hark/kafka';
 import { createLogger } from '@hark/observability';
 import {
   createKeyring,
@@ -33,11 +32,11 @@ import { encodeOutputs } from '@hark/stage-runtime';
 import {
   createStepClock,
   createTestDatabase,
-  formatCpuReport,
+  decodeFramed,
+  frameAvro,
   makeMention,
   makeScoredMention,
-  measureGc,
-  profileCpu,
+  measureCpu,
 } from '@hark/testing';
 import { createRng, customersToCsv, generateCustomers, generateTraffic } from '@hark/traffic';
 import { loadBrandsConfig } from '@hark/brands';
@@ -111,11 +110,9 @@ try {
   );
   const keys = await keyring.keysForWrite([...new Set(mentions.map(mentionAuthorRef))]);
   const scoredType = eventType('ScoredMention');
-  // Confluent framing: magic byte and a 4-byte schema id before the Avro body.
-  const header = Buffer.from([0, 0, 0, 0, 1]);
   const frames = mentions.map((m) => {
     const sealed = encryptMentionPii(m, keys.get(mentionAuthorRef(m))!);
-    return Buffer.concat([header, scoredType.toBuffer(makeScoredMention({ mention: sealed }))]);
+    return frameAvro(scoredType, makeScoredMention({ mention: sealed }));
   });
 
   const encoders = {
@@ -149,15 +146,7 @@ try {
   let produced = 0;
   const runBatch = async (bufs: Buffer[], base: number) => {
     clock.restart();
-    const records: StageRecord<ScoredMention>[] = bufs.map((b, i) => ({
-      topic: 'mentions.scored',
-      partition: 0,
-      offset: String(base + i),
-      key: null,
-      value: scoredType.decode(b, 5).value as ScoredMention,
-      headers: {},
-      timestamp: '0',
-    }));
+    const records = decodeFramed<ScoredMention>('mentions.scored', scoredType, bufs, base);
     clock.lap('decode');
     for (const r of records) if (checkScoredMention(r.value).length > 0) throw new Error('check');
     clock.lap('check');
@@ -177,26 +166,17 @@ try {
   await runPasses(1); // warm-up: JIT, key cache, first decisions written
   clock.reset();
   produced = 0;
-  const total0 = process.cpuUsage();
-  const measured = () => measureGc(() => runPasses(passes));
-  const { gc } = values.profile
-    ? await profileCpu(measured).then(({ result, profile }) => {
-        writeFileSync(values.profile!, JSON.stringify(profile));
-        return result;
-      })
-    : await measured();
-  const total = process.cpuUsage(total0);
   const n = frames.length * passes;
+  const report = await measureCpu({
+    run: () => runPasses(passes),
+    items: n,
+    steps: clock.totals,
+    profileFile: values.profile,
+  });
   console.log(
     `${n} mentions (${frames.length} × ${passes} passes, batches of ${batchSize}), ${index.size} customers, customer share ${values.share}; ${produced} records encoded`,
   );
-  for (const line of formatCpuReport({
-    items: n,
-    steps: clock.totals,
-    totalUs: total.user + total.system,
-    gc,
-  }))
-    console.log(line);
+  for (const line of report) console.log(line);
   await keyring.close();
 } finally {
   await pool.end();
@@ -205,6 +185,5 @@ try {
 
 function encoderOf(name: 'ResolvedMention' | 'IdentityLink'): (v: never) => Buffer {
   const type = eventType(name);
-  const header = Buffer.from([0, 0, 0, 0, 2]);
-  return (v) => Buffer.concat([header, type.toBuffer(v)]);
+  return (v) => frameAvro(type, v, 2);
 }

@@ -8,19 +8,17 @@
  * PostgreSQL's own CPU is not in these figures (bench:profile measures it).
  * Options: --mentions N (per pass) --batch N --passes N --profile FILE.
  */
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { migratePrivacy } from '@hark/privacy';
 import { checkResolvedMention, eventType, type ResolvedMention } from '@hark/events';
-import type { StageRecord } from '@hark/kafka';
 import {
   createKeyring,
   encryptMentionPii,
   mentionAuthorRef,
+  migratePrivacy,
   openMentionBatch,
   TEST_MASTER_KEY,
 } from '@hark/privacy';
-import { createStepClock, formatCpuReport, measureGc, profileCpu } from '@hark/testing';
+import { createStepClock, decodeFramed, frameAvro, measureCpu } from '@hark/testing';
 import { Registry } from 'prom-client';
 import { createPartitionManager } from '../src/adapters/partition-manager.ts';
 import { createMentionsHandler, MENTION_FACT_FIELDS } from '../src/adapters/rollup-handlers.ts';
@@ -47,7 +45,6 @@ try {
   await migratePrivacy({ pool, logger });
   const keyring = createKeyring({ pool, masterKey: TEST_MASTER_KEY, listen: false });
   const type = eventType('ResolvedMention');
-  const header = Buffer.from([0, 0, 0, 0, 1]);
   // A pass per prefix: every pass writes new mentions, as a live stream does.
   const frameSets: Buffer[][] = [];
   for (let p = 0; p <= passes; p++) {
@@ -58,7 +55,7 @@ try {
     frameSets.push(
       workload.map((r) => {
         const mention = encryptMentionPii(r.mention, keys.get(mentionAuthorRef(r.mention))!);
-        return Buffer.concat([header, type.toBuffer({ ...r, mention })]);
+        return frameAvro(type, { ...r, mention });
       }),
     );
   }
@@ -92,15 +89,7 @@ try {
   let applied = 0;
   const runBatch = async (bufs: Buffer[], base: number) => {
     clock.restart();
-    const records: StageRecord<ResolvedMention>[] = bufs.map((b, i) => ({
-      topic: 'mentions.resolved',
-      partition: 0,
-      offset: String(base + i),
-      key: null,
-      value: type.decode(b, 5).value as ResolvedMention,
-      headers: {},
-      timestamp: '0',
-    }));
+    const records = decodeFramed<ResolvedMention>('mentions.resolved', type, bufs, base);
     clock.lap('decode');
     for (const r of records)
       if (checkResolvedMention(r.value).length > 0) throw new Error('contract check failed');
@@ -124,29 +113,19 @@ try {
   await runPass(frameSets[0]!); // warm-up: JIT, partitions, prepared statements, key cache
   clock.reset();
   applied = 0;
-  const total0 = process.cpuUsage();
-  const measured = () =>
-    measureGc(async () => {
-      for (let p = 1; p <= passes; p++) await runPass(frameSets[p]!);
-    });
-  const { gc } = values.profile
-    ? await profileCpu(measured).then(({ result, profile }) => {
-        writeFileSync(values.profile!, JSON.stringify(profile));
-        return result;
-      })
-    : await measured();
-  const total = process.cpuUsage(total0);
   const n = perPass * passes;
+  const report = await measureCpu({
+    run: async () => {
+      for (let p = 1; p <= passes; p++) await runPass(frameSets[p]!);
+    },
+    items: n,
+    steps: clock.totals,
+    profileFile: values.profile,
+  });
   console.log(
     `${n} mentions (${perPass} × ${passes} passes, batches of ${batchSize}); ${applied} written`,
   );
-  for (const line of formatCpuReport({
-    items: n,
-    steps: clock.totals,
-    totalUs: total.user + total.system,
-    gc,
-  }))
-    console.log(line);
+  for (const line of report) console.log(line);
   await keyring.close();
 } finally {
   await db.drop();
