@@ -8,7 +8,7 @@ import {
   type DeletedPostsPolicy,
 } from '../domain/compliance.ts';
 import { checkEventTime, type LatenessPolicy } from '../domain/lateness.ts';
-import { toMentionFact, type MentionFact } from '../domain/mention-fact.ts';
+import { toMentionFactWith, type MentionFact } from '../domain/mention-fact.ts';
 import { toSignalFact, type SignalFact } from '../domain/signal-fact.ts';
 import { windowStart } from '../domain/windows.ts';
 import type { ComplianceStore } from './compliance-store.ts';
@@ -103,7 +103,7 @@ export function createMentionsHandler(
     'mention',
     deps,
     (opened) => opened.record,
-    (opened) => toMentionFact(opened.record.value, opened.mention),
+    (opened) => toMentionFactWith(opened.record.value, opened.mention),
     (f) => f.createdAt,
     async (facts) => {
       const result = await deps.store.applyMentions(facts);

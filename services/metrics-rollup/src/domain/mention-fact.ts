@@ -79,9 +79,15 @@ export interface MentionFact {
  * HARK_STAGE_PROCESSING_FAILED naming the field when a value would corrupt a
  * rollup (a NaN score poisons a sum for good; a negative counter subtracts).
  */
-export function toMentionFact(rm: ResolvedMention, mention: Mention = rm.mention): MentionFact {
-  // The opened mention comes beside its sealed record, so no copy of the record is made.
-  const m = mention;
+export function toMentionFact(rm: ResolvedMention): MentionFact {
+  return toMentionFactWith(rm, rm.mention);
+}
+
+/**
+ * toMentionFact with the mention given apart: the stage opens it beside the
+ * sealed record, and a copy of the record to put it in would cost an object per mention.
+ */
+export function toMentionFactWith(rm: ResolvedMention, m: Mention): MentionFact {
   const problems: string[] = [];
   if (m.mentionId.trim() === '') problems.push('mention.mentionId: must not be empty');
   if (m.platform.trim() === '') problems.push('mention.platform: must not be empty');

@@ -1,6 +1,6 @@
 import { makeResolvedMention } from '@hark/testing';
 import { describe, expect, it } from 'vitest';
-import { distinctBrands, toMentionFact } from '../../src/domain/mention-fact.ts';
+import { distinctBrands, toMentionFact, toMentionFactWith } from '../../src/domain/mention-fact.ts';
 import { toSignalFact } from '../../src/domain/signal-fact.ts';
 import { makeBrandSignal } from '@hark/testing';
 import { resolved } from './fixtures.ts';
@@ -111,7 +111,7 @@ describe('distinctBrands', () => {
   });
 });
 
-describe('toMentionFact with the opened mention beside its sealed record', () => {
+describe('toMentionFactWith: the opened mention beside its sealed record', () => {
   it('reads every mention field from the opened mention', () => {
     const sealed = makeResolvedMention();
     const opened = {
@@ -119,7 +119,14 @@ describe('toMentionFact with the opened mention beside its sealed record', () =>
       text: 'opened text',
       author: { ...sealed.mention.author, handle: 'opened' },
     };
-    expect(toMentionFact(sealed, opened)).toEqual(toMentionFact({ ...sealed, mention: opened }));
+    expect(toMentionFactWith(sealed, opened)).toEqual(
+      toMentionFact({ ...sealed, mention: opened }),
+    );
+  });
+
+  it('is what toMentionFact gives as a map callback (no index taken for a mention)', () => {
+    const rms = [makeResolvedMention(), makeResolvedMention()];
+    expect(rms.map(toMentionFact)).toEqual(rms.map((rm) => toMentionFactWith(rm, rm.mention)));
   });
 });
 
