@@ -48,14 +48,35 @@ export function buildAction(
   now: number,
   sealed: Mention = m.mention,
 ): Action {
+  return actionOf(route, rulesVersion, now, actionMention(m, sealed));
+}
+
+/**
+ * The actions of all of a mention's routes (see `buildAction`). They share one
+ * ActionMention, built once: routes with `continue` give a mention several
+ * actions, and the mention part is most of each.
+ */
+export function buildActions(
+  m: ResolvedMention,
+  routes: readonly Route[],
+  rulesVersion: string,
+  now: number,
+  sealed: Mention = m.mention,
+): Action[] {
+  if (routes.length === 0) return [];
+  const mention = actionMention(m, sealed);
+  return routes.map((route) => actionOf(route, rulesVersion, now, mention));
+}
+
+function actionOf(route: Route, rulesVersion: string, now: number, mention: ActionMention): Action {
   return {
-    actionId: actionId(route.ruleId, m.mention.mentionId),
+    actionId: actionId(route.ruleId, mention.mentionId),
     queue: route.queue,
     priority: route.priority,
     ruleId: route.ruleId,
     rulesVersion,
     reasons: route.reasons,
-    mention: { ...actionMention(m), ...personalFields(sealed) },
+    mention,
     routedAt: now,
   };
 }
@@ -64,34 +85,24 @@ export function actionId(ruleId: string, mentionId: string): string {
   return `${ruleId}:${mentionId}`;
 }
 
-/** The Mention fields of an ActionMention that are personal (MENTION_PII_FIELDS of @hark/privacy). */
-function personalFields(
-  m: Mention,
-): Pick<ActionMention, 'url' | 'title' | 'text' | 'authorHandle' | 'authorName' | 'sealed'> {
-  return {
-    sealed: m.sealed ? sealedToText(m.sealed) : null,
-    url: m.url,
-    title: m.title,
-    text: m.text,
-    authorHandle: m.author.handle,
-    authorName: m.author.name,
-  };
-}
-
-function actionMention(r: ResolvedMention): ActionMention {
+/**
+ * The mention part of an Action: the scores from `r`, the personal fields
+ * (MENTION_PII_FIELDS of @hark/privacy) from `sealed`.
+ */
+function actionMention(r: ResolvedMention, sealed: Mention): ActionMention {
   const m = r.mention;
   return {
     mentionId: m.mentionId,
     revision: m.revision,
     platform: m.platform,
-    url: m.url,
+    url: sealed.url,
     brands: m.brands,
     authorId: m.author.id,
-    authorHandle: m.author.handle,
-    authorName: m.author.name,
+    authorHandle: sealed.author.handle,
+    authorName: sealed.author.name,
     authorFollowers: m.author.followers,
-    title: m.title,
-    text: m.text,
+    title: sealed.title,
+    text: sealed.text,
     lang: r.sentiment.lang || m.lang || 'und',
     postedAt: m.createdAt,
     sentimentLabel: r.sentiment.label,
@@ -103,7 +114,7 @@ function actionMention(r: ResolvedMention): ActionMention {
     customerTier: r.customer.customerTier,
     customerValue: r.customer.customerValue,
     influenceTier: r.influence.tier,
-    sealed: null,
+    sealed: sealed.sealed ? sealedToText(sealed.sealed) : null,
   };
 }
 
