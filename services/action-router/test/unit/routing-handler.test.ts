@@ -65,6 +65,57 @@ describe('the routing handler', () => {
     );
   });
 
+  it('a mention routed by several rules gives one action per rule; each route and miss is counted once per mention', async () => {
+    const local = createMetricsRegistry({ service: 'routing-batch-test' });
+    const counted = createStageHandler({
+      input: {
+        name: 'rules',
+        topic: 't',
+        event: 'ResolvedMention',
+        personal: { fields: ['text', 'title'], mentionOf: (r: ResolvedMention) => r.mention },
+        handle: createRoutingHandler({
+          ruleset: loadRuleset('rules/routing.yaml'),
+          metrics: createRouterMetrics(local),
+          maxAgeMs: 2 * 86_400_000,
+          now: () => NOW,
+        }),
+      },
+      outputs: { actions: { topic: 'actions', encode: (a) => Buffer.from(JSON.stringify(a)) } },
+      keyring: { keysForRead: async () => new Map() },
+      onErased: () => {},
+    });
+    const base = makeResolvedMention();
+    // Safety words in a negative post from a gold customer: PR (continue), then customer service.
+    const fire = (postId: string) =>
+      makeResolvedMention({
+        mention: makeMention({ postId, createdAt: NOW, text: 'my @acme charger caught fire' }),
+      });
+    const praise = makeResolvedMention({
+      mention: makeMention({ postId: '9', createdAt: NOW, text: 'love it' }),
+      sentiment: { ...base.sentiment, label: 'positive', score: 0.8 },
+      intent: { ...base.intent, label: 'praise' },
+      customer: { ...base.customer, customerTier: 'bronze', customerValue: 10 },
+    });
+    const result = await counted([
+      record(fire('7'), '0'),
+      record(fire('8'), '1'),
+      record(praise, '2'),
+    ]);
+    expect(result.outputs.map((o) => o.key)).toEqual([
+      'pr-safety-legal:x:7',
+      'vip-complaint:x:7',
+      'pr-safety-legal:x:8',
+      'vip-complaint:x:8',
+    ]);
+    const [a, b] = result.outputs.map((o) => JSON.parse(o.value!.toString()));
+    expect(a.mention).toEqual(b.mention);
+    expect(a.mention).toMatchObject({ mentionId: 'x:7', text: 'my @acme charger caught fire' });
+    const text = await local.metrics();
+    expect(text).toMatch(/hark_actions_routed_total\{[^}]*rule="pr-safety-legal"[^}]*\} 2\n/);
+    expect(text).toMatch(/hark_actions_routed_total\{[^}]*rule="vip-complaint"[^}]*\} 2\n/);
+    expect(text).toMatch(/hark_actions_unrouted_mentions_total\{reason="no_rule"[^}]*\} 1\n/);
+  });
+
   it('a mention with a malformed envelope goes to the dlq with its reason, the others still route', async () => {
     const bad = makeResolvedMention({
       mention: makeMention({
