@@ -20,6 +20,7 @@ import { encryptMentionPii, mentionAuthorRef, type DataKey } from '@hark/privacy
 import type { BoundOutput } from '@hark/stage-runtime';
 import { createRng, generateTraffic, type PostTruth } from '@hark/traffic';
 import { decodeChunk } from '../../libs/kafka/src/decode-chunk.ts';
+import type { Chunk } from '../../libs/kafka/src/partition-queue.ts';
 
 /** What `runStagePath` needs: the records as the upstream stage writes them, and the stage. */
 export interface StagePathBench<T> {
@@ -113,7 +114,7 @@ export async function runStagePath<T>(
         return r;
       },
   });
-  const chunks = [];
+  const chunks: Chunk[] = [];
   for (let i = 0; i < messages.length; i += batchSize)
     chunks.push({
       topic: 'in',

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { checkResolvedMention, type ResolvedMention } from '@hark/events';
 import { createMetricsRegistry } from '@hark/observability';
 import { createStageHandler } from '@hark/stage-runtime';
+import { makeProspectMatch } from '@hark/testing';
 import { createRng } from '@hark/traffic';
 import { runStagePath, trafficMentions } from '../../../deploy/bench/stage-path.ts';
 import { loadRuleset } from '../src/adapters/load-rules.ts';
@@ -20,6 +21,15 @@ import { createRoutingHandler } from '../src/adapters/routing-handler.ts';
 const { values } = parseArgs({ options: { count: { type: 'string', default: '4000' } } });
 const rng = createRng(7);
 const tiers = ['platinum', 'gold', 'silver', 'bronze'] as const;
+const PROSPECT = makeProspectMatch();
+const linked = (): ResolvedMention['customer'] => ({
+  customerId: `CRM-${rng.int(1, 99_999)}`,
+  status: 'linked',
+  confidence: 0.99,
+  method: 'handle',
+  customerTier: rng.pick(tiers),
+  customerValue: rng.int(0, 50_000),
+});
 const resolved: ResolvedMention[] = trafficMentions(Number(values.count)).map(
   ({ mention, truth }) => {
     const known = rng.chance(0.3);
@@ -30,23 +40,7 @@ const resolved: ResolvedMention[] = trafficMentions(Number(values.count)).map(
       intent: { label: truth.intent, confidence: 0.5 + rng.next() / 2, model: 'bench@1' },
       scoredAt: mention.collectedAt + 50,
       theme: 'none',
-      customer: known
-        ? {
-            customerId: `CRM-${rng.int(1, 99_999)}`,
-            status: 'linked',
-            confidence: 0.99,
-            method: 'handle',
-            customerTier: rng.pick(tiers),
-            customerValue: rng.int(0, 50_000),
-          }
-        : {
-            customerId: null,
-            status: 'prospect',
-            confidence: 0,
-            method: 'none',
-            customerTier: null,
-            customerValue: null,
-          },
+      customer: known ? linked() : PROSPECT,
       influence: { score: 0.1, tier: 'nano' },
       resolvedAt: mention.collectedAt + 100,
     };

@@ -5,7 +5,7 @@ import { createStageHandler } from '@hark/stage-runtime';
 import { makeMention, makeResolvedMention } from '@hark/testing';
 import { describe, expect, it } from 'vitest';
 import { loadRuleset } from '../../src/adapters/load-rules.ts';
-import { createRouterMetrics } from '../../src/adapters/router-metrics.ts';
+import { createRouterMetrics, type RouterMetrics } from '../../src/adapters/router-metrics.ts';
 import { createRoutingHandler } from '../../src/adapters/routing-handler.ts';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0);
@@ -19,11 +19,9 @@ const record = (value: ResolvedMention, offset = '0'): StageRecord<ResolvedMenti
   timestamp: String(NOW),
 });
 
-describe('the routing handler', () => {
-  const registry = createMetricsRegistry({ service: 'routing-handler-test' });
-  const metrics = createRouterMetrics(registry);
-  // Behind the runtime's boundary, as main.ts declares it: text and title opened.
-  const handle = createStageHandler({
+/** The handler behind the runtime's boundary, as main.ts declares it: text and title opened. */
+function routingStage(metrics: RouterMetrics) {
+  return createStageHandler({
     input: {
       name: 'rules',
       topic: 't',
@@ -41,6 +39,11 @@ describe('the routing handler', () => {
     keyring: { keysForRead: async () => new Map() },
     onErased: () => {},
   });
+}
+
+describe('the routing handler', () => {
+  const registry = createMetricsRegistry({ service: 'routing-handler-test' });
+  const handle = routingStage(createRouterMetrics(registry));
 
   it('routes a fresh complaint, skips a mention older than ACTION_MAX_AGE, counts both', async () => {
     const fresh = makeResolvedMention({
@@ -67,23 +70,7 @@ describe('the routing handler', () => {
 
   it('a mention routed by several rules gives one action per rule; each route and miss is counted once per mention', async () => {
     const local = createMetricsRegistry({ service: 'routing-batch-test' });
-    const counted = createStageHandler({
-      input: {
-        name: 'rules',
-        topic: 't',
-        event: 'ResolvedMention',
-        personal: { fields: ['text', 'title'], mentionOf: (r: ResolvedMention) => r.mention },
-        handle: createRoutingHandler({
-          ruleset: loadRuleset('rules/routing.yaml'),
-          metrics: createRouterMetrics(local),
-          maxAgeMs: 2 * 86_400_000,
-          now: () => NOW,
-        }),
-      },
-      outputs: { actions: { topic: 'actions', encode: (a) => Buffer.from(JSON.stringify(a)) } },
-      keyring: { keysForRead: async () => new Map() },
-      onErased: () => {},
-    });
+    const counted = routingStage(createRouterMetrics(local));
     const base = makeResolvedMention();
     // Safety words in a negative post from a gold customer: PR (continue), then customer service.
     const fire = (postId: string) =>
