@@ -6,6 +6,7 @@ export {
   makeDeadLetter,
   makeIdentityLink,
   makeMention,
+  makeProspectMatch,
   makeResolvedMention,
   makeScoredMention,
 } from './samples.ts';

@@ -78,6 +78,18 @@ export function makeResolvedMention(overrides: Partial<ResolvedMention> = {}): R
   };
 }
 
+/** The customer match of an author who is not (yet) a CRM customer. */
+export function makeProspectMatch(): ResolvedMention['customer'] {
+  return {
+    customerId: null,
+    status: 'prospect',
+    confidence: 0,
+    method: 'none',
+    customerTier: null,
+    customerValue: null,
+  };
+}
+
 export function makeIdentityLink(overrides: Partial<IdentityLink> = {}): IdentityLink {
   return {
     platform: 'x',

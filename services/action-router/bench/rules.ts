@@ -6,7 +6,7 @@
  *   npm run bench:rules -w @hark/action-router
  */
 import { IntentLabelSymbols, type ResolvedMention } from '@hark/events';
-import { makeMention, makeResolvedMention } from '@hark/testing';
+import { makeMention, makeProspectMatch, makeResolvedMention } from '@hark/testing';
 import { createRng } from '@hark/traffic';
 import { loadRuleset } from '../src/adapters/load-rules.ts';
 import { buildAction, routeMention } from '../src/domain/rules/route-mention.ts';
@@ -41,14 +41,7 @@ const mentions: ResolvedMention[] = Array.from({ length: 5000 }, (_, i) => {
           customerTier: rng.pick(['gold', 'silver', 'bronze', 'platinum']),
           customerValue: rng.int(0, 50_000),
         }
-      : {
-          customerId: null,
-          status: 'prospect',
-          confidence: 0,
-          method: 'none',
-          customerTier: null,
-          customerValue: null,
-        },
+      : makeProspectMatch(),
   });
 });
 

@@ -143,6 +143,21 @@ describe('avro serde', () => {
     });
   });
 
+  it('a value larger than the encoding buffer is framed whole, and the next values too', async () => {
+    const serde = createAvroSerde({ registry: memoryRegistry() });
+    const enc = await serde.encoder('s', loadSchema('Mention'));
+    const dec = serde.decoder(loadSchema('Mention'));
+    const small = makeMention({ text: 'short' });
+    const huge = makeMention({ text: 'é'.repeat(200_000) });
+    const first = enc.encode(small);
+    const big = enc.encode(huge);
+    expect(big.subarray(5)).toEqual(eventType('Mention').toBuffer(huge));
+    expect(await dec.decode(big)).toEqual(huge);
+    // Each encoded value owns its bytes: later encodes do not overwrite earlier ones.
+    expect(await dec.decode(first)).toEqual(small);
+    expect(await dec.decode(enc.encode(small))).toEqual(small);
+  });
+
   it('when a value does not match the schema, names the field path', async () => {
     const serde = createAvroSerde({ registry: memoryRegistry() });
     const enc = await serde.encoder('s', loadSchema('Mention'));

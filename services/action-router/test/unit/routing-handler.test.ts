@@ -5,7 +5,7 @@ import { createStageHandler } from '@hark/stage-runtime';
 import { makeMention, makeResolvedMention } from '@hark/testing';
 import { describe, expect, it } from 'vitest';
 import { loadRuleset } from '../../src/adapters/load-rules.ts';
-import { createRouterMetrics } from '../../src/adapters/router-metrics.ts';
+import { createRouterMetrics, type RouterMetrics } from '../../src/adapters/router-metrics.ts';
 import { createRoutingHandler } from '../../src/adapters/routing-handler.ts';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0);
@@ -19,11 +19,9 @@ const record = (value: ResolvedMention, offset = '0'): StageRecord<ResolvedMenti
   timestamp: String(NOW),
 });
 
-describe('the routing handler', () => {
-  const registry = createMetricsRegistry({ service: 'routing-handler-test' });
-  const metrics = createRouterMetrics(registry);
-  // Behind the runtime's boundary, as main.ts declares it: text and title opened.
-  const handle = createStageHandler({
+/** The handler behind the runtime's boundary, as main.ts declares it: text and title opened. */
+function routingStage(metrics: RouterMetrics) {
+  return createStageHandler({
     input: {
       name: 'rules',
       topic: 't',
@@ -41,6 +39,11 @@ describe('the routing handler', () => {
     keyring: { keysForRead: async () => new Map() },
     onErased: () => {},
   });
+}
+
+describe('the routing handler', () => {
+  const registry = createMetricsRegistry({ service: 'routing-handler-test' });
+  const handle = routingStage(createRouterMetrics(registry));
 
   it('routes a fresh complaint, skips a mention older than ACTION_MAX_AGE, counts both', async () => {
     const fresh = makeResolvedMention({
@@ -63,6 +66,41 @@ describe('the routing handler', () => {
     expect(text).toMatch(
       /hark_actions_routed_total\{queue="customer-service",rule="vip-complaint",priority="urgent"/,
     );
+  });
+
+  it('a mention routed by several rules gives one action per rule; each route and miss is counted once per mention', async () => {
+    const local = createMetricsRegistry({ service: 'routing-batch-test' });
+    const counted = routingStage(createRouterMetrics(local));
+    const base = makeResolvedMention();
+    // Safety words in a negative post from a gold customer: PR (continue), then customer service.
+    const fire = (postId: string) =>
+      makeResolvedMention({
+        mention: makeMention({ postId, createdAt: NOW, text: 'my @acme charger caught fire' }),
+      });
+    const praise = makeResolvedMention({
+      mention: makeMention({ postId: '9', createdAt: NOW, text: 'love it' }),
+      sentiment: { ...base.sentiment, label: 'positive', score: 0.8 },
+      intent: { ...base.intent, label: 'praise' },
+      customer: { ...base.customer, customerTier: 'bronze', customerValue: 10 },
+    });
+    const result = await counted([
+      record(fire('7'), '0'),
+      record(fire('8'), '1'),
+      record(praise, '2'),
+    ]);
+    expect(result.outputs.map((o) => o.key)).toEqual([
+      'pr-safety-legal:x:7',
+      'vip-complaint:x:7',
+      'pr-safety-legal:x:8',
+      'vip-complaint:x:8',
+    ]);
+    const [a, b] = result.outputs.map((o) => JSON.parse(o.value!.toString()));
+    expect(a.mention).toEqual(b.mention);
+    expect(a.mention).toMatchObject({ mentionId: 'x:7', text: 'my @acme charger caught fire' });
+    const text = await local.metrics();
+    expect(text).toMatch(/hark_actions_routed_total\{[^}]*rule="pr-safety-legal"[^}]*\} 2\n/);
+    expect(text).toMatch(/hark_actions_routed_total\{[^}]*rule="vip-complaint"[^}]*\} 2\n/);
+    expect(text).toMatch(/hark_actions_unrouted_mentions_total\{reason="no_rule"[^}]*\} 1\n/);
   });
 
   it('a mention with a malformed envelope goes to the dlq with its reason, the others still route', async () => {

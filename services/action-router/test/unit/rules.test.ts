@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkExamplesFile, loadRuleset, REPO_ROOT } from '../../src/adapters/load-rules.ts';
 import { checkExamples, parseExamples } from '../../src/domain/rules/examples.ts';
 import { buildAction, routeMention } from '../../src/domain/rules/route-mention.ts';
-import { parseRuleset } from '../../src/domain/rules/ruleset.ts';
+import { fold, parseRuleset } from '../../src/domain/rules/ruleset.ts';
 
 function invalid(text: string): string {
   try {
@@ -184,6 +184,78 @@ rules:
       'known customer CRM-000042',
       'customer tier gold in [gold]',
     ]);
+  });
+
+  it('every condition words its reason, in condition order', () => {
+    const all = parseRuleset(
+      `version: v1
+rules:
+  - id: all
+    when:
+      brand: [acme]
+      platform: [x]
+      sentiment: [negative]
+      sentimentScore: { max: -0.5 }
+      intent: [complaint]
+      intentConfidence: { min: 0.9 }
+      customer: known
+      customerTier: [gold]
+      customerValue: { min: 10000, max: 20000 }
+      reach: { min: 1000 }
+      influenceTier: [micro]
+      verified: false
+      keywords: [router, "#fail", refund]
+      excludeKeywords: [lawsuit]
+      lang: [en]
+    then: { queue: q, priority: low }
+`,
+      'r.yaml',
+    );
+    expect(routeMention(complaint(), all)[0]!.reasons).toEqual([
+      'brand acme in [acme]',
+      'platform x in [x]',
+      'sentiment negative in [negative]',
+      'sentiment score -0.72 ≤ -0.5',
+      'intent complaint (0.91) in [complaint]',
+      'intent confidence 0.91 ≥ 0.9',
+      'known customer CRM-000042',
+      'customer tier gold in [gold]',
+      'customer value 12400 in [10000, 20000]',
+      'reach 1520 ≥ 1000',
+      'influence micro in [micro]',
+      'unverified author',
+      'keywords router, #fail',
+      'language en in [en]',
+    ]);
+    const excluded = complaint({ mention: makeMention({ text: 'my router: lawsuit' }) });
+    expect(routeMention(excluded, all)).toEqual([]);
+  });
+
+  it.each([
+    ['Remboursé', 'rembourse'],
+    ['ÉCHEC ﬁnal', 'echec final'],
+    ['Plain ASCII Text #Fail', 'plain ascii text #fail'],
+    ['', ''],
+  ])('folds %j to %j', (text, folded) => {
+    expect(fold(text)).toBe(folded);
+  });
+
+  it('an accented keyword matches the text without accents, and the reverse', () => {
+    const fr = parseRuleset(
+      `version: v1
+rules:
+  - id: refund
+    when: { keywords: [remboursé, "#Échec"] }
+    then: { queue: q, priority: low }
+`,
+      'r.yaml',
+    );
+    const route = (text: string, keywords: string[] = []) =>
+      routeMention(complaint({ mention: makeMention({ text, keywords }) }), fr).length;
+    expect(route('toujours pas rembourse')).toBe(1);
+    expect(route('toujours pas REMBOURSÉ')).toBe(1);
+    expect(route('nothing here', ['@echec'])).toBe(1);
+    expect(route('remboursement')).toBe(0);
   });
 
   it('the action id is rule + mention, so an edit routed by the same rule is the same action', () => {

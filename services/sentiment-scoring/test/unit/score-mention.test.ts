@@ -142,6 +142,22 @@ describe('scoring batch handler', () => {
     expect(text).toContain('hark_scoring_model_info{sentiment_model="s@1",intent_model="i@1"} 1');
   });
 
+  it('counts a batch once per label set: two positives and a negative', async () => {
+    const registry = new Registry();
+    const metrics = createScoringMetrics(registry, { sentiment: 's@1', intent: 'i@1' });
+    const handle = scoringStage({ encode: () => Buffer.from('x'), metrics });
+    await handle([
+      record('love it 😍', '1'),
+      record('broken again 😡', '2'),
+      record('love it 😍', '3'),
+    ]);
+    await handle([record('love it 😍', '4')]);
+    const text = await registry.metrics();
+    expect(text).toMatch(/hark_scoring_mentions_total\{sentiment="positive",[^}]*\} 3\n/);
+    expect(text).toMatch(/hark_scoring_mentions_total\{sentiment="negative",[^}]*\} 1\n/);
+    expect(text).toMatch(/hark_scoring_languages_total\{lang="en"[^}]*\} 4\n/);
+  });
+
   it('when encoding a record fails, only that record is a failure, with its HarkError code', async () => {
     const handle = scoringStage({
       encode: (v) => {

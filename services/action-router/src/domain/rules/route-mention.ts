@@ -1,6 +1,14 @@
 import type { Action, ActionMention, ActionPriority, Mention, ResolvedMention } from '@hark/events';
 import { sealedToText } from '@hark/privacy';
-import { fold, type Conditions, type Range, type Rule, type Ruleset } from './ruleset.ts';
+import {
+  fold,
+  keywordKey,
+  type Conditions,
+  type Keyword,
+  type Range,
+  type Rule,
+  type Ruleset,
+} from './ruleset.ts';
 
 /** One rule that matched a mention, with the conditions that held in words. */
 export interface Route {
@@ -40,14 +48,35 @@ export function buildAction(
   now: number,
   sealed: Mention = m.mention,
 ): Action {
+  return actionOf(route, rulesVersion, now, actionMention(m, sealed));
+}
+
+/**
+ * The actions of all of a mention's routes (see `buildAction`). They share one
+ * ActionMention, built once: routes with `continue` give a mention several
+ * actions, and the mention part is most of each.
+ */
+export function buildActions(
+  m: ResolvedMention,
+  routes: readonly Route[],
+  rulesVersion: string,
+  now: number,
+  sealed: Mention = m.mention,
+): Action[] {
+  if (routes.length === 0) return [];
+  const mention = actionMention(m, sealed);
+  return routes.map((route) => actionOf(route, rulesVersion, now, mention));
+}
+
+function actionOf(route: Route, rulesVersion: string, now: number, mention: ActionMention): Action {
   return {
-    actionId: actionId(route.ruleId, m.mention.mentionId),
+    actionId: actionId(route.ruleId, mention.mentionId),
     queue: route.queue,
     priority: route.priority,
     ruleId: route.ruleId,
     rulesVersion,
     reasons: route.reasons,
-    mention: { ...actionMention(m), ...personalFields(sealed) },
+    mention,
     routedAt: now,
   };
 }
@@ -56,34 +85,24 @@ export function actionId(ruleId: string, mentionId: string): string {
   return `${ruleId}:${mentionId}`;
 }
 
-/** The Mention fields of an ActionMention that are personal (MENTION_PII_FIELDS of @hark/privacy). */
-function personalFields(
-  m: Mention,
-): Pick<ActionMention, 'url' | 'title' | 'text' | 'authorHandle' | 'authorName' | 'sealed'> {
-  return {
-    sealed: m.sealed ? sealedToText(m.sealed) : null,
-    url: m.url,
-    title: m.title,
-    text: m.text,
-    authorHandle: m.author.handle,
-    authorName: m.author.name,
-  };
-}
-
-function actionMention(r: ResolvedMention): ActionMention {
+/**
+ * The mention part of an Action: the scores from `r`, the personal fields
+ * (MENTION_PII_FIELDS of @hark/privacy) from `sealed`.
+ */
+function actionMention(r: ResolvedMention, sealed: Mention): ActionMention {
   const m = r.mention;
   return {
     mentionId: m.mentionId,
     revision: m.revision,
     platform: m.platform,
-    url: m.url,
+    url: sealed.url,
     brands: m.brands,
     authorId: m.author.id,
-    authorHandle: m.author.handle,
-    authorName: m.author.name,
+    authorHandle: sealed.author.handle,
+    authorName: sealed.author.name,
     authorFollowers: m.author.followers,
-    title: m.title,
-    text: m.text,
+    title: sealed.title,
+    text: sealed.text,
     lang: r.sentiment.lang || m.lang || 'und',
     postedAt: m.createdAt,
     sentimentLabel: r.sentiment.label,
@@ -95,7 +114,7 @@ function actionMention(r: ResolvedMention): ActionMention {
     customerTier: r.customer.customerTier,
     customerValue: r.customer.customerValue,
     influenceTier: r.influence.tier,
-    sealed: null,
+    sealed: sealed.sealed ? sealedToText(sealed.sealed) : null,
   };
 }
 
@@ -115,102 +134,85 @@ function factsOf(m: ResolvedMention): Facts {
     // A pair under review is not a customer yet: it counts as a prospect, as in the rollups.
     known: m.customer.status === 'linked' && m.customer.customerId !== null,
     text: fold([m.mention.title ?? '', m.mention.text].join('\n')),
-    keywords: new Set(m.mention.keywords.map((k) => fold(k).replace(/^[#@]/, ''))),
+    keywords: new Set(m.mention.keywords.map(keywordKey)),
     langs: [m.sentiment.lang, m.mention.lang ?? ''].filter(Boolean).map((l) => l.toLowerCase()),
   };
 }
 
-/** The reasons when every condition holds, else null. */
+/**
+ * The reasons when every condition holds, else null. Runs for every rule on
+ * every mention: plain ifs in condition order, no closure per call, and a
+ * reason is worded only once its condition held.
+ */
 function matchRule(rule: Rule, f: Facts): string[] | null {
   const c: Conditions = rule.when;
   const m = f.m;
   const reasons: string[] = [];
-  const check = (held: boolean, reason: () => string) => {
-    if (held) reasons.push(reason());
-    return held;
-  };
-  const ok =
-    (!c.brand ||
-      check(
-        c.brand.some((b) => f.brands.includes(b)),
-        () => `brand ${f.brands.join(',')} in [${c.brand}]`,
-      )) &&
-    (!c.platform ||
-      check(
-        c.platform.includes(m.mention.platform.toLowerCase()),
-        () => `platform ${m.mention.platform} in [${c.platform}]`,
-      )) &&
-    (!c.sentiment ||
-      check(
-        c.sentiment.includes(m.sentiment.label),
-        () => `sentiment ${m.sentiment.label} in [${c.sentiment}]`,
-      )) &&
-    (!c.sentimentScore ||
-      check(
-        inRange(m.sentiment.score, c.sentimentScore),
-        () => `sentiment score ${m.sentiment.score} ${describe(c.sentimentScore!)}`,
-      )) &&
-    (!c.intent ||
-      check(
-        c.intent.includes(m.intent.label),
-        () => `intent ${m.intent.label} (${m.intent.confidence}) in [${c.intent}]`,
-      )) &&
-    (!c.intentConfidence ||
-      check(
-        inRange(m.intent.confidence, c.intentConfidence),
-        () => `intent confidence ${m.intent.confidence} ${describe(c.intentConfidence!)}`,
-      )) &&
-    (!c.customer ||
-      check(c.customer === (f.known ? 'known' : 'prospect'), () =>
-        f.known ? `known customer ${m.customer.customerId}` : 'prospect',
-      )) &&
-    (!c.customerTier ||
-      check(
-        f.known && c.customerTier.includes((m.customer.customerTier ?? '').toLowerCase()),
-        () => `customer tier ${m.customer.customerTier} in [${c.customerTier}]`,
-      )) &&
-    (!c.customerValue ||
-      check(
-        f.known &&
-          m.customer.customerValue !== null &&
-          inRange(m.customer.customerValue, c.customerValue),
-        () => `customer value ${m.customer.customerValue} ${describe(c.customerValue!)}`,
-      )) &&
-    (!c.reach ||
-      check(
-        inRange(m.mention.author.followers, c.reach),
-        () => `reach ${m.mention.author.followers} ${describe(c.reach!)}`,
-      )) &&
-    (!c.influenceTier ||
-      check(
-        c.influenceTier.includes(m.influence.tier),
-        () => `influence ${m.influence.tier} in [${c.influenceTier}]`,
-      )) &&
-    (c.verified === undefined ||
-      check(m.mention.author.verified === c.verified, () =>
-        c.verified ? 'verified author' : 'unverified author',
-      )) &&
-    (!c.keywords ||
-      check(
-        c.keywords.some((k) => hasKeyword(f, k.text, k.pattern)),
-        () => {
-          const hit = c
-            .keywords!.filter((k) => hasKeyword(f, k.text, k.pattern))
-            .map((k) => k.text);
-          return `keywords ${hit.join(', ')}`;
-        },
-      )) &&
-    (!c.excludeKeywords || !c.excludeKeywords.some((k) => hasKeyword(f, k.text, k.pattern))) &&
-    (!c.lang ||
-      check(
-        c.lang.some((l) => f.langs.includes(l)),
-        () => `language ${f.langs[0] ?? 'und'} in [${c.lang}]`,
-      ));
-  return ok ? reasons : null;
+  if (c.brand) {
+    if (!c.brand.some((b) => f.brands.includes(b))) return null;
+    reasons.push(`brand ${f.brands.join(',')} in [${c.brand}]`);
+  }
+  if (c.platform) {
+    if (!c.platform.includes(m.mention.platform.toLowerCase())) return null;
+    reasons.push(`platform ${m.mention.platform} in [${c.platform}]`);
+  }
+  if (c.sentiment) {
+    if (!c.sentiment.includes(m.sentiment.label)) return null;
+    reasons.push(`sentiment ${m.sentiment.label} in [${c.sentiment}]`);
+  }
+  if (c.sentimentScore) {
+    if (!inRange(m.sentiment.score, c.sentimentScore)) return null;
+    reasons.push(`sentiment score ${m.sentiment.score} ${describe(c.sentimentScore)}`);
+  }
+  if (c.intent) {
+    if (!c.intent.includes(m.intent.label)) return null;
+    reasons.push(`intent ${m.intent.label} (${m.intent.confidence}) in [${c.intent}]`);
+  }
+  if (c.intentConfidence) {
+    if (!inRange(m.intent.confidence, c.intentConfidence)) return null;
+    reasons.push(`intent confidence ${m.intent.confidence} ${describe(c.intentConfidence)}`);
+  }
+  if (c.customer) {
+    if (c.customer !== (f.known ? 'known' : 'prospect')) return null;
+    reasons.push(f.known ? `known customer ${m.customer.customerId}` : 'prospect');
+  }
+  if (c.customerTier) {
+    if (!(f.known && c.customerTier.includes((m.customer.customerTier ?? '').toLowerCase())))
+      return null;
+    reasons.push(`customer tier ${m.customer.customerTier} in [${c.customerTier}]`);
+  }
+  if (c.customerValue) {
+    const value = m.customer.customerValue;
+    if (!(f.known && value !== null && inRange(value, c.customerValue))) return null;
+    reasons.push(`customer value ${value} ${describe(c.customerValue)}`);
+  }
+  if (c.reach) {
+    if (!inRange(m.mention.author.followers, c.reach)) return null;
+    reasons.push(`reach ${m.mention.author.followers} ${describe(c.reach)}`);
+  }
+  if (c.influenceTier) {
+    if (!c.influenceTier.includes(m.influence.tier)) return null;
+    reasons.push(`influence ${m.influence.tier} in [${c.influenceTier}]`);
+  }
+  if (c.verified !== undefined) {
+    if (m.mention.author.verified !== c.verified) return null;
+    reasons.push(c.verified ? 'verified author' : 'unverified author');
+  }
+  if (c.keywords) {
+    const hit = c.keywords.filter((k) => hasKeyword(f, k));
+    if (hit.length === 0) return null;
+    reasons.push(`keywords ${hit.map((k) => k.text).join(', ')}`);
+  }
+  if (c.excludeKeywords && c.excludeKeywords.some((k) => hasKeyword(f, k))) return null;
+  if (c.lang) {
+    if (!c.lang.some((l) => f.langs.includes(l))) return null;
+    reasons.push(`language ${f.langs[0] ?? 'und'} in [${c.lang}]`);
+  }
+  return reasons;
 }
 
-function hasKeyword(f: Facts, text: string, pattern: RegExp): boolean {
-  return pattern.test(f.text) || f.keywords.has(fold(text).replace(/^[#@]/, ''));
+function hasKeyword(f: Facts, k: Keyword): boolean {
+  return k.pattern.test(f.text) || f.keywords.has(k.key);
 }
 
 function inRange(v: number, r: Range): boolean {

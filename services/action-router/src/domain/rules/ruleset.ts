@@ -47,6 +47,8 @@ export interface Keyword {
   text: string;
   /** Whole-word (or whole-phrase) match on the folded text. */
   pattern: RegExp;
+  /** The keyword as a mention's matched keywords are compared (`keywordKey`). */
+  key: string;
 }
 
 export interface Rule {
@@ -218,14 +220,26 @@ function readConditions(r: YamlReader, node: unknown, path: string): Conditions 
 
 /** Lower case without accents, so "Remboursé" matches "rembourse". */
 export function fold(text: string): string {
+  // Runs on every mention's text: printable ASCII has nothing to decompose or strip.
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+const NON_ASCII = /[^\t\n\r\u0020-\u007e]/;
+
+/** A keyword folded and without its # or @, so "#Recall" and "@recall" match "recall". */
+export function keywordKey(keyword: string): string {
+  return fold(keyword).replace(/^[#@]/, '');
 }
 
 function compileKeyword(text: string): Keyword {
   const folded = fold(text).trim().replace(/\s+/g, ' ');
   const escaped = folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
   // Letters and digits on either side would make it part of a longer word.
-  return { text, pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u') };
+  return {
+    text,
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u'),
+    key: keywordKey(text),
+  };
 }
 
 export function throwIfProblems(problems: Problem[], file: string, what: string): void {
