@@ -1,0 +1,151 @@
+/**
+ * CPU per mention of the collector process alone (issue 20): generated
+ * mentions (@hark/traffic, the e2e benchmark's mix) posted over loopback in
+ * batches of 200, 8 in flight, by a load generator in a child process; the
+ * real HTTP API, validation, matching, sealing with a real keyring, Avro
+ * through the registry and kafkajs with acks=all to random topics.
+ *
+ *   nice -n 5 npm run bench:cpu -w @hark/collector
+ *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof services/collector/bench/cpu-bench.ts
+ *
+ * BENCH_MENTIONS (60,000), BENCH_BATCH (200), BENCH_CONCURRENCY (8),
+ * BENCH_WARMUP_BATCHES (40); BENCH_KAFKA=off swaps the producer for one that
+ * acknowledges at once. Prints one JSON line: µs of CPU per mention (user,
+ * system), GC time and count per 1,000 mentions, heap used after the run.
+ */
+import { fork } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { loadBrandsConfig } from '@hark/brands';
+import { createPool } from '@hark/db';
+import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
+import { createLogger } from '@hark/observability';
+import { createKeyring, migratePrivacy, TEST_MASTER_KEY } from '@hark/privacy';
+import { createTestDatabase, createTestTopics, testEnv } from '@hark/testing';
+import { createRng, generateTraffic } from '@hark/traffic';
+import { Registry } from 'prom-client';
+import { createMentionPrivacy } from '../src/adapters/mention-privacy.ts';
+import { createCollector } from '../src/collector.ts';
+
+const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 60_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const WARMUP_BATCHES = Number(process.env.BENCH_WARMUP_BATCHES ?? 40);
+const KAFKA_OFF = process.env.BENCH_KAFKA === 'off';
+const API_KEY = 'bench-key-0123456789abcdef';
+
+const env = testEnv();
+const logger = createLogger({ service: 'collector-cpu-bench', level: 'warn' });
+const brands = loadBrandsConfig(
+  new URL('../../../deploy/local/brands.yaml', import.meta.url).pathname,
+);
+const kafka = createKafka({ clientId: 'collector-cpu-bench', brokers: env.kafkaBrokers, logger });
+const topics = await createTestTopics(kafka, [
+  { prefix: 'bench.mentions', partitions: 6 },
+  { prefix: 'bench.signals' },
+  { prefix: 'bench.dlq' },
+]);
+const registry = new Registry();
+const keyDb = await createTestDatabase();
+const keyPool = createPool({ url: keyDb.url, logger, max: 4 });
+await migratePrivacy({ pool: keyPool, logger });
+const keyring = createKeyring({ pool: keyPool, masterKey: TEST_MASTER_KEY, logger });
+const collector = await createCollector({
+  logger,
+  registry,
+  producer: KAFKA_OFF
+    ? { connect: async () => {}, disconnect: async () => {}, sendBatch: async () => [] }
+    : createProducer(kafka),
+  serde: createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) }),
+  topics: { mentions: topics.names[0]!, signals: topics.names[1]!, dlq: topics.names[2]! },
+  brands,
+  privacy: createMentionPrivacy({ keyring, hashEmails: true, redactTextContacts: true, registry }),
+  apiKeys: [{ name: 'bench', key: API_KEY }],
+  limits: {
+    bodyLimitBytes: 5 * 1024 * 1024,
+    maxItems: 1000,
+    maxTextLength: 10_000,
+    maxFutureSkewMs: 900_000,
+  },
+  kafka: { produceTimeoutMs: 10_000, circuitOpenMs: 5000 },
+});
+const { port } = await collector.start({ host: '127.0.0.1', port: 0 });
+const url = `http://127.0.0.1:${port}/v1/mentions`;
+
+/** Request bodies of `count` generated posts, as the e2e benchmark sends them. */
+function bodiesOf(count: number, runId: string): string[] {
+  const { posts } = generateTraffic({
+    brands,
+    customers: [],
+    count,
+    rng: createRng(count),
+    end: Date.now() - 60_000,
+    days: 2,
+    runId,
+  });
+  const bodies: string[] = [];
+  for (let i = 0; i < posts.length; i += BATCH)
+    bodies.push(JSON.stringify(posts.slice(i, i + BATCH)));
+  return bodies;
+}
+
+/** Posts every body once from a child process; resolves with the count of each status. */
+function load(bodies: string[]): Promise<Record<string, number>> {
+  const child = fork(new URL('./cpu-load.mjs', import.meta.url), { execArgv: [] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { statuses: Record<string, number> }).statuses));
+    child.once('error', reject);
+    child.send({ url, apiKey: API_KEY, bodies, concurrency: CONCURRENCY });
+  });
+}
+
+const runId = `cpu${Date.now().toString(36)}`;
+const warmup = bodiesOf(WARMUP_BATCHES * BATCH, `${runId}w`);
+const measured = bodiesOf(MENTIONS, runId);
+await load(warmup);
+
+let gcMs = 0;
+let gcCount = 0;
+const gc = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcMs += e.duration;
+    gcCount++;
+  }
+});
+gc.observe({ entryTypes: ['gc'] });
+const acceptedBefore = await counter('hark_collector_accepted_total');
+const cpuBefore = process.cpuUsage();
+const wallBefore = performance.now();
+const statuses = await load(measured);
+const cpu = process.cpuUsage(cpuBefore);
+const wallMs = performance.now() - wallBefore;
+gc.disconnect();
+const accepted = (await counter('hark_collector_accepted_total')) - acceptedBefore;
+
+console.log(
+  JSON.stringify({
+    bench: KAFKA_OFF ? 'collector-cpu-without-kafka' : 'collector-cpu',
+    mentions: MENTIONS,
+    accepted,
+    statuses,
+    batch: BATCH,
+    concurrency: CONCURRENCY,
+    cpuUsPerMention: +((cpu.user + cpu.system) / MENTIONS).toFixed(1),
+    userUs: +(cpu.user / MENTIONS).toFixed(1),
+    systemUs: +(cpu.system / MENTIONS).toFixed(1),
+    gcMsPer1000: +((gcMs / MENTIONS) * 1000).toFixed(2),
+    gcShare: +(gcMs / ((cpu.user + cpu.system) / 1000)).toFixed(3),
+    gcPer1000: +((gcCount / MENTIONS) * 1000).toFixed(1),
+    mentionsPerSecond: Math.round(MENTIONS / (wallMs / 1000)),
+    heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6),
+  }),
+);
+await collector.close();
+await topics.drop();
+await keyring.close();
+await keyPool.end();
+await keyDb.drop();
+
+async function counter(name: string): Promise<number> {
+  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
+  return m?.values.reduce((s, v) => s + v.value, 0) ?? 0;
+}
