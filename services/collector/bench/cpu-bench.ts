@@ -10,10 +10,14 @@
  *
  * BENCH_MENTIONS (60,000), BENCH_BATCH (200), BENCH_CONCURRENCY (8),
  * BENCH_WARMUP_BATCHES (40); BENCH_KAFKA=off swaps the producer for one that
- * acknowledges at once. Prints one JSON line: µs of CPU per mention (user,
+ * acknowledges at once. BENCH_ALLOC_PROFILE=<file.heapprofile> samples every
+ * allocation of the measured run, collected ones included (what --heap-prof
+ * leaves out: it keeps only what is still alive at exit). Prints one JSON line: µs of CPU per mention (user,
  * system), GC time and count per 1,000 mentions, heap used after the run.
  */
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { loadBrandsConfig } from '@hark/brands';
 import { createPool } from '@hark/db';
@@ -112,6 +116,7 @@ const gc = new PerformanceObserver((list) => {
   }
 });
 gc.observe({ entryTypes: ['gc'] });
+const allocations = await startAllocationProfile(process.env.BENCH_ALLOC_PROFILE);
 const acceptedBefore = await counter('hark_collector_accepted_total');
 const cpuBefore = process.cpuUsage();
 const wallBefore = performance.now();
@@ -119,6 +124,7 @@ const statuses = await load(measured);
 const cpu = process.cpuUsage(cpuBefore);
 const wallMs = performance.now() - wallBefore;
 gc.disconnect();
+await allocations?.stop();
 const accepted = (await counter('hark_collector_accepted_total')) - acceptedBefore;
 
 console.log(
@@ -148,4 +154,23 @@ await keyDb.drop();
 async function counter(name: string): Promise<number> {
   const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
   return m?.values.reduce((s, v) => s + v.value, 0) ?? 0;
+}
+
+/** Samples allocations of the measured run, garbage included, into `file` (open it in DevTools). */
+async function startAllocationProfile(file: string | undefined) {
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return {
+    async stop() {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
