@@ -7,6 +7,23 @@ const MAGIC = 0;
 const HEADER = 5;
 const UNKNOWN_ID_TTL_MS = 30_000;
 
+// Values are framed in one reused buffer (encoding is synchronous), then copied out once at
+// their exact size: `toBuffer` allocated and copied the body, and the framing did it again.
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** Writes header and body into `scratch` (grown when too small); returns the framed length. */
+function encodeFramed(type: avro.Type, schemaId: number, value: unknown): number {
+  let end = type.encode(value, scratch, HEADER);
+  if (end < 0) {
+    // avsc answers a negative count of missing bytes when the value does not fit.
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+    end = type.encode(value, scratch, HEADER);
+  }
+  scratch[0] = MAGIC;
+  scratch.writeInt32BE(schemaId, 1);
+  return end;
+}
+
 export interface Encoder<T> {
   readonly schemaId: number;
   readonly subject: string;
@@ -87,9 +104,9 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
         schemaId,
         subject,
         encode(value: T): Buffer {
-          let body: Buffer;
+          let end: number;
           try {
-            body = type.toBuffer(value);
+            end = encodeFramed(type, schemaId, value);
           } catch (err) {
             const paths: string[] = [];
             type.isValid(value, { errorHook: (p) => paths.push(p.join('.') || '(root)') });
@@ -102,11 +119,7 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
               },
             );
           }
-          const out = Buffer.allocUnsafe(HEADER + body.length);
-          out.writeUInt8(MAGIC, 0);
-          out.writeInt32BE(schemaId, 1);
-          body.copy(out, HEADER);
-          return out;
+          return Buffer.from(scratch.subarray(0, end));
         },
       };
     },

@@ -143,6 +143,26 @@ describe('avro serde', () => {
     });
   });
 
+  it('frames values larger than its encoding buffer, and each value in its own bytes', async () => {
+    const serde = createAvroSerde({ registry: memoryRegistry() });
+    const schema = loadSchema('Mention');
+    const enc = await serde.encoder('mentions.raw-value', schema);
+    const type = avro.Type.forSchema(schema as avro.Schema);
+    const big = makeMention({ text: 'é'.repeat(200_000) });
+    const small = makeMention({ text: 'short' });
+    const a = enc.encode(small);
+    const b = enc.encode(big);
+    const c = enc.encode(small);
+    const header = Buffer.from([0, 0, 0, 0, enc.schemaId]);
+    expect(b).toEqual(Buffer.concat([header, type.toBuffer(big)]));
+    expect(a).toEqual(Buffer.concat([header, type.toBuffer(small)]));
+    expect(c).toEqual(a);
+    expect(c).not.toBe(a);
+    const decoder = serde.decoder<ReturnType<typeof makeMention>>(schema);
+    expect((await decoder.decode(b)).text).toBe(big.text);
+    expect((await decoder.decode(a)).text).toBe('short');
+  });
+
   it('when a value does not match the schema, names the field path', async () => {
     const serde = createAvroSerde({ registry: memoryRegistry() });
     const enc = await serde.encoder('s', loadSchema('Mention'));
