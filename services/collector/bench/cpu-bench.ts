@@ -19,61 +19,22 @@ import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { loadBrandsConfig } from '@hark/brands';
-import { createPool } from '@hark/db';
-import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
-import { createLogger } from '@hark/observability';
-import { createKeyring, migratePrivacy, TEST_MASTER_KEY } from '@hark/privacy';
-import { createTestDatabase, createTestTopics, testEnv } from '@hark/testing';
 import { createRng, generateTraffic } from '@hark/traffic';
-import { Registry } from 'prom-client';
-import { createMentionPrivacy } from '../src/adapters/mention-privacy.ts';
-import { createCollector } from '../src/collector.ts';
+import { BENCH_API_KEY, startBenchCollector } from './bench-collector.ts';
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 60_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP_BATCHES = Number(process.env.BENCH_WARMUP_BATCHES ?? 40);
 const KAFKA_OFF = process.env.BENCH_KAFKA === 'off';
-const API_KEY = 'bench-key-0123456789abcdef';
-
-const env = testEnv();
-const logger = createLogger({ service: 'collector-cpu-bench', level: 'warn' });
-const brands = loadBrandsConfig(
-  new URL('../../../deploy/local/brands.yaml', import.meta.url).pathname,
-);
-const kafka = createKafka({ clientId: 'collector-cpu-bench', brokers: env.kafkaBrokers, logger });
-const topics = await createTestTopics(kafka, [
-  { prefix: 'bench.mentions', partitions: 6 },
-  { prefix: 'bench.signals' },
-  { prefix: 'bench.dlq' },
-]);
-const registry = new Registry();
-const keyDb = await createTestDatabase();
-const keyPool = createPool({ url: keyDb.url, logger, max: 4 });
-await migratePrivacy({ pool: keyPool, logger });
-const keyring = createKeyring({ pool: keyPool, masterKey: TEST_MASTER_KEY, logger });
-const collector = await createCollector({
-  logger,
-  registry,
-  producer: KAFKA_OFF
-    ? { connect: async () => {}, disconnect: async () => {}, sendBatch: async () => [] }
-    : createProducer(kafka),
-  serde: createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) }),
-  topics: { mentions: topics.names[0]!, signals: topics.names[1]!, dlq: topics.names[2]! },
-  brands,
-  privacy: createMentionPrivacy({ keyring, hashEmails: true, redactTextContacts: true, registry }),
-  apiKeys: [{ name: 'bench', key: API_KEY }],
-  limits: {
-    bodyLimitBytes: 5 * 1024 * 1024,
-    maxItems: 1000,
-    maxTextLength: 10_000,
-    maxFutureSkewMs: 900_000,
-  },
-  kafka: { produceTimeoutMs: 10_000, circuitOpenMs: 5000 },
+const bench = await startBenchCollector({
+  name: 'collector-cpu-bench',
+  kafkaOff: KAFKA_OFF,
+  privacy: true,
+  maxFutureSkewMs: 900_000,
+  produceTimeoutMs: 10_000,
 });
-const { port } = await collector.start({ host: '127.0.0.1', port: 0 });
-const url = `http://127.0.0.1:${port}/v1/mentions`;
+const { brands, registry, url } = bench;
 
 /** Request bodies of `count` generated posts, as the e2e benchmark sends them. */
 function bodiesOf(count: number, runId: string): string[] {
@@ -98,7 +59,7 @@ function load(bodies: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve((m as { statuses: Record<string, number> }).statuses));
     child.once('error', reject);
-    child.send({ url, apiKey: API_KEY, bodies, concurrency: CONCURRENCY });
+    child.send({ url, apiKey: BENCH_API_KEY, bodies, concurrency: CONCURRENCY });
   });
 }
 
@@ -145,11 +106,7 @@ console.log(
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6),
   }),
 );
-await collector.close();
-await topics.drop();
-await keyring.close();
-await keyPool.end();
-await keyDb.drop();
+await bench.close();
 
 async function counter(name: string): Promise<number> {
   const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
