@@ -1,5 +1,6 @@
-import { Kafka, Partitioners, logLevel, type KafkaConfig, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { Murmur2Partitioner } from './murmur2-partitioner.ts';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -36,7 +37,8 @@ export function createKafka(deps: {
 /**
  * The producer every stage uses: acks=all on each send, idempotent so broker
  * retries never duplicate a record, and Java's murmur2 partitioner so keys
- * land on the same partitions as with any Java client.
+ * land on the same partitions as with any Java client (kafkajs's own, with the
+ * hash in 32-bit arithmetic: `murmur2-partitioner.ts`).
  */
 // Retries stay bounded although kafkajs warns that this "may invalidate EoS": an
 // unbounded retry would hang a send (and the collector's answer) while Kafka is
@@ -49,7 +51,7 @@ export function createProducer(
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: Murmur2Partitioner,
     retry: { retries: opts.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5000 },
   });
 }

@@ -139,14 +139,16 @@ async function keysForWrite(
   // Sorted so concurrent batches take unique-index locks in one order (no deadlocks).
   misses.sort();
   const keyIds = misses.map(() => randomBytes(16).toString('base64url'));
-  const wrapped = misses.map((_, i) => wrapDataKey(ctx.current, randomBytes(32), keyIds[i]!));
+  const rawKeys = misses.map(() => randomBytes(32));
+  const wrapped = misses.map((_, i) => wrapDataKey(ctx.current, rawKeys[i]!, keyIds[i]!));
   const found = await insertOrReadKeys(ctx.pool, {
     authorRefs: misses,
     keyIds,
     wrapped,
     kekId: ctx.current.id,
   });
-  for (const ref of misses) {
+  for (let i = 0; i < misses.length; i++) {
+    const ref = misses[i]!;
     const row = found.get(ref);
     if (!row) {
       // Shredded between our insert and select: retry the batch.
@@ -155,7 +157,11 @@ async function keysForWrite(
         context: { authorRefs: misses.length },
       });
     }
-    const k = toDataKey(ctx.masters, row);
+    // Our insert won: the key is the one just generated, so what we wrapped needs no opening.
+    const k =
+      row.key_id === keyIds[i]
+        ? Object.freeze({ keyId: row.key_id, authorRef: row.author_ref, key: rawKeys[i]! })
+        : toDataKey(ctx.masters, row);
     ctx.cache.remember(k, now);
     out.set(ref, k);
   }

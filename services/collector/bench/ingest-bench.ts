@@ -11,62 +11,23 @@
  * measure what crypto-shredding costs; on (default) is what main.ts runs.
  */
 import { Worker } from 'node:worker_threads';
-import { loadBrandsConfig } from '@hark/brands';
-import { createAvroSerde, createKafka, createProducer, createRegistryClient } from '@hark/kafka';
-import { createLogger } from '@hark/observability';
-import { createPool } from '@hark/db';
-import { createKeyring, migratePrivacy, TEST_MASTER_KEY } from '@hark/privacy';
-import { createTestDatabase, createTestTopics, testEnv } from '@hark/testing';
-import { Registry } from 'prom-client';
-import { createMentionPrivacy } from '../src/adapters/mention-privacy.ts';
-import { createCollector } from '../src/collector.ts';
+import { BENCH_API_KEY, startBenchCollector } from './bench-collector.ts';
 
 const KAFKA_OFF = process.env.BENCH_KAFKA === 'off';
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
-const API_KEY = 'bench-key-0123456789abcdef';
 const PRIVACY = process.env.BENCH_PRIVACY !== 'off';
 
-const env = testEnv();
-const logger = createLogger({ service: 'collector-bench', level: 'warn' });
-const brands = loadBrandsConfig(
-  new URL('../../../deploy/local/brands.yaml', import.meta.url).pathname,
-);
-const kafka = createKafka({ clientId: 'collector-bench', brokers: env.kafkaBrokers, logger });
-const topics = await createTestTopics(kafka, [
-  { prefix: 'bench.mentions', partitions: 6 },
-  { prefix: 'bench.signals' },
-  { prefix: 'bench.dlq' },
-]);
-const registry = new Registry();
-const keyDb = await createTestDatabase();
-const keyPool = createPool({ url: keyDb.url, logger, max: 4 });
-await migratePrivacy({ pool: keyPool, logger });
-const keyring = createKeyring({ pool: keyPool, masterKey: TEST_MASTER_KEY, logger });
-const collector = await createCollector({
-  logger,
-  registry,
-  producer: KAFKA_OFF
-    ? { connect: async () => {}, disconnect: async () => {}, sendBatch: async () => [] }
-    : createProducer(kafka),
-  serde: createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) }),
-  topics: { mentions: topics.names[0]!, signals: topics.names[1]!, dlq: topics.names[2]! },
-  brands,
-  privacy: PRIVACY
-    ? createMentionPrivacy({ keyring, hashEmails: true, redactTextContacts: true, registry })
-    : undefined,
-  apiKeys: [{ name: 'bench', key: API_KEY }],
-  limits: {
-    bodyLimitBytes: 5 * 1024 * 1024,
-    maxItems: 1000,
-    maxTextLength: 10_000,
-    maxFutureSkewMs: 3_600_000,
-  },
-  kafka: { produceTimeoutMs: 5000, circuitOpenMs: 5000 },
+const bench = await startBenchCollector({
+  name: 'collector-bench',
+  kafkaOff: KAFKA_OFF,
+  privacy: PRIVACY,
+  maxFutureSkewMs: 3_600_000,
+  produceTimeoutMs: 5000,
 });
-const { port } = await collector.start({ host: '127.0.0.1', port: 0 });
+const { registry } = bench;
 
 const texts = [
   'Third time my @AcmeSupport router dropped the connection today #fail',
@@ -105,8 +66,8 @@ const result = await new Promise<{ requests: number; failures: number; latencies
   (resolve, reject) => {
     const worker = new Worker(new URL('./ingest-load.mjs', import.meta.url), {
       workerData: {
-        url: `http://127.0.0.1:${port}/v1/mentions`,
-        apiKey: API_KEY,
+        url: bench.url,
+        apiKey: BENCH_API_KEY,
         bodies,
         concurrency: CONCURRENCY,
         warmupMs: WARMUP_MS,
@@ -159,8 +120,4 @@ console.log(
     processCores: +((cpu.user + cpu.system) / 1000 / wall).toFixed(2),
   }),
 );
-await collector.close();
-await topics.drop();
-await keyring.close();
-await keyPool.end();
-await keyDb.drop();
+await bench.close();

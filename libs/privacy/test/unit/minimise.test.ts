@@ -59,4 +59,19 @@ describe('redactContacts', () => {
   ])('when the text is %j, nothing is redacted', (input) => {
     expect(redactContacts(input)).toEqual({ text: input, emails: 0, phones: 0 });
   });
+
+  it.each([
+    ['no contact at all, no @ and no digit', 0, 0],
+    ['mail me at jane@example.com', 1, 0],
+    ['call +33 6 12 34 56 78 now', 0, 1],
+    ['jane@example.com or +33 6 12 34 56 78', 1, 1],
+    ['@acme 2 days down', 0, 0],
+  ])(
+    'when the text is %j, the regexes that could match still run (%d e-mail, %d phone)',
+    (input, emails, phones) => {
+      const out = redactContacts(input);
+      expect([out.emails, out.phones]).toEqual([emails, phones]);
+      if (emails + phones === 0) expect(out.text).toBe(input);
+    },
+  );
 });

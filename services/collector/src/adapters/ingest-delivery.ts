@@ -86,7 +86,7 @@ export function createIngestDelivery(
       const refused = d.deadLetterRejected;
       const deadLetters = refused ? d.rejected.map((r) => refusedItem(r, refused)) : [];
       metrics.received.inc(d.labels, d.received);
-      await publish([...d.records, ...deadLetters]);
+      await publish(deadLetters.length > 0 ? [...d.records, ...deadLetters] : d.records);
       if (d.accepted > 0) metrics.accepted.inc(d.labels, d.accepted);
       for (const r of d.rejected) metrics.rejected.inc({ ...d.labels, reason: rejectionReason(r) });
     },

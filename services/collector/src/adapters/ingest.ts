@@ -161,8 +161,7 @@ async function ingestMentions(
     accepted: mentions.length,
     rejected,
   });
-  for (const mention of mentions)
-    for (const b of mention.brands) deps.metrics.brandMatches.inc({ brand: b });
+  countBrandMatches(deps.metrics, mentions);
   if (unmatched.length > 0) deps.metrics.unmatched.inc({ source: source.kind }, unmatched.length);
   const errors = placeErrors(rejected);
   if (rejected.length > 0)
@@ -234,6 +233,14 @@ async function ingestCompliance(
     status: 'accepted' as const,
   }));
   return outcomeOf(entries.length, items, rejected);
+}
+
+/** One counter update per brand and call: a labelled inc costs a label lookup each time. */
+function countBrandMatches(metrics: CollectorMetrics, mentions: readonly Mention[]): void {
+  const perBrand = new Map<string, number>();
+  for (const mention of mentions)
+    for (const b of mention.brands) perBrand.set(b, (perBrand.get(b) ?? 0) + 1);
+  for (const [brand, n] of perBrand) metrics.brandMatches.inc({ brand }, n);
 }
 
 /** The answer to a call whose every valid item is accepted (signals, compliance events). */

@@ -235,13 +235,17 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * A PublishRecord has the shape of a kafkajs message, so it is passed as it is (kafkajs
+ * ignores `topic` and `deadLetterCode`, as the stage runtime's produce step relies on too).
+ */
 function toBatch(parts: readonly Part[], timeoutMs: number): ProducerBatch {
-  const byTopic = new Map<string, { key: string | null; value: Buffer }[]>();
+  const byTopic = new Map<string, PublishRecord[]>();
   for (const { records } of parts) {
     for (const record of records) {
       let list = byTopic.get(record.topic);
       if (!list) byTopic.set(record.topic, (list = []));
-      list.push({ key: record.key, value: record.value });
+      list.push(record);
     }
   }
   return {

@@ -40,8 +40,9 @@ export function createMentionPrivacy(
       if (emails > 0) redacted.inc({ kind: 'email' }, emails);
       if (phones > 0) redacted.inc({ kind: 'phone' }, phones);
       if (!deps.keyring) return minimised;
-      const keys = await deps.keyring.keysForWrite(minimised.map(mentionAuthorRef));
-      return minimised.map((m) => encryptMentionPii(m, keys.get(mentionAuthorRef(m))!));
+      const refs = minimised.map(mentionAuthorRef);
+      const keys = await deps.keyring.keysForWrite(refs);
+      return minimised.map((m, i) => encryptMentionPii(m, keys.get(refs[i]!)!));
     },
   };
 }

@@ -207,30 +207,38 @@ export function parseTimestamp(value: unknown): number | string {
   if (typeof value !== 'string') {
     return `must be an ISO-8601 string or epoch milliseconds, got ${typeOf(value)}`;
   }
-  const m = ISO.exec(value.trim());
+  const trimmed = value.trim();
+  const m = ISO.exec(trimmed);
   if (!m) {
-    return /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value.trim())
+    return /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(trimmed)
       ? `must include a time zone (Z or ±hh:mm), got "${clip(value)}"`
       : `must be ISO-8601 with a time zone (2026-11-20T09:30:00Z) or epoch milliseconds, got "${clip(value)}"`;
   }
-  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  // Read from the match itself: no array of numbers, no Date per call (this runs for every post).
+  const y = +m[1]!;
+  const mo = +m[2]!;
+  const d = +m[3]!;
+  const s = m[6] === undefined ? 0 : +m[6];
   if (
-    mo! < 1 ||
-    mo! > 12 ||
-    d! < 1 ||
-    d! > daysInMonth(y!, mo!) ||
-    h! > 23 ||
-    mi! > 59 ||
-    (s ?? 0) > 59
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > daysInMonth(y, mo) ||
+    +m[4]! > 23 ||
+    +m[5]! > 59 ||
+    s > 59
   ) {
     return `is not a real date and time: "${clip(value)}"`;
   }
-  const ms = Date.parse(value.trim().replace(' ', 'T'));
+  const ms = Date.parse(trimmed.replace(' ', 'T'));
   return Number.isNaN(ms) ? `is not a valid ISO-8601 timestamp: "${clip(value)}"` : ms;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 export function typeOf(value: unknown): string {

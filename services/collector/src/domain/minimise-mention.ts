@@ -35,5 +35,8 @@ export function minimiseMention(
   }
   const email =
     opts.hashEmails && m.author.email !== null ? hashEmail(m.author.email) : m.author.email;
+  // Most posts hold no contact and no e-mail: they go on as they are, not as two fresh copies.
+  if (text === m.text && title === m.title && email === m.author.email)
+    return { mention: m, emails, phones };
   return { mention: { ...m, text, title, author: { ...m.author, email } }, emails, phones };
 }

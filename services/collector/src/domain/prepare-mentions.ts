@@ -2,7 +2,7 @@ import type { Mention, Source } from '@hark/events';
 import type { BrandMatcher } from './brand-matcher.ts';
 import type { FieldError } from './item-errors.ts';
 import type { NativeEntry } from './platforms/types.ts';
-import { validatePost, type PostLimits } from './validate-post.ts';
+import { validatePost, type PostDraft, type PostLimits } from './validate-post.ts';
 
 /** A native entry in request order; `line` when it came from an NDJSON line or a file. */
 export interface SourcedEntry {
@@ -71,41 +71,77 @@ export function prepareMentions(
       out.unmatched.push({ index, mentionId: draft.mentionId });
       return;
     }
-    out.mentions.push({
-      index,
-      mention: {
-        ...draft,
-        brands,
-        keywords: found.keywords,
-        collectedAt: ctx.now,
-        source: ctx.source,
-        sealed: null,
-      },
-    });
+    out.mentions.push({ index, mention: stampMention(draft, brands, found.keywords, ctx) });
   });
   return out;
 }
 
-/** The per-item answer: accepted and unmatched items in request order (refused ones are errors). */
-export function answerItems(prepared: PreparedMentions): {
+/**
+ * The draft as a Mention, written field by field in the schema's order: one object of
+ * a fixed shape, where a spread copied the draft and then grew it by five fields.
+ */
+function stampMention(
+  d: PostDraft,
+  brands: string[],
+  keywords: string[],
+  ctx: PrepareContext,
+): Mention {
+  return {
+    mentionId: d.mentionId,
+    platform: d.platform,
+    postId: d.postId,
+    kind: d.kind,
+    url: d.url,
+    parentId: d.parentId,
+    author: d.author,
+    title: d.title,
+    text: d.text,
+    lang: d.lang,
+    rating: d.rating,
+    createdAt: d.createdAt,
+    collectedAt: ctx.now,
+    engagement: d.engagement,
+    brands,
+    keywords,
+    source: ctx.source,
+    revision: d.revision,
+    sealed: null,
+  };
+}
+
+export interface AnswerItem {
   index: number;
   mentionId: string;
   status: 'accepted' | 'unmatched';
   brands?: string[];
   keywords?: string[];
-}[] {
-  return [
-    ...prepared.mentions.map(({ index, mention }) => ({
-      index,
-      mentionId: mention.mentionId,
-      status: 'accepted' as const,
-      brands: mention.brands,
-      keywords: mention.keywords,
-    })),
-    ...prepared.unmatched.map(({ index, mentionId }) => ({
-      index,
-      mentionId,
-      status: 'unmatched' as const,
-    })),
-  ].sort((a, b) => a.index - b.index);
+}
+
+/**
+ * The per-item answer: accepted and unmatched items in request order (refused ones are
+ * errors). Both lists are in request order already, so they are merged, not sorted.
+ */
+export function answerItems(prepared: PreparedMentions): AnswerItem[] {
+  const { mentions, unmatched } = prepared;
+  const items: AnswerItem[] = new Array(mentions.length + unmatched.length);
+  let a = 0;
+  let u = 0;
+  for (let i = 0; i < items.length; i++) {
+    const accepted = mentions[a];
+    if (accepted && (u >= unmatched.length || accepted.index < unmatched[u]!.index)) {
+      const { index, mention } = accepted;
+      items[i] = {
+        index,
+        mentionId: mention.mentionId,
+        status: 'accepted',
+        brands: mention.brands,
+        keywords: mention.keywords,
+      };
+      a++;
+    } else {
+      const { index, mentionId } = unmatched[u++]!;
+      items[i] = { index, mentionId, status: 'unmatched' };
+    }
+  }
+  return items;
 }

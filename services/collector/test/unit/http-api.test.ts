@@ -198,6 +198,28 @@ describe('POST /v1/mentions', () => {
     expect(await counter(registry, 'hark_collector_received_total', { source: 'http' })).toBe(4);
   });
 
+  it('counts brand matches per brand over a batch, once per matched mention and brand', async () => {
+    const { app, registry } = build();
+    const body = [
+      post({ id: '1', text: 'Acme and Globex One both down' }),
+      post({ id: '2', text: 'Acme again' }),
+      post({ id: '3', text: 'nothing about brands' }),
+      post({ id: '4', text: 'Acme or Initech?' }),
+    ];
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/mentions',
+      headers: auth,
+      payload: body,
+    });
+    expect(res.statusCode).toBe(202);
+    const matches = (brand: string) =>
+      counter(registry, 'hark_collector_brand_matches_total', { brand });
+    expect([await matches('acme'), await matches('globex'), await matches('initech')]).toEqual([
+      3, 1, 1,
+    ]);
+  });
+
   it('answers 400 with every error when no item is valid (the known-bad NDJSON fixture)', async () => {
     const { app, produced } = build();
     const res = await app.inject({
