@@ -88,8 +88,8 @@ export function createExtension<I, A>(opts: {
       buf.writeUInt8(MAGIC, 0);
       buf.writeInt32BE(schemaId, 1);
       framed.copy(buf, HEADER, HEADER, cut);
-      let pos = cut + scratch.copy(buf, cut, 0, addedEnd);
-      if (cut < framed.length) pos += framed.copy(buf, pos, cut);
+      scratch.copy(buf, cut, 0, addedEnd);
+      if (cut < framed.length) framed.copy(buf, cut + addedEnd, cut);
       return buf;
     },
   };
