@@ -1,7 +1,7 @@
 import { HarkError } from '@hark/errors';
 import { loadSchema, type Mention, type ScoredMention } from '@hark/events';
-import { createAvroSerde, type RegistryClient, type StageRecord } from '@hark/kafka';
-import { makeMention, makeResolvedMention, makeScoredMention } from '@hark/testing';
+import { createAvroSerde, type StageRecord } from '@hark/kafka';
+import { makeMention, makeResolvedMention, makeScoredMention, memoryRegistry } from '@hark/testing';
 import { describe, expect, it } from 'vitest';
 import {
   bindOutput,
@@ -10,21 +10,6 @@ import {
   type TypedOutput,
 } from '../../src/encode-outputs.ts';
 
-function memoryRegistry(): RegistryClient {
-  const byId = new Map<number, string>();
-  return {
-    url: 'memory:',
-    async register(_subject, schema) {
-      byId.set(byId.size + 1, JSON.stringify(schema));
-      return byId.size;
-    },
-    async getSchemaById(id) {
-      return byId.get(id)!;
-    },
-  };
-}
-
-/** Mention as it was before `sealed`: an older registered version of mentions.raw-value. */
 type Schema = ReturnType<typeof loadSchema>;
 
 function mentionWithoutSealed(): Schema {
