@@ -56,14 +56,28 @@ export function createExtension<I, A>(opts: {
       : undefined;
   const nestedField = plan.layout.kind === 'nested' ? plan.layout.field : undefined;
   const schemaId = opts.schemaId;
+  // Where each output field comes from, in the output's order: a value composed field by field
+  // always gets the same hidden class (a spread with a computed key does not), which the
+  // encoder reads fastest.
+  const addedNames = new Set(plan.added);
+  const sources = out.fields.map((f) => ({
+    name: f.name,
+    from: f.name === nestedField ? 'nested' : addedNames.has(f.name) ? 'added' : 'input',
+  }));
 
   return {
     layout: plan.layout,
     exact: plan.exact,
     compose(input, more) {
-      return nestedField === undefined
-        ? { ...(more as object), ...(input as object) }
-        : { ...(more as object), [nestedField]: input };
+      const value: Record<string, unknown> = {};
+      for (const { name, from } of sources)
+        value[name] =
+          from === 'nested'
+            ? input
+            : (from === 'added'
+                ? (more as Record<string, unknown>)
+                : (input as Record<string, unknown>))[name];
+      return value;
     },
     append(framed, input, more) {
       if (!plan.exact) return undefined;
