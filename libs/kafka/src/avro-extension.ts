@@ -31,7 +31,8 @@ export interface Extension<I = unknown, A = unknown> {
    * encoding spliced in. `framed` must be written with the input schema itself (the caller
    * checks the writer schema id) and `input` decoded from it. `undefined` when its trailing
    * fields are not the bytes `input`'s encode to (a writer that encodes differently from
-   * avsc), or when the layout is not `exact`: the caller then encodes in full. Throws what the added fields' encode throws.
+   * avsc), or when the layout is not `exact`: the caller then encodes in full. Throws what
+   * the added fields' encode throws.
    */
   append(framed: Buffer, input: I, added: A): Buffer | undefined;
 }
