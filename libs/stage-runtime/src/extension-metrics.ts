@@ -4,7 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 /** `hark_stage_extended_outputs_total{stage,output,path}`, once per registry. */
 export function createExtensionMetrics(registry: Registry) {
   return metricsOnce(registry, 'stage-extension', (registers) => ({
-    outputs: new Counter<'stage' | 'output' | 'path'>({
+    outputs: new Counter({
       name: 'hark_stage_extended_outputs_total',
       help:
         'Outputs that extend their consumed record, by how they were written: appended to the ' +
