@@ -187,6 +187,12 @@ export async function createService<S extends StageSettings, O extends Outputs<C
       await producer.connect();
       lifecycle.onShutdown('producer', () => producer.disconnect());
       await outputs.bind(serde);
+      for (const [output, b] of Object.entries(outputs.bound()))
+        if (b.extension && !b.extension.extension.exact)
+          log.warn(
+            { output, extends: b.extension.input },
+            'the output schema no longer embeds its input schema exactly: every record is encoded in full',
+          );
       const dlq = await serde.encoder<DeadLetter>(
         valueSubject(config.dlqTopic),
         loadSchema('DeadLetter'),

@@ -42,6 +42,13 @@ export interface ExtendContext {
   isReaderSchema?: (raw: Buffer) => boolean;
   /** Counts each extended output by path, per output name; the caller adds them to a metric. */
   counts: Map<string, Record<ExtensionPath, number>>;
+  /**
+   * The records the handler was given: an output may extend only one of them, as consumed
+   * (a copy with another value would make the appended and the full encode differ).
+   */
+  consumed?: readonly StageRecord<unknown>[];
+  /** `consumed` as a set, made on the first extended output. */
+  consumedSet?: ReadonlySet<StageRecord<unknown>>;
 }
 
 /**
@@ -91,12 +98,7 @@ export function encodeOutputs(
       });
     let value: Buffer | null = null;
     const from = o.extend ?? o.from;
-    if (o.extend && (!out.extension || out.extension.input !== extend?.input))
-      throw new HarkError(
-        'HARK_STAGE_PROCESSING_FAILED',
-        `output ${o.output} is not declared to extend ${extend?.input ?? 'this input'}`,
-        { context: { output: o.output } },
-      );
+    if (o.extend) checkExtends(o, out, extend);
     try {
       if (o.extend) value = extended(o, out.extension!, out, extend!);
       else if (o.value !== null && o.value !== undefined) value = out.encode(o.value as never);
@@ -108,6 +110,22 @@ export function encodeOutputs(
     records.push({ topic: out.topic, key: o.key, value, headers: o.headers });
   }
   return records;
+}
+
+/** An extension the declaration does not have, or of a record not consumed as is, is a bug. */
+function checkExtends(o: TypedOutput, out: BoundOutput, ctx: ExtendContext | undefined): void {
+  let problem: string | undefined;
+  if (!out.extension || out.extension.input !== ctx?.input)
+    problem = `output ${o.output} is not declared to extend ${ctx?.input ?? 'this input'}`;
+  else if (ctx.consumed) {
+    ctx.consumedSet ??= new Set(ctx.consumed);
+    if (!ctx.consumedSet.has(o.extend!))
+      problem = `output ${o.output} extends a record the handler was not given (a copy?): emit a full value to change the consumed one`;
+  }
+  if (problem)
+    throw new HarkError('HARK_STAGE_PROCESSING_FAILED', problem, {
+      context: { output: o.output },
+    });
 }
 
 /**

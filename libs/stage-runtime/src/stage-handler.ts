@@ -37,22 +37,31 @@ export function createStageHandler<N extends EventName, M extends EventMap>(deps
 }): BatchHandler<unknown> {
   const { input, outputs, onExtended } = deps;
   const isReaderSchema = deps.decoder?.isReaderSchema?.bind(deps.decoder);
-  const toBatch = (result: AnyResult, opened: Failures | undefined): BatchResult<unknown> => {
+  const toBatch = (
+    records: StageRecord<unknown>[],
+    result: AnyResult,
+    opened: Failures | undefined,
+  ): BatchResult<unknown> => {
     const failures: Failures = opened ? [...opened] : [];
     if (result.failures) for (const f of result.failures) failures.push(f);
-    const extend: ExtendContext = { input: input.event, isReaderSchema, counts: new Map() };
-    const records = encodeOutputs(result.outputs, outputs, failures, extend);
+    const extend: ExtendContext = {
+      input: input.event,
+      isReaderSchema,
+      counts: new Map(),
+      consumed: records,
+    };
+    const produced = encodeOutputs(result.outputs, outputs, failures, extend);
     if (onExtended)
       for (const [output, byPath] of extend.counts)
         for (const [path, n] of Object.entries(byPath))
           if (n > 0) onExtended(output, path as ExtensionPath, n);
-    return { outputs: records, failures };
+    return { outputs: produced, failures };
   };
   if (!input.personal) {
     const handle = input.handle as unknown as (
       records: StageRecord<unknown>[],
     ) => Promise<AnyResult>;
-    return async (records) => toBatch(await handle(records), undefined);
+    return async (records) => toBatch(records, await handle(records), undefined);
   }
   const fields = input.personal.fields;
   const mentionOf = input.personal.mentionOf as (value: unknown) => Mention;
@@ -67,6 +76,6 @@ export function createStageHandler<N extends EventName, M extends EventMap>(deps
     const opened = await openMentionBatch(records, (r) => mentionOf(r.value), keyring, fields);
     if (opened.erased.length > 0) onErased(opened.erased.length);
     const result = opened.clear.length > 0 ? await handle(opened.clear) : nothing;
-    return toBatch(result, opened.failures);
+    return toBatch(records, result, opened.failures);
   };
 }

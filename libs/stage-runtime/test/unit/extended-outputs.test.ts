@@ -169,6 +169,20 @@ describe('extended outputs', () => {
     }
   });
 
+  it('when an output extends a copy of a consumed record (another value, the same bytes), it throws non-retriable: a changed consumed part must be a full value', async () => {
+    const o = await scoringOutputs();
+    const record = await o.consume(o.current.encode(makeMention()), 1);
+    const copy = { ...record, value: { ...record.value, lang: 'fr' } };
+    const emit = (extend: StageRecord<Mention>): TypedOutput[] => [
+      { output: 'scored', key: 'k', extend, with: addedOf(0) },
+    ];
+    const ctx = { ...o.context(), consumed: [record] };
+    expect(encodeOutputs(emit(record), { scored: o.scored }, [], ctx)).toHaveLength(1);
+    expect(() => encodeOutputs(emit(copy), { scored: o.scored }, [], ctx)).toThrow(
+      expect.objectContaining({ code: 'HARK_STAGE_PROCESSING_FAILED', retriable: false }),
+    );
+  });
+
   it('ResolvedMention over a consumed ScoredMention: byte for byte the full encode', async () => {
     const serde = createAvroSerde({ registry: memoryRegistry() });
     const input = await serde.encoder<ScoredMention>(
