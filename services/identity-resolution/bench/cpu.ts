@@ -186,7 +186,12 @@ try {
     clock.lap('open');
     const result = await handle(opened.clear);
     clock.lap('handler');
-    const extend = { input: 'ScoredMention' as const, isReaderSchema, counts: new Map() };
+    const extend = {
+      input: 'ScoredMention' as const,
+      isReaderSchema,
+      counts: new Map(),
+      consumed: records,
+    };
     produced += encodeOutputs(result.outputs, encoders, [], extend).length;
     for (const byPath of extend.counts.values())
       for (const [p, k] of Object.entries(byPath) as [ExtensionPath, number][])
