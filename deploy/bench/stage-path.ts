@@ -3,7 +3,9 @@
  * Avro records (encoded with the real schemas, the mention sealed in one envelope as
  * the collector seals it) go through the stage loop's decode and contract check
  * (`decodeChunk`), the runtime's opening of the declared personal fields, the
- * service's handler and the output encoding, in batches as the stage loop hands them.
+ * service's handler and the output encoding (appended to the consumed bytes where the
+ * output extends its input, or, with `encode: 'full'`, encoded in full as before), in
+ * batches as the stage loop hands them.
  * Prints CPU µs per mention by step (median of rounds), and the garbage collector's
  * share: its pause time and the bytes allocated per mention (from V8's GC profiler).
  * Not included: kafkajs fetch and produce, the offset commit, the keyring's cache
@@ -15,9 +17,10 @@ import v8 from 'node:v8';
 import type { KafkaMessage } from 'kafkajs';
 import { loadBrandsConfig } from '@hark/brands';
 import { loadSchema, valueSubject, type EventName, type Mention } from '@hark/events';
-import { createAvroSerde, type BatchHandler, type RegistryClient } from '@hark/kafka';
+import { createAvroSerde, type BatchHandler, type Decoder } from '@hark/kafka';
 import { encryptMentionPii, mentionAuthorRef, type DataKey } from '@hark/privacy';
-import type { BoundOutput } from '@hark/stage-runtime';
+import { bindOutput, type BoundOutput, type ExtensionPath } from '@hark/stage-runtime';
+import { memoryRegistry } from '@hark/testing';
 import { createRng, generateTraffic, type PostTruth } from '@hark/traffic';
 import { decodeChunk } from '../../libs/kafka/src/decode-chunk.ts';
 import type { Chunk } from '../../libs/kafka/src/partition-queue.ts';
@@ -34,11 +37,17 @@ export interface StagePathBench<T> {
   /** Builds the runtime's batch handler around the bound outputs and the keyring. */
   handler: (deps: {
     outputs: Record<string, BoundOutput>;
+    /** The input's decoder, for the runtime's writer-schema check; absent with `encode: 'full'`. */
+    decoder: Decoder<unknown> | undefined;
+    /** Counts extended outputs by path (pass to `createStageHandler`). */
+    onExtended: (output: string, path: ExtensionPath, n: number) => void;
     keyring: { keysForRead: (ids: readonly string[]) => Promise<Map<string, DataKey | null>> };
     /** Wraps the service's own handler so its time is measured apart from open and encode. */
     timed: <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A) => Promise<R>;
   }) => BatchHandler<unknown>;
-  outputs: Record<string, { event: EventName; topic: string }>;
+  outputs: Record<string, { event: EventName; topic: string; extends?: EventName }>;
+  /** `append` (the runtime's path) or `full`: every extended output encoded in full, as before. */
+  encode?: 'append' | 'full';
   batchSize?: number;
   rounds?: number;
   /** Passes over the records per round. */
@@ -54,18 +63,8 @@ export async function runStagePath<T>(
   const batchSize = b.batchSize ?? 200;
   const rounds = b.rounds ?? 5;
   const passes = b.passes ?? 5;
-  const schemas = new Map<number, string>();
-  const registry: RegistryClient = {
-    url: 'memory:',
-    async register(_subject, schema) {
-      schemas.set(schemas.size + 1, JSON.stringify(schema));
-      return schemas.size;
-    },
-    async getSchemaById(id) {
-      return schemas.get(id)!;
-    },
-  };
-  const serde = createAvroSerde({ registry });
+  const encodeMode = b.encode ?? 'append';
+  const serde = createAvroSerde({ registry: memoryRegistry() });
   const keys = new Map<string, DataKey>();
   const sealed = b.values.map((v) => {
     const m = b.mentionOf(v);
@@ -89,12 +88,13 @@ export async function runStagePath<T>(
   }));
   const outputs: Record<string, BoundOutput> = {};
   for (const [name, o] of Object.entries(b.outputs)) {
-    const enc = await serde.encoder(valueSubject(o.topic), loadSchema(o.event));
-    outputs[name] = { topic: o.topic, encode: (v: never) => enc.encode(v) };
+    const encoder = await serde.encoder<unknown>(valueSubject(o.topic), loadSchema(o.event));
+    outputs[name] = bindOutput({ ...o, encoder });
   }
   const decoder = serde.decoder<T>(loadSchema(b.event));
   await decoder.decode(messages[0]!.value!); // resolves the writer schema, as the first fetch does
 
+  const paths = new Map<ExtensionPath, number>();
   let mark = { entered: 0, left: 0 };
   const cpu = () => {
     const u = process.cpuUsage();
@@ -102,6 +102,8 @@ export async function runStagePath<T>(
   };
   const handle = b.handler({
     outputs,
+    decoder: encodeMode === 'append' ? (decoder as Decoder<unknown>) : undefined,
+    onExtended: (_output, path, n) => paths.set(path, (paths.get(path) ?? 0) + n),
     keyring: {
       keysForRead: async (ids) => new Map(ids.map((id) => [id, byId.get(id) ?? null])),
     },
@@ -147,6 +149,7 @@ export async function runStagePath<T>(
   await pass(zero());
   produced = 0;
   dead = 0;
+  paths.clear();
   const profiler = new v8.GCProfiler();
   profiler.start();
   const heap0 = v8.getHeapStatistics().used_heap_size;
@@ -179,11 +182,17 @@ export async function runStagePath<T>(
   >;
   const cpuAll = perRound.reduce((a, x) => a + x.total, 0) * n;
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`# ${b.name}: CPU per mention in process (decode → open → handler → encode)\n`);
+  out(
+    `# ${b.name}: CPU per mention in process (decode → open → handler → encode: ${encodeMode})\n`,
+  );
   out(
     `node ${process.version}; ${messages.length} records in batches of ${batchSize}, ` +
       `${passes} passes per round, median of ${rounds} rounds; ` +
-      `${Math.round(produced / rounds)} outputs and ${Math.round(dead / rounds)} dead per round\n`,
+      `${Math.round(produced / rounds)} outputs and ${Math.round(dead / rounds)} dead per round` +
+      (paths.size > 0
+        ? `; extended outputs per round: ${[...paths].map(([p, k]) => `${Math.round(k / rounds)} ${p}`).join(', ')}`
+        : '') +
+      '\n',
   );
   out('| step | µs per mention |');
   out('|---|---|');

@@ -22,6 +22,13 @@ export interface Decoder<T> {
    * would. Optional, so other decoders need not have it; the stage loop calls it per record.
    */
   decodeSync?(buf: Buffer): T | undefined;
+  /**
+   * Whether a framed value that decoded was written with the reader schema itself (the same
+   * Parsing Canonical Form), so its body is exactly the reader's encoding of what it decodes
+   * to: what appending to consumed bytes needs. False for a writer schema that needed
+   * resolution (an older version) and for one not seen yet. Optional, as `decodeSync` is.
+   */
+  isReaderSchema?(buf: Buffer): boolean;
 }
 
 export interface AvroSerde {
@@ -170,6 +177,11 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
           const id = schemaIdOf(buf);
           const resolver = resolvers.get(id);
           return resolver === undefined ? undefined : decodeWith(resolver, buf, id);
+        },
+        isReaderSchema(buf: Buffer): boolean {
+          return (
+            buf.length >= HEADER && buf[0] === MAGIC && resolvers.get(buf.readInt32BE(1)) === reader
+          );
         },
       };
     },

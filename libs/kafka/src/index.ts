@@ -1,6 +1,7 @@
 export { createKafka, createProducer } from './client.ts';
 export { createRegistryClient, splitRegistryUrl, type RegistryClient } from './registry-client.ts';
 export { createAvroSerde, type AvroSerde, type Decoder, type Encoder } from './avro-serde.ts';
+export { createExtension, type Extension, type ExtensionLayout } from './avro-extension.ts';
 export { ensureTopics, type TopicToEnsure } from './topics-admin.ts';
 export {
   createStage,

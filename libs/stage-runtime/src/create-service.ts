@@ -29,7 +29,8 @@ import type {
   Wiring,
   Writers,
 } from './declaration.ts';
-import type { BoundOutput } from './encode-outputs.ts';
+import { bindOutput, type BoundOutput } from './encode-outputs.ts';
+import { createExtensionMetrics } from './extension-metrics.ts';
 import type { StageConfig, StageSettings } from './settings.ts';
 import { createStageHandler } from './stage-handler.ts';
 import { declarationProblems } from './validate.ts';
@@ -84,6 +85,7 @@ export async function createService<S extends StageSettings, O extends Outputs<C
   const ops = createOpsServerFor(config, { registry, logger });
   const outputs = createWriters(declaration.outputs, opts.config, producer);
   const privacyMetrics = createPrivacyMetrics(registry);
+  const extensionMetrics = createExtensionMetrics(registry);
   let started = false;
   const ctx: SetupContext<ConfigOf<S>, O> = {
     config: opts.config,
@@ -131,11 +133,15 @@ export async function createService<S extends StageSettings, O extends Outputs<C
     const bound = outputs.bound();
     for (const input of wiring.inputs) {
       const stageName = input.stage ?? `${name}.${input.name}`;
+      const decoder = serde.decoder(loadSchema(input.event));
       let handle = createStageHandler({
         input,
         outputs: bound,
         keyring,
         onErased: (n) => privacyMetrics.erased.inc({ stage: stageName }, n),
+        decoder,
+        onExtended: (output, path, n) =>
+          extensionMetrics.outputs.inc({ stage: stageName, output, path }, n),
       });
       if (opts.wrapHandler) handle = opts.wrapHandler(input.name, handle);
       const stage = createStage<unknown>({
@@ -146,7 +152,7 @@ export async function createService<S extends StageSettings, O extends Outputs<C
         registry,
         groupId: input.group ?? config.groupId,
         topics: [input.topic],
-        decoder: serde.decoder(loadSchema(input.event)),
+        decoder,
         check: input.check as ((value: unknown) => readonly string[]) | undefined,
         dlq: Object.assign(dlq, { topic: config.dlqTopic }),
         handle,
@@ -181,6 +187,12 @@ export async function createService<S extends StageSettings, O extends Outputs<C
       await producer.connect();
       lifecycle.onShutdown('producer', () => producer.disconnect());
       await outputs.bind(serde);
+      for (const [output, b] of Object.entries(outputs.bound()))
+        if (b.extension && !b.extension.extension.exact)
+          log.warn(
+            { output, extends: b.extension.input },
+            'the output schema no longer embeds its input schema exactly: every record is encoded in full',
+          );
       const dlq = await serde.encoder<DeadLetter>(
         valueSubject(config.dlqTopic),
         loadSchema('DeadLetter'),
@@ -238,7 +250,9 @@ function createClients(
 
 interface LazyWriter extends OutputWriter<unknown> {
   event: EventName;
+  extends?: EventName;
   encoder?: Encoder<unknown>;
+  bound?: BoundOutput;
 }
 
 /**
@@ -254,6 +268,7 @@ function createWriters<C>(
   for (const [name, out] of Object.entries(declared)) {
     const writer: LazyWriter = {
       event: out.event,
+      extends: out.extends,
       topic: out.topic(config),
       encode(value) {
         if (!writer.encoder)
@@ -281,16 +296,17 @@ function createWriters<C>(
   return {
     writers,
     async bind(serde: ReturnType<typeof createAvroSerde>): Promise<void> {
-      for (const w of Object.values(writers))
-        w.encoder = await serde.encoder(valueSubject(w.topic), loadSchema(w.event));
+      for (const w of Object.values(writers)) {
+        const encoder = await serde.encoder<unknown>(valueSubject(w.topic), loadSchema(w.event));
+        // An output that does not hold the input it declares to extend fails the start here.
+        w.bound = bindOutput({ topic: w.topic, event: w.event, extends: w.extends, encoder });
+        w.encoder = encoder;
+      }
     },
     /** The encoders themselves for the stage path: no readiness check per record. */
     bound(): Record<string, BoundOutput> {
       const bound: Record<string, BoundOutput> = {};
-      for (const [name, w] of Object.entries(writers)) {
-        const encoder = w.encoder!;
-        bound[name] = { topic: w.topic, encode: (v: never) => encoder.encode(v) };
-      }
+      for (const [name, w] of Object.entries(writers)) bound[name] = w.bound!;
       return bound;
     },
   };

@@ -14,6 +14,13 @@ import type { StageSettings } from './settings.ts';
 export interface OutputDeclaration<C = never> {
   event: EventName;
   topic: (config: C) => string;
+  /**
+   * The input event this output extends: the event holds that record as consumed plus
+   * fields (nested first, as ScoredMention holds a Mention, or around its fields, as
+   * ResolvedMention holds ScoredMention's). Handlers may then emit `{ extend: record, with }`
+   * and the runtime appends the added fields to the consumed bytes. Checked at start.
+   */
+  extends?: EventName;
 }
 
 export type Outputs<C = never> = Record<string, OutputDeclaration<C>>;
@@ -24,19 +31,51 @@ export type EventMap = Record<string, EventName>;
 /** The event map of declared outputs. */
 export type EventsOf<O extends Outputs<never>> = { [K in keyof O]: O[K]['event'] };
 
-/** One record a handler asks the runtime to encode and produce; `value: null` writes a tombstone. */
+/** The field of `O` that holds a whole `I` (ScoredMention's `mention` for a Mention), if any. */
+type NestedKey<O, I> = {
+  [K in keyof O]-?: [O[K]] extends [I] ? ([I] extends [O[K]] ? K : never) : never;
+}[keyof O];
+
+/**
+ * What an output `O` adds to the input `I` it extends: every field but the nested input
+ * (ScoredMention over Mention: sentiment, intent, scoredAt, theme), or every field `I` does
+ * not have (ResolvedMention over ScoredMention: customer, influence, resolvedAt).
+ */
+export type AddedFields<O, I> = [NestedKey<O, I>] extends [never]
+  ? Omit<O, keyof I>
+  : Omit<O, NestedKey<O, I>>;
+
+/**
+ * One record a handler asks the runtime to encode and produce: a full `value` (`null`
+ * writes a tombstone), or, for an output declared to extend the input, the consumed record
+ * it `extend`s and the fields it adds (`with`). The consumed part is then the record as
+ * consumed: a handler cannot change it (fields of `with` that the input has are ignored);
+ * to change it, emit a full `value`.
+ */
 export type Emit<M extends EventMap, T = unknown> = {
-  [K in keyof M & string]: {
-    output: K;
-    key: string | Buffer | null;
-    value: EventOf<M[K]> | null;
-    headers?: Record<string, string | Buffer>;
-    /**
-     * The input record this output is made from: when the value does not encode, that record
-     * is dead-lettered and the batch goes on; without it the batch fails.
-     */
-    from?: StageRecord<T>;
-  };
+  [K in keyof M & string]:
+    | {
+        output: K;
+        key: string | Buffer | null;
+        value: EventOf<M[K]> | null;
+        headers?: Record<string, string | Buffer>;
+        /**
+         * The input record this output is made from: when the value does not encode, that
+         * record is dead-lettered and the batch goes on; without it the batch fails.
+         */
+        from?: StageRecord<T>;
+        extend?: undefined;
+      }
+    | {
+        output: K;
+        key: string | Buffer | null;
+        /** The consumed record, left as consumed; dead-lettered if the output does not encode. */
+        extend: StageRecord<T>;
+        with: AddedFields<EventOf<M[K]>, T>;
+        headers?: Record<string, string | Buffer>;
+        value?: undefined;
+        from?: undefined;
+      };
 }[keyof M & string];
 
 /** What a handler returns: typed outputs (`E`, a union of `Emit`s) and rejected records. */

@@ -1,5 +1,6 @@
 export {
   defineService,
+  type AddedFields,
   type Component,
   type Emit,
   type EventMap,
@@ -20,7 +21,14 @@ export {
   type Writers,
 } from './declaration.ts';
 export { createService, type RunningService, type ServiceOptions } from './create-service.ts';
-export { encodeOutputs, type BoundOutput, type TypedOutput } from './encode-outputs.ts';
+export {
+  bindOutput,
+  encodeOutputs,
+  type BoundOutput,
+  type ExtendContext,
+  type ExtensionPath,
+  type TypedOutput,
+} from './encode-outputs.ts';
 export { isEntryPoint, runService } from './run-service.ts';
 export {
   stageSettings,

@@ -115,7 +115,10 @@ export function frameAvro(
   return out;
 }
 
-/** Framed values decoded as the stage loop hands them to a handler (one partition, offsets from `base`). */
+/**
+ * Framed values decoded as the stage loop hands them to a handler (one partition, offsets
+ * from `base`), each with its consumed bytes in `raw`.
+ */
 export function decodeFramed<T>(
   topic: string,
   type: { decode(buf: Buffer, pos: number): { value: unknown } },
@@ -130,6 +133,7 @@ export function decodeFramed<T>(
     value: type.decode(b, 5).value as T,
     headers: {},
     timestamp: '0',
+    raw: b,
   }));
 }
 

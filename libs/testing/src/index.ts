@@ -12,6 +12,7 @@ export {
 } from './samples.ts';
 export { createTestDatabase, testEnv, uniqueName, waitFor } from './env.ts';
 export { createTestTopics, readMessages, type ReadMessage } from './kafka.ts';
+export { memoryRegistry } from './memory-registry.ts';
 export { freePort } from './ports.ts';
 export { startPrivateBroker, type PrivateBroker } from './private-broker.ts';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';

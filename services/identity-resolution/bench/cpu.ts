@@ -5,12 +5,15 @@
  * ScoredMention, then, per batch, the steps the runtime and the handler run:
  * decode, contract check, open the author fields (one keyring lookup),
  * the resolution handler (stored decisions from PostgreSQL, matching against
- * the in-memory index, writes and sealed links), encode the outputs.
+ * the in-memory index, writes and sealed links), encode the outputs (the resolution
+ * appended to the consumed ScoredMention bytes; `--encode full` encodes each resolved
+ * mention in full, the path before appending, for A/B).
  * Reports CPU µs per mention by step (`process.cpuUsage()`, this process
  * only: PostgreSQL's own CPU is not in it) and the heap allocated and GC
  * time per mention. Options: --mentions N --customers N --share S (share of
  * authors who are customers; 0 is what `make bench` sends) --batch N --passes N
- * --profile FILE (a .cpuprofile of the measured passes only, setup excluded).
+ * --encode append|full --profile FILE (a .cpuprofile of the measured passes only, setup
+ * excluded).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +21,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createPool, migrate } from '@hark/db';
-import { checkScoredMention, eventType, type ScoredMention } from '@hark/events';
+import {
+  checkScoredMention,
+  eventType,
+  loadSchema,
+  valueSubject,
+  type ScoredMention,
+} from '@hark/events';
+import { createAvroSerde } from '@hark/kafka';
 import { createLogger } from '@hark/observability';
 import {
   createKeyring,
@@ -28,15 +38,15 @@ import {
   openMentionBatch,
   TEST_MASTER_KEY,
 } from '@hark/privacy';
-import { encodeOutputs } from '@hark/stage-runtime';
+import { bindOutput, encodeOutputs, type ExtensionPath } from '@hark/stage-runtime';
 import {
   createStepClock,
   createTestDatabase,
   decodeFramed,
-  frameAvro,
   makeMention,
   makeScoredMention,
   measureCpu,
+  memoryRegistry,
 } from '@hark/testing';
 import { createRng, customersToCsv, generateCustomers, generateTraffic } from '@hark/traffic';
 import { loadBrandsConfig } from '@hark/brands';
@@ -59,6 +69,7 @@ const { values } = parseArgs({
     share: { type: 'string', default: '0' },
     batch: { type: 'string', default: '500' },
     passes: { type: 'string', default: '3' },
+    encode: { type: 'string', default: 'append' },
     profile: { type: 'string' },
   },
 });
@@ -110,15 +121,36 @@ try {
   );
   const keys = await keyring.keysForWrite([...new Set(mentions.map(mentionAuthorRef))]);
   const scoredType = eventType('ScoredMention');
+  // The runtime's serde, registry in memory: framing, the writer-schema check, the encoders.
+  const serde = createAvroSerde({ registry: memoryRegistry() });
+  const scoredEncoder = await serde.encoder<ScoredMention>(
+    valueSubject('scored'),
+    loadSchema('ScoredMention'),
+  );
   const frames = mentions.map((m) => {
     const sealed = encryptMentionPii(m, keys.get(mentionAuthorRef(m))!);
-    return frameAvro(scoredType, makeScoredMention({ mention: sealed }));
+    return scoredEncoder.encode(makeScoredMention({ mention: sealed }));
   });
+  const decoder = serde.decoder<ScoredMention>(loadSchema('ScoredMention'));
+  await decoder.decode(frames[0]!); // resolves the writer schema, as the first fetch does
 
   const encoders = {
-    resolved: { topic: 'resolved', encode: encoderOf('ResolvedMention') },
-    links: { topic: 'links', encode: encoderOf('IdentityLink') },
+    resolved: bindOutput({
+      topic: 'resolved',
+      event: 'ResolvedMention',
+      extends: 'ScoredMention',
+      encoder: await serde.encoder(valueSubject('resolved'), loadSchema('ResolvedMention')),
+    }),
+    links: bindOutput({
+      topic: 'links',
+      event: 'IdentityLink',
+      encoder: await serde.encoder(valueSubject('links'), loadSchema('IdentityLink')),
+    }),
   };
+  // `full`: no writer-schema answer, so every resolved mention is encoded in full.
+  const isReaderSchema =
+    values.encode === 'full' ? undefined : (raw: Buffer) => decoder.isReaderSchema!(raw);
+  const paths = new Map<ExtensionPath, number>();
   const registry = new Registry();
   // Not started: the handler only feeds it authors, as in the service between fits.
   const refitter = createModelRefitter({
@@ -154,7 +186,16 @@ try {
     clock.lap('open');
     const result = await handle(opened.clear);
     clock.lap('handler');
-    produced += encodeOutputs(result.outputs, encoders, []).length;
+    const extend = {
+      input: 'ScoredMention' as const,
+      isReaderSchema,
+      counts: new Map(),
+      consumed: records,
+    };
+    produced += encodeOutputs(result.outputs, encoders, [], extend).length;
+    for (const byPath of extend.counts.values())
+      for (const [p, k] of Object.entries(byPath) as [ExtensionPath, number][])
+        paths.set(p, (paths.get(p) ?? 0) + k);
     clock.lap('encode');
   };
   const runPasses = async (n: number) => {
@@ -166,6 +207,7 @@ try {
   await runPasses(1); // warm-up: JIT, key cache, first decisions written
   clock.reset();
   produced = 0;
+  paths.clear();
   const n = frames.length * passes;
   const report = await measureCpu({
     run: () => runPasses(passes),
@@ -174,16 +216,16 @@ try {
     profileFile: values.profile,
   });
   console.log(
-    `${n} mentions (${frames.length} × ${passes} passes, batches of ${batchSize}), ${index.size} customers, customer share ${values.share}; ${produced} records encoded`,
+    `${n} mentions (${frames.length} × ${passes} passes, batches of ${batchSize}), ${index.size} customers, customer share ${values.share}; ${produced} records encoded; resolved mentions: ${[
+      ...paths,
+    ]
+      .filter(([, k]) => k > 0)
+      .map(([p, k]) => `${k} ${p}`)
+      .join(', ')}`,
   );
   for (const line of report) console.log(line);
   await keyring.close();
 } finally {
   await pool.end();
   await db.drop();
-}
-
-function encoderOf(name: 'ResolvedMention' | 'IdentityLink'): (v: never) => Buffer {
-  const type = eventType(name);
-  return (v) => frameAvro(type, v, 2);
 }

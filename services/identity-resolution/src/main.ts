@@ -23,7 +23,8 @@ export const identityService = defineService({
   database: { migrations: MIGRATIONS_DIR },
   keyring: true,
   outputs: {
-    resolved: { event: 'ResolvedMention', topic: (c) => c.outputTopic },
+    // A ResolvedMention is the consumed ScoredMention plus the resolution: appended.
+    resolved: { event: 'ResolvedMention', topic: (c) => c.outputTopic, extends: 'ScoredMention' },
     links: { event: 'IdentityLink', topic: (c) => c.linksTopic },
   },
   async setup({

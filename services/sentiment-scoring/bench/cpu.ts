@@ -2,10 +2,11 @@
  * CPU per mention of the scoring stage's per-record path in process (no Kafka):
  * generated traffic sealed and Avro-encoded as the collector writes it, then
  * decoded, opened, scored (language, lexicon, learned model, intent, theme) and
- * encoded as ScoredMentions. Run it with `nice -n 5` on a shared machine;
- * compare CPU time.
+ * encoded as ScoredMentions: the scores appended to the consumed Mention bytes, or with
+ * `--encode full` the whole value encoded (the path before appending, for A/B). Run it
+ * with `nice -n 5` on a shared machine; compare CPU time.
  *
- *   npm run bench:cpu -w @hark/sentiment-scoring [-- --count 4000]
+ *   npm run bench:cpu -w @hark/sentiment-scoring [-- --count 4000 --encode append|full]
  */
 import { parseArgs } from 'node:util';
 import { checkMention, type Mention } from '@hark/events';
@@ -16,7 +17,12 @@ import { loadScoringModel } from '../src/adapters/load-model.ts';
 import { createScoringHandler } from '../src/adapters/scoring-handler.ts';
 import { createScoringMetrics } from '../src/adapters/scoring-metrics.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '4000' } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '4000' },
+    encode: { type: 'string', default: 'append' },
+  },
+});
 const model = await loadScoringModel({});
 const metrics = createScoringMetrics(createMetricsRegistry({ service: 'bench' }), {
   sentiment: 'bench',
@@ -30,8 +36,9 @@ await runStagePath<Mention>({
   mentionOf: (m) => m,
   withMention: (_, sealed) => sealed,
   check: checkMention,
-  outputs: { scored: { event: 'ScoredMention', topic: 'scored' } },
-  handler: ({ outputs, keyring, timed }) =>
+  outputs: { scored: { event: 'ScoredMention', topic: 'scored', extends: 'Mention' } },
+  encode: values.encode === 'full' ? 'full' : 'append',
+  handler: ({ outputs, decoder, onExtended, keyring, timed }) =>
     createStageHandler({
       input: {
         name: 'mentions',
@@ -42,6 +49,8 @@ await runStagePath<Mention>({
       },
       outputs,
       keyring,
+      decoder,
+      onExtended,
       onErased: () => {},
     }),
 });

@@ -15,7 +15,10 @@ export const scoringService = defineService({
   config: configSpec,
   database: {},
   keyring: true,
-  outputs: { scored: { event: 'ScoredMention', topic: (c) => c.outputTopic } },
+  // A ScoredMention is the consumed Mention plus the scores: appended, not re-encoded.
+  outputs: {
+    scored: { event: 'ScoredMention', topic: (c) => c.outputTopic, extends: 'Mention' },
+  },
   async setup({ config, logger, registry, now, input }) {
     const model = await loadScoringModel({
       intentModelPath: resolve(SERVICE_DIR, config.intentModelPath),

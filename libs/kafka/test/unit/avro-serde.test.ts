@@ -180,4 +180,33 @@ describe('avro serde', () => {
     registry.getSchemaById = original;
     expect(await dec.decode(enc.encode('hi'))).toBe('hi');
   });
+
+  it('isReaderSchema: true for a value written with the reader schema (docs aside), false for an older writer schema or one not seen', async () => {
+    const registry = memoryRegistry();
+    const serde = createAvroSerde({ registry });
+    const v1: avro.Schema = {
+      type: 'record',
+      name: 'Thing',
+      fields: [{ name: 'id', type: 'string' }],
+    };
+    const v2: avro.Schema = {
+      type: 'record',
+      name: 'Thing',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'score', type: 'double', default: 0.5 },
+      ],
+    };
+    const v2Documented = { ...v2, doc: 'the same fields, described' } as avro.Schema;
+    const old = (await serde.encoder('t', v1)).encode({ id: 'a' });
+    const current = (await serde.encoder('t', v2Documented)).encode({ id: 'a', score: 1 });
+    const dec = serde.decoder(v2);
+    expect(dec.isReaderSchema!(current)).toBe(false); // not decoded yet: unknown
+    await dec.decode(old);
+    await dec.decode(current);
+    expect(old.readInt32BE(1)).not.toBe(current.readInt32BE(1));
+    expect(dec.isReaderSchema!(old)).toBe(false);
+    expect(dec.isReaderSchema!(current)).toBe(true);
+    expect(dec.isReaderSchema!(Buffer.from([1, 0, 0, 0, 2]))).toBe(false);
+  });
 });

@@ -18,7 +18,7 @@ import {
   identityKey,
   latestPerAuthor,
   planBatch,
-  resolvedMentionWith,
+  resolutionOf,
 } from '../domain/resolve-batch.ts';
 import type { IdentityRepository } from './identity-repository.ts';
 import { encryptIdentityLinkPii, type Keyring } from '@hark/privacy';
@@ -135,14 +135,16 @@ export function createResolutionHandler(
     const at = now();
     const resolutions = new Map<CustomerMatch, number>();
     for (let i = 0; i < good.length; i++) {
-      const scored = good[i]!.record.value;
+      const record = good[i]!.record;
       const customer = matches.get(keys[i]!)!;
       resolutions.set(customer, (resolutions.get(customer) ?? 0) + 1);
-      // Built from the mention as consumed: its personal fields stay encrypted downstream.
+      // The scored mention as consumed (personal fields still sealed) plus the resolution:
+      // the runtime appends it to the consumed bytes.
       outputs.push({
         output: 'resolved',
-        key: scored.mention.mentionId,
-        value: resolvedMentionWith(scored, customer, at),
+        key: record.value.mention.mentionId,
+        extend: record,
+        with: resolutionOf(record.value, customer, at),
       });
     }
     // Counted per author, not per mention: a labelled increment hashes its labels each call.

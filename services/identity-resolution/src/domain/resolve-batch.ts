@@ -87,17 +87,26 @@ export function resolvedMentionWith(
   customer: CustomerMatch,
   now: number,
 ): ResolvedMention {
-  const a = s.mention.author;
+  const r = resolutionOf(s, customer, now);
   return {
     mention: s.mention,
     sentiment: s.sentiment,
     intent: s.intent,
     scoredAt: s.scoredAt,
-    customer,
-    influence: influenceOf(a.followers, a.verified),
-    resolvedAt: now,
+    customer: r.customer,
+    influence: r.influence,
+    resolvedAt: r.resolvedAt,
     theme: s.theme,
   };
+}
+
+/** What resolution adds to a scored mention: a ResolvedMention is the scored one plus these. */
+export type Resolution = Pick<ResolvedMention, 'customer' | 'influence' | 'resolvedAt'>;
+
+/** The fields resolution adds to `s` (the stage appends them to the consumed bytes). */
+export function resolutionOf(s: ScoredMention, customer: CustomerMatch, now: number): Resolution {
+  const a = s.mention.author;
+  return { customer, influence: influenceOf(a.followers, a.verified), resolvedAt: now };
 }
 
 /**

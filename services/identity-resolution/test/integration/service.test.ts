@@ -14,6 +14,7 @@ import {
   createKafka,
   createProducer,
   createRegistryClient,
+  type AvroSerde,
   type Encoder,
 } from '@hark/kafka';
 import { undocumentedOperations } from '@hark/http';
@@ -29,6 +30,7 @@ import {
   waitFor,
 } from '@hark/testing';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCustomersCsv } from '../../src/adapters/csv-importer.ts';
 import { configSpec } from '../../src/config.ts';
@@ -50,9 +52,13 @@ let producer: Producer;
 let service: IdentityService;
 let base: string;
 let input: Encoder<ScoredMention>;
+let serde: AvroSerde;
+let metrics: Registry;
 let topics: { names: string[]; drop: () => Promise<void> };
 const consumers: Consumer[] = [];
 const resolved: ResolvedMention[] = [];
+/** The resolved mentions' bytes as produced, by mentionId. */
+const resolvedBytes = new Map<string, Buffer>();
 const links: { key: string; value: IdentityLink }[] = [];
 const deadLetters: DeadLetter[] = [];
 
@@ -60,7 +66,7 @@ const deadLetters: DeadLetter[] = [];
 async function follow<T>(
   topic: string,
   event: Parameters<typeof loadSchema>[0],
-  into: (key: string, value: T) => void,
+  into: (key: string, value: T, bytes: Buffer) => void,
 ) {
   const decoder = createAvroSerde({
     registry: createRegistryClient({ url: env.schemaRegistryUrl }),
@@ -73,7 +79,7 @@ async function follow<T>(
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) =>
-      into(message.key?.toString() ?? '', await decoder.decode(message.value!)),
+      into(message.key?.toString() ?? '', await decoder.decode(message.value!), message.value!),
   });
   consumers.push(consumer);
 }
@@ -122,22 +128,22 @@ beforeAll(async () => {
     MATCH_REFIT_MS: '0',
     MATCH_REFIT_MIN_AUTHORS: '10',
   });
-  service = await createService(identityService, {
-    config,
-    logger,
-    registry: createMetricsRegistry({ service: 'identity-test', defaults: false }),
-  });
+  metrics = createMetricsRegistry({ service: 'identity-test', defaults: false });
+  service = await createService(identityService, { config, logger, registry: metrics });
   const { port } = await service.start();
   base = `http://127.0.0.1:${port}`;
 
   producer = createProducer(kafka);
   await producer.connect();
-  const serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
+  serde = createAvroSerde({ registry: createRegistryClient({ url: env.schemaRegistryUrl }) });
   input = await serde.encoder<ScoredMention>(
     valueSubject(scoredTopic),
     loadSchema('ScoredMention'),
   );
-  await follow<ResolvedMention>(resolvedTopic, 'ResolvedMention', (_k, v) => resolved.push(v));
+  await follow<ResolvedMention>(resolvedTopic, 'ResolvedMention', (_k, v, bytes) => {
+    resolvedBytes.set(v.mention.mentionId, bytes);
+    resolved.push(v);
+  });
   await follow<IdentityLink>(linksTopic, 'IdentityLink', (key, value) =>
     links.push({ key, value }),
   );
@@ -497,6 +503,53 @@ describe('GET /openapi.json', () => {
     for (const [path, ops] of Object.entries(paths))
       for (const op of Object.values(ops))
         if (path !== '/openapi.json') expect(op.security, path).toEqual([{ bearerKey: [] }]);
+  });
+});
+
+describe('the resolved mention extends the consumed scored mention', () => {
+  it('written with the current ScoredMention: its bytes with the resolution spliced in before theme, as a full encode writes them; an older version (before themes) is encoded in full', async () => {
+    const current = await mention({ id: 'ext-1', followers: 120_000, verified: true });
+    // A scorer still on the ScoredMention before `theme` (an older registered version).
+    const schema = loadSchema('ScoredMention') as { fields: { name: string }[] };
+    const older = await serde.encoder<Omit<ScoredMention, 'theme'>>(
+      valueSubject(topics.names[0]!),
+      {
+        ...schema,
+        fields: schema.fields.filter((f) => f.name !== 'theme'),
+      } as unknown as ReturnType<typeof loadSchema>,
+    );
+    const { theme: _, ...untheme } = makeScoredMention({
+      mention: makeMention({
+        postId: `older-${Date.now()}`,
+        author: { ...makeMention().author, id: 'ext-2' },
+      }),
+    });
+    await producer.send({
+      topic: topics.names[0]!,
+      acks: -1,
+      messages: [{ key: 'x:ext-2', value: older.encode(untheme) }],
+    });
+    const fallback = await waitFor(
+      () => resolved.find((r) => r.mention.mentionId === untheme.mention.mentionId),
+      { timeoutMs: 30_000, what: 'the resolved mention of the older scored mention' },
+    );
+    expect(fallback.theme).toBe('none');
+    const output = await serde.encoder<ResolvedMention>(
+      valueSubject(topics.names[1]!),
+      loadSchema('ResolvedMention'),
+    );
+    for (const r of [current, fallback])
+      expect(resolvedBytes.get(r.mention.mentionId)!.equals(output.encode(r))).toBe(true);
+    expect(current.influence.tier).toBe('macro');
+    const text = await metrics.metrics();
+    const count = (path: string) =>
+      Number(
+        new RegExp(
+          `hark_stage_extended_outputs_total\\{stage="identity-resolution",output="resolved",path="${path}"[^}]*\\} (\\d+)`,
+        ).exec(text)?.[1] ?? 0,
+      );
+    expect(count('appended')).toBeGreaterThan(0);
+    expect(count('writer_schema')).toBe(1);
   });
 });
 

@@ -2,14 +2,14 @@ import { HarkError, isHarkError } from '@hark/errors';
 import type { Mention } from '@hark/events';
 import type { Emit, HandlerResult, OpenedRecord } from '@hark/stage-runtime';
 import type { ScoringModel } from '../domain/model.ts';
-import { scoredMentionKey, scoreMention } from '../domain/score-mention.ts';
+import { scoredMentionKey, scoresOf } from '../domain/score-mention.ts';
 import type { ScoringMetrics } from './scoring-metrics.ts';
 
 /** What the scoring stage writes. */
 export type ScoringOutputs = { scored: 'ScoredMention' };
 
 /**
- * The batch handler, a thin adapter around `scoreMention`: the runtime opened
+ * The batch handler, a thin adapter around `scoresOf`: the runtime opened
  * the text and title. Scoring is pure and deterministic, so a record that
  * makes it throw would throw again after any restart: it goes to the DLQ
  * with the reason instead of crashing the consumer into a loop.
@@ -29,13 +29,14 @@ export function createScoringHandler(deps: {
     const languages = new Map<string, number>();
     for (const { record, mention } of opened) {
       try {
-        const result = scoreMention(mention, deps.model, now);
+        const result = scoresOf(mention, deps.model, now);
+        // The output extends the mention as it came in (personal fields still sealed): the
+        // runtime appends the scores to its consumed bytes.
         outputs.push({
           output: 'scored',
           key: scoredMentionKey(record.value),
-          // The output carries the mention as it came in: personal fields stay encrypted.
-          value: { ...result, mention: record.value },
-          from: record,
+          extend: record,
+          with: result,
         });
         const { label, lang } = result.sentiment;
         let byIntent = scored.get(label);

@@ -252,8 +252,16 @@ export function lexiconEvidence(norm: NormalizedText, model: ScoringModel): Lexi
   };
 }
 
+/** What scoring adds to a mention: a ScoredMention is the mention as consumed plus these. */
+export type MentionScores = Omit<ScoredMention, 'mention'>;
+
 /** The stage's domain function: a Mention in, a ScoredMention out (key it by `scoredMentionKey`). */
 export function scoreMention(mention: Mention, model: ScoringModel, now: number): ScoredMention {
+  return { mention, ...scoresOf(mention, model, now) };
+}
+
+/** The fields scoring adds to `mention` (the stage appends them to the consumed bytes). */
+export function scoresOf(mention: Mention, model: ScoringModel, now: number): MentionScores {
   // Review and forum titles carry much of the verdict ("Worst airline ever").
   const text =
     mention.title && !mention.text.startsWith(mention.title)
@@ -264,7 +272,6 @@ export function scoreMention(mention: Mention, model: ScoringModel, now: number)
     ignore: [...mention.keywords, ...mention.brands],
   });
   return {
-    mention,
     sentiment: {
       score: r.sentiment.score,
       label: r.sentiment.label,

@@ -152,23 +152,39 @@ describe('sentiment-scoring against the real broker and registry', () => {
         keywords: [],
       }),
     ];
+    // A producer still on the Mention before `sealed` (an older registered version).
+    const mentionSchema = loadSchema('Mention') as { fields: { name: string }[] };
+    const olderEncoder = await serde.encoder<Mention>(valueSubject(input), {
+      ...mentionSchema,
+      fields: mentionSchema.fields.filter((f) => f.name !== 'sealed'),
+    } as unknown as ReturnType<typeof loadSchema>);
+    const older = makeMention({ postId: '105', author: author('e5'), text: 'meh', keywords: [] });
     const garbage = Buffer.from('not avro at all');
     await producer.send({
       topic: input,
       acks: -1,
       messages: [
         ...mentions.map((m) => ({ key: m.mentionId, value: encoder.encode(m) })),
+        { key: older.mentionId, value: olderEncoder.encode(older) },
         { key: 'bad:1', value: garbage },
       ],
     });
 
     const decoder = serde.decoder<ScoredMention>(loadSchema('ScoredMention'));
-    const out = await readMessages(kafka, output, mentions.length, 45_000);
+    // The service's encoder: the same registered id, so appended bytes must equal its full encode.
+    const outEncoder = await serde.encoder<ScoredMention>(
+      valueSubject(output),
+      loadSchema('ScoredMention'),
+    );
+    const out = await readMessages(kafka, output, mentions.length + 1, 45_000);
     const scored = new Map<string, { key: string; value: ScoredMention }>();
     for (const m of out) {
       const value = await decoder.decode(m.value!);
+      expect(m.value!.equals(outEncoder.encode(value))).toBe(true);
       scored.set(value.mention.postId, { key: m.key!.toString(), value });
     }
+    expect(scored.get('105')!.value.mention).toEqual(older);
+    scored.delete('105');
 
     expect(scored.get('101')!.key).toBe('x:a1');
     expect(scored.get('101')!.value.sentiment).toMatchObject({
@@ -221,6 +237,13 @@ describe('sentiment-scoring against the real broker and registry', () => {
     );
     expect(metrics).toMatch(
       /hark_dlq_records_total\{stage="sentiment-scoring",code="HARK_SERDE_NOT_FRAMED"[^}]*\} 1/,
+    );
+    // Written with the current Mention schema: appended; with the older one: encoded in full.
+    expect(metrics).toMatch(
+      /hark_stage_extended_outputs_total\{stage="sentiment-scoring",output="scored",path="appended"[^}]*\} 4\n/,
+    );
+    expect(metrics).toMatch(
+      /hark_stage_extended_outputs_total\{stage="sentiment-scoring",output="scored",path="writer_schema"[^}]*\} 1\n/,
     );
   });
 

@@ -11,7 +11,7 @@ import {
 import { makeMention } from '@hark/testing';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createStageHandler } from '@hark/stage-runtime';
+import { bindOutput, createStageHandler } from '@hark/stage-runtime';
 import { createScoringHandler } from '../../src/adapters/scoring-handler.ts';
 import { createScoringMetrics, type ScoringMetrics } from '../../src/adapters/scoring-metrics.ts';
 import type { ScoringModel } from '../../src/domain/model.ts';
@@ -104,7 +104,15 @@ function scoringStage(deps: {
       personal: { fields: ['text', 'title'], mentionOf: (m: Mention) => m },
       handle: createScoringHandler({ model, metrics: deps.metrics, now: () => NOW }),
     },
-    outputs: { scored: { topic: 'mentions.scored', encode: deps.encode as (v: never) => Buffer } },
+    // As main.ts declares it; these records carry no consumed bytes, so each is encoded in full.
+    outputs: {
+      scored: bindOutput({
+        topic: 'mentions.scored',
+        event: 'ScoredMention',
+        extends: 'Mention',
+        encoder: { schemaId: 1, subject: 'mentions.scored-value', encode: deps.encode as never },
+      }),
+    },
     // Records without envelopes need no key: an empty keyring opens them as they are.
     keyring: deps.keyring ?? { keysForRead: async () => new Map() },
     onErased: (n) => erased?.inc({ stage: 'sentiment-scoring' }, n),
