@@ -12,6 +12,7 @@
  * authors who are customers; 0 is what `make bench` sends) --batch N --passes N
  * --profile FILE (a .cpuprofile of the measured passes only, setup excluded).
  */
+import { loadGazetteer } from '../src/adapters/gazetteer-file.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +79,7 @@ try {
   const csv = join(dir, 'customers.csv');
   writeFileSync(csv, customersToCsv(customers));
   await importCustomersCsv({ file: csv, pool });
-  const index = new CustomerIndex();
+  const index = new CustomerIndex({ gazetteer: loadGazetteer() });
   await createCustomerRepository({ pool }).scan((c) => index.upsert(c));
   index.finishLoad();
   const matcher = new Matcher(index, DEFAULT_MATCH_OPTIONS);

@@ -3,6 +3,7 @@
  * (PostgreSQL scan into CustomerIndex), reports load time and RSS, then
  * resolves authors in a loop for a fixed time.
  */
+import { loadGazetteer } from '../src/adapters/gazetteer-file.ts';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createPool } from '@hark/db';
@@ -20,7 +21,7 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 gc();
 const baseline = process.memoryUsage();
 
-const index = new CustomerIndex();
+const index = new CustomerIndex({ gazetteer: loadGazetteer() });
 let started = performance.now();
 if (process.env.DATABASE_URL) {
   const pool = createPool({

@@ -44,6 +44,8 @@ export interface PreparedAuthor {
   location: ParsedLocation | null;
   /** Cities known to the CRM that the profile location names. */
   cityIds: Set<number>;
+  /** Gazetteer towns, districts and counties the location's places lie in (sorted node ids). */
+  areas: Int32Array;
   verified: boolean;
 }
 
@@ -78,6 +80,7 @@ export function prepareAuthor(a: AuthorInput, index: CustomerIndex): PreparedAut
     corporateDomain: domain && !FREEMAIL_DOMAINS.has(domain) ? domain : null,
     location,
     cityIds,
+    areas: index.gazetteer.areasOf(location ? location.padded.trim() : ''),
     verified: a.verified,
   };
 }

@@ -9,6 +9,7 @@ import {
   normalizeWords,
   parseDisplayName,
 } from './normalize.ts';
+import { Gazetteer } from './gazetteer.ts';
 import { canonicalCountry, canonicalRegion } from './places.ts';
 
 /** Interned strings with a use count per string, for term-frequency weights. */
@@ -59,6 +60,7 @@ class Interner {
 }
 
 const NULL_VALUE = Number.NaN;
+const NO_AREAS = new Int32Array(0);
 const STRIDE = 8;
 const FIRST = 0;
 const LAST = 1;
@@ -164,6 +166,17 @@ export class CustomerIndex {
   readonly blocks = new IntMultiMap();
   /** Exact e-mail and handle key hash → slots (verified on lookup). */
   private readonly exact = new IntMultiMap();
+  /** The place hierarchy the location comparison reads (empty: towns agree only by name). */
+  readonly gazetteer: Gazetteer;
+  /** Per city id, the gazetteer areas it lies in (sorted node ids), made when the city is first seen. */
+  private readonly cityAreas: Int32Array[] = [];
+  /** Customers per gazetteer node: those whose city lies in it (term frequency of an area). */
+  readonly areaCounts: Int32Array;
+
+  constructor(options: { gazetteer?: Gazetteer } = {}) {
+    this.gazetteer = options.gazetteer ?? Gazetteer.EMPTY;
+    this.areaCounts = new Int32Array(this.gazetteer.size);
+  }
 
   /** Adds or replaces a customer; returns its slot. */
   upsert(c: StoredCustomer): number {
@@ -186,6 +199,7 @@ export class CustomerIndex {
     this.fields[o + FIRST] = this.firstNames.intern(f.first);
     this.fields[o + LAST] = this.lastNames.intern(f.last);
     this.fields[o + CITY] = this.cityNames.intern(f.city);
+    this.cityAreas[this.fields[o + CITY]!] ??= this.gazetteer.areasOf(f.city);
     this.fields[o + REGION] = this.regionNames.intern(f.region);
     this.fields[o + COUNTRY] = this.countryNames.intern(f.country);
     this.fields[o + COMPANY] = this.companyNames.intern(f.company);
@@ -367,6 +381,10 @@ export class CustomerIndex {
   cityCount(cityId: number): number {
     return this.cityNames.count(cityId);
   }
+  /** The gazetteer areas (towns, districts, counties) the city lies in, sorted. */
+  areasOfCity(cityId: number): Int32Array {
+    return this.cityAreas[cityId] ?? NO_AREAS;
+  }
 
   /** Rough heap use of the columns and keys, for the benchmark and metrics. */
   stats(): {
@@ -389,6 +407,7 @@ export class CustomerIndex {
     this.firstNames.adjust(this.fields[o + FIRST]!, delta);
     this.lastNames.adjust(this.fields[o + LAST]!, delta);
     this.cityNames.adjust(this.fields[o + CITY]!, delta);
+    for (const node of this.areasOfCity(this.fields[o + CITY]!)) this.areaCounts[node]! += delta;
     this.regionNames.adjust(this.fields[o + REGION]!, delta);
     this.countryNames.adjust(this.fields[o + COUNTRY]!, delta);
   }

@@ -1,0 +1,169 @@
+/**
+ * A place hierarchy (towns → district → county → region → nation), so that a
+ * town and the district or county around it can agree: "Kendal" lies in
+ * Westmorland and Furness (which took over South Lakeland) in Cumbria,
+ * "Southwark" in Greater London. Built from public data
+ * (scripts/build-gazetteer.ts, data/README.md) and read once at start.
+ */
+
+export type AreaKind = 'nation' | 'region' | 'county' | 'district' | 'town';
+
+const KINDS: Record<string, AreaKind> = {
+  N: 'nation',
+  R: 'region',
+  C: 'county',
+  D: 'district',
+  T: 'town',
+};
+const KIND_CODES: readonly AreaKind[] = ['nation', 'region', 'county', 'district', 'town'];
+/** Kinds whose agreement is the place level's: regions and nations are compared as regions and countries. */
+const LOCAL = new Set<AreaKind>(['county', 'district', 'town']);
+/** Longest place name looked for, in words ("bath and north east somerset"). */
+const MAX_WORDS = 6;
+const NO_AREAS = new Int32Array(0);
+
+export class Gazetteer {
+  static readonly EMPTY = new Gazetteer(new Uint8Array(0), new Int32Array(0), [], new Map());
+
+  private constructor(
+    private readonly kinds: Uint8Array,
+    private readonly parents: Int32Array,
+    private readonly names: readonly string[],
+    private readonly byName: ReadonlyMap<string, number | number[]>,
+  ) {}
+
+  /** Builds the hierarchy; `parent` -1 for a root. Names must be folded (normalizeWords). */
+  static of(nodes: readonly { kind: AreaKind; parent: number; names: readonly string[] }[]): Gazetteer {
+    const kinds = new Uint8Array(nodes.length);
+    const parents = new Int32Array(nodes.length);
+    const byName = new Map<string, number | number[]>();
+    nodes.forEach((n, i) => {
+      kinds[i] = KIND_CODES.indexOf(n.kind);
+      parents[i] = n.parent;
+      for (const name of n.names) {
+        const had = byName.get(name);
+        if (had === undefined) byName.set(name, i);
+        else if (typeof had === 'number') byName.set(name, had === i ? had : [had, i]);
+        else if (!had.includes(i)) had.push(i);
+      }
+    });
+    return new Gazetteer(kinds, parents, nodes.map((n) => n.names[0] ?? ''), byName);
+  }
+
+  get size(): number {
+    return this.kinds.length;
+  }
+
+  kind(node: number): AreaKind {
+    return KIND_CODES[this.kinds[node]!]!;
+  }
+
+  parent(node: number): number {
+    return this.parents[node]!;
+  }
+
+  name(node: number): string {
+    return this.names[node]!;
+  }
+
+  /** Every node with this folded name (a name can be several places: Newport, Richmond). */
+  nodesNamed(name: string): readonly number[] {
+    const v = this.byName.get(name);
+    return v === undefined ? [] : typeof v === 'number' ? [v] : v;
+  }
+
+  /**
+   * The places a folded text names, reading the longest name at each word
+   * first: "bath and north east somerset" is the district, not Bath plus
+   * Somerset plus the North East.
+   */
+  placesIn(words: string): number[] {
+    if (this.byName.size === 0 || !words) return [];
+    const tokens = words.split(' ');
+    const out: number[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      let found = 0;
+      let phrase = '';
+      const phrases: string[] = [];
+      for (let j = i; j < Math.min(tokens.length, i + MAX_WORDS); j++) {
+        phrase = phrase ? `${phrase} ${tokens[j]}` : tokens[j]!;
+        phrases.push(phrase);
+      }
+      for (let k = phrases.length - 1; k >= 0; k--) {
+        const nodes = this.nodesNamed(phrases[k]!);
+        if (nodes.length > 0) {
+          out.push(...nodes);
+          found = k + 1;
+          break;
+        }
+      }
+      i += found || 1;
+    }
+    return out;
+  }
+
+  /**
+   * The towns, districts and counties a folded text's places lie in (the
+   * places themselves included), sorted: what two sides must share for
+   * their places to agree below the region.
+   */
+  areasOf(words: string): Int32Array {
+    const places = this.placesIn(words);
+    if (places.length === 0) return NO_AREAS;
+    const set = new Set<number>();
+    for (const p of places) {
+      for (let n = p; n !== -1; n = this.parents[n]!) {
+        if (LOCAL.has(this.kind(n))) set.add(n);
+      }
+    }
+    return Int32Array.from([...set].sort((a, b) => a - b));
+  }
+}
+
+/** Reads the `kind<TAB>parent<TAB>name|name…` lines of data/gazetteer-*.tsv (`#` comments). */
+export function parseGazetteer(text: string): Gazetteer {
+  const nodes: { kind: AreaKind; parent: number; names: string[] }[] = [];
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const [k, p, names] = line.split('\t');
+    const kind = KINDS[k ?? ''];
+    const parent = Number(p);
+    if (!kind || !Number.isInteger(parent) || parent >= nodes.length || names === undefined) {
+      throw new Error(`gazetteer line ${nodes.length + 1}: expected kind, parent before it, names`);
+    }
+    nodes.push({ kind, parent, names: names.split('|').filter(Boolean) });
+  }
+  return Gazetteer.of(nodes);
+}
+
+/**
+ * The node both sorted lists hold that the fewest customers lie in (the most
+ * specific one they share), with that count; null when they share none.
+ * `counts` is customers per node (CustomerIndex.areaCount's array).
+ */
+export function sharedArea(
+  a: Int32Array,
+  b: Int32Array,
+  counts: Int32Array,
+): { node: number; count: number } | null {
+  let node = -1;
+  let best = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) i++;
+    else if (y < x) j++;
+    else {
+      const c = counts[x] ?? 0;
+      if (c > 0 && (node === -1 || c < best)) {
+        node = x;
+        best = c;
+      }
+      i++;
+      j++;
+    }
+  }
+  return node === -1 ? null : { node, count: best };
+}
