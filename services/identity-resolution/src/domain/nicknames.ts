@@ -5,6 +5,8 @@
  * nicknames. English first, then common German, French, Spanish, Italian,
  * Dutch, Scandinavian, Slavic and Portuguese short forms.
  */
+import { PUBLIC_NICKNAMES } from './nickname-list.ts';
+
 const TABLE = `
 aaron: ron ronnie
 abigail: abby abbie gail
@@ -226,31 +228,53 @@ wolfgang: wolf
 friedrich: fritz
 `;
 
-const groupsByName = new Map<string, string[]>();
-const variantsByCanonical = new Map<string, string[]>();
-
-for (const line of TABLE.split('\n')) {
-  const [head, rest] = line.split(':');
-  if (!head || rest === undefined) continue;
-  const canonical = head.trim();
-  const names = [canonical, ...rest.trim().split(/\s+/).filter(Boolean)];
-  variantsByCanonical.set(canonical, [
-    ...new Set([...(variantsByCanonical.get(canonical) ?? []), ...names]),
-  ]);
-  for (const n of names) {
-    const g = groupsByName.get(n) ?? [];
-    if (!g.includes(canonical)) g.push(canonical);
-    groupsByName.set(n, g);
-  }
+/** Name → the formal names whose group it is in, and formal name → its group, per table. */
+interface Groups {
+  byName: Map<string, string[]>;
+  variants: Map<string, string[]>;
 }
+
+function parseGroups(tables: readonly string[]): Groups {
+  const byName = new Map<string, string[]>();
+  const variants = new Map<string, string[]>();
+  for (const table of tables) {
+    for (const line of table.split('\n')) {
+      const [head, rest] = line.split(':');
+      if (!head || rest === undefined) continue;
+      const canonical = head.trim();
+      const names = [canonical, ...rest.trim().split(/\s+/).filter(Boolean)];
+      variants.set(canonical, [...new Set([...(variants.get(canonical) ?? []), ...names])]);
+      for (const n of names) {
+        const g = byName.get(n) ?? [];
+        if (!g.includes(canonical)) g.push(canonical);
+        byName.set(n, g);
+      }
+    }
+  }
+  return { byName, variants };
+}
+
+/** The hand-kept table: what customers are indexed under and handles are spelled from. */
+const own = parseGroups([TABLE]);
+/**
+ * With the public list (PUBLIC_NICKNAMES): what counts as a nickname when
+ * scoring. Not used for the blocking keys of names the own table knows: the
+ * list puts John in 10 groups and Mary in 12, and every group is a blocking
+ * key per customer.
+ */
+const all = parseGroups([TABLE, PUBLIC_NICKNAMES]);
+/** Groups the public list gives a name the own table lacks, for its blocking keys (Robby → Robert). */
+const MAX_PUBLIC_GROUPS = 4;
 
 /**
  * The name groups a given name belongs to: itself plus every formal name it
  * is a short form or variant of (`bob` → [bob, robert]). Two names that share
- * a group are nickname-equivalent; blocking keys are built per group.
+ * a group are nickname-equivalent; blocking keys are built per group. A name
+ * the own table lacks takes its first few groups from the public list.
  */
 export function nameGroups(first: string): string[] {
-  const groups = groupsByName.get(first);
+  const groups =
+    own.byName.get(first) ?? all.byName.get(first)?.slice(0, MAX_PUBLIC_GROUPS + 1);
   if (!groups) return [first];
   return groups.includes(first) ? groups : [first, ...groups];
 }
@@ -258,21 +282,23 @@ export function nameGroups(first: string): string[] {
 /** True when two different given names are nickname-equivalent (Bob ~ Robert, Rob ~ Bobby). */
 export function areNicknames(a: string, b: string): boolean {
   if (a === b) return false;
-  const ga = groupsByName.get(a);
-  const gb = groupsByName.get(b);
+  const ga = all.byName.get(a);
+  const gb = all.byName.get(b);
   if (!ga || !gb) return false;
   for (const g of ga) if (gb.includes(g)) return true;
   return false;
 }
 
-/** Every spelling or short form of a given name's groups, for handle patterns (`robert` → robert, bob, bobby, rob, …). */
+/** Every spelling or short form of a given name's groups in the own table, for handle patterns (`robert` → robert, bob, bobby, rob, …). */
 export function nameVariants(first: string): string[] {
   const out = new Set<string>([first]);
-  for (const g of nameGroups(first)) for (const v of variantsByCanonical.get(g) ?? []) out.add(v);
+  for (const g of own.byName.get(first) ?? [first]) {
+    for (const v of own.variants.get(g) ?? []) out.add(v);
+  }
   return [...out];
 }
 
-/** Number of distinct names the table knows, for the README. */
+/** Number of distinct names the tables know, for the README. */
 export function nicknameTableSize(): number {
-  return groupsByName.size;
+  return all.byName.size;
 }
