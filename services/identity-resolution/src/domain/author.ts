@@ -49,6 +49,20 @@ export interface PreparedAuthor {
   verified: boolean;
 }
 
+const NO_AREAS = new Int32Array(0);
+
+/**
+ * The gazetteer areas a profile location names, in the countries it names
+ * (all, when it names none); none when it names a state or province, which
+ * the gazetteer's countries do not use ("Boston, MA" is not in Lincolnshire).
+ */
+function areasNamed(location: ParsedLocation, index: CustomerIndex): Int32Array {
+  if (index.gazetteer.size === 0) return NO_AREAS;
+  if (location.regions.size > 0 && location.countries.size === 0) return NO_AREAS;
+  const words = location.padded.trim();
+  return index.gazetteer.areasOf(words, location.countries.size > 0 ? location.countries : null);
+}
+
 /** Folds an author for matching against `index` (whose city list is the gazetteer). */
 export function prepareAuthor(a: AuthorInput, index: CustomerIndex): PreparedAuthor {
   const emailHash = a.email && isHashedEmail(a.email) ? a.email : null;
@@ -80,7 +94,7 @@ export function prepareAuthor(a: AuthorInput, index: CustomerIndex): PreparedAut
     corporateDomain: domain && !FREEMAIL_DOMAINS.has(domain) ? domain : null,
     location,
     cityIds,
-    areas: index.gazetteer.areasOf(location ? location.padded.trim() : ''),
+    areas: location ? areasNamed(location, index) : NO_AREAS,
     verified: a.verified,
   };
 }

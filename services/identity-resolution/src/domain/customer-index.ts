@@ -168,8 +168,11 @@ export class CustomerIndex {
   private readonly exact = new IntMultiMap();
   /** The place hierarchy the location comparison reads (empty: towns agree only by name). */
   readonly gazetteer: Gazetteer;
-  /** Per city id, the gazetteer areas it lies in (sorted node ids), made when the city is first seen. */
-  private readonly cityAreas: Int32Array[] = [];
+  /**
+   * Per city and country (`cityId * 65536 + countryId`), the gazetteer areas
+   * the city lies in (sorted node ids), made when the pair is first seen.
+   */
+  private readonly cityAreas = new Map<number, Int32Array>();
   /** Customers per gazetteer node: those whose city lies in it (term frequency of an area). */
   readonly areaCounts: Int32Array;
 
@@ -199,9 +202,14 @@ export class CustomerIndex {
     this.fields[o + FIRST] = this.firstNames.intern(f.first);
     this.fields[o + LAST] = this.lastNames.intern(f.last);
     this.fields[o + CITY] = this.cityNames.intern(f.city);
-    this.cityAreas[this.fields[o + CITY]!] ??= this.gazetteer.areasOf(f.city);
     this.fields[o + REGION] = this.regionNames.intern(f.region);
     this.fields[o + COUNTRY] = this.countryNames.intern(f.country);
+    const areaKey = this.fields[o + CITY]! * 65_536 + this.fields[o + COUNTRY]!;
+    if (this.gazetteer.size > 0 && f.city && !this.cityAreas.has(areaKey)) {
+      // A customer in another country than the gazetteer's has no areas in it.
+      const only = f.country ? new Set([f.country]) : null;
+      this.cityAreas.set(areaKey, this.gazetteer.areasOf(f.city, only));
+    }
     this.fields[o + COMPANY] = this.companyNames.intern(f.company);
     this.fields[o + TIER] = this.tierNames.intern(c.tier ?? '');
     this.fields[o + FLAGS] =
@@ -381,9 +389,10 @@ export class CustomerIndex {
   cityCount(cityId: number): number {
     return this.cityNames.count(cityId);
   }
-  /** The gazetteer areas (towns, districts, counties) the city lies in, sorted. */
-  areasOfCity(cityId: number): Int32Array {
-    return this.cityAreas[cityId] ?? NO_AREAS;
+  /** The gazetteer areas (towns, districts, counties) the customer's city lies in, sorted. */
+  areasOf(slot: number): Int32Array {
+    const o = slot * STRIDE;
+    return this.cityAreas.get(this.fields[o + CITY]! * 65_536 + this.fields[o + COUNTRY]!) ?? NO_AREAS;
   }
 
   /** Rough heap use of the columns and keys, for the benchmark and metrics. */
@@ -407,7 +416,7 @@ export class CustomerIndex {
     this.firstNames.adjust(this.fields[o + FIRST]!, delta);
     this.lastNames.adjust(this.fields[o + LAST]!, delta);
     this.cityNames.adjust(this.fields[o + CITY]!, delta);
-    for (const node of this.areasOfCity(this.fields[o + CITY]!)) this.areaCounts[node]! += delta;
+    for (const node of this.areasOf(slot)) this.areaCounts[node]! += delta;
     this.regionNames.adjust(this.fields[o + REGION]!, delta);
     this.countryNames.adjust(this.fields[o + COUNTRY]!, delta);
   }

@@ -187,8 +187,8 @@ function placeLevelOf(index: CustomerIndex, x: number, y: number): string | null
   if (cx && cy) {
     if (cx === cy) return 'city';
     if (cx[0] === cy[0] && jaroWinkler(cx, cy) >= 0.92) return 'city_fuzzy';
-    const ax = index.areasOfCity(index.cityId(x));
-    const ay = index.areasOfCity(index.cityId(y));
+    const ax = index.areasOf(x);
+    const ay = index.areasOf(y);
     return ax.length > 0 && ay.length > 0 && sharedArea(ax, ay, index.areaCounts)
       ? 'city_area'
       : 'city_other';

@@ -1,3 +1,5 @@
+import { canonicalCountry } from './places.ts';
+
 /**
  * A place hierarchy (towns → district → county → region → nation), so that a
  * town and the district or county around it can agree: "Kendal" lies in
@@ -24,13 +26,21 @@ const NO_AREAS = new Int32Array(0);
 
 export class Gazetteer {
   static readonly EMPTY = new Gazetteer(new Uint8Array(0), new Int32Array(0), [], new Map());
+  /** ISO code of each node's country (its root nation's: England → gb). */
+  private readonly countries: string[];
 
   private constructor(
     private readonly kinds: Uint8Array,
     private readonly parents: Int32Array,
     private readonly names: readonly string[],
     private readonly byName: ReadonlyMap<string, number | number[]>,
-  ) {}
+  ) {
+    this.countries = [];
+    for (let n = 0; n < parents.length; n++) {
+      const p = parents[n]!;
+      this.countries.push(p === -1 ? canonicalCountry(names[n]) : this.countries[p]!);
+    }
+  }
 
   /** Builds the hierarchy; `parent` -1 for a root. Names must be folded (normalizeWords). */
   static of(nodes: readonly { kind: AreaKind; parent: number; names: readonly string[] }[]): Gazetteer {
@@ -64,6 +74,11 @@ export class Gazetteer {
 
   name(node: number): string {
     return this.names[node]!;
+  }
+
+  /** ISO 3166 code of the node's country (`gb`). */
+  country(node: number): string {
+    return this.countries[node]!;
   }
 
   /** Every node with this folded name (a name can be several places: Newport, Richmond). */
@@ -105,18 +120,21 @@ export class Gazetteer {
   /**
    * The towns, districts and counties a folded text's places lie in (the
    * places themselves included), sorted: what two sides must share for
-   * their places to agree below the region.
+   * their places to agree below the region. With `countries`, only places in
+   * those countries count (Boston, Massachusetts is not the Lincolnshire
+   * one).
    */
-  areasOf(words: string): Int32Array {
+  areasOf(words: string, countries: ReadonlySet<string> | null = null): Int32Array {
     const places = this.placesIn(words);
     if (places.length === 0) return NO_AREAS;
     const set = new Set<number>();
     for (const p of places) {
+      if (countries && !countries.has(this.countries[p]!)) continue;
       for (let n = p; n !== -1; n = this.parents[n]!) {
         if (LOCAL.has(this.kind(n))) set.add(n);
       }
     }
-    return Int32Array.from([...set].sort((a, b) => a - b));
+    return set.size === 0 ? NO_AREAS : Int32Array.from([...set].sort((a, b) => a - b));
   }
 }
 

@@ -473,10 +473,11 @@ export class CandidateScorer {
     }
     if (this.a.location) {
       const cityId = idx.cityId(slot);
-      // When both sides name a city, the city alone decides: one memo entry per city.
+      // When both sides name a city, the city (and the country, which decides the
+      // city's gazetteer areas) alone decides: one memo entry per city.
       const area =
         cityId !== 0 && this.a.cityIds.size > 0
-          ? 0
+          ? idx.countryId(slot)
           : idx.regionId(slot) * 65_536 + idx.countryId(slot);
       let placeW = this.placeMemo.get(cityId, area);
       if (Number.isNaN(placeW)) {
@@ -768,7 +769,7 @@ export class CandidateScorer {
         return this.place('city_fuzzy', 0, 'town spelled differently', w(l.cityFuzzy));
       }
       const shared =
-        a.areas.length > 0 ? sharedArea(index.areasOfCity(cityId), a.areas, index.areaCounts) : null;
+        a.areas.length > 0 ? sharedArea(index.areasOf(slot), a.areas, index.areaCounts) : null;
       if (shared) {
         const u = tfU(shared.count, this.n, l.areaTfPrior, model.tfSmoothing);
         return this.place(

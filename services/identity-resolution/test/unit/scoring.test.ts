@@ -334,6 +334,16 @@ T\t0\tleeds
     expect(place('Carlisle', 'lister', plain).detail).toBe('another city');
   });
 
+  it('a place of the same name in another country is not in the area', () => {
+    const i = build();
+    i.upsert(customer(99, { firstName: 'Walt', lastName: 'Yankee', city: 'Carlisle', country: 'US' }));
+    expect(place('Cumbria', 'yankee', i).detail).toBeUndefined();
+    // A state or province named: the gazetteer's towns are not meant.
+    expect(place('Carlisle, PA', 'lister').detail).not.toBe('same county');
+    expect(place('Carlisle, England', 'lister').detail).toBe('same county');
+    expect(place('Carlisle, France', 'lister').detail).not.toBe('same county');
+  });
+
   it('counts follow customers that move out of an area', () => {
     const i = build();
     const before = place('Cumbria', 'brough', i).weight;
