@@ -1,12 +1,13 @@
 /**
- * Builds data/gazetteer-gb.tsv, the place hierarchy the location comparison
- * reads (towns → district → county → region → nation), from two public files
- * (sources and licences in data/README.md):
+ * Builds data/gazetteer.tsv, the place hierarchy the location comparison
+ * reads (UK: towns → district → county → region → nation; US: towns →
+ * county → state → nation), from three public files (sources and licences
+ * in data/README.md):
  *
  *   node --import tsx services/identity-resolution/scripts/build-gazetteer.ts \
- *     GB.txt uk_local_authorities_future.csv [out.tsv]
+ *     GB.txt uk_local_authorities_future.csv US.txt [out.tsv]
  *
- * GB.txt is GeoNames' postal-code file for Great Britain (place, nation,
+ * GB.txt and US.txt are GeoNames' postal-code files (place, nation or state,
  * county); the CSV is mySociety's list of UK local authorities (district,
  * its county council, region, nation, centroid, the authority that replaced
  * a former one). Output: one node per line, `kind<TAB>parent<TAB>names`,
@@ -25,13 +26,12 @@ interface Node {
   names: Set<string>;
 }
 
-const [geonamesPath, laPath, outArg] = process.argv.slice(2);
-if (!geonamesPath || !laPath) {
-  process.stderr.write('usage: build-gazetteer.ts GB.txt uk_local_authorities.csv [out.tsv]\n');
+const [geonamesPath, laPath, usPath, outArg] = process.argv.slice(2);
+if (!geonamesPath || !laPath || !usPath) {
+  process.stderr.write('usage: build-gazetteer.ts GB.txt uk_local_authorities.csv US.txt [out.tsv]\n');
   process.exit(2);
 }
-const outPath =
-  outArg ?? fileURLToPath(new URL('../data/gazetteer-gb.tsv', import.meta.url));
+const outPath = outArg ?? fileURLToPath(new URL('../data/gazetteer.tsv', import.meta.url));
 
 const nodes: Node[] = [];
 const add = (kind: Kind, parent: number, names: Iterable<string>): number => {
@@ -221,9 +221,36 @@ for (const p of places) {
   add('T', parent, p.name.split('/'));
 }
 
+// United States: towns under their county, counties under their state.
+const usa = add('N', -1, ['United States']);
+const states = new Map<string, number>();
+const usCounties = new Map<string, number>();
+const usTowns = new Set<string>();
+for (const line of readFileSync(usPath, 'utf8').split('\n')) {
+  const f = line.split('\t');
+  const [town, stateName, stateCode, countyName] = [f[2], f[3], f[4], f[5]];
+  if (!town || !stateName || !stateCode || !countyName) continue;
+  let state = states.get(stateCode);
+  if (state === undefined) {
+    state = add('R', usa, [stateName, stateCode]);
+    states.set(stateCode, state);
+  }
+  const countyKey = `${stateCode}|${countyName}`;
+  let c = usCounties.get(countyKey);
+  if (c === undefined) {
+    c = add('C', state, [countyName, `${countyName} County`]);
+    usCounties.set(countyKey, c);
+  }
+  const townKey = `${normalizeWords(town)}|${c}`;
+  if (!usTowns.has(townKey)) {
+    usTowns.add(townKey);
+    add('T', c, [town]);
+  }
+}
+
 const header = [
-  '# UK place hierarchy for identity-resolution (see data/README.md): kind, parent line, names.',
-  '# Built by scripts/build-gazetteer.ts from GeoNames postal codes GB (CC BY 4.0)',
+  '# UK and US place hierarchy for identity-resolution (see data/README.md): kind, parent line, names.',
+  '# Built by scripts/build-gazetteer.ts from GeoNames postal codes GB and US (CC BY 4.0)',
   '# and mySociety uk_local_authority_names_and_codes (MIT).',
 ];
 const lines = nodes.map((n) => `${n.kind}\t${n.parent}\t${[...n.names].join('|')}`);

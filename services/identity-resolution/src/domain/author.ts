@@ -52,15 +52,13 @@ export interface PreparedAuthor {
 const NO_AREAS = new Int32Array(0);
 
 /**
- * The gazetteer areas a profile location names, in the countries it names
- * (all, when it names none); none when it names a state or province, which
- * the gazetteer's countries do not use ("Boston, MA" is not in Lincolnshire).
+ * The gazetteer areas a profile location names, in the countries and states
+ * it names (all, when it names none): "Boston, MA" is not in Lincolnshire,
+ * and a state the gazetteer lacks (NSW) leaves none.
  */
 function areasNamed(location: ParsedLocation, index: CustomerIndex): Int32Array {
   if (index.gazetteer.size === 0) return NO_AREAS;
-  if (location.regions.size > 0 && location.countries.size === 0) return NO_AREAS;
-  const words = location.padded.trim();
-  return index.gazetteer.areasOf(words, location.countries.size > 0 ? location.countries : null);
+  return index.gazetteer.areasOf(location.padded.trim(), location.countries, location.regions);
 }
 
 /** Folds an author for matching against `index` (whose city list is the gazetteer). */

@@ -169,8 +169,8 @@ export class CustomerIndex {
   /** The place hierarchy the location comparison reads (empty: towns agree only by name). */
   readonly gazetteer: Gazetteer;
   /**
-   * Per city and country (`cityId * 65536 + countryId`), the gazetteer areas
-   * the city lies in (sorted node ids), made when the pair is first seen.
+   * Per city, region and country (see areaKey), the gazetteer areas the city
+   * lies in (sorted node ids), made when the combination is first seen.
    */
   private readonly cityAreas = new Map<number, Int32Array>();
   /** Customers per gazetteer node: those whose city lies in it (term frequency of an area). */
@@ -204,11 +204,18 @@ export class CustomerIndex {
     this.fields[o + CITY] = this.cityNames.intern(f.city);
     this.fields[o + REGION] = this.regionNames.intern(f.region);
     this.fields[o + COUNTRY] = this.countryNames.intern(f.country);
-    const areaKey = this.fields[o + CITY]! * 65_536 + this.fields[o + COUNTRY]!;
+    const areaKey = this.areaKey(o);
     if (this.gazetteer.size > 0 && f.city && !this.cityAreas.has(areaKey)) {
-      // A customer in another country than the gazetteer's has no areas in it.
-      const only = f.country ? new Set([f.country]) : null;
-      this.cityAreas.set(areaKey, this.gazetteer.areasOf(f.city, only));
+      // Only places in the customer's country and state count (a state the
+      // gazetteer does not know, like a UK county in the region field, does not narrow).
+      this.cityAreas.set(
+        areaKey,
+        this.gazetteer.areasOf(
+          f.city,
+          f.country ? new Set([f.country]) : null,
+          this.gazetteer.hasRegion(f.region) ? new Set([f.region]) : null,
+        ),
+      );
     }
     this.fields[o + COMPANY] = this.companyNames.intern(f.company);
     this.fields[o + TIER] = this.tierNames.intern(c.tier ?? '');
@@ -391,8 +398,13 @@ export class CustomerIndex {
   }
   /** The gazetteer areas (towns, districts, counties) the customer's city lies in, sorted. */
   areasOf(slot: number): Int32Array {
-    const o = slot * STRIDE;
-    return this.cityAreas.get(this.fields[o + CITY]! * 65_536 + this.fields[o + COUNTRY]!) ?? NO_AREAS;
+    return this.cityAreas.get(this.areaKey(slot * STRIDE)) ?? NO_AREAS;
+  }
+
+  /** City, region and country ids as one number (each below 2^20 ids, ample for places). */
+  private areaKey(o: number): number {
+    const f = this.fields;
+    return (f[o + CITY]! * 1_048_576 + f[o + REGION]!) * 1_024 + (f[o + COUNTRY]! & 1_023);
   }
 
   /** Rough heap use of the columns and keys, for the benchmark and metrics. */

@@ -1,11 +1,12 @@
-import { canonicalCountry } from './places.ts';
+import { canonicalCountry, canonicalRegion } from './places.ts';
 
 /**
- * A place hierarchy (towns → district → county → region → nation), so that a
- * town and the district or county around it can agree: "Kendal" lies in
- * Westmorland and Furness (which took over South Lakeland) in Cumbria,
- * "Southwark" in Greater London. Built from public data
- * (scripts/build-gazetteer.ts, data/README.md) and read once at start.
+ * A place hierarchy (towns → district → county → region or state → nation),
+ * so that a town and the district or county around it can agree: "Kendal"
+ * lies in Westmorland and Furness (which took over South Lakeland) in
+ * Cumbria, "Southwark" in Greater London, Beaverton in Washington County,
+ * Oregon. Built from public data (scripts/build-gazetteer.ts,
+ * data/README.md) and read once at start.
  */
 
 export type AreaKind = 'nation' | 'region' | 'county' | 'district' | 'town';
@@ -28,6 +29,9 @@ export class Gazetteer {
   static readonly EMPTY = new Gazetteer(new Uint8Array(0), new Int32Array(0), [], new Map());
   /** ISO code of each node's country (its root nation's: England → gb). */
   private readonly countries: string[];
+  /** Code of each node's region or state (`or`, `north west`), '' above or without one. */
+  private readonly regions: string[];
+  private readonly regionCodes = new Set<string>();
 
   private constructor(
     private readonly kinds: Uint8Array,
@@ -36,9 +40,13 @@ export class Gazetteer {
     private readonly byName: ReadonlyMap<string, number | number[]>,
   ) {
     this.countries = [];
+    this.regions = [];
     for (let n = 0; n < parents.length; n++) {
       const p = parents[n]!;
       this.countries.push(p === -1 ? canonicalCountry(names[n]) : this.countries[p]!);
+      const own = KIND_CODES[kinds[n]!] === 'region' ? canonicalRegion(names[n]) : '';
+      if (own) this.regionCodes.add(own);
+      this.regions.push(own || (p === -1 ? '' : this.regions[p]!));
     }
   }
 
@@ -81,6 +89,11 @@ export class Gazetteer {
     return this.countries[node]!;
   }
 
+  /** True when some node is this region or state (`or`, `north west`). */
+  hasRegion(code: string): boolean {
+    return this.regionCodes.has(code);
+  }
+
   /** Every node with this folded name (a name can be several places: Newport, Richmond). */
   nodesNamed(name: string): readonly number[] {
     const v = this.byName.get(name);
@@ -120,16 +133,21 @@ export class Gazetteer {
   /**
    * The towns, districts and counties a folded text's places lie in (the
    * places themselves included), sorted: what two sides must share for
-   * their places to agree below the region. With `countries`, only places in
-   * those countries count (Boston, Massachusetts is not the Lincolnshire
-   * one).
+   * their places to agree below the region. With `countries` or `regions`,
+   * only places in them count (Boston, MA is not the Lincolnshire one, nor
+   * Portland, OR the one in Maine).
    */
-  areasOf(words: string, countries: ReadonlySet<string> | null = null): Int32Array {
+  areasOf(
+    words: string,
+    countries: ReadonlySet<string> | null = null,
+    regions: ReadonlySet<string> | null = null,
+  ): Int32Array {
     const places = this.placesIn(words);
     if (places.length === 0) return NO_AREAS;
     const set = new Set<number>();
     for (const p of places) {
-      if (countries && !countries.has(this.countries[p]!)) continue;
+      if (countries && countries.size > 0 && !countries.has(this.countries[p]!)) continue;
+      if (regions && regions.size > 0 && !regions.has(this.regions[p]!)) continue;
       for (let n = p; n !== -1; n = this.parents[n]!) {
         if (LOCAL.has(this.kind(n))) set.add(n);
       }

@@ -473,12 +473,9 @@ export class CandidateScorer {
     }
     if (this.a.location) {
       const cityId = idx.cityId(slot);
-      // When both sides name a city, the city (and the country, which decides the
-      // city's gazetteer areas) alone decides: one memo entry per city.
-      const area =
-        cityId !== 0 && this.a.cityIds.size > 0
-          ? idx.countryId(slot)
-          : idx.regionId(slot) * 65_536 + idx.countryId(slot);
+      // The city, region and country decide (the region and country narrow the
+      // city's gazetteer areas): one memo entry per combination.
+      const area = idx.regionId(slot) * 65_536 + idx.countryId(slot);
       let placeW = this.placeMemo.get(cityId, area);
       if (Number.isNaN(placeW)) {
         placeW = this.locationWeight(slot);

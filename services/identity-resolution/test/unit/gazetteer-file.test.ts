@@ -5,15 +5,15 @@ const g = loadGazetteer();
 /** The names of the towns, districts and counties a place lies in. */
 const areas = (place: string): string[] => [...g.areasOf(place)].map((n) => g.name(n));
 
-describe('the committed UK gazetteer', () => {
-  it('holds the UK’s nations, English regions, counties, districts and towns', () => {
+describe('the committed UK and US gazetteer', () => {
+  it('holds the UK’s nations, English regions, counties, districts and towns, and the US states, counties and towns', () => {
     const kinds = new Map<string, number>();
     for (let n = 0; n < g.size; n++) kinds.set(g.kind(n), (kinds.get(g.kind(n)) ?? 0) + 1);
-    expect(kinds.get('nation')).toBe(4);
-    expect(kinds.get('region')).toBe(9);
-    expect(kinds.get('county')).toBeGreaterThan(90);
+    expect(kinds.get('nation')).toBe(5);
+    expect(kinds.get('region')).toBeGreaterThan(9 + 50);
+    expect(kinds.get('county')).toBeGreaterThan(90 + 3000);
     expect(kinds.get('district')).toBeGreaterThan(350);
-    expect(kinds.get('town')).toBeGreaterThan(20_000);
+    expect(kinds.get('town')).toBeGreaterThan(50_000);
   });
 
   it('a town lies in its district and county', () => {
@@ -39,5 +39,14 @@ describe('the committed UK gazetteer', () => {
 
   it('counties are found under their other names', () => {
     expect(areas('cumbria county')).toEqual(['cumbria']);
+  });
+
+  it('a US town lies in its county, and the state it is named with picks the place', () => {
+    const us = (place: string, state: string) =>
+      [...g.areasOf(place, new Set(['us']), new Set([state]))].map((n) => g.name(n));
+    expect(us('santa monica', 'ca')).toEqual(expect.arrayContaining(['los angeles']));
+    expect(us('beaverton', 'or')).toEqual(['washington', 'beaverton']);
+    expect(us('portland', 'me')).not.toContain('multnomah');
+    expect(us('boston', 'ma')).not.toContain('lincolnshire');
   });
 });
