@@ -50,6 +50,16 @@ export class Gazetteer {
     }
   }
 
+  /** For parseGazetteer: the columns as read. */
+  static fromColumns(
+    kinds: Uint8Array,
+    parents: Int32Array,
+    names: readonly string[],
+    byName: ReadonlyMap<string, number | number[]>,
+  ): Gazetteer {
+    return new Gazetteer(kinds, parents, names, byName);
+  }
+
   /** Builds the hierarchy; `parent` -1 for a root. Names must be folded (normalizeWords). */
   static of(nodes: readonly { kind: AreaKind; parent: number; names: readonly string[] }[]): Gazetteer {
     const kinds = new Uint8Array(nodes.length);
@@ -156,20 +166,44 @@ export class Gazetteer {
   }
 }
 
-/** Reads the `kind<TAB>parent<TAB>name|name…` lines of data/gazetteer-*.tsv (`#` comments). */
+/**
+ * Reads the `kind<TAB>parent<TAB>name|name…` lines of data/gazetteer.tsv
+ * (`#` comments). One pass over the text, no object per line: the file has
+ * 60,000 lines and is read at start.
+ */
 export function parseGazetteer(text: string): Gazetteer {
-  const nodes: { kind: AreaKind; parent: number; names: string[] }[] = [];
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const [k, p, names] = line.split('\t');
-    const kind = KINDS[k ?? ''];
-    const parent = Number(p);
-    if (!kind || !Number.isInteger(parent) || parent >= nodes.length || names === undefined) {
-      throw new Error(`gazetteer line ${nodes.length + 1}: expected kind, parent before it, names`);
+  const kinds: number[] = [];
+  const parents: number[] = [];
+  const firstNames: string[] = [];
+  const byName = new Map<string, number | number[]>();
+  const addName = (name: string, node: number): void => {
+    const had = byName.get(name);
+    if (had === undefined) byName.set(name, node);
+    else if (typeof had === 'number') {
+      if (had !== node) byName.set(name, [had, node]);
+    } else if (!had.includes(node)) had.push(node);
+  };
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (end > start && text[start] !== '#') {
+      const node = kinds.length;
+      const tab1 = text.indexOf('\t', start);
+      const tab2 = tab1 === -1 ? -1 : text.indexOf('\t', tab1 + 1);
+      const kind = KINDS[text.slice(start, tab1)];
+      const parent = Number(text.slice(tab1 + 1, tab2));
+      if (tab2 === -1 || tab2 > end || !kind || !Number.isInteger(parent) || parent >= node) {
+        throw new Error(`gazetteer line ${node + 1}: expected kind, parent before it, names`);
+      }
+      kinds.push(KIND_CODES.indexOf(kind));
+      parents.push(parent);
+      const names = text.slice(tab2 + 1, end).split('|');
+      firstNames.push(names[0] ?? '');
+      for (const name of names) if (name) addName(name, node);
     }
-    nodes.push({ kind, parent, names: names.split('|').filter(Boolean) });
+    start = end + 1;
   }
-  return Gazetteer.of(nodes);
+  return Gazetteer.fromColumns(Uint8Array.from(kinds), Int32Array.from(parents), firstNames, byName);
 }
 
 /**
