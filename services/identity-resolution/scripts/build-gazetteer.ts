@@ -28,7 +28,9 @@ interface Node {
 
 const [geonamesPath, laPath, usPath, outArg] = process.argv.slice(2);
 if (!geonamesPath || !laPath || !usPath) {
-  process.stderr.write('usage: build-gazetteer.ts GB.txt uk_local_authorities.csv US.txt [out.tsv]\n');
+  process.stderr.write(
+    'usage: build-gazetteer.ts GB.txt uk_local_authorities.csv US.txt [out.tsv]\n',
+  );
   process.exit(2);
 }
 const outPath = outArg ?? fileURLToPath(new URL('../data/gazetteer.tsv', import.meta.url));
@@ -42,7 +44,8 @@ const add = (kind: Kind, parent: number, names: Iterable<string>): number => {
 
 // Nations and English regions.
 const nation = new Map<string, number>();
-for (const n of ['England', 'Scotland', 'Wales', 'Northern Ireland']) nation.set(n, add('N', -1, [n]));
+for (const n of ['England', 'Scotland', 'Wales', 'Northern Ireland'])
+  nation.set(n, add('N', -1, [n]));
 interface LaRow {
   code: string;
   name: string;
@@ -257,4 +260,6 @@ const lines = nodes.map((n) => `${n.kind}\t${n.parent}\t${[...n.names].join('|')
 writeFileSync(outPath, `${header.join('\n')}\n${lines.join('\n')}\n`);
 const kinds = new Map<Kind, number>();
 for (const n of nodes) kinds.set(n.kind, (kinds.get(n.kind) ?? 0) + 1);
-process.stdout.write(`${nodes.length} nodes ${JSON.stringify(Object.fromEntries(kinds))} → ${outPath}\n`);
+process.stdout.write(
+  `${nodes.length} nodes ${JSON.stringify(Object.fromEntries(kinds))} → ${outPath}\n`,
+);

@@ -61,7 +61,9 @@ export class Gazetteer {
   }
 
   /** Builds the hierarchy; `parent` -1 for a root. Names must be folded (normalizeWords). */
-  static of(nodes: readonly { kind: AreaKind; parent: number; names: readonly string[] }[]): Gazetteer {
+  static of(
+    nodes: readonly { kind: AreaKind; parent: number; names: readonly string[] }[],
+  ): Gazetteer {
     const kinds = new Uint8Array(nodes.length);
     const parents = new Int32Array(nodes.length);
     const byName = new Map<string, number | number[]>();
@@ -75,7 +77,12 @@ export class Gazetteer {
         else if (!had.includes(i)) had.push(i);
       }
     });
-    return new Gazetteer(kinds, parents, nodes.map((n) => n.names[0] ?? ''), byName);
+    return new Gazetteer(
+      kinds,
+      parents,
+      nodes.map((n) => n.names[0] ?? ''),
+      byName,
+    );
   }
 
   get size(): number {
@@ -119,7 +126,7 @@ export class Gazetteer {
     if (this.byName.size === 0 || !words) return [];
     const tokens = words.split(' ');
     const out: number[] = [];
-    for (let i = 0; i < tokens.length; ) {
+    for (let i = 0; i < tokens.length;) {
       let found = 0;
       let phrase = '';
       const phrases: string[] = [];
@@ -183,7 +190,7 @@ export function parseGazetteer(text: string): Gazetteer {
       if (had !== node) byName.set(name, [had, node]);
     } else if (!had.includes(node)) had.push(node);
   };
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     if (end > start && text[start] !== '#') {
@@ -203,7 +210,12 @@ export function parseGazetteer(text: string): Gazetteer {
     }
     start = end + 1;
   }
-  return Gazetteer.fromColumns(Uint8Array.from(kinds), Int32Array.from(parents), firstNames, byName);
+  return Gazetteer.fromColumns(
+    Uint8Array.from(kinds),
+    Int32Array.from(parents),
+    firstNames,
+    byName,
+  );
 }
 
 /**

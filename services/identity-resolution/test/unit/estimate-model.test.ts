@@ -156,7 +156,9 @@ describe('m and the prior by expectation–maximisation', () => {
 });
 
 describe('the area level (place hierarchy)', () => {
-  const gazetteer = parseGazetteer('C\t-1\tcumbria\nT\t0\tkendal\nT\t0\tcarlisle\nC\t-1\tkent\nT\t3\tdover\n');
+  const gazetteer = parseGazetteer(
+    'C\t-1\tcumbria\nT\t0\tkendal\nT\t0\tcarlisle\nC\t-1\tkent\nT\t3\tdover\n',
+  );
   const idx = new CustomerIndex({ gazetteer });
   ['Kendal', 'Carlisle', 'Dover', 'Kendal', 'Carlisle', 'Dover'].forEach((city, i) =>
     idx.upsert(customer(i + 1, { firstName: FIRST[i]!, lastName: LAST[i]!, city })),

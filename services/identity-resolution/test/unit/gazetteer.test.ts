@@ -23,7 +23,8 @@ D\t2\tbath and north east somerset
 T\t16\tbath
 `;
 const g: Gazetteer = parseGazetteer(TEXT);
-const named = (words: string): string[] => g.placesIn(words).map((n) => `${g.kind(n)}:${g.name(n)}`);
+const named = (words: string): string[] =>
+  g.placesIn(words).map((n) => `${g.kind(n)}:${g.name(n)}`);
 const areaNames = (words: string): string[] => [...g.areasOf(words)].map((n) => g.name(n));
 
 describe('gazetteer lookups', () => {
@@ -40,7 +41,9 @@ describe('gazetteer lookups', () => {
   });
 
   it('reads the longest name first, so a district is not taken for the towns in its name', () => {
-    expect(named('bath and north east somerset')).toEqual(['district:bath and north east somerset']);
+    expect(named('bath and north east somerset')).toEqual([
+      'district:bath and north east somerset',
+    ]);
     expect(named('kendal cumbria uk')).toEqual(['town:kendal', 'county:cumbria']);
     expect(named('somewhere else')).toEqual([]);
   });

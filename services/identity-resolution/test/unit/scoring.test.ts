@@ -336,7 +336,9 @@ T\t0\tleeds
 
   it('a place of the same name in another country is not in the area', () => {
     const i = build();
-    i.upsert(customer(99, { firstName: 'Walt', lastName: 'Yankee', city: 'Carlisle', country: 'US' }));
+    i.upsert(
+      customer(99, { firstName: 'Walt', lastName: 'Yankee', city: 'Carlisle', country: 'US' }),
+    );
     expect(place('Cumbria', 'yankee', i).detail).toBeUndefined();
     // A state or province named: the gazetteer's towns are not meant.
     expect(place('Carlisle, PA', 'lister').detail).not.toBe('same county');
