@@ -273,7 +273,7 @@ const MAX_PUBLIC_GROUPS = 4;
  * the own table lacks takes its first few groups from the public list.
  */
 export function nameGroups(first: string): string[] {
-  const groups = own.byName.get(first) ?? all.byName.get(first)?.slice(0, MAX_PUBLIC_GROUPS + 1);
+  const groups = own.byName.get(first) ?? all.byName.get(first)?.slice(0, MAX_PUBLIC_GROUPS);
   if (!groups) return [first];
   return groups.includes(first) ? groups : [first, ...groups];
 }
