@@ -58,7 +58,10 @@ const NO_AREAS = new Int32Array(0);
  */
 function areasNamed(location: ParsedLocation, index: CustomerIndex): Int32Array {
   if (index.gazetteer.size === 0) return NO_AREAS;
-  return index.gazetteer.areasOf(location.padded.trim(), location.countries, location.regions);
+  if (location.countries.size > 0 || location.regions.size > 0) {
+    return index.gazetteer.areasOf(location.padded.trim(), location.countries, location.regions);
+  }
+  return index.areasOfLocation(location.padded);
 }
 
 /** Folds an author for matching against `index` (whose city list is the gazetteer). */

@@ -189,7 +189,7 @@ function placeLevelOf(index: CustomerIndex, x: number, y: number): string | null
     if (cx[0] === cy[0] && jaroWinkler(cx, cy) >= 0.92) return 'city_fuzzy';
     const ax = index.areasOf(x);
     const ay = index.areasOf(y);
-    return ax.length > 0 && ay.length > 0 && sharedArea(ax, ay, index.areaCounts)
+    return ax.length > 0 && ay.length > 0 && sharedArea(ax, ay, index.areaCounts) !== -1
       ? 'city_area'
       : 'city_other';
   }

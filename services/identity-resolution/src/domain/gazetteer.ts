@@ -21,8 +21,6 @@ const KINDS: Record<string, AreaKind> = {
 const KIND_CODES: readonly AreaKind[] = ['nation', 'region', 'county', 'district', 'town'];
 /** Kinds whose agreement is the place level's: regions and nations are compared as regions and countries. */
 const LOCAL = new Set<AreaKind>(['county', 'district', 'town']);
-/** Longest place name looked for, in words ("bath and north east somerset"). */
-const MAX_WORDS = 6;
 const NO_AREAS = new Int32Array(0);
 
 export class Gazetteer {
@@ -32,6 +30,8 @@ export class Gazetteer {
   /** Code of each node's region or state (`or`, `north west`), '' above or without one. */
   private readonly regions: string[];
   private readonly regionCodes = new Set<string>();
+  /** Per first word of a name of several words, the most words such a name has. */
+  private readonly longestFrom = new Map<string, number>();
 
   private constructor(
     private readonly kinds: Uint8Array,
@@ -47,6 +47,13 @@ export class Gazetteer {
       const own = KIND_CODES[kinds[n]!] === 'region' ? canonicalRegion(names[n]) : '';
       if (own) this.regionCodes.add(own);
       this.regions.push(own || (p === -1 ? '' : this.regions[p]!));
+    }
+    for (const name of byName.keys()) {
+      const space = name.indexOf(' ');
+      if (space === -1) continue;
+      const first = name.slice(0, space);
+      const words = name.split(' ').length;
+      if (words > (this.longestFrom.get(first) ?? 1)) this.longestFrom.set(first, words);
     }
   }
 
@@ -127,20 +134,16 @@ export class Gazetteer {
     const tokens = words.split(' ');
     const out: number[] = [];
     for (let i = 0; i < tokens.length;) {
+      // The longest name from word i; phrases are only built from a word some
+      // longer name starts with (this runs per author).
+      const longest = Math.min(tokens.length - i, this.longestFrom.get(tokens[i]!) ?? 1);
       let found = 0;
-      let phrase = '';
-      const phrases: string[] = [];
-      for (let j = i; j < Math.min(tokens.length, i + MAX_WORDS); j++) {
-        phrase = phrase ? `${phrase} ${tokens[j]}` : tokens[j]!;
-        phrases.push(phrase);
-      }
-      for (let k = phrases.length - 1; k >= 0; k--) {
-        const nodes = this.nodesNamed(phrases[k]!);
-        if (nodes.length > 0) {
-          out.push(...nodes);
-          found = k + 1;
-          break;
-        }
+      for (let k = longest; k >= 1 && found === 0; k--) {
+        const nodes = this.byName.get(k === 1 ? tokens[i]! : tokens.slice(i, i + k).join(' '));
+        if (nodes === undefined) continue;
+        if (typeof nodes === 'number') out.push(nodes);
+        else out.push(...nodes);
+        found = k;
       }
       i += found || 1;
     }
@@ -169,7 +172,7 @@ export class Gazetteer {
         if (LOCAL.has(this.kind(n))) set.add(n);
       }
     }
-    return set.size === 0 ? NO_AREAS : Int32Array.from([...set].sort((a, b) => a - b));
+    return set.size === 0 ? NO_AREAS : Int32Array.from(set).sort();
   }
 }
 
@@ -220,14 +223,10 @@ export function parseGazetteer(text: string): Gazetteer {
 
 /**
  * The node both sorted lists hold that the fewest customers lie in (the most
- * specific one they share), with that count; null when they share none.
- * `counts` is customers per node (CustomerIndex.areaCount's array).
+ * specific one they share), or -1 when they share none with a customer in
+ * it. `counts` is customers per node (CustomerIndex.areaCounts).
  */
-export function sharedArea(
-  a: Int32Array,
-  b: Int32Array,
-  counts: Int32Array,
-): { node: number; count: number } | null {
+export function sharedArea(a: Int32Array, b: Int32Array, counts: Int32Array): number {
   let node = -1;
   let best = 0;
   let i = 0;
@@ -247,5 +246,5 @@ export function sharedArea(
       j++;
     }
   }
-  return node === -1 ? null : { node, count: best };
+  return node;
 }

@@ -473,9 +473,12 @@ export class CandidateScorer {
     }
     if (this.a.location) {
       const cityId = idx.cityId(slot);
-      // The city, region and country decide (the region and country narrow the
-      // city's gazetteer areas): one memo entry per combination.
-      const area = idx.regionId(slot) * 65_536 + idx.countryId(slot);
+      // When both sides name a city, the city and the customer's gazetteer
+      // areas decide: one memo entry per city and area list.
+      const area =
+        cityId !== 0 && this.a.cityIds.size > 0
+          ? idx.areaListId(slot)
+          : idx.regionId(slot) * 65_536 + idx.countryId(slot);
       let placeW = this.placeMemo.get(cityId, area);
       if (Number.isNaN(placeW)) {
         placeW = this.locationWeight(slot);
@@ -766,13 +769,13 @@ export class CandidateScorer {
         return this.place('city_fuzzy', 0, 'town spelled differently', w(l.cityFuzzy));
       }
       const shared =
-        a.areas.length > 0 ? sharedArea(index.areasOf(slot), a.areas, index.areaCounts) : null;
-      if (shared) {
-        const u = tfU(shared.count, this.n, l.areaTfPrior, model.tfSmoothing);
+        a.areas.length > 0 ? sharedArea(index.areasOf(slot), a.areas, index.areaCounts) : -1;
+      if (shared !== -1) {
+        const u = tfU(index.areaCounts[shared]!, this.n, l.areaTfPrior, model.tfSmoothing);
         return this.place(
           'city_area',
           u,
-          `same ${index.gazetteer.kind(shared.node)}`,
+          `same ${index.gazetteer.kind(shared)}`,
           log2(l.areaAgreeM / u),
         );
       }
