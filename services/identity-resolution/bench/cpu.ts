@@ -12,7 +12,6 @@
  * authors who are customers; 0 is what `make bench` sends) --batch N --passes N
  * --profile FILE (a .cpuprofile of the measured passes only, setup excluded).
  */
-import { loadGazetteer } from '../src/adapters/gazetteer-file.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +47,7 @@ import { createIdentityRepository } from '../src/adapters/identity-repository.ts
 import { createModelRefitter } from '../src/adapters/model-refitter.ts';
 import { createModelRepository } from '../src/adapters/model-repository.ts';
 import { AUTHOR_FIELDS, createResolutionHandler } from '../src/adapters/resolution-handler.ts';
+import { loadGazetteer } from '../src/adapters/gazetteer-file.ts';
 import { CustomerIndex } from '../src/domain/customer-index.ts';
 import { DEFAULT_MATCH_OPTIONS, Matcher } from '../src/domain/match-author.ts';
 import { DEFAULT_MODEL } from '../src/domain/scoring.ts';

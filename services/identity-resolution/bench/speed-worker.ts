@@ -3,12 +3,12 @@
  * (PostgreSQL scan into CustomerIndex), reports load time and RSS, then
  * resolves authors in a loop for a fixed time.
  */
-import { loadGazetteer } from '../src/adapters/gazetteer-file.ts';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createPool } from '@hark/db';
 import { createLogger } from '@hark/observability';
 import { createCustomerRepository } from '../src/adapters/customer-repository.ts';
+import { loadGazetteer } from '../src/adapters/gazetteer-file.ts';
 import type { AuthorInput } from '../src/domain/author.ts';
 import type { StoredCustomer } from '../src/domain/customer.ts';
 import { CustomerIndex } from '../src/domain/customer-index.ts';
