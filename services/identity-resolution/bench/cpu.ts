@@ -57,6 +57,7 @@ import { createIdentityRepository } from '../src/adapters/identity-repository.ts
 import { createModelRefitter } from '../src/adapters/model-refitter.ts';
 import { createModelRepository } from '../src/adapters/model-repository.ts';
 import { AUTHOR_FIELDS, createResolutionHandler } from '../src/adapters/resolution-handler.ts';
+import { loadGazetteer } from '../src/adapters/gazetteer-file.ts';
 import { CustomerIndex } from '../src/domain/customer-index.ts';
 import { DEFAULT_MATCH_OPTIONS, Matcher } from '../src/domain/match-author.ts';
 import { DEFAULT_MODEL } from '../src/domain/scoring.ts';
@@ -89,7 +90,7 @@ try {
   const csv = join(dir, 'customers.csv');
   writeFileSync(csv, customersToCsv(customers));
   await importCustomersCsv({ file: csv, pool });
-  const index = new CustomerIndex();
+  const index = new CustomerIndex({ gazetteer: loadGazetteer() });
   await createCustomerRepository({ pool }).scan((c) => index.upsert(c));
   index.finishLoad();
   const matcher = new Matcher(index, DEFAULT_MATCH_OPTIONS);

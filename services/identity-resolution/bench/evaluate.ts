@@ -3,6 +3,7 @@
  * blocking, auto-link and review precision/recall, and an exact name + place
  * baseline computed in the same run.
  */
+import { loadGazetteer } from '../src/adapters/gazetteer-file.ts';
 import type { AuthorInput } from '../src/domain/author.ts';
 import { CustomerIndex } from '../src/domain/customer-index.ts';
 import { applyFit, fitFromAuthors, type FittedModel } from '../src/domain/estimate-model.ts';
@@ -87,7 +88,7 @@ export function indexSet(
   set: LinkageSet,
   options: MatchOptions,
 ): { index: CustomerIndex; matcher: Matcher } {
-  const index = new CustomerIndex();
+  const index = new CustomerIndex({ gazetteer: loadGazetteer() });
   for (const c of set.customers) index.upsert(c);
   index.finishLoad();
   return { index, matcher: new Matcher(index, options) };

@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { createPool } from '@hark/db';
 import { createLogger } from '@hark/observability';
 import { createCustomerRepository } from '../src/adapters/customer-repository.ts';
+import { loadGazetteer } from '../src/adapters/gazetteer-file.ts';
 import type { AuthorInput } from '../src/domain/author.ts';
 import type { StoredCustomer } from '../src/domain/customer.ts';
 import { CustomerIndex } from '../src/domain/customer-index.ts';
@@ -20,7 +21,7 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 gc();
 const baseline = process.memoryUsage();
 
-const index = new CustomerIndex();
+const index = new CustomerIndex({ gazetteer: loadGazetteer() });
 let started = performance.now();
 if (process.env.DATABASE_URL) {
   const pool = createPool({

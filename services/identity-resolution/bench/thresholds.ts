@@ -9,7 +9,7 @@ import { corroboration, DEFAULT_MATCH_OPTIONS } from '../src/domain/match-author
 import { fitOnDev, indexSet, slotsByExternalId } from './evaluate.ts';
 import { loadGenerator, loadSplinkHistorical, loadUnionArmy } from './linkage-sets.ts';
 
-const UPPERS = [0.99, 0.995, 0.997, 0.999];
+const UPPERS = [0.99, 0.995, 0.997, 0.998, 0.999];
 const CORROBORATION = [0, 1, 2, 4];
 
 const generatorSet = () => loadGenerator({ seed: 20261124, customers: 100_000, authors: 20_000 });

@@ -40,7 +40,7 @@ export const configSpec = {
     env: 'MATCH_UPPER',
     doc: 'posterior probability at or above which a fuzzy match links automatically',
     parse: num({ min: 0, max: 1 }),
-    default: 0.999,
+    default: 0.998,
   }),
   matchLower: setting({
     env: 'MATCH_LOWER',

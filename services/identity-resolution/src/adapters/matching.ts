@@ -5,6 +5,7 @@ import type { IdentityConfig } from '../config.ts';
 import { CustomerIndex } from '../domain/customer-index.ts';
 import { Matcher } from '../domain/match-author.ts';
 import { DEFAULT_MODEL } from '../domain/scoring.ts';
+import { loadGazetteer } from './gazetteer-file.ts';
 import type { CustomerRepository } from './customer-repository.ts';
 import { createIndexRefresher, type IndexRefresher } from './index-refresher.ts';
 import { createModelRefitter, type ModelRefitter } from './model-refitter.ts';
@@ -28,7 +29,7 @@ export function createMatching(deps: {
   registry: Registry;
 }): Matching {
   const { config, pool, logger, registry } = deps;
-  const index = new CustomerIndex();
+  const index = new CustomerIndex({ gazetteer: loadGazetteer() });
   const matcher = new Matcher(index, {
     upper: config.matchUpper,
     lower: config.matchLower,

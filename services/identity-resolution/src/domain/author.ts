@@ -44,7 +44,24 @@ export interface PreparedAuthor {
   location: ParsedLocation | null;
   /** Cities known to the CRM that the profile location names. */
   cityIds: Set<number>;
+  /** Gazetteer towns, districts and counties the location's places lie in (sorted node ids). */
+  areas: Int32Array;
   verified: boolean;
+}
+
+const NO_AREAS = new Int32Array(0);
+
+/**
+ * The gazetteer areas a profile location names, in the countries and states
+ * it names (all, when it names none): "Boston, MA" is not in Lincolnshire,
+ * and a state the gazetteer lacks (NSW) leaves none.
+ */
+function areasNamed(location: ParsedLocation, index: CustomerIndex): Int32Array {
+  if (index.gazetteer.size === 0) return NO_AREAS;
+  if (location.countries.size > 0 || location.regions.size > 0) {
+    return index.gazetteer.areasOf(location.padded.trim(), location.countries, location.regions);
+  }
+  return index.areasOfLocation(location.padded);
 }
 
 /** Folds an author for matching against `index` (whose city list is the gazetteer). */
@@ -78,6 +95,7 @@ export function prepareAuthor(a: AuthorInput, index: CustomerIndex): PreparedAut
     corporateDomain: domain && !FREEMAIL_DOMAINS.has(domain) ? domain : null,
     location,
     cityIds,
+    areas: location ? areasNamed(location, index) : NO_AREAS,
     verified: a.verified,
   };
 }

@@ -9,6 +9,7 @@ import {
   normalizeWords,
   parseDisplayName,
 } from './normalize.ts';
+import { Gazetteer } from './gazetteer.ts';
 import { canonicalCountry, canonicalRegion } from './places.ts';
 
 /** Interned strings with a use count per string, for term-frequency weights. */
@@ -59,6 +60,7 @@ class Interner {
 }
 
 const NULL_VALUE = Number.NaN;
+const NO_AREAS = new Int32Array(0);
 const STRIDE = 8;
 const FIRST = 0;
 const LAST = 1;
@@ -164,6 +166,25 @@ export class CustomerIndex {
   readonly blocks = new IntMultiMap();
   /** Exact e-mail and handle key hash → slots (verified on lookup). */
   private readonly exact = new IntMultiMap();
+  /** The place hierarchy the location comparison reads (empty: towns agree only by name). */
+  readonly gazetteer: Gazetteer;
+  /**
+   * Per city, region and country (see areaKey), the index of its area list
+   * in `areaLists`; per customer, that index (0: none), so that scoring
+   * reads a customer's areas with two array reads.
+   */
+  private readonly areaListOf = new Map<number, number>();
+  private readonly areaLists: Int32Array[] = [NO_AREAS];
+  private areaList = new Int32Array(0);
+  /** Areas of profile locations that name no country or state, by their padded text (bounded). */
+  private readonly locationAreas = new Map<string, Int32Array>();
+  /** Customers per gazetteer node: those whose city lies in it (term frequency of an area). */
+  readonly areaCounts: Int32Array;
+
+  constructor(options: { gazetteer?: Gazetteer } = {}) {
+    this.gazetteer = options.gazetteer ?? Gazetteer.EMPTY;
+    this.areaCounts = new Int32Array(this.gazetteer.size);
+  }
 
   /** Adds or replaces a customer; returns its slot. */
   upsert(c: StoredCustomer): number {
@@ -188,6 +209,7 @@ export class CustomerIndex {
     this.fields[o + CITY] = this.cityNames.intern(f.city);
     this.fields[o + REGION] = this.regionNames.intern(f.region);
     this.fields[o + COUNTRY] = this.countryNames.intern(f.country);
+    this.areaList[slot] = this.gazetteer.size > 0 && f.city ? this.areaListFor(o, f) : 0;
     this.fields[o + COMPANY] = this.companyNames.intern(f.company);
     this.fields[o + TIER] = this.tierNames.intern(c.tier ?? '');
     this.fields[o + FLAGS] =
@@ -367,6 +389,30 @@ export class CustomerIndex {
   cityCount(cityId: number): number {
     return this.cityNames.count(cityId);
   }
+  /** The gazetteer areas (towns, districts, counties) the customer's city lies in, sorted. */
+  areasOf(slot: number): Int32Array {
+    return this.areaLists[this.areaList[slot]!]!;
+  }
+
+  /** Which area list the customer's city has (0: none); equal ids, equal areas. */
+  areaListId(slot: number): number {
+    return this.areaList[slot]!;
+  }
+
+  /**
+   * The gazetteer areas a profile location naming no country or state lies
+   * in (ParsedLocation.padded), memoised: the same few thousand locations
+   * come back in every batch.
+   */
+  areasOfLocation(padded: string): Int32Array {
+    let areas = this.locationAreas.get(padded);
+    if (areas === undefined) {
+      areas = this.gazetteer.areasOf(padded.trim());
+      if (this.locationAreas.size >= 50_000) this.locationAreas.clear();
+      this.locationAreas.set(padded, areas);
+    }
+    return areas;
+  }
 
   /** Rough heap use of the columns and keys, for the benchmark and metrics. */
   stats(): {
@@ -375,7 +421,7 @@ export class CustomerIndex {
     blockingBytes: number;
     columnBytes: number;
   } {
-    const columnBytes = this.capacity * (8 + 4 * STRIDE + 8);
+    const columnBytes = this.capacity * (8 + 4 * STRIDE + 8 + 4);
     return {
       customers: this.count,
       blockingPairs: this.blocks.size,
@@ -389,8 +435,33 @@ export class CustomerIndex {
     this.firstNames.adjust(this.fields[o + FIRST]!, delta);
     this.lastNames.adjust(this.fields[o + LAST]!, delta);
     this.cityNames.adjust(this.fields[o + CITY]!, delta);
+    for (const node of this.areasOf(slot)) this.areaCounts[node]! += delta;
     this.regionNames.adjust(this.fields[o + REGION]!, delta);
     this.countryNames.adjust(this.fields[o + COUNTRY]!, delta);
+  }
+
+  /** The area list of a customer's city, region and country, made when first seen. */
+  private areaListFor(o: number, f: IndexedFields): number {
+    const key = this.areaKey(o);
+    let list = this.areaListOf.get(key);
+    if (list === undefined) {
+      // Only places in the customer's country and state count (a state the
+      // gazetteer does not know, like a UK county in the region field, does not narrow).
+      const areas = this.gazetteer.areasOf(
+        f.city,
+        f.country ? new Set([f.country]) : null,
+        this.gazetteer.hasRegion(f.region) ? new Set([f.region]) : null,
+      );
+      list = areas.length === 0 ? 0 : this.areaLists.push(areas) - 1;
+      this.areaListOf.set(key, list);
+    }
+    return list;
+  }
+
+  /** City, region and country ids as one number (each below 2^20 ids, ample for places). */
+  private areaKey(o: number): number {
+    const f = this.fields;
+    return (f[o + CITY]! * 1_048_576 + f[o + REGION]!) * 1_024 + (f[o + COUNTRY]! & 1_023);
   }
 
   private grow(min: number): void {
@@ -403,6 +474,9 @@ export class CustomerIndex {
     };
     this.ids = f64(this.ids);
     this.values = f64(this.values);
+    const areaList = new Int32Array(cap);
+    areaList.set(this.areaList);
+    this.areaList = areaList;
     const fields = new Int32Array(cap * STRIDE);
     fields.set(this.fields);
     this.fields = fields;

@@ -1,5 +1,6 @@
 import type { AuthorInput } from './author.ts';
 import type { CustomerIndex } from './customer-index.ts';
+import { sharedArea } from './gazetteer.ts';
 import { jaroWinkler } from './jaro-winkler.ts';
 import {
   compareFirst,
@@ -29,7 +30,7 @@ export const LEVEL_GROUPS = {
     ['initial', 'initial_disagree'],
   ],
   place: [
-    ['city', 'city_fuzzy', 'city_other'],
+    ['city', 'city_fuzzy', 'city_area', 'city_other'],
     ['region', 'region_other'],
     ['country', 'country_other'],
   ],
@@ -41,7 +42,7 @@ export const FIELDS: readonly Field[] = ['first', 'last', 'place'];
 const TF_LEVELS: Record<Field, ReadonlySet<string>> = {
   first: new Set(['exact']),
   last: new Set(['exact']),
-  place: new Set(['city', 'region']),
+  place: new Set(['city', 'city_area', 'region']),
 };
 
 export type LevelTable = Record<Field, Record<string, number>>;
@@ -90,6 +91,7 @@ export function tablesOf(model: MatchModel): { m: LevelTable; u: LevelTable } {
       place: {
         city: p.cityAgreeM,
         city_fuzzy: p.cityFuzzy.m,
+        city_area: p.areaAgreeM,
         city_other: p.cityDisagree.m,
         region: p.regionAgreeM,
         region_other: p.regionDisagree.m,
@@ -169,6 +171,7 @@ export function applyFit(model: MatchModel, fit: Pick<FittedModel, 'm' | 'u'>): 
       ...p,
       cityAgreeM: fit.m.place.city ?? p.cityAgreeM,
       cityFuzzy: mu('place', 'city_fuzzy', p.cityFuzzy),
+      areaAgreeM: fit.m.place.city_area ?? p.areaAgreeM,
       cityDisagree: mu('place', 'city_other', p.cityDisagree),
       regionAgreeM: fit.m.place.region ?? p.regionAgreeM,
       regionDisagree: mu('place', 'region_other', p.regionDisagree),
@@ -183,7 +186,12 @@ function placeLevelOf(index: CustomerIndex, x: number, y: number): string | null
   const cy = index.city(y);
   if (cx && cy) {
     if (cx === cy) return 'city';
-    return cx[0] === cy[0] && jaroWinkler(cx, cy) >= 0.92 ? 'city_fuzzy' : 'city_other';
+    if (cx[0] === cy[0] && jaroWinkler(cx, cy) >= 0.92) return 'city_fuzzy';
+    const ax = index.areasOf(x);
+    const ay = index.areasOf(y);
+    return ax.length > 0 && ay.length > 0 && sharedArea(ax, ay, index.areaCounts) !== -1
+      ? 'city_area'
+      : 'city_other';
   }
   const rx = index.region(x);
   const ry = index.region(y);

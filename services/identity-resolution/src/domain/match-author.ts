@@ -41,7 +41,7 @@ export interface MatchOptions {
 }
 
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
-  upper: 0.999,
+  upper: 0.998,
   lower: 0.5,
   ambiguityBits: 3,
   population: null,

@@ -6,6 +6,7 @@ import { areNicknames, nameVariants } from './nicknames.ts';
 import { FREEMAIL_DOMAINS, emailDomain, emailLocal, handleCompact } from './normalize.ts';
 import { PairMemo } from './pair-memo.ts';
 import { isOneEdit } from './one-edit.ts';
+import { sharedArea } from './gazetteer.ts';
 import { mentionsPlace } from './places.ts';
 import { soundAlike } from './phonetic.ts';
 
@@ -57,6 +58,13 @@ export interface MatchModel {
     cityTfPrior: number;
     /** A misspelled town ("Manchster" for Manchester): Jaro–Winkler ≥ 0.9 with a location part. */
     cityFuzzy: MU;
+    /**
+     * Another name for a place inside the same area: a town in the district or
+     * county the other side names, or two towns of one district or county
+     * (gazetteer). u is the share of customers in the smallest area both share.
+     */
+    areaAgreeM: number;
+    areaTfPrior: number;
     cityDisagree: MU;
     /** Region agreement: u is the region's share of customers (a state holding 20% says little). */
     regionAgreeM: number;
@@ -109,6 +117,8 @@ export const DEFAULT_MODEL: MatchModel = {
     cityAgreeM: 0.8,
     cityTfPrior: 0.005,
     cityFuzzy: { m: 0.05, u: 0.002 },
+    areaAgreeM: 0.05,
+    areaTfPrior: 0.02,
     cityDisagree: { m: 0.15, u: 0.95 },
     regionAgreeM: 0.85,
     regionTfPrior: 0.05,
@@ -145,7 +155,14 @@ export type FirstLevel =
 export type LastLevel = Exclude<FirstLevel, 'nickname'>;
 
 export type PlaceLevel =
-  'city' | 'city_fuzzy' | 'city_other' | 'region' | 'region_other' | 'country' | 'country_other';
+  | 'city'
+  | 'city_fuzzy'
+  | 'city_area'
+  | 'city_other'
+  | 'region'
+  | 'region_other'
+  | 'country'
+  | 'country_other';
 
 /** One author–customer pair as the estimator sees it (see CandidateScorer.vectorOf). */
 export interface ComparisonVector {
@@ -456,10 +473,11 @@ export class CandidateScorer {
     }
     if (this.a.location) {
       const cityId = idx.cityId(slot);
-      // When both sides name a city, the city alone decides: one memo entry per city.
+      // When both sides name a city, the city and the customer's gazetteer
+      // areas decide: one memo entry per city and area list.
       const area =
         cityId !== 0 && this.a.cityIds.size > 0
-          ? 0
+          ? idx.areaListId(slot)
           : idx.regionId(slot) * 65_536 + idx.countryId(slot);
       let placeW = this.placeMemo.get(cityId, area);
       if (Number.isNaN(placeW)) {
@@ -735,7 +753,7 @@ export class CandidateScorer {
     return 0;
   }
 
-  /** At the finest level both sides give: city, else region, else country. */
+  /** At the finest level both sides give: city (or an area holding both places), else region, else country. */
   private locationWeight(slot: number): number {
     const { a, index, model } = this;
     const loc = a.location!;
@@ -749,6 +767,17 @@ export class CandidateScorer {
       }
       if (isFuzzyTown(loc.segments, city)) {
         return this.place('city_fuzzy', 0, 'town spelled differently', w(l.cityFuzzy));
+      }
+      const shared =
+        a.areas.length > 0 ? sharedArea(index.areasOf(slot), a.areas, index.areaCounts) : -1;
+      if (shared !== -1) {
+        const u = tfU(index.areaCounts[shared]!, this.n, l.areaTfPrior, model.tfSmoothing);
+        return this.place(
+          'city_area',
+          u,
+          `same ${index.gazetteer.kind(shared)}`,
+          log2(l.areaAgreeM / u),
+        );
       }
       if (a.cityIds.size > 0) return this.place('city_other', 0, 'another city', w(l.cityDisagree));
     }

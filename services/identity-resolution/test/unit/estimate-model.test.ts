@@ -8,7 +8,9 @@ import {
   tablesOf,
 } from '../../src/domain/estimate-model.ts';
 import { DEFAULT_MODEL, type ComparisonVector } from '../../src/domain/scoring.ts';
-import { indexOf } from './fixtures.ts';
+import { CustomerIndex } from '../../src/domain/customer-index.ts';
+import { parseGazetteer } from '../../src/domain/gazetteer.ts';
+import { customer, indexOf } from './fixtures.ts';
 
 const vector = (over: Partial<ComparisonVector>): ComparisonVector => ({
   first: null,
@@ -150,5 +152,36 @@ describe('m and the prior by expectation–maximisation', () => {
     expect(model.location.cityAgreeM).toBe(fit.m.place.city);
     expect(model.firstName.disagree.u).toBe(u.first.disagree);
     expect(model.firstName.disagreeVerified.m).toBeLessThanOrEqual(model.firstName.disagree.m);
+  });
+});
+
+describe('the area level (place hierarchy)', () => {
+  const gazetteer = parseGazetteer(
+    'C\t-1\tcumbria\nT\t0\tkendal\nT\t0\tcarlisle\nC\t-1\tkent\nT\t3\tdover\n',
+  );
+  const idx = new CustomerIndex({ gazetteer });
+  ['Kendal', 'Carlisle', 'Dover', 'Kendal', 'Carlisle', 'Dover'].forEach((city, i) =>
+    idx.upsert(customer(i + 1, { firstName: FIRST[i]!, lastName: LAST[i]!, city })),
+  );
+  idx.finishLoad();
+
+  it('random customers in two towns of one county count as agreeing on the area, not as other towns', () => {
+    const { u } = estimateU(idx, 5_000, seededRandom(3));
+    // Of the pairs in different towns, Kendal–Carlisle (same county) is 8 in 24 of ordered pairs.
+    expect(u.place.city_area).toBeUndefined(); // term-frequency level: no table u
+    expect(u.place.city_other).toBeLessThan(0.75);
+    expect(u.place.city_other).toBeGreaterThan(0.45);
+  });
+
+  it('its m is learned like the other place levels and replaces the hand-set one', () => {
+    const start = tablesOf(DEFAULT_MODEL).m;
+    expect(start.place.city_area).toBe(DEFAULT_MODEL.location.areaAgreeM);
+    const v = vector({ first: 'exact', firstU: 0.02, place: 'city_area', placeU: 0.3 });
+    const fit = fitModel(
+      Array.from({ length: 40 }, () => [v]),
+      { m: start, u: estimateU(idx, 2_000, seededRandom(5)).u, customers: 6 },
+    );
+    expect(fit.m.place.city_area).toBeGreaterThan(start.place.city_area!);
+    expect(applyFit(DEFAULT_MODEL, fit).location.areaAgreeM).toBe(fit.m.place.city_area);
   });
 });

@@ -41,4 +41,23 @@ describe('nicknames', () => {
   it('knows a few hundred names', () => {
     expect(nicknameTableSize()).toBeGreaterThan(300);
   });
+
+  it.each([
+    ['robby', 'robert'],
+    ['eddy', 'edward'],
+    ['willie', 'william'],
+    ['georgie', 'george'],
+    ['flossy', 'florence'],
+  ])('the public list adds diminutives the own table lacks: %s ~ %s', (a, b) => {
+    expect(areNicknames(a, b)).toBe(true);
+  });
+
+  it('a name the own table lacks is blocked under the formal names the public list gives it', () => {
+    expect(nameGroups('robby')).toEqual(expect.arrayContaining(['robby', 'robert']));
+  });
+
+  it('a name the own table knows keeps its own groups, however many the public list gives it', () => {
+    expect(nameGroups('john')).toEqual(['john']);
+    expect(nameVariants('john')).not.toContain('jock');
+  });
 });

