@@ -94,11 +94,16 @@ const config = parseConfig({
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU seconds a process has used (utime + stime from /proc/<pid>/stat, in USER_HZ ticks). */
-function processCpuSeconds(pid: number): number {
+/** CPU seconds a process has used, user and system (/proc/<pid>/stat, in USER_HZ ticks). */
+function processCpu(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
+  return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 };
+}
+
+function processCpuSeconds(pid: number): number {
+  const { user, system } = processCpu(pid);
+  return user + system;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -146,6 +151,8 @@ const reader = kafka.consumer({ groupId: `bench.floor.${run}.reader`, maxWaitTim
 const producer = createProducer(kafka);
 try {
   await Promise.all(children.map((c) => once(c.stdout!, 'data')));
+  // Whatever a hop prints after 'ready' (--trace-gc, …) goes to stderr; a full pipe would block it.
+  for (const c of children) c.stdout!.pipe(process.stderr);
   await reader.connect();
   for (const topic of topics.slice(1)) await reader.subscribe({ topic, fromBeginning: true });
   await reader.run({
@@ -169,12 +176,13 @@ try {
   const kafkaPid = Number(readFileSync(`${ROOT}.stack/pids/kafka.pid`, 'utf8').trim());
   const batchSize = config.sendBatch;
   const warmupRecords = rate * config.warmupSeconds;
-  let before: { hops: number[]; kafka: number; at: number } | undefined;
+  let before: { hops: number[]; hopsSystem: number[]; kafka: number; at: number } | undefined;
   const t0 = Date.now();
   for (let sent = 0; sent < total; sent += batchSize) {
     if (sent >= warmupRecords && !before)
       before = {
         hops: children.map((c) => processCpuSeconds(c.pid!)),
+        hopsSystem: children.map((c) => processCpu(c.pid!).system),
         kafka: processCpuSeconds(kafkaPid),
         at: Date.now(),
       };
@@ -197,6 +205,9 @@ try {
   const windowRecords = total - warmupRecords;
   const perRecord = (cpu: number) => (cpu * 1e6) / windowRecords;
   const hopCpu = children.map((c, i) => perRecord(processCpuSeconds(c.pid!) - before!.hops[i]!));
+  const hopSystem = children.map((c, i) =>
+    perRecord(processCpu(c.pid!).system - before!.hopsSystem[i]!),
+  );
   const kafkaCpu = perRecord(processCpuSeconds(kafkaPid) - before!.kafka);
 
   const result = plan.map((p, i) => {
@@ -209,6 +220,7 @@ try {
       script: p.script.split('/').pop(),
       env: p.env,
       cpuMicrosPerRecord: Math.round(hopCpu[i]! * 10) / 10,
+      systemCpuMicrosPerRecord: Math.round(hopSystem[i]! * 10) / 10,
       latencyMs: { p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] },
     };
   });
@@ -223,7 +235,7 @@ try {
   };
   for (const h of result)
     log(
-      `  hop ${h.hop} ${h.script} ${JSON.stringify(h.env)}: ${h.cpuMicrosPerRecord} µs CPU/record, latency p50 ${h.latencyMs.p50} ms, p99 ${h.latencyMs.p99} ms, max ${h.latencyMs.max} ms`,
+      `  hop ${h.hop} ${h.script} ${JSON.stringify(h.env)}: ${h.cpuMicrosPerRecord} µs CPU/record (system ${h.systemCpuMicrosPerRecord}), latency p50 ${h.latencyMs.p50} ms, p99 ${h.latencyMs.p99} ms, max ${h.latencyMs.max} ms`,
     );
   log(
     `  broker: ${summary.kafkaCpuMicrosPerRecord} µs CPU/record fed; reached ${summary.achievedPerSec.toLocaleString()}/s`,
