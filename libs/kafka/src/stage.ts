@@ -40,7 +40,8 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     groupId: deps.groupId,
     sessionTimeout: deps.sessionTimeout ?? 30_000,
     heartbeatInterval: 3000,
-    maxWaitTimeInMs: 250,
+    minBytes: deps.fetch?.minBytes ?? 1,
+    maxWaitTimeInMs: deps.fetch?.maxWaitTimeInMs ?? 250,
     retry: {
       retries: 5,
       // A broker outage of any length is ridden out in place: when kafkajs's own retries run
