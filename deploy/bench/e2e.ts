@@ -209,22 +209,22 @@ async function stageLoopFloor(hops = 4) {
     waitForLeaders: true,
     topics: topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
   });
-  const children = topics
-    .slice(0, -1)
-    .map((from, i) =>
-      spawn(
-        'node',
-        [
-          '--import',
-          'tsx',
-          `${ROOT}deploy/bench/pass-through-stage.ts`,
-          from,
-          topics[i + 1]!,
-          `bench.floor.${run}.g${i}`,
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
-      ),
-    );
+  const children = topics.slice(0, -1).map((from, i) =>
+    spawn(
+      'node',
+      [
+        // The same node flags as the services (deploy/local/services.sh), so the floor is theirs.
+        ...(process.env.HARK_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+        '--import',
+        'tsx',
+        `${ROOT}deploy/bench/pass-through-stage.ts`,
+        from,
+        topics[i + 1]!,
+        `bench.floor.${run}.g${i}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+    ),
+  );
   const producer = createProducer(kafka);
   try {
     await Promise.all(children.map((c) => once(c.stdout!, 'data')));

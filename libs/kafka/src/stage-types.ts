@@ -78,6 +78,11 @@ export interface StageDeps<T> {
   onCrash?: (err: Error) => void;
   sessionTimeout?: number;
   /**
+   * How a fetch waits for records: the broker answers once `minBytes` are there or after
+   * `maxWaitTimeInMs`, whichever comes first. Defaults in `createStage`.
+   */
+  fetch?: { minBytes?: number; maxWaitTimeInMs?: number };
+  /**
    * Readiness turns false when the consumer has not heard from the broker (a fetch, a
    * heartbeat, a commit) for this long, outside a batch in progress. Default 10 s.
    */
