@@ -32,6 +32,21 @@ function memoryRegistry(): RegistryClient & { calls: number } {
   return reg;
 }
 
+/** A record and its next version, which adds a field with a default. */
+const v1: avro.Schema = {
+  type: 'record',
+  name: 'Thing',
+  fields: [{ name: 'id', type: 'string' }],
+};
+const v2: avro.Schema = {
+  type: 'record',
+  name: 'Thing',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'score', type: 'double', default: 0.5 },
+  ],
+};
+
 describe('avro serde', () => {
   it('frames a value as magic byte 0 + schema id + Avro body and decodes it back', async () => {
     const registry = memoryRegistry();
@@ -83,19 +98,6 @@ describe('avro serde', () => {
   it('reads an older writer schema into the current reader schema with defaults', async () => {
     const registry = memoryRegistry();
     const serde = createAvroSerde({ registry });
-    const v1: avro.Schema = {
-      type: 'record',
-      name: 'Thing',
-      fields: [{ name: 'id', type: 'string' }],
-    };
-    const v2: avro.Schema = {
-      type: 'record',
-      name: 'Thing',
-      fields: [
-        { name: 'id', type: 'string' },
-        { name: 'score', type: 'double', default: 0.5 },
-      ],
-    };
     const enc = await serde.encoder('t', v1);
     expect(await serde.decoder(v2).decode(enc.encode({ id: 'a' }))).toEqual({
       id: 'a',
@@ -184,19 +186,6 @@ describe('avro serde', () => {
   it('isReaderSchema: true for a value written with the reader schema (docs aside), false for an older writer schema or one not seen', async () => {
     const registry = memoryRegistry();
     const serde = createAvroSerde({ registry });
-    const v1: avro.Schema = {
-      type: 'record',
-      name: 'Thing',
-      fields: [{ name: 'id', type: 'string' }],
-    };
-    const v2: avro.Schema = {
-      type: 'record',
-      name: 'Thing',
-      fields: [
-        { name: 'id', type: 'string' },
-        { name: 'score', type: 'double', default: 0.5 },
-      ],
-    };
     const v2Documented = { ...v2, doc: 'the same fields, described' } as avro.Schema;
     const old = (await serde.encoder('t', v1)).encode({ id: 'a' });
     const current = (await serde.encoder('t', v2Documented)).encode({ id: 'a', score: 1 });
