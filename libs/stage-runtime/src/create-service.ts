@@ -157,6 +157,7 @@ export async function createService<S extends StageSettings, O extends Outputs<C
         dlq: Object.assign(dlq, { topic: config.dlqTopic }),
         handle,
         maxBatchSize: input.batchSize ?? config.batchSize,
+        fetch: { minBytes: config.fetchMinBytes, maxWaitTimeInMs: config.fetchMaxWaitMs },
         sessionTimeout: opts.sessionTimeoutMs,
         onCrash,
       });

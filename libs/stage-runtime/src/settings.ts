@@ -58,6 +58,18 @@ function stageSettingsSpec(opts: StageSettingsOptions) {
       parse: int({ min: 1, max: 10_000 }),
       default: 500,
     }),
+    fetchMinBytes: setting({
+      env: 'FETCH_MIN_BYTES',
+      doc: 'bytes the broker waits for before it answers a fetch (or FETCH_MAX_WAIT_MS): fewer, larger batches and less CPU per record below capacity; 1 answers with the first record',
+      parse: int({ min: 1, max: 64 * 1024 * 1024 }),
+      default: 1024 * 1024,
+    }),
+    fetchMaxWaitMs: setting({
+      env: 'FETCH_MAX_WAIT_MS',
+      doc: 'longest a fetch waits for FETCH_MIN_BYTES: at most this much latency per hop at low rates',
+      parse: int({ min: 0, max: 10_000 }),
+      default: 75,
+    }),
   };
 }
 

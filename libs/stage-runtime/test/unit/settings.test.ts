@@ -18,7 +18,18 @@ describe('stageSettings', () => {
       kafkaBrokers: ['127.0.0.1:9092'],
       opsHost: '127.0.0.1',
       httpMaxConnections: 1024,
+      fetchMinBytes: 1024 * 1024,
+      fetchMaxWaitMs: 75,
     });
+  });
+
+  it('takes the fetch batching from FETCH_MIN_BYTES and FETCH_MAX_WAIT_MS, and refuses a negative wait', () => {
+    const spec = stageSettings({ service: 'tiny', opsPort: 9199 });
+    const c = parseConfig(spec, { ...KEY, FETCH_MIN_BYTES: '1', FETCH_MAX_WAIT_MS: '250' });
+    expect(c).toMatchObject({ fetchMinBytes: 1, fetchMaxWaitMs: 250 });
+    expect(() => parseConfig(spec, { ...KEY, FETCH_MAX_WAIT_MS: '-1' })).toThrow(
+      /FETCH_MAX_WAIT_MS/,
+    );
   });
 
   it('keeps every env name the services were configured with', () => {
@@ -29,6 +40,8 @@ describe('stageSettings', () => {
         'DATABASE_URL',
         'DB_POOL_MAX',
         'DLQ_TOPIC',
+        'FETCH_MAX_WAIT_MS',
+        'FETCH_MIN_BYTES',
         'GROUP_ID',
         'HARK_PRIVACY_MASTER_KEY',
         'HARK_PRIVACY_PREVIOUS_MASTER_KEYS',
