@@ -1,8 +1,6 @@
 import avro from 'avsc';
 import { HarkError } from '@hark/errors';
-
-const MAGIC = 0;
-const HEADER = 5;
+import { encodeAt, encoded, HEADER, writeHeader } from './wire-format.ts';
 
 /**
  * Where an output schema holds the input record it extends. Avro writes a record as its
@@ -82,40 +80,23 @@ export function createExtension<I, A>(opts: {
     },
     append(framed, input, more) {
       if (!plan.exact) return undefined;
-      let addedEnd = added.encode(more, scratch, 0);
-      if (addedEnd < 0) {
-        grow(-addedEnd);
-        addedEnd = added.encode(more, scratch, 0);
-      }
+      // The added fields first: their length decides the output's size, so it is allocated once.
+      const addedEnd = encodeAt(added, more, 0);
       let cut = framed.length;
       if (trailing) {
-        let tailEnd = trailing.encode(input, scratch, addedEnd);
-        if (tailEnd < 0) {
-          grow(-tailEnd);
-          tailEnd = trailing.encode(input, scratch, addedEnd);
-        }
-        const tailLength = tailEnd - addedEnd;
-        cut = framed.length - tailLength;
-        if (cut < HEADER || scratch.compare(framed, cut, framed.length, addedEnd, tailEnd) !== 0)
+        const tailEnd = encodeAt(trailing, input, addedEnd);
+        cut = framed.length - (tailEnd - addedEnd);
+        if (cut < HEADER || encoded().compare(framed, cut, framed.length, addedEnd, tailEnd) !== 0)
           return undefined;
       }
       const buf = Buffer.allocUnsafe(framed.length + addedEnd);
-      buf.writeUInt8(MAGIC, 0);
-      buf.writeInt32BE(schemaId, 1);
+      writeHeader(buf, schemaId);
       framed.copy(buf, HEADER, HEADER, cut);
-      scratch.copy(buf, cut, 0, addedEnd);
+      encoded().copy(buf, cut, 0, addedEnd);
       if (cut < framed.length) framed.copy(buf, cut + addedEnd, cut);
       return buf;
     },
   };
-}
-
-// The added fields are encoded here first: their length decides the output's size, so the
-// output is allocated once. Appending is synchronous, so one buffer serves the process.
-let scratch = Buffer.allocUnsafe(4 * 1024);
-
-function grow(missing: number): void {
-  scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length + missing));
 }
 
 function recordType(schema: avro.Schema): avro.types.RecordType {

@@ -1,10 +1,8 @@
 import avro from 'avsc';
 import { HarkError, isHarkError } from '@hark/errors';
 import type { RegistryClient } from './registry-client.ts';
+import { encodeAt, encoded, HEADER, MAGIC, writeHeader } from './wire-format.ts';
 
-/** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro binary. */
-const MAGIC = 0;
-const HEADER = 5;
 const UNKNOWN_ID_TTL_MS = 30_000;
 
 export interface Encoder<T> {
@@ -96,7 +94,7 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
         encode(value: T): Buffer {
           let end: number;
           try {
-            end = writeFramed(type, value, schemaId);
+            end = encodeAt(type, value, HEADER);
           } catch (err) {
             const paths: string[] = [];
             type.isValid(value, { errorHook: (p) => paths.push(p.join('.') || '(root)') });
@@ -110,7 +108,8 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
             );
           }
           const out = Buffer.allocUnsafe(end);
-          scratch.copy(out, 0, 0, end);
+          writeHeader(out, schemaId);
+          encoded().copy(out, HEADER, HEADER, end);
           return out;
         },
       };
@@ -186,24 +185,6 @@ export function createAvroSerde(deps: { registry: RegistryClient; now?: () => nu
       };
     },
   };
-}
-
-// Every encoder writes the framed value here, then copies it out once: `toBuffer` would
-// write into avsc's own scratch, copy out, and framing would copy a second time (−1 µs of
-// the 3 µs a ScoredMention took). Encoding is synchronous, so one buffer serves the process.
-let scratch = Buffer.allocUnsafe(64 * 1024);
-
-/** Writes magic byte, schema id and Avro body at the start of `scratch`; returns the length. */
-function writeFramed(type: avro.Type, value: unknown, schemaId: number): number {
-  let end = type.encode(value, scratch, HEADER);
-  if (end < 0) {
-    // A negative end is the bytes missing: grow once to fit this value, and keep the size.
-    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
-    end = type.encode(value, scratch, HEADER);
-  }
-  scratch.writeUInt8(MAGIC, 0);
-  scratch.writeInt32BE(schemaId, 1);
-  return end;
 }
 
 function schemaIdOf(buf: Buffer): number {

@@ -33,7 +33,7 @@ const CHARS = ['a', 'Z', '0', ' ', 'é', 'ß', '中', '😀', '\u0000', '"'];
 
 /**
  * A random value of any avsc type, edges favoured: null and non-null union branches, empty,
- * short and long strings (longer than the appender's first scratch buffer), empty and full
+ * short and long strings, empty and full
  * arrays and maps, negative and large longs, every enum symbol.
  */
 function randomValue(type: avro.Type, rnd: () => number): unknown {
@@ -192,6 +192,35 @@ describe('createExtension', () => {
       }
     });
   }
+
+  it('trailing fields that outgrow the scratch buffer after the added ones keep the added bytes', () => {
+    // Each side larger than the buffer may be by now, so the trailing encode grows it while
+    // the added fields' bytes are already in it.
+    const inSchema = {
+      type: 'record',
+      name: 'Big',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'tail', type: 'string' },
+      ],
+    } as avro.Schema;
+    const outSchema = {
+      type: 'record',
+      name: 'BigOut',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'extra', type: 'string' },
+        { name: 'tail', type: 'string' },
+      ],
+    } as avro.Schema;
+    const ext = createExtension({ output: outSchema, input: inSchema, schemaId: OUT_ID });
+    const inType = avro.Type.forSchema(inSchema);
+    const outType = avro.Type.forSchema(outSchema);
+    const input = { id: 'a', tail: 't'.repeat(3_000_000) };
+    const added = { extra: 'x'.repeat(2_000_000) };
+    const consumed = frame(inType, input, 9);
+    expectBytes(ext.append(consumed, input, added), frame(outType, { ...input, ...added }, OUT_ID));
+  });
 
   it('the consumed part cannot be changed through the added fields: the input wins in both paths', () => {
     const ext = createExtension({
