@@ -77,12 +77,7 @@ export class Gazetteer {
     nodes.forEach((n, i) => {
       kinds[i] = KIND_CODES.indexOf(n.kind);
       parents[i] = n.parent;
-      for (const name of n.names) {
-        const had = byName.get(name);
-        if (had === undefined) byName.set(name, i);
-        else if (typeof had === 'number') byName.set(name, had === i ? had : [had, i]);
-        else if (!had.includes(i)) had.push(i);
-      }
+      for (const name of n.names) addName(byName, name, i);
     });
     return new Gazetteer(
       kinds,
@@ -186,13 +181,6 @@ export function parseGazetteer(text: string): Gazetteer {
   const parents: number[] = [];
   const firstNames: string[] = [];
   const byName = new Map<string, number | number[]>();
-  const addName = (name: string, node: number): void => {
-    const had = byName.get(name);
-    if (had === undefined) byName.set(name, node);
-    else if (typeof had === 'number') {
-      if (had !== node) byName.set(name, [had, node]);
-    } else if (!had.includes(node)) had.push(node);
-  };
   for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
@@ -209,7 +197,7 @@ export function parseGazetteer(text: string): Gazetteer {
       parents.push(parent);
       const names = text.slice(tab2 + 1, end).split('|');
       firstNames.push(names[0] ?? '');
-      for (const name of names) if (name) addName(name, node);
+      for (const name of names) if (name) addName(byName, name, node);
     }
     start = end + 1;
   }
@@ -219,6 +207,15 @@ export function parseGazetteer(text: string): Gazetteer {
     firstNames,
     byName,
   );
+}
+
+/** Indexes `node` under `name`: one node as a number, several (Newport, Richmond) as a list. */
+function addName(byName: Map<string, number | number[]>, name: string, node: number): void {
+  const had = byName.get(name);
+  if (had === undefined) byName.set(name, node);
+  else if (typeof had === 'number') {
+    if (had !== node) byName.set(name, [had, node]);
+  } else if (!had.includes(node)) had.push(node);
 }
 
 /**
