@@ -173,7 +173,7 @@ export class CustomerIndex {
    * in `areaLists`; per customer, that index (0: none), so that scoring
    * reads a customer's areas with two array reads.
    */
-  private readonly areaListOf = new Map<number, number>();
+  private readonly areaListOf = new Map<string, number>();
   private readonly areaLists: Int32Array[] = [NO_AREAS];
   private areaList = new Int32Array(0);
   /** Areas of profile locations that name no country or state, by their padded text (bounded). */
@@ -458,10 +458,14 @@ export class CustomerIndex {
     return list;
   }
 
-  /** City, region and country ids as one number (each below 2^20 ids, ample for places). */
-  private areaKey(o: number): number {
+  /**
+   * City, region and country ids as one key. A string: a CRM's free-text country and
+   * region columns can hold any number of distinct values, which bit fields would fold
+   * onto each other (and give a customer another place's areas).
+   */
+  private areaKey(o: number): string {
     const f = this.fields;
-    return (f[o + CITY]! * 1_048_576 + f[o + REGION]!) * 1_024 + (f[o + COUNTRY]! & 1_023);
+    return `${f[o + CITY]!}|${f[o + REGION]!}|${f[o + COUNTRY]!}`;
   }
 
   private grow(min: number): void {

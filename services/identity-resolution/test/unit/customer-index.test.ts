@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { CustomerIndex } from '../../src/domain/customer-index.ts';
+import { parseGazetteer } from '../../src/domain/gazetteer.ts';
 import { customer } from './fixtures.ts';
 
 describe('CustomerIndex', () => {
+  it('gives a town’s areas only to customers in its country, however many other country values the CRM holds', () => {
+    const index = new CustomerIndex({
+      gazetteer: parseGazetteer('N\t-1\tunited kingdom\nC\t0\tcumbria\nT\t1\tkendal\n'),
+    });
+    const person = { firstName: 'Ann', lastName: 'Lee' };
+    index.upsert(customer(1, { ...person, city: 'Kendal', country: 'United Kingdom' }));
+    // Free-text country values are interned as they come: 1,023 of them, so the next is the 1,025th.
+    for (let i = 0; i < 1023; i++)
+      index.upsert(customer(2 + i, { ...person, country: `Land ${i}` }));
+    index.upsert(customer(5000, { ...person, city: 'Kendal', country: 'Elsewhere' }));
+    index.finishLoad();
+    expect(index.areasOf(index.slotOfId(1)!).length).toBe(2); // kendal, cumbria
+    expect(index.areasOf(index.slotOfId(5000)!).length).toBe(0);
+  });
+
   it('finds customers by exact e-mail and by CRM handle per platform', () => {
     const index = new CustomerIndex();
     index.upsert(
