@@ -26,6 +26,7 @@ import { createKafka, createProducer } from '@hark/kafka';
 import { createLogger } from '@hark/observability';
 import { createRng, generateTraffic, type GenericPost } from '@hark/traffic';
 import pg from 'pg';
+import { cpuOfStat, processCpuSeconds, stackPid } from './proc.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const config = parseConfig({
@@ -161,16 +162,6 @@ function kafkaCeiling() {
 }
 
 // ---------------------------------------------------------------- the stage loop's floor
-/** CPU seconds a process has used (utime + stime from /proc/<pid>/stat, in USER_HZ ticks). */
-function cpuSecondsOf(stat: string): number {
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
-function processCpuSeconds(pid: number): number {
-  return cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-}
-
 /**
  * A stack process and everything below it: services run under deploy/local/supervise.sh,
  * so the pid file names the supervisor and the node process is its child.
@@ -190,10 +181,6 @@ function processTree(root: number): number[] {
   const tree = [root];
   for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
   return tree;
-}
-
-function stackPid(name: string): number {
-  return Number(readFileSync(`${ROOT}.stack/pids/${name}.pid`, 'utf8').trim());
 }
 
 async function stageLoopFloor(hops = 4) {
@@ -359,7 +346,10 @@ function cpuSeconds(): Record<string, number> {
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) postgres += cpuSecondsOf(stat);
+      if (stat.includes('(postgres)')) {
+        const { user, system } = cpuOfStat(stat);
+        postgres += user + system;
+      }
     } catch {
       // exited meanwhile
     }

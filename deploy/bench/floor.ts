@@ -20,11 +20,11 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commonSettings, int, parseConfig, setting, str } from '@hark/config';
 import { createKafka, createProducer } from '@hark/kafka';
 import { createLogger } from '@hark/observability';
+import { processCpu, processCpuSeconds, stackPid } from './proc.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const config = parseConfig({
@@ -94,18 +94,6 @@ const config = parseConfig({
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU seconds a process has used, user and system (/proc/<pid>/stat, in USER_HZ ticks). */
-function processCpu(pid: number): { user: number; system: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 };
-}
-
-function processCpuSeconds(pid: number): number {
-  const { user, system } = processCpu(pid);
-  return user + system;
-}
-
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -173,7 +161,7 @@ try {
     `▸ floor: ${hops} hop(s) [${plan.map((p) => `${p.script.split('/').pop()} ${JSON.stringify(p.env)}`).join(' → ')}], ${rate.toLocaleString()} records/s × ${config.recordBytes} B, ${config.warmupSeconds} s warm-up + ${config.seconds} s`,
   );
 
-  const kafkaPid = Number(readFileSync(`${ROOT}.stack/pids/kafka.pid`, 'utf8').trim());
+  const kafkaPid = stackPid('kafka');
   const batchSize = config.sendBatch;
   const warmupRecords = rate * config.warmupSeconds;
   let before: { hops: number[]; hopsSystem: number[]; kafka: number; at: number } | undefined;
