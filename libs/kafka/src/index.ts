@@ -5,6 +5,7 @@ export { createExtension, type Extension, type ExtensionLayout } from './avro-ex
 export { ensureTopics, type TopicToEnsure } from './topics-admin.ts';
 export {
   createStage,
+  DEFAULT_FETCH,
   toDeadLetter,
   type BatchHandler,
   type BatchResult,

@@ -12,6 +12,13 @@ import { stageMetrics } from './stage-metrics.ts';
 import type { Stage, StageDeps } from './stage-types.ts';
 
 export { toDeadLetter } from './dead-letters.ts';
+
+/**
+ * A fetch waits up to 75 ms for 1 MiB instead of answering with the first record: at a few
+ * thousand records/s that is ~10 flushes/s instead of one per upstream send, each paying a
+ * fetch, a produce, a commit and their wake-ups whatever its size (libs/kafka README).
+ */
+export const DEFAULT_FETCH = { minBytes: 1024 * 1024, maxWaitTimeInMs: 75 } as const;
 export type {
   BatchHandler,
   BatchResult,
@@ -40,11 +47,8 @@ export function createStage<T>(deps: StageDeps<T>): Stage {
     groupId: deps.groupId,
     sessionTimeout: deps.sessionTimeout ?? 30_000,
     heartbeatInterval: 3000,
-    // A fetch waits up to 75 ms for 1 MiB instead of answering with the first record: at a few
-    // thousand records/s that is ~10 flushes/s instead of one per upstream send, each paying a
-    // fetch, a produce, a commit and their wake-ups whatever its size (libs/kafka README).
-    minBytes: deps.fetch?.minBytes ?? 1024 * 1024,
-    maxWaitTimeInMs: deps.fetch?.maxWaitTimeInMs ?? 75,
+    minBytes: deps.fetch?.minBytes ?? DEFAULT_FETCH.minBytes,
+    maxWaitTimeInMs: deps.fetch?.maxWaitTimeInMs ?? DEFAULT_FETCH.maxWaitTimeInMs,
     retry: {
       retries: 5,
       // A broker outage of any length is ridden out in place: when kafkajs's own retries run

@@ -8,6 +8,7 @@ import {
   type ConfigOf,
 } from '@hark/config';
 import { TOPICS } from '@hark/events';
+import { DEFAULT_FETCH } from '@hark/kafka';
 import { privacySettings } from '@hark/privacy';
 
 /** What differs between services in the settings every stage shares. */
@@ -62,13 +63,13 @@ function stageSettingsSpec(opts: StageSettingsOptions) {
       env: 'FETCH_MIN_BYTES',
       doc: 'bytes the broker waits for before it answers a fetch (or FETCH_MAX_WAIT_MS): fewer, larger batches and less CPU per record below capacity; 1 answers with the first record',
       parse: int({ min: 1, max: 64 * 1024 * 1024 }),
-      default: 1024 * 1024,
+      default: DEFAULT_FETCH.minBytes,
     }),
     fetchMaxWaitMs: setting({
       env: 'FETCH_MAX_WAIT_MS',
       doc: 'longest a fetch waits for FETCH_MIN_BYTES: at most this much latency per hop at low rates',
       parse: int({ min: 0, max: 10_000 }),
-      default: 75,
+      default: DEFAULT_FETCH.maxWaitTimeInMs,
     }),
   };
 }
