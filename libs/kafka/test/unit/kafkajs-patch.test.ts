@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { decodeGolden, goldenFetch, loadKafkajs, toPlain } from './kafkajs-fetch-fixture.ts';
 
 // patches/kafkajs+2.2.4.patch rewrites kafkajs's produce encoding for CPU (no zero-filled or
 // regrown buffers, varints written in place, crc32c sliced by 8). These pin it to the bytes
 // unpatched kafkajs 2.2.4 wrote for the same request, and crc32c to its reference values.
+// It also rewrites the consume path (records decoded in place, int64 sums as numbers when
+// safe): pinned to what unpatched 2.2.4 decoded from the same fetch response.
 const require = createRequire(import.meta.url);
 type Encoded = { buffer: Buffer };
 const produceRequest = require('kafkajs/src/protocol/requests/produce/v3/request.js') as (
@@ -14,6 +17,14 @@ const produceRequest = require('kafkajs/src/protocol/requests/produce/v3/request
 const frame = require('kafkajs/src/protocol/request.js') as (args: object) => Promise<Encoded>;
 const Long = require('kafkajs/src/utils/long.js') as { fromNumber(n: number): unknown };
 const crc32c = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
+const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => {
+  writeVarLong(v: unknown): { buffer: Buffer };
+};
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => {
+  offset: number;
+  readVarLong(): { value: bigint };
+  readVarLongValue(): number | bigint;
+};
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (
   args: object,
 ) => Record<string, unknown[]>;
@@ -36,6 +47,8 @@ describe('the kafkajs patch', () => {
   it('is applied to the installed kafkajs (npm install runs patch-package)', () => {
     const source = readFileSync(require.resolve('kafkajs/src/protocol/encoder.js'), 'utf8');
     expect(source).toContain('Buffer.allocUnsafe(Encoder.nextPowerOfTwo(initialSize))');
+    const recordDecoder = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
+    expect(readFileSync(recordDecoder, 'utf8')).toContain('const decodeRecordInPlace');
   });
 
   it('encodes a produce request byte for byte as unpatched kafkajs 2.2.4', async () => {
@@ -91,5 +104,57 @@ describe('the kafkajs patch', () => {
       1: [messages[1], messages[4], messages[7]],
       2: [messages[2], messages[5], messages[8]],
     });
+  });
+
+  it('decodes a fetch response as unpatched kafkajs 2.2.4 did, and its Batch alike', async () => {
+    // kafkajs-fetch-decoded.json was written from these bytes by unpatched kafkajs (see the fixture).
+    expect(createHash('sha256').update(goldenFetch()).digest('hex')).toBe(
+      '74c06f828fc77a7cef762cb95041d32b088b20736fbf3527893344404d520c70',
+    );
+    const file = readFileSync(new URL('./kafkajs-fetch-decoded.json', import.meta.url), 'utf8');
+    const expected = JSON.parse(file) as unknown;
+    const actual = JSON.parse(JSON.stringify(toPlain(await decodeGolden()))) as unknown;
+    expect(actual).toEqual(expected);
+    // toEqual ignores the order of keys; headers keep kafkajs's.
+    expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+  });
+
+  it('gives the records of one batch one batchContext, and values that share the response buffer', async () => {
+    const response = goldenFetch();
+    const decoded = await loadKafkajs().decode(response);
+    const messages = decoded.responses[0]!.partitions[0]!.messages as {
+      value: Buffer | null;
+      batchContext: object;
+    }[];
+    expect(new Set(messages.slice(0, 30).map((m) => m.batchContext)).size).toBe(1);
+    expect(messages[30]!.batchContext).not.toBe(messages[0]!.batchContext);
+    expect(messages[1]!.value!.buffer).toBe(response.buffer);
+  });
+
+  it.each([
+    0,
+    1,
+    -1,
+    63,
+    -64,
+    64,
+    2 ** 31,
+    -(2 ** 31) - 1,
+    2 ** 47 - 1,
+    -(2 ** 47),
+    2 ** 47,
+    2 ** 48 - 1,
+    -(2 ** 48),
+    2 ** 48,
+    -(2 ** 48) - 1,
+    Number.MAX_SAFE_INTEGER,
+  ])('reads the varlong %d as readVarLong does', (n) => {
+    const bytes = new Encoder().writeVarLong(n).buffer;
+    const reference = new Decoder(bytes).readVarLong().value;
+    const decoder = new Decoder(bytes);
+    const value = decoder.readVarLongValue();
+    expect(BigInt(value)).toBe(reference);
+    expect(typeof value).toBe(bytes.length <= 7 ? 'number' : 'bigint');
+    expect(decoder.offset).toBe(bytes.length);
   });
 });
