@@ -9,7 +9,7 @@ import { classifyIntent, fallbackIntent, type IntentResult } from './intent.ts';
 import { guessLanguage, resolveLanguage } from './language.ts';
 import type { ScoringModel } from './model.ts';
 import { normalizeText, type NormalizedText } from './normalize.ts';
-import type { FeatureBuffer, LexiconEvidence } from './social-features.ts';
+import { createFeatureBuffer, type LexiconEvidence } from './social-features.ts';
 import { scoreSocial, type SocialScore } from './social-model.ts';
 import { classifyTheme } from './themes.ts';
 import { scoreSentiment } from './sentiment.ts';
@@ -24,7 +24,7 @@ export interface TextScore {
 }
 
 // Reused by every call on this thread: scoring is synchronous, so one buffer suffices.
-const FEATURES: FeatureBuffer = { idx: [], val: [] };
+const FEATURES = createFeatureBuffer();
 
 /**
  * Scores one text: normalise the social text, detect its language from the

@@ -28,9 +28,9 @@ describe('scoring snapshot', () => {
         diffs.push(`${JSON.stringify(c.text)}\n  want ${snapshot[i]}\n  got  ${got}`);
     });
     expect(diffs.slice(0, 5).join('\n')).toBe('');
-  });
+  }, 60_000);
 
   it('gives the snapshot digest on 20,000 more random posts', () => {
     expect(randomDigest(20_000, model)).toBe(snapshot[snapshot.length - 1]);
-  });
+  }, 60_000);
 });
