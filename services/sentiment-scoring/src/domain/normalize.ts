@@ -176,8 +176,11 @@ export function normalizeText(
   }
   if (capsWords > 0 && capsWords >= words * 0.6) for (const t of tokens) t.shouted = false;
 
-  let clean = '';
-  for (const t of tokens) clean += clean.length === 0 ? t.text : ` ${t.text}`;
+  // Joined once: `+=` per token built a chain of cons strings (garbage) that the first regex
+  // flattened anyway. Leading empty texts are skipped, as the `+=` version did.
+  const parts: string[] = [];
+  for (const t of tokens) if (parts.length > 0 || t.text.length > 0) parts.push(t.text);
+  const clean = parts.join(' ');
   return { tokens, exclamations, questions, clean };
 }
 

@@ -268,9 +268,10 @@ export function scoresOf(mention: Mention, model: ScoringModel, now: number): Me
       ? `${mention.title}. ${mention.text}`
       : mention.text;
   // Tracked names and handles say who the post is about, not how the author feels.
-  const r = scoreText(text, mention.lang, model, {
-    ignore: [...mention.keywords, ...mention.brands],
-  });
+  // concat, not a spread: the spread's iterator was 1.6 % of the scorer's profile.
+  const ignore =
+    mention.brands.length === 0 ? mention.keywords : mention.keywords.concat(mention.brands);
+  const r = scoreText(text, mention.lang, model, { ignore });
   return {
     sentiment: {
       score: r.sentiment.score,
