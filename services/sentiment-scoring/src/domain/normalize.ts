@@ -84,7 +84,7 @@ export function normalizeText(
     const end = plainTokenAt(text, p);
     if (end > 0) {
       pos = end;
-      if (text.charCodeAt(p) >= 65) pushWord(tokens, text.slice(p, end), deps);
+      if (text.charCodeAt(p) >= 65) pushWord(tokens, text.slice(p, end), deps, true);
       else {
         for (let k = p; k < end; k++) {
           const c = text.charCodeAt(k);
@@ -100,7 +100,7 @@ export function normalizeText(
     if (m === null) break;
     pos = SCANNER.lastIndex;
     if (m[8] !== undefined) {
-      pushWord(tokens, m[8], deps);
+      pushWord(tokens, m[8], deps, false);
       continue;
     }
     if (m[9] !== undefined) {
@@ -184,9 +184,10 @@ export function normalizeText(
   return { tokens, exclamations, questions, clean };
 }
 
-function pushWord(tokens: Token[], raw: string, deps: NormalizeDeps): void {
+/** `ascii`: the word is plain ASCII (no ’ to replace). */
+function pushWord(tokens: Token[], raw: string, deps: NormalizeDeps, ascii: boolean): void {
   let lower = raw.toLowerCase();
-  if (lower.includes('’')) lower = lower.replace(/’/g, "'");
+  if (!ascii && lower.includes('’')) lower = lower.replace(/’/g, "'");
   const caps = lower !== raw && isCapitalised(raw);
   if (hasTripleLetter(lower) || isLaughCandidate(lower)) {
     const w = normalizeWord(lower, deps);
