@@ -86,12 +86,18 @@ export function normalizeText(
       pos = end;
       if (text.charCodeAt(p) >= 65) pushWord(tokens, text.slice(p, end), deps, true);
       else {
+        let bangs = 0;
+        let marks = 0;
         for (let k = p; k < end; k++) {
           const c = text.charCodeAt(k);
-          if (c === 33) exclamations++;
-          else if (c === 63) questions++;
+          if (c === 33) bangs++;
+          else if (c === 63) marks++;
         }
-        pushBoundary(tokens, text.slice(p, end));
+        exclamations += bangs;
+        questions += marks;
+        // boundaryText of a run that starts with . , ! or ? and holds no space, unsliced.
+        const first = text.charCodeAt(p) === 46 ? '.' : text.charCodeAt(p) === 44 ? ',' : '!';
+        pushBoundary(tokens, marks > 0 ? '?' : bangs > 0 ? '!' : first, true);
       }
       continue;
     }
@@ -110,7 +116,7 @@ export function normalizeText(
         if (c === 33) exclamations++;
         else if (c === 63) questions++;
       }
-      pushBoundary(tokens, b);
+      pushBoundary(tokens, b, false);
       continue;
     }
     if (m[1] !== undefined || m[2] !== undefined) continue;
@@ -203,9 +209,10 @@ function pushWord(tokens: Token[], raw: string, deps: NormalizeDeps, ascii: bool
   }
 }
 
-function pushBoundary(tokens: Token[], b: string): void {
+/** `b` is the boundary's text already (`plain`), or the punctuation run it is read from. */
+function pushBoundary(tokens: Token[], b: string, plain: boolean): void {
   tokens.push({
-    text: boundaryText(b),
+    text: plain ? b : boundaryText(b),
     kind: 'boundary',
     shouted: false,
     elongated: false,
