@@ -1,6 +1,6 @@
 /**
  * Writes test/unit/fixtures/scoring-snapshot.txt: the scoring outputs of every case of
- * `snapshotCases()` (one line each) and a digest of 20,000 more random posts. The
+ * `snapshotCases()` (one line each) and a digest of 40,000 more random posts (pieces and single characters). The
  * snapshot test holds the scorer to it, so speed work cannot change an output. Run it
  * only when outputs are meant to change (a new model version), and say so in the commit.
  *
