@@ -1,7 +1,8 @@
 /**
  * Writes test/unit/fixtures/scoring-snapshot.txt: the scoring outputs of every case of
- * `snapshotCases()` (one line each) and a digest of 40,000 more random posts (pieces and single characters). The
- * snapshot test holds the scorer to it, so speed work cannot change an output. Run it
+ * `snapshotCases()` (one line each) and a digest of 40,000 more random posts (of pieces
+ * and of single characters). The snapshot test holds the scorer to it, so speed work
+ * cannot change an output. Run it
  * only when outputs are meant to change (a new model version), and say so in the commit.
  *
  *   npx tsx services/sentiment-scoring/scripts/snapshot-scoring.ts
