@@ -4,7 +4,11 @@ import type { ScoringModel } from '../../src/domain/model.ts';
 import { normalizeText, type NormalizedText } from '../../src/domain/normalize.ts';
 import { lexiconEvidence, scoreText } from '../../src/domain/score-mention.ts';
 import { detectServiceCues } from '../../src/domain/service-cues.ts';
-import { extractSocialFeatures, type LexiconEvidence } from '../../src/domain/social-features.ts';
+import {
+  createFeatureBuffer,
+  extractSocialFeatures,
+  type LexiconEvidence,
+} from '../../src/domain/social-features.ts';
 import type { SocialModel } from '../../src/domain/social-model.ts';
 import { POLARITIES, type ComplaintRow, type Polarity, type SentimentRow } from './real-data.ts';
 
@@ -20,15 +24,18 @@ export function evidenceOf(text: string, base: ScoringModel): Evidence {
 }
 
 export function makeExample(ev: Evidence, buckets: number, y: number, weight = 1): TrainExample {
-  const f = extractSocialFeatures(ev.norm, ev.lex, detectServiceCues(ev.norm.clean), buckets - 1, {
-    idx: [],
-    val: [],
-  });
-  return { idx: Int32Array.from(f.idx), val: Float32Array.from(f.val), y, weight };
+  const f = extractSocialFeatures(
+    ev.norm,
+    ev.lex,
+    detectServiceCues(ev.norm.clean),
+    buckets - 1,
+    createFeatureBuffer(),
+  );
+  return { idx: f.idx.slice(0, f.n), val: Float32Array.from(f.val.subarray(0, f.n)), y, weight };
 }
 
 function logitsOf(m: LinearModel, e: TrainExample, bias: number[]): number[] {
-  const z = linearLogits({ ...m, bias }, { idx: e.idx as never, val: e.val as never }, [0, 0, 0]);
+  const z = linearLogits({ ...m, bias }, e, [0, 0, 0]);
   return z;
 }
 

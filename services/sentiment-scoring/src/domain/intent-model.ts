@@ -122,14 +122,29 @@ interface Entry {
   id: number;
 }
 
+/** What scoring reads for one word, looked up once per token. */
+interface WordRecord {
+  /** `w:<stem>` and `n:<stem>` (negated), or null when the model has no weight for them. */
+  plain: Entry | null;
+  negated: Entry | null;
+  /** `f:<word>`: the post's first word. */
+  first: Entry | null;
+  /** The `b:<word> <next>` entries, by next word. */
+  next: Map<string, Entry> | undefined;
+  number: boolean;
+  negator: boolean;
+}
+
 interface IndexedWeights {
   all: Map<string, Entry>;
-  unigram: Map<string, Entry | null>;
-  negated: Map<string, Entry | null>;
   bigram: Map<string, Map<string, Entry>>;
+  /** Memoised per word for `deps` (bounded: cleared when full). */
+  words: Map<string, WordRecord>;
+  deps: FeatureDeps | undefined;
   /** Per-call "already added" marks: stamp[id] === generation. */
   stamp: Uint32Array;
   generation: number;
+  logits: Float64Array;
 }
 
 const INDEX_CACHE_LIMIT = 50_000;
@@ -152,38 +167,42 @@ function indexOf(model: IntentModel): IndexedWeights {
     }
     ix = {
       all,
-      unigram: new Map(),
-      negated: new Map(),
       bigram,
+      words: new Map(),
+      deps: undefined,
       stamp: new Uint32Array(all.size),
       generation: 0,
+      logits: new Float64Array(model.labels.length),
     };
     indexes.set(model, ix);
   }
   return ix;
 }
 
-function wordEntry(
-  ix: IndexedWeights,
-  negated: boolean,
-  word: string,
-  deps: FeatureDeps,
-): Entry | null {
-  const cache = negated ? ix.negated : ix.unigram;
-  let e = cache.get(word);
-  if (e === undefined) {
-    e = ix.all.get((negated ? 'n:' : 'w:') + deps.stem(word)) ?? null;
-    if (cache.size >= INDEX_CACHE_LIMIT) cache.clear();
-    cache.set(word, e);
+function wordRecord(ix: IndexedWeights, word: string, deps: FeatureDeps): WordRecord {
+  let r = ix.words.get(word);
+  if (r === undefined) {
+    const number = isNumber(word);
+    const stem = number ? '' : deps.stem(word);
+    r = {
+      plain: number ? null : (ix.all.get('w:' + stem) ?? null),
+      negated: number ? null : (ix.all.get('n:' + stem) ?? null),
+      first: ix.all.get('f:' + word) ?? null,
+      next: ix.bigram.get(word),
+      number,
+      negator: !number && deps.isNegator(word),
+    };
+    if (ix.words.size >= INDEX_CACHE_LIMIT) ix.words.clear();
+    ix.words.set(word, r);
   }
-  return e;
+  return r;
 }
 
 /**
  * Class probabilities for a post straight from its tokens: the scoring hot
  * path. Same features as `visitIntentFeatures` (a unit test holds them
- * equal), looked up per word through memoised maps instead of building
- * feature strings, and de-duplicated with generation stamps instead of a set.
+ * equal), read from one memoised record per word instead of building feature
+ * strings, and de-duplicated with generation stamps instead of a set.
  */
 export function predictIntentForText(
   model: IntentModel,
@@ -192,53 +211,63 @@ export function predictIntentForText(
   deps: FeatureDeps,
 ): number[] {
   const ix = indexOf(model);
+  if (ix.deps !== deps) {
+    ix.words.clear();
+    ix.deps = deps;
+  }
   const k = model.labels.length;
-  const logits = model.bias.slice();
+  const logits = ix.logits;
+  for (let c = 0; c < k; c++) logits[c] = model.bias[c]!;
   // A new generation per call; wrap-around just clears the stamps.
   if (++ix.generation === 0xffffffff) {
     ix.stamp.fill(0);
     ix.generation = 1;
   }
-  let prev = '';
+  // The bigrams of the previous word (`<num>` after a number); none at a clause start.
+  let hasPrev = false;
+  let prevNext: Map<string, Entry> | undefined;
   let negated = 0;
   let first = true;
   for (const t of norm.tokens) {
     if (t.kind === 'boundary') {
-      prev = '';
+      hasPrev = false;
       negated = 0;
       continue;
     }
     if (t.kind !== 'word') {
       addWeights(logits, ix, k, ix.all.get(t.kind === 'emoji' ? `e:${t.text}` : 'e:emoticon'));
-      prev = '';
+      hasPrev = false;
       continue;
     }
     const w = t.text;
+    const r = wordRecord(ix, w, deps);
     if (first) {
-      addWeights(logits, ix, k, ix.all.get(`f:${w}`));
+      addWeights(logits, ix, k, r.first);
       first = false;
     }
-    if (isNumber(w)) {
+    if (r.number) {
       addWeights(logits, ix, k, ix.all.get('w:<num>'));
-      prev = '<num>';
+      hasPrev = true;
+      prevNext = ix.bigram.get('<num>');
       continue;
     }
-    addWeights(logits, ix, k, wordEntry(ix, negated > 0, w, deps));
-    if (prev) addWeights(logits, ix, k, ix.bigram.get(prev)?.get(w));
-    if (deps.isNegator(w)) negated = 3;
+    addWeights(logits, ix, k, negated > 0 ? r.negated : r.plain);
+    if (hasPrev) addWeights(logits, ix, k, prevNext?.get(w));
+    if (r.negator) negated = 3;
     else if (negated > 0) negated--;
-    prev = w;
+    hasPrev = true;
+    prevNext = r.next;
   }
   if (norm.questions > 0) addWeights(logits, ix, k, ix.all.get('p:?'));
   if (norm.exclamations > 0) addWeights(logits, ix, k, ix.all.get('p:!'));
   if (norm.tokens[norm.tokens.length - 1]?.text === '?')
     addWeights(logits, ix, k, ix.all.get('p:?end'));
   addWeights(logits, ix, k, ix.all.get(sentimentBand(sentiment)));
-  return softmax(logits, model.temperature);
+  return softmax(logits, model.temperature, k);
 }
 
 function addWeights(
-  logits: number[],
+  logits: Float64Array,
   ix: IndexedWeights,
   k: number,
   e: Entry | null | undefined,
@@ -280,16 +309,22 @@ export function predictIntent(model: IntentModel, features: readonly string[]): 
   return softmax(logits, model.temperature);
 }
 
-export function softmax(logits: number[], temperature = 1): number[] {
+/** Class probabilities from the first `k` logits (all of them by default). */
+export function softmax(
+  logits: ArrayLike<number>,
+  temperature = 1,
+  k: number = logits.length,
+): number[] {
   let max = -Infinity;
-  for (const l of logits) if (l > max) max = l;
+  for (let c = 0; c < k; c++) if (logits[c]! > max) max = logits[c]!;
   let sum = 0;
-  const out = logits.map((l) => {
-    const e = Math.exp((l - max) / temperature);
+  const out = new Array<number>(k);
+  for (let c = 0; c < k; c++) {
+    const e = Math.exp((logits[c]! - max) / temperature);
     sum += e;
-    return e;
-  });
-  for (let c = 0; c < out.length; c++) out[c]! /= sum;
+    out[c] = e;
+  }
+  for (let c = 0; c < k; c++) out[c]! /= sum;
   return out;
 }
 

@@ -46,7 +46,7 @@ export function classifyIntent(
     return {
       label: strong.label,
       confidence: round(Math.min(MAX_CONFIDENCE, confidence)),
-      source: `rule:${strong.id}`,
+      source: ruleSource(strong.id),
     };
   }
   let sum = 1;
@@ -75,6 +75,15 @@ export function fallbackIntent(norm: NormalizedText, sentiment: number): IntentR
   if (sentiment <= -0.3) return { label: 'complaint', confidence: 0.4, source: 'fallback' };
   if (sentiment >= 0.3) return { label: 'praise', confidence: 0.4, source: 'fallback' };
   return { label: 'other', confidence: 0.3, source: 'fallback' };
+}
+
+const RULE_SOURCES = new Map<string, string>();
+
+/** `rule:<id>`, built once per rule rather than once per post. */
+function ruleSource(id: string): string {
+  let s = RULE_SOURCES.get(id);
+  if (s === undefined) RULE_SOURCES.set(id, (s = `rule:${id}`));
+  return s;
 }
 
 function round(v: number): number {

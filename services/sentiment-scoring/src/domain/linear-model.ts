@@ -1,4 +1,3 @@
-import type { FeatureBuffer } from './social-features.ts';
 import { mulberry32 } from './seeded-random.ts';
 
 /**
@@ -15,8 +14,12 @@ export interface LinearModel {
   bias: number[];
 }
 
-/** Logits of one post into `out` (length `classes`). */
-export function linearLogits(model: LinearModel, f: FeatureBuffer, out: number[]): number[] {
+/** Logits of one post (bucket indices and their values) into `out` (length `classes`). */
+export function linearLogits(
+  model: LinearModel,
+  f: { idx: ArrayLike<number>; val: ArrayLike<number> },
+  out: number[],
+): number[] {
   const k = model.classes;
   const w = model.weights;
   for (let c = 0; c < k; c++) out[c] = model.bias[c] ?? 0;
@@ -87,8 +90,7 @@ export function trainLinearModel(
     }
     for (const oi of order) {
       const ex = examples[oi]!;
-      const f = { idx: ex.idx as unknown as number[], val: ex.val as unknown as number[] };
-      linearLogits(model, f, z);
+      linearLogits(model, ex, z);
       const ew = ex.weight ?? 1;
       if (k === 1) {
         z[0] = sigmoid(z[0]!) - ex.y;

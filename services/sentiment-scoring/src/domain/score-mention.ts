@@ -9,7 +9,7 @@ import { classifyIntent, fallbackIntent, type IntentResult } from './intent.ts';
 import { guessLanguage, resolveLanguage } from './language.ts';
 import type { ScoringModel } from './model.ts';
 import { normalizeText, type NormalizedText } from './normalize.ts';
-import type { FeatureBuffer, LexiconEvidence } from './social-features.ts';
+import { createFeatureBuffer, type LexiconEvidence } from './social-features.ts';
 import { scoreSocial, type SocialScore } from './social-model.ts';
 import { classifyTheme } from './themes.ts';
 import { scoreSentiment } from './sentiment.ts';
@@ -24,7 +24,7 @@ export interface TextScore {
 }
 
 // Reused by every call on this thread: scoring is synchronous, so one buffer suffices.
-const FEATURES: FeatureBuffer = { idx: [], val: [] };
+const FEATURES = createFeatureBuffer();
 
 /**
  * Scores one text: normalise the social text, detect its language from the
@@ -268,9 +268,10 @@ export function scoresOf(mention: Mention, model: ScoringModel, now: number): Me
       ? `${mention.title}. ${mention.text}`
       : mention.text;
   // Tracked names and handles say who the post is about, not how the author feels.
-  const r = scoreText(text, mention.lang, model, {
-    ignore: [...mention.keywords, ...mention.brands],
-  });
+  // concat, not a spread: the spread's iterator was 1.6 % of the scorer's profile.
+  const ignore =
+    mention.brands.length === 0 ? mention.keywords : mention.keywords.concat(mention.brands);
+  const r = scoreText(text, mention.lang, model, { ignore });
   return {
     sentiment: {
       score: r.sentiment.score,

@@ -218,8 +218,8 @@ export function scoreSentiment(
 ): SentimentResult {
   const toks = norm.tokens;
   const n = toks.length;
-  const vals: number[] = [];
-  const pos: number[] = [];
+  // The hits' valences and token positions, in scratch buffers reused by every call.
+  let hits = 0;
   let negLeft = 0;
   let lastContrast = -1;
   let concessive: [number, number][] | undefined;
@@ -235,8 +235,7 @@ export function scoreSentiment(
     if (t.kind === 'emoji' || t.kind === 'emoticon') {
       const v = t.kind === 'emoji' ? symbols.emoji[t.text] : symbols.emoticons[t.text];
       if (v !== undefined && v !== 0) {
-        vals.push(t.text === prevEmoji ? v * params.repeatedEmojiWeight : v);
-        pos.push(i);
+        hits = addHit(hits, t.text === prevEmoji ? v * params.repeatedEmojiWeight : v, i);
       }
       prevEmoji = t.text;
       continue;
@@ -249,8 +248,7 @@ export function scoreSentiment(
       if (phrase.valence !== 0) {
         let v = phrase.valence * modifierScale(lex, toks, i, params);
         if (negLeft > 0) v *= params.negationScalar;
-        vals.push(v);
-        pos.push(i);
+        hits = addHit(hits, v, i);
       }
       negLeft = Math.max(0, negLeft - phrase.words.length);
       i += phrase.words.length - 1;
@@ -263,8 +261,7 @@ export function scoreSentiment(
         // A negator with nothing to negate is an answer: "promised a call back. nothing".
         const own = lex.valence(w);
         if (own !== undefined && own !== 0) {
-          vals.push(own * modifierScale(lex, toks, i, params));
-          pos.push(i);
+          hits = addHit(hits, own * modifierScale(lex, toks, i, params), i);
         }
         continue;
       }
@@ -304,8 +301,11 @@ export function scoreSentiment(
     }
     if (v === undefined || v === 0) {
       if (negLeft > 0 && lex.negatedNegative.has(w)) {
-        vals.push(params.negatedNegativeValence * (t.shouted ? 1 + params.capsBoost : 1));
-        pos.push(i);
+        hits = addHit(
+          hits,
+          params.negatedNegativeValence * (t.shouted ? 1 + params.capsBoost : 1),
+          i,
+        );
         negLeft = 0;
       } else if (negLeft > 0) {
         negLeft--;
@@ -317,17 +317,16 @@ export function scoreSentiment(
       if (!lex.interjections.has(w)) v *= params.negationScalar;
       negLeft--;
     }
-    vals.push(v);
-    pos.push(i);
+    hits = addHit(hits, v, i);
   }
 
-  if (vals.length === 0) return { score: 0, label: 'neutral', sum: 0, hits: 0 };
+  if (hits === 0) return { score: 0, label: 'neutral', sum: 0, hits: 0 };
 
   let sum = 0;
   let questionEnds: Int8Array | undefined;
-  for (let k = 0; k < vals.length; k++) {
-    let v = vals[k]!;
-    const p = pos[k]!;
+  for (let k = 0; k < hits; k++) {
+    let v = HIT_VALUES[k]!;
+    const p = HIT_POSITIONS[k]!;
     if (lastContrast >= 0) v *= p < lastContrast ? params.contrastBefore : params.contrastAfter;
     if (concessive) {
       for (const [s, e] of concessive) if (p > s && p < e) v *= params.concessiveWeight;
@@ -344,7 +343,25 @@ export function scoreSentiment(
   const score = Math.max(-1, Math.min(1, sum / Math.sqrt(sum * sum + params.alpha)));
   const label: SentimentLabel =
     score > params.neutralBand ? 'positive' : score < -params.neutralBand ? 'negative' : 'neutral';
-  return { score, label, sum, hits: vals.length };
+  return { score, label, sum, hits };
+}
+
+let HIT_VALUES = new Float64Array(64);
+let HIT_POSITIONS = new Int32Array(64);
+
+/** Records hit number `n` (valence `v` at token `i`), growing the buffers; returns n + 1. */
+function addHit(n: number, v: number, i: number): number {
+  if (n === HIT_VALUES.length) {
+    const values = new Float64Array(n * 2);
+    const positions = new Int32Array(n * 2);
+    values.set(HIT_VALUES);
+    positions.set(HIT_POSITIONS);
+    HIT_VALUES = values;
+    HIT_POSITIONS = positions;
+  }
+  HIT_VALUES[n] = v;
+  HIT_POSITIONS[n] = i;
+  return n + 1;
 }
 
 function matchPhrase(lex: SentimentLexicon, toks: readonly Token[], i: number): Phrase | undefined {

@@ -11,10 +11,32 @@ export interface LexiconEvidence {
   strongIntent?: string;
 }
 
-/** Sparse hashed features of one post: bucket indices and their values, reused between calls. */
+/**
+ * Sparse hashed features of one post: the first `n` bucket indices and their values.
+ * Reused between calls (typed arrays, grown when a post needs more), so extracting
+ * allocates nothing: clearing a plain array (`length = 0`) dropped its storage, which
+ * was regrown on every post (1.4 KB of garbage a mention).
+ */
 export interface FeatureBuffer {
-  idx: number[];
-  val: number[];
+  idx: Int32Array;
+  val: Float64Array;
+  n: number;
+}
+
+export function createFeatureBuffer(capacity = 256): FeatureBuffer {
+  return { idx: new Int32Array(capacity), val: new Float64Array(capacity), n: 0 };
+}
+
+/** Makes room for `more` features after the first `n`. */
+function reserve(out: FeatureBuffer, more: number): void {
+  if (out.n + more <= out.idx.length) return;
+  const capacity = Math.max(out.n + more, out.idx.length * 2);
+  const idx = new Int32Array(capacity);
+  const val = new Float64Array(capacity);
+  idx.set(out.idx.subarray(0, out.n));
+  val.set(out.val.subarray(0, out.n));
+  out.idx = idx;
+  out.val = val;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -61,10 +83,10 @@ function ruleHash(label: string): number {
 }
 
 /** A dense feature is pushed only when non-zero (a zero adds nothing to the logits). */
-function pushDense(idx: number[], val: number[], mask: number, h: number, v: number): void {
+function pushDense(out: FeatureBuffer, mask: number, h: number, v: number): void {
   if (v === 0) return;
-  idx.push(h & mask);
-  val.push(v);
+  out.idx[out.n] = h & mask;
+  out.val[out.n++] = v;
 }
 
 const NEGATORS = new Set([
@@ -96,8 +118,14 @@ const NEGATORS = new Set([
   'without',
 ]);
 
-/** Pushes the "^word$" 4-grams of `w`, hashed without building substrings. */
-function pushCharGrams(w: string, mask: number, idx: number[], val: number[]): void {
+/** Pushes the "^word$" 4-grams of `w` from `n` on, hashed without building substrings; returns the new count. */
+function pushCharGrams(
+  w: string,
+  mask: number,
+  idx: Int32Array,
+  val: Float64Array,
+  n: number,
+): number {
   const padded = w.length + 2;
   for (let s = 0; s + 4 <= padded; s++) {
     let h = SEED_CHAR;
@@ -106,9 +134,10 @@ function pushCharGrams(w: string, mask: number, idx: number[], val: number[]): v
       h ^= c;
       h = Math.imul(h, FNV_PRIME);
     }
-    idx.push((h >>> 0) & mask);
-    val.push(0.5);
+    idx[n] = (h >>> 0) & mask;
+    val[n++] = 0.5;
   }
+  return n;
 }
 
 /**
@@ -125,10 +154,10 @@ export function extractSocialFeatures(
   mask: number,
   out: FeatureBuffer,
 ): FeatureBuffer {
-  const idx = out.idx;
-  const val = out.val;
-  idx.length = 0;
-  val.length = 0;
+  out.n = 0;
+  let idx = out.idx;
+  let val = out.val;
+  let n = 0;
   let prev = 0;
   let negated = 0;
   let words = 0;
@@ -138,10 +167,17 @@ export function extractSocialFeatures(
       negated = 0;
       continue;
     }
+    // At most a word, its bigram and its 4-grams (length - 1).
+    if (n + t.text.length + 2 > idx.length) {
+      out.n = n;
+      reserve(out, t.text.length + 2);
+      idx = out.idx;
+      val = out.val;
+    }
     if (t.kind !== 'word') {
       const h = hashString(t.kind === 'emoji' ? t.text : 'emoticon:' + t.text, SEED_SYMBOL);
-      idx.push(h & mask);
-      val.push(1);
+      idx[n] = h & mask;
+      val[n++] = 1;
       prev = h;
       continue;
     }
@@ -160,36 +196,38 @@ export function extractSocialFeatures(
       hb = Math.imul(hb ^ c, FNV_PRIME);
     }
     hw >>>= 0;
-    idx.push((negated > 0 ? hn >>> 0 : hw) & mask);
-    val.push(1);
+    idx[n] = (negated > 0 ? hn >>> 0 : hw) & mask;
+    val[n++] = 1;
     if (prev !== 0) {
-      idx.push((hb >>> 0) & mask);
-      val.push(1);
+      idx[n] = (hb >>> 0) & mask;
+      val[n++] = 1;
     }
     prev = hw;
-    if (w.length >= 5) pushCharGrams(w, mask, idx, val);
+    if (w.length >= 5) n = pushCharGrams(w, mask, idx, val, n);
     if (NEGATORS.has(w)) negated = 3;
     else if (negated > 0) negated--;
   }
   const scale = 1 / Math.sqrt(Math.max(1, words));
-  for (let i = 0; i < val.length; i++) val[i]! *= scale;
+  for (let i = 0; i < n; i++) val[i]! *= scale;
 
-  pushDense(idx, val, mask, H_BIAS, 1);
-  pushDense(idx, val, mask, H_LEX, lex.score);
-  pushDense(idx, val, mask, H_LEX_POS, lex.score > 0.25 ? 1 : 0);
-  pushDense(idx, val, mask, H_LEX_NEG, lex.score < -0.25 ? 1 : 0);
-  pushDense(idx, val, mask, H_LEX_ZERO, lex.score === 0 ? 1 : 0);
-  pushDense(idx, val, mask, H_SUM, Math.max(-3, Math.min(3, lex.sum / 4)));
-  if (lex.strongIntent) pushDense(idx, val, mask, ruleHash(lex.strongIntent), 1);
-  pushDense(idx, val, mask, H_FAIL, cues.failure);
-  pushDense(idx, val, mask, H_FAIL1, cues.failure > 0 ? 1 : 0);
-  pushDense(idx, val, mask, H_POLITE, cues.polite ? 1 : 0);
-  pushDense(idx, val, mask, H_POLITE_FAIL, cues.polite && cues.failure > 0 ? 1 : 0);
-  pushDense(idx, val, mask, H_SARCASM, cues.sarcasm ? 1 : 0);
-  pushDense(idx, val, mask, H_PLEA, cues.plea ? 1 : 0);
-  pushDense(idx, val, mask, H_PLEA_FAIL, cues.plea && cues.failure > 0 ? 1 : 0);
-  pushDense(idx, val, mask, H_FAIL_LEXPOS, cues.failure > 0 && lex.score > 0 ? 1 : 0);
-  pushDense(idx, val, mask, H_Q, norm.questions > 0 ? 1 : 0);
-  pushDense(idx, val, mask, H_EXCL, Math.min(3, norm.exclamations) / 3);
+  out.n = n;
+  reserve(out, 20);
+  pushDense(out, mask, H_BIAS, 1);
+  pushDense(out, mask, H_LEX, lex.score);
+  pushDense(out, mask, H_LEX_POS, lex.score > 0.25 ? 1 : 0);
+  pushDense(out, mask, H_LEX_NEG, lex.score < -0.25 ? 1 : 0);
+  pushDense(out, mask, H_LEX_ZERO, lex.score === 0 ? 1 : 0);
+  pushDense(out, mask, H_SUM, Math.max(-3, Math.min(3, lex.sum / 4)));
+  if (lex.strongIntent) pushDense(out, mask, ruleHash(lex.strongIntent), 1);
+  pushDense(out, mask, H_FAIL, cues.failure);
+  pushDense(out, mask, H_FAIL1, cues.failure > 0 ? 1 : 0);
+  pushDense(out, mask, H_POLITE, cues.polite ? 1 : 0);
+  pushDense(out, mask, H_POLITE_FAIL, cues.polite && cues.failure > 0 ? 1 : 0);
+  pushDense(out, mask, H_SARCASM, cues.sarcasm ? 1 : 0);
+  pushDense(out, mask, H_PLEA, cues.plea ? 1 : 0);
+  pushDense(out, mask, H_PLEA_FAIL, cues.plea && cues.failure > 0 ? 1 : 0);
+  pushDense(out, mask, H_FAIL_LEXPOS, cues.failure > 0 && lex.score > 0 ? 1 : 0);
+  pushDense(out, mask, H_Q, norm.questions > 0 ? 1 : 0);
+  pushDense(out, mask, H_EXCL, Math.min(3, norm.exclamations) / 3);
   return out;
 }

@@ -8,6 +8,7 @@ import {
 import type { NormalizedText } from './normalize.ts';
 import { detectServiceCues, type ServiceCues } from './service-cues.ts';
 import {
+  createFeatureBuffer,
   extractSocialFeatures,
   type FeatureBuffer,
   type LexiconEvidence,
@@ -68,7 +69,7 @@ export function scoreSocial(
   norm: NormalizedText,
   lex: LexiconEvidence,
   model: SocialModel,
-  buf: FeatureBuffer = { idx: [], val: [] },
+  buf: FeatureBuffer = createFeatureBuffer(),
 ): SocialScore {
   const cues = detectServiceCues(norm.clean);
   extractSocialFeatures(norm, lex, cues, model.buckets - 1, buf);
@@ -81,8 +82,8 @@ export function scoreSocial(
     model.sentiment.bias[2] ?? 0,
   ];
   let zc = model.complaint.bias[0] ?? 0;
-  const { idx, val } = buf;
-  for (let i = 0; i < idx.length; i++) {
+  const { idx, val, n } = buf;
+  for (let i = 0; i < n; i++) {
     const b = idx[i]! * 4;
     const v = val[i]!;
     z[0] += joint[b]! * v;

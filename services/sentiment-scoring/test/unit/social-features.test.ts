@@ -4,6 +4,7 @@ import type { ScoringModel } from '../../src/domain/model.ts';
 import { normalizeText, type NormalizedText } from '../../src/domain/normalize.ts';
 import { detectServiceCues, type ServiceCues } from '../../src/domain/service-cues.ts';
 import {
+  createFeatureBuffer,
   extractSocialFeatures,
   hashString,
   type LexiconEvidence,
@@ -110,7 +111,7 @@ describe('extractSocialFeatures', () => {
       { score: -0.6, sum: -3.2, strongIntent: 'complaint' },
       { score: 0.4, sum: 1.5, strongIntent: 'praise' },
     ];
-    const buf = { idx: [] as number[], val: [] as number[] };
+    const buf = createFeatureBuffer(8);
     let compared = 0;
     texts.forEach((text, i) => {
       const norm = normalizeText(text, model.normalize);
@@ -118,8 +119,8 @@ describe('extractSocialFeatures', () => {
       const lex = lexes[i % lexes.length]!;
       const want = referenceFeatures(norm, lex, cues, MASK);
       extractSocialFeatures(norm, lex, cues, MASK, buf);
-      expect(buf.idx, text).toEqual(want.idx);
-      expect(buf.val, text).toEqual(want.val);
+      expect(Array.from(buf.idx.subarray(0, buf.n)), text).toEqual(want.idx);
+      expect(Array.from(buf.val.subarray(0, buf.n)), text).toEqual(want.val);
       compared += want.idx.length;
     });
     expect(texts.length).toBeGreaterThan(1000);
@@ -133,18 +134,18 @@ describe('extractSocialFeatures', () => {
       { score: 0, sum: 0 },
       { failure: 0, polite: false, sarcasm: false, plea: false },
       MASK,
-      { idx: [], val: [] },
+      createFeatureBuffer(),
     );
     const s = 1 / Math.sqrt(3);
     const nGood = hashString('good', hashString('n:')) & MASK;
     const wGood = hashString('good', hashString('w:')) & MASK;
     const pair = hashString('good', (hashString('not', hashString('w:')) ^ hashString('b:')) >>> 0);
-    expect(f.idx.slice(0, 4)).toEqual([
+    expect(Array.from(f.idx.subarray(0, 4))).toEqual([
       hashString('not', hashString('w:')) & MASK,
       nGood,
       pair & MASK,
       wGood,
     ]);
-    expect(f.val.slice(0, 4)).toEqual([s, s, s, s]);
+    expect(Array.from(f.val.subarray(0, 4))).toEqual([s, s, s, s]);
   });
 });
