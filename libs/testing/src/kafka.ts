@@ -19,6 +19,7 @@ export async function createTestTopics(
         configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
+    await untilServed(admin, names);
   } finally {
     await admin.disconnect();
   }
@@ -34,6 +35,26 @@ export async function createTestTopics(
       }
     },
   };
+}
+
+/**
+ * `waitForLeaders` waits for the controller's metadata; on a busy single broker the partition can
+ * still be unknown to the broker's log manager for a moment ("This server does not host this
+ * topic-partition" on the first produce). Listing offsets asks the partition's leader itself.
+ */
+async function untilServed(admin: ReturnType<Kafka['admin']>, topics: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
 }
 
 export type ReadMessage = KafkaMessage & { topic: string; partition: number };
