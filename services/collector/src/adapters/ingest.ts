@@ -153,31 +153,27 @@ async function ingestMentions(
   // Protected after matching and validation, right before producing; a keyring
   // outage throws here, so nothing of the request is produced (503).
   const outgoing = deps.privacy ? await deps.privacy.protect(mentions) : mentions;
-  // The answer and the brand tallies are taken before waiting for Kafka: the request's
-  // posts and mentions are then garbage while its records are in flight, instead of
-  // surviving scavenges and being promoted (only counting waits for the acknowledgement).
-  const outcome: MentionOutcome = {
-    received: entries.length,
-    accepted: mentions.length,
-    unmatched: unmatched.length,
-    rejected: rejected.length,
-    items: answerItems(prepared),
-    errors: placeErrors(rejected),
-  };
-  const perBrand = brandTallies(mentions);
   await delivery.deliver({
     labels: { source: source.kind, type: 'mention' },
     received: entries.length,
     records: delivery.mentionRecords(outgoing),
     deadLetterRejected: opts.deadLetterRejected && { source, at },
-    accepted: outcome.accepted,
+    accepted: mentions.length,
     rejected,
   });
-  for (const [brand, n] of perBrand) deps.metrics.brandMatches.inc({ brand }, n);
-  if (unmatched.length > 0) deps.metrics.unmatched.inc({ source: source.kind }, outcome.unmatched);
+  countBrandMatches(deps.metrics, mentions);
+  if (unmatched.length > 0) deps.metrics.unmatched.inc({ source: source.kind }, unmatched.length);
+  const errors = placeErrors(rejected);
   if (rejected.length > 0)
-    log.debug({ source, rejected: rejected.length, first: outcome.errors[0] }, 'items rejected');
-  return outcome;
+    log.debug({ source, rejected: rejected.length, first: errors[0] }, 'items rejected');
+  return {
+    received: entries.length,
+    accepted: mentions.length,
+    unmatched: unmatched.length,
+    rejected: rejected.length,
+    items: answerItems(prepared),
+    errors,
+  };
 }
 
 async function ingestSignals(
@@ -240,12 +236,11 @@ async function ingestCompliance(
 }
 
 /** One counter update per brand and call: a labelled inc costs a label lookup each time. */
-/** Mentions per brand, counted once per brand and call (prom-client's inc costs a label lookup). */
-function brandTallies(mentions: readonly Mention[]): Map<string, number> {
+function countBrandMatches(metrics: CollectorMetrics, mentions: readonly Mention[]): void {
   const perBrand = new Map<string, number>();
   for (const mention of mentions)
     for (const b of mention.brands) perBrand.set(b, (perBrand.get(b) ?? 0) + 1);
-  return perBrand;
+  for (const [brand, n] of perBrand) metrics.brandMatches.inc({ brand }, n);
 }
 
 /** The answer to a call whose every valid item is accepted (signals, compliance events). */
