@@ -8,7 +8,7 @@
  * steps is HTTP (Fastify, node:http), the answer's serialization, kafkajs (with murmur2 partitioning) and the
  * event loop.
  *
- *   nice -n 5 npx tsx services/collector/bench/steps-bench.ts
+ *   nice -n 5 npm run bench:steps -w @hark/collector
  *
  * BENCH_MENTIONS (20,000 per round), BENCH_ROUNDS (5; the first is warm-up).
  * Prints one JSON line: the median over rounds of µs per mention per step.
