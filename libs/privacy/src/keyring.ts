@@ -58,6 +58,8 @@ export interface KeyringOptions {
   listen?: boolean;
 }
 
+const FRESH_BYTES = 16 + 32 + 12;
+
 interface Context {
   pool: Pool;
   current: MasterKey;
@@ -138,9 +140,19 @@ async function keysForWrite(
   if (misses.length === 0) return out;
   // Sorted so concurrent batches take unique-index locks in one order (no deadlocks).
   misses.sort();
-  const keyIds = misses.map(() => randomBytes(16).toString('base64url'));
-  const rawKeys = misses.map(() => randomBytes(32));
-  const wrapped = misses.map((_, i) => wrapDataKey(ctx.current, rawKeys[i]!, keyIds[i]!));
+  // One getrandom call for the batch: key id (16) ‖ key (32) ‖ wrap IV (12) per author. A
+  // randomBytes call each cost ~3 µs, three per new author.
+  const random = randomBytes(misses.length * FRESH_BYTES);
+  const keyIds: string[] = [];
+  const rawKeys: Buffer[] = [];
+  const wrapped: Buffer[] = [];
+  for (let i = 0, at = 0; i < misses.length; i++, at += FRESH_BYTES) {
+    keyIds.push(random.toString('base64url', at, at + 16));
+    rawKeys.push(Buffer.from(random.subarray(at + 16, at + 48)));
+    wrapped.push(
+      wrapDataKey(ctx.current, rawKeys[i]!, keyIds[i]!, random.subarray(at + 48, at + FRESH_BYTES)),
+    );
+  }
   const found = await insertOrReadKeys(ctx.pool, {
     authorRefs: misses,
     keyIds,

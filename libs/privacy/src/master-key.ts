@@ -35,9 +35,17 @@ export function generateMasterKey(): string {
   return randomBytes(32).toString('base64');
 }
 
-/** Seals a 32-byte data key: iv(12) ‖ ciphertext(32) ‖ tag(16). */
-export function wrapDataKey(master: MasterKey, dataKey: Buffer, keyId: string): Buffer {
-  const iv = randomBytes(12);
+/**
+ * Seals a 32-byte data key: iv(12) ‖ ciphertext(32) ‖ tag(16). `iv` must be
+ * fresh random bytes; when absent, they are drawn here (the keyring draws a
+ * batch's IVs in one call).
+ */
+export function wrapDataKey(
+  master: MasterKey,
+  dataKey: Buffer,
+  keyId: string,
+  iv: Buffer = randomBytes(12),
+): Buffer {
   const cipher = createCipheriv('aes-256-gcm', master.key, iv);
   cipher.setAAD(Buffer.concat([WRAP_AAD, Buffer.from(`:${keyId}`)]));
   const ct = Buffer.concat([cipher.update(dataKey), cipher.final()]);

@@ -12,13 +12,15 @@
  * BENCH_WARMUP_BATCHES (40); BENCH_KAFKA=off swaps the producer for one that
  * acknowledges at once. BENCH_ALLOC_PROFILE=<file.heapprofile> samples every
  * allocation of the measured run, collected ones included (what --heap-prof
- * leaves out: it keeps only what is still alive at exit). Prints one JSON line: µs of CPU per mention (user,
+ * leaves out: it keeps only what is still alive at exit); BENCH_CPU_PROFILE=<file.cpuprofile>
+ * profiles the measured run alone. Prints one JSON line: µs of CPU per mention (user,
  * system), GC time and count per 1,000 mentions, heap used after the run.
  */
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { profileCpu } from '@hark/testing';
 import { createRng, generateTraffic } from '@hark/traffic';
 import { BENCH_API_KEY, startBenchCollector } from './bench-collector.ts';
 
@@ -53,20 +55,32 @@ function bodiesOf(count: number, runId: string): string[] {
   return bodies;
 }
 
-/** Posts every body once from a child process; resolves with the count of each status. */
-function load(bodies: string[]): Promise<Record<string, number>> {
+/**
+ * A child process holding `bodies`; `run()` posts each once and resolves with
+ * the count of each status. The bodies are sent before `run()`, so the IPC
+ * copy stays out of the measured CPU.
+ */
+async function loadOf(bodies: string[]): Promise<{ run(): Promise<Record<string, number>> }> {
   const child = fork(new URL('./cpu-load.mjs', import.meta.url), { execArgv: [] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { statuses: Record<string, number> }).statuses));
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
     child.once('error', reject);
     child.send({ url, apiKey: BENCH_API_KEY, bodies, concurrency: CONCURRENCY });
   });
+  return {
+    run: () =>
+      new Promise((resolve, reject) => {
+        child.once('message', (m) => resolve((m as { statuses: Record<string, number> }).statuses));
+        child.once('error', reject);
+        child.send('go');
+      }),
+  };
 }
 
 const runId = `cpu${Date.now().toString(36)}`;
 const warmup = bodiesOf(WARMUP_BATCHES * BATCH, `${runId}w`);
-const measured = bodiesOf(MENTIONS, runId);
-await load(warmup);
+const measured = await loadOf(bodiesOf(MENTIONS, runId));
+await (await loadOf(warmup)).run();
 
 let gcMs = 0;
 let gcCount = 0;
@@ -77,11 +91,17 @@ const gc = new PerformanceObserver((list) => {
   }
 });
 gc.observe({ entryTypes: ['gc'] });
+const cpuProfileFile = process.env.BENCH_CPU_PROFILE;
 const allocations = await startAllocationProfile(process.env.BENCH_ALLOC_PROFILE);
 const acceptedBefore = await counter('hark_collector_accepted_total');
 const cpuBefore = process.cpuUsage();
 const wallBefore = performance.now();
-const statuses = await load(measured);
+const statuses = await (cpuProfileFile
+  ? profileCpu(() => measured.run()).then(({ result, profile }) => {
+      writeFileSync(cpuProfileFile, JSON.stringify(profile));
+      return result;
+    })
+  : measured.run());
 const cpu = process.cpuUsage(cpuBefore);
 const wallMs = performance.now() - wallBefore;
 gc.disconnect();

@@ -79,6 +79,25 @@ describe('keyring on PostgreSQL', () => {
     expect(read.has('AAAAAAAAAAAAAAAAAAAAAA')).toBe(false);
   });
 
+  it('when one batch creates many keys, ids, keys and wrap IVs are all distinct and each row unwraps to its key', async () => {
+    const refs = Array.from({ length: 40 }, (_, i) => `x:batch-${i}`);
+    const made = await keyring({ listen: false }).keysForWrite(refs);
+    const { rows } = await pool.query<{ key_id: string; wrapped_key: Buffer }>(
+      "select key_id, wrapped_key from privacy_data_keys where author_ref like 'x:batch-%'",
+    );
+    expect(rows).toHaveLength(40);
+    const distinct = (xs: string[]) => new Set(xs).size;
+    expect(distinct(rows.map((r) => r.key_id))).toBe(40);
+    expect(distinct(rows.map((r) => r.wrapped_key.subarray(0, 12).toString('hex')))).toBe(40);
+    expect(distinct([...made.values()].map((k) => k.key.toString('hex')))).toBe(40);
+    const read = await keyring({ listen: false }).keysForRead(rows.map((r) => r.key_id));
+    for (const ref of refs) {
+      const k = made.get(ref)!;
+      expect(k.key).toHaveLength(32);
+      expect(read.get(k.keyId)!.key.equals(k.key)).toBe(true);
+    }
+  });
+
   it('when the data key row is read back, it is wrapped (the raw key is not in the table)', async () => {
     const k = keyring({ listen: false });
     const dk = (await k.keysForWrite(['x:wrapped'])).get('x:wrapped')!;
