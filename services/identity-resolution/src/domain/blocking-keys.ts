@@ -199,9 +199,10 @@ export function authorKeys(a: {
       const x = letters.slice(0, k);
       const y = letters.slice(k);
       // Handles carry few typos: sound keys only, the typo keys would flood the candidates.
-      if (y.length >= 2 && known(y, 'last') && isFirst(x))
+      // First names are few (hundreds, a map in cache), family names many: ask the first first.
+      if (y.length >= 2 && isFirst(x) && known(y, 'last'))
         nameKeys(x.length === 1 ? initialKeys : out, x, y, false);
-      if (x.length >= 2 && known(x, 'last') && isFirst(y))
+      if (x.length >= 2 && isFirst(y) && known(x, 'last'))
         nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
     }
   }

@@ -3,7 +3,7 @@ import type { PreparedAuthor } from './author.ts';
 import type { CustomerIndex } from './customer-index.ts';
 import { jaroWinkler } from './jaro-winkler.ts';
 import { areNicknames, nameVariants } from './nicknames.ts';
-import { FREEMAIL_DOMAINS, emailDomain, emailLocal, handleCompact } from './normalize.ts';
+import { emailDomain, emailLocal, handleCompact } from './normalize.ts';
 import { PairMemo } from './pair-memo.ts';
 import { isOneEdit } from './one-edit.ts';
 import { sharedArea } from './gazetteer.ts';
@@ -441,6 +441,8 @@ export class CandidateScorer {
   private readonly nameMemo: PairMemo;
   private readonly placeMemo: PairMemo;
   private readonly n: number;
+  /** First label of the author's work e-mail domain (`acme` of `acme.io`), compared with company names. */
+  private readonly corporateLabel: string;
   private evidence: Evidence[] | null = null;
   private vector: ComparisonVector | null = null;
 
@@ -456,6 +458,7 @@ export class CandidateScorer {
     memos: { name: PairMemo; place: PairMemo } = { name: new PairMemo(), place: new PairMemo() },
   ) {
     this.n = Math.max(1, index.size);
+    this.corporateLabel = a.corporateDomain ? a.corporateDomain.split('.')[0]! : '';
     this.nameMemo = memos.name;
     this.placeMemo = memos.place;
     this.nameMemo.clear();
@@ -728,17 +731,20 @@ export class CandidateScorer {
     return 0;
   }
 
-  /** Company, through the author's work e-mail domain. */
+  /**
+   * Company, through the author's work e-mail domain. The customer's
+   * e-mails are only split when one is at a work domain (a flag in the
+   * index): most are not, and this runs for every candidate of such an author.
+   */
   private companyWeight(slot: number): number {
     const { a, index, model } = this;
     if (!a.corporateDomain) return 0;
     const company = index.company(slot);
-    const domains = index
-      .emailsOf(slot)
-      .map(emailDomain)
-      .filter((d) => !FREEMAIL_DOMAINS.has(d));
-    const label = a.corporateDomain.split('.')[0]!;
-    if (domains.includes(a.corporateDomain) || (company.length >= 3 && label === company)) {
+    const hasWorkEmail = index.hasWorkEmail(slot);
+    if (
+      (hasWorkEmail && sameDomain(index.emailsOf(slot), a.corporateDomain)) ||
+      (company.length >= 3 && this.corporateLabel === company)
+    ) {
       return this.push('company', 'work e-mail domain agrees', w(model.companyAgree));
     }
     if (index.website(slot) === a.corporateDomain) {
@@ -748,7 +754,7 @@ export class CandidateScorer {
         w(model.companyAgree),
       );
     }
-    if (domains.length > 0)
+    if (hasWorkEmail)
       return this.push('company', 'work e-mail domains differ', w(model.companyDisagree));
     return 0;
   }
@@ -822,6 +828,12 @@ export function scoreCandidate(
   const r = scorer.explain(slot);
   evidence.push(...r.evidence);
   return r.weight;
+}
+
+/** Whether one of the e-mails is at `domain` (a work domain: no consumer mail provider). */
+function sameDomain(emails: readonly string[], domain: string): boolean {
+  for (const e of emails) if (emailDomain(e) === domain) return true;
+  return false;
 }
 
 function bestOf(x: number | null, y: number | null): { weight: number; from: 0 | 1 } | null {
