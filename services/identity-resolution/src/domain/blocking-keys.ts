@@ -1,4 +1,4 @@
-import { nameGroups } from './nicknames.ts';
+import { hasNameGroups, nameGroups } from './nicknames.ts';
 import {
   emailLocal,
   handleCompact,
@@ -194,7 +194,11 @@ export function authorKeys(a: {
     letters.length <= MAX_HANDLE_SPLIT
   ) {
     const known = a.isKnown ?? (() => true);
-    const isFirst = (x: string) => x.length === 1 || nameGroups(x).some((g) => known(g, 'first'));
+    // Most split points are no name at all: answered without building their group list.
+    const isFirst = (x: string) =>
+      x.length === 1 ||
+      known(x, 'first') ||
+      (hasNameGroups(x) && nameGroups(x).some((g) => known(g, 'first')));
     for (let k = 1; k < letters.length; k++) {
       const x = letters.slice(0, k);
       const y = letters.slice(k);

@@ -276,22 +276,36 @@ function levelWeight(
   return Math.min(weight, exactWeight(part.exactM, count, n, part.tfPrior, alpha));
 }
 
-/**
- * log2(m/u) of every first-name level but exact agreement, for an author
- * verified or not: made once per author instead of once per candidate and level.
- */
-function firstLevelWeights(model: MatchModel, verified: boolean): Record<string, number> {
-  const f = model.firstName;
-  const out: Record<string, number> = {};
-  for (const [level, key] of Object.entries(FIRST_MU))
-    out[level] = w(level === 'disagree' && verified ? f.disagreeVerified : f[key]);
-  return out;
+/** log2(m/u) of every name level but exact agreement: first names (unverified, verified), family names. */
+interface LevelWeights {
+  first: Record<string, number>;
+  firstVerified: Record<string, number>;
+  last: Record<string, number>;
 }
 
-function lastLevelWeights(model: MatchModel): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [level, key] of Object.entries(LAST_MU)) out[level] = w(model.lastName[key]);
-  return out;
+/**
+ * Made once per model (models are never changed, a fit makes a new one)
+ * instead of once per candidate and level; per author it allocated more
+ * than a small CRM's few candidates save.
+ */
+const levelWeightsOf = new WeakMap<MatchModel, LevelWeights>();
+
+function levelWeights(model: MatchModel): LevelWeights {
+  let lw = levelWeightsOf.get(model);
+  if (!lw) {
+    const f = model.firstName;
+    const first: Record<string, number> = {};
+    const firstVerified: Record<string, number> = {};
+    for (const [level, key] of Object.entries(FIRST_MU)) {
+      first[level] = w(f[key]);
+      firstVerified[level] = w(level === 'disagree' ? f.disagreeVerified : f[key]);
+    }
+    const last: Record<string, number> = {};
+    for (const [level, key] of Object.entries(LAST_MU)) last[level] = w(model.lastName[key]);
+    lw = { first, firstVerified, last };
+    levelWeightsOf.set(model, lw);
+  }
+  return lw;
 }
 
 function firstWeight(
@@ -488,8 +502,9 @@ export class CandidateScorer {
   ) {
     this.n = Math.max(1, index.size);
     this.corporateLabel = a.corporateDomain ? a.corporateDomain.split('.')[0]! : '';
-    this.firstLevelW = firstLevelWeights(model, a.verified);
-    this.lastLevelW = lastLevelWeights(model);
+    const lw = levelWeights(model);
+    this.firstLevelW = a.verified ? lw.firstVerified : lw.first;
+    this.lastLevelW = lw.last;
     this.nameMemo = memos.name;
     this.placeMemo = memos.place;
     this.nameMemo.clear();
