@@ -6,7 +6,8 @@
  * way the service does (so the generator's own objects do not inflate its
  * RSS) and resolves authors from the linkage benchmark. Without PostgreSQL
  * it builds the index from the generated rows instead.
- * Options: --customers N --authors N --seconds N.
+ * Options: --customers N --authors N --seconds N --seed N, --profile FILE (a
+ * .cpuprofile of the timed loop only).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     authors: { type: 'string', default: '40000' },
     seconds: { type: 'string', default: '20' },
     seed: { type: 'string', default: '7' },
+    profile: { type: 'string' },
   },
 });
 const nCustomers = Number(values.customers);
@@ -63,6 +65,7 @@ const workerEnv: Record<string, string> = {
   ...(process.env as Record<string, string>),
   BENCH_AUTHORS: authorsFile,
   BENCH_SECONDS: String(values.seconds),
+  ...(values.profile ? { BENCH_PROFILE: values.profile } : {}),
 };
 if (db) {
   const pool = createPool({ url: db.url, logger, max: 2 });

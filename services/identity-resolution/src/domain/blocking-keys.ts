@@ -1,4 +1,4 @@
-import { nameGroups } from './nicknames.ts';
+import { hasNameGroups, nameGroups } from './nicknames.ts';
 import {
   emailLocal,
   handleCompact,
@@ -194,14 +194,19 @@ export function authorKeys(a: {
     letters.length <= MAX_HANDLE_SPLIT
   ) {
     const known = a.isKnown ?? (() => true);
-    const isFirst = (x: string) => x.length === 1 || nameGroups(x).some((g) => known(g, 'first'));
+    // Most split points are no name at all: answered without building their group list.
+    const isFirst = (x: string) =>
+      x.length === 1 ||
+      known(x, 'first') ||
+      (hasNameGroups(x) && nameGroups(x).some((g) => known(g, 'first')));
     for (let k = 1; k < letters.length; k++) {
       const x = letters.slice(0, k);
       const y = letters.slice(k);
       // Handles carry few typos: sound keys only, the typo keys would flood the candidates.
-      if (y.length >= 2 && known(y, 'last') && isFirst(x))
+      // First names are few (hundreds, a map in cache), family names many: ask the first first.
+      if (y.length >= 2 && isFirst(x) && known(y, 'last'))
         nameKeys(x.length === 1 ? initialKeys : out, x, y, false);
-      if (x.length >= 2 && known(x, 'last') && isFirst(y))
+      if (x.length >= 2 && isFirst(y) && known(x, 'last'))
         nameKeys(y.length === 1 ? initialKeys : out, y, x, false);
     }
   }

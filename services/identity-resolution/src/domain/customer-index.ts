@@ -3,6 +3,8 @@ import { customerKeys, exactEmailKey, exactHandleKey } from './blocking-keys.ts'
 import type { CustomerHandle, StoredCustomer } from './customer.ts';
 import { IntMultiMap, hashKey } from './int-multimap.ts';
 import {
+  FREEMAIL_DOMAINS,
+  emailDomain,
   foldAscii,
   normalizeCompany,
   normalizeNamePart,
@@ -68,10 +70,15 @@ const CITY = 2;
 const REGION = 3;
 const COUNTRY = 4;
 const COMPANY = 5;
-const TIER = 6;
+/** Index of the area list of the customer's city (see areaListOf; 0: none). */
+const AREA = 6;
+/** The flags below in the low bits, the interned tier above them. */
 const FLAGS = 7;
 const HAS_EMAILS = 1;
 const HAS_HANDLES = 2;
+/** An e-mail at a domain that is no consumer mail provider: the company comparison reads it. */
+const HAS_WORK_EMAIL = 4;
+const TIER_SHIFT = 3;
 
 /** The index's folded view of one customer: what matching compares. */
 export interface IndexedFields {
@@ -138,8 +145,9 @@ export class CustomerIndex {
   private ids = new Float64Array(0);
   /**
    * The fields scoring reads, interleaved per customer (first, last, city,
-   * region, country, company, tier, flags): one cache line per candidate
-   * instead of one miss per column, which is what bounds the hot loop.
+   * region, country, company, area list, flags and tier): one cache line per
+   * candidate instead of one miss per column, which is what bounds the hot
+   * loop (the area list had a column of its own: one more miss per candidate).
    */
   private fields = new Int32Array(0);
   private values = new Float64Array(0);
@@ -170,12 +178,11 @@ export class CustomerIndex {
   readonly gazetteer: Gazetteer;
   /**
    * Per city, region and country (see areaKey), the index of its area list
-   * in `areaLists`; per customer, that index (0: none), so that scoring
-   * reads a customer's areas with two array reads.
+   * in `areaLists`; per customer, that index (0: none, in `fields`), so that
+   * scoring reads a customer's areas with two array reads.
    */
   private readonly areaListOf = new Map<string, number>();
   private readonly areaLists: Int32Array[] = [NO_AREAS];
-  private areaList = new Int32Array(0);
   /** Areas of profile locations that name no country or state, by their padded text (bounded). */
   private readonly locationAreas = new Map<string, Int32Array>();
   /** Customers per gazetteer node: those whose city lies in it (term frequency of an area). */
@@ -209,11 +216,13 @@ export class CustomerIndex {
     this.fields[o + CITY] = this.cityNames.intern(f.city);
     this.fields[o + REGION] = this.regionNames.intern(f.region);
     this.fields[o + COUNTRY] = this.countryNames.intern(f.country);
-    this.areaList[slot] = this.gazetteer.size > 0 && f.city ? this.areaListFor(o, f) : 0;
+    this.fields[o + AREA] = this.gazetteer.size > 0 && f.city ? this.areaListFor(o, f) : 0;
     this.fields[o + COMPANY] = this.companyNames.intern(f.company);
-    this.fields[o + TIER] = this.tierNames.intern(c.tier ?? '');
     this.fields[o + FLAGS] =
-      (c.emails.length > 0 ? HAS_EMAILS : 0) | (c.handles.length > 0 ? HAS_HANDLES : 0);
+      (this.tierNames.intern(c.tier ?? '') << TIER_SHIFT) |
+      (c.emails.length > 0 ? HAS_EMAILS : 0) |
+      (c.handles.length > 0 ? HAS_HANDLES : 0) |
+      (c.emails.some((e) => !FREEMAIL_DOMAINS.has(emailDomain(e))) ? HAS_WORK_EMAIL : 0);
     this.values[slot] = c.value ?? NULL_VALUE;
     this.externalIds[slot] = c.externalId;
     this.emails[slot] = c.emails.length > 0 ? c.emails.join('\n') : undefined;
@@ -333,6 +342,10 @@ export class CustomerIndex {
   hasHandles(slot: number): boolean {
     return (this.fields[slot * STRIDE + FLAGS]! & HAS_HANDLES) !== 0;
   }
+  /** Whether one of the customer's e-mails is at a domain other than a consumer mail provider. */
+  hasWorkEmail(slot: number): boolean {
+    return (this.fields[slot * STRIDE + FLAGS]! & HAS_WORK_EMAIL) !== 0;
+  }
   cityId(slot: number): number {
     return this.fields[slot * STRIDE + CITY]!;
   }
@@ -353,7 +366,7 @@ export class CustomerIndex {
     return this.companyNames.str(this.fields[slot * STRIDE + COMPANY]!);
   }
   tier(slot: number): string | null {
-    return this.tierNames.str(this.fields[slot * STRIDE + TIER]!) || null;
+    return this.tierNames.str(this.fields[slot * STRIDE + FLAGS]! >>> TIER_SHIFT) || null;
   }
   value(slot: number): number | null {
     const v = this.values[slot]!;
@@ -391,12 +404,12 @@ export class CustomerIndex {
   }
   /** The gazetteer areas (towns, districts, counties) the customer's city lies in, sorted. */
   areasOf(slot: number): Int32Array {
-    return this.areaLists[this.areaList[slot]!]!;
+    return this.areaLists[this.fields[slot * STRIDE + AREA]!]!;
   }
 
   /** Which area list the customer's city has (0: none); equal ids, equal areas. */
   areaListId(slot: number): number {
-    return this.areaList[slot]!;
+    return this.fields[slot * STRIDE + AREA]!;
   }
 
   /**
@@ -421,7 +434,7 @@ export class CustomerIndex {
     blockingBytes: number;
     columnBytes: number;
   } {
-    const columnBytes = this.capacity * (8 + 4 * STRIDE + 8 + 4);
+    const columnBytes = this.capacity * (8 + 4 * STRIDE + 8);
     return {
       customers: this.count,
       blockingPairs: this.blocks.size,
@@ -478,9 +491,6 @@ export class CustomerIndex {
     };
     this.ids = f64(this.ids);
     this.values = f64(this.values);
-    const areaList = new Int32Array(cap);
-    areaList.set(this.areaList);
-    this.areaList = areaList;
     const fields = new Int32Array(cap * STRIDE);
     fields.set(this.fields);
     this.fields = fields;

@@ -10,17 +10,23 @@ export function hashKey(s: string): number {
 
 /**
  * A compact multimap from 32-bit key hashes to int values (customer slots).
- * Bulk pairs are radix-sorted into three typed arrays (sorted unique keys,
- * range starts, values): about 12 bytes per pair instead of a JS Map's
- * ~80. Later additions go to a small Map overlay that is merged back when
- * it grows. Hash collisions only add candidates, which are scored anyway.
+ * Bulk pairs are radix-sorted into two typed arrays (sorted unique keys
+ * interleaved with their range starts, values): about 12 bytes per pair
+ * instead of a JS Map's ~80. Later additions go to a small Map overlay that
+ * is merged back when it grows. Hash collisions only add candidates, which
+ * are scored anyway.
  */
 export class IntMultiMap {
-  private keys = new Uint32Array(0);
-  private starts = new Uint32Array(1);
+  /**
+   * Key i at [2i], the start of its values at [2i + 1], the end of the last
+   * range at [2u + 1]: a key, its start and its end share a cache line,
+   * where separate key and start arrays cost a miss each per lookup.
+   */
+  private entries = new Uint32Array(2);
+  private unique = 0;
   private values = new Int32Array(0);
   /**
-   * Open-addressing table over `keys` (index + 1, 0 = empty): one or two
+   * Open-addressing table over the keys (index + 1, 0 = empty): one or two
    * cache misses per lookup where a binary search over millions of keys
    * costs twenty.
    */
@@ -66,9 +72,10 @@ export class IntMultiMap {
     let ks: Uint32Array = new Uint32Array(total);
     let vs: Int32Array = new Int32Array(total);
     let n = 0;
-    for (let i = 0; i < this.keys.length; i++) {
-      for (let j = this.starts[i]!; j < this.starts[i + 1]!; j++) {
-        ks[n] = this.keys[i]!;
+    const e = this.entries;
+    for (let i = 0; i < this.unique; i++) {
+      for (let j = e[2 * i + 1]!; j < e[2 * i + 3]!; j++) {
+        ks[n] = e[2 * i]!;
         vs[n++] = this.values[j]!;
       }
     }
@@ -83,32 +90,31 @@ export class IntMultiMap {
     }
     [ks, vs] = radixSortPairs(ks, vs, n);
     // Unique keys and range starts; drop exact duplicate pairs.
-    const keys = new Uint32Array(n);
-    const starts = new Uint32Array(n + 1);
+    const entries = new Uint32Array(2 * n + 2);
     const values = new Int32Array(n);
     let u = 0;
     let m = 0;
     for (let i = 0; i < n; i++) {
       const k = ks[i]!;
-      if (u === 0 || keys[u - 1] !== k) {
-        keys[u] = k;
-        starts[u] = m;
+      if (u === 0 || entries[2 * (u - 1)] !== k) {
+        entries[2 * u] = k;
+        entries[2 * u + 1] = m;
         u++;
       } else if (values[m - 1] === vs[i] && ks[i - 1] === k) {
         continue;
       }
       values[m++] = vs[i]!;
     }
-    starts[u] = m;
-    this.keys = keys.slice(0, u);
-    this.starts = starts.slice(0, u + 1);
+    entries[2 * u + 1] = m;
+    this.entries = entries.slice(0, 2 * u + 2);
+    this.unique = u;
     this.values = values.slice(0, m);
     let cap = 1;
     while (cap < u * 1.5) cap *= 2;
     this.table = new Int32Array(cap);
     this.tableMask = cap - 1;
     for (let i = 0; i < u; i++) {
-      let p = mix(this.keys[i]!) & this.tableMask;
+      let p = mix(this.entries[2 * i]!) & this.tableMask;
       while (this.table[p] !== 0) p = (p + 1) & this.tableMask;
       this.table[p] = i + 1;
     }
@@ -122,7 +128,7 @@ export class IntMultiMap {
   /** How many values a key has (its block size). */
   count(key: number): number {
     const i = this.find(key);
-    const base = i < 0 ? 0 : this.starts[i + 1]! - this.starts[i]!;
+    const base = i < 0 ? 0 : this.entries[2 * i + 3]! - this.entries[2 * i + 1]!;
     return this.overlayPairs === 0 ? base : base + (this.overlay.get(key)?.length ?? 0);
   }
 
@@ -138,12 +144,11 @@ export class IntMultiMap {
   forEachUpTo(key: number, cap: number, visit: (value: number) => void): number {
     const i = this.find(key);
     const list = this.overlayPairs === 0 ? undefined : this.overlay.get(key);
-    const size = (i < 0 ? 0 : this.starts[i + 1]! - this.starts[i]!) + (list?.length ?? 0);
+    const start = i < 0 ? 0 : this.entries[2 * i + 1]!;
+    const end = i < 0 ? 0 : this.entries[2 * i + 3]!;
+    const size = end - start + (list?.length ?? 0);
     if (size === 0 || size > cap) return size;
-    if (i >= 0) {
-      const end = this.starts[i + 1]!;
-      for (let j = this.starts[i]!; j < end; j++) visit(this.values[j]!);
-    }
+    for (let j = start; j < end; j++) visit(this.values[j]!);
     if (list) for (const v of list) visit(v);
     return size;
   }
@@ -155,8 +160,7 @@ export class IntMultiMap {
   /** Bytes held by the typed arrays (the overlay is estimated). */
   get bytes(): number {
     return (
-      this.keys.byteLength +
-      this.starts.byteLength +
+      this.entries.byteLength +
       this.values.byteLength +
       this.table.byteLength +
       this.overlayPairs * 40
@@ -168,7 +172,7 @@ export class IntMultiMap {
     for (;;) {
       const i = this.table[p]!;
       if (i === 0) return -1;
-      if (this.keys[i - 1] === key) return i - 1;
+      if (this.entries[2 * (i - 1)] === key) return i - 1;
       p = (p + 1) & this.tableMask;
     }
   }

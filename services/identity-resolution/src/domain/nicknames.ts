@@ -289,6 +289,11 @@ export function nameGroups(first: string): string[] {
   return groups.includes(first) ? groups : [first, ...groups];
 }
 
+/** Whether nameGroups(first) holds more than the name itself: a check that allocates nothing. */
+export function hasNameGroups(first: string): boolean {
+  return blockingGroups.has(first);
+}
+
 /**
  * Per name, every name it shares a group with, in both tables: a lookup per
  * pair instead of comparing group lists (the public list puts John in 10

@@ -3,7 +3,7 @@ import type { PreparedAuthor } from './author.ts';
 import type { CustomerIndex } from './customer-index.ts';
 import { jaroWinkler } from './jaro-winkler.ts';
 import { areNicknames, nameVariants } from './nicknames.ts';
-import { FREEMAIL_DOMAINS, emailDomain, emailLocal, handleCompact } from './normalize.ts';
+import { emailDomain, emailLocal, handleCompact } from './normalize.ts';
 import { PairMemo } from './pair-memo.ts';
 import { isOneEdit } from './one-edit.ts';
 import { sharedArea } from './gazetteer.ts';
@@ -266,34 +266,70 @@ const NEAR_MISSES: ReadonlySet<string> = new Set([
  */
 function levelWeight(
   level: string,
-  mu: MU,
+  weight: number,
   part: { exactM: number; tfPrior: number },
   count: number,
   n: number,
   alpha: number,
 ): number {
-  const weight = w(mu);
   if (!NEAR_MISSES.has(level)) return weight;
   return Math.min(weight, exactWeight(part.exactM, count, n, part.tfPrior, alpha));
+}
+
+/** log2(m/u) of every name level but exact agreement: first names (unverified, verified), family names. */
+interface LevelWeights {
+  first: Record<string, number>;
+  firstVerified: Record<string, number>;
+  last: Record<string, number>;
+}
+
+/**
+ * Made once per model (models are never changed, a fit makes a new one)
+ * instead of once per candidate and level; per author it allocated more
+ * than a small CRM's few candidates save.
+ */
+const levelWeightsOf = new WeakMap<MatchModel, LevelWeights>();
+
+function levelWeights(model: MatchModel): LevelWeights {
+  let lw = levelWeightsOf.get(model);
+  if (!lw) {
+    const f = model.firstName;
+    const first: Record<string, number> = {};
+    const firstVerified: Record<string, number> = {};
+    for (const [level, key] of Object.entries(FIRST_MU)) {
+      first[level] = w(f[key]);
+      firstVerified[level] = w(level === 'disagree' ? f.disagreeVerified : f[key]);
+    }
+    const last: Record<string, number> = {};
+    for (const [level, key] of Object.entries(LAST_MU)) last[level] = w(model.lastName[key]);
+    lw = { first, firstVerified, last };
+    levelWeightsOf.set(model, lw);
+  }
+  return lw;
 }
 
 function firstWeight(
   level: FirstLevel,
   count: number,
   n: number,
-  verified: boolean,
+  weights: Record<string, number>,
   model: MatchModel,
 ): number {
   const f = model.firstName;
   if (level === 'exact') return exactWeight(f.exactM, count, n, f.tfPrior, model.tfSmoothing);
-  const mu = level === 'disagree' && verified ? f.disagreeVerified : f[FIRST_MU[level]];
-  return levelWeight(level, mu, f, count, n, model.tfSmoothing);
+  return levelWeight(level, weights[level]!, f, count, n, model.tfSmoothing);
 }
 
-function lastWeight(level: LastLevel, count: number, n: number, model: MatchModel): number {
+function lastWeight(
+  level: LastLevel,
+  count: number,
+  n: number,
+  weights: Record<string, number>,
+  model: MatchModel,
+): number {
   const l = model.lastName;
   if (level === 'exact') return exactWeight(l.exactM, count, n, l.tfPrior, model.tfSmoothing);
-  return levelWeight(level, l[LAST_MU[level]], l, count, n, model.tfSmoothing);
+  return levelWeight(level, weights[level]!, l, count, n, model.tfSmoothing);
 }
 
 const variantCache = new Map<string, string[]>();
@@ -332,16 +368,21 @@ function containsConcat(s: string, x: string, y: string): boolean {
   return false;
 }
 
+type HandleLevels = { readonly first: FirstLevel | null; readonly last: LastLevel | null };
+/** handleNameLevels' answers, made once: it runs per candidate pair. */
+const EXACT_INITIAL: HandleLevels = { first: 'exact', last: 'initial' };
+const EXACT_NONE: HandleLevels = { first: 'exact', last: null };
+const INITIAL_EXACT: HandleLevels = { first: 'initial', last: 'exact' };
+const EXACT_EXACT: HandleLevels = { first: 'exact', last: 'exact' };
+const NICKNAME_EXACT: HandleLevels = { first: 'nickname', last: 'exact' };
+const NONE_EXACT: HandleLevels = { first: null, last: 'exact' };
+
 /**
  * What a handle says about a candidate's name: `janedoe`, `doe_jane`,
  * `bobsmith` (nickname), `jdoe`, `doej`, `janed`, `janemdoe`, `thejanedoe`,
  * `doe84`. Null parts when the handle says nothing about them.
  */
-export function handleNameLevels(
-  letters: string,
-  cf: string,
-  cl: string,
-): { first: FirstLevel | null; last: LastLevel | null } | null {
+export function handleNameLevels(letters: string, cf: string, cl: string): HandleLevels | null {
   if (letters.length < 3 || (!cf && !cl)) return null;
   // Most candidates' family names are nowhere in the handle: only `janed` can still fit.
   if (cl && !letters.includes(cl)) {
@@ -351,9 +392,9 @@ export function handleNameLevels(
       ((letters.startsWith(cf) && letters[cf.length] === cl[0]) ||
         (letters[0] === cl[0] && letters.endsWith(cf)))
     ) {
-      return { first: 'exact', last: 'initial' };
+      return EXACT_INITIAL;
     }
-    return cf.length >= 4 && letters === cf ? { first: 'exact', last: null } : null;
+    return cf.length >= 4 && letters === cf ? EXACT_NONE : null;
   }
   if (cf && cl && letters.length > cl.length) {
     for (const v of variantsOf(cf)) {
@@ -362,7 +403,7 @@ export function handleNameLevels(
         isConcat(letters, cl, v) ||
         (v.length >= 3 && (containsConcat(letters, v, cl) || containsConcat(letters, cl, v)))
       ) {
-        return { first: v === cf ? 'exact' : 'nickname', last: 'exact' };
+        return v === cf ? EXACT_EXACT : NICKNAME_EXACT;
       }
     }
     const i = cf[0]!;
@@ -371,14 +412,14 @@ export function handleNameLevels(
       ((letters[0] === i && letters.endsWith(cl)) ||
         (letters.startsWith(cl) && letters[cl.length] === i))
     ) {
-      return { first: 'initial', last: 'exact' };
+      return INITIAL_EXACT;
     }
     if (
       letters.length === cf.length + cl.length + 1 &&
       letters.startsWith(cf) &&
       letters.endsWith(cl)
     ) {
-      return { first: 'exact', last: 'exact' };
+      return EXACT_EXACT;
     }
     if (
       cf.length >= 3 &&
@@ -386,16 +427,16 @@ export function handleNameLevels(
       ((letters.startsWith(cf) && letters[cf.length] === cl[0]) ||
         (letters[0] === cl[0] && letters.endsWith(cf)))
     ) {
-      return { first: 'exact', last: 'initial' };
+      return EXACT_INITIAL;
     }
   }
   if (
     cl.length >= 4 &&
     ((letters.startsWith(cl) && endsWord(letters.length - cl.length)) || letters.endsWith(cl))
   ) {
-    return { first: null, last: 'exact' };
+    return NONE_EXACT;
   }
-  if (cf.length >= 4 && letters === cf) return { first: 'exact', last: null };
+  if (cf.length >= 4 && letters === cf) return EXACT_NONE;
   return null;
 }
 
@@ -441,6 +482,10 @@ export class CandidateScorer {
   private readonly nameMemo: PairMemo;
   private readonly placeMemo: PairMemo;
   private readonly n: number;
+  /** First label of the author's work e-mail domain (`acme` of `acme.io`), compared with company names. */
+  private readonly corporateLabel: string;
+  private readonly firstLevelW: Record<string, number>;
+  private readonly lastLevelW: Record<string, number>;
   private evidence: Evidence[] | null = null;
   private vector: ComparisonVector | null = null;
 
@@ -456,6 +501,10 @@ export class CandidateScorer {
     memos: { name: PairMemo; place: PairMemo } = { name: new PairMemo(), place: new PairMemo() },
   ) {
     this.n = Math.max(1, index.size);
+    this.corporateLabel = a.corporateDomain ? a.corporateDomain.split('.')[0]! : '';
+    const lw = levelWeights(model);
+    this.firstLevelW = a.verified ? lw.firstVerified : lw.first;
+    this.lastLevelW = lw.last;
     this.nameMemo = memos.name;
     this.placeMemo = memos.place;
     this.nameMemo.clear();
@@ -554,11 +603,11 @@ export class CandidateScorer {
   private readonly lastLevels = new Map<number, [LastLevel | null, LastLevel | null | undefined]>();
 
   private fw(level: FirstLevel | null, count: number): number | null {
-    return level ? firstWeight(level, count, this.n, this.a.verified, this.model) : null;
+    return level ? firstWeight(level, count, this.n, this.firstLevelW, this.model) : null;
   }
 
   private lw(level: LastLevel | null, count: number): number | null {
-    return level ? lastWeight(level, count, this.n, this.model) : null;
+    return level ? lastWeight(level, count, this.n, this.lastLevelW, this.model) : null;
   }
 
   /**
@@ -627,54 +676,53 @@ export class CandidateScorer {
     }
     const h = handleNameLevels(a.handleLetters, cf, cl);
     let total = 0;
-    const first = bestOf(this.fw(dFirst, dfc), this.fw(h?.first ?? null, fc));
-    const last = bestOf(this.lw(dLast, dlc), this.lw(h?.last ?? null, lc));
-    if (first && this.vector) {
-      this.vector.first = first.from === 0 ? dFirst : (h?.first ?? null);
+    // Which source says more of each part (0 the display name, 1 the handle, -1 neither).
+    const firstD = this.fw(dFirst, dfc);
+    const firstH = this.fw(h?.first ?? null, fc);
+    const firstFrom = bestOf(firstD, firstH);
+    const firstW = firstFrom === 0 ? firstD! : firstH!;
+    const lastD = this.lw(dLast, dlc);
+    const lastH = this.lw(h?.last ?? null, lc);
+    const lastFrom = bestOf(lastD, lastH);
+    const lastW = lastFrom === 0 ? lastD! : lastH!;
+    if (firstFrom >= 0 && this.vector) {
+      this.vector.first = firstFrom === 0 ? dFirst : (h?.first ?? null);
       this.vector.firstU =
         this.vector.first === 'exact'
           ? tfU(
-              first.from === 0 ? dfc : fc,
+              firstFrom === 0 ? dfc : fc,
               this.n,
               this.model.firstName.tfPrior,
               this.model.tfSmoothing,
             )
           : 0;
-      this.vector.firstW = first.weight;
+      this.vector.firstW = firstW;
     }
-    if (last && this.vector) {
-      this.vector.last = last.from === 0 ? dLast : (h?.last ?? null);
+    if (lastFrom >= 0 && this.vector) {
+      this.vector.last = lastFrom === 0 ? dLast : (h?.last ?? null);
       this.vector.lastU =
         this.vector.last === 'exact'
           ? tfU(
-              last.from === 0 ? dlc : lc,
+              lastFrom === 0 ? dlc : lc,
               this.n,
               this.model.lastName.tfPrior,
               this.model.tfSmoothing,
             )
           : 0;
-      this.vector.lastW = last.weight;
+      this.vector.lastW = lastW;
     }
-    if (first) {
-      total += first.weight;
+    if (firstFrom >= 0) {
+      total += firstW;
       if (this.evidence) {
-        const level = first.from === 0 ? dFirst : h?.first;
-        this.push(
-          'first_name',
-          `${first.from === 0 ? 'display name' : 'handle'}: ${level}`,
-          first.weight,
-        );
+        const level = firstFrom === 0 ? dFirst : h?.first;
+        this.push('first_name', `${firstFrom === 0 ? 'display name' : 'handle'}: ${level}`, firstW);
       }
     }
-    if (last) {
-      total += last.weight;
+    if (lastFrom >= 0) {
+      total += lastW;
       if (this.evidence) {
-        const level = last.from === 0 ? dLast : h?.last;
-        this.push(
-          'last_name',
-          `${last.from === 0 ? 'display name' : 'handle'}: ${level}`,
-          last.weight,
-        );
+        const level = lastFrom === 0 ? dLast : h?.last;
+        this.push('last_name', `${lastFrom === 0 ? 'display name' : 'handle'}: ${level}`, lastW);
       }
     }
     return total;
@@ -728,17 +776,20 @@ export class CandidateScorer {
     return 0;
   }
 
-  /** Company, through the author's work e-mail domain. */
+  /**
+   * Company, through the author's work e-mail domain. The customer's
+   * e-mails are only split when one is at a work domain (a flag in the
+   * index): most are not, and this runs for every candidate of such an author.
+   */
   private companyWeight(slot: number): number {
     const { a, index, model } = this;
     if (!a.corporateDomain) return 0;
     const company = index.company(slot);
-    const domains = index
-      .emailsOf(slot)
-      .map(emailDomain)
-      .filter((d) => !FREEMAIL_DOMAINS.has(d));
-    const label = a.corporateDomain.split('.')[0]!;
-    if (domains.includes(a.corporateDomain) || (company.length >= 3 && label === company)) {
+    const hasWorkEmail = index.hasWorkEmail(slot);
+    if (
+      (hasWorkEmail && sameDomain(index.emailsOf(slot), a.corporateDomain)) ||
+      (company.length >= 3 && this.corporateLabel === company)
+    ) {
       return this.push('company', 'work e-mail domain agrees', w(model.companyAgree));
     }
     if (index.website(slot) === a.corporateDomain) {
@@ -748,7 +799,7 @@ export class CandidateScorer {
         w(model.companyAgree),
       );
     }
-    if (domains.length > 0)
+    if (hasWorkEmail)
       return this.push('company', 'work e-mail domains differ', w(model.companyDisagree));
     return 0;
   }
@@ -824,8 +875,15 @@ export function scoreCandidate(
   return r.weight;
 }
 
-function bestOf(x: number | null, y: number | null): { weight: number; from: 0 | 1 } | null {
-  if (x === null && y === null) return null;
-  if (y === null || (x !== null && x >= y)) return { weight: x!, from: 0 };
-  return { weight: y, from: 1 };
+/** Whether one of the e-mails is at `domain` (a work domain: no consumer mail provider). */
+function sameDomain(emails: readonly string[], domain: string): boolean {
+  for (const e of emails) if (emailDomain(e) === domain) return true;
+  return false;
+}
+
+/** Which of two weights counts: 0 the first, 1 the second, -1 neither (no object: it runs per pair). */
+function bestOf(x: number | null, y: number | null): -1 | 0 | 1 {
+  if (x === null && y === null) return -1;
+  if (y === null || (x !== null && x >= y)) return 0;
+  return 1;
 }

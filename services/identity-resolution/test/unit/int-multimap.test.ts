@@ -32,6 +32,22 @@ describe('IntMultiMap', () => {
     expect(visited).toBe(50);
   });
 
+  it('after a build, every key of many finds exactly its values, the last key included', () => {
+    const m = new IntMultiMap();
+    const expected = new Map<number, number[]>();
+    for (let i = 0; i < 20_000; i++) {
+      const key = hashKey(`k|${i % 3001}`);
+      m.addBulk(key, i);
+      expected.set(key, [...(expected.get(key) ?? []), i]);
+    }
+    m.build();
+    m.add(hashKey('k|3000'), 99_999);
+    expected.get(hashKey('k|3000'))!.push(99_999);
+    for (const [key, vs] of expected) expect(values(m, key)).toEqual(vs);
+    expect(m.size).toBe(20_001);
+    expect(m.count(hashKey('absent'))).toBe(0);
+  });
+
   it('keeps pairs across rebuilds of overlay into the sorted arrays', () => {
     const m = new IntMultiMap();
     m.add(hashKey('p|JN|T'), 1);

@@ -196,6 +196,15 @@ describe('blocking', () => {
     expect(ids).not.toContain('C5');
   });
 
+  it('a customer found by several keys is a candidate once, for each author in turn', () => {
+    const jane = author({ name: 'Jane Doe', handle: 'janedoe', location: 'Lyon, France' });
+    for (let i = 0; i < 3; i++) {
+      const { slots } = matcher.candidates(jane);
+      expect(new Set(slots).size).toBe(slots.length);
+      expect(slots.filter((s) => index.externalId(s) === 'C1')).toHaveLength(1);
+    }
+  });
+
   it('a common name part alone is capped; with the town it still finds the customer', () => {
     const crowd = indexOf(
       ...Array.from({ length: 30 }, (_, i) => ({ firstName: `Person${i}`, lastName: 'Smith' })),

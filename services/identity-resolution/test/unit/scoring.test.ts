@@ -9,7 +9,7 @@ import {
   identifierWeight,
   scoreCandidate,
 } from '../../src/domain/scoring.ts';
-import { author, customer } from './fixtures.ts';
+import { author, customer, indexOf } from './fixtures.ts';
 import { CustomerIndex } from '../../src/domain/customer-index.ts';
 import { Gazetteer, parseGazetteer } from '../../src/domain/gazetteer.ts';
 
@@ -259,6 +259,43 @@ describe('what the author side carries beyond name and place', () => {
     expect(withSite.some((e) => e.kind === 'company' && e.weight > 0)).toBe(true);
     expect(without.some((e) => e.kind === 'company')).toBe(false);
     expect(w1).toBeGreaterThan(w2);
+  });
+});
+
+describe('company through a work e-mail', () => {
+  const idx = indexOf(
+    { firstName: 'Ada', lastName: 'Byron', emails: 'ada@initech.com' },
+    { firstName: 'Ada', lastName: 'Byron', emails: 'ada@globex.com' },
+    { firstName: 'Ada', lastName: 'Byron', emails: 'ada@gmail.com;ada@globex.com' },
+    { firstName: 'Ada', lastName: 'Byron', emails: 'ada@gmail.com' },
+    { firstName: 'Ada', lastName: 'Byron', emails: 'ada@gmail.com', company: 'Initech' },
+    { firstName: 'Ada', lastName: 'Byron', tier: 'gold', company: 'Globex' },
+  );
+  const a = prepareAuthor(author({ name: 'Ada Byron', email: 'ada.b@initech.com' }), idx);
+  it.each([
+    ['the same work domain', 0, 'work e-mail domain agrees'],
+    ['another work domain', 1, 'work e-mail domains differ'],
+    ['a free mail address and another work domain', 2, 'work e-mail domains differ'],
+    ['only a free mail address', 3, null],
+    ['only a free mail address, the company named like the domain', 4, 'work e-mail domain agrees'],
+    ['no e-mail, another company', 5, null],
+  ])('a customer with %s: %s', (_case, slot, detail) => {
+    const evidence: Evidence[] = [];
+    scoreCandidate(a, slot, idx, DEFAULT_MODEL, evidence);
+    expect(evidence.find((e) => e.kind === 'company')?.detail ?? null).toBe(detail);
+  });
+
+  it('the tier packed beside the flags reads back', () => {
+    expect(idx.tier(5)).toBe('gold');
+    expect(idx.tier(0)).toBeNull();
+    expect([0, 1, 2, 3, 4, 5].map((s) => idx.hasWorkEmail(s))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
