@@ -63,3 +63,59 @@ export function uniqueTop(scores: readonly number[]): number {
   }
   return tied ? -1 : top;
 }
+
+/** Linking every proposal scoring at least `threshold`. */
+export function operatingPoint(
+  proposals: readonly Proposal[],
+  positives: number,
+  threshold: number,
+): OperatingPoint {
+  let links = 0;
+  let right = 0;
+  for (const p of proposals) {
+    if (p.score < threshold) continue;
+    links++;
+    if (p.right) right++;
+  }
+  return {
+    threshold,
+    links,
+    right,
+    precision: links ? right / links : 1,
+    recall: positives ? right / positives : 0,
+  };
+}
+
+/** One author of a test set: its proposal (if any) and whether it is a customer. */
+export interface AuthorOutcome {
+  proposal: Proposal | null;
+  positive: boolean;
+}
+
+/**
+ * Percentile range of bestRecallAt over `rounds` bootstrap resamples of the
+ * authors: how much the figure moves with the sample.
+ */
+export function bootstrapBestRecall(
+  authors: readonly AuthorOutcome[],
+  minPrecision: number,
+  rounds: number,
+  random: () => number,
+  range: [number, number] = [0.025, 0.975],
+): [number, number] {
+  const recalls: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const proposals: Proposal[] = [];
+    let positives = 0;
+    for (let i = 0; i < authors.length; i++) {
+      const a = authors[Math.floor(random() * authors.length)]!;
+      if (a.positive) positives++;
+      if (a.proposal) proposals.push(a.proposal);
+    }
+    recalls.push(bestRecallAt(proposals, positives, minPrecision).recall);
+  }
+  recalls.sort((x, y) => x - y);
+  const at = (q: number): number =>
+    recalls[Math.min(recalls.length - 1, Math.floor(q * recalls.length))]!;
+  return [at(range[0]), at(range[1])];
+}
