@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { prepareAuthor, type PreparedAuthor } from '../src/domain/author.ts';
 import type { CustomerIndex } from '../src/domain/customer-index.ts';
 import { jaroWinkler } from '../src/domain/jaro-winkler.ts';
-import { DEFAULT_MATCH_OPTIONS, Matcher } from '../src/domain/match-author.ts';
+import { DEFAULT_MATCH_OPTIONS, Matcher, type Resolution } from '../src/domain/match-author.ts';
 import { areNicknames } from '../src/domain/nicknames.ts';
 import { soundAlike } from '../src/domain/phonetic.ts';
 import type { ComparisonVector } from '../src/domain/scoring.ts';
@@ -235,6 +235,31 @@ interface Observed {
   rows: number[][];
   /** The shipped rules but the threshold: a proposal with its posterior, or null. */
   shipped: Proposal | null;
+  /** Why the shipped rules would not link a customer-author rightly at any threshold, or null. */
+  shippedMiss: ShippedMiss | null;
+}
+
+type ShippedMiss =
+  | 'posterior below MATCH_UPPER'
+  | 'tie within MATCH_AMBIGUITY_BITS'
+  | 'nothing besides the name'
+  | 'another customer on top'
+  | 'right top candidate, posterior below MATCH_LOWER'
+  | 'not a candidate';
+
+/** Where a customer-author lands under the shipped rules with the threshold at 0 (rulesOnly). */
+function shippedMissOf(r: Resolution, truth: number, slots: readonly number[]): ShippedMiss | null {
+  if (r.status === 'linked')
+    return r.slot === truth ? 'posterior below MATCH_UPPER' : 'another customer on top';
+  if (r.status === 'review') {
+    if (r.slot !== truth) return 'another customer on top';
+    const ambiguity = r.evidence.find((e) => e.kind === 'ambiguity');
+    return ambiguity?.detail.startsWith('runner-up')
+      ? 'tie within MATCH_AMBIGUITY_BITS'
+      : 'nothing besides the name';
+  }
+  if (r.candidates[0]?.slot === truth) return 'right top candidate, posterior below MATCH_LOWER';
+  return slots.includes(truth) ? 'another customer on top' : 'not a candidate';
 }
 
 function observe(
@@ -252,13 +277,15 @@ function observe(
         ? { score: r.method === 'fuzzy' ? r.confidence : Infinity, right: r.slot === truth }
         : null;
     if (r.method !== 'fuzzy' && r.method !== 'none' && r.status === 'linked') {
-      return { author, truth, exact: r.slot === truth, slots: [], rows: [], shipped };
+      const exact = r.slot === truth;
+      return { author, truth, exact, slots: [], rows: [], shipped, shippedMiss: null };
     }
     const { slots } = matcher.candidates(author.input);
     const vectors = matcher.comparisonVectors(author.input);
     const a = prepareAuthor(author.input, index);
     const rows = candidateFeatures(index, matcher, a, slots, vectors);
-    return { author, truth, exact: null, slots, rows, shipped };
+    const shippedMiss = truth === undefined ? null : shippedMissOf(r, truth, slots);
+    return { author, truth, exact: null, slots, rows, shipped, shippedMiss };
   });
 }
 
@@ -412,6 +439,7 @@ const point = (p: OperatingPoint): string =>
 
 const results: Record<string, unknown>[] = [];
 const lines: string[] = [];
+const gaps: string[] = [];
 for (const [name, load] of Object.entries(LOADERS)) {
   if (values.set !== 'all' && values.set !== name) continue;
   const started = performance.now();
@@ -443,6 +471,23 @@ for (const [name, load] of Object.entries(LOADERS)) {
   const shippedRange99 = bootstrapBestRecall(onTest.shipped, 0.99, BOOTSTRAP, random);
   const devThreshold = crossFittedThreshold(devObserved, treeOptions, 0.99);
   const deployed = operatingPoint(oracleProposals, onTest.positives, devThreshold);
+  // Where the shipped defaults leave the customers the oracle links rightly at P ≥ 0.99.
+  const gap = new Map<string, number>();
+  testObserved.forEach((o, i) => {
+    const proposal = onTest.oracle[i]!.proposal;
+    if (!proposal?.right || proposal.score < at99.threshold) return;
+    if (o.shipped?.right && o.shipped.score >= DEFAULT_MATCH_OPTIONS.upper) return;
+    const why = o.shippedMiss ?? 'posterior below MATCH_UPPER';
+    gap.set(why, (gap.get(why) ?? 0) + 1);
+  });
+  gaps.push(
+    `${name}: ${[...gap.values()].reduce((s, k) => s + k, 0)} customer-authors (` +
+      [...gap]
+        .sort((x, y) => y[1] - x[1])
+        .map(([why, k]) => `${why} ${k}`)
+        .join(', ') +
+      ')',
+  );
   const info = informationBound(index, testObserved);
   const share = (k: number): number => (info.positives ? k / info.positives : 0);
   const range = (r: [number, number]): string => `[${r[0].toFixed(3)}–${r[1].toFixed(3)}]`;
@@ -469,6 +514,7 @@ for (const [name, load] of Object.entries(LOADERS)) {
       oracleDevThreshold: deployed,
       pairsCompleteness: onTest.pairsCompleteness,
       oracleRankedOnTop: onTest.rankedOnTop,
+      oracleLinksShippedDoesNot: Object.fromEntries(gap),
       information: info,
       informationCeiling: 1 - share(info.any),
     },
@@ -489,4 +535,8 @@ console.log(
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const l of lines) console.log(l);
+console.log(
+  '\nLinked rightly by the oracle at P ≥ 0.99, not by the shipped defaults, by where the shipped rules leave them:',
+);
+for (const g of gaps) console.log(`- ${g}`);
 console.log(`\n${JSON.stringify({ bench: 'identity-resolution ceiling', results })}`);
