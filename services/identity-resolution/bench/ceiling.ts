@@ -353,7 +353,9 @@ function crossFittedThreshold(
   options: TreeOptions,
   minPrecision: number,
 ): { threshold: number; outOfFold: Record<string, OperatingPoint> } {
-  const fold = (o: Observed): number => stableHash(`fold:${o.author.input.id}`) % 2;
+  // The top bit: FNV-1a's low bit is the parity of the characters' low bits, the same
+  // for every author of a split made by the low bit of a hash of the same id.
+  const fold = (o: Observed): number => stableHash(`fold:${o.author.input.id}`) >>> 31;
   const outOfFold: AuthorOutcome[] = [];
   for (const k of [0, 1]) {
     const { x, y } = trainingMatrix(observed.filter((o) => fold(o) !== k));
