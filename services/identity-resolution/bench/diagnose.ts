@@ -21,6 +21,7 @@ import {
 } from '../src/domain/match-author.ts';
 import { fitOnDev, indexSet, slotsByExternalId } from './evaluate.ts';
 import {
+  GENERATOR_DEFAULTS,
   loadGenerator,
   loadSplinkHistorical,
   loadUnionArmy,
@@ -37,7 +38,7 @@ const { values } = parseArgs({
 const EXAMPLES = Number(values.examples);
 
 const LOADERS = {
-  generator: () => loadGenerator({ seed: 20261124, customers: 100_000, authors: 20_000 }),
+  generator: () => loadGenerator(GENERATOR_DEFAULTS),
   splink: loadSplinkHistorical,
   union: loadUnionArmy,
 };

@@ -45,6 +45,17 @@ export function stableHash(s: string): number {
 export const splitOf = (personKey: string): 'dev' | 'test' =>
   stableHash(`split:${personKey}`) % 2 === 0 ? 'dev' : 'test';
 
+/** The dev and test halves of a set's authors (see LinkageAuthor.split). */
+export function splitAuthors(set: LinkageSet): { dev: LinkageAuthor[]; test: LinkageAuthor[] } {
+  return {
+    dev: set.authors.filter((a) => a.split === 'dev'),
+    test: set.authors.filter((a) => a.split === 'test'),
+  };
+}
+
+/** The generator as the quality benchmarks run it by default. */
+export const GENERATOR_DEFAULTS = { seed: 20261124, customers: 100_000, authors: 20_000 };
+
 /**
  * The project's generator: half the authors derived from customers with
  * noise, a quarter look-alikes, a quarter unrelated; split by author id.

@@ -12,13 +12,19 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MATCH_OPTIONS } from '../src/domain/match-author.ts';
 import { evaluate, fitOnDev, indexSet, TABLE_HEADER, tableRow } from './evaluate.ts';
-import { loadGenerator, loadSplinkHistorical, loadUnionArmy } from './linkage-sets.ts';
+import {
+  GENERATOR_DEFAULTS,
+  loadGenerator,
+  loadSplinkHistorical,
+  loadUnionArmy,
+  splitAuthors,
+} from './linkage-sets.ts';
 
 const { values } = parseArgs({
   options: {
-    customers: { type: 'string', default: '100000' },
-    authors: { type: 'string', default: '20000' },
-    seed: { type: 'string', default: '20261124' },
+    customers: { type: 'string', default: String(GENERATOR_DEFAULTS.customers) },
+    authors: { type: 'string', default: String(GENERATOR_DEFAULTS.authors) },
+    seed: { type: 'string', default: String(GENERATOR_DEFAULTS.seed) },
     sample: { type: 'string', default: '2000' },
     population: { type: 'string' },
   },
@@ -50,8 +56,7 @@ for (const load of [generatorSet, loadSplinkHistorical, loadUnionArmy]) {
     continue;
   }
   const { index, matcher } = indexSet(set, options);
-  const dev = set.authors.filter((a) => a.split === 'dev');
-  const test = set.authors.filter((a) => a.split === 'test');
+  const { dev, test } = splitAuthors(set);
   rows.push(tableRow(set.name, 'test, before any fit', evaluate(index, matcher, test)));
   const { fit, ms, share } = fitOnDev(index, matcher, set, Number(values.sample));
   rows.push(tableRow(set.name, 'dev', evaluate(index, matcher, dev)));

@@ -7,12 +7,17 @@
  */
 import { corroboration, DEFAULT_MATCH_OPTIONS } from '../src/domain/match-author.ts';
 import { fitOnDev, indexSet, slotsByExternalId } from './evaluate.ts';
-import { loadGenerator, loadSplinkHistorical, loadUnionArmy } from './linkage-sets.ts';
+import {
+  GENERATOR_DEFAULTS,
+  loadGenerator,
+  loadSplinkHistorical,
+  loadUnionArmy,
+} from './linkage-sets.ts';
 
 const UPPERS = [0.99, 0.995, 0.997, 0.998, 0.999];
 const CORROBORATION = [0, 1, 2, 4];
 
-const generatorSet = () => loadGenerator({ seed: 20261124, customers: 100_000, authors: 20_000 });
+const generatorSet = () => loadGenerator(GENERATOR_DEFAULTS);
 
 console.log(
   '| set (dev split) | MATCH_UPPER | MATCH_CORROBORATION_BITS | auto-link P / R | wrong links |',
