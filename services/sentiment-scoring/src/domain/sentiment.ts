@@ -1,4 +1,5 @@
 import type { NormalizedText, Token } from './normalize.ts';
+import { createFeatureBuffer, reserve } from './social-features.ts';
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
 
@@ -218,7 +219,7 @@ export function scoreSentiment(
 ): SentimentResult {
   const toks = norm.tokens;
   const n = toks.length;
-  // The hits' valences and token positions, in scratch buffers reused by every call.
+  // How many hits HITS holds (the scratch buffer reused by every call).
   let hits = 0;
   let negLeft = 0;
   let lastContrast = -1;
@@ -325,8 +326,8 @@ export function scoreSentiment(
   let sum = 0;
   let questionEnds: Int8Array | undefined;
   for (let k = 0; k < hits; k++) {
-    let v = HIT_VALUES[k]!;
-    const p = HIT_POSITIONS[k]!;
+    let v = HITS.val[k]!;
+    const p = HITS.idx[k]!;
     if (lastContrast >= 0) v *= p < lastContrast ? params.contrastBefore : params.contrastAfter;
     if (concessive) {
       for (const [s, e] of concessive) if (p > s && p < e) v *= params.concessiveWeight;
@@ -346,21 +347,15 @@ export function scoreSentiment(
   return { score, label, sum, hits };
 }
 
-let HIT_VALUES = new Float64Array(64);
-let HIT_POSITIONS = new Int32Array(64);
+/** The hits of a call: valences in `val`, token positions in `idx` (reused by every call). */
+const HITS = createFeatureBuffer(64);
 
-/** Records hit number `n` (valence `v` at token `i`), growing the buffers; returns n + 1. */
+/** Records hit number `n` (valence `v` at token `i`), growing the buffer; returns n + 1. */
 function addHit(n: number, v: number, i: number): number {
-  if (n === HIT_VALUES.length) {
-    const values = new Float64Array(n * 2);
-    const positions = new Int32Array(n * 2);
-    values.set(HIT_VALUES);
-    positions.set(HIT_POSITIONS);
-    HIT_VALUES = values;
-    HIT_POSITIONS = positions;
-  }
-  HIT_VALUES[n] = v;
-  HIT_POSITIONS[n] = i;
+  HITS.n = n;
+  reserve(HITS, 1);
+  HITS.val[n] = v;
+  HITS.idx[n] = i;
   return n + 1;
 }
 

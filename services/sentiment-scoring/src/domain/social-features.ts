@@ -27,8 +27,8 @@ export function createFeatureBuffer(capacity = 256): FeatureBuffer {
   return { idx: new Int32Array(capacity), val: new Float64Array(capacity), n: 0 };
 }
 
-/** Makes room for `more` features after the first `n`. */
-function reserve(out: FeatureBuffer, more: number): void {
+/** Makes room for `more` entries after the first `n` (keeping those). */
+export function reserve(out: FeatureBuffer, more: number): void {
   if (out.n + more <= out.idx.length) return;
   const capacity = Math.max(out.n + more, out.idx.length * 2);
   const idx = new Int32Array(capacity);
