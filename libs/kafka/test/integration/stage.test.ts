@@ -266,6 +266,49 @@ describe('consume-process-produce stage', () => {
     expect(calls).toBe(12);
   });
 
+  it('a backlog whose outputs for one partition exceed the broker limit (1 MiB) goes out in several requests: nothing refused, lost or duplicated', async () => {
+    const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
+    const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));
+    const out = await serde.encoder<Mention>(valueSubject(output!), loadSchema('Mention'));
+    const text = 'a long review '.repeat(150); // ~2 KB per record
+    for (const partition of [0, 1, 2]) {
+      await producer.send({
+        topic: input!,
+        acks: -1,
+        messages: Array.from({ length: 400 }, (_, i) => ({
+          partition,
+          key: `p${partition}`,
+          value: enc.encode(makeMention({ postId: `${partition}-${i}`, text })),
+        })),
+      });
+    }
+    let crashed: Error | undefined;
+    let largest = 0;
+    await startStage({
+      input: input!,
+      output: output!,
+      dlq: dlqTopic!,
+      retryBudgetMs: 5_000,
+      onCrash: (err) => (crashed = err),
+      // Every output on one key, so one partition takes the whole flush.
+      handle: async (records) => {
+        largest = Math.max(largest, records.length);
+        return {
+          outputs: records.map((r) => ({ topic: output!, key: 'one', value: out.encode(r.value) })),
+        };
+      },
+    });
+    const got = await readMessages(kafka, output!, 1200);
+    expect(crashed).toBeUndefined();
+    expect(
+      largest * 2048,
+      'one flush held more than the broker takes in one batch',
+    ).toBeGreaterThan(1024 * 1024);
+    const decoder = serde.decoder<Mention>(loadSchema('Mention'));
+    const ids = await Promise.all(got.map(async (m) => (await decoder.decode(m.value!)).postId));
+    expect(new Set(ids).size).toBe(1200);
+  });
+
   it('when retriable failures outlast the retry budget, the stage crashes uncommitted instead of skipping the batch', async () => {
     const [input, output, dlqTopic] = await topics('in', 'out', 'dlq');
     const enc = await serde.encoder<Mention>(valueSubject(input!), loadSchema('Mention'));

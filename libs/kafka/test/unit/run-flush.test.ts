@@ -80,7 +80,7 @@ function harness(
     produce: {
       build(outputs, dead) {
         calls.built.push({ outputs, dead });
-        return { topicMessages: [{ topic: 'out', messages: [...outputs] }], dead };
+        return { requests: [[{ topic: 'out', messages: [...outputs] }]], dead, sent: 0 };
       },
       async send(outgoing) {
         if (failSends-- > 0) throw new HarkError('HARK_KAFKA_UNAVAILABLE');
