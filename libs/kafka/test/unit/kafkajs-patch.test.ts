@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeGolden, goldenFetch, loadKafkajs, toPlain } from './kafkajs-fetch-fixture.ts';
 
 // patches/kafkajs+2.2.4.patch rewrites kafkajs's produce encoding for CPU (no zero-filled or
@@ -24,6 +24,14 @@ const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) =>
   offset: number;
   readVarLong(): { value: bigint };
   readVarLongValue(): number | bigint;
+};
+const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as new (args: object) => {
+  push(r: object): void;
+  fulfillRequest(r: { correlationId: number; payload: Buffer; size: number }): void;
+  maybeThrottle(ms: number): void;
+  destroy(): void;
+  throttleCheckTimeoutId: unknown;
+  pending: unknown[];
 };
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (
   args: object,
@@ -156,5 +164,56 @@ describe('the kafkajs patch', () => {
     expect(BigInt(value)).toBe(reference);
     expect(typeof value).toBe(bytes.length <= 7 ? 'number' : 'bigint');
     expect(decoder.offset).toBe(bytes.length);
+  });
+
+  describe('request queue timers (kafkajs issue 1556)', () => {
+    const silent = { debug() {}, warn() {}, info() {}, error() {} };
+    const queue = () =>
+      new RequestQueue({
+        maxInFlightRequests: null,
+        requestTimeout: 30_000,
+        clientId: 't',
+        broker: 'b',
+        logger: silent,
+      });
+    const request = (correlationId: number, sent: number[]) => ({
+      entry: {
+        correlationId,
+        apiKey: 1,
+        apiName: 'Fetch',
+        apiVersion: 11,
+        resolve() {},
+        reject() {},
+      },
+      expectResponse: true,
+      sendRequest: () => sent.push(correlationId),
+    });
+    afterEach(() => void vi.useRealTimers());
+
+    it('an answered request with nothing pending leaves no timer behind (unpatched: one every millisecond, forever)', () => {
+      vi.useFakeTimers();
+      const q = queue();
+      const sent: number[] = [];
+      q.push(request(1, sent));
+      q.fulfillRequest({ correlationId: 1, payload: Buffer.alloc(0), size: 0 });
+      expect(q.throttleCheckTimeoutId).toBeNull();
+      expect(vi.getTimerCount()).toBe(0);
+      q.destroy();
+    });
+
+    it('a request held back by client-side throttling is still sent once the throttle ends', () => {
+      vi.useFakeTimers();
+      const q = queue();
+      const sent: number[] = [];
+      q.maybeThrottle(50);
+      q.push(request(1, sent));
+      expect(sent).toEqual([]);
+      expect(q.pending).toHaveLength(1);
+      vi.advanceTimersByTime(60);
+      expect(sent).toEqual([1]);
+      q.fulfillRequest({ correlationId: 1, payload: Buffer.alloc(0), size: 0 });
+      expect(vi.getTimerCount()).toBe(0);
+      q.destroy();
+    });
   });
 });
