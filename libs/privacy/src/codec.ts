@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { HarkError } from '@hark/errors';
 import type { IdentityLink, Mention } from '@hark/events';
-import { IV_BYTES, keyObject, nextIv } from './aes-gcm.ts';
+import { IV_BYTES, nextIv } from './aes-gcm.ts';
 import type { DataKey, Keyring } from './keyring.ts';
 import { openSealedMention, SEALED_FIELDS, sealedKeyId, sealMention } from './mention-envelope.ts';
 
@@ -46,7 +46,7 @@ function aad(path: string, keyId: string): Buffer {
 /** Encrypts one string field. */
 export function encryptField(value: string, key: DataKey, path: string): string {
   const iv = nextIv();
-  const cipher = createCipheriv('aes-256-gcm', keyObject(key), iv);
+  const cipher = createCipheriv('aes-256-gcm', key.key, iv);
   cipher.setAAD(aad(path, key.keyId));
   const ct = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
   return `${ENVELOPE_PREFIX}${key.keyId}:${Buffer.concat([iv, ct, cipher.getAuthTag()]).toString('base64url')}`;
@@ -66,7 +66,7 @@ export function decryptField(value: string, key: DataKey, path: string): string 
   const raw = Buffer.from(m[2]!, 'base64url');
   if (raw.length < IV_BYTES + TAG_BYTES) throw invalid(path, key.keyId, 'envelope is truncated');
   try {
-    const decipher = createDecipheriv('aes-256-gcm', keyObject(key), raw.subarray(0, IV_BYTES));
+    const decipher = createDecipheriv('aes-256-gcm', key.key, raw.subarray(0, IV_BYTES));
     decipher.setAAD(aad(path, key.keyId));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     return Buffer.concat([

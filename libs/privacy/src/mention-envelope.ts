@@ -1,8 +1,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
 import { HarkError } from '@hark/errors';
 import type { Mention } from '@hark/events';
-import { IV_BYTES, keyObject, nextIv } from './aes-gcm.ts';
+import { IV_BYTES, nextIv } from './aes-gcm.ts';
 import type { DataKey } from './keyring.ts';
 
 /**
@@ -37,26 +36,17 @@ export const SEALED_FIELDS = [
   'author.profileUrl',
 ] as const;
 
-interface KeyMaterial {
-  object: KeyObject;
-  id: Buffer;
-}
-
-// Per data key: its KeyObject and the raw id.
-const material = new WeakMap<DataKey, KeyMaterial>();
-function keyMaterial(k: DataKey): KeyMaterial {
-  let m = material.get(k);
-  if (!m) {
-    const id = Buffer.from(k.keyId, 'base64url');
-    if (id.length !== KEY_ID_BYTES || id.toString('base64url') !== k.keyId) {
-      throw new HarkError('HARK_PRIVACY_CIPHERTEXT_INVALID', 'data key id is not 16 bytes', {
-        context: { keyId: k.keyId },
-      });
-    }
-    m = { object: keyObject(k), id };
-    material.set(k, m);
+/** Writes the key's 16-byte id at `offset`; an id of another shape throws. */
+function writeKeyId(out: Buffer, k: DataKey, offset: number): void {
+  if (
+    k.keyId.length !== 22 ||
+    out.write(k.keyId, offset, KEY_ID_BYTES, 'base64url') !== KEY_ID_BYTES ||
+    out.toString('base64url', offset, offset + KEY_ID_BYTES) !== k.keyId
+  ) {
+    throw new HarkError('HARK_PRIVACY_CIPHERTEXT_INVALID', 'data key id is not 16 bytes', {
+      context: { keyId: k.keyId },
+    });
   }
-  return m;
 }
 
 function associatedData(m: Mention, keyId: string): Buffer {
@@ -180,15 +170,14 @@ function sealedInvalid(keyId: string | null, why: string, cause?: unknown): Hark
  * handle, null for the others). One AES-GCM operation per mention.
  */
 export function sealMention(m: Mention, key: DataKey): Mention {
-  const km = keyMaterial(key);
   const length = writePersonal(personalValues(m)); // may replace scratch: read it after
   const plain = scratch.subarray(0, length);
   const out = Buffer.allocUnsafe(MIN_LENGTH + plain.length);
   out[0] = SEALED_VERSION;
-  km.id.copy(out, 1);
+  writeKeyId(out, key, 1);
   const iv = nextIv();
   iv.copy(out, HEADER);
-  const cipher = createCipheriv('aes-256-gcm', km.object, iv);
+  const cipher = createCipheriv('aes-256-gcm', key.key, iv);
   cipher.setAAD(associatedData(m, key.keyId));
   const ct = cipher.update(plain);
   ct.copy(out, HEADER + IV_BYTES);
@@ -244,7 +233,7 @@ export function openSealedMention(m: Mention, key: DataKey, only?: ReadonlySet<s
   try {
     const decipher = createDecipheriv(
       'aes-256-gcm',
-      keyMaterial(key).object,
+      key.key,
       sealed.subarray(HEADER, HEADER + IV_BYTES),
     );
     decipher.setAAD(associatedData(m, keyId));
