@@ -157,7 +157,7 @@ export async function createService<S extends StageSettings, O extends Outputs<C
         dlq: Object.assign(dlq, { topic: config.dlqTopic }),
         handle,
         maxBatchSize: input.batchSize ?? config.batchSize,
-        fetch: { minBytes: config.fetchMinBytes, maxWaitTimeInMs: config.fetchMaxWaitMs },
+        fetch: inputFetch(input, config),
         sessionTimeout: opts.sessionTimeoutMs,
         onCrash,
       });
@@ -310,5 +310,16 @@ function createWriters<C>(
       for (const [name, w] of Object.entries(writers)) bound[name] = w.bound!;
       return bound;
     },
+  };
+}
+
+/** How an input's fetches wait: FETCH_MIN_BYTES, and the low-volume wait for a `lowVolume` input. */
+export function inputFetch(
+  input: { lowVolume?: boolean },
+  config: Pick<StageConfig, 'fetchMinBytes' | 'fetchMaxWaitMs' | 'fetchLowVolumeMaxWaitMs'>,
+): { minBytes: number; maxWaitTimeInMs: number } {
+  return {
+    minBytes: config.fetchMinBytes,
+    maxWaitTimeInMs: input.lowVolume ? config.fetchLowVolumeMaxWaitMs : config.fetchMaxWaitMs,
   };
 }

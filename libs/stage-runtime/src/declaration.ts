@@ -113,6 +113,12 @@ interface InputBase<N extends EventName> {
   check?: (value: EventOf<N>) => readonly string[];
   /** Records per partition in one handler call; default BATCH_SIZE. */
   batchSize?: number;
+  /**
+   * A topic that is mostly empty (erasure requests, brand signals): its fetches wait up to
+   * FETCH_LOW_VOLUME_MAX_WAIT_MS instead of FETCH_MAX_WAIT_MS, since every empty fetch costs
+   * its consumer a request, a response and their wake-ups (libs/stage-runtime README).
+   */
+  lowVolume?: boolean;
 }
 
 export interface PlainInput<N extends EventName, M extends EventMap> extends InputBase<N> {

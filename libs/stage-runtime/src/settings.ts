@@ -71,6 +71,12 @@ function stageSettingsSpec(opts: StageSettingsOptions) {
       parse: int({ min: 0, max: 10_000 }),
       default: DEFAULT_FETCH.maxWaitTimeInMs,
     }),
+    fetchLowVolumeMaxWaitMs: setting({
+      env: 'FETCH_LOW_VOLUME_MAX_WAIT_MS',
+      doc: 'FETCH_MAX_WAIT_MS of the inputs that are mostly empty (compliance, signals.raw): each empty fetch costs CPU, and these records are not latency-bound',
+      parse: int({ min: 0, max: 10_000 }),
+      default: 1000,
+    }),
   };
 }
 

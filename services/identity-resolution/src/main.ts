@@ -80,6 +80,7 @@ export const identityService = defineService({
           group: config.complianceGroupId || `${config.groupId}.compliance`,
           event: 'ComplianceEvent',
           batchSize: 100,
+          lowVolume: true,
           handle: createComplianceHandler({
             pool,
             secret: privacy.secret,

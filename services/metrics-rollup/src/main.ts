@@ -85,6 +85,7 @@ export const rollupService = defineService({
           topic: config.signalsTopic,
           group: `${config.groupId}.signals`,
           event: 'BrandSignal',
+          lowVolume: true,
           handle: createSignalsHandler(handlerDeps),
         }),
         input({
@@ -94,6 +95,7 @@ export const rollupService = defineService({
           event: 'ComplianceEvent',
           // Compliance events are rare and each is its own transaction; small chunks commit often.
           batchSize: Math.min(config.batchSize, 100),
+          lowVolume: true,
           handle: createComplianceHandler({
             store: createComplianceStore({ pool }),
             metrics,

@@ -1,6 +1,7 @@
 import { parseConfig } from '@hark/config';
 import { TEST_MASTER_KEY } from '@hark/privacy';
 import { describe, expect, it } from 'vitest';
+import { inputFetch } from '../../src/create-service.ts';
 import { stageSettings } from '../../src/settings.ts';
 
 const KEY = { HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY };
@@ -40,6 +41,7 @@ describe('stageSettings', () => {
         'DATABASE_URL',
         'DB_POOL_MAX',
         'DLQ_TOPIC',
+        'FETCH_LOW_VOLUME_MAX_WAIT_MS',
         'FETCH_MAX_WAIT_MS',
         'FETCH_MIN_BYTES',
         'GROUP_ID',
@@ -78,5 +80,16 @@ describe('stageSettings', () => {
     expect(() => parseConfig(stageSettings({ service: 's', opsPort: 1 }), {})).toThrow(
       /HARK_PRIVACY_MASTER_KEY is required/,
     );
+  });
+});
+
+describe('inputFetch', () => {
+  const config = { fetchMinBytes: 1 << 20, fetchMaxWaitMs: 75, fetchLowVolumeMaxWaitMs: 1000 };
+  it('a low-volume input waits FETCH_LOW_VOLUME_MAX_WAIT_MS, any other FETCH_MAX_WAIT_MS, both for FETCH_MIN_BYTES', () => {
+    expect(inputFetch({ lowVolume: true }, config)).toEqual({
+      minBytes: 1 << 20,
+      maxWaitTimeInMs: 1000,
+    });
+    expect(inputFetch({}, config)).toEqual({ minBytes: 1 << 20, maxWaitTimeInMs: 75 });
   });
 });
