@@ -256,6 +256,19 @@ describe('one sealed envelope per mention (hk2)', () => {
     expect(out[3]).toMatchObject({ error: { code: 'HARK_PRIVACY_ENVELOPE_VERSION_UNSUPPORTED' } });
   });
 
+  it('when a data key id is not 16 bytes of base64url, sealing refuses it rather than write a header no reader finds', () => {
+    const m = personalMention();
+    for (const keyId of [
+      'short',
+      randomBytes(17).toString('base64url'),
+      'A'.repeat(21) + 'B',
+      '!'.repeat(22),
+    ])
+      expect(() => encryptMentionPii(m, { ...dataKey(), keyId }), keyId).toThrow(
+        expect.objectContaining({ ...invalid, message: 'data key id is not 16 bytes' }),
+      );
+  });
+
   it('when an envelope travels as text (hk2:<base64url>), it comes back byte for byte; other text is refused', () => {
     const s = encryptMentionPii(personalMention(), dataKey()).sealed!;
     const text = sealedToText(s);
