@@ -15,3 +15,4 @@ export {
   type StageRecord,
 } from './stage.ts';
 export { deadLetterCounter, stageMetrics, type StageMetrics } from './stage-metrics.ts';
+export { MAX_REQUEST_BYTES } from './produce.ts';

@@ -33,6 +33,14 @@ const apiKeys: Parser<ApiKey[]> = (raw) => {
   return keys;
 };
 
+/**
+ * The largest COLLECTOR_MAX_TEXT_LENGTH: 200,000 characters of 4 UTF-8 bytes each, with every
+ * other field at its own limit, keep a sealed mention (and what the stages add to it) below
+ * Kafka's default 1 MiB record limit. A record over it could never be produced: the stages'
+ * produce would fail on every retry (test/unit/largest-mention.test.ts).
+ */
+export const MAX_TEXT_LENGTH_LIMIT = 200_000;
+
 export const collectorSettings = {
   kafkaBrokers: commonSettings.kafkaBrokers,
   schemaRegistryUrl: commonSettings.schemaRegistryUrl,
@@ -117,8 +125,8 @@ export const collectorSettings = {
   }),
   maxTextLength: setting({
     env: 'COLLECTOR_MAX_TEXT_LENGTH',
-    doc: 'longest mention text in characters; longer generic items are rejected, native platform posts are cut to it at a word boundary',
-    parse: int({ min: 100, max: 1_000_000 }),
+    doc: `longest mention text in characters; longer generic items are rejected, native platform posts are cut to it at a word boundary; at most ${MAX_TEXT_LENGTH_LIMIT.toLocaleString('en')}, so that a mention stays below Kafka's 1 MiB record limit`,
+    parse: int({ min: 100, max: MAX_TEXT_LENGTH_LIMIT }),
     default: 10_000,
   }),
   maxFutureSkewSeconds: setting({
