@@ -31,7 +31,7 @@ import type {
 } from './declaration.ts';
 import { bindOutput, type BoundOutput } from './encode-outputs.ts';
 import { createExtensionMetrics } from './extension-metrics.ts';
-import type { StageConfig, StageSettings } from './settings.ts';
+import { inputFetch, type StageConfig, type StageSettings } from './settings.ts';
 import { createStageHandler } from './stage-handler.ts';
 import { declarationProblems } from './validate.ts';
 
@@ -310,16 +310,5 @@ function createWriters<C>(
       for (const [name, w] of Object.entries(writers)) bound[name] = w.bound!;
       return bound;
     },
-  };
-}
-
-/** How an input's fetches wait: FETCH_MIN_BYTES, and the low-volume wait for a `lowVolume` input. */
-export function inputFetch(
-  input: { lowVolume?: boolean },
-  config: Pick<StageConfig, 'fetchMinBytes' | 'fetchMaxWaitMs' | 'fetchLowVolumeMaxWaitMs'>,
-): { minBytes: number; maxWaitTimeInMs: number } {
-  return {
-    minBytes: config.fetchMinBytes,
-    maxWaitTimeInMs: input.lowVolume ? config.fetchLowVolumeMaxWaitMs : config.fetchMaxWaitMs,
   };
 }

@@ -98,3 +98,14 @@ export function stageSettings(opts: StageSettingsOptions): StageSettings {
   }
   return spec;
 }
+
+/** How an input's fetches wait: FETCH_MIN_BYTES, and the low-volume wait for a `lowVolume` input. */
+export function inputFetch(
+  input: { lowVolume?: boolean },
+  config: Pick<StageConfig, 'fetchMinBytes' | 'fetchMaxWaitMs' | 'fetchLowVolumeMaxWaitMs'>,
+): { minBytes: number; maxWaitTimeInMs: number } {
+  return {
+    minBytes: config.fetchMinBytes,
+    maxWaitTimeInMs: input.lowVolume ? config.fetchLowVolumeMaxWaitMs : config.fetchMaxWaitMs,
+  };
+}

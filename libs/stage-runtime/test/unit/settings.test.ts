@@ -1,8 +1,7 @@
 import { parseConfig } from '@hark/config';
 import { TEST_MASTER_KEY } from '@hark/privacy';
 import { describe, expect, it } from 'vitest';
-import { inputFetch } from '../../src/create-service.ts';
-import { stageSettings } from '../../src/settings.ts';
+import { inputFetch, stageSettings } from '../../src/settings.ts';
 
 const KEY = { HARK_PRIVACY_MASTER_KEY: TEST_MASTER_KEY };
 
