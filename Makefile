@@ -11,7 +11,7 @@ STACK := deploy/local/stack.sh
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-node_modules/.install-stamp: package-lock.json package.json $(wildcard patches/*.patch)
+node_modules/.install-stamp: package-lock.json package.json $(wildcard patches/*.patch) libs/privacy/native/aes_gcm.c libs/privacy/native/build.mjs
 	@command -v node >/dev/null || { echo "error: node not found: install Node.js 20 (https://nodejs.org or apt-get install -y nodejs npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@

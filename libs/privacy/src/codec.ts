@@ -1,7 +1,7 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { HarkError } from '@hark/errors';
 import type { IdentityLink, Mention } from '@hark/events';
 import { IV_BYTES, nextIv } from './aes-gcm.ts';
+import { gcm, TAG_BYTES } from './gcm.ts';
 import type { DataKey, Keyring } from './keyring.ts';
 import { openSealedMention, SEALED_FIELDS, sealedKeyId, sealMention } from './mention-envelope.ts';
 
@@ -12,7 +12,6 @@ import { openSealedMention, SEALED_FIELDS, sealedKeyId, sealMention } from './me
  */
 export const ENVELOPE_PREFIX = 'hk1:';
 const ENVELOPE = /^hk1:([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]{38,})$/;
-const TAG_BYTES = 16;
 
 /** Personal fields of a Mention (paths inside the Mention record), in hk2's envelope order. */
 export const MENTION_PII_FIELDS = SEALED_FIELDS;
@@ -45,11 +44,10 @@ function aad(path: string, keyId: string): Buffer {
 
 /** Encrypts one string field. */
 export function encryptField(value: string, key: DataKey, path: string): string {
-  const iv = nextIv();
-  const cipher = createCipheriv('aes-256-gcm', key.key, iv);
-  cipher.setAAD(aad(path, key.keyId));
-  const ct = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-  return `${ENVELOPE_PREFIX}${key.keyId}:${Buffer.concat([iv, ct, cipher.getAuthTag()]).toString('base64url')}`;
+  const plain = Buffer.from(value, 'utf8');
+  const box = Buffer.allocUnsafe(IV_BYTES + plain.length + TAG_BYTES);
+  gcm.seal(key.key, aad(path, key.keyId), nextIv(), plain, box, 0);
+  return `${ENVELOPE_PREFIX}${key.keyId}:${box.toString('base64url')}`;
 }
 
 /**
@@ -65,17 +63,9 @@ export function decryptField(value: string, key: DataKey, path: string): string 
   }
   const raw = Buffer.from(m[2]!, 'base64url');
   if (raw.length < IV_BYTES + TAG_BYTES) throw invalid(path, key.keyId, 'envelope is truncated');
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key.key, raw.subarray(0, IV_BYTES));
-    decipher.setAAD(aad(path, key.keyId));
-    decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-    return Buffer.concat([
-      decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
-      decipher.final(),
-    ]).toString('utf8');
-  } catch (err) {
-    throw invalid(path, key.keyId, 'authentication tag does not match', err);
-  }
+  const plain = gcm.open(key.key, aad(path, key.keyId), raw, 0);
+  if (plain === null) throw invalid(path, key.keyId, 'authentication tag does not match');
+  return plain.toString('utf8');
 }
 
 function invalid(path: string, keyId: string, why: string, cause?: unknown): HarkError {

@@ -1,5 +1,7 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { HarkError } from '@hark/errors';
+import { IV_BYTES } from './aes-gcm.ts';
+import { gcm, TAG_BYTES } from './gcm.ts';
 
 /** A key-encryption key: the master key that wraps every data key, with its stable id. */
 export interface MasterKey {
@@ -8,7 +10,7 @@ export interface MasterKey {
   readonly key: Buffer;
 }
 
-const WRAP_AAD = Buffer.from('hark-privacy-data-key-v1');
+const wrapAad = (keyId: string): Buffer => Buffer.from(`hark-privacy-data-key-v1:${keyId}`);
 
 /**
  * Parses a base64 (or base64url) 32-byte master key. The id is derived from the
@@ -46,27 +48,23 @@ export function wrapDataKey(
   keyId: string,
   iv: Buffer = randomBytes(12),
 ): Buffer {
-  const cipher = createCipheriv('aes-256-gcm', master.key, iv);
-  cipher.setAAD(Buffer.concat([WRAP_AAD, Buffer.from(`:${keyId}`)]));
-  const ct = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-  return Buffer.concat([iv, ct, cipher.getAuthTag()]);
+  const wrapped = Buffer.allocUnsafe(IV_BYTES + dataKey.length + TAG_BYTES);
+  gcm.seal(master.key, wrapAad(keyId), iv, dataKey, wrapped, 0);
+  return wrapped;
 }
 
 /** Opens a wrapped data key; a wrong master key or a tampered row throws HARK_PRIVACY_KEY_UNWRAP_FAILED. */
 export function unwrapDataKey(master: MasterKey, wrapped: Buffer, keyId: string): Buffer {
-  try {
-    const iv = wrapped.subarray(0, 12);
-    const tag = wrapped.subarray(wrapped.length - 16);
-    const ct = wrapped.subarray(12, wrapped.length - 16);
-    const decipher = createDecipheriv('aes-256-gcm', master.key, iv);
-    decipher.setAAD(Buffer.concat([WRAP_AAD, Buffer.from(`:${keyId}`)]));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(ct), decipher.final()]);
-  } catch (err) {
+  const key =
+    wrapped.length === IV_BYTES + 32 + TAG_BYTES
+      ? gcm.open(master.key, wrapAad(keyId), wrapped, 0)
+      : null;
+  if (key === null) {
     throw new HarkError(
       'HARK_PRIVACY_KEY_UNWRAP_FAILED',
       `data key ${keyId} does not open with master key ${master.id}`,
-      { cause: err, context: { keyId, kekId: master.id } },
+      { context: { keyId, kekId: master.id } },
     );
   }
+  return key;
 }

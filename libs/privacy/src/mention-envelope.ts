@@ -1,7 +1,7 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { HarkError } from '@hark/errors';
 import type { Mention } from '@hark/events';
 import { IV_BYTES, nextIv } from './aes-gcm.ts';
+import { gcm, TAG_BYTES } from './gcm.ts';
 import type { DataKey } from './keyring.ts';
 
 /**
@@ -20,7 +20,6 @@ export const SEALED_VERSION = 2;
 /** Text form of an envelope, where a string is needed (JSON, the action outbox). */
 export const SEALED_TEXT_PREFIX = 'hk2:';
 const KEY_ID_BYTES = 16;
-const TAG_BYTES = 16;
 const HEADER = 1 + KEY_ID_BYTES;
 const MIN_LENGTH = HEADER + IV_BYTES + TAG_BYTES;
 
@@ -178,15 +177,7 @@ export function sealMention(m: Mention, key: DataKey): Mention {
   const out = Buffer.allocUnsafe(MIN_LENGTH + plain.length);
   out[0] = SEALED_VERSION;
   writeKeyId(out, key, 1);
-  const iv = nextIv();
-  iv.copy(out, HEADER);
-  const cipher = createCipheriv('aes-256-gcm', key.key, iv);
-  cipher.setAAD(associatedData(m, key.keyId));
-  const ct = cipher.update(plain);
-  ct.copy(out, HEADER + IV_BYTES);
-  const tail = cipher.final();
-  if (tail.length !== 0) throw new Error('AES-GCM returned bytes at final');
-  cipher.getAuthTag().copy(out, HEADER + IV_BYTES + ct.length);
+  gcm.seal(key.key, associatedData(m, key.keyId), nextIv(), plain, out, HEADER);
   return {
     ...m,
     url: null,
@@ -232,20 +223,8 @@ export function openSealedMention(m: Mention, key: DataKey, only?: ReadonlySet<s
   ) {
     throw sealedInvalid(keyId, 'a sealed mention also carries personal fields in clear');
   }
-  let plain: Buffer;
-  try {
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      key.key,
-      sealed.subarray(HEADER, HEADER + IV_BYTES),
-    );
-    decipher.setAAD(associatedData(m, keyId));
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    plain = decipher.update(sealed.subarray(HEADER + IV_BYTES, sealed.length - TAG_BYTES));
-    decipher.final();
-  } catch (err) {
-    throw sealedInvalid(keyId, 'authentication tag does not match', err);
-  }
+  const plain = gcm.open(key.key, associatedData(m, keyId), sealed, HEADER);
+  if (plain === null) throw sealedInvalid(keyId, 'authentication tag does not match');
   let v: (string | null | undefined)[];
   try {
     v = decodePersonal(
