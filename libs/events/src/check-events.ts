@@ -17,21 +17,38 @@ export const MAX_CUSTOMER_VALUE = 1e12;
 const MIN_TIME = -Number.MAX_VALUE;
 const MAX_TIME = Number.MAX_VALUE;
 
+// A field's path is worded only when it has a problem: these run on every record of every stage.
+const pathOf = (at: string, field: string): string => (at === '' ? field : `${at}.${field}`);
+
 function finiteIn(
   problems: EventProblems,
-  path: string,
+  at: string,
+  field: string,
   v: unknown,
   min: number,
   max: number,
 ): void {
   if (typeof v !== 'number' || !Number.isFinite(v))
-    problems.push(`${path} is not a finite number (${String(v)})`);
-  else if (v < min || v > max) problems.push(`${path} is ${v}, outside [${min}, ${max}]`);
+    problems.push(`${pathOf(at, field)} is not a finite number (${String(v)})`);
+  else if (v < min || v > max)
+    problems.push(`${pathOf(at, field)} is ${v}, outside [${min}, ${max}]`);
 }
 
-function count(problems: EventProblems, path: string, v: unknown): void {
+function count(problems: EventProblems, at: string, field: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-    problems.push(`${path} must be a whole number ≥ 0, got ${String(v)}`);
+    problems.push(`${pathOf(at, field)} must be a whole number ≥ 0, got ${String(v)}`);
+}
+
+/** `platform:postId`, compared without building it. */
+function isMentionIdOf(m: Mention): boolean {
+  const id = m.mentionId;
+  const n = m.platform.length;
+  return (
+    id.length === n + 1 + m.postId.length &&
+    id.charCodeAt(n) === 58 && // ':'
+    id.startsWith(m.platform) &&
+    id.endsWith(m.postId)
+  );
 }
 
 export function checkMention(m: Mention, at = 'mention'): EventProblems {
@@ -40,42 +57,45 @@ export function checkMention(m: Mention, at = 'mention'): EventProblems {
     problems.push(`${at}.platform "${m.platform}" is not lower-case [a-z0-9._-], ≤ 32`);
   if (m.postId === '' || m.postId.includes('\u0000'))
     problems.push(`${at}.postId is empty or holds a NUL`);
-  if (m.mentionId !== `${m.platform}:${m.postId}`)
+  if (!isMentionIdOf(m))
     problems.push(
       `${at}.mentionId "${m.mentionId}" is not platform:postId ("${m.platform}:${m.postId}")`,
     );
   if (m.author.id === '' || m.author.id.includes('\u0000'))
     problems.push(`${at}.author.id is empty or holds a NUL`);
-  count(problems, `${at}.author.followers`, m.author.followers);
-  if (m.rating !== null) finiteIn(problems, `${at}.rating`, m.rating, 1, 5);
-  finiteIn(problems, `${at}.createdAt`, m.createdAt, MIN_TIME, MAX_TIME);
-  finiteIn(problems, `${at}.collectedAt`, m.collectedAt, MIN_TIME, MAX_TIME);
-  count(problems, `${at}.revision`, m.revision);
-  for (const k of ['likes', 'shares', 'replies', 'views'] as const)
-    count(problems, `${at}.engagement.${k}`, m.engagement[k]);
+  count(problems, at, 'author.followers', m.author.followers);
+  if (m.rating !== null) finiteIn(problems, at, 'rating', m.rating, 1, 5);
+  finiteIn(problems, at, 'createdAt', m.createdAt, MIN_TIME, MAX_TIME);
+  finiteIn(problems, at, 'collectedAt', m.collectedAt, MIN_TIME, MAX_TIME);
+  count(problems, at, 'revision', m.revision);
+  count(problems, at, 'engagement.likes', m.engagement.likes);
+  count(problems, at, 'engagement.shares', m.engagement.shares);
+  count(problems, at, 'engagement.replies', m.engagement.replies);
+  count(problems, at, 'engagement.views', m.engagement.views);
   return problems;
 }
 
 export function checkScoredMention(s: ScoredMention): EventProblems {
   const problems = checkMention(s.mention);
-  finiteIn(problems, 'sentiment.score', s.sentiment.score, -1, 1);
-  finiteIn(problems, 'intent.confidence', s.intent.confidence, 0, 1);
-  finiteIn(problems, 'scoredAt', s.scoredAt, MIN_TIME, MAX_TIME);
+  finiteIn(problems, '', 'sentiment.score', s.sentiment.score, -1, 1);
+  finiteIn(problems, '', 'intent.confidence', s.intent.confidence, 0, 1);
+  finiteIn(problems, '', 'scoredAt', s.scoredAt, MIN_TIME, MAX_TIME);
   return problems;
 }
 
 export function checkResolvedMention(r: ResolvedMention): EventProblems {
   const problems = checkScoredMention(r);
-  finiteIn(problems, 'customer.confidence', r.customer.confidence, 0, 1);
+  finiteIn(problems, '', 'customer.confidence', r.customer.confidence, 0, 1);
   if (r.customer.customerValue !== null)
     finiteIn(
       problems,
+      '',
       'customer.customerValue',
       r.customer.customerValue,
       -MAX_CUSTOMER_VALUE,
       MAX_CUSTOMER_VALUE,
     );
-  finiteIn(problems, 'influence.score', r.influence.score, 0, 1);
-  finiteIn(problems, 'resolvedAt', r.resolvedAt, MIN_TIME, MAX_TIME);
+  finiteIn(problems, '', 'influence.score', r.influence.score, 0, 1);
+  finiteIn(problems, '', 'resolvedAt', r.resolvedAt, MIN_TIME, MAX_TIME);
   return problems;
 }

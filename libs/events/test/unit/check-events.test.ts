@@ -61,4 +61,37 @@ describe('event contract checks (issue 15, defect 9)', () => {
     expect(checkResolvedMention(r).join('\n')).toMatch(problem);
     expect(checkScoredMention(r).length).toBeLessThanOrEqual(checkResolvedMention(r).length);
   });
+
+  it.each([
+    ['x_1', 'x', '1'],
+    ['y:1', 'x', '1'],
+    ['x:2', 'x', '1'],
+    ['x:1:', 'x', '1'],
+    ['xx:1', 'x', 'x:1'],
+  ])(
+    'refuses mentionId %s for platform %s and postId %s, and accepts the right one',
+    (id, platform, postId) => {
+      expect(checkMention(makeMention({ mentionId: id, platform, postId })).join('\n')).toMatch(
+        /is not platform:postId/,
+      );
+      expect(
+        checkMention(makeMention({ mentionId: `${platform}:${postId}`, platform, postId })),
+      ).toEqual([]);
+    },
+  );
+
+  it('names the full path of each field, nested under the mention or at the top', () => {
+    const r = makeResolvedMention();
+    r.mention.author.followers = -1;
+    r.mention.engagement.shares = 0.5;
+    r.sentiment.score = 2;
+    expect(checkResolvedMention(r)).toEqual([
+      'mention.author.followers must be a whole number ≥ 0, got -1',
+      'mention.engagement.shares must be a whole number ≥ 0, got 0.5',
+      'sentiment.score is 2, outside [-1, 1]',
+    ]);
+    expect(checkMention(r.mention, 'value')[0]).toBe(
+      'value.author.followers must be a whole number ≥ 0, got -1',
+    );
+  });
 });
