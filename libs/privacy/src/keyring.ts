@@ -9,6 +9,7 @@ import {
   selectKeysById,
   type KeyRow,
 } from './data-key-store.ts';
+import { gcm, nativeGcmMissing } from './gcm.ts';
 import { createKeyCache, type KeyCache } from './key-cache.ts';
 import { parseMasterKey, unwrapDataKey, wrapDataKey, type MasterKey } from './master-key.ts';
 import { startShredListener } from './shred-listener.ts';
@@ -77,6 +78,12 @@ interface Context {
 export function createKeyring(opts: KeyringOptions): Keyring {
   const { current, masters } = masterKeysOf(opts);
   const log = opts.logger?.child({ component: 'keyring' });
+  if (nativeGcmMissing === undefined) log?.info({ aesGcm: gcm.backend }, 'keyring created');
+  else
+    log?.warn(
+      { aesGcm: gcm.backend, why: nativeGcmMissing },
+      'AES-GCM runs through node:crypto, ~3 µs more per envelope: the native addon is not built (run node libs/privacy/native/build.mjs)',
+    );
   const wantListen = opts.listen !== false;
   // Caching is only safe while we hear about shreds (or when the caller chose TTL-only).
   const cache = createKeyCache({
