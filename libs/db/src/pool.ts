@@ -6,16 +6,6 @@ import { isDatabaseError, toDbError } from './errors.ts';
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-/**
- * Session settings of every hark connection. `jit=off`: hark's statements are batched
- * writes and key lookups, planned for a few hundred rows, where PostgreSQL's default
- * (`jit_above_cost` 100,000) JIT-compiles some executions and throws the code away
- * after one use: `make bench` measured ~3 µs of PostgreSQL CPU per mention for it (41–43
- * against 45–46 µs). Analysts' sessions keep the server's setting. A `?options=` in the
- * database URL replaces these (pg reads the URL's parameters over the pool's).
- */
-export const SESSION_OPTIONS = '-c jit=off';
-
 /** A pg pool whose idle-client errors are logged instead of crashing the process. */
 export function createPool(deps: {
   url: string;
@@ -27,7 +17,6 @@ export function createPool(deps: {
     connectionString: deps.url,
     max: deps.max ?? 10,
     application_name: deps.applicationName,
-    options: SESSION_OPTIONS,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
   });

@@ -67,15 +67,6 @@ describe('migrate', () => {
 });
 
 describe('createPool', () => {
-  it('opens sessions without JIT compilation, whatever the server default', async () => {
-    const { rows } = await pool.query<{ jit: string }>('show jit');
-    expect(rows[0]!.jit).toBe('off');
-    const server = await pool.query<{ boot_val: string }>(
-      "select boot_val from pg_settings where name = 'jit'",
-    );
-    expect(server.rows[0]!.boot_val).toBe('on');
-  });
-
   it('when the server terminates a checked-out connection, the process survives and the next query fails retriably', async () => {
     const client = await pool.connect();
     try {
