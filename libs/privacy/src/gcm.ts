@@ -1,8 +1,22 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { IV_BYTES } from './aes-gcm.ts';
 
+export const IV_BYTES = 12;
 export const TAG_BYTES = 16;
+
+// IVs come from a pooled random buffer: one getrandom call per 4 KiB, not per operation.
+const ivPool = Buffer.alloc(4096);
+let ivOffset = ivPool.length;
+/** A fresh random IV, as a view into the pool: copy it before the next call. */
+export function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    randomFillSync(ivPool);
+    ivOffset = 0;
+  }
+  const iv = ivPool.subarray(ivOffset, ivOffset + IV_BYTES);
+  ivOffset += IV_BYTES;
+  return iv;
+}
 
 /**
  * AES-256-GCM on a box, IV (12) ‖ ciphertext ‖ tag (16): the layout of the mention envelope

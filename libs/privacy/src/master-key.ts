@@ -1,7 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { HarkError } from '@hark/errors';
-import { IV_BYTES } from './aes-gcm.ts';
-import { gcm, TAG_BYTES } from './gcm.ts';
+import { gcm, IV_BYTES, TAG_BYTES } from './gcm.ts';
 
 /** A key-encryption key: the master key that wraps every data key, with its stable id. */
 export interface MasterKey {

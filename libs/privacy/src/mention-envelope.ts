@@ -1,7 +1,6 @@
 import { HarkError } from '@hark/errors';
 import type { Mention } from '@hark/events';
-import { IV_BYTES, nextIv } from './aes-gcm.ts';
-import { gcm, TAG_BYTES } from './gcm.ts';
+import { gcm, IV_BYTES, nextIv, TAG_BYTES } from './gcm.ts';
 import type { DataKey } from './keyring.ts';
 
 /**
