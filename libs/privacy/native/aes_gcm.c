@@ -6,7 +6,7 @@
  * operation; this does the same EVP calls in ~0.6 µs with one cipher context per thread,
  * re-keyed for every operation. It links against the OpenSSL inside the node binary (the
  * headers ship with Node in include/node/openssl), so there is one crypto library in the
- * process, FIPS settings included. Built by native/build.mjs at install; without it,
+ * process, with one configuration. Built by native/build.mjs at install; without it,
  * src/gcm.ts uses node:crypto with the same inputs and outputs.
  *
  * A box is IV (12 bytes) ‖ ciphertext ‖ tag (16 bytes), the layout of both hark formats.
@@ -55,6 +55,16 @@ static int offset_arg(napi_env env, napi_value v, size_t *out) {
   return 1;
 }
 
+/* The (key, aad) pair both calls start with; NULL when valid, else what is wrong. */
+static const char *key_and_aad(napi_env env, napi_value *argv, unsigned char **key,
+                               unsigned char **aad, size_t *aad_n) {
+  size_t key_n;
+  if (!buffer_arg(env, argv[0], key, &key_n) || key_n != KEY_BYTES)
+    return "key must be a Buffer of 32 bytes";
+  if (!buffer_arg(env, argv[1], aad, aad_n) || *aad_n > MAX_LENGTH) return "aad must be a Buffer";
+  return NULL;
+}
+
 /*
  * open(key, aad, box, start, out): writes the plaintext of box[start..] into out (exactly the
  * ciphertext's length) and returns true, or wipes out and returns false when the tag does not
@@ -66,15 +76,13 @@ static napi_value gcm_open(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   State *s;
   unsigned char *key, *aad, *box, *plain;
-  size_t key_n, aad_n, box_n, start, plain_n;
+  size_t aad_n, box_n, start, plain_n;
+  const char *wrong;
   napi_value result;
   int n = 0, ok;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&s) != napi_ok || argc != 5)
     return fail(env, "open takes (key, aad, box, start, out)");
-  if (!buffer_arg(env, argv[0], &key, &key_n) || key_n != KEY_BYTES)
-    return fail(env, "key must be a Buffer of 32 bytes");
-  if (!buffer_arg(env, argv[1], &aad, &aad_n) || aad_n > MAX_LENGTH)
-    return fail(env, "aad must be a Buffer");
+  if ((wrong = key_and_aad(env, argv, &key, &aad, &aad_n)) != NULL) return fail(env, wrong);
   if (!buffer_arg(env, argv[2], &box, &box_n) || !offset_arg(env, argv[3], &start) ||
       start > box_n || box_n - start < IV_BYTES + TAG_BYTES || box_n - start > MAX_LENGTH)
     return fail(env, "box must hold IV, ciphertext and tag from start");
@@ -100,14 +108,12 @@ static napi_value gcm_seal(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   State *s;
   unsigned char *key, *aad, *iv, *plain, *out;
-  size_t key_n, aad_n, iv_n, plain_n, out_n, start;
+  size_t aad_n, iv_n, plain_n, out_n, start;
+  const char *wrong;
   int n = 0, ok;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&s) != napi_ok || argc != 6)
     return fail(env, "seal takes (key, aad, iv, plain, out, start)");
-  if (!buffer_arg(env, argv[0], &key, &key_n) || key_n != KEY_BYTES)
-    return fail(env, "key must be a Buffer of 32 bytes");
-  if (!buffer_arg(env, argv[1], &aad, &aad_n) || aad_n > MAX_LENGTH)
-    return fail(env, "aad must be a Buffer");
+  if ((wrong = key_and_aad(env, argv, &key, &aad, &aad_n)) != NULL) return fail(env, wrong);
   if (!buffer_arg(env, argv[2], &iv, &iv_n) || iv_n != IV_BYTES)
     return fail(env, "iv must be a Buffer of 12 bytes");
   if (!buffer_arg(env, argv[3], &plain, &plain_n) || plain_n > MAX_LENGTH)
@@ -122,10 +128,7 @@ static napi_value gcm_seal(napi_env env, napi_callback_info info) {
   if (ok && plain_n > 0) ok = EVP_EncryptUpdate(s->ctx, box + IV_BYTES, &n, plain, (int)plain_n) == 1;
   if (ok) ok = EVP_EncryptFinal_ex(s->ctx, box + IV_BYTES + plain_n, &n) == 1;
   if (ok) ok = EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, box + IV_BYTES + plain_n) == 1;
-  if (!ok) {
-    napi_throw_error(env, "HARK_PRIVACY_NATIVE_FAILED", "AES-256-GCM encryption failed in OpenSSL");
-    return NULL;
-  }
+  if (!ok) napi_throw_error(env, "HARK_PRIVACY_NATIVE_FAILED", "AES-256-GCM encryption failed in OpenSSL");
   return NULL;
 }
 

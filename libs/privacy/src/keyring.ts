@@ -22,9 +22,9 @@ export interface DataKey {
   /** `platform:authorId`. */
   readonly authorRef: string;
   /**
-   * Given to createCipheriv as it is, not as a KeyObject: one saves nothing per operation, and
-   * most keys are used once per process (a new author), where createSecretKey cost 1.45 µs
-   * and a native handle for the GC (libs/privacy README).
+   * Given to the AES-GCM calls (`gcm.ts`) as it is, not as a KeyObject: one saves nothing per
+   * operation, and most keys are used once per process (a new author), where createSecretKey
+   * cost 1.45 µs and a native handle for the GC (libs/privacy README).
    */
   readonly key: Buffer;
 }
